@@ -1,0 +1,2 @@
+/// The DataStore module (see design.md section 2); its contents arrive with their issues.
+public enum DataStoreModule {}

@@ -1,0 +1,15 @@
+// retort-bench: measured performance, printed as ratios against baselines from the same run.
+// Usage: retort-bench [SUITE...]; each suite lives in its own file and registers here.
+import Foundation
+
+/// The benchmark suites by name.
+let suites: [(name: String, run: ([String]) throws -> Void)] = [
+]
+
+let args = Array(CommandLine.arguments.dropFirst())
+let wanted = args.filter { !$0.hasPrefix("-") }
+if wanted.contains("list") { for s in suites { print(s.name) }; exit(0) }
+for s in suites where wanted.isEmpty || wanted.contains(s.name) {
+    print("== \(s.name) ==")
+    do { try s.run(args) } catch { print("error: \(error)"); exit(1) }
+}

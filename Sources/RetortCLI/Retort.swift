@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `retort` command: train, evaluate and manage data for SSL and KD research.
+@main
+struct Retort: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retort",
+        abstract: "Self-supervised learning and knowledge distillation for vision models.",
+        subcommands: [
+            // Each subcommand lives in its own file (StoreCommand.swift, TrainCommand.swift, ...).
+        ]
+    )
+}

@@ -1,0 +1,135 @@
+import Kernels
+
+/// Elementwise plumbing: unary maps, broadcasting binary maps, and reducing a broadcast gradient.
+extension Tensor {
+    /// Elements per parallel chunk for elementwise loops.
+    @usableFromInline static let elementwiseGrain = 1 << 15
+
+    /// `f` applied to every element (untraced).
+    @inlinable
+    public func map(_ f: @Sendable @escaping (Float) -> Float) -> Tensor {
+        let n = count
+        return withUnsafeBufferPointer { src in
+            let s = SendablePointer(src.baseAddress!)
+            return Tensor(shape: shape) { dst in
+                let d = SendablePointer(dst.baseAddress!)
+                parallelFor(n, grain: Tensor.elementwiseGrain) { r in
+                    for i in r { d[i] = f(s[i]) }
+                }
+            }
+        }
+    }
+
+    /// `f(a, b)` with NumPy broadcasting (untraced). `op` names the caller in shape errors.
+    @inlinable
+    public static func zipMap(
+        _ a: Tensor, _ b: Tensor, op: String, _ f: @Sendable @escaping (Float, Float) -> Float
+    ) -> Tensor {
+        guard let outShape = Shape.broadcast(a.shape, b.shape) else {
+            preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
+        }
+        let n = outShape.count
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let sa = SendablePointer(pa.baseAddress!), sb = SendablePointer(pb.baseAddress!)
+                return Tensor(shape: outShape) { dst in
+                    let d = SendablePointer(dst.baseAddress!)
+                    if a.shape == b.shape {
+                        parallelFor(n, grain: elementwiseGrain) { r in for i in r { d[i] = f(sa[i], sb[i]) } }
+                    } else if b.count == 1 {
+                        let v = sb[0]
+                        parallelFor(n, grain: elementwiseGrain) { r in for i in r { d[i] = f(sa[i], v) } }
+                    } else if a.count == 1 {
+                        let v = sa[0]
+                        parallelFor(n, grain: elementwiseGrain) { r in for i in r { d[i] = f(v, sb[i]) } }
+                    } else {
+                        let plan = BroadcastPlan(out: outShape, a: a.shape, b: b.shape)
+                        let inner = plan.dims.last ?? 1
+                        let ia = plan.stridesA.last ?? 0, ib = plan.stridesB.last ?? 0
+                        let rows = n / Swift.max(inner, 1)
+                        parallelFor(rows, grain: Swift.max(1, elementwiseGrain / Swift.max(inner, 1))) { r in
+                            for row in r {
+                                let (oa, ob) = plan.offsets(row: row)
+                                let dp = d + row * inner, ap = sa + oa, bp = sb + ob
+                                if ia == 1 && ib == 1 {
+                                    for j in 0..<inner { dp[j] = f(ap[j], bp[j]) }
+                                } else if ia == 1 {
+                                    let v = bp[0]
+                                    for j in 0..<inner { dp[j] = f(ap[j], v) }
+                                } else if ib == 1 {
+                                    let v = ap[0]
+                                    for j in 0..<inner { dp[j] = f(v, bp[j]) }
+                                } else {
+                                    for j in 0..<inner { dp[j] = f(ap[j * ia], bp[j * ib]) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sums a gradient of a broadcast result back down to `target` (the input's shape).
+    public func unbroadcast(to target: Shape) -> Tensor {
+        if shape == target { return self }
+        var t = self
+        let lead = shape.rank - target.rank
+        if lead > 0 { t = t.sum(alongAxes: Array(0..<lead)) }
+        let axes = target.dims.indices.filter { target.dims[$0] == 1 && t.shape.dims[$0] != 1 }
+        if !axes.isEmpty { t = t.sum(alongAxes: axes, keepingDims: true) }
+        return t.withShape(target)
+    }
+
+    /// This tensor broadcast to `target` (values repeated along broadcast dimensions).
+    public func broadcast(to target: Shape) -> Tensor {
+        if shape == target { return self }
+        let a = self
+        precondition(Shape.broadcast(shape, target) == target, "broadcast(to:): \(shape) does not broadcast to \(target)")
+        let out = Tensor.zipMap(a.detached, Tensor(zeros: target), op: "broadcast") { x, _ in x }
+        return Tensor.traced(out, inputs: [a]) { g in [g.unbroadcast(to: a.shape)] }
+    }
+}
+
+/// Precomputed strides for a broadcasting loop: dimensions coalesced where both inputs allow,
+/// the last dimension walked by the inner loop.
+@usableFromInline struct BroadcastPlan: Sendable {
+    @usableFromInline var dims: [Int] = []
+    @usableFromInline var stridesA: [Int] = []
+    @usableFromInline var stridesB: [Int] = []
+
+    @usableFromInline init(out: Shape, a: Shape, b: Shape) {
+        func expanded(_ s: Shape) -> [Int] {
+            let pad = out.rank - s.rank
+            let st = s.strides
+            return (0..<out.rank).map { i in i < pad || s.dims[i - pad] == 1 ? 0 : st[i - pad] }
+        }
+        let ea = expanded(a), eb = expanded(b)
+        for i in 0..<out.rank where out.dims[i] != 1 {
+            if let last = dims.indices.last,
+               stridesA[last] == ea[i] * out.dims[i], stridesB[last] == eb[i] * out.dims[i] {
+                dims[last] *= out.dims[i]
+                stridesA[last] = ea[i]
+                stridesB[last] = eb[i]
+            } else {
+                dims.append(out.dims[i]); stridesA.append(ea[i]); stridesB.append(eb[i])
+            }
+        }
+        if dims.isEmpty { dims = [1]; stridesA = [0]; stridesB = [0] }
+    }
+
+    /// Offsets into a and b of the first element of output row `row` (all dims but the last).
+    @inlinable func offsets(row: Int) -> (Int, Int) {
+        var r = row, oa = 0, ob = 0
+        var i = dims.count - 2
+        while i >= 0 {
+            let d = dims[i]
+            let idx = r % d
+            r /= d
+            oa += idx * stridesA[i]
+            ob += idx * stridesB[i]
+            i -= 1
+        }
+        return (oa, ob)
+    }
+}

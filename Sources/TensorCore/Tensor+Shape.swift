@@ -1,0 +1,150 @@
+import Kernels
+
+/// Shape manipulation with gradients: reshape, permute, concat, slice, split, stack.
+extension Tensor {
+    /// The same elements under `newShape` (one dimension may be -1); shares storage, no copy.
+    public func reshaped(to newShape: Shape) -> Tensor {
+        var dims = newShape.dims
+        if let i = dims.firstIndex(of: -1) {
+            dims[i] = 1
+            let known = dims.reduce(1, *)
+            precondition(known > 0 && count % known == 0, "reshaped(to:): cannot reshape \(shape) to \(newShape)")
+            dims[i] = count / known
+        }
+        let target = Shape(dims)
+        precondition(target.count == count, "reshaped(to:): cannot reshape \(shape) (\(count) elements) to \(newShape)")
+        let s = shape
+        return Tensor.traced(withShape(target), inputs: [self]) { g in [g.withShape(s)] }
+    }
+    /// Reshape with an array of dims.
+    public func reshaped(to dims: [Int]) -> Tensor { reshaped(to: Shape(dims.map { $0 })) }
+    /// Flattens dimensions from `axis` on into one: `[N, C, H, W] -> [N, C*H*W]` for axis 1.
+    public func flattened(from axis: Int = 1) -> Tensor {
+        let a = shape.axis(axis)
+        return reshaped(to: Shape(Array(shape.dims[..<a]) + [shape.dims[a...].reduce(1, *)]))
+    }
+
+    /// Dimensions reordered: output dim i is input dim `order[i]`.
+    public func permuted(_ order: [Int]) -> Tensor {
+        precondition(order.sorted() == Array(0..<rank), "permuted: \(order) is not a permutation for shape \(shape)")
+        if order == Array(0..<rank) { return self }
+        let inStrides = shape.strides
+        let outDims = order.map { shape.dims[$0] }
+        let srcStrides = order.map { inStrides[$0] }
+        let inner = outDims.last ?? 1, innerStride = srcStrides.last ?? 1
+        let rows = count / Swift.max(inner, 1)
+        let out = withUnsafeBufferPointer { src in
+            let s = SendablePointer(src.baseAddress!)
+            return Tensor(shape: Shape(outDims)) { dst in
+                let d = SendablePointer(dst.baseAddress!)
+                parallelFor(rows, grain: Swift.max(1, 16384 / Swift.max(inner, 1))) { r in
+                    for row in r {
+                        var rem = row, off = 0
+                        var i = outDims.count - 2
+                        while i >= 0 { off += (rem % outDims[i]) * srcStrides[i]; rem /= outDims[i]; i -= 1 }
+                        let dp = d + row * inner
+                        for j in 0..<inner { dp[j] = s[off + j * innerStride] }
+                    }
+                }
+            }
+        }
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (i, o) in order.enumerated() { inverse[o] = i }
+        return Tensor.traced(out, inputs: [self]) { g in [g.permuted(inverse)] }
+    }
+    /// Swaps two dimensions (the last two by default).
+    public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
+        var order = Array(0..<rank)
+        order.swapAt(shape.axis(a), shape.axis(b))
+        return permuted(order)
+    }
+
+    /// Joins tensors along `axis`; all other dimensions must match.
+    public static func concatenate(_ parts: [Tensor], alongAxis axis: Int = 0) -> Tensor {
+        precondition(!parts.isEmpty, "concatenate: no tensors")
+        let a = parts[0].shape.axis(axis)
+        for p in parts {
+            var d0 = parts[0].shape.dims, d1 = p.shape.dims
+            precondition(d0.count == d1.count, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ in rank")
+            d0[a] = 0; d1[a] = 0
+            precondition(d0 == d1, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ off axis \(a)")
+        }
+        let (outer, _, inner) = parts[0].shape.split(at: a)
+        let sizes = parts.map { $0.shape.dims[a] }
+        let total = sizes.reduce(0, +)
+        var dims = parts[0].shape.dims
+        dims[a] = total
+        var out = Tensor(zeros: Shape(dims))
+        out.withUnsafeMutableBufferPointer { dst in
+            var offset = 0
+            for (p, n) in zip(parts, sizes) {
+                p.withUnsafeBufferPointer { src in
+                    for o in 0..<outer {
+                        let from = src.baseAddress! + o * n * inner
+                        (dst.baseAddress! + (o * total + offset) * inner).update(from: from, count: n * inner)
+                    }
+                }
+                offset += n
+            }
+        }
+        return traced(out, inputs: parts) { g in
+            var start = 0
+            return sizes.map { n in defer { start += n }; return g.slice(alongAxis: a, start..<(start + n)) }
+        }
+    }
+
+    /// The sub-tensor with indices `range` along `axis`.
+    public func slice(alongAxis axis: Int, _ range: Range<Int>) -> Tensor {
+        let a = shape.axis(axis)
+        precondition(range.lowerBound >= 0 && range.upperBound <= shape.dims[a],
+                     "slice: range \(range) out of bounds for axis \(a) of shape \(shape)")
+        let (outer, n, inner) = shape.split(at: a)
+        var dims = shape.dims
+        dims[a] = range.count
+        let m = range.count
+        let out = withUnsafeBufferPointer { src in
+            Tensor(shape: Shape(dims)) { dst in
+                for o in 0..<outer {
+                    (dst.baseAddress! + o * m * inner).update(from: src.baseAddress! + (o * n + range.lowerBound) * inner, count: m * inner)
+                }
+            }
+        }
+        let s = shape
+        return Tensor.traced(out, inputs: [self]) { g in
+            var full = Tensor(zeros: s)
+            full.withUnsafeMutableBufferPointer { dst in
+                g.withUnsafeBufferPointer { gs in
+                    for o in 0..<outer {
+                        (dst.baseAddress! + (o * n + range.lowerBound) * inner).update(from: gs.baseAddress! + o * m * inner, count: m * inner)
+                    }
+                }
+            }
+            return [full]
+        }
+    }
+
+    /// Splits along `axis` into pieces of the given sizes (which must add up to the extent).
+    public func split(sizes: [Int], alongAxis axis: Int = 0) -> [Tensor] {
+        let a = shape.axis(axis)
+        precondition(sizes.reduce(0, +) == shape.dims[a], "split: sizes \(sizes) do not add up to \(shape.dims[a]) (axis \(a) of \(shape))")
+        var start = 0
+        return sizes.map { n in defer { start += n }; return slice(alongAxis: a, start..<(start + n)) }
+    }
+    /// Splits along `axis` into `parts` equal pieces.
+    public func split(count parts: Int, alongAxis axis: Int = 0) -> [Tensor] {
+        let n = shape[axis]
+        precondition(parts > 0 && n % parts == 0, "split: \(n) is not divisible into \(parts) parts (shape \(shape))")
+        return split(sizes: Array(repeating: n / parts, count: parts), alongAxis: axis)
+    }
+
+    /// Stacks same-shaped tensors along a new axis.
+    public static func stack(_ parts: [Tensor], alongAxis axis: Int = 0) -> Tensor {
+        precondition(!parts.isEmpty, "stack: no tensors")
+        let s = parts[0].shape
+        for p in parts { precondition(p.shape == s, "stack: shapes \(s) and \(p.shape) differ") }
+        let a = axis < 0 ? axis + s.rank + 1 : axis
+        var dims = s.dims
+        dims.insert(1, at: a)
+        return concatenate(parts.map { $0.reshaped(to: Shape(dims)) }, alongAxis: a)
+    }
+}

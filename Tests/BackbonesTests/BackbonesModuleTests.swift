@@ -1,0 +1,6 @@
+import XCTest
+import Backbones
+
+final class BackbonesModuleTests: XCTestCase {
+    func testModuleLinks() { XCTAssertNotNil(BackbonesModule.self) }
+}

@@ -1,0 +1,6 @@
+import XCTest
+import DataStore
+
+final class DataStoreModuleTests: XCTestCase {
+    func testModuleLinks() { XCTAssertNotNil(DataStoreModule.self) }
+}
