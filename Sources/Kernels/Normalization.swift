@@ -14,8 +14,7 @@ public enum Normalization {
                 var s: Double = 0, ss: Double = 0
                 for n in 0..<outer {
                     let plane = src.base + (n * channels + c) * inner
-                    var ps: Float = 0, pss: Float = 0
-                    for i in 0..<inner { let d = plane[i] - k; ps += d; pss += d * d }
+                    let (ps, pss) = VectorSums.shiftedMoments(plane, inner, shift: k)
                     s += Double(ps); ss += Double(pss)
                 }
                 let mu = s / m
@@ -59,8 +58,7 @@ public enum Normalization {
                 for n in 0..<outer {
                     let off = (n * channels + c) * inner
                     let xp = xs.base + off, gp = gy.base + off
-                    var ps: Float = 0, psd: Float = 0
-                    for i in 0..<inner { let g = gp[i]; ps += g; psd += g * (xp[i] - mu) }
+                    let (ps, psd) = VectorSums.gradientMoments(gp, xp, inner, mean: mu)
                     s += Double(ps); sd += Double(psd)
                 }
                 gbp[c] = Float(s)
