@@ -8,7 +8,7 @@ extension Tensor {
         let a = shape.axis(axis)
         let (outer, n, inner) = shape.split(at: a)
         let idx = indices.scalars.map { Int($0) }
-        for i in idx { precondition(i >= 0 && i < n, "indexSelect: index \(i) out of range 0..<\(n) (axis \(a) of \(shape))") }
+        for i in idx { require(i >= 0 && i < n, "indexSelect: index \(i) out of range 0..<\(n) (axis \(a) of \(shape))") }
         var dims = shape.dims
         dims[a] = idx.count
         let k = idx.count
@@ -45,9 +45,9 @@ extension Tensor {
         let (outer, n, inner) = shape.split(at: a)
         var dims = shape.dims
         dims.remove(at: a)
-        precondition(indices.shape == Shape(dims), "gather: indices \(indices.shape) must have shape \(Shape(dims)) for input \(shape), axis \(a)")
+        require(indices.shape == Shape(dims), "gather: indices \(indices.shape) must have shape \(Shape(dims)) for input \(shape), axis \(a)")
         let idx = indices.scalars
-        for i in idx { precondition(i >= 0 && Int(i) < n, "gather: index \(i) out of range 0..<\(n)") }
+        for i in idx { require(i >= 0 && Int(i) < n, "gather: index \(i) out of range 0..<\(n)") }
         let out = withUnsafeBufferPointer { src in
             Tensor(shape: Shape(dims)) { dst in
                 for o in 0..<outer { for i in 0..<inner {
@@ -79,7 +79,7 @@ extension Tensor {
     /// Elementwise choice: `a` where `condition` is non-zero, else `b` (all three broadcast).
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
         guard let ab = Shape.broadcast(a.shape, b.shape), let outShape = Shape.broadcast(condition.shape, ab) else {
-            preconditionFailure("where: shapes \(condition.shape), \(a.shape), \(b.shape) do not broadcast")
+            fatalError("where: shapes \(condition.shape), \(a.shape), \(b.shape) do not broadcast")
         }
         let cond = condition.detached.broadcast(to: outShape)
         let out = Tensor.zipMap(cond, a.detached, op: "where") { $0 != 0 ? $1 : 0 }

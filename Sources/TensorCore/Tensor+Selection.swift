@@ -1,3 +1,4 @@
+import Kernels
 /// Selection without gradients: argmax, top-k, sort.
 extension Tensor {
     /// Index of the maximum along `axis` (first on ties): shape without `axis`.
@@ -24,7 +25,7 @@ extension Tensor {
     /// `[..., n] -> ([..., k], [..., k])`. Ties keep the lower index first.
     public func topK(_ k: Int) -> (values: Tensor, indices: IntTensor) {
         let n = shape[-1]
-        precondition(k >= 0 && k <= n, "topK: k = \(k) out of range for last dimension \(n) of \(shape)")
+        require(k >= 0 && k <= n, "topK: k = \(k) out of range for last dimension \(n) of \(shape)")
         let rows = count / Swift.max(n, 1)
         var vals = [Float](), idxs = [Int32]()
         vals.reserveCapacity(rows * k); idxs.reserveCapacity(rows * k)
