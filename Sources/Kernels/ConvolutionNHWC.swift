@@ -7,7 +7,7 @@ public enum ConvolutionNHWC {
     /// Forward convolution in NHWC (output overwritten).
     public static func forward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                output: UnsafeMutablePointer<Float>) {
-        precondition(g.groups == 1, "ConvolutionNHWC supports groups = 1 only")
+        require(g.groups == 1, "ConvolutionNHWC supports groups = 1 only")
         let oh = g.outputHeight, ow = g.outputWidth, ohw = oh * ow, c = g.inputChannels
         let kdim = g.kernelHeight * g.kernelWidth * c
         let block = Convolution.imagesPerBlock(g)

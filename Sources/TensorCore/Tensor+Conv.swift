@@ -7,20 +7,20 @@ extension Tensor {
     /// (likewise OW). `groups == C` is a depthwise convolution. Gradients for input, weight and bias.
     public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Size2 = 1, padding: Size2 = 0,
                        dilation: Size2 = 1, groups: Int = 1) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4,
+        require(rank == 4 && weight.rank == 4,
                      "conv2d: input \(shape) must be [N, C, H, W] and weight \(weight.shape) [O, C/groups, KH, KW]")
-        precondition(groups >= 1, "conv2d: groups must be >= 1, got \(groups)")
-        precondition(stride.h >= 1 && stride.w >= 1 && dilation.h >= 1 && dilation.w >= 1 && padding.h >= 0 && padding.w >= 0,
+        require(groups >= 1, "conv2d: groups must be >= 1, got \(groups)")
+        require(stride.h >= 1 && stride.w >= 1 && dilation.h >= 1 && dilation.w >= 1 && padding.h >= 0 && padding.w >= 0,
                      "conv2d: stride \(stride) and dilation \(dilation) must be >= 1, padding \(padding) >= 0")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let (o, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-        precondition(c % groups == 0 && o % groups == 0 && cg * groups == c,
+        require(c % groups == 0 && o % groups == 0 && cg * groups == c,
                      "conv2d: input \(shape) and weight \(weight.shape) do not match for groups = \(groups) (need C = groups·weight[1] and O divisible by groups)")
-        if let bias { precondition(bias.shape == [o], "conv2d: bias \(bias.shape) must be [\(o)] for weight \(weight.shape)") }
+        if let bias { require(bias.shape == [o], "conv2d: bias \(bias.shape) must be [\(o)] for weight \(weight.shape)") }
         let g = ConvolutionGeometry(batch: n, inputChannels: c, height: h, width: w, outputChannels: o,
                                     kernelHeight: kh, kernelWidth: kw, strideH: stride.h, strideW: stride.w,
                                     padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, groups: groups)
-        precondition(g.outputHeight >= 1 && g.outputWidth >= 1,
+        require(g.outputHeight >= 1 && g.outputWidth >= 1,
                      "conv2d: input \(shape) is smaller than the dilated kernel of weight \(weight.shape) (padding \(padding), dilation \(dilation))")
         let out = withUnsafeBufferPointer { px in
             weight.withUnsafeBufferPointer { pw in

@@ -6,7 +6,7 @@ extension Tensor {
     /// 1/(1 − p), so the expectation is unchanged; the mask comes from `rng` (one draw per element,
     /// in row-major order). In inference (or p = 0) it is the identity. Shape `[*] -> [*]`.
     public func dropout(probability p: Float, rng: inout Philox, training: Bool) -> Tensor {
-        precondition(p >= 0 && p <= 1, "dropout: probability \(p) must be in [0, 1] (input \(shape))")
+        require(p >= 0 && p <= 1, "dropout: probability \(p) must be in [0, 1] (input \(shape))")
         if !training || p == 0 { return self }
         let n = count
         let keep = 1 - p

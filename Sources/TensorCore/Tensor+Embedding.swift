@@ -5,11 +5,11 @@ extension Tensor {
     /// Rows of `table` `[V, D]` picked by `indices` `[*]`, giving `[*, D]`. The gradient scatter-adds
     /// into the table (repeated indices accumulate). Every index must lie in `0..<V`.
     public static func embedding(_ table: Tensor, indices: IntTensor) -> Tensor {
-        precondition(table.rank == 2, "embedding: table \(table.shape) must be [V, D] (indices \(indices.shape))")
+        require(table.rank == 2, "embedding: table \(table.shape) must be [V, D] (indices \(indices.shape))")
         let v = table.shape[0], d = table.shape[1]
         let idx = indices.scalars
         for (i, k) in idx.enumerated() {
-            precondition(k >= 0 && Int(k) < v, "embedding: index \(k) at position \(i) is out of range for V = \(v) (table \(table.shape), indices \(indices.shape))")
+            require(k >= 0 && Int(k) < v, "embedding: index \(k) at position \(i) is out of range for V = \(v) (table \(table.shape), indices \(indices.shape))")
         }
         let outShape = Shape(indices.shape.dims + [d])
         let out = table.withUnsafeBufferPointer { pt in

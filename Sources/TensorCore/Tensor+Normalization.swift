@@ -11,16 +11,16 @@ extension Tensor {
     public static func batchNorm(_ x: Tensor, scale: Tensor, shift: Tensor, runningMean: inout Tensor,
                                  runningVariance: inout Tensor, training: Bool, momentum: Float = 0.1,
                                  epsilon: Float = 1e-5) -> Tensor {
-        precondition(x.rank == 2 || x.rank == 4, "batchNorm: input \(x.shape) must be [N, C] or [N, C, H, W]")
+        require(x.rank == 2 || x.rank == 4, "batchNorm: input \(x.shape) must be [N, C] or [N, C, H, W]")
         let c = x.shape[1]
         let outer = x.shape[0], inner = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
         for (name, t) in [("scale", scale), ("shift", shift), ("runningMean", runningMean), ("runningVariance", runningVariance)] {
-            precondition(t.shape == [c], "batchNorm: \(name) \(t.shape) must be [\(c)] for input \(x.shape)")
+            require(t.shape == [c], "batchNorm: \(name) \(t.shape) must be [\(c)] for input \(x.shape)")
         }
         let m = outer * inner
         var mean = Tensor(zeros: [c]), invStd = Tensor(zeros: [c])
         if training {
-            precondition(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
+            require(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
             var variance = Tensor(zeros: [c])
             x.withUnsafeBufferPointer { px in
                 mean.withUnsafeMutableBufferPointer { pm in
@@ -91,10 +91,10 @@ extension Tensor {
     /// per row, biased σ²; `scale`, `shift` have the shape of those last dims (either may be nil).
     /// Gradients for x, scale and shift.
     public func layerNorm(scale: Tensor?, shift: Tensor?, axisCount: Int = 1, epsilon: Float = 1e-5) -> Tensor {
-        precondition(axisCount >= 1 && axisCount <= rank, "layerNorm: axisCount \(axisCount) out of range for input \(shape)")
+        require(axisCount >= 1 && axisCount <= rank, "layerNorm: axisCount \(axisCount) out of range for input \(shape)")
         let normShape = Shape(Array(shape.dims.suffix(axisCount)))
-        if let scale { precondition(scale.shape == normShape, "layerNorm: scale \(scale.shape) must be \(normShape) for input \(shape)") }
-        if let shift { precondition(shift.shape == normShape, "layerNorm: shift \(shift.shape) must be \(normShape) for input \(shape)") }
+        if let scale { require(scale.shape == normShape, "layerNorm: scale \(scale.shape) must be \(normShape) for input \(shape)") }
+        if let shift { require(shift.shape == normShape, "layerNorm: shift \(shift.shape) must be \(normShape) for input \(shape)") }
         let d = normShape.count, rows = d == 0 ? 0 : count / d
         var mean = Tensor(zeros: [rows]), invStd = Tensor(zeros: [rows])
         let sc = scale?.detached, sh = shift?.detached

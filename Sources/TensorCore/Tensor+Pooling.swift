@@ -4,15 +4,15 @@ import Kernels
 extension Tensor {
     /// The pooling geometry of `self` `[N, C, H, W]`, validated for the op named `op`.
     func poolingGeometry(_ op: String, kernel: Size2, stride: Size2, padding: Size2) -> ConvolutionGeometry {
-        precondition(rank == 4, "\(op): input \(shape) must be [N, C, H, W]")
-        precondition(kernel.h >= 1 && kernel.w >= 1 && stride.h >= 1 && stride.w >= 1,
+        require(rank == 4, "\(op): input \(shape) must be [N, C, H, W]")
+        require(kernel.h >= 1 && kernel.w >= 1 && stride.h >= 1 && stride.w >= 1,
                      "\(op): kernel \(kernel) and stride \(stride) must be >= 1 (input \(shape))")
-        precondition(padding.h >= 0 && padding.w >= 0 && 2 * padding.h <= kernel.h && 2 * padding.w <= kernel.w,
+        require(padding.h >= 0 && padding.w >= 0 && 2 * padding.h <= kernel.h && 2 * padding.w <= kernel.w,
                      "\(op): padding \(padding) must be at most half of kernel \(kernel) (input \(shape))")
         let g = ConvolutionGeometry(batch: shape[0], inputChannels: shape[1], height: shape[2], width: shape[3],
                                     outputChannels: shape[1], kernelHeight: kernel.h, kernelWidth: kernel.w,
                                     strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w)
-        precondition(g.outputHeight >= 1 && g.outputWidth >= 1,
+        require(g.outputHeight >= 1 && g.outputWidth >= 1,
                      "\(op): input \(shape) is smaller than kernel \(kernel) with padding \(padding)")
         return g
     }
@@ -62,7 +62,7 @@ extension Tensor {
 
     /// Global average pooling: `[N, C, H, W] -> [N, C]`, the mean over H·W.
     public func globalAveragePool() -> Tensor {
-        precondition(rank == 4, "globalAveragePool: input \(shape) must be [N, C, H, W]")
+        require(rank == 4, "globalAveragePool: input \(shape) must be [N, C, H, W]")
         let planes = shape[0] * shape[1], hw = shape[2] * shape[3]
         let inv = 1 / Float(Swift.max(hw, 1))
         let out = withUnsafeBufferPointer { px in

@@ -29,9 +29,9 @@ final class BatchNormTests: XCTestCase {
     func testTrainingModeUsesBatchStatisticsAndUpdatesRunningStats() {
         for shape: Shape in [[4, 3, 5, 2], [6, 5]] {
             let c = shape[1]
-            let x = LocalGradientCheck.randn(shape, seed: 1, scale: 2) + 3
-            let scale = LocalGradientCheck.randn([c], seed: 2), shift = LocalGradientCheck.randn([c], seed: 3)
-            let rm0 = LocalGradientCheck.randn([c], seed: 4), rv0 = LocalGradientCheck.randn([c], seed: 5).abs() + 0.5
+            let x = TestTensors.randn(shape, seed: 1, scale: 2) + 3
+            let scale = TestTensors.randn([c], seed: 2), shift = TestTensors.randn([c], seed: 3)
+            let rm0 = TestTensors.randn([c], seed: 4), rv0 = TestTensors.randn([c], seed: 5).abs() + 0.5
             var rm = rm0, rv = rv0
             let y = Tensor.batchNorm(x, scale: scale, shift: shift, runningMean: &rm, runningVariance: &rv,
                                      training: true, momentum: 0.2, epsilon: 1e-3)
@@ -46,9 +46,9 @@ final class BatchNormTests: XCTestCase {
     }
 
     func testInferenceModeUsesRunningStatsAndLeavesThemAlone() {
-        let x = LocalGradientCheck.randn([3, 4, 2, 3], seed: 6)
-        let scale = LocalGradientCheck.randn([4], seed: 7), shift = LocalGradientCheck.randn([4], seed: 8)
-        var rm = LocalGradientCheck.randn([4], seed: 9), rv = LocalGradientCheck.randn([4], seed: 10).abs() + 0.1
+        let x = TestTensors.randn([3, 4, 2, 3], seed: 6)
+        let scale = TestTensors.randn([4], seed: 7), shift = TestTensors.randn([4], seed: 8)
+        var rm = TestTensors.randn([4], seed: 9), rv = TestTensors.randn([4], seed: 10).abs() + 0.1
         let (rm0, rv0) = (rm.scalars, rv.scalars)
         let y = Tensor.batchNorm(x, scale: scale, shift: shift, runningMean: &rm, runningVariance: &rv, training: false)
         assertClose(y.scalars, expected(x, mean: rm0.map(Double.init), variance: rv0.map(Double.init), scale: scale, shift: shift, eps: 1e-5),
@@ -60,11 +60,11 @@ final class BatchNormTests: XCTestCase {
     func testGradientsByFiniteDifferences() {
         for (i, shape) in ([[4, 3, 3, 2], [5, 4], [2, 2, 1, 3]] as [Shape]).enumerated() {
             let c = shape[1]
-            let x = LocalGradientCheck.randn(shape, seed: UInt64(20 + i))
-            let scale = LocalGradientCheck.randn([c], seed: UInt64(30 + i)), shift = LocalGradientCheck.randn([c], seed: UInt64(40 + i))
+            let x = TestTensors.randn(shape, seed: UInt64(20 + i))
+            let scale = TestTensors.randn([c], seed: UInt64(30 + i)), shift = TestTensors.randn([c], seed: UInt64(40 + i))
             for training in [true, false] {
                 var rm = Tensor(repeating: 0.1, shape: [c]), rv = Tensor(repeating: 0.7, shape: [c])
-                LocalGradientCheck.check([x, scale, shift]) { t in
+                TestTensors.checkGradients([x, scale, shift]) { t in
                     Tensor.batchNorm(t[0], scale: t[1], shift: t[2], runningMean: &rm, runningVariance: &rv, training: training)
                 }
             }
@@ -73,7 +73,7 @@ final class BatchNormTests: XCTestCase {
 
     func testRunningStatsAreNotTraced() {
         let tape = Tape()
-        let x = tape.watch(LocalGradientCheck.randn([4, 2], seed: 1))
+        let x = tape.watch(TestTensors.randn([4, 2], seed: 1))
         var rm = Tensor(zeros: [2]), rv = Tensor(repeating: 1, shape: [2])
         _ = Tensor.batchNorm(x, scale: Tensor(repeating: 1, shape: [2]), shift: Tensor(zeros: [2]),
                              runningMean: &rm, runningVariance: &rv, training: true)

@@ -34,11 +34,11 @@ final class Conv2DTests: XCTestCase {
     func testForwardAndBackwardMatchNaiveConvolution() {
         for (ci, k) in Self.cases.enumerated() {
             let g = geometry(k)
-            let x = LocalGradientCheck.randn([k.n, k.c, k.h, k.w], seed: UInt64(ci))
-            let w = LocalGradientCheck.randn([k.o, k.c / k.groups, k.kh, k.kw], seed: UInt64(100 + ci))
-            let b = LocalGradientCheck.randn([k.o], seed: UInt64(200 + ci))
+            let x = TestTensors.randn([k.n, k.c, k.h, k.w], seed: UInt64(ci))
+            let w = TestTensors.randn([k.o, k.c / k.groups, k.kh, k.kw], seed: UInt64(100 + ci))
+            let b = TestTensors.randn([k.o], seed: UInt64(200 + ci))
             let outShape: Shape = [k.n, k.o, g.outputHeight, g.outputWidth]
-            let gy = LocalGradientCheck.randn(outShape, seed: UInt64(300 + ci))
+            let gy = TestTensors.randn(outShape, seed: UInt64(300 + ci))
             var ref = [Float](repeating: 0, count: outShape.count)
             var rx = [Float](repeating: 0, count: x.count), rw = [Float](repeating: 0, count: w.count)
             var rb = [Float](repeating: 0, count: k.o)
@@ -74,10 +74,10 @@ final class Conv2DTests: XCTestCase {
             ([3, 4, 4, 4], [2, 4, 1, 1], 1, 0, 1, 1),
         ]
         for (i, (xs, ws, s, p, d, grp)) in configs.enumerated() {
-            let x = LocalGradientCheck.randn(xs, seed: UInt64(10 + i))
-            let w = LocalGradientCheck.randn(ws, seed: UInt64(20 + i), scale: 0.5)
-            let b = LocalGradientCheck.randn([ws[0]], seed: UInt64(30 + i))
-            LocalGradientCheck.check([x, w, b]) { t in
+            let x = TestTensors.randn(xs, seed: UInt64(10 + i))
+            let w = TestTensors.randn(ws, seed: UInt64(20 + i), scale: 0.5)
+            let b = TestTensors.randn([ws[0]], seed: UInt64(30 + i))
+            TestTensors.checkGradients([x, w, b]) { t in
                 t[0].conv2d(t[1], bias: t[2], stride: s, padding: p, dilation: d, groups: grp)
             }
         }
@@ -85,8 +85,8 @@ final class Conv2DTests: XCTestCase {
 
     func testNoInputGradientWhenInputIsNotTraced() {
         let tape = Tape()
-        let x = LocalGradientCheck.randn([1, 2, 4, 4], seed: 1)
-        let w = tape.watch(LocalGradientCheck.randn([3, 2, 3, 3], seed: 2))
+        let x = TestTensors.randn([1, 2, 4, 4], seed: 1)
+        let w = tape.watch(TestTensors.randn([3, 2, 3, 3], seed: 2))
         let y = x.conv2d(w, padding: 1).sum()
         let gw = tape.gradients(of: y, wrt: [w])[0]
         XCTAssertEqual(gw.shape, [3, 2, 3, 3])

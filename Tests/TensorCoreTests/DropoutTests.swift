@@ -5,7 +5,7 @@ import TensorCore
 final class DropoutTests: XCTestCase {
     func testInferenceIsIdentity() {
         var rng = Philox(seed: 1)
-        let x = LocalGradientCheck.randn([3, 4], seed: 2)
+        let x = TestTensors.randn([3, 4], seed: 2)
         XCTAssertEqual(x.dropout(probability: 0.5, rng: &rng, training: false).scalars, x.scalars)
         XCTAssertEqual(x.dropout(probability: 0, rng: &rng, training: true).scalars, x.scalars)
     }
@@ -25,9 +25,9 @@ final class DropoutTests: XCTestCase {
     }
 
     func testGradientUsesTheSameMask() {
-        let x = LocalGradientCheck.randn([5, 7], seed: 4)
+        let x = TestTensors.randn([5, 7], seed: 4)
         // The check evaluates f several times; reseeding inside f keeps the mask fixed.
-        LocalGradientCheck.check([x]) { t in
+        TestTensors.checkGradients([x]) { t in
             var rng = Philox(seed: 11)
             return t[0].dropout(probability: 0.4, rng: &rng, training: true)
         }

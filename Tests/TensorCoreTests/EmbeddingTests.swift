@@ -19,7 +19,7 @@ final class EmbeddingTests: XCTestCase {
     }
 
     func testGradientsByFiniteDifferences() {
-        let table = LocalGradientCheck.randn([5, 4], seed: 1)
-        LocalGradientCheck.check([table]) { Tensor.embedding($0[0], indices: IntTensor(shape: [2, 3], scalars: [0, 4, 4, 2, 1, 0])) }
+        let table = TestTensors.randn([5, 4], seed: 1)
+        TestTensors.checkGradients([table]) { Tensor.embedding($0[0], indices: IntTensor(shape: [2, 3], scalars: [0, 4, 4, 2, 1, 0])) }
     }
 }

@@ -3,8 +3,8 @@ import TensorCore
 
 final class LayerNormTests: XCTestCase {
     func testMatchesFormula() {
-        let x = LocalGradientCheck.randn([3, 2, 5], seed: 1, scale: 3) + 2
-        let scale = LocalGradientCheck.randn([2, 5], seed: 2), shift = LocalGradientCheck.randn([2, 5], seed: 3)
+        let x = TestTensors.randn([3, 2, 5], seed: 1, scale: 3) + 2
+        let scale = TestTensors.randn([2, 5], seed: 2), shift = TestTensors.randn([2, 5], seed: 3)
         let y = x.layerNorm(scale: scale, shift: shift, axisCount: 2, epsilon: 1e-5)
         let v = x.scalars, sc = scale.scalars, sh = shift.scalars
         var want = [Float]()
@@ -21,14 +21,14 @@ final class LayerNormTests: XCTestCase {
     }
 
     func testGradientsByFiniteDifferences() {
-        let x = LocalGradientCheck.randn([4, 6], seed: 4)
-        let s = LocalGradientCheck.randn([6], seed: 5), b = LocalGradientCheck.randn([6], seed: 6)
-        LocalGradientCheck.check([x, s, b]) { $0[0].layerNorm(scale: $0[1], shift: $0[2]) }
-        LocalGradientCheck.check([x]) { $0[0].layerNorm(scale: nil, shift: nil) }
-        let x3 = LocalGradientCheck.randn([2, 3, 4], seed: 7)
-        let s3 = LocalGradientCheck.randn([3, 4], seed: 8)
-        LocalGradientCheck.check([x3, s3]) { $0[0].layerNorm(scale: $0[1], shift: nil, axisCount: 2) }
-        let b1 = LocalGradientCheck.randn([4], seed: 9)
-        LocalGradientCheck.check([x3, b1]) { $0[0].layerNorm(scale: nil, shift: $0[1]) }
+        let x = TestTensors.randn([4, 6], seed: 4)
+        let s = TestTensors.randn([6], seed: 5), b = TestTensors.randn([6], seed: 6)
+        TestTensors.checkGradients([x, s, b]) { $0[0].layerNorm(scale: $0[1], shift: $0[2]) }
+        TestTensors.checkGradients([x]) { $0[0].layerNorm(scale: nil, shift: nil) }
+        let x3 = TestTensors.randn([2, 3, 4], seed: 7)
+        let s3 = TestTensors.randn([3, 4], seed: 8)
+        TestTensors.checkGradients([x3, s3]) { $0[0].layerNorm(scale: $0[1], shift: nil, axisCount: 2) }
+        let b1 = TestTensors.randn([4], seed: 9)
+        TestTensors.checkGradients([x3, b1]) { $0[0].layerNorm(scale: nil, shift: $0[1]) }
     }
 }

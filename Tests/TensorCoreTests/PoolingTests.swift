@@ -37,7 +37,7 @@ final class PoolingTests: XCTestCase {
 
     func testMaxPoolMatchesDirectComputation() {
         for (i, (shape, k, s, p)) in Self.configs.enumerated() {
-            let x = LocalGradientCheck.randn(shape, seed: UInt64(i))
+            let x = TestTensors.randn(shape, seed: UInt64(i))
             let y = x.maxPool2d(kernel: k, stride: s, padding: p)
             let ref = naivePool(x, k: k, s: s, p: p, max: true)
             XCTAssertEqual(y.shape, ref.shape)
@@ -47,7 +47,7 @@ final class PoolingTests: XCTestCase {
 
     func testAvgPoolCountsPaddingInDivisor() {
         for (i, (shape, k, s, p)) in Self.configs.enumerated() {
-            let x = LocalGradientCheck.randn(shape, seed: UInt64(10 + i))
+            let x = TestTensors.randn(shape, seed: UInt64(10 + i))
             let y = x.avgPool2d(kernel: k, stride: s, padding: p)
             let ref = naivePool(x, k: k, s: s, p: p, max: false)
             XCTAssertEqual(y.shape, ref.shape)
@@ -74,10 +74,10 @@ final class PoolingTests: XCTestCase {
             var perm = Array(0..<n)
             for j in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(j, rng.nextInt(below: j + 1)) }
             let x = Tensor(shape: shape, scalars: perm.map { Float($0) * 0.1 })
-            LocalGradientCheck.check([x]) { $0[0].maxPool2d(kernel: k, stride: s, padding: p) }
-            LocalGradientCheck.check([LocalGradientCheck.randn(shape, seed: UInt64(i))]) { $0[0].avgPool2d(kernel: k, stride: s, padding: p) }
+            TestTensors.checkGradients([x]) { $0[0].maxPool2d(kernel: k, stride: s, padding: p) }
+            TestTensors.checkGradients([TestTensors.randn(shape, seed: UInt64(i))]) { $0[0].avgPool2d(kernel: k, stride: s, padding: p) }
         }
-        LocalGradientCheck.check([LocalGradientCheck.randn([2, 3, 4, 5], seed: 7)]) { $0[0].globalAveragePool() }
+        TestTensors.checkGradients([TestTensors.randn([2, 3, 4, 5], seed: 7)]) { $0[0].globalAveragePool() }
     }
 
     func testGlobalAveragePool() {
