@@ -4,16 +4,19 @@
 /// OpenBLAS owns the GEMM threads; im2col, col2im and the copies run under `parallelFor`.
 public enum Convolution {
     /// Target GEMM width (columns = images per block x OH x OW).
-    public static let targetColumns = 2048
+    public static let targetColumns = 1024
     /// Upper bound for the im2col scratch, in floats.
     public static let maxColumnFloats = 1 << 23
 
-    /// Images per GEMM block for this geometry.
-    public static func imagesPerBlock(_ g: ConvolutionGeometry) -> Int {
+    /// Images per GEMM block for this geometry: enough for about `columns` GEMM columns, within
+    /// the scratch bound, balanced so the blocks of the batch have nearly equal sizes.
+    public static func imagesPerBlock(_ g: ConvolutionGeometry, columns: Int = targetColumns) -> Int {
         let ohw = max(1, g.outputHeight * g.outputWidth)
-        var b = max(1, (targetColumns + ohw - 1) / ohw)
+        var b = max(1, (columns + ohw - 1) / ohw)
         b = min(b, max(1, maxColumnFloats / max(1, g.columnRows * ohw)))
-        return max(1, min(b, g.batch))
+        b = max(1, min(b, g.batch))
+        let blocks = (g.batch + b - 1) / b
+        return (g.batch + blocks - 1) / blocks
     }
 
     /// Writes group `group`'s im2col matrix for images `n0..<n0+count` into `col`
@@ -87,24 +90,33 @@ public enum Convolution {
     /// Copies `[count, O, OH·OW]`-strided rows of group `group` between NCHW (`planes`) and a
     /// `[O/groups, count·OH·OW]` matrix (`matrix`); `toMatrix` picks the direction.
     static func shuffle(_ g: ConvolutionGeometry, planes: UnsafeMutablePointer<Float>, matrix: UnsafeMutablePointer<Float>,
-                        firstImage n0: Int, imageCount count: Int, group: Int, toMatrix: Bool) {
+                        firstImage n0: Int, imageCount count: Int, group: Int, toMatrix: Bool, bias: UnsafePointer<Float>? = nil) {
         let ohw = g.outputHeight * g.outputWidth, og = g.groupOutputChannels, ld = count * ohw
-        let p = SendablePointer(planes), m = SendablePointer(matrix)
+        let p = SendablePointer(planes), m = SendablePointer(matrix), bs = bias.map { SendablePointer($0) }
         parallelFor(og * count, grain: max(1, 8192 / max(ohw, 1))) { range in
             for task in range {
                 let o = task / count, b = task % count
                 let plane = p.base + ((n0 + b) * g.outputChannels + group * og + o) * ohw
                 let row = m.base + o * ld + b * ohw
-                if toMatrix { row.update(from: plane, count: ohw) } else { plane.update(from: row, count: ohw) }
+                if toMatrix {
+                    row.update(from: plane, count: ohw)
+                } else if let bs {
+                    let v = bs[group * og + o]
+                    for i in 0..<ohw { plane[i] = row[i] + v }
+                } else {
+                    plane.update(from: row, count: ohw)
+                }
             }
         }
     }
 
-    /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C/groups, KH, KW]) + bias[O]`.
+    /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C/groups, KH, KW]) + bias[O]`;
+    /// `blockColumns` (GEMM width per block) is exposed for tuning.
     public static func forward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                               blockColumns: Int = targetColumns) {
         let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
-        let rows = g.columnRows, og = g.groupOutputChannels, block = imagesPerBlock(g)
+        let rows = g.columnRows, og = g.groupOutputChannels, block = imagesPerBlock(g, columns: blockColumns)
         let direct = g.isPointwise && block == 1
         let colCount = direct ? 0 : rows * block * ohw
         let tmpCount = block > 1 ? og * block * ohw : 0
@@ -128,11 +140,11 @@ public enum Convolution {
                 } else {
                     BLAS.gemm(transA: false, transB: false, m: og, n: ld, k: rows, a: w, lda: rows, b: col, ldb: ld,
                               c: tmp, ldc: ld)
-                    shuffle(g, planes: output, matrix: tmp, firstImage: n0, imageCount: nb, group: grp, toMatrix: false)
+                    shuffle(g, planes: output, matrix: tmp, firstImage: n0, imageCount: nb, group: grp, toMatrix: false, bias: bias)
                 }
             }
         }
-        if let bias {
+        if let bias, block == 1 {  // (blocks of several images add the bias while un-shuffling)
             let out = SendablePointer(output), bs = SendablePointer(bias)
             parallelFor(g.batch * g.outputChannels, grain: max(1, 8192 / max(ohw, 1))) { range in
                 for p in range {
@@ -144,12 +156,14 @@ public enum Convolution {
     }
 
     /// Gradients of `forward` given `gradOutput[N, O, OH, OW]`: `gradInput[N, C, H, W]`,
-    /// `gradWeight[O, C/groups, KH, KW]`, `gradBias[O]` (each overwritten; nil skips it).
+    /// `gradWeight[O, C/groups, KH, KW]`, `gradBias[O]` (each overwritten; nil skips it);
+    /// `blockColumns` as in `forward`.
     public static func backward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
-                                gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
+                                gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+                                blockColumns: Int = targetColumns) {
         let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
-        let rows = g.columnRows, og = g.groupOutputChannels, block = imagesPerBlock(g)
+        let rows = g.columnRows, og = g.groupOutputChannels, block = imagesPerBlock(g, columns: blockColumns)
         if let gradBias {
             let gb = SendablePointer(gradBias), gy = SendablePointer(gradOutput)
             parallelFor(g.outputChannels, grain: max(1, 8192 / max(ohw * g.batch, 1))) { range in

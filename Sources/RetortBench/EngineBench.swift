@@ -5,6 +5,9 @@ import Foundation
 import Kernels
 import TensorCore
 
+/// glibc's `mallopt` (not exported by the Glibc module), used only by the `--keep-heap` experiment.
+@_silgen_name("mallopt") func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
+
 enum EngineBench {
     /// Wall-clock seconds of the best of `reps` runs of `body` (after one warm-up run).
     static func best(_ reps: Int, _ body: () -> Void) -> Double {
@@ -54,13 +57,21 @@ enum EngineBench {
     ]
 
     static func run(_ args: [String]) throws {
+        if args.contains("--keep-heap") {
+            // Experiment for the buffer-pool question: keep freed blocks in the malloc heap instead of
+            // returning them with munmap (glibc's default for blocks over its mmap threshold).
+            _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
+            _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
+            print("malloc: mmap and trim thresholds raised to 1 GiB (--keep-heap)")
+        }
         let batch = 128
         let peak1 = gemmPeak(2048, threads: 1)
         let peak2 = gemmPeak(2048, threads: 2)
         Threading.setCount(2)
         print(String(format: "sgemm 2048^3 peak: 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s", peak1, peak2))
         print("")
-        print("conv2d NCHW im2col+sgemm, batch \(batch), 2 threads (fraction of 2-thread sgemm peak)")
+        print("conv2d NCHW im2col+sgemm, no bias (as in ResNet), batch \(batch), 2 threads (fraction of 2-thread sgemm peak);")
+        print("bwd = dX + dW (stem: dW only, its input needs no gradient)")
         print(pad("layer", 24) + pad("fwd ms", 10) + pad("fwd GF/s", 10) + pad("fwd %", 8)
               + pad("bwd ms", 10) + pad("bwd GF/s", 10) + pad("bwd %", 8))
         var totalFlops = 0.0, totalTime = 0.0, fwdFlops = 0.0, fwdTime = 0.0
@@ -70,25 +81,21 @@ enum EngineBench {
                                         kernelHeight: l.k, kernelWidth: l.k, strideH: l.s, strideW: l.s, padH: p, padW: p)
             let x = randomBuffer(batch * l.c * l.h * l.h, seed: 3)
             let w = randomBuffer(l.o * l.c * l.k * l.k, seed: 4)
-            let bias = randomBuffer(l.o, seed: 5)
             let ohw = g.outputHeight * g.outputWidth
             var y = [Float](repeating: 0, count: batch * l.o * ohw)
             let gy = randomBuffer(batch * l.o * ohw, seed: 6)
             var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: 0, count: w.count)
-            var gb = [Float](repeating: 0, count: l.o)
             let tf = best(2) {
                 y.withUnsafeMutableBufferPointer { py in
-                    Convolution.forward(g, input: x, weight: w, bias: bias, output: py.baseAddress!)
+                    Convolution.forward(g, input: x, weight: w, bias: nil, output: py.baseAddress!)
                 }
             }
             let tb = best(2) {
                 gx.withUnsafeMutableBufferPointer { px in
                     gw.withUnsafeMutableBufferPointer { pw in
-                        gb.withUnsafeMutableBufferPointer { pb in
                             Convolution.backward(g, input: x, weight: w, gradOutput: gy,
                                                  gradInput: l.inputGrad ? px.baseAddress! : nil,
-                                                 gradWeight: pw.baseAddress!, gradBias: pb.baseAddress!)
-                        }
+                                                 gradWeight: pw.baseAddress!, gradBias: nil)
                     }
                 }
             }
@@ -107,6 +114,7 @@ enum EngineBench {
         print("")
         try bandwidth()
         if args.contains("--layout") { layoutComparison() }
+        if args.contains("--tune") { tuneBlockColumns() }
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
@@ -131,6 +139,15 @@ enum EngineBench {
             }
             sink += Double(t.count)
         })
+        var warm = Tensor(zeros: shape)
+        report("copy into an existing buffer", bytes: 8 * n, best(3) {
+            a.withUnsafeBufferPointer { src in
+                warm.withUnsafeMutableBufferPointer { dst in
+                    let s = SendablePointer(src.baseAddress!), d = SendablePointer(dst.baseAddress!), count = shape.count
+                    parallelFor(count, grain: 1 << 16) { r in (d.base + r.lowerBound).update(from: s.base + r.lowerBound, count: r.count) }
+                }
+            }
+        })
         report("add (read 2, write 1)", bytes: 12 * n, best(3) { sink += Double((a + b).count) })
         report("relu (read 1, write 1)", bytes: 8 * n, best(3) { sink += Double(a.relu().count) })
         let scale = Tensor(repeating: 1, shape: [64]), shift = Tensor(zeros: [64])
@@ -152,6 +169,47 @@ enum EngineBench {
         }
         report("batchNorm bwd train (read x,dy 2x, write dx)", bytes: 20 * n, max(tb - tfw, 1e-9))
         if sink < 0 { print(sink) }
+    }
+
+    /// Sweeps the GEMM block width over a few layers (fwd+bwd GFLOP/s) and the plain GEMM of the same shape.
+    static func tuneBlockColumns() {
+        print("")
+        print("block-width sweep, batch 128, fwd+bwd GFLOP/s")
+        for l in resnet18 where l.name.hasPrefix("64->64") || l.name.hasPrefix("256->256") || l.name.hasPrefix("512") || l.name.hasPrefix("128->256 1x1") {
+            let p = l.k == 3 ? 1 : 0
+            let g = ConvolutionGeometry(batch: 128, inputChannels: l.c, height: l.h, width: l.h, outputChannels: l.o,
+                                        kernelHeight: l.k, kernelWidth: l.k, strideH: l.s, strideW: l.s, padH: p, padW: p)
+            let x = randomBuffer(128 * l.c * l.h * l.h, seed: 3), w = randomBuffer(l.o * l.c * l.k * l.k, seed: 4)
+            let ohw = g.outputHeight * g.outputWidth
+            var y = [Float](repeating: 0, count: 128 * l.o * ohw)
+            var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: 0, count: w.count)
+            var line = pad(l.name, 24)
+            for cols in [512, 1024, 2048, 4096, 8192] {
+                let tf = best(1) { y.withUnsafeMutableBufferPointer { Convolution.forward(g, input: x, weight: w, bias: nil, output: $0.baseAddress!, blockColumns: cols) } }
+                let tb = best(1) {
+                    gx.withUnsafeMutableBufferPointer { px in gw.withUnsafeMutableBufferPointer { pw in
+                        Convolution.backward(g, input: x, weight: w, gradOutput: y, gradInput: px.baseAddress!, gradWeight: pw.baseAddress!,
+                                             gradBias: nil, blockColumns: cols)
+                    } }
+                }
+                line += String(format: "%d: %.0f/%.0f  ", cols, g.forwardFLOPs / tf / 1e9, 2 * g.forwardFLOPs / tb / 1e9)
+            }
+            // The forward GEMMs alone (same shapes, no im2col), as the ceiling of this scheme.
+            let block = Convolution.imagesPerBlock(g), cols = block * ohw
+            let col = randomBuffer(g.columnRows * cols, seed: 11)
+            var out = [Float](repeating: 0, count: l.o * cols)
+            let blocks = (128 + block - 1) / block
+            let tg = best(2) {
+                out.withUnsafeMutableBufferPointer { po in
+                    for _ in 0..<blocks {
+                        BLAS.gemm(transA: false, transB: false, m: l.o, n: cols, k: g.columnRows, a: w, lda: g.columnRows,
+                                  b: col, ldb: cols, c: po.baseAddress!, ldc: cols)
+                    }
+                }
+            }
+            line += String(format: " | fwd GEMMs alone %.0f", g.forwardFLOPs * Double(blocks * block) / 128 / tg / 1e9)
+            print(line)
+        }
     }
 
     /// NCHW (im2col + sgemm) against NHWC (implicit-im2col over contiguous channels + sgemm) for the
