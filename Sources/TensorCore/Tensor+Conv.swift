@@ -39,9 +39,10 @@ extension Tensor {
         let needInput = isTraced, needWeight = weight.isTraced, needBias = bias?.isTraced ?? false
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.traced(out, inputs: inputs) { gy in
-            var gx: Tensor? = needInput ? Tensor(zeros: x.shape) : nil
-            var gw: Tensor? = needWeight ? Tensor(zeros: wd.shape) : nil
-            var gb: Tensor? = needBias ? Tensor(zeros: [o]) : nil
+            // The kernel overwrites every element of the gradients it computes.
+            var gx: Tensor? = needInput ? Tensor(shape: x.shape) { _ in } : nil
+            var gw: Tensor? = needWeight ? Tensor(shape: wd.shape) { _ in } : nil
+            var gb: Tensor? = needBias ? Tensor(shape: [o]) { _ in } : nil
             x.withUnsafeBufferPointer { px in
                 wd.withUnsafeBufferPointer { pw in
                     gy.withUnsafeBufferPointer { pg in
