@@ -19,12 +19,6 @@ public struct Dropout: TensorLayer {
     /// Any shape -> same shape.
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
         guard context.isTraining, probability > 0 else { return input }
-        let p = probability, keepScale = 1 / (1 - probability)
-        var rng = context.rng
-        let mask = Tensor(shape: input.shape) { buf in
-            for i in 0..<buf.count { buf[i] = rng.nextUniform() < p ? 0 : keepScale }
-        }
-        context.rng = rng
-        return input * mask
+        return input.dropout(probability: probability, rng: &context.rng, training: true)
     }
 }

@@ -21,7 +21,6 @@ public struct Embedding: Layer {
 
     /// `[...]` ids -> `[..., D]`.
     public func callAsFunction(_ ids: IntTensor) -> Tensor {
-        let flat = IntTensor(shape: [ids.count], scalars: ids.scalars)
-        return weight.value.indexSelect(alongAxis: 0, flat).reshaped(to: Shape(ids.shape.dims + [featureCount]))
+        Tensor.embedding(weight.value, indices: ids)
     }
 }

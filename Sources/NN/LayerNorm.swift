@@ -26,10 +26,7 @@ public struct LayerNorm: TensorLayer {
 
     /// `[..., D] -> [..., D]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let mean = x.mean(alongAxes: [x.rank - 1], keepingDims: true)
-        let centered = x - mean
-        let variance = centered.squared().mean(alongAxes: [x.rank - 1], keepingDims: true)
-        return centered / (variance + epsilon).sqrt() * weight.value + bias.value
+        x.layerNorm(scale: weight.value, shift: bias.value, axisCount: 1, epsilon: epsilon)
     }
 
     /// `[..., D] -> [..., D]`.
