@@ -1,8 +1,13 @@
 /// Deep merge (for `base:`) and `--set` overrides.
 extension RecipeNode {
     /// Merges `child` over `self`: mappings merge key by key (recursively), anything else is replaced by the child.
+    /// A child mapping that changes `name:` (a different objective, optimizer or schedule) replaces the base mapping,
+    /// so the base's options for the old name do not leak into the new one.
     func merged(with child: RecipeNode) -> RecipeNode {
         guard case .mapping(var entries, _) = self, case .mapping(let childEntries, let childLocation) = child else {
+            return child
+        }
+        if case .scalar(let newName, _, _)? = child["name"], case .scalar(let oldName, _, _)? = self["name"], newName != oldName {
             return child
         }
         for entry in childEntries {
