@@ -8,6 +8,13 @@ public struct WeightDecayTrial: Codable, Sendable, Equatable {
     public var iterations: Int
 
     enum CodingKeys: String, CodingKey { case weightDecay = "weight_decay", validationTop1 = "validation_top1", iterations }
+
+    /// Creates a trial.
+    public init(weightDecay: Double, validationTop1: Double, iterations: Int) {
+        self.weightDecay = weightDecay
+        self.validationTop1 = validationTop1
+        self.iterations = iterations
+    }
 }
 
 /// The linear probe's outcome.
@@ -28,6 +35,16 @@ public struct LinearProbeResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case top1, top5, trainTop1 = "train_top1", weightDecay = "weight_decay", sweep, iterations
     }
+
+    /// Creates a result.
+    public init(top1: Double, top5: Double, trainTop1: Double, weightDecay: Double, sweep: [WeightDecayTrial], iterations: Int) {
+        self.top1 = top1
+        self.top5 = top5
+        self.trainTop1 = trainTop1
+        self.weightDecay = weightDecay
+        self.sweep = sweep
+        self.iterations = iterations
+    }
 }
 
 /// The kNN classifier's outcome.
@@ -40,6 +57,14 @@ public struct KNNResult: Codable, Sendable, Equatable {
     public var top1: Double
     /// Test top-5 accuracy in [0, 1].
     public var top5: Double
+
+    /// Creates a result.
+    public init(k: Int, temperature: Double, top1: Double, top5: Double) {
+        self.k = k
+        self.temperature = temperature
+        self.top1 = top1
+        self.top5 = top5
+    }
 }
 
 /// Evaluation of one checkpoint's frozen features: linear probe and/or kNN, with a text table.
