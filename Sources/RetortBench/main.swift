@@ -4,6 +4,7 @@ import Foundation
 
 /// The benchmark suites by name.
 let suites: [(name: String, run: ([String]) throws -> Void)] = [
+    ("store", StoreBench.run),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

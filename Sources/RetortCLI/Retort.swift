@@ -8,6 +8,7 @@ struct Retort: ParsableCommand {
         abstract: "Self-supervised learning and knowledge distillation for vision models.",
         subcommands: [
             // Each subcommand lives in its own file (StoreCommand.swift, TrainCommand.swift, ...).
+            StoreCommand.self,
         ]
     )
 }
