@@ -12,6 +12,7 @@ struct Retort: ParsableCommand {
             ProbeCommand.self,
             EmbedCommand.self,
             ZooCommand.self,
+            StoreCommand.self,
         ]
     )
 }

@@ -171,7 +171,8 @@ public final class Augmenter {
         }
 
         if p.jittered {
-            for op in p.jitterOps {
+            for slot in 0..<4 {
+                let op = Int((p.jitterOrder >> (4 * UInt16(slot))) & 0xF)
                 switch op {
                 case 0 where p.brightness != 1: affine(p.brightness, 0)
                 case 1 where p.contrast != 1:

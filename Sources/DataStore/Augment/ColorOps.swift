@@ -3,28 +3,25 @@ import Foundation
 /// Per-pixel colour and neighbourhood ops on Float HWC images in [0, 1] (torchvision tensor semantics).
 enum ColorOps {
     /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, for `pixels` RGB triples.
+    /// Written in the sector form (p = min, q = max - range * f, t = min + range * f), which is the same
+    /// arithmetic as torchvision's `_rgb2hsv`/`_hsv2rgb` without the divisions by max and the fmods.
     static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float) {
+        let shift6 = shift * 6
         for i in 0..<n {
             let r = x[3 * i], g = x[3 * i + 1], b = x[3 * i + 2]
             let maxc = max(r, max(g, b)), minc = min(r, min(g, b))
-            let eq = maxc == minc
             let cr = maxc - minc
-            let s = cr / (eq ? 1 : maxc)
-            let d = eq ? 1 : cr
-            let rc = (maxc - r) / d, gc = (maxc - g) / d, bc = (maxc - b) / d
-            var h: Float
-            if maxc == r { h = bc - gc } else if maxc == g { h = 2 + rc - bc } else { h = 4 + gc - rc }
-            h = (h / 6 + 1).truncatingRemainder(dividingBy: 1)
-            h = (h + shift).truncatingRemainder(dividingBy: 1)
-            if h < 0 { h += 1 }
-            let v = maxc
-            let h6 = h * 6
-            let fi = h6.rounded(.down)
-            let f = h6 - fi
-            let k = Int(fi) % 6
-            let p = min(max(v * (1 - s), 0), 1)
-            let q = min(max(v * (1 - s * f), 0), 1)
-            let t = min(max(v * (1 - s * (1 - f)), 0), 1)
+            if cr <= 0 { continue }           // gray: hue has no effect
+            let inv = 1 / cr
+            var h6: Float
+            if maxc == r { h6 = (g - b) * inv } else if maxc == g { h6 = 2 + (b - r) * inv } else { h6 = 4 + (r - g) * inv }
+            h6 += shift6
+            h6 -= 6 * (h6 * (1 / 6)).rounded(.down)
+            var k = Int(h6)
+            if k > 5 { k = 5 }
+            if k < 0 { k = 0 }
+            let f = h6 - Float(k)
+            let v = maxc, p = minc, q = maxc - cr * f, t = minc + cr * f
             let (nr, ng, nb): (Float, Float, Float)
             switch k {
             case 0: (nr, ng, nb) = (v, t, p)

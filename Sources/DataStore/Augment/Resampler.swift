@@ -22,18 +22,19 @@ struct ResampleTaps {
             let center = (Double(x) + 0.5) * scale
             let lo = max(Int(center - support + 0.5), 0)
             let hi = min(Int(center + support + 0.5), inSize)
-            var w = [Double](repeating: 0, count: kmax)
-            var total = 0.0
+            let base = weights.count
+            for _ in 0..<kmax { weights.append(0) }
+            var total: Float = 0
             for k in 0..<(hi - lo) {
                 let t = abs((Double(k + lo) - center + 0.5) * inv)
-                let v = t < 1 ? 1 - t : 0
-                w[k] = v
+                let v = Float(t < 1 ? 1 - t : 0)
+                weights[base + k] = v
                 total += v
             }
-            if total == 0 { w[0] = 1; total = 1 }
+            if total == 0 { weights[base] = 1; total = 1 }
+            for k in 0..<kmax { weights[base + k] /= total }
             start.append(Int32(lo))
             count.append(Int32(max(hi - lo, 1)))
-            for k in 0..<kmax { weights.append(Float(w[k] / total)) }
         }
     }
 }

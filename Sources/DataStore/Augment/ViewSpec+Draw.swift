@@ -5,7 +5,12 @@ extension ViewSpec {
     /// Draws this view's parameters for a source of `srcHeight` x `srcWidth` from the counter-based
     /// stream keyed by (seed, epoch, sampleID, view): the same on every worker and every run.
     public func draw(seed: UInt64, epoch: Int, sampleID: UInt64, view: Int, srcHeight: Int, srcWidth: Int) -> ViewParams {
-        var rng = Philox(seed: seed, keys: [UInt64(epoch), sampleID, UInt64(view)])
+        // Same stream as Philox(seed:keys: [epoch, sampleID, view]), without allocating the key array.
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+        h = Philox.mix(h ^ Philox.mix(UInt64(epoch) &+ 0x632B_E59B_D9B4_E019))
+        h = Philox.mix(h ^ Philox.mix(sampleID &+ 0x632B_E59B_D9B4_E019))
+        h = Philox.mix(h ^ Philox.mix(UInt64(view) &+ 0x632B_E59B_D9B4_E019))
+        var rng = Philox(seed: seed, stream: h)
         return draw(&rng, srcHeight: srcHeight, srcWidth: srcWidth)
     }
 
@@ -32,8 +37,11 @@ extension ViewSpec {
         p.flipped = flipProbability > 0 && rng.nextUniform() < flipProbability
         if let j = jitter, rng.nextUniform() < j.probability {
             p.jittered = true
-            var order = [0, 1, 2, 3]
-            for k in stride(from: 3, to: 0, by: -1) { order.swapAt(k, rng.nextInt(below: k + 1)) }
+            var order = SIMD4<Int32>(0, 1, 2, 3)
+            for k in stride(from: 3, to: 0, by: -1) {
+                let r = rng.nextInt(below: k + 1)
+                let t = order[k]; order[k] = order[r]; order[r] = t
+            }
             p.jitterOrder = UInt16(order[0] | order[1] << 4 | order[2] << 8 | order[3] << 12)
             func factor(_ s: Float) -> Float { s > 0 ? rng.nextUniform(in: max(0, 1 - s), 1 + s) : 1 }
             p.brightness = factor(j.brightness)

@@ -111,3 +111,15 @@ final class AugmenterTests: XCTestCase {
 extension ViewParams {
     func with(_ f: (inout ViewParams) -> Void) -> ViewParams { var c = self; f(&c); return c }
 }
+
+final class ViewDrawTests: XCTestCase {
+    /// The allocation-free keyed draw equals drawing from Philox(seed:keys: [epoch, id, view]).
+    func testKeyedDrawMatchesPhiloxKeys() {
+        let spec = ViewSpec.ssl(size: 16, blur: 0.5, solarize: 0.2)
+        for (e, id, v) in [(0, UInt64(0), 0), (3, 12345, 1), (7, 99, 5)] {
+            var rng = Philox(seed: 11, keys: [UInt64(e), id, UInt64(v)])
+            XCTAssertEqual(spec.draw(seed: 11, epoch: e, sampleID: id, view: v, srcHeight: 30, srcWidth: 40),
+                           spec.draw(&rng, srcHeight: 30, srcWidth: 40))
+        }
+    }
+}
