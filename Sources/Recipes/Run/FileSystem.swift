@@ -66,18 +66,21 @@ public struct POSIXFileSystem: FileSystem {
     /// Creates the POSIX file system.
     public init() {}
 
+    /// `open(2)` with `O_CREAT | O_EXCL`.
     public func createNew(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 { throw FileSystemError(operation: "create", path: path, code: errno) }
         return fd
     }
 
+    /// `open(2)` with `O_CREAT | O_APPEND`.
     public func openForAppending(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if fd < 0 { throw FileSystemError(operation: "open", path: path, code: errno) }
         return fd
     }
 
+    /// `write(2)`, retried on `EINTR`.
     public func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws -> Int {
         while true {
             let n = systemWrite(descriptor, bytes.baseAddress, bytes.count)
@@ -87,20 +90,25 @@ public struct POSIXFileSystem: FileSystem {
         }
     }
 
+    /// `fsync(2)`.
     public func synchronize(_ descriptor: Int32, path: String) throws {
         if fsync(descriptor) != 0 { throw FileSystemError(operation: "fsync", path: path, code: errno) }
     }
 
+    /// `close(2)`.
     public func close(_ descriptor: Int32, path: String) throws {
         if systemClose(descriptor) != 0 { throw FileSystemError(operation: "close", path: path, code: errno) }
     }
 
+    /// `rename(2)`.
     public func rename(_ source: String, to destination: String) throws {
         if systemRename(source, destination) != 0 { throw FileSystemError(operation: "rename", path: destination, code: errno) }
     }
 
+    /// `unlink(2)`, errors ignored.
     public func removeIfPresent(_ path: String) { unlink(path) }
 
+    /// `fsync(2)` on the directory (EINVAL, for file systems that cannot, is ignored).
     public func synchronizeDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw FileSystemError(operation: "open directory", path: path, code: errno) }

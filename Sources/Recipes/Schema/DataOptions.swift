@@ -2,7 +2,12 @@
 public struct DataOptions: Codable, Sendable, Equatable {
     /// Sample order of the training loader.
     public enum Order: String, RecipeName {
-        case random, sequential, quasiRandom = "quasi_random"
+        /// A fresh permutation each epoch.
+        case random
+        /// Store order.
+        case sequential
+        /// Memory-bounded, class-mixed shuffling.
+        case quasiRandom = "quasi_random"
         /// For messages.
         public static let kindName = "order"
     }

@@ -1,6 +1,11 @@
 /// The objective names a recipe may use.
 public enum ObjectiveName: String, RecipeName {
-    case supervised, byol, kd
+    /// Cross-entropy on labels.
+    case supervised
+    /// BYOL.
+    case byol
+    /// Hinton knowledge distillation.
+    case kd
     /// For messages.
     public static let kindName = "objective"
 }
