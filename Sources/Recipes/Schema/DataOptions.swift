@@ -41,6 +41,9 @@ public struct DataOptions: Codable, Sendable, Equatable {
         self.test = test
     }
 
+    /// The normalisation a view uses: its own, else `normalize`.
+    public func normalization(for view: ViewSpec) -> Normalization? { view.normalize ?? normalize }
+
     /// Total views per sample (sum of the specs' counts).
     public var viewCount: Int { views.reduce(0) { $0 + $1.count } }
 
