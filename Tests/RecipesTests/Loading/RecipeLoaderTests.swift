@@ -210,12 +210,12 @@ final class RecipeLoaderTests: XCTestCase {
         r.data.test = "true"
         r.model.backbone = "1e3"
         r.data.train = "- x"
-        r.data.views = [ViewSpec(), ViewSpec()]
+        r.data.views = [ViewOptions(), ViewOptions()]
         r.data.views[0].crop = CropOptions(size: 28, scale: RangePair(0.5, 1))
         r.data.views[0].colorJitter = ColorJitterOptions()
         r.data.views[1].blur = BlurOptions(probability: 0.1)
         r.model.inChannels = 1
-        r.data.normalize = Normalization(mean: [0.2860], std: [0.3530])
+        r.data.normalize = NormalizeOptions(mean: [0.2860], std: [0.3530])
         r.objective = .byol(BYOLOptions())
         r.optimizer.lr = 1e-6
         r.optimizer.clipGradNorm = 3
