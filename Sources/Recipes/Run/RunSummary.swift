@@ -4,7 +4,14 @@ import Foundation
 public struct RunSummary: Codable, Sendable, Equatable {
     /// How the run ended.
     public enum Status: String, Codable, Sendable {
-        case running, completed, failed, interrupted
+        /// Still training (written at checkpoints).
+        case running
+        /// Finished all steps.
+        case completed
+        /// Stopped by an error.
+        case failed
+        /// Stopped by a signal; resumable.
+        case interrupted
     }
 
     /// How the run ended.
