@@ -1,4 +1,5 @@
 import ArgumentParser
+import Kernels
 
 /// The `retort` command: train, evaluate and manage data for SSL and KD research.
 @main
@@ -15,4 +16,10 @@ struct Retort: ParsableCommand {
             StoreCommand.self,
         ]
     )
+
+    /// Applies the process-wide memory policy, then parses and runs the command.
+    static func main() {
+        MemoryPolicy.retainFreedBlocks()
+        main(nil)
+    }
 }
