@@ -13,6 +13,7 @@ struct Retort: ParsableCommand {
             ProbeCommand.self,
             EmbedCommand.self,
             ZooCommand.self,
+            RecipesCommand.self,
             StoreCommand.self,
         ]
     )
