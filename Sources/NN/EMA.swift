@@ -26,8 +26,9 @@ public struct EMA: Sendable {
         return 1 - (1 - baseMomentum) * Float((cos(Double.pi * progress) + 1) / 2)
     }
 
-    /// Moves `target`'s trainable parameters towards `online`'s with τ(step), in place (untraced).
-    /// The two models must have the same parameter paths and shapes.
+    /// Moves `target`'s parameters towards `online`'s with τ(step), in place (untraced): those that
+    /// are trainable in `online` (the target itself may be frozen), and running statistics when
+    /// `copiesRunningStatistics`. The two models must have the same parameter paths and shapes.
     public func update<M: Layer>(target: inout M, online: M, step: Int) {
         let tau = momentum(at: step)
         let source = Dictionary(online.namedParameters.map { ($0.path, $0.parameter) }, uniquingKeysWith: { a, _ in a })
@@ -36,8 +37,9 @@ public struct EMA: Sendable {
             guard let o = source[path] else { preconditionFailure("EMA: online model has no parameter '\(path)'") }
             precondition(o.shape == p.shape, "EMA: '\(path)' is \(o.shape) online and \(p.shape) in the target")
             p.value = p.value.detached
-            if !p.isTrainable && !copyStats { return }
-            let t = p.isTrainable ? tau : 0  // running statistics are copied (into the target's own storage)
+            let averaged = o.isTrainable || (o.role != .runningStatistic && o.role != .counter)
+            if !averaged && !copyStats { return }
+            let t = averaged ? tau : 0  // running statistics are copied (into the target's own storage)
             o.value.withUnsafeBufferPointer { src in
                 p.value.withUnsafeMutableBufferPointer { dst in
                     for i in 0..<dst.count { dst[i] = t * dst[i] + (1 - t) * src[i] }

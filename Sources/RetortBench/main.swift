@@ -6,6 +6,7 @@ import Foundation
 let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("engine", EngineBench.run),
     ("zoo", ZooBench.run),
+    ("store", StoreBench.run),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
