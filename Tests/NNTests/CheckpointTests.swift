@@ -73,31 +73,3 @@ final class CheckpointTests: XCTestCase {
         XCTAssertThrowsError(try restored.loadState(bad, file: "o.safetensors"))
     }
 }
-
-final class TrainingCheckpointTests: XCTestCase {
-    struct Loop: Codable, Equatable { var epoch: Int; var step: Int; var bestAccuracy: Double }
-
-    func testSaveAndLoadModelOptimizerAndLoopState() throws {
-        let dir = try temporaryDirectory(self)
-        var net = TinyNet(seed: 1)
-        var opt = SGD(learningRate: 0.1, momentum: 0.9)
-        let grads = ["head.weight": GradientCheck.random([3, 4], seed: 1)]
-        opt.step(model: &net, gradients: grads)
-        try TrainingCheckpoint.save(model: net, optimizer: opt, loopState: Loop(epoch: 2, step: 10, bestAccuracy: 0.5), directory: dir, name: "last")
-        var restored = TinyNet(seed: 7)
-        var restoredOpt = SGD(learningRate: 0.1, momentum: 0.9)
-        let loop = try TrainingCheckpoint.load(model: &restored, optimizer: &restoredOpt, loopState: Loop.self, directory: dir, name: "last")
-        XCTAssertEqual(loop, Loop(epoch: 2, step: 10, bestAccuracy: 0.5))
-        XCTAssertEqual(restored.stateDict["head.weight"]!.scalars, net.stateDict["head.weight"]!.scalars)
-        XCTAssertEqual(restoredOpt.momentumBuffers["head.weight"]!.scalars, opt.momentumBuffers["head.weight"]!.scalars)
-
-        // A broken loop file: nothing is assigned.
-        try Data("{".utf8).write(to: TrainingCheckpoint.files(directory: dir, name: "last").loop)
-        var untouched = TinyNet(seed: 7)
-        let before = untouched.stateDict
-        XCTAssertThrowsError(try TrainingCheckpoint.load(model: &untouched, optimizer: &restoredOpt, loopState: Loop.self, directory: dir, name: "last")) { e in
-            XCTAssertTrue("\(e)".contains("last.json"), "\(e)")
-        }
-        XCTAssertEqual(untouched.stateDict["head.weight"]!.scalars, before["head.weight"]!.scalars)
-    }
-}
