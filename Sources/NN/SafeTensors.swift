@@ -101,7 +101,10 @@ public struct SafeTensors: Sendable {
         struct Item { let key: String; let dtype: String; let shape: Shape; let bytes: Int }
         var items: [Item] = []
         for (k, t) in tensors { items.append(Item(key: k, dtype: "F32", shape: t.shape, bytes: 4 * t.count)) }
-        for (k, t) in integers { items.append(Item(key: k, dtype: "I64", shape: t.shape, bytes: 8 * t.scalars.count)) }
+        for (k, t) in integers {
+            precondition(tensors[k] == nil, "SafeTensors: key '\(k)' is both a float and an integer tensor")
+            items.append(Item(key: k, dtype: "I64", shape: t.shape, bytes: 8 * t.scalars.count))
+        }
         items.sort { $0.key < $1.key }
         var header = "{"
         var parts: [String] = []
