@@ -18,8 +18,8 @@ extension Layer {
     }
 
     /// Writes the model's state to `url` atomically.
-    public func save(to url: URL, metadata: [String: String] = [:]) throws {
-        try checkpoint(metadata: metadata).write(to: url)
+    public func save(to url: URL, metadata: [String: String] = [:], fileSystem: some FileSystem = POSIXFileSystem()) throws {
+        try checkpoint(metadata: metadata).write(to: url, fileSystem: fileSystem)
     }
 
     /// Loads the model's state from the safetensors file at `url` (see `load(_:file:strict:ignoring:)`).

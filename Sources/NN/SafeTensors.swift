@@ -135,9 +135,9 @@ public struct SafeTensors: Sendable {
         return out
     }
 
-    /// Writes the file atomically (temp, fsync, rename).
-    public func write(to url: URL) throws {
-        try AtomicFile.write(serialized(), to: url)
+    /// Writes the file atomically (temp, fsync, rename) through `fileSystem`.
+    public func write(to url: URL, fileSystem: some FileSystem = POSIXFileSystem()) throws {
+        try AtomicFile.write(serialized(), to: url, fileSystem: fileSystem)
     }
 }
 

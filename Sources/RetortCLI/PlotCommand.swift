@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NN
 import Recipes
 
 /// `retort plot RUN_DIR... --value loss --out FIG.svg`: curves from runs' metrics.jsonl as SVG.

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// Appends `MetricsRecord`s to a JSON Lines file, one `write` per record so each line is complete on disk
 /// as soon as `append` returns (non-finite numbers are written as the strings "NaN"/"Infinity").

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// `summary.json`: how a run ended and its headline numbers, written atomically.
 public struct RunSummary: Codable, Sendable, Equatable {

@@ -19,6 +19,8 @@ public struct Trainer {
     public var interactive: Bool? = nil
     /// Test hook: stop (as if killed) after this many optimizer steps of this process.
     public var stopAfterSteps: Int? = nil
+    /// Where checkpoints are written (a test injects a full disk).
+    public var fileSystem: any FileSystem = POSIXFileSystem()
 
     /// A trainer for `recipe` writing into `run`.
     public init(recipe: Recipe, run: RunDirectory) {
@@ -108,7 +110,8 @@ public struct Trainer {
         var windowWait = 0.0, windowTime = 0.0, windowImages = 0
 
         func saveCheckpoint(_ name: String) throws {
-            try TrainingCheckpoint.save(model, optimizer: optimizer, loop: state, recipeYAML: recipeYAML, name: name, in: run)
+            try TrainingCheckpoint.save(model, optimizer: optimizer, loop: state, recipeYAML: recipeYAML, name: name, in: run,
+                                        fileSystem: fileSystem)
             if name == "last" { lastCheckpoint = run.checkpoint(named: "last").path }
         }
 

@@ -124,3 +124,38 @@ final class TrainerTests: XCTestCase {
         }
     }
 }
+
+extension TrainerTests {
+    func testFullDiskDuringCheckpointKeepsThePreviousCheckpoint() throws {
+        let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
+        let extra = ["train.checkpoint_every=1"]
+        // Measure one checkpoint set.
+        let (_, probe) = try run(file, extra: extra, name: "measure", steps: 3, stopAfter: 1)
+        let names = try FileManager.default.contentsOfDirectory(atPath: probe.checkpoints.path)
+        let setBytes = try names.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: probe.checkpoints.appendingPathComponent($1).path)[.size] as? Int) ?? 0) }
+        // A disk that holds one and a half sets: the step-1 set is written, the step-2 set fails midway.
+        let plain = try RecipeLoader().load(contentsOf: file)
+        let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: 3) + extra)
+        let run = try RunDirectory.create(at: tmp.url.appendingPathComponent("full"))
+        var trainer = Trainer(recipe: recipe, run: run)
+        trainer.log = { _ in }
+        trainer.interactive = false
+        trainer.fileSystem = FaultyFileSystem(capacity: setBytes + setBytes / 2)
+        XCTAssertThrowsError(try trainer.train()) { error in
+            XCTAssertTrue(String(describing: error).contains("checkpoints"), "\(error)")
+            XCTAssertTrue(String(describing: error).lowercased().contains("space"), "\(error)")
+        }
+        // The step-1 set is intact and consistent, and no staging files are left.
+        let left = try FileManager.default.contentsOfDirectory(atPath: run.checkpoints.path)
+        XCTAssertFalse(left.contains { $0.contains(".next") || $0.contains(".tmp") }, "\(left)")
+        let json = try JSONDecoder().decode(LoopState.self, from: Data(contentsOf: run.checkpoint(named: "last", extension: "json")))
+        XCTAssertEqual(json.step, 1)
+        XCTAssertEqual(try SafeTensors.read(from: run.checkpoint(named: "last")).metadata["step"], "1")
+        // And the run resumes from it.
+        let resumed = try RecipeLoader().load(contentsOf: run.resolvedRecipe)
+        var again = Trainer(recipe: resumed, run: run)
+        again.log = { _ in }
+        again.interactive = false
+        XCTAssertEqual(try again.train(resume: true).steps, 3)
+    }
+}

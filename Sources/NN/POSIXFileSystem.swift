@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import NN
 
 /// The real POSIX file system.
 public struct POSIXFileSystem: FileSystem {
