@@ -2,13 +2,14 @@ import Foundation
 
 /// Per-pixel colour and neighbourhood ops on Float HWC images in [0, 1] (torchvision tensor semantics).
 enum ColorOps {
-    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, for `pixels` RGB triples.
+    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on planar R, G, B planes of `pixels` each.
     /// Written in the sector form (p = min, q = max - range * f, t = min + range * f), which is the same
     /// arithmetic as torchvision's `_rgb2hsv`/`_hsv2rgb` without the divisions by max and the fmods.
     static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float) {
         let shift6 = shift * 6
+        let pr = x, pg = x + n, pb = x + 2 * n
         for i in 0..<n {
-            let r = x[3 * i], g = x[3 * i + 1], b = x[3 * i + 2]
+            let r = pr[i], g = pg[i], b = pb[i]
             let maxc = max(r, max(g, b)), minc = min(r, min(g, b))
             let cr = maxc - minc
             if cr <= 0 { continue }           // gray: hue has no effect
@@ -31,14 +32,14 @@ enum ColorOps {
             case 4: (nr, ng, nb) = (t, p, v)
             default: (nr, ng, nb) = (v, p, q)
             }
-            x[3 * i] = nr; x[3 * i + 1] = ng; x[3 * i + 2] = nb
+            pr[i] = nr; pg[i] = ng; pb[i] = nb
         }
     }
 
     /// torchvision `gaussian_blur`: separable kernel exp(-x^2 / 2 sigma^2) over x in
-    /// [-(k-1)/2, (k-1)/2], normalised, reflect padding; in place on HWC.
-    static func gaussianBlur(_ x: UnsafeMutablePointer<Float>, height H: Int, width W: Int, channels C: Int,
-                             kernel k: Int, sigma: Float) {
+    /// [-(k-1)/2, (k-1)/2], normalised, reflect padding; in place on one [H, W] plane.
+    static func gaussianBlur(_ x: UnsafeMutablePointer<Float>, height H: Int, width W: Int, kernel k: Int, sigma: Float) {
+        let C = 1
         let half = (k - 1) / 2
         var w = [Float](repeating: 0, count: k)
         var total: Float = 0

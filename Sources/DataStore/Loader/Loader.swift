@@ -207,6 +207,7 @@ extension Loader {
         let decoder = ImageDecoder()
         let augmenter = Augmenter()
         var converted: [UInt8] = []
+        var params = cfg.views.map { _ in ViewParams(srcHeight: 0, srcWidth: 0, top: 0, left: 0, height: 0, width: 0, flipped: false, outHeight: 0, outWidth: 0) }
         while true {
             state.cond.lock()
             while !state.stop && state.next < state.total && state.next >= state.limit { state.cond.wait() }
@@ -220,7 +221,20 @@ extension Loader {
             let sample = Int(order[base + k])
             do {
                 let id = store.sampleID(sample)
-                try decoder.withImage(store, sample: sample, field: loader.field) { px, h, w, c in
+                guard let info = try store.imageInfo(sample: sample, field: loader.field) else { continue }
+                var denom = cfg.jpegDCTScaling && info.codec == .jpeg ? 8 : 1
+                for (v, spec) in cfg.views.enumerated() {
+                    let p = cfg.replay?(id, v)
+                        ?? spec.draw(seed: cfg.seed, epoch: epoch, sampleID: id, view: v, srcHeight: info.height, srcWidth: info.width)
+                    guard p.outHeight == spec.outHeight, p.outWidth == spec.outWidth,
+                          p.srcHeight == info.height, p.srcWidth == info.width else {
+                        throw StoreError.invalidArgument("\(store.path): sample \(sample): view \(v) parameters are for a \(p.srcHeight)x\(p.srcWidth) source and \(p.outHeight)x\(p.outWidth) output; the sample is \(info.height)x\(info.width) and the view \(spec.outHeight)x\(spec.outWidth)")
+                    }
+                    params[v] = p
+                    // The largest DCT scale denominator that still downsamples every view.
+                    while denom > 1 && (!p.resampled || p.height < denom * p.outHeight || p.width < denom * p.outWidth) { denom /= 2 }
+                }
+                try decoder.withImage(store, sample: sample, field: loader.field, jpegScaleDenominator: denom) { px, h, w, c in
                     var src = px
                     if c != C {
                         if converted.count < h * w * C { converted = [UInt8](repeating: 0, count: h * w * C) }
@@ -238,14 +252,9 @@ extension Loader {
                     try converted.withUnsafeBufferPointer { cv in
                         if c != C { src = cv.baseAddress! }
                         for (v, spec) in cfg.views.enumerated() {
-                            let p = cfg.replay?(id, v)
-                                ?? spec.draw(seed: cfg.seed, epoch: epoch, sampleID: id, view: v, srcHeight: h, srcWidth: w)
-                            guard p.outHeight == spec.outHeight, p.outWidth == spec.outWidth else {
-                                throw StoreError.invalidArgument("\(store.path): sample \(sample): replayed view \(v) is \(p.outHeight)x\(p.outWidth), the loader's view is \(spec.outHeight)x\(spec.outWidth)")
-                            }
-                            try augmenter.render(src: src, height: h, width: w, channels: C, params: p,
+                            try augmenter.render(src: src, height: h, width: w, channels: C, params: params[v],
                                                  mean: spec.mean, std: spec.std, into: slot.pixels[v] + j * viewSizes[v])
-                            slot.params[v][j] = p
+                            slot.params[v][j] = params[v]
                         }
                     }
                 }

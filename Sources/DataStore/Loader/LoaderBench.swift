@@ -8,10 +8,23 @@ public enum LoaderBench {
         public var images: Int
         /// Wall seconds.
         public var seconds: Double
+        /// Process CPU seconds (user + system, all threads) over the timed span.
+        public var cpuSeconds: Double = 0
         /// Images per second.
         public var imagesPerSecond: Double { Double(images) / max(seconds, 1e-9) }
+        /// Images per process CPU second: robust to other load on the machine.
+        public var imagesPerCPUSecond: Double { Double(images) / max(cpuSeconds, 1e-9) }
         /// A result.
-        public init(images: Int, seconds: Double) { self.images = images; self.seconds = seconds }
+        public init(images: Int, seconds: Double, cpuSeconds: Double = 0) {
+            self.images = images; self.seconds = seconds; self.cpuSeconds = cpuSeconds
+        }
+    }
+
+    /// Process CPU time (user + system) in seconds.
+    public static func cpuTime() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
 
     /// Runs up to `maxBatches` batches of `epoch` (after `warmup` untimed batches) and times them.
@@ -19,10 +32,11 @@ public enum LoaderBench {
         let it = try loader.epoch(epoch)
         for _ in 0..<warmup { _ = try it.next() }
         let t0 = DispatchTime.now().uptimeNanoseconds
+        let c0 = cpuTime()
         var images = 0, batches = 0
         while batches < maxBatches, let b = try it.next() { images += b.labels.count; batches += 1 }
         let t1 = DispatchTime.now().uptimeNanoseconds
-        return Result(images: images, seconds: Double(t1 - t0) / 1e9)
+        return Result(images: images, seconds: Double(t1 - t0) / 1e9, cpuSeconds: cpuTime() - c0)
     }
 
     /// The raw chunk decode rate: checksum + zstd decompression of every chunk of `field`, single

@@ -34,6 +34,10 @@ public struct LoaderConfig: Sendable {
     public var imageField: String? = nil
     /// Output channels (1 or 3); nil: the first sample's. Other samples are converted (gray <-> RGB).
     public var channels: Int? = nil
+    /// Decode JPEGs with DCT scaling (1/2, 1/4, 1/8) when every view's crop box is at least that
+    /// factor larger than its output (the resize then starts from the smaller image; recorded
+    /// parameters stay in source pixels). An approximation of the full-resolution path; off for exactness.
+    public var jpegDCTScaling: Bool = true
     /// Decoded-chunk cache budget in bytes (for `.random` order; quasi-random sizes it from the window).
     public var cacheBytes: Int = 256 << 20
     /// Replay: recorded parameters for (sample id, view), used instead of drawing (teacher-logit caching).
