@@ -41,7 +41,10 @@ extension Augmenter {
                 histReady = true
                 for i in 0..<(C * 256) { hist[i] = 0 }
                 u8.withUnsafeBufferPointer { u in hist.withUnsafeMutableBufferPointer { h in
-                    for i in 0..<(n * C) { h[(i / n) * 256 + Int(u[i])] += 1 }
+                    for c in 0..<C {
+                        let hc = h.baseAddress! + c * 256, uc = u.baseAddress! + c * n
+                        for i in 0..<n { hc[Int(uc[i])] += 1 }
+                    }
                 }}
             }
             var s: Double = 0

@@ -160,7 +160,15 @@ public final class EpochIterator {
     /// The next batch, or nil at the end of the epoch; throws the first sample error (naming
     /// file and sample), after which the epoch is over.
     public func next() throws -> Batch? {
-        guard step < steps else { return nil }
+        var b = Batch(epoch: epoch, step: 0, views: [], labels: [], sampleIDs: [], indices: [])
+        return try next(into: &b) ? b : nil
+    }
+
+    /// Like `next()`, but copies into `batch`, reusing its arrays' storage when they are uniquely
+    /// held and the right size (no allocation per batch in a steady-state loop). Returns false at
+    /// the end of the epoch.
+    public func next(into batch: inout Batch) throws -> Bool {
+        guard step < steps else { return false }
         let local = step - (steps - state.total / loader.config.batchSize)
         let slotIndex = local % state.slots.count
         state.cond.lock()
@@ -176,16 +184,27 @@ public final class EpochIterator {
         let slot = state.slots[slotIndex]
         let b = loader.config.batchSize
         let c = loader.channels
-        var views: [ViewBatch] = []
-        for (v, spec) in loader.config.views.enumerated() {
-            views.append(ViewBatch(pixels: Array(UnsafeBufferPointer(start: slot.pixels[v], count: b * viewSizes[v])),
-                                   shape: [b, c, spec.outHeight, spec.outWidth],
-                                   params: Array(UnsafeBufferPointer(start: slot.params[v], count: b))))
+        func fill<T>(_ a: inout [T], _ src: UnsafeMutablePointer<T>, _ count: Int) {
+            if a.count == count {
+                a.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: src, count: count) }
+            } else {
+                a = Array(UnsafeBufferPointer(start: src, count: count))
+            }
         }
-        let batch = Batch(epoch: epoch, step: step, views: views,
-                          labels: Array(UnsafeBufferPointer(start: slot.labels, count: b)),
-                          sampleIDs: Array(UnsafeBufferPointer(start: slot.ids, count: b)),
-                          indices: Array(UnsafeBufferPointer(start: slot.indices, count: b)))
+        let views = loader.config.views
+        if batch.views.count != views.count {
+            batch.views = views.map { ViewBatch(pixels: [], shape: [b, c, $0.outHeight, $0.outWidth], params: []) }
+        }
+        for v in views.indices {
+            batch.views[v].shape = [b, c, views[v].outHeight, views[v].outWidth]
+            fill(&batch.views[v].pixels, slot.pixels[v], b * viewSizes[v])
+            fill(&batch.views[v].params, slot.params[v], b)
+        }
+        fill(&batch.labels, slot.labels, b)
+        fill(&batch.sampleIDs, slot.ids, b)
+        fill(&batch.indices, slot.indices, b)
+        batch.epoch = epoch
+        batch.step = step
         state.cond.lock()
         state.done[slotIndex] = 0
         state.consumed += 1
@@ -193,7 +212,7 @@ public final class EpochIterator {
         state.cond.broadcast()
         state.cond.unlock()
         step += 1
-        return batch
+        return true
     }
 }
 

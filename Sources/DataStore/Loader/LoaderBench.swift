@@ -30,11 +30,12 @@ public enum LoaderBench {
     /// Runs up to `maxBatches` batches of `epoch` (after `warmup` untimed batches) and times them.
     public static func measure(_ loader: Loader, epoch: Int = 0, warmup: Int = 2, maxBatches: Int = .max) throws -> Result {
         let it = try loader.epoch(epoch)
-        for _ in 0..<warmup { _ = try it.next() }
+        var batch = Batch(epoch: epoch, step: 0, views: [], labels: [], sampleIDs: [], indices: [])
+        for _ in 0..<warmup { _ = try it.next(into: &batch) }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let c0 = cpuTime()
         var images = 0, batches = 0
-        while batches < maxBatches, let b = try it.next() { images += b.labels.count; batches += 1 }
+        while batches < maxBatches, try it.next(into: &batch) { images += batch.labels.count; batches += 1 }
         let t1 = DispatchTime.now().uptimeNanoseconds
         return Result(images: images, seconds: Double(t1 - t0) / 1e9, cpuSeconds: cpuTime() - c0)
     }

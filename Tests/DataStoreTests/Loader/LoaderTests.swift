@@ -41,6 +41,21 @@ final class LoaderTests: XCTestCase {
         }
     }
 
+    func testNextIntoReusesAndMatches() throws {
+        let l = try Loader(path: Self.path, config: config(workers: 2))
+        let ref = try all(l, epoch: 3)
+        let it = try l.epoch(3)
+        var b = Batch()
+        var k = 0
+        while try it.next(into: &b) {
+            XCTAssertEqual(b.step, k)
+            XCTAssertEqual(b.views[1].pixels, ref[k].views[1].pixels)
+            XCTAssertEqual(b.sampleIDs, ref[k].sampleIDs)
+            k += 1
+        }
+        XCTAssertEqual(k, ref.count)
+    }
+
     func testResumeMidEpochAndEpochsDiffer() throws {
         let l = try Loader(path: Self.path, config: config(workers: 2))
         let full = try all(l, epoch: 1)
