@@ -17,7 +17,7 @@ public final class ImageDecoder {
     /// JPEGs are decoded with DCT scaling by 1/`jpegScaleDenominator` (1, 2, 4 or 8), so the
     /// reported size may be smaller than the stored size.
     public func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, jpegScaleDenominator denom: Int = 1,
-                             _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
+                             jpegFastUpsample: Bool = false, _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
         let name = store.schema.fields[f].name
         guard let info = try store.imageInfo(sample: i, field: f) else {
             throw StoreError.invalidArgument("\(store.path): field '\(name)' is not an image field")
@@ -44,7 +44,7 @@ public final class ImageDecoder {
                     if info.codec == .jpeg {
                         let hd = try jpeg.header(bytes)
                         guard hd.height == h, hd.width == w else { throw StoreError.invalidArgument("JPEG is \(hd.height)x\(hd.width), index says \(h)x\(w)") }
-                        try jpeg.decode(bytes, into: buffer, width: sw, height: sh, channels: c)
+                        try jpeg.decode(bytes, into: buffer, width: sw, height: sh, channels: c, fastUpsample: jpegFastUpsample)
                     } else {
                         try PNGCodec.decode(bytes, into: buffer, width: w, height: h, channels: c)
                     }

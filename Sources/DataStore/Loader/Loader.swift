@@ -253,7 +253,8 @@ extension Loader {
                     // The largest DCT scale denominator that still downsamples every view.
                     while denom > 1 && (!p.resampled || p.height < denom * p.outHeight || p.width < denom * p.outWidth) { denom /= 2 }
                 }
-                try decoder.withImage(store, sample: sample, field: loader.field, jpegScaleDenominator: denom) { px, h, w, c in
+                try decoder.withImage(store, sample: sample, field: loader.field, jpegScaleDenominator: denom,
+                                          jpegFastUpsample: cfg.jpegFastUpsample) { px, h, w, c in
                     var src = px
                     if c != C {
                         if converted.count < h * w * C { converted = [UInt8](repeating: 0, count: h * w * C) }
