@@ -108,6 +108,7 @@ final class EpochState: @unchecked Sendable {
     var consumed = 0
     var done: [Int]
     var error: Error?
+    var substitutions: [(sample: Int, error: StoreError)] = []
     var stop = false
     let total: Int
     let slots: [BatchSlot]
@@ -162,6 +163,12 @@ public final class EpochIterator {
     public func next() throws -> Batch? {
         var b = Batch(epoch: epoch, step: 0, views: [], labels: [], sampleIDs: [], indices: [])
         return try next(into: &b) ? b : nil
+    }
+
+    /// Samples replaced under `DecodeErrorPolicy.substitute` so far, with their errors.
+    public var substitutions: [(sample: Int, error: StoreError)] {
+        state.cond.lock(); defer { state.cond.unlock() }
+        return state.substitutions
     }
 
     /// Like `next()`, but copies into `batch`, reusing its arrays' storage when they are uniquely
@@ -237,10 +244,15 @@ extension Loader {
             let slotIndex = (k / b) % state.slots.count
             let slot = state.slots[slotIndex]
             let j = k % b
-            let sample = Int(order[base + k])
+            var sample = Int(order[base + k])
+            var attempts = 0
             do {
+              while true {
+               do {
                 let id = store.sampleID(sample)
-                guard let info = try store.imageInfo(sample: sample, field: loader.field) else { continue }
+                guard let info = try store.imageInfo(sample: sample, field: loader.field) else {
+                    throw StoreError.invalidArgument("\(store.path): field \(loader.field) is not an image field")
+                }
                 var denom = cfg.jpegDCTScaling && info.codec == .jpeg ? 8 : 1
                 for (v, spec) in cfg.views.enumerated() {
                     let p = cfg.replay?(id, v)
@@ -281,6 +293,16 @@ extension Loader {
                 slot.labels[j] = store.label(sample)
                 slot.ids[j] = id
                 slot.indices[j] = sample
+                break
+               } catch let e as StoreError {
+                guard case .sampleDecode = e, cfg.onDecodeError == .substitute, attempts < 8 else { throw e }
+                attempts += 1
+                state.cond.lock()
+                state.substitutions.append((sample, e))
+                state.cond.unlock()
+                sample = (sample + 1) % store.count
+               }
+              }
             } catch {
                 state.cond.lock()
                 if state.error == nil { state.error = error }

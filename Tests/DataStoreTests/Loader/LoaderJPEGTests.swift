@@ -36,4 +36,29 @@ final class LoaderJPEGTests: XCTestCase {
         XCTAssertLessThan(diff.reduce(0, +) / Float(diff.count), 3 / 255)
         XCTAssertNotEqual(diff.max(), 0)   // the scaled path really ran
     }
+
+    func testDecodeErrorPolicy() throws {
+        let dir = StoreFixtures.tempDir()
+        let path = dir + "/bad.rstore"
+        let img = StoreFixtures.image(1, h: 8, w: 8, c: 3)
+        let png = try img.pixels.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: 8, height: 8, channels: 3) }
+        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .png)])
+        try StoreWriter.write(to: path, schema: schema) { wr in
+            for k in 0..<4 {
+                let bytes = k == 2 ? Array(png.prefix(30)) : png
+                try wr.append(StoreSample(id: UInt64(k), label: Int32(k), values: [.encodedImage(codec: .png, bytes: bytes, height: 8, width: 8, channels: 3)]))
+            }
+        }
+        var cfg = LoaderConfig(batchSize: 4, views: [ViewSpec(crop: .resize, outHeight: 4, outWidth: 4)])
+        cfg.order = .sequential
+        XCTAssertThrowsError(try Loader(path: path, config: cfg).epoch(0).next()) { e in
+            guard case let .sampleDecode(file, sample, field, _)? = e as? StoreError else { return XCTFail("\(e)") }
+            XCTAssertEqual(file, path); XCTAssertEqual(sample, 2); XCTAssertEqual(field, "image")
+        }
+        cfg.onDecodeError = .substitute
+        let it = try Loader(path: path, config: cfg).epoch(0)
+        let b = try it.next()!
+        XCTAssertEqual(b.indices, [0, 1, 3, 3])
+        XCTAssertEqual(it.substitutions.map(\.sample), [2])
+    }
 }
