@@ -29,6 +29,28 @@ enum StoreBench {
         rows += try sslRows(fm, name: "Fashion-MNIST 28x28x1", size: 28, workers: workers, batches: quick ? 40 : 200)
 
         // 2. CIFAR-sized images, synthesised (no CIFAR file ships with the machine).
+        if args.contains("--micro") {
+            let spec = ViewSpec.ssl(size: 32)
+            let aug = Augmenter()
+            let img = synthImage(3, h: 32, w: 32, c: 3)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: 3072)
+            var params: [ViewParams] = []
+            let t0 = LoaderBench.cpuTime()
+            for i in 0..<20000 { params.append(spec.draw(seed: 1, epoch: 0, sampleID: UInt64(i), view: 0, srcHeight: 32, srcWidth: 32)) }
+            let t1 = LoaderBench.cpuTime()
+            try img.withUnsafeBufferPointer { s in
+                for p in params { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out) }
+            }
+            let t2 = LoaderBench.cpuTime()
+            var geo: [ViewParams] = params.map { var q = $0; q.jittered = false; q.grayscale = false; return q }
+            try img.withUnsafeBufferPointer { s in
+                for p in geo { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out) }
+            }
+            let t3 = LoaderBench.cpuTime()
+            geo = []
+            print(String(format: "micro 32px view: draw %.2f us, render %.2f us (geometry only %.2f us)", (t1 - t0) / 20000 * 1e6, (t2 - t1) / 20000 * 1e6, (t3 - t2) / 20000 * 1e6))
+            out.deallocate()
+        }
         let cf = dir + "/cifarlike.rstore"
         let pixels = try synthStore(cf, n: quick ? 10_000 : 50_000, h: 32, w: 32, c: 3)
         print("CIFAR-like store: synthetic 3x32x32 images (colourised, upscaled Fashion-MNIST-like shapes + noise)")

@@ -3,7 +3,6 @@ extension Augmenter {
     func colourAndWrite(_ C: Int, _ p: ViewParams, mean: [Float], std: [Float], _ out: UnsafeMutablePointer<Float>) throws {
         let n = p.outHeight * p.outWidth
         var floatMode = false
-        var histReady = false
         let weights: [Float] = C == 1 ? [1] : [0.2989, 0.587, 0.114]
         for c in 0..<C { for v in 0..<256 { lut[c * 256 + v] = Float(v) * (1 / 255) } }
 
@@ -37,18 +36,22 @@ extension Augmenter {
                     return s / Float(n)
                 }
             }
-            if !histReady {
-                histReady = true
-                for i in 0..<(C * 256) { hist[i] = 0 }
-                u8.withUnsafeBufferPointer { u in hist.withUnsafeMutableBufferPointer { h in
-                    for c in 0..<C {
-                        let hc = h.baseAddress! + c * 256, uc = u.baseAddress! + c * n
-                        for i in 0..<n { hc[Int(uc[i])] += 1 }
-                    }
-                }}
-            }
+            // LUT mode: mean over pixels of the current LUT values (gather-sum; no histogram,
+            // whose read-modify-write chain is slower for small images).
             var s: Double = 0
-            for c in 0..<C { for v in 0..<256 { s += Double(weights[c]) * Double(hist[c * 256 + v]) * Double(lut[c * 256 + v]) } }
+            u8.withUnsafeBufferPointer { u in lut.withUnsafeBufferPointer { l in
+                for c in 0..<C {
+                    let lc = l.baseAddress! + c * 256, uc = u.baseAddress! + c * n
+                    var a0: Float = 0, a1: Float = 0, a2: Float = 0, a3: Float = 0
+                    var i = 0
+                    while i + 4 <= n {
+                        a0 += lc[Int(uc[i])]; a1 += lc[Int(uc[i + 1])]; a2 += lc[Int(uc[i + 2])]; a3 += lc[Int(uc[i + 3])]
+                        i += 4
+                    }
+                    while i < n { a0 += lc[Int(uc[i])]; i += 1 }
+                    s += Double(weights[c]) * Double((a0 + a1) + (a2 + a3))
+                }
+            }}
             return Float(s / Double(n))
         }
 

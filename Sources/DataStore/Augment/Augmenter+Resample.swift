@@ -1,4 +1,30 @@
 extension Augmenter {
+    /// Fills `t`. For a pixel-aligned box (no DCT-scaled decode) the taps relative to the box depend
+    /// only on (box length, output size), so they come from a per-worker cache, shifted by the box start.
+    func taps(_ t: inout ResampleTaps, start: Double, length: Double, lo: Int, hi: Int, outSize: Int) {
+        let n = Int(length)
+        guard start == Double(lo), length == Double(n), hi == lo + n, n < 65536, outSize < 65536 else {
+            t.compute(start: start, length: length, lo: lo, hi: hi, outSize: outSize)
+            return
+        }
+        let key = n << 16 | outSize
+        if tapCache[key] == nil {
+            var c = ResampleTaps()
+            c.compute(start: 0, length: length, lo: 0, hi: n, outSize: outSize)
+            if tapCache.count >= 4096 { tapCache.removeAll(keepingCapacity: true) }
+            tapCache[key] = c
+        }
+        let c = tapCache[key]!
+        let o = Int32(lo)
+        t.kmax = c.kmax
+        t.start.removeAll(keepingCapacity: true)
+        for v in c.start { t.start.append(v + o) }
+        t.count.removeAll(keepingCapacity: true)
+        t.count.append(contentsOf: c.count)
+        t.weights.removeAll(keepingCapacity: true)
+        t.weights.append(contentsOf: c.weights)
+    }
+
     /// Antialiased bilinear crop-resize (+ flip) from uint8 HWC into planar uint8, or straight to
     /// normalised floats (`direct`: out pointer, per-channel scale and offset). Runs the vertical
     /// pass first when that is cheaper (it vectorises over whole rows).
@@ -8,8 +34,8 @@ extension Augmenter {
         let sy = Double(H) / Double(p.srcHeight), sx = Double(W) / Double(p.srcWidth)
         let y0f = Double(p.top) * sy, y1f = Double(p.top + p.height) * sy
         let x0f = Double(p.left) * sx, x1f = Double(p.left + p.width) * sx
-        tapsY.compute(start: y0f, length: y1f - y0f, lo: Int(y0f.rounded(.down)), hi: min(Int(y1f.rounded(.up)), H), outSize: oh)
-        tapsX.compute(start: x0f, length: x1f - x0f, lo: Int(x0f.rounded(.down)), hi: min(Int(x1f.rounded(.up)), W), outSize: ow)
+        taps(&tapsY, start: y0f, length: y1f - y0f, lo: Int(y0f.rounded(.down)), hi: min(Int(y1f.rounded(.up)), H), outSize: oh)
+        taps(&tapsX, start: x0f, length: x1f - x0f, lo: Int(x0f.rounded(.down)), hi: min(Int(x1f.rounded(.up)), W), outSize: ow)
         let y0 = Int(tapsY.start[0]), y1 = Int(tapsY.start[oh - 1] + tapsY.count[oh - 1])
         let xlo = Int(tapsX.start[0]), xhi = Int(tapsX.start[ow - 1] + tapsX.count[ow - 1])
         let kx = tapsX.kmax, ky = tapsY.kmax

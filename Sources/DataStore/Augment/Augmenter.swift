@@ -10,13 +10,13 @@ import Foundation
 public final class Augmenter {
     var tapsX = ResampleTaps()
     var tapsY = ResampleTaps()
+    var tapCache: [Int: ResampleTaps] = [:]
     var tmp: [Float] = []
     var srcF: [Float] = []
     var line: [Float] = []
     var u8: [UInt8] = []
     var fpix: [Float] = []
     var lut = [Float](repeating: 0, count: 3 * 256)
-    var hist = [Int](repeating: 0, count: 3 * 256)
 
     /// An augmenter with empty scratch.
     public init() {}
