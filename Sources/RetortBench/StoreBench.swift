@@ -112,7 +112,7 @@ enum StoreBench {
         cfg.workers = workers
         cfg.order = .quasiRandom(windowChunks: 16)
         let loader = try Loader(path: path, config: cfg)
-        let r = try LoaderBench.measure(loader, maxBatches: min(batches, loader.stepsPerEpoch - 2))
+        let r = try LoaderBench.measure(loader, maxBatches: min(batches, loader.stepsPerEpoch - 2), zeroCopy: true)
         var pad = cfg
         pad.views = [ViewSpec(crop: .padRandom(padding: 4), outHeight: size, outWidth: size).with { $0.flipProbability = 0.5 }]
         let rp = try LoaderBench.measure(Loader(path: path, config: pad), maxBatches: min(batches, loader.stepsPerEpoch - 2))
@@ -121,7 +121,7 @@ enum StoreBench {
                      name, d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond,
                      r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, rp.imagesPerSecond, loader.cachePeakBytes, budget))
         return [("\(name): raw zstd chunk decode D (1 thread)", String(format: "%.0f MB/s = %.0f img/s", d.bytesPerSecond / 1e6, d.samplesPerSecond)),
-                ("\(name): two-view SSL (RRC, flip, jitter p0.8, gray p0.2), \(workers) workers", String(format: "%.0f img/s = %.3f D (%.3f × %d-thread D); per CPU-s %.0f = %.3f × D per CPU-s", r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond, r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, r.imagesPerCPUSecond, r.imagesPerCPUSecond / dCPU)),
+                ("\(name): two-view SSL (RRC, flip, jitter p0.8, gray p0.2), \(workers) workers, zero-copy", String(format: "%.0f img/s = %.3f D (%.3f × %d-thread D); per CPU-s %.0f = %.3f × D per CPU-s", r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond, r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, r.imagesPerCPUSecond, r.imagesPerCPUSecond / dCPU)),
                 ("\(name): pad 4 + crop + flip, \(workers) workers", String(format: "%.0f img/s", rp.imagesPerSecond)),
                 ("\(name): decoded-chunk cache peak (quasi-random, window 16)", "\(loader.cachePeakBytes) B ≤ budget \(budget) B")]
     }

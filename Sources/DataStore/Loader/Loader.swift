@@ -175,7 +175,37 @@ public final class EpochIterator {
     /// held and the right size (no allocation per batch in a steady-state loop). Returns false at
     /// the end of the epoch.
     public func next(into batch: inout Batch) throws -> Bool {
-        guard step < steps else { return false }
+        let got: Bool? = try withNext { (ref: BatchBuffers) -> Bool in
+            func fill<T>(_ a: inout [T], _ src: UnsafeBufferPointer<T>) {
+                if a.count == src.count {
+                    a.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: src.baseAddress!, count: src.count) }
+                } else {
+                    a = Array(src)
+                }
+            }
+            if batch.views.count != ref.pixels.count {
+                batch.views = ref.shapes.map { ViewBatch(pixels: [], shape: $0, params: []) }
+            }
+            for v in ref.pixels.indices {
+                batch.views[v].shape = ref.shapes[v]
+                fill(&batch.views[v].pixels, ref.pixels[v])
+                fill(&batch.views[v].params, ref.params[v])
+            }
+            fill(&batch.labels, ref.labels)
+            fill(&batch.sampleIDs, ref.sampleIDs)
+            fill(&batch.indices, ref.indices)
+            batch.epoch = ref.epoch
+            batch.step = ref.step
+            return true
+        }
+        return got ?? false
+    }
+
+    /// Zero-copy access: waits for the next batch and calls `body` with views of the loader's own
+    /// ring slot (valid only inside `body`; the slot is recycled when it returns). Returns nil at the
+    /// end of the epoch.
+    public func withNext<R>(_ body: (BatchBuffers) throws -> R) throws -> R? {
+        guard step < steps else { return nil }
         let local = step - (steps - state.total / loader.config.batchSize)
         let slotIndex = local % state.slots.count
         state.cond.lock()
@@ -191,36 +221,46 @@ public final class EpochIterator {
         let slot = state.slots[slotIndex]
         let b = loader.config.batchSize
         let c = loader.channels
-        func fill<T>(_ a: inout [T], _ src: UnsafeMutablePointer<T>, _ count: Int) {
-            if a.count == count {
-                a.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: src, count: count) }
-            } else {
-                a = Array(UnsafeBufferPointer(start: src, count: count))
-            }
-        }
         let views = loader.config.views
-        if batch.views.count != views.count {
-            batch.views = views.map { ViewBatch(pixels: [], shape: [b, c, $0.outHeight, $0.outWidth], params: []) }
+        defer {
+            state.cond.lock()
+            state.done[slotIndex] = 0
+            state.consumed += 1
+            state.limit = min(state.total, (state.consumed + state.slots.count) * b)
+            state.cond.broadcast()
+            state.cond.unlock()
+            step += 1
         }
-        for v in views.indices {
-            batch.views[v].shape = [b, c, views[v].outHeight, views[v].outWidth]
-            fill(&batch.views[v].pixels, slot.pixels[v], b * viewSizes[v])
-            fill(&batch.views[v].params, slot.params[v], b)
-        }
-        fill(&batch.labels, slot.labels, b)
-        fill(&batch.sampleIDs, slot.ids, b)
-        fill(&batch.indices, slot.indices, b)
-        batch.epoch = epoch
-        batch.step = step
-        state.cond.lock()
-        state.done[slotIndex] = 0
-        state.consumed += 1
-        state.limit = min(state.total, (state.consumed + state.slots.count) * b)
-        state.cond.broadcast()
-        state.cond.unlock()
-        step += 1
-        return true
+        let ref = BatchBuffers(
+            epoch: epoch, step: step,
+            pixels: views.indices.map { UnsafeBufferPointer(start: slot.pixels[$0], count: b * viewSizes[$0]) },
+            shapes: views.map { [b, c, $0.outHeight, $0.outWidth] },
+            params: views.indices.map { UnsafeBufferPointer(start: slot.params[$0], count: b) },
+            labels: UnsafeBufferPointer(start: slot.labels, count: b),
+            sampleIDs: UnsafeBufferPointer(start: slot.ids, count: b),
+            indices: UnsafeBufferPointer(start: slot.indices, count: b))
+        return try body(ref)
     }
+}
+
+/// A borrowed view of one batch inside the loader's ring (see `EpochIterator.withNext`).
+public struct BatchBuffers {
+    /// The epoch.
+    public let epoch: Int
+    /// The step within the epoch.
+    public let step: Int
+    /// Per view: normalised pixels [N, C, H, W].
+    public let pixels: [UnsafeBufferPointer<Float>]
+    /// Per view: [N, C, H, W].
+    public let shapes: [[Int]]
+    /// Per view: one parameter record per sample.
+    public let params: [UnsafeBufferPointer<ViewParams>]
+    /// Labels [N].
+    public let labels: UnsafeBufferPointer<Int32>
+    /// Sample ids [N].
+    public let sampleIDs: UnsafeBufferPointer<UInt64>
+    /// Stored positions [N].
+    public let indices: UnsafeBufferPointer<Int>
 }
 
 extension Loader {

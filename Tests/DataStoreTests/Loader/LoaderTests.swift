@@ -54,6 +54,16 @@ final class LoaderTests: XCTestCase {
             k += 1
         }
         XCTAssertEqual(k, ref.count)
+        // Zero-copy access sees the same data.
+        let it2 = try l.epoch(3)
+        var j = 0
+        while let ok = try it2.withNext({ (r: BatchBuffers) -> Bool in
+            Array(r.pixels[0]) == ref[j].views[0].pixels && Array(r.sampleIDs) == ref[j].sampleIDs && r.step == j
+        }) {
+            XCTAssertTrue(ok)
+            j += 1
+        }
+        XCTAssertEqual(j, ref.count)
     }
 
     func testResumeMidEpochAndEpochsDiffer() throws {
