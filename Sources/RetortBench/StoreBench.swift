@@ -48,6 +48,21 @@ enum StoreBench {
             }
             let t3 = LoaderBench.cpuTime()
             geo = []
+            let base = ViewParams(srcHeight: 32, srcWidth: 32, top: 2, left: 3, height: 20, width: 25, flipped: true, outHeight: 32, outWidth: 32)
+            let variants: [(String, (inout ViewParams) -> Void)] = [
+                ("geometry", { _ in }), ("brightness", { $0.jittered = true; $0.brightness = 1.2 }),
+                ("contrast", { $0.jittered = true; $0.contrast = 1.2 }), ("saturation", { $0.jittered = true; $0.saturation = 1.2 }),
+                ("hue", { $0.jittered = true; $0.hue = 0.05 }), ("grayscale", { $0.grayscale = true }),
+                ("all4", { $0.jittered = true; $0.brightness = 1.2; $0.contrast = 0.8; $0.saturation = 1.2; $0.hue = 0.05 })]
+            for (name, f) in variants {
+                var q = base
+                f(&q)
+                let a = LoaderBench.cpuTime()
+                try img.withUnsafeBufferPointer { s in
+                    for _ in 0..<20000 { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: q, mean: [0.5], std: [0.25], into: out) }
+                }
+                print(String(format: "  micro %@: %.2f us", name, (LoaderBench.cpuTime() - a) / 20000 * 1e6))
+            }
             print(String(format: "micro 32px view: draw %.2f us, render %.2f us (geometry only %.2f us)", (t1 - t0) / 20000 * 1e6, (t2 - t1) / 20000 * 1e6, (t3 - t2) / 20000 * 1e6))
             out.deallocate()
         }
