@@ -3,7 +3,7 @@
 import PackageDescription
 
 /// Hot numeric code is compiled with full optimisation even in debug builds of the package.
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"])]
+let fast: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "Retort",

@@ -27,7 +27,7 @@ public enum Threading {
     public static var count: Int { _count }
     /// Sets the thread count for both our loops and OpenBLAS.
     public static func setCount(_ n: Int) {
-        precondition(n >= 1, "thread count must be at least 1")
+        require(n >= 1, "thread count must be at least 1")
         _count = n
         openblas_set_num_threads(Int32(n))
     }

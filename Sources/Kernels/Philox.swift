@@ -78,7 +78,7 @@ public struct Philox: Sendable {
     public mutating func nextUniform(in lo: Float, _ hi: Float) -> Float { lo + (hi - lo) * nextUniform() }
     /// A uniform integer in 0..<n (n > 0), by Lemire's multiply-shift (negligible bias for n << 2^32).
     public mutating func nextInt(below n: Int) -> Int {
-        precondition(n > 0, "nextInt(below:) needs n > 0")
+        require(n > 0, "nextInt(below:) needs n > 0")
         return Int((UInt64(next()) &* UInt64(n)) >> 32)
     }
     /// A standard normal Float (Box–Muller).

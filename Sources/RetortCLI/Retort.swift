@@ -1,4 +1,5 @@
 import ArgumentParser
+import Kernels
 
 /// The `retort` command: train, evaluate and manage data for SSL and KD research.
 @main
@@ -8,7 +9,19 @@ struct Retort: ParsableCommand {
         abstract: "Self-supervised learning and knowledge distillation for vision models.",
         subcommands: [
             // Each subcommand lives in its own file (StoreCommand.swift, TrainCommand.swift, ...).
+            TrainCommand.self,
+            ProbeCommand.self,
+            EmbedCommand.self,
+            ZooCommand.self,
+            RecipesCommand.self,
+            PlotCommand.self,
             StoreCommand.self,
         ]
     )
+
+    /// Applies the process-wide memory policy, then parses and runs the command.
+    static func main() {
+        MemoryPolicy.retainFreedBlocks()
+        main(nil)
+    }
 }

@@ -1,3 +1,4 @@
+import Kernels
 /// A small integer tensor for labels, class ids and indices (row-major, no autodiff).
 public struct IntTensor: Equatable, Sendable {
     /// The dimensions.
@@ -7,7 +8,7 @@ public struct IntTensor: Equatable, Sendable {
 
     /// Creates an integer tensor; `scalars.count` must equal `shape.count`.
     public init(shape: Shape, scalars: [Int32]) {
-        precondition(shape.count == scalars.count, "IntTensor: \(scalars.count) values for shape \(shape)")
+        require(shape.count == scalars.count, "IntTensor: \(scalars.count) values for shape \(shape)")
         self.shape = shape
         self.scalars = scalars
     }

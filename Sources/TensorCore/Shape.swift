@@ -1,3 +1,4 @@
+import Kernels
 /// The dimensions of a row-major tensor, outermost first (e.g. `[N, C, H, W]`).
 public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByArrayLiteral {
     /// The extent of each dimension.
@@ -5,7 +6,7 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
 
     /// Creates a shape from its dimensions; every dimension must be non-negative.
     public init(_ dims: [Int]) {
-        precondition(dims.allSatisfy { $0 >= 0 }, "negative dimension in \(dims)")
+        require(dims.allSatisfy { $0 >= 0 }, "negative dimension in \(dims)")
         self.dims = dims
     }
     /// Creates a shape from an array literal: `[2, 3]`.
@@ -30,7 +31,7 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
     /// Normalises a possibly negative axis against this rank.
     public func axis(_ a: Int, op: String = #function) -> Int {
         let r = a < 0 ? a + rank : a
-        precondition(r >= 0 && r < Swift.max(rank, 1), "\(op): axis \(a) out of range for shape \(self)")
+        require(r >= 0 && r < Swift.max(rank, 1), "\(op): axis \(a) out of range for shape \(self)")
         return r
     }
 

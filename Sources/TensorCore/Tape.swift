@@ -1,3 +1,4 @@
+import Kernels
 /// A reverse-mode autodiff tape (a Wengert list). Ops on traced tensors append a node holding
 /// their input ids and a pullback; `gradients(of:wrt:)` walks the nodes backwards, freeing each
 /// pullback (and the tensors it saved) once it has run.
@@ -54,20 +55,20 @@ public final class Tape {
     /// on gets a zero gradient. Pullbacks run once: a tape is differentiated once.
     public func gradients(of loss: Tensor, wrt: [Tensor], seed: Tensor? = nil) -> [Tensor] {
         guard let lossTrace = loss.trace, lossTrace.tape === self else {
-            preconditionFailure("gradients(of:): the loss is not traced on this tape")
+            fatalError("gradients(of:): the loss is not traced on this tape")
         }
         let wanted = wrt.map { t -> Int in
             guard let tr = t.trace, tr.tape === self else {
-                preconditionFailure("gradients(of:wrt:): a tensor of shape \(t.shape) is not traced on this tape")
+                fatalError("gradients(of:wrt:): a tensor of shape \(t.shape) is not traced on this tape")
             }
             return tr.id
         }
         let seedValue: Tensor
         if let seed {
-            precondition(seed.shape == loss.shape, "gradients(of:): seed \(seed.shape) vs loss \(loss.shape)")
+            require(seed.shape == loss.shape, "gradients(of:): seed \(seed.shape) vs loss \(loss.shape)")
             seedValue = seed.detached
         } else {
-            precondition(loss.count == 1, "gradients(of:): loss must be a scalar, got shape \(loss.shape)")
+            require(loss.count == 1, "gradients(of:): loss must be a scalar, got shape \(loss.shape)")
             seedValue = Tensor(repeating: 1, shape: loss.shape)
         }
         let keep = Set(wanted)
@@ -99,7 +100,7 @@ extension Tensor {
         var tape: Tape?
         for x in inputs {
             if let t = x.trace?.tape, t.isRecording {
-                precondition(tape == nil || tape === t, "op mixes tensors from two different tapes")
+                require(tape == nil || tape === t, "op mixes tensors from two different tapes")
                 tape = t
             }
         }

@@ -1,3 +1,4 @@
+import Kernels
 /// Broadcasting arithmetic with gradients: `+ - * /`, negation.
 extension Tensor {
     /// a + b, broadcasting.
@@ -55,7 +56,7 @@ extension Tensor {
 
     /// In-place a += b (same shape), untraced: for gradient accumulation and optimizer updates.
     public static func += (a: inout Tensor, b: Tensor) {
-        precondition(a.shape == b.shape, "+=: shapes \(a.shape) and \(b.shape) differ")
+        require(a.shape == b.shape, "+=: shapes \(a.shape) and \(b.shape) differ")
         b.withUnsafeBufferPointer { pb in
             a.withUnsafeMutableBufferPointer { pa in
                 for i in 0..<pa.count { pa[i] += pb[i] }

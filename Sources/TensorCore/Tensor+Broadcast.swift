@@ -7,7 +7,7 @@ extension Tensor {
 
     /// `f` applied to every element (untraced).
     @inlinable
-    public func map(_ f: @Sendable @escaping (Float) -> Float) -> Tensor {
+    @inline(__always) public func map(_ f: @Sendable (Float) -> Float) -> Tensor {
         let n = count
         return withUnsafeBufferPointer { src in
             let s = SendablePointer(src.baseAddress!)
@@ -22,11 +22,11 @@ extension Tensor {
 
     /// `f(a, b)` with NumPy broadcasting (untraced). `op` names the caller in shape errors.
     @inlinable
-    public static func zipMap(
-        _ a: Tensor, _ b: Tensor, op: String, _ f: @Sendable @escaping (Float, Float) -> Float
+    @inline(__always) public static func zipMap(
+        _ a: Tensor, _ b: Tensor, op: String, _ f: @Sendable (Float, Float) -> Float
     ) -> Tensor {
         guard let outShape = Shape.broadcast(a.shape, b.shape) else {
-            preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
+            fatalError("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         let n = outShape.count
         return a.withUnsafeBufferPointer { pa in
@@ -85,7 +85,7 @@ extension Tensor {
     public func broadcast(to target: Shape) -> Tensor {
         if shape == target { return self }
         let a = self
-        precondition(Shape.broadcast(shape, target) == target, "broadcast(to:): \(shape) does not broadcast to \(target)")
+        require(Shape.broadcast(shape, target) == target, "broadcast(to:): \(shape) does not broadcast to \(target)")
         let out = Tensor.zipMap(a.detached, Tensor(zeros: target), op: "broadcast") { x, _ in x }
         return Tensor.traced(out, inputs: [a]) { g in [g.unbroadcast(to: a.shape)] }
     }

@@ -5,12 +5,12 @@ extension Tensor {
     /// `op(a) · op(b)`: `[..., M, K] x [..., K, N] -> [..., M, N]`, where op transposes the last two
     /// dims when asked. Leading (batch) dims must match, or `b` may be rank 2 (shared by all).
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
-        precondition(a.rank >= 2 && b.rank >= 2, "matmul: operands must have rank >= 2, got \(a.shape) and \(b.shape)")
+        require(a.rank >= 2 && b.rank >= 2, "matmul: operands must have rank >= 2, got \(a.shape) and \(b.shape)")
         let (m, ka) = transposeA ? (a.shape[-1], a.shape[-2]) : (a.shape[-2], a.shape[-1])
         let (kb, n) = transposeB ? (b.shape[-1], b.shape[-2]) : (b.shape[-2], b.shape[-1])
         let batchA = Array(a.shape.dims.dropLast(2)), batchB = Array(b.shape.dims.dropLast(2))
-        precondition(ka == kb, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
-        precondition(batchB.isEmpty || batchA == batchB, "matmul: batch dimensions differ: \(a.shape) x \(b.shape)")
+        require(ka == kb, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
+        require(batchB.isEmpty || batchA == batchB, "matmul: batch dimensions differ: \(a.shape) x \(b.shape)")
         let batch = batchA.reduce(1, *)
         let k = ka
         let out = a.withUnsafeBufferPointer { pa in
@@ -28,7 +28,7 @@ extension Tensor {
         let ad = a.detached, bd = b.detached
         return traced(out, inputs: [a, b]) { g in
             // dA = g · op(B)ᵀ (transposed back if A was), dB = op(A)ᵀ · g (likewise).
-            let ga = transposeA ? matmul(bd, g, transposeA: transposeB, transposeB: true)
+            let ga = transposeA ? matmul(g, bd, transposeA: false, transposeB: !transposeB).transposed()
                                 : matmul(g, bd, transposeA: false, transposeB: !transposeB)
             var gb = transposeB ? matmul(g, ad, transposeA: true, transposeB: transposeA)
                                 : matmul(ad, g, transposeA: !transposeA, transposeB: false)

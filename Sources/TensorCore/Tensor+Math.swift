@@ -1,3 +1,4 @@
+import Kernels
 import Foundation
 
 /// Elementwise math with gradients. Shapes are preserved: `[*] -> [*]`.

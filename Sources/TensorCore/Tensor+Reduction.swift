@@ -81,7 +81,7 @@ extension Tensor {
             for k in 0..<n { m = Swift.max(m, p[k * s]) }
             return m
         }
-        var dims = shape.dims
+        var dims = kept.shape.dims
         if !keepingDims { dims.remove(at: a) }
         let x = detached
         return Tensor.traced(kept.withShape(Shape(dims)), inputs: [self]) { g in
@@ -113,7 +113,7 @@ extension Tensor {
             for k in 0..<n { acc += Foundation.exp(p[k * s] - m) }
             return m + Foundation.log(acc)
         }
-        var dims = shape.dims
+        var dims = out.shape.dims
         if !keepingDims { dims.remove(at: a) }
         return Tensor.traced(out.withShape(Shape(dims)), inputs: [self]) { g in
             let soft = Tensor.zipMap(x, out, op: "logsumexp") { Foundation.exp($0 - $1) }

@@ -2,22 +2,22 @@ import Kernels
 
 /// Shape manipulation with gradients: reshape, permute, concat, slice, split, stack.
 extension Tensor {
-    /// The same elements under `newShape` (one dimension may be -1); shares storage, no copy.
-    public func reshaped(to newShape: Shape) -> Tensor {
-        var dims = newShape.dims
+    /// The same elements under new dimensions (one may be -1, inferred); shares storage, no copy.
+    public func reshaped(to newDims: [Int]) -> Tensor {
+        var dims = newDims
         if let i = dims.firstIndex(of: -1) {
             dims[i] = 1
             let known = dims.reduce(1, *)
-            precondition(known > 0 && count % known == 0, "reshaped(to:): cannot reshape \(shape) to \(newShape)")
+            require(known > 0 && count % known == 0, "reshaped(to:): cannot reshape \(shape) to \(newDims)")
             dims[i] = count / known
         }
-        let target = Shape(dims)
-        precondition(target.count == count, "reshaped(to:): cannot reshape \(shape) (\(count) elements) to \(newShape)")
+        require(dims.allSatisfy { $0 >= 0 } && dims.reduce(1, *) == count,
+                "reshaped(to:): cannot reshape \(shape) (\(count) elements) to \(newDims)")
         let s = shape
-        return Tensor.traced(withShape(target), inputs: [self]) { g in [g.withShape(s)] }
+        return Tensor.traced(withShape(Shape(dims)), inputs: [self]) { g in [g.withShape(s)] }
     }
-    /// Reshape with an array of dims.
-    public func reshaped(to dims: [Int]) -> Tensor { reshaped(to: Shape(dims.map { $0 })) }
+    /// The same elements under `newShape`; shares storage, no copy.
+    public func reshaped(to newShape: Shape) -> Tensor { reshaped(to: newShape.dims) }
     /// Flattens dimensions from `axis` on into one: `[N, C, H, W] -> [N, C*H*W]` for axis 1.
     public func flattened(from axis: Int = 1) -> Tensor {
         let a = shape.axis(axis)
@@ -26,7 +26,7 @@ extension Tensor {
 
     /// Dimensions reordered: output dim i is input dim `order[i]`.
     public func permuted(_ order: [Int]) -> Tensor {
-        precondition(order.sorted() == Array(0..<rank), "permuted: \(order) is not a permutation for shape \(shape)")
+        require(order.sorted() == Array(0..<rank), "permuted: \(order) is not a permutation for shape \(shape)")
         if order == Array(0..<rank) { return self }
         let inStrides = shape.strides
         let outDims = order.map { shape.dims[$0] }
@@ -61,13 +61,13 @@ extension Tensor {
 
     /// Joins tensors along `axis`; all other dimensions must match.
     public static func concatenate(_ parts: [Tensor], alongAxis axis: Int = 0) -> Tensor {
-        precondition(!parts.isEmpty, "concatenate: no tensors")
+        require(!parts.isEmpty, "concatenate: no tensors")
         let a = parts[0].shape.axis(axis)
         for p in parts {
             var d0 = parts[0].shape.dims, d1 = p.shape.dims
-            precondition(d0.count == d1.count, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ in rank")
+            require(d0.count == d1.count, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ in rank")
             d0[a] = 0; d1[a] = 0
-            precondition(d0 == d1, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ off axis \(a)")
+            require(d0 == d1, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ off axis \(a)")
         }
         let (outer, _, inner) = parts[0].shape.split(at: a)
         let sizes = parts.map { $0.shape.dims[a] }
@@ -96,7 +96,7 @@ extension Tensor {
     /// The sub-tensor with indices `range` along `axis`.
     public func slice(alongAxis axis: Int, _ range: Range<Int>) -> Tensor {
         let a = shape.axis(axis)
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape.dims[a],
+        require(range.lowerBound >= 0 && range.upperBound <= shape.dims[a],
                      "slice: range \(range) out of bounds for axis \(a) of shape \(shape)")
         let (outer, n, inner) = shape.split(at: a)
         var dims = shape.dims
@@ -126,22 +126,22 @@ extension Tensor {
     /// Splits along `axis` into pieces of the given sizes (which must add up to the extent).
     public func split(sizes: [Int], alongAxis axis: Int = 0) -> [Tensor] {
         let a = shape.axis(axis)
-        precondition(sizes.reduce(0, +) == shape.dims[a], "split: sizes \(sizes) do not add up to \(shape.dims[a]) (axis \(a) of \(shape))")
+        require(sizes.reduce(0, +) == shape.dims[a], "split: sizes \(sizes) do not add up to \(shape.dims[a]) (axis \(a) of \(shape))")
         var start = 0
         return sizes.map { n in defer { start += n }; return slice(alongAxis: a, start..<(start + n)) }
     }
     /// Splits along `axis` into `parts` equal pieces.
     public func split(count parts: Int, alongAxis axis: Int = 0) -> [Tensor] {
         let n = shape[axis]
-        precondition(parts > 0 && n % parts == 0, "split: \(n) is not divisible into \(parts) parts (shape \(shape))")
+        require(parts > 0 && n % parts == 0, "split: \(n) is not divisible into \(parts) parts (shape \(shape))")
         return split(sizes: Array(repeating: n / parts, count: parts), alongAxis: axis)
     }
 
     /// Stacks same-shaped tensors along a new axis.
     public static func stack(_ parts: [Tensor], alongAxis axis: Int = 0) -> Tensor {
-        precondition(!parts.isEmpty, "stack: no tensors")
+        require(!parts.isEmpty, "stack: no tensors")
         let s = parts[0].shape
-        for p in parts { precondition(p.shape == s, "stack: shapes \(s) and \(p.shape) differ") }
+        for p in parts { require(p.shape == s, "stack: shapes \(s) and \(p.shape) differ") }
         let a = axis < 0 ? axis + s.rank + 1 : axis
         var dims = s.dims
         dims.insert(1, at: a)

@@ -1,3 +1,4 @@
+import Kernels
 import Synchronization
 
 /// The heap buffer behind one or more `Tensor` values (shared until one of them is mutated).
@@ -32,7 +33,7 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
 
     /// Creates a tensor from row-major values; `scalars.count` must equal `shape.count`.
     public init(shape: Shape, scalars: [Float]) {
-        precondition(shape.count == scalars.count, "Tensor: \(scalars.count) values for shape \(shape)")
+        require(shape.count == scalars.count, "Tensor: \(scalars.count) values for shape \(shape)")
         self._shape = shape
         self.storage = TensorStorage(scalars)
     }
@@ -67,7 +68,7 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
     public var scalars: [Float] { storage.values }
     /// The single value of a one-element tensor.
     public var scalar: Float {
-        precondition(count == 1, "scalar: tensor of shape \(shape) has \(count) elements")
+        require(count == 1, "scalar: tensor of shape \(shape) has \(count) elements")
         return storage.values[0]
     }
     /// Summary text.

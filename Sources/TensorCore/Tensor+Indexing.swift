@@ -1,0 +1,92 @@
+import Kernels
+
+/// Indexing with gradients: gather / index-select, masked fill, where.
+extension Tensor {
+    /// Rows `indices` along `axis`: `[..., n, ...]` indexed by `[k]` -> `[..., k, ...]`.
+    /// The gradient scatter-adds back (repeated indices accumulate).
+    public func indexSelect(alongAxis axis: Int, _ indices: IntTensor) -> Tensor {
+        let a = shape.axis(axis)
+        let (outer, n, inner) = shape.split(at: a)
+        let idx = indices.scalars.map { Int($0) }
+        for i in idx { require(i >= 0 && i < n, "indexSelect: index \(i) out of range 0..<\(n) (axis \(a) of \(shape))") }
+        var dims = shape.dims
+        dims[a] = idx.count
+        let k = idx.count
+        let out = withUnsafeBufferPointer { src in
+            Tensor(shape: Shape(dims)) { dst in
+                for o in 0..<outer {
+                    for (j, i) in idx.enumerated() {
+                        (dst.baseAddress! + (o * k + j) * inner).update(from: src.baseAddress! + (o * n + i) * inner, count: inner)
+                    }
+                }
+            }
+        }
+        let s = shape
+        return Tensor.traced(out, inputs: [self]) { g in
+            var full = Tensor(zeros: s)
+            full.withUnsafeMutableBufferPointer { dst in
+                g.withUnsafeBufferPointer { gs in
+                    for o in 0..<outer {
+                        for (j, i) in idx.enumerated() {
+                            let d = dst.baseAddress! + (o * n + i) * inner, q = gs.baseAddress! + (o * k + j) * inner
+                            for t in 0..<inner { d[t] += q[t] }
+                        }
+                    }
+                }
+            }
+            return [full]
+        }
+    }
+
+    /// Gathers one element per row along `axis`: out[o, i] = x[o, index[o, i], i], where `indices`
+    /// has the input's shape with `axis` removed (PyTorch `gather` with a size-1 index dim, squeezed).
+    public func gather(alongAxis axis: Int, _ indices: IntTensor) -> Tensor {
+        let a = shape.axis(axis)
+        let (outer, n, inner) = shape.split(at: a)
+        var dims = shape.dims
+        dims.remove(at: a)
+        require(indices.shape == Shape(dims), "gather: indices \(indices.shape) must have shape \(Shape(dims)) for input \(shape), axis \(a)")
+        let idx = indices.scalars
+        for i in idx { require(i >= 0 && Int(i) < n, "gather: index \(i) out of range 0..<\(n)") }
+        let out = withUnsafeBufferPointer { src in
+            Tensor(shape: Shape(dims)) { dst in
+                for o in 0..<outer { for i in 0..<inner {
+                    dst[o * inner + i] = src[(o * n + Int(idx[o * inner + i])) * inner + i]
+                } }
+            }
+        }
+        let s = shape
+        return Tensor.traced(out, inputs: [self]) { g in
+            var full = Tensor(zeros: s)
+            full.withUnsafeMutableBufferPointer { dst in
+                g.withUnsafeBufferPointer { gs in
+                    for o in 0..<outer { for i in 0..<inner {
+                        dst[(o * n + Int(idx[o * inner + i])) * inner + i] += gs[o * inner + i]
+                    } }
+                }
+            }
+            return [full]
+        }
+    }
+
+    /// `value` where `mask` is non-zero, `self` elsewhere (`mask` broadcasts to this shape).
+    public func maskedFill(_ mask: Tensor, with value: Float) -> Tensor {
+        let m = mask.broadcast(to: shape).detached
+        let out = Tensor.zipMap(self, m, op: "maskedFill") { $1 != 0 ? value : $0 }
+        return Tensor.traced(out, inputs: [self]) { g in [Tensor.zipMap(g, m, op: "maskedFill") { $1 != 0 ? 0 : $0 }] }
+    }
+
+    /// Elementwise choice: `a` where `condition` is non-zero, else `b` (all three broadcast).
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        guard let ab = Shape.broadcast(a.shape, b.shape), let outShape = Shape.broadcast(condition.shape, ab) else {
+            fatalError("where: shapes \(condition.shape), \(a.shape), \(b.shape) do not broadcast")
+        }
+        let cond = condition.detached.broadcast(to: outShape)
+        let out = Tensor.zipMap(cond, a.detached, op: "where") { $0 != 0 ? $1 : 0 }
+            + Tensor.zipMap(cond, b.detached, op: "where") { $0 != 0 ? 0 : $1 }
+        return traced(out, inputs: [a, b]) { g in
+            [Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? $0 : 0 }.unbroadcast(to: a.shape),
+             Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? 0 : $0 }.unbroadcast(to: b.shape)]
+        }
+    }
+}

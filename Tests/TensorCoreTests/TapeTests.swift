@@ -1,0 +1,51 @@
+import XCTest
+import TensorCore
+
+/// Autodiff tape semantics: accumulation, no-grad scopes, detach, input gradients, freeing.
+final class TapeTests: XCTestCase {
+    func testGradientAccumulatesWhenUsedTwice() {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2, 3]))
+        let y = (x * x + x * 3).sum()  // dy/dx = 2x + 3
+        XCTAssertEqual(tape.gradients(of: y, wrt: [x])[0].scalars, [5, 7, 9])
+    }
+
+    func testNoGradScopeAndDetach() {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        let n = tape.nodeCount
+        let z = tape.withoutRecording { x * 5 }
+        XCTAssertEqual(tape.nodeCount, n)
+        XCTAssertFalse(z.isTraced)
+        let y = (x * x.detached).sum() + (x.stopGradient() * 100).sum()
+        XCTAssertEqual(tape.gradients(of: y, wrt: [x])[0].scalars, [1, 2])
+    }
+
+    func testUntracedOpsRecordNothing() {
+        let a = Tensor([1, 2]), b = Tensor([3, 4])
+        let c = (a * b).exp().sum()
+        XCTAssertFalse(c.isTraced)
+        XCTAssertNil(c.traceID)
+    }
+
+    func testUnusedInputGetsZeroGradient() {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2])), w = tape.watch(Tensor([5]))
+        let g = tape.gradients(of: x.sum(), wrt: [x, w])
+        XCTAssertEqual(g[1].scalars, [0])
+    }
+
+    func testSavedTensorsFreedDuringBackward() {
+        weak var probe: AnyObject?
+        let tape = Tape()
+        let x = tape.watch(GradientCheck.random([64], seed: 3))
+        do {
+            let y = x.exp()
+            probe = Mirror(reflecting: y).children.first { $0.label == "storage" }?.value as AnyObject
+            let loss = y.sum()
+            XCTAssertNotNil(probe)
+            _ = tape.gradients(of: loss, wrt: [x])
+        }
+        XCTAssertNil(probe, "the exp output saved by its pullback should be freed after backward")
+    }
+}

@@ -1,0 +1,66 @@
+import XCTest
+import TensorCore
+
+/// Forward values, broadcasting, stability and copy-on-write behaviour.
+final class TensorTests: XCTestCase {
+    func testBroadcastForwardMatchesLoops() {
+        let a = GradientCheck.random([2, 1, 4], seed: 1), b = GradientCheck.random([3, 1], seed: 2)
+        let c = a * b
+        XCTAssertEqual(c.shape, [2, 3, 4])
+        for i in 0..<2 { for j in 0..<3 { for k in 0..<4 {
+            XCTAssertEqual(c.scalars[(i * 3 + j) * 4 + k], a.scalars[i * 4 + k] * b.scalars[j])
+        } } }
+    }
+
+    func testReductionsForward() {
+        let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(x.sum(alongAxes: [0]).scalars, [5, 7, 9])
+        XCTAssertEqual(x.sum(alongAxes: [1], keepingDims: true).shape, [2, 1])
+        XCTAssertEqual(x.mean().scalar, 3.5)
+        XCTAssertEqual(x.max(alongAxis: 1).scalars, [3, 6])
+        XCTAssertEqual(x.variance(alongAxes: [1]).scalars, [2.0 / 3, 2.0 / 3])
+        XCTAssertEqual(x.argmax(alongAxis: 1).scalars, [2, 2])
+        XCTAssertEqual(x.transposed().scalars, [1, 4, 2, 5, 3, 6])
+        let (v, i) = Tensor([3, 1, 4, 1, 5]).topK(3)
+        XCTAssertEqual(v.scalars, [5, 4, 3]); XCTAssertEqual(i.scalars, [4, 2, 0])
+        XCTAssertEqual(Tensor([3, 1, 2]).sorted().values.scalars, [1, 2, 3])
+    }
+
+    func testSoftmaxStableForHugeLogits() {
+        let x = Tensor(shape: [2, 3], scalars: [1e4, -1e4, 0, -1e4, -1e4, 1e4])
+        let s = x.softmax()
+        XCTAssertEqual(s.scalars, [1, 0, 0, 0, 0, 1])
+        let ls = x.logSoftmax()
+        XCTAssertTrue(ls.scalars.allSatisfy { $0.isFinite })
+        XCTAssertEqual(ls.scalars[0], 0); XCTAssertEqual(ls.scalars[1], -2e4)
+        let tape = Tape()
+        let w = tape.watch(x)
+        let loss = Tensor.crossEntropy(logits: w, labels: IntTensor([1, 2]))
+        XCTAssertEqual(loss.scalar, 1e4, accuracy: 1)
+        let g = tape.gradients(of: loss, wrt: [w])[0]
+        XCTAssertTrue(g.scalars.allSatisfy { $0.isFinite })
+        XCTAssertEqual(g.scalars[0], 0.5, accuracy: 1e-6)
+        XCTAssertEqual(g.scalars[1], -0.5, accuracy: 1e-6)
+        XCTAssertTrue(x.logSumExp(alongAxis: 1).scalars.allSatisfy { $0.isFinite })
+    }
+
+    func testCrossEntropyMatchesFormula() {
+        // PyTorch: F.cross_entropy(torch.tensor([[1.,2.,3.],[1.,0.,-1.]]), torch.tensor([2,0]), label_smoothing=0.2) = 0.6076059
+        let logits = Tensor(shape: [2, 3], scalars: [1, 2, 3, 1, 0, -1])
+        XCTAssertEqual(Tensor.crossEntropy(logits: logits, labels: IntTensor([2, 0])).scalar, 0.40760596, accuracy: 1e-6)
+        XCTAssertEqual(Tensor.crossEntropy(logits: logits, labels: IntTensor([2, 0]), labelSmoothing: 0.2).scalar, 0.6076059, accuracy: 1e-5)
+    }
+
+    func testCopyOnWrite() {
+        let a = Tensor([1, 2, 3])
+        var b = a
+        XCTAssertTrue(a.sharesStorage(with: b))
+        let before = TensorDiagnostics.copyOnWriteCopies.load(ordering: .relaxed)
+        b.withUnsafeMutableBufferPointer { $0[0] = 9 }
+        XCTAssertEqual(TensorDiagnostics.copyOnWriteCopies.load(ordering: .relaxed), before + 1)
+        XCTAssertEqual(a.scalars, [1, 2, 3]); XCTAssertEqual(b.scalars, [9, 2, 3])
+        b.withUnsafeMutableBufferPointer { $0[1] = 8 }  // unique now: no copy
+        XCTAssertEqual(TensorDiagnostics.copyOnWriteCopies.load(ordering: .relaxed), before + 1)
+        XCTAssertTrue(a.reshaped(to: [3, 1]).sharesStorage(with: a))
+    }
+}
