@@ -4,7 +4,7 @@ extension Augmenter {
         let n = p.outHeight * p.outWidth
         var floatMode = false
         let weights: [Float] = C == 1 ? [1] : [0.2989, 0.587, 0.114]
-        for c in 0..<C { for v in 0..<256 { lut[c * 256 + v] = Float(v) * (1 / 255) } }
+        lut.withUnsafeMutableBufferPointer { l in for c in 0..<C { for v in 0..<256 { l[c * 256 + v] = Float(v) * (1 / 255) } } }
 
         func toFloat() {
             if floatMode { return }
@@ -21,7 +21,7 @@ extension Augmenter {
             if floatMode {
                 fpix.withUnsafeMutableBufferPointer { f in for i in 0..<(n * C) { f[i] = min(max(a * f[i] + b, 0), 1) } }
             } else {
-                for i in 0..<(C * 256) { lut[i] = min(max(a * lut[i] + b, 0), 1) }
+                lut.withUnsafeMutableBufferPointer { l in for i in 0..<(C * 256) { l[i] = min(max(a * l[i] + b, 0), 1) } }
             }
         }
         func grayMean() -> Float {
@@ -116,7 +116,7 @@ extension Augmenter {
             if floatMode {
                 fpix.withUnsafeMutableBufferPointer { f in for i in 0..<(n * C) where f[i] >= t { f[i] = 1 - f[i] } }
             } else {
-                for i in 0..<(C * 256) where lut[i] >= t { lut[i] = 1 - lut[i] }
+                lut.withUnsafeMutableBufferPointer { l in for i in 0..<(C * 256) where l[i] >= t { l[i] = 1 - l[i] } }
             }
         }
         // Normalise and write CHW.
@@ -129,7 +129,7 @@ extension Augmenter {
                     for i in 0..<n { o[i] = (fc[i] - m) * inv }
                 }
             } else {
-                for v in 0..<256 { lut[c * 256 + v] = (lut[c * 256 + v] - m) * inv }
+                lut.withUnsafeMutableBufferPointer { l in for v in 0..<256 { l[c * 256 + v] = (l[c * 256 + v] - m) * inv } }
                 u8.withUnsafeBufferPointer { u in lut.withUnsafeBufferPointer { l in
                     let lc = l.baseAddress! + c * 256, uc = u.baseAddress! + c * n
                     for i in 0..<n { o[i] = lc[Int(uc[i])] }

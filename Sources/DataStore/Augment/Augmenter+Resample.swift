@@ -103,11 +103,14 @@ extension Augmenter {
                     if let d = direct {
                         let (ac, bc) = c == 0 ? (a.0, b.0) : (c == 1 ? (a.1, b.1) : (a.2, b.2))
                         let o = d.0 + c * n + oy * ow
-                        // Round half up to 0...255 by truncation (SSE2 cvttps2dq; no floorf call).
-                        for x in 0..<ow { o[x] = Float(Int32(min(max(sc[x] + 0.5, 0), 255.5))) * ac + bc }
+                        // Round to nearest in the float domain (adding and removing 1.5 * 2^23), so the
+                        // loop has no checked float-to-integer conversion and vectorises under -O.
+                        for x in 0..<ow { o[x] = ((min(max(sc[x], 0), 255) + 12_582_912) - 12_582_912) * ac + bc }
                     } else {
                         let o = u + c * n + oy * ow
-                        for x in 0..<ow { o[x] = UInt8(min(max(sc[x] + 0.5, 0), 255)) }
+                        // The low mantissa bits of v + 1.5 * 2^23 are round(v) for 0 <= v < 2^22: an
+                        // unchecked float-to-uint8 conversion.
+                        for x in 0..<ow { o[x] = UInt8(truncatingIfNeeded: (min(max(sc[x], 0), 255) + 12_582_912).bitPattern) }
                     }
                 }
             }

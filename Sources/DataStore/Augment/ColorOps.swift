@@ -17,9 +17,12 @@ enum ColorOps {
             let hr = (g - b) * inv, hg = 2 + (b - r) * inv, hb = 4 + (r - g) * inv
             var h = mx == r ? hr : (mx == g ? hg : hb)
             h += shift6
-            h -= 6 * Float(Int32(h * (1 / 6)))
+            // h mod 6 into [0, 6] without a checked float-to-integer conversion: floor(q) as
+            // round-to-nearest(q - 0.5) by adding and removing 1.5 * 2^23 (h = 6 behaves as 0 below).
+            let q = h * (1 / 6) - 0.5
+            h -= 6 * ((q + 12_582_912) - 12_582_912)
+            h = max(h, 0)
             var kr = h + 5, kg = h + 3, kb = h + 1
-            kr = kr >= 6 ? kr - 6 : kr; kg = kg >= 6 ? kg - 6 : kg; kb = kb >= 6 ? kb - 6 : kb
             kr = kr >= 6 ? kr - 6 : kr; kg = kg >= 6 ? kg - 6 : kg; kb = kb >= 6 ? kb - 6 : kb
             pr[i] = mx - cr * min(max(min(kr, 4 - kr), 0), 1)
             pg[i] = mx - cr * min(max(min(kg, 4 - kg), 0), 1)
