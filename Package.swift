@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: fast),
         .target(name: "Backbones", dependencies: ["NN"], swiftSettings: fast),
         .target(name: "Objectives", dependencies: ["NN", "Backbones"], swiftSettings: fast),
-        .target(name: "DataStore", dependencies: ["Kernels", "CZstd", "CTurboJPEG", "CPNG"], swiftSettings: fast),
+        .target(name: "DataStore", dependencies: ["Kernels", "CZstd", "CTurboJPEG", "CPNG"], exclude: ["FORMAT.md"], swiftSettings: fast),
         .target(name: "Recipes", dependencies: [
             "NN", "Backbones", "Objectives", "DataStore", .product(name: "Yams", package: "Yams"),
         ], swiftSettings: fast),

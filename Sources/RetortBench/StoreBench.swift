@@ -29,6 +29,43 @@ enum StoreBench {
         rows += try sslRows(fm, name: "Fashion-MNIST 28x28x1", size: 28, workers: workers, batches: quick ? 40 : 200)
 
         // 2. CIFAR-sized images, synthesised (no CIFAR file ships with the machine).
+        if args.contains("--micro") {
+            let spec = ViewSpec.ssl(size: 32)
+            let aug = Augmenter()
+            let img = synthImage(3, h: 32, w: 32, c: 3)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: 3072)
+            var params: [ViewParams] = []
+            let t0 = LoaderBench.cpuTime()
+            for i in 0..<20000 { params.append(spec.draw(seed: 1, epoch: 0, sampleID: UInt64(i), view: 0, srcHeight: 32, srcWidth: 32)) }
+            let t1 = LoaderBench.cpuTime()
+            try img.withUnsafeBufferPointer { s in
+                for p in params { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out) }
+            }
+            let t2 = LoaderBench.cpuTime()
+            var geo: [ViewParams] = params.map { var q = $0; q.jittered = false; q.grayscale = false; return q }
+            try img.withUnsafeBufferPointer { s in
+                for p in geo { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out) }
+            }
+            let t3 = LoaderBench.cpuTime()
+            geo = []
+            let base = ViewParams(srcHeight: 32, srcWidth: 32, top: 2, left: 3, height: 20, width: 25, flipped: true, outHeight: 32, outWidth: 32)
+            let variants: [(String, (inout ViewParams) -> Void)] = [
+                ("geometry", { _ in }), ("brightness", { $0.jittered = true; $0.brightness = 1.2 }),
+                ("contrast", { $0.jittered = true; $0.contrast = 1.2 }), ("saturation", { $0.jittered = true; $0.saturation = 1.2 }),
+                ("hue", { $0.jittered = true; $0.hue = 0.05 }), ("grayscale", { $0.grayscale = true }),
+                ("all4", { $0.jittered = true; $0.brightness = 1.2; $0.contrast = 0.8; $0.saturation = 1.2; $0.hue = 0.05 })]
+            for (name, f) in variants {
+                var q = base
+                f(&q)
+                let a = LoaderBench.cpuTime()
+                try img.withUnsafeBufferPointer { s in
+                    for _ in 0..<20000 { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: q, mean: [0.5], std: [0.25], into: out) }
+                }
+                print(String(format: "  micro %@: %.2f us", name, (LoaderBench.cpuTime() - a) / 20000 * 1e6))
+            }
+            print(String(format: "micro 32px view: draw %.2f us, render %.2f us (geometry only %.2f us)", (t1 - t0) / 20000 * 1e6, (t2 - t1) / 20000 * 1e6, (t3 - t2) / 20000 * 1e6))
+            out.deallocate()
+        }
         let cf = dir + "/cifarlike.rstore"
         let pixels = try synthStore(cf, n: quick ? 10_000 : 50_000, h: 32, w: 32, c: 3)
         print("CIFAR-like store: synthetic 3x32x32 images (colourised, upscaled Fashion-MNIST-like shapes + noise)")
@@ -83,12 +120,14 @@ enum StoreBench {
 
     static func sslRows(_ path: String, name: String, size: Int, workers: Int, batches: Int) throws -> [(String, String)] {
         let store = try StoreReader(path: path, cacheBytes: 0)
+        let dc0 = LoaderBench.cpuTime(), dt0 = DispatchTime.now().uptimeNanoseconds
         let d = try LoaderBench.decodeRate(store, field: 0)
+        let dCPU = d.samplesPerSecond * (Double(DispatchTime.now().uptimeNanoseconds - dt0) / 1e9) / (LoaderBench.cpuTime() - dc0)
         var cfg = LoaderConfig(batchSize: 256, views: [ViewSpec.ssl(size: size), ViewSpec.ssl(size: size)])
         cfg.workers = workers
         cfg.order = .quasiRandom(windowChunks: 16)
         let loader = try Loader(path: path, config: cfg)
-        let r = try LoaderBench.measure(loader, maxBatches: min(batches, loader.stepsPerEpoch - 2))
+        let r = try LoaderBench.measure(loader, maxBatches: min(batches, loader.stepsPerEpoch - 2), zeroCopy: true)
         var pad = cfg
         pad.views = [ViewSpec(crop: .padRandom(padding: 4), outHeight: size, outWidth: size).with { $0.flipProbability = 0.5 }]
         let rp = try LoaderBench.measure(Loader(path: path, config: pad), maxBatches: min(batches, loader.stepsPerEpoch - 2))
@@ -97,7 +136,7 @@ enum StoreBench {
                      name, d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond,
                      r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, rp.imagesPerSecond, loader.cachePeakBytes, budget))
         return [("\(name): raw zstd chunk decode D (1 thread)", String(format: "%.0f MB/s = %.0f img/s", d.bytesPerSecond / 1e6, d.samplesPerSecond)),
-                ("\(name): two-view SSL (RRC, flip, jitter p0.8, gray p0.2), \(workers) workers", String(format: "%.0f img/s = %.3f D (%.3f × %d-thread D)", r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond, r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers)),
+                ("\(name): two-view SSL (RRC, flip, jitter p0.8, gray p0.2), \(workers) workers, zero-copy", String(format: "%.0f img/s = %.3f D (%.3f × %d-thread D); per CPU-s %.0f = %.3f × D per CPU-s", r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond, r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, r.imagesPerCPUSecond, r.imagesPerCPUSecond / dCPU)),
                 ("\(name): pad 4 + crop + flip, \(workers) workers", String(format: "%.0f img/s", rp.imagesPerSecond)),
                 ("\(name): decoded-chunk cache peak (quasi-random, window 16)", "\(loader.cachePeakBytes) B ≤ budget \(budget) B")]
     }
@@ -132,31 +171,85 @@ enum StoreBench {
         // Single-pass full decode of the same files, `workers` threads.
         let shared = files
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let rounds = 2
-        DispatchQueue.concurrentPerform(iterations: workers) { t in
-            let dec = JPEGCodec()
-            let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: h * w * 3)
-            defer { buf.deallocate() }
-            for _ in 0..<rounds {
-                for i in stride(from: t, to: shared.count, by: workers) {
-                    try? shared[i].withUnsafeBytes { try dec.decode($0, into: buf, width: w, height: h, channels: 3) }
+        let c0 = LoaderBench.cpuTime()
+        let rounds = 3
+        // Dedicated threads, like the loader's workers.
+        let group = DispatchGroup()
+        for t in 0..<workers {
+            group.enter()
+            let th = Thread {
+                let dec = JPEGCodec()
+                let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: h * w * 3)
+                for _ in 0..<rounds {
+                    for i in stride(from: t, to: shared.count, by: workers) {
+                        try? shared[i].withUnsafeBytes { try dec.decode($0, into: buf, width: w, height: h, channels: 3) }
+                    }
                 }
+                buf.deallocate()
+                group.leave()
+            }
+            th.start()
+        }
+        group.wait()
+        let decodeRate = Double(rounds * n) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        let decodeCPURate = Double(rounds * n) / (LoaderBench.cpuTime() - c0)
+        // Interleaved single-thread split: decode vs render (RRC 224 + flip + normalise) of the same images.
+        let spec = ViewSpec(crop: .randomResized(scale: 0.08...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 224, outWidth: 224).with { $0.flipProbability = 0.5 }
+        let aug = Augmenter()
+        let dec = JPEGCodec()
+        let img = UnsafeMutablePointer<UInt8>.allocate(capacity: h * w * 3)
+        let outBuf = UnsafeMutablePointer<Float>.allocate(capacity: 3 * 224 * 224)
+        defer { img.deallocate(); outBuf.deallocate() }
+        var tDec = 0.0, tRen = 0.0
+        for round in 0..<3 {
+            for (i, f) in files.enumerated() {
+                let a0 = LoaderBench.cpuTime()
+                try f.withUnsafeBytes { try dec.decode($0, into: img, width: w, height: h, channels: 3) }
+                let a1 = LoaderBench.cpuTime()
+                let p = spec.draw(seed: 1, epoch: round, sampleID: UInt64(i), view: 0, srcHeight: h, srcWidth: w)
+                try aug.render(src: img, height: h, width: w, channels: 3, params: p, mean: [0.5], std: [0.25], into: outBuf)
+                let a2 = LoaderBench.cpuTime()
+                tDec += a1 - a0; tRen += a2 - a1
             }
         }
-        let decodeRate = Double(rounds * n) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        for (bh, bw) in [(375, 500), (300, 300), (200, 200), (224, 224), (120, 160)] {
+            var p = ViewParams(srcHeight: h, srcWidth: w, top: 0, left: 0, height: bh, width: bw, flipped: false, outHeight: 224, outWidth: 224)
+            let a0 = LoaderBench.cpuTime()
+            for _ in 0..<100 { try aug.render(src: img, height: h, width: w, channels: 3, params: p, mean: [0.5], std: [0.25], into: outBuf) }
+            let a1 = LoaderBench.cpuTime()
+            p.jittered = true; p.brightness = 1.1
+            for _ in 0..<100 { try aug.render(src: img, height: h, width: w, channels: 3, params: p, mean: [0.5], std: [0.25], into: outBuf) }
+            let a2 = LoaderBench.cpuTime()
+            print(String(format: "  render box %dx%d -> 224: %.0f us direct, %.0f us via uint8 + LUT", bh, bw, (a1 - a0) * 1e4, (a2 - a1) * 1e4))
+        }
+        var tFast = 0.0
+        for f in files {
+            let a0 = LoaderBench.cpuTime()
+            try f.withUnsafeBytes { try dec.decode($0, into: img, width: w, height: h, channels: 3, fastUpsample: true) }
+            tFast += LoaderBench.cpuTime() - a0
+        }
+        print(String(format: "JPEG decode with TJFLAG_FASTUPSAMPLE: %.0f us per image", tFast / Double(n) * 1e6))
+        print(String(format: "JPEG split (1 thread, CPU time): decode %.0f us, RRC-224 render %.0f us per image (render / decode = %.3f)",
+                     tDec / Double(3 * n) * 1e6, tRen / Double(3 * n) * 1e6, tRen / tDec))
         var cfg = LoaderConfig(batchSize: 32, views: [ViewSpec(crop: .randomResized(scale: 0.08...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 224, outWidth: 224).with { $0.flipProbability = 0.5 }])
         cfg.workers = workers
         cfg.order = .random
-        let loader = try Loader(path: path, config: cfg)
-        var total = LoaderBench.Result(images: 0, seconds: 0)
-        for e in 0..<2 {
-            let r = try LoaderBench.measure(loader, epoch: e, warmup: 1)
-            total.images += r.images; total.seconds += r.seconds
+        var rows: [(String, String)] = [("JPEG \(w)x\(h) q90 (avg \(avg) B): tjDecompress2 full decode, \(workers) threads", String(format: "%.0f img/s (%.0f img per CPU-s)", decodeRate, decodeCPURate))]
+        for fastUp in [false, true] {
+            cfg.jpegFastUpsample = fastUp
+            let loader = try Loader(path: path, config: cfg)
+            var total = LoaderBench.Result(images: 0, seconds: 0)
+            for e in 0..<2 {
+                let r = try LoaderBench.measure(loader, epoch: e, warmup: 1)
+                total.images += r.images; total.seconds += r.seconds; total.cpuSeconds += r.cpuSeconds
+            }
+            let label = fastUp ? " (TJFLAG_FASTUPSAMPLE)" : ""
+            print(String(format: "JPEG %dx%d q90 (avg %d B): single-pass decode %.0f img/s (%d threads), %.0f img per CPU-s; RRC-224 + flip loader%@ %.0f img/s = %.3f x decode, %.0f img per CPU-s = %.3f x decode per CPU-s",
+                         w, h, avg, decodeRate, workers, decodeCPURate, label, total.imagesPerSecond, total.imagesPerSecond / decodeRate,
+                         total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate))
+            rows.append(("JPEG → RRC 224 + flip → normalised float\(label), \(workers) workers", String(format: "%.0f img/s = %.3f × decode (per CPU-s: %.0f = %.3f × decode)", total.imagesPerSecond, total.imagesPerSecond / decodeRate, total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate)))
         }
-        print(String(format: "JPEG %dx%d q90 (avg %d B): single-pass decode %.0f img/s (%d threads); RRC-224 + flip loader %.0f img/s = %.3f x decode",
-                     w, h, avg, decodeRate, workers, total.imagesPerSecond, total.imagesPerSecond / decodeRate))
-        return [("JPEG \(w)x\(h) q90 (avg \(avg) B): tjDecompress2 full decode, \(workers) threads", String(format: "%.0f img/s", decodeRate)),
-                ("JPEG → RRC 224 + flip → normalised float, \(workers) workers", String(format: "%.0f img/s = %.3f × decode", total.imagesPerSecond, total.imagesPerSecond / decodeRate))]
+        return rows
     }
 
     static func openRows(_ dir: String, n: Int) throws -> [(String, String)] {

@@ -10,6 +10,12 @@ struct StoreBuildOptions: ParsableArguments {
 
     var shuffleSeed: UInt64? { noShuffle ? nil : seed }
 
+    /// Creates the output's folder if needed.
+    func prepare() throws {
+        let dir = (out as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    }
+
     func report(_ s: StoreSummary) {
         print(String(format: "wrote %@: %d samples, %d chunks, %d bytes (raw payload %d, ratio %.3f), fingerprint %016llx",
                      s.path, s.samples, s.chunks, s.fileBytes, s.rawBytes, Double(s.rawBytes) / Double(max(s.fileBytes, 1)), s.fingerprint))
@@ -29,6 +35,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
+            try options.prepare()
             options.report(try Ingest.mnist(dir: dir, split: split, fashion: true, out: options.out, shuffleSeed: options.shuffleSeed))
         }
     }
@@ -39,6 +46,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/mnist"
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
+            try options.prepare()
             options.report(try Ingest.mnist(dir: dir, split: split, fashion: false, out: options.out, shuffleSeed: options.shuffleSeed))
         }
     }
@@ -48,6 +56,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Argument(help: "Batch files.") var batches: [String]
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
+            try options.prepare()
             options.report(try Ingest.cifar(batches: batches, hundred: false, out: options.out, shuffleSeed: options.shuffleSeed))
         }
     }
@@ -57,6 +66,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Argument(help: "Batch files.") var batches: [String]
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
+            try options.prepare()
             options.report(try Ingest.cifar(batches: batches, hundred: true, out: options.out, shuffleSeed: options.shuffleSeed))
         }
     }
@@ -68,6 +78,7 @@ struct StoreBuildCommand: ParsableCommand {
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
             guard let p = Ingest.ImagePolicy(rawValue: images) else { throw ValidationError("--images must be keep or raw") }
+            try options.prepare()
             options.report(try Ingest.imageFolder(dir: dir, out: options.out, policy: p, shuffleSeed: options.shuffleSeed))
         }
     }
@@ -79,6 +90,7 @@ struct StoreBuildCommand: ParsableCommand {
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
             guard let p = Ingest.ImagePolicy(rawValue: images) else { throw ValidationError("--images must be keep or raw") }
+            try options.prepare()
             options.report(try Ingest.captions(list: list, out: options.out, policy: p, shuffleSeed: options.shuffleSeed))
         }
     }

@@ -85,6 +85,8 @@ struct StoreBenchCommand: ParsableCommand {
     @Option(help: "Batches to time.") var batches = 50
     @Option(help: "Order: sequential, random, quasi.") var order = "quasi"
     @Option(help: "Quasi-random window in chunks.") var window = 32
+    @Flag(help: "Read batches in place (EpochIterator.withNext) instead of copying them out.") var zeroCopy = false
+    @Flag(help: "Skip the raw decode-rate measurement.") var noDecodeRate = false
 
     func run() throws {
         let probe = try StoreReader(path: file, cacheBytes: 0)
@@ -101,13 +103,15 @@ struct StoreBenchCommand: ParsableCommand {
         default: throw ValidationError("unknown order \(order)")
         }
         let loader = try Loader(path: file, config: cfg)
-        let r = try LoaderBench.measure(loader, maxBatches: batches)
+        let r = try LoaderBench.measure(loader, maxBatches: batches, zeroCopy: zeroCopy)
+        print(String(format: "%@: %d images in %.2f s = %.0f images/s (%d workers, batch %d, %@ order, %d views); %.0f images per CPU-second (%.1f us CPU per image)",
+                     pipeline, r.images, r.seconds, r.imagesPerSecond, workers, batch, order, cfg.views.count,
+                     r.imagesPerCPUSecond, 1e6 / r.imagesPerCPUSecond))
+        print("decoded-chunk cache peak: \(loader.cachePeakBytes) B, chunk loads \(loader.chunkLoads)")
+        if noDecodeRate { return }
         let d = try LoaderBench.decodeRate(probe, field: f)
-        print(String(format: "%@: %d images in %.2f s = %.0f images/s (%d workers, batch %d, %@ order, %d views)",
-                     pipeline, r.images, r.seconds, r.imagesPerSecond, workers, batch, order, cfg.views.count))
         print(String(format: "raw chunk decode (1 thread): %.0f MB/s = %.0f samples/s; loader / decode = %.3f",
                      d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond / d.samplesPerSecond))
-        print("decoded-chunk cache peak: \(loader.cachePeakBytes) B, chunk loads \(loader.chunkLoads)")
     }
 
     /// The named pipeline's view specs at output size `size`.

@@ -2,43 +2,37 @@ import Foundation
 
 /// Per-pixel colour and neighbourhood ops on Float HWC images in [0, 1] (torchvision tensor semantics).
 enum ColorOps {
-    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, for `pixels` RGB triples.
-    /// Written in the sector form (p = min, q = max - range * f, t = min + range * f), which is the same
-    /// arithmetic as torchvision's `_rgb2hsv`/`_hsv2rgb` without the divisions by max and the fmods.
+    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on planar R, G, B
+    /// planes of `pixels` each. Uses the branch-free HSV -> RGB form c_n = V - V S clamp(min(k, 4 - k), 0, 1)
+    /// with k = (n + 6h) mod 6 (n = 5, 3, 1 for R, G, B) and V S = max - min, the same function as
+    /// torchvision's `_hsv2rgb`, written with selects so the loop vectorises.
     static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float) {
-        let shift6 = shift * 6
+        let shift6 = shift * 6 + 12          // + 12 keeps h positive before the truncating mod
+        let pr = x, pg = x + n, pb = x + 2 * n
         for i in 0..<n {
-            let r = x[3 * i], g = x[3 * i + 1], b = x[3 * i + 2]
-            let maxc = max(r, max(g, b)), minc = min(r, min(g, b))
-            let cr = maxc - minc
-            if cr <= 0 { continue }           // gray: hue has no effect
-            let inv = 1 / cr
-            var h6: Float
-            if maxc == r { h6 = (g - b) * inv } else if maxc == g { h6 = 2 + (b - r) * inv } else { h6 = 4 + (r - g) * inv }
-            h6 += shift6
-            h6 -= 6 * (h6 * (1 / 6)).rounded(.down)
-            var k = Int(h6)
-            if k > 5 { k = 5 }
-            if k < 0 { k = 0 }
-            let f = h6 - Float(k)
-            let v = maxc, p = minc, q = maxc - cr * f, t = minc + cr * f
-            let (nr, ng, nb): (Float, Float, Float)
-            switch k {
-            case 0: (nr, ng, nb) = (v, t, p)
-            case 1: (nr, ng, nb) = (q, v, p)
-            case 2: (nr, ng, nb) = (p, v, t)
-            case 3: (nr, ng, nb) = (p, q, v)
-            case 4: (nr, ng, nb) = (t, p, v)
-            default: (nr, ng, nb) = (v, p, q)
-            }
-            x[3 * i] = nr; x[3 * i + 1] = ng; x[3 * i + 2] = nb
+            let r = pr[i], g = pg[i], b = pb[i]
+            let mx = max(r, max(g, b)), mn = min(r, min(g, b))
+            let cr = mx - mn
+            let inv: Float = cr > 0 ? 1 / cr : 0
+            let hr = (g - b) * inv, hg = 2 + (b - r) * inv, hb = 4 + (r - g) * inv
+            var h = mx == r ? hr : (mx == g ? hg : hb)
+            h += shift6
+            // h mod 6 into [0, 6] without a checked float-to-integer conversion: floor(q) as
+            // round-to-nearest(q - 0.5) by adding and removing 1.5 * 2^23 (h = 6 behaves as 0 below).
+            let q = h * (1 / 6) - 0.5
+            h -= 6 * ((q + 12_582_912) - 12_582_912)
+            h = max(h, 0)
+            var kr = h + 5, kg = h + 3, kb = h + 1
+            kr = kr >= 6 ? kr - 6 : kr; kg = kg >= 6 ? kg - 6 : kg; kb = kb >= 6 ? kb - 6 : kb
+            pr[i] = mx - cr * min(max(min(kr, 4 - kr), 0), 1)
+            pg[i] = mx - cr * min(max(min(kg, 4 - kg), 0), 1)
+            pb[i] = mx - cr * min(max(min(kb, 4 - kb), 0), 1)
         }
     }
 
     /// torchvision `gaussian_blur`: separable kernel exp(-x^2 / 2 sigma^2) over x in
-    /// [-(k-1)/2, (k-1)/2], normalised, reflect padding; in place on HWC.
-    static func gaussianBlur(_ x: UnsafeMutablePointer<Float>, height H: Int, width W: Int, channels C: Int,
-                             kernel k: Int, sigma: Float) {
+    /// [-(k-1)/2, (k-1)/2], normalised, reflect padding; in place on one [H, W] plane.
+    static func gaussianBlur(_ x: UnsafeMutablePointer<Float>, height H: Int, width W: Int, kernel k: Int, sigma: Float) {
         let half = (k - 1) / 2
         var w = [Float](repeating: 0, count: k)
         var total: Float = 0
@@ -53,25 +47,31 @@ enum ColorOps {
             while j < 0 || j >= n { j = j < 0 ? -j : 2 * (n - 1) - j }
             return j
         }
-        var tmp = [Float](repeating: 0, count: H * W * C)
-        // Horizontal into tmp, vertical back into x.
-        for y in 0..<H {
-            for xx in 0..<W {
-                for c in 0..<C {
+        var tmp = [Float](repeating: 0, count: H * W)
+        // Reflected source index per output position and tap, for rows and columns.
+        let colIdx = (0..<(W * k)).map { reflect($0 / k + $0 % k - half, W) }
+        let rowIdx = (0..<(H * k)).map { reflect($0 / k + $0 % k - half, H) }
+        w.withUnsafeBufferPointer { wp in
+        tmp.withUnsafeMutableBufferPointer { tp in
+        colIdx.withUnsafeBufferPointer { ci in
+        rowIdx.withUnsafeBufferPointer { ri in
+            // Horizontal into tmp, vertical back into x (one plane: C == 1).
+            for y in 0..<H {
+                let row = x + y * W, trow = tp.baseAddress! + y * W
+                for xx in 0..<W {
                     var a: Float = 0
-                    for t in 0..<k { a += w[t] * x[(y * W + reflect(xx + t - half, W)) * C + c] }
-                    tmp[(y * W + xx) * C + c] = a
+                    for t in 0..<k { a += wp[t] * row[ci[xx * k + t]] }
+                    trow[xx] = a
                 }
             }
-        }
-        for y in 0..<H {
-            for xx in 0..<W {
-                for c in 0..<C {
-                    var a: Float = 0
-                    for t in 0..<k { a += w[t] * tmp[(reflect(y + t - half, H) * W + xx) * C + c] }
-                    x[(y * W + xx) * C + c] = a
+            for y in 0..<H {
+                let out = x + y * W
+                for xx in 0..<W { out[xx] = 0 }
+                for t in 0..<k {
+                    let wt = wp[t], src = tp.baseAddress! + ri[y * k + t] * W
+                    for xx in 0..<W { out[xx] += wt * src[xx] }
                 }
             }
-        }
+        }}}}
     }
 }

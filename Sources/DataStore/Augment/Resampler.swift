@@ -7,9 +7,11 @@ struct ResampleTaps {
     var weights: [Float] = []
     var kmax = 0
 
-    /// Fills the taps mapping `inSize` input pixels onto `outSize` outputs.
-    mutating func compute(inSize: Int, outSize: Int) {
-        let scale = Double(inSize) / Double(outSize)
+    /// Fills the taps mapping the input span [start, start + length) onto `outSize` outputs; taps
+    /// are absolute input indices clamped to [lo, hi) (the crop box, so edges behave like
+    /// torchvision's crop-then-resize).
+    mutating func compute(start origin: Double, length: Double, lo clampLo: Int, hi clampHi: Int, outSize: Int) {
+        let scale = length / Double(outSize)
         let filterScale = max(scale, 1)
         let support = filterScale
         kmax = Int(support.rounded(.up)) * 2 + 1
@@ -19,9 +21,9 @@ struct ResampleTaps {
         weights.reserveCapacity(outSize * kmax)
         let inv = 1 / filterScale
         for x in 0..<outSize {
-            let center = (Double(x) + 0.5) * scale
-            let lo = max(Int(center - support + 0.5), 0)
-            let hi = min(Int(center + support + 0.5), inSize)
+            let center = origin + (Double(x) + 0.5) * scale
+            let lo = max(Int((center - support + 0.5).rounded(.down)), clampLo)
+            let hi = max(min(Int((center + support + 0.5).rounded(.down)), clampHi), lo + 1)
             let base = weights.count
             for _ in 0..<kmax { weights.append(0) }
             var total: Float = 0
@@ -33,8 +35,13 @@ struct ResampleTaps {
             }
             if total == 0 { weights[base] = 1; total = 1 }
             for k in 0..<kmax { weights[base + k] /= total }
-            start.append(Int32(lo))
-            count.append(Int32(max(hi - lo, 1)))
+            // Drop exact-zero taps at both ends (e.g. the second tap at scale 1).
+            var first = 0, m = hi - lo
+            while m > 1 && weights[base + m - 1] == 0 { m -= 1 }
+            while m > 1 && weights[base + first] == 0 { first += 1; m -= 1 }
+            if first > 0 { for k in 0..<kmax { weights[base + k] = k + first < kmax ? weights[base + k + first] : 0 } }
+            start.append(Int32(lo + first))
+            count.append(Int32(m))
         }
     }
 }

@@ -40,12 +40,14 @@ public final class JPEGCodec {
 
     /// Decodes into `dst` (HWC uint8, `channels` 1 or 3) at full size, or scaled by num/denom
     /// (1/1, 1/2, 1/4, 1/8); warnings are errors (truncated data never yields pixels).
+    /// `fastUpsample` uses libjpeg-turbo's nearest-neighbour chroma upsampling (TJFLAG_FASTUPSAMPLE).
     public func decode(_ data: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<UInt8>, width: Int, height: Int,
-                       channels: Int, fast: Bool = true) throws {
+                       channels: Int, fast: Bool = true, fastUpsample: Bool = false) throws {
         if decoder == nil { decoder = tjInitDecompress() }
         let pf: TJPF = channels == 1 ? TJPF_GRAY : TJPF_RGB
         var flags = TJFLAG_STOPONWARNING
         if fast { flags |= TJFLAG_FASTDCT }
+        if fastUpsample { flags |= TJFLAG_FASTUPSAMPLE }
         let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self)
         let r = tjDecompress2(decoder, base, UInt(data.count), dst, Int32(width), 0, Int32(height),
                               Int32(pf.rawValue), Int32(flags))

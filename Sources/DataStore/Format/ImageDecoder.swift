@@ -14,8 +14,10 @@ public final class ImageDecoder {
 
     /// Decodes sample `i`'s image in field `f` to HWC uint8 and calls `body` with the pixels and
     /// their (height, width, channels). Raw images are handed out straight from the decoded chunk.
-    public func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int,
-                             _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
+    /// JPEGs are decoded with DCT scaling by 1/`jpegScaleDenominator` (1, 2, 4 or 8), so the
+    /// reported size may be smaller than the stored size.
+    public func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, jpegScaleDenominator denom: Int = 1,
+                             jpegFastUpsample: Bool = false, _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
         let name = store.schema.fields[f].name
         guard let info = try store.imageInfo(sample: i, field: f) else {
             throw StoreError.invalidArgument("\(store.path): field '\(name)' is not an image field")
@@ -30,7 +32,9 @@ public final class ImageDecoder {
                 }
                 return try body(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), h, w, c)
             case .jpeg, .png:
-                let need = h * w * c
+                let sh = info.codec == .jpeg ? JPEGCodec.scaled(h, num: 1, denom: denom) : h
+                let sw = info.codec == .jpeg ? JPEGCodec.scaled(w, num: 1, denom: denom) : w
+                let need = sh * sw * c
                 if need > capacity {
                     buffer.deallocate()
                     capacity = need
@@ -40,14 +44,14 @@ public final class ImageDecoder {
                     if info.codec == .jpeg {
                         let hd = try jpeg.header(bytes)
                         guard hd.height == h, hd.width == w else { throw StoreError.invalidArgument("JPEG is \(hd.height)x\(hd.width), index says \(h)x\(w)") }
-                        try jpeg.decode(bytes, into: buffer, width: w, height: h, channels: c)
+                        try jpeg.decode(bytes, into: buffer, width: sw, height: sh, channels: c, fastUpsample: jpegFastUpsample)
                     } else {
                         try PNGCodec.decode(bytes, into: buffer, width: w, height: h, channels: c)
                     }
                 } catch let e as StoreError {
                     throw StoreError.sampleDecode(path: store.path, sample: i, field: name, detail: e.description)
                 }
-                return try body(UnsafePointer(buffer), h, w, c)
+                return try body(UnsafePointer(buffer), sh, sw, c)
             }
         }
     }

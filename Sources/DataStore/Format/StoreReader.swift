@@ -66,8 +66,10 @@ public final class StoreReader: @unchecked Sendable {
         }
         let f = footer.withUnsafeBytes { b -> (UInt32, Int, Int, UInt64, Int, Int, Int, UInt64, UInt64) in
             let q = b.baseAddress!
-            return (q.le(8, UInt32.self), Int(q.le(16, UInt64.self)), Int(q.le(24, UInt64.self)), q.le(32, UInt64.self),
-                    Int(q.le(40, UInt64.self)), Int(q.le(48, UInt64.self)), Int(q.le(56, UInt64.self)), q.le(64, UInt64.self),
+            // Truncating conversions: nothing traps on a corrupt footer; the hash is checked next.
+            return (q.le(8, UInt32.self), Int(truncatingIfNeeded: q.le(16, UInt64.self)), Int(truncatingIfNeeded: q.le(24, UInt64.self)),
+                    q.le(32, UInt64.self), Int(truncatingIfNeeded: q.le(40, UInt64.self)), Int(truncatingIfNeeded: q.le(48, UInt64.self)),
+                    Int(truncatingIfNeeded: q.le(56, UInt64.self)), q.le(64, UInt64.self),
                     XXHash64.hash(UnsafeRawBufferPointer(rebasing: b[0..<64])))
         }
         guard f.8 == f.7 else { throw StoreError.corruptFooter(path: p, detail: "checksum mismatch") }
@@ -78,7 +80,9 @@ public final class StoreReader: @unchecked Sendable {
         count = f.4
         chunkCount = f.5
         fingerprint = f.3
-        guard indexOffset >= headerLength, indexOffset + indexLength == fo,
+        // Overflow-safe range checks before any arithmetic on the counts.
+        guard indexOffset >= headerLength, indexOffset <= fo, indexLength == fo - indexOffset,
+              count >= 0, count <= fo, chunkCount >= 0, chunkCount <= fo,
               indexLength == StoreLayout.indexSize(samples: count, chunks: chunkCount, fields: schema.fields) else {
             throw StoreError.corruptFooter(path: p, detail: "index position/length inconsistent with counts")
         }

@@ -27,4 +27,9 @@ public struct Batch: Sendable {
     public var sampleIDs: [UInt64]
     /// Stored positions ([N]).
     public var indices: [Int]
+
+    /// A batch (an empty one is the starting point for `EpochIterator.next(into:)`).
+    public init(epoch: Int = 0, step: Int = 0, views: [ViewBatch] = [], labels: [Int32] = [], sampleIDs: [UInt64] = [], indices: [Int] = []) {
+        self.epoch = epoch; self.step = step; self.views = views; self.labels = labels; self.sampleIDs = sampleIDs; self.indices = indices
+    }
 }

@@ -27,6 +27,17 @@ final class AugmenterTests: XCTestCase {
         for (a, b) in zip(gotUp.prefix(14), up) { XCTAssertEqual(a, b, accuracy: 0.51) }
     }
 
+    /// Strong downscales run the vertical pass first; same torch reference semantics.
+    func testStrongDownscaleMatchesTorch() throws {
+        let big: [UInt8] = (0..<1600).map { i in let x = i % 40, y = i / 40; return UInt8((x * 37 + y * 11 + (x * y) % 13) % 256) }
+        let want: [Float] = [121.338, 126.697, 130.546, 118.821, 133.04, 125.536, 128.666, 128.189, 125.289, 125.338, 125.864, 129.268, 123.465, 130.414, 128.004, 123.522]
+        let p = ViewParams(srcHeight: 40, srcWidth: 40, top: 3, left: 5, height: 32, width: 32, flipped: false, outHeight: 4, outWidth: 4)
+        for (a, b) in zip(try render(big, h: 40, w: 40, c: 1, p), want) { XCTAssertEqual(a, b, accuracy: 0.51) }
+        let want2: [Float] = [120.499, 127.224, 124.916, 122.023, 123.041, 134.641, 137.469, 126.107, 136.836, 130.997, 124.769, 126.855, 122.349, 125.138, 118.686, 124.938, 129.628, 122.463, 122.077, 129.679, 136.175]
+        let p2 = ViewParams(srcHeight: 40, srcWidth: 40, top: 3, left: 5, height: 32, width: 20, flipped: false, outHeight: 7, outWidth: 3)
+        for (a, b) in zip(try render(big, h: 40, w: 40, c: 1, p2), want2) { XCTAssertEqual(a, b, accuracy: 0.51) }
+    }
+
     func testIdentityAndFlip() throws {
         var p = ViewParams(srcHeight: 8, srcWidth: 8, top: 0, left: 0, height: 8, width: 8, flipped: false, outHeight: 8, outWidth: 8)
         for (a, b) in zip(try render(img, h: 8, w: 8, c: 1, p), img) { XCTAssertEqual(a, Float(b), accuracy: 1e-3) }

@@ -33,4 +33,21 @@ final class ColorOpsTests: XCTestCase {
         check(try run { $0.brightness = 1.3; $0.contrast = 0.7; $0.saturation = 0.5; $0.hue = 0.1; $0.jitterOrder = 0x3210 },
               [152.719, 117.019, 63.469, 96.648, 181.348, 156.568, 145.987, 145.987, 145.987, 154.808, 205.628, 120.928, 94.879, 54.979, 144.229, 132.802, 64.552, 123.702])
     }
+
+    /// torchvision F.gaussian_blur(kernel 5, sigma 0.8, reflect padding) on a 5x6 gray image.
+    func testBlurMatchesTorchvision() throws {
+        let img: [UInt8] = (0..<30).map { i in let x = i % 6, y = i / 6; return UInt8((x * 37 + y * 11 + (x * y) % 13) % 256) }
+        var p = ViewParams(srcHeight: 5, srcWidth: 6, top: 0, left: 0, height: 5, width: 6, flipped: false, outHeight: 5, outWidth: 6)
+        p.blurSigma = 0.8
+        p.blurKernel = 5
+        var out = [Float](repeating: 0, count: 30)
+        try img.withUnsafeBufferPointer { s in
+            try out.withUnsafeMutableBufferPointer { o in
+                try Augmenter().render(src: s.baseAddress!, height: 5, width: 6, channels: 1, params: p, mean: [0], std: [1 / 255.0], into: o.baseAddress!)
+            }
+        }
+        check(out, [26.444, 45.184, 81.082, 118.626, 154.524, 173.264, 32.207, 51.195, 87.57, 125.608, 161.924, 180.835, 43.245, 62.711,
+                    99.994, 138.863, 175.397, 194.0, 54.283, 74.226, 112.365, 151.493, 186.815, 204.311, 60.046, 80.237, 118.776,
+                    157.618, 191.833, 209.077])
+    }
 }

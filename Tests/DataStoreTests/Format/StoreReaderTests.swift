@@ -21,6 +21,15 @@ final class StoreReaderTests: XCTestCase {
             }
         }
         XCTAssertEqual(silent, [], "bit flips read back without an error at \(silent.count) offsets")
+        // Every bit of the header's fixed part and of the footer (where the lengths and counts live).
+        for offset in Array(0..<24) + Array((original.count - 72)..<original.count) {
+            for bit in 0..<8 {
+                var d = original
+                d[offset] ^= UInt8(1 << bit)
+                try d.write(to: URL(fileURLWithPath: bad))
+                XCTAssertThrowsError(try StoreFixtures.readAll(bad), "offset \(offset) bit \(bit)")
+            }
+        }
     }
 
     func testEveryTruncationIsReported() throws {

@@ -32,6 +32,12 @@ final class IngestTests: XCTestCase {
             XCTAssertEqual(try dec.image(r, sample: i, field: 0).pixels, (0..<12).map { UInt8(id * 12 + $0) })
         }
         XCTAssertThrowsError(try Ingest.mnist(dir: dir, split: "test", fashion: true, out: dir + "/t.rstore"))
+        // Same input and seed: byte-identical files; another seed: a different permutation.
+        try Ingest.mnist(dir: dir, split: "train", fashion: true, out: dir + "/f2.rstore", shuffleSeed: 5)
+        try Ingest.mnist(dir: dir, split: "train", fashion: true, out: dir + "/f3.rstore", shuffleSeed: 6)
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/f.rstore"))
+        XCTAssertEqual(a, try Data(contentsOf: URL(fileURLWithPath: dir + "/f2.rstore")))
+        XCTAssertNotEqual(a, try Data(contentsOf: URL(fileURLWithPath: dir + "/f3.rstore")))
     }
 
     func testCifar10And100() throws {

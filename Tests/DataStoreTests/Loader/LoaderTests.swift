@@ -41,6 +41,31 @@ final class LoaderTests: XCTestCase {
         }
     }
 
+    func testNextIntoReusesAndMatches() throws {
+        let l = try Loader(path: Self.path, config: config(workers: 2))
+        let ref = try all(l, epoch: 3)
+        let it = try l.epoch(3)
+        var b = Batch()
+        var k = 0
+        while try it.next(into: &b) {
+            XCTAssertEqual(b.step, k)
+            XCTAssertEqual(b.views[1].pixels, ref[k].views[1].pixels)
+            XCTAssertEqual(b.sampleIDs, ref[k].sampleIDs)
+            k += 1
+        }
+        XCTAssertEqual(k, ref.count)
+        // Zero-copy access sees the same data.
+        let it2 = try l.epoch(3)
+        var j = 0
+        while let ok = try it2.withNext({ (r: BatchBuffers) -> Bool in
+            Array(r.pixels[0]) == ref[j].views[0].pixels && Array(r.sampleIDs) == ref[j].sampleIDs && r.step == j
+        }) {
+            XCTAssertTrue(ok)
+            j += 1
+        }
+        XCTAssertEqual(j, ref.count)
+    }
+
     func testResumeMidEpochAndEpochsDiffer() throws {
         let l = try Loader(path: Self.path, config: config(workers: 2))
         let full = try all(l, epoch: 1)

@@ -1,0 +1,112 @@
+import Foundation
+
+/// One worker thread's reusable state: decoder handles, resize scratch, channel-conversion buffer
+/// and the current sample's view parameters.
+final class WorkerScratch {
+    let decoder = ImageDecoder()
+    let augmenter = Augmenter()
+    var converted: [UInt8] = []
+    var params: [ViewParams]
+
+    init(views: Int) {
+        params = Array(repeating: ViewParams(srcHeight: 0, srcWidth: 0, top: 0, left: 0, height: 0, width: 0, flipped: false,
+                                             outHeight: 0, outWidth: 0), count: views)
+    }
+}
+
+extension Loader {
+    /// A worker: pull a sample position, render it into its slot (substituting undecodable samples
+    /// when the policy says so), count it done; the first error ends the epoch.
+    static func work(_ loader: Loader, _ state: EpochState, _ order: [Int32], _ epoch: Int, _ base: Int, _ viewSizes: [Int]) {
+        let b = loader.config.batchSize
+        let scratch = WorkerScratch(views: loader.config.views.count)
+        while true {
+            state.cond.lock()
+            while !state.stop && state.next < state.total && state.next >= state.limit { state.cond.wait() }
+            if state.stop || state.next >= state.total { state.cond.unlock(); return }
+            let k = state.next
+            state.next += 1
+            state.cond.unlock()
+            let slotIndex = (k / b) % state.slots.count
+            var sample = Int(order[base + k])
+            var attempts = 0
+            do {
+                while true {
+                    do {
+                        try loader.render(sample: sample, epoch: epoch, into: state.slots[slotIndex], at: k % b,
+                                          viewSizes: viewSizes, scratch: scratch)
+                        break
+                    } catch let e as StoreError {
+                        guard case .sampleDecode = e, loader.config.onDecodeError == .substitute, attempts < 8 else { throw e }
+                        attempts += 1
+                        state.cond.lock()
+                        state.substitutions.append((sample, e))
+                        state.cond.unlock()
+                        sample = (sample + 1) % loader.store.count
+                    }
+                }
+            } catch {
+                state.cond.lock()
+                if state.error == nil { state.error = error }
+                state.cond.broadcast()
+                state.cond.unlock()
+                continue
+            }
+            state.cond.lock()
+            state.done[slotIndex] += 1
+            if state.done[slotIndex] == b { state.cond.broadcast() }
+            state.cond.unlock()
+        }
+    }
+
+    /// Draws (or replays) every view's parameters, decodes the image once (DCT-scaled when all
+    /// views allow it), converts channels if needed and renders each view into slot position `j`.
+    func render(sample: Int, epoch: Int, into slot: BatchSlot, at j: Int, viewSizes: [Int], scratch: WorkerScratch) throws {
+        let cfg = config
+        let C = channels
+        let id = store.sampleID(sample)
+        guard let info = try store.imageInfo(sample: sample, field: field) else {
+            throw StoreError.invalidArgument("\(store.path): field \(field) is not an image field")
+        }
+        var denom = cfg.jpegDCTScaling && info.codec == .jpeg ? 8 : 1
+        for (v, spec) in cfg.views.enumerated() {
+            let p = cfg.replay?(id, v)
+                ?? spec.draw(seed: cfg.seed, epoch: epoch, sampleID: id, view: v, srcHeight: info.height, srcWidth: info.width)
+            guard p.outHeight == spec.outHeight, p.outWidth == spec.outWidth, p.srcHeight == info.height, p.srcWidth == info.width else {
+                throw StoreError.invalidArgument("\(store.path): sample \(sample): view \(v) parameters are for a \(p.srcHeight)x\(p.srcWidth) source and \(p.outHeight)x\(p.outWidth) output; the sample is \(info.height)x\(info.width) and the view \(spec.outHeight)x\(spec.outWidth)")
+            }
+            scratch.params[v] = p
+            // The largest DCT scale denominator that still downsamples every view.
+            while denom > 1 && (!p.resampled || p.height < denom * p.outHeight || p.width < denom * p.outWidth) { denom /= 2 }
+        }
+        try scratch.decoder.withImage(store, sample: sample, field: field, jpegScaleDenominator: denom,
+                                      jpegFastUpsample: cfg.jpegFastUpsample) { px, h, w, c in
+            if c != C {
+                if scratch.converted.count < h * w * C { scratch.converted = [UInt8](repeating: 0, count: h * w * C) }
+                scratch.converted.withUnsafeMutableBufferPointer { d in
+                    for i in 0..<(h * w) {
+                        if C == 3 {
+                            d[3 * i] = px[i]; d[3 * i + 1] = px[i]; d[3 * i + 2] = px[i]
+                        } else {
+                            let r: Float = Float(px[3 * i]) * 0.2989
+                            let g: Float = Float(px[3 * i + 1]) * 0.587
+                            let bl: Float = Float(px[3 * i + 2]) * 0.114
+                            d[i] = UInt8(min(Float(255), (r + g + bl).rounded()))
+                        }
+                    }
+                }
+            }
+            try scratch.converted.withUnsafeBufferPointer { cv in
+                let src = c != C ? cv.baseAddress! : px
+                for (v, spec) in cfg.views.enumerated() {
+                    try scratch.augmenter.render(src: src, height: h, width: w, channels: C, params: scratch.params[v],
+                                                 mean: spec.mean, std: spec.std, into: slot.pixels[v] + j * viewSizes[v])
+                    slot.params[v][j] = scratch.params[v]
+                }
+            }
+        }
+        slot.labels[j] = store.label(sample)
+        slot.ids[j] = id
+        slot.indices[j] = sample
+    }
+}

@@ -1,0 +1,64 @@
+import XCTest
+import DataStore
+
+final class LoaderJPEGTests: XCTestCase {
+    /// A JPEG store read with and without DCT-scaled decoding: same parameters, close pixels,
+    /// deterministic across worker counts.
+    func testDCTScaledDecodeIsCloseAndDeterministic() throws {
+        let dir = StoreFixtures.tempDir()
+        let path = dir + "/j.rstore"
+        let (h, w) = (96, 128)
+        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .jpeg)], chunkBytes: 4096)
+        let codec = JPEGCodec()
+        try StoreWriter.write(to: path, schema: schema) { wr in
+            for k in 0..<6 {
+                let px: [UInt8] = (0..<(h * w * 3)).map { (i: Int) -> UInt8 in
+                    let x: Int = (i / 3) % w, y: Int = i / (3 * w), c: Int = i % 3
+                    return UInt8((x * 2 + y + c * 40 + k * 10) % 256)
+                }
+                let jpg = try px.withUnsafeBufferPointer { try codec.encode($0.baseAddress!, width: w, height: h, channels: 3, quality: 95) }
+                try wr.append(StoreSample(id: UInt64(k), label: 0, values: [.encodedImage(codec: .jpeg, bytes: jpg, height: h, width: w, channels: 3)]))
+            }
+        }
+        // Large crops to a small output: the DCT-scaled path is taken.
+        var spec = ViewSpec(crop: .randomResized(scale: 0.9...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 16, outWidth: 16)
+        spec.flipProbability = 0.5
+        var cfg = LoaderConfig(batchSize: 3, views: [spec])
+        cfg.order = .sequential
+        let scaled = try Loader(path: path, config: cfg).epoch(0).next()!
+        cfg.workers = 1
+        XCTAssertEqual(try Loader(path: path, config: cfg).epoch(0).next()!.views[0].pixels, scaled.views[0].pixels)
+        cfg.jpegDCTScaling = false
+        let full = try Loader(path: path, config: cfg).epoch(0).next()!
+        XCTAssertEqual(full.views[0].params, scaled.views[0].params)
+        let diff = zip(full.views[0].pixels, scaled.views[0].pixels).map { abs($0 - $1) }
+        // Normalised with std 1 on [0, 1] values: mean error below 3/255.
+        XCTAssertLessThan(diff.reduce(0, +) / Float(diff.count), 3 / 255)
+        XCTAssertNotEqual(diff.max(), 0)   // the scaled path really ran
+    }
+
+    func testDecodeErrorPolicy() throws {
+        let dir = StoreFixtures.tempDir()
+        let path = dir + "/bad.rstore"
+        let img = StoreFixtures.image(1, h: 8, w: 8, c: 3)
+        let png = try img.pixels.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: 8, height: 8, channels: 3) }
+        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .png)])
+        try StoreWriter.write(to: path, schema: schema) { wr in
+            for k in 0..<4 {
+                let bytes = k == 2 ? Array(png.prefix(30)) : png
+                try wr.append(StoreSample(id: UInt64(k), label: Int32(k), values: [.encodedImage(codec: .png, bytes: bytes, height: 8, width: 8, channels: 3)]))
+            }
+        }
+        var cfg = LoaderConfig(batchSize: 4, views: [ViewSpec(crop: .resize, outHeight: 4, outWidth: 4)])
+        cfg.order = .sequential
+        XCTAssertThrowsError(try Loader(path: path, config: cfg).epoch(0).next()) { e in
+            guard case let .sampleDecode(file, sample, field, _)? = e as? StoreError else { return XCTFail("\(e)") }
+            XCTAssertEqual(file, path); XCTAssertEqual(sample, 2); XCTAssertEqual(field, "image")
+        }
+        cfg.onDecodeError = .substitute
+        let it = try Loader(path: path, config: cfg).epoch(0)
+        let b = try it.next()!
+        XCTAssertEqual(b.indices, [0, 1, 3, 3])
+        XCTAssertEqual(it.substitutions.map(\.sample), [2])
+    }
+}
