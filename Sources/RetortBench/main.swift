@@ -5,6 +5,8 @@ import Foundation
 /// The benchmark suites by name.
 let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("engine", EngineBench.run),
+    ("zoo", ZooBench.run),
+    ("store", StoreBench.run),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

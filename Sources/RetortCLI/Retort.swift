@@ -8,6 +8,11 @@ struct Retort: ParsableCommand {
         abstract: "Self-supervised learning and knowledge distillation for vision models.",
         subcommands: [
             // Each subcommand lives in its own file (StoreCommand.swift, TrainCommand.swift, ...).
+            TrainCommand.self,
+            ProbeCommand.self,
+            EmbedCommand.self,
+            ZooCommand.self,
+            StoreCommand.self,
         ]
     )
 }

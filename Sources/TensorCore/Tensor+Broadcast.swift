@@ -7,7 +7,7 @@ extension Tensor {
 
     /// `f` applied to every element (untraced).
     @inlinable
-    public func map(_ f: @Sendable @escaping (Float) -> Float) -> Tensor {
+    @inline(__always) public func map(_ f: @Sendable (Float) -> Float) -> Tensor {
         let n = count
         return withUnsafeBufferPointer { src in
             let s = SendablePointer(src.baseAddress!)
@@ -22,8 +22,8 @@ extension Tensor {
 
     /// `f(a, b)` with NumPy broadcasting (untraced). `op` names the caller in shape errors.
     @inlinable
-    public static func zipMap(
-        _ a: Tensor, _ b: Tensor, op: String, _ f: @Sendable @escaping (Float, Float) -> Float
+    @inline(__always) public static func zipMap(
+        _ a: Tensor, _ b: Tensor, op: String, _ f: @Sendable (Float, Float) -> Float
     ) -> Tensor {
         guard let outShape = Shape.broadcast(a.shape, b.shape) else {
             fatalError("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")

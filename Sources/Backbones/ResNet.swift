@@ -1,0 +1,91 @@
+import Kernels
+import NN
+import TensorCore
+
+/// The stem of a ResNet.
+public enum ResNetStem: String, Sendable, Codable {
+    /// 7x7 stride-2 conv, BN, ReLU, 3x3 stride-2 max-pool (ImageNet).
+    case imagenet
+    /// 3x3 stride-1 conv, BN, ReLU, no max-pool (CIFAR-size images).
+    case cifar
+}
+
+/// ResNet (He et al. 2016) with torchvision's parameter names (`conv1`, `bn1`, `layer1.0.conv1`,
+/// `layer2.0.downsample.0`, `fc`): `[N, C, H, W] -> [N, classes]` (or features without `fc`).
+public struct ResNet<Block: ResidualBlock>: Backbone {
+    /// The stem convolution.
+    public var conv1: Conv2D
+    /// The stem BatchNorm.
+    public var bn1: BatchNorm
+    /// The four stages.
+    public var layer1: [Block], layer2: [Block], layer3: [Block], layer4: [Block]
+    /// The classifier, if any.
+    public var fc: Linear?
+    /// The stem kind.
+    public let stem: ResNetStem
+    /// The pooled feature width (512·expansion·width).
+    public let featureCount: Int
+
+    /// A ResNet with `blocks` per stage; `width` multiplies every channel count (64, 128, 256, 512).
+    public init(blocks: [Int], stem: ResNetStem = .imagenet, inputChannels: Int = 3, width: Float = 1,
+                classCount: Int? = 1000, zeroInitResidual: Bool = false, rng: inout Philox) {
+        precondition(blocks.count == 4, "ResNet: need 4 stages, got \(blocks)")
+        let widths = [64, 128, 256, 512].map { max(1, Int((Float($0) * width).rounded())) }
+        self.stem = stem
+        switch stem {
+        case .imagenet:
+            conv1 = Conv2D(inputChannels: inputChannels, outputChannels: widths[0], kernel: 7, stride: 2, padding: 3, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        case .cifar:
+            conv1 = Conv2D(inputChannels: inputChannels, outputChannels: widths[0], kernel: 3, stride: 1, padding: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        }
+        bn1 = BatchNorm(featureCount: widths[0])
+        var inChannels = widths[0]
+        func stage(_ count: Int, _ channels: Int, _ stride: Int, _ rng: inout Philox) -> [Block] {
+            (0..<count).map { i in
+                let b = Block(inputChannels: inChannels, channels: channels, stride: i == 0 ? stride : 1, zeroInitResidual: zeroInitResidual, rng: &rng)
+                inChannels = channels * Block.expansion
+                return b
+            }
+        }
+        layer1 = stage(blocks[0], widths[0], 1, &rng)
+        layer2 = stage(blocks[1], widths[1], 2, &rng)
+        layer3 = stage(blocks[2], widths[2], 2, &rng)
+        layer4 = stage(blocks[3], widths[3], 2, &rng)
+        featureCount = inChannels
+        fc = classCount.map { Linear(inputCount: inChannels, outputCount: $0, rng: &rng) }
+    }
+
+    /// Visits conv1, bn1, layer1-4, fc.
+    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
+        visitor.visit("conv1", &conv1)
+        visitor.visit("bn1", &bn1)
+        visitor.visit("layer1", &layer1)
+        visitor.visit("layer2", &layer2)
+        visitor.visit("layer3", &layer3)
+        visitor.visit("layer4", &layer4)
+        visitor.visit("fc", &fc)
+    }
+
+    /// Pooled features `[N, F]` and the four stage outputs.
+    public mutating func extract(_ input: Tensor, context: inout Context) -> BackboneOutput {
+        precondition(input.rank == 4 && input.shape[1] == conv1.weight.shape[1], "ResNet: input \(input.shape) must be [N, \(conv1.weight.shape[1]), H, W]")
+        var x = bn1.forward(conv1(input), context: &context).relu()
+        if stem == .imagenet { x = x.maxPool2d(kernel: 3, stride: 2, padding: 1) }
+        var stages: [Tensor] = []
+        for i in layer1.indices { x = layer1[i].forward(x, context: &context) }
+        stages.append(x)
+        for i in layer2.indices { x = layer2[i].forward(x, context: &context) }
+        stages.append(x)
+        for i in layer3.indices { x = layer3[i].forward(x, context: &context) }
+        stages.append(x)
+        for i in layer4.indices { x = layer4[i].forward(x, context: &context) }
+        stages.append(x)
+        return BackboneOutput(features: x.globalAveragePool(), intermediates: stages)
+    }
+
+    /// Logits `[N, classes]` (features `[N, F]` when there is no classifier).
+    public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
+        let f = extract(input, context: &context).features
+        return fc.map { $0(f) } ?? f
+    }
+}

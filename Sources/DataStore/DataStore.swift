@@ -1,2 +1,0 @@
-/// The DataStore module (see design.md section 2); its contents arrive with their issues.
-public enum DataStoreModule {}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A decoded chunk: either an owned buffer or a window of the mapping (stored chunks).
+final class DecodedChunk: @unchecked Sendable {
+    private let owned: UnsafeMutableRawBufferPointer?
+    private let file: MappedFile?
+    private let offset: Int
+    let count: Int
+
+    init(owning count: Int) {
+        owned = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        file = nil; offset = 0; self.count = count
+    }
+    init(file: MappedFile, offset: Int, count: Int) {
+        owned = nil; self.file = file; self.offset = offset; self.count = count
+    }
+    deinit { owned?.deallocate() }
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let o = owned { return try body(UnsafeRawBufferPointer(rebasing: o[0..<count])) }
+        return try file!.withBytes(offset, count, body)
+    }
+    func withMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeMutableRawBufferPointer(rebasing: owned![0..<count]))
+    }
+    /// Bytes this chunk holds in memory (0 for views of the mapping).
+    var residentBytes: Int { owned == nil ? 0 : count }
+}
+
+/// A thread-safe LRU cache of decoded chunks bounded by a byte budget (at least one chunk is always
+/// kept). Concurrent requests for the same chunk decode it once. Checksums are verified whenever a
+/// chunk is loaded, so every byte handed out has been verified.
+final class ChunkCache: @unchecked Sendable {
+    private let cond = NSCondition()
+    private var entries: [Int: (chunk: DecodedChunk, tick: UInt64)] = [:]
+    private var loading: Set<Int> = []
+    private var tick: UInt64 = 0
+    private var resident = 0
+    private var peak = 0
+    let budget: Int
+    private(set) var loads = 0
+
+    init(budgetBytes: Int, chunkCount: Int) { budget = budgetBytes }
+
+    /// The largest resident size seen.
+    var peakBytes: Int { cond.lock(); defer { cond.unlock() }; return peak }
+    /// Chunk loads (decodes) so far.
+    var loadCount: Int { cond.lock(); defer { cond.unlock() }; return loads }
+
+    func get(_ c: Int, reader: StoreReader) throws -> DecodedChunk {
+        cond.lock()
+        while true {
+            if let e = entries[c] {
+                tick += 1
+                entries[c] = (e.chunk, tick)
+                cond.unlock()
+                return e.chunk
+            }
+            if !loading.contains(c) { break }
+            cond.wait()
+        }
+        loading.insert(c)
+        loads += 1
+        cond.unlock()
+        let result: Result<DecodedChunk, Error> = Result { try reader.loadChunk(c) }
+        cond.lock()
+        loading.remove(c)
+        if case .success(let d) = result {
+            tick += 1
+            entries[c] = (d, tick)
+            resident += d.residentBytes
+            while resident > budget && entries.count > 1 {
+                guard let victim = entries.filter({ $0.key != c }).min(by: { $0.value.tick < $1.value.tick }) else { break }
+                resident -= victim.value.chunk.residentBytes
+                entries[victim.key] = nil
+            }
+            peak = max(peak, resident)
+        }
+        cond.broadcast()
+        cond.unlock()
+        return try result.get()
+    }
+
+    /// Drops chunk `c` (called by the loader when an epoch will not touch it again).
+    func evict(_ c: Int) {
+        cond.lock()
+        if let e = entries.removeValue(forKey: c) { resident -= e.chunk.residentBytes }
+        cond.unlock()
+    }
+}

@@ -1,0 +1,61 @@
+/// Per-thread image decoding state: a TurboJPEG handle and a reusable pixel buffer, so decoding
+/// allocates nothing per sample once the buffer has grown to the largest image.
+public final class ImageDecoder {
+    private let jpeg = JPEGCodec()
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    /// A decoder with an empty scratch buffer.
+    public init() {
+        capacity = 4096
+        buffer = .allocate(capacity: capacity)
+    }
+    deinit { buffer.deallocate() }
+
+    /// Decodes sample `i`'s image in field `f` to HWC uint8 and calls `body` with the pixels and
+    /// their (height, width, channels). Raw images are handed out straight from the decoded chunk.
+    public func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int,
+                             _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
+        let name = store.schema.fields[f].name
+        guard let info = try store.imageInfo(sample: i, field: f) else {
+            throw StoreError.invalidArgument("\(store.path): field '\(name)' is not an image field")
+        }
+        let (h, w, c) = (info.height, info.width, info.channels)
+        return try store.withBytes(sample: i, field: f) { bytes in
+            switch info.codec {
+            case .raw:
+                guard bytes.count == h * w * c else {
+                    throw StoreError.sampleDecode(path: store.path, sample: i, field: name,
+                                                  detail: "raw image has \(bytes.count) bytes, expected \(h)x\(w)x\(c)")
+                }
+                return try body(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), h, w, c)
+            case .jpeg, .png:
+                let need = h * w * c
+                if need > capacity {
+                    buffer.deallocate()
+                    capacity = need
+                    buffer = .allocate(capacity: need)
+                }
+                do {
+                    if info.codec == .jpeg {
+                        let hd = try jpeg.header(bytes)
+                        guard hd.height == h, hd.width == w else { throw StoreError.invalidArgument("JPEG is \(hd.height)x\(hd.width), index says \(h)x\(w)") }
+                        try jpeg.decode(bytes, into: buffer, width: w, height: h, channels: c)
+                    } else {
+                        try PNGCodec.decode(bytes, into: buffer, width: w, height: h, channels: c)
+                    }
+                } catch let e as StoreError {
+                    throw StoreError.sampleDecode(path: store.path, sample: i, field: name, detail: e.description)
+                }
+                return try body(UnsafePointer(buffer), h, w, c)
+            }
+        }
+    }
+
+    /// Sample `i`'s image in field `f` as a `RawImage`.
+    public func image(_ store: StoreReader, sample i: Int, field f: Int) throws -> RawImage {
+        try withImage(store, sample: i, field: f) { p, h, w, c in
+            RawImage(height: h, width: w, channels: c, pixels: Array(UnsafeBufferPointer(start: p, count: h * w * c)))
+        }
+    }
+}

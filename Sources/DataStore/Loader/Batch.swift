@@ -1,0 +1,30 @@
+/// One view of every sample in a batch.
+public struct ViewBatch: Sendable {
+    /// Normalised pixels, [N, C, H, W] row-major.
+    public var pixels: [Float]
+    /// [N, C, H, W].
+    public var shape: [Int]
+    /// The parameters that produced each sample's view (replayable).
+    public var params: [ViewParams]
+
+    /// A view batch ([N, C, H, W] pixels and one parameter record per sample).
+    public init(pixels: [Float], shape: [Int], params: [ViewParams]) {
+        self.pixels = pixels; self.shape = shape; self.params = params
+    }
+}
+
+/// A batch from the loader.
+public struct Batch: Sendable {
+    /// The epoch.
+    public var epoch: Int
+    /// The step within the epoch (0-based, this rank).
+    public var step: Int
+    /// One entry per view spec.
+    public var views: [ViewBatch]
+    /// Labels ([N]; -1 where none).
+    public var labels: [Int32]
+    /// Sample ids ([N]).
+    public var sampleIDs: [UInt64]
+    /// Stored positions ([N]).
+    public var indices: [Int]
+}

@@ -1,0 +1,47 @@
+/// The order in which an epoch visits samples. Every order is a pure function of (seed, epoch).
+public enum SampleOrder: Sendable, Equatable {
+    /// Stored order.
+    case sequential
+    /// A uniform permutation (Fisher-Yates on Philox). Chunk reuse relies on the decoded-chunk cache.
+    case random
+    /// Memory-bounded, class-mixed order (FFCV QUASI_RANDOM, fixed): chunks are permuted, a window
+    /// of `windowChunks` chunks is open at a time, each slot draws from a random open chunk, and a
+    /// finished chunk is replaced by the next one. Only the window's chunks are decoded at once.
+    case quasiRandom(windowChunks: Int)
+}
+
+/// Everything the loader needs besides the store.
+public struct LoaderConfig: Sendable {
+    /// Samples per batch on this rank.
+    public var batchSize: Int
+    /// One spec per view (2 for SimCLR/BYOL, N large + M small for multi-crop).
+    public var views: [ViewSpec]
+    /// Worker threads decoding and augmenting.
+    public var workers: Int = 2
+    /// The seed of orders and view parameters.
+    public var seed: UInt64 = 0
+    /// The sample order.
+    public var order: SampleOrder = .quasiRandom(windowChunks: 32)
+    /// This process's rank.
+    public var rank: Int = 0
+    /// The number of ranks; global batch b gives rank r positions b*G + r*B ..< b*G + (r+1)*B.
+    public var worldSize: Int = 1
+    /// Batches decoded ahead of the consumer (ring slots); bounds memory.
+    public var prefetchBatches: Int = 2
+    /// Drop the last incomplete global batch; otherwise it is padded by wrapping to the epoch's start.
+    public var dropLast: Bool = true
+    /// The image field to read (nil: the first image field).
+    public var imageField: String? = nil
+    /// Output channels (1 or 3); nil: the first sample's. Other samples are converted (gray <-> RGB).
+    public var channels: Int? = nil
+    /// Decoded-chunk cache budget in bytes (for `.random` order; quasi-random sizes it from the window).
+    public var cacheBytes: Int = 256 << 20
+    /// Replay: recorded parameters for (sample id, view), used instead of drawing (teacher-logit caching).
+    public var replay: (@Sendable (UInt64, Int) -> ViewParams?)? = nil
+
+    /// A config with defaults: 2 workers, quasi-random order, 2 batches of prefetch.
+    public init(batchSize: Int, views: [ViewSpec]) {
+        precondition(batchSize > 0 && !views.isEmpty, "LoaderConfig needs a positive batch size and at least one view")
+        self.batchSize = batchSize; self.views = views
+    }
+}

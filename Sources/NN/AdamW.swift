@@ -1,0 +1,88 @@
+import Foundation
+import TensorCore
+
+/// Adam with decoupled weight decay (Loshchilov & Hutter 2019), exactly PyTorch's `torch.optim.AdamW`:
+/// p ← p(1 - ηλ); m ← β₁m + (1-β₁)g; v ← β₂v + (1-β₂)g²;
+/// p ← p - (η / (1-β₁ᵗ)) · m / (sqrt(v) / sqrt(1-β₂ᵗ) + ε).
+public struct AdamW: Optimizer {
+    /// η.
+    public var learningRate: Float
+    /// β₁.
+    public var beta1: Float
+    /// β₂.
+    public var beta2: Float
+    /// ε.
+    public var epsilon: Float
+    /// λ (decoupled).
+    public var weightDecay: Float
+    /// Per-parameter overrides.
+    public var groups: [ParameterGroup]
+    /// Steps taken.
+    public private(set) var stepCount = 0
+    /// First moments by path.
+    public private(set) var firstMoments: [String: Tensor] = [:]
+    /// Second moments by path.
+    public private(set) var secondMoments: [String: Tensor] = [:]
+    /// Per-parameter step counts (a parameter without a gradient does not advance).
+    public private(set) var parameterSteps: [String: Int] = [:]
+
+    /// An AdamW optimizer with PyTorch's defaults.
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                weightDecay: Float = 0.01, groups: [ParameterGroup] = []) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.groups = groups
+    }
+
+    /// One update, in place.
+    public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
+        stepCount += 1
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        model.forEachParameter { path, p in
+            guard p.isTrainable, let g = gradients[path] else { return }
+            OptimizerSupport.check(g, p, path: path)
+            let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
+            let t = (parameterSteps[path] ?? 0) + 1
+            parameterSteps[path] = t
+            if firstMoments[path] == nil {
+                firstMoments[path] = Tensor(zeros: p.shape)
+                secondMoments[path] = Tensor(zeros: p.shape)
+            }
+            let stepSize = Float(Double(h.learningRate) / (1 - pow(Double(b1), Double(t))))
+            let correction2 = Float((1 - pow(Double(b2), Double(t))).squareRoot())
+            let decay = 1 - h.learningRate * h.weightDecay
+            p.value = p.value.detached
+            g.withUnsafeBufferPointer { gp in
+                p.value.withUnsafeMutableBufferPointer { w in
+                    firstMoments[path]!.withUnsafeMutableBufferPointer { m in
+                        secondMoments[path]!.withUnsafeMutableBufferPointer { v in
+                            for i in 0..<w.count {
+                                w[i] *= decay
+                                m[i] += (gp[i] - m[i]) * (1 - b1)
+                                v[i] = v[i] * b2 + (1 - b2) * gp[i] * gp[i]
+                                w[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moments (`<path>.exp_avg`, `<path>.exp_avg_sq`), per-parameter and global step counts.
+    public var state: SafeTensors {
+        OptimizerSupport.save(["exp_avg": firstMoments, "exp_avg_sq": secondMoments], steps: parameterSteps, step: stepCount, kind: "adamw")
+    }
+
+    /// Restores `state`.
+    public mutating func loadState(_ state: SafeTensors, file: String) throws {
+        let s = try OptimizerSupport.load(state, names: ["exp_avg_sq", "exp_avg"], fileName: file)
+        firstMoments = s.buffers["exp_avg"] ?? [:]
+        secondMoments = s.buffers["exp_avg_sq"] ?? [:]
+        parameterSteps = s.steps
+        stepCount = s.step
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import TensorCore
+
+/// Model checkpoints in safetensors: every parameter and running statistic by path (F32), counters
+/// (`num_batches_tracked`) as I64, so torchvision/timm state dicts load directly and ours load in PyTorch.
+extension Layer {
+    /// The model's state as a safetensors file (parameters, running statistics, counters).
+    public func checkpoint(metadata: [String: String] = [:]) -> SafeTensors {
+        var file = SafeTensors(metadata: metadata)
+        for (path, p) in namedParameters {
+            if p.role == .counter {
+                file.integers[path] = Int64Tensor(shape: p.shape, scalars: p.value.scalars.map { Int64($0) })
+            } else {
+                file.tensors[path] = p.value.detached
+            }
+        }
+        return file
+    }
+
+    /// Writes the model's state to `url` atomically.
+    public func save(to url: URL, metadata: [String: String] = [:]) throws {
+        try checkpoint(metadata: metadata).write(to: url)
+    }
+
+    /// Loads the model's state from the safetensors file at `url` (see `load(_:file:strict:)`).
+    public mutating func load(from url: URL, strict: Bool = true) throws {
+        try load(SafeTensors.read(from: url), file: url.path, strict: strict)
+    }
+
+    /// Loads parameters by path. Strict (the default): every model key must be present and every
+    /// file key must be used. Shapes must always match. Everything is validated before anything is
+    /// assigned, so a failed load leaves the model unchanged. `file` names the source in errors.
+    public mutating func load(_ state: SafeTensors, file: String, strict: Bool = true) throws {
+        var values: [String: Tensor] = [:]
+        var used = Set<String>()
+        for (path, p) in namedParameters {
+            let found: Tensor?
+            if let t = state.tensors[path] {
+                found = t
+            } else if let t = state.integers[path] {
+                found = Tensor(shape: t.shape, scalars: t.scalars.map { Float($0) })
+            } else {
+                found = nil
+            }
+            guard let found else {
+                if strict { throw CheckpointError.missingKey(file: file, key: path, expectedShape: p.shape) }
+                continue
+            }
+            guard found.shape == p.shape else {
+                throw CheckpointError.shapeMismatch(file: file, key: path, expected: p.shape, found: found.shape)
+            }
+            values[path] = found
+            used.insert(path)
+        }
+        if strict {
+            let extraFloat = state.tensors.keys.filter { !used.contains($0) }.map { ($0, state.tensors[$0]!.shape) }
+            let extraInt = state.integers.keys.filter { !used.contains($0) }.map { ($0, state.integers[$0]!.shape) }
+            if let (key, shape) = (extraFloat + extraInt).min(by: { $0.0 < $1.0 }) {
+                throw CheckpointError.unexpectedKey(file: file, key: key, shape: shape)
+            }
+        }
+        forEachParameter { path, p in
+            if let v = values[path] { p.value = v }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The NN module (see design.md section 2); its contents arrive with their issues.
-public enum NNModule {}

@@ -1,0 +1,109 @@
+import Foundation
+import TensorCore
+
+/// A set of parameters with their own learning-rate scale and weight decay (PyTorch's param groups).
+/// The first group that matches a parameter applies; unmatched parameters use the optimizer's defaults.
+public struct ParameterGroup: Sendable {
+    /// A name for logs.
+    public var name: String
+    /// Whether the group applies to the parameter at `path` with `role`.
+    public var matches: @Sendable (_ path: String, _ role: ParameterRole) -> Bool
+    /// The group's learning rate is the optimizer's (scheduled) rate times this.
+    public var learningRateScale: Float
+    /// The group's weight decay (nil: the optimizer's).
+    public var weightDecay: Float?
+
+    /// A group of the parameters `matches` accepts.
+    public init(name: String, learningRateScale: Float = 1, weightDecay: Float? = nil,
+                matches: @escaping @Sendable (_ path: String, _ role: ParameterRole) -> Bool) {
+        self.name = name
+        self.matches = matches
+        self.learningRateScale = learningRateScale
+        self.weightDecay = weightDecay
+    }
+
+    /// Biases and normalisation parameters without weight decay (the usual SSL/ViT setting).
+    public static func normAndBiasWithoutDecay() -> ParameterGroup {
+        ParameterGroup(name: "no_decay", weightDecay: 0) { _, role in role.isNormOrBias }
+    }
+
+    /// The parameters whose path starts with `prefix` (e.g. `"head."`).
+    public static func prefix(_ prefix: String, learningRateScale: Float = 1, weightDecay: Float? = nil) -> ParameterGroup {
+        ParameterGroup(name: prefix, learningRateScale: learningRateScale, weightDecay: weightDecay) { path, _ in path.hasPrefix(prefix) }
+    }
+}
+
+/// An optimizer: a value type holding hyperparameters and per-parameter state keyed by path.
+/// `step` updates the model's trainable parameters in place (no copies when the model holds the
+/// only reference to each parameter tensor: drop traced copies and tapes first).
+public protocol Optimizer: Sendable {
+    /// The base learning rate (set it from a schedule before each step).
+    var learningRate: Float { get set }
+    /// The number of steps taken.
+    var stepCount: Int { get }
+    /// Applies one update from path-keyed gradients; parameters without a gradient are untouched.
+    mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor])
+    /// The per-parameter state as tensors keyed `"<path>.<name>"` plus the step counters, for checkpoints.
+    var state: SafeTensors { get }
+    /// Restores state saved by `state`; throws naming `file` and the key on a mismatch.
+    mutating func loadState(_ state: SafeTensors, file: String) throws
+}
+
+/// Resolved per-parameter hyperparameters.
+struct ResolvedHyperparameters {
+    var learningRate: Float
+    var weightDecay: Float
+}
+
+extension Array where Element == ParameterGroup {
+    /// The learning rate and weight decay for `path`/`role` under these groups.
+    func resolve(path: String, role: ParameterRole, learningRate: Float, weightDecay: Float) -> ResolvedHyperparameters {
+        for g in self where g.matches(path, role) {
+            return ResolvedHyperparameters(learningRate: learningRate * g.learningRateScale, weightDecay: g.weightDecay ?? weightDecay)
+        }
+        return ResolvedHyperparameters(learningRate: learningRate, weightDecay: weightDecay)
+    }
+}
+
+/// Shared step plumbing: checks, detaching, and state keyed `"<path>.<name>"`.
+enum OptimizerSupport {
+    /// Checks the gradient for `path` against the parameter.
+    static func check(_ g: Tensor, _ p: Parameter, path: String) {
+        precondition(g.shape == p.shape, "optimizer: gradient for '\(path)' has shape \(g.shape), parameter \(p.shape)")
+    }
+
+    /// Splits saved state back into per-name dictionaries; throws on unknown keys.
+    static func load(_ file: SafeTensors, names: [String], fileName: String) throws -> (buffers: [String: [String: Tensor]], steps: [String: Int], step: Int) {
+        var buffers: [String: [String: Tensor]] = [:]
+        for (key, t) in file.tensors {
+            guard let name = names.first(where: { key.hasSuffix("." + $0) }) else {
+                throw CheckpointError.unexpectedKey(file: fileName, key: key, shape: t.shape)
+            }
+            buffers[name, default: [:]][String(key.dropLast(name.count + 1))] = t
+        }
+        var steps: [String: Int] = [:]
+        var step = 0
+        for (key, t) in file.integers {
+            if key == "step" { step = Int(t.scalars.first ?? 0) } else if key.hasSuffix(".step") {
+                steps[String(key.dropLast(5))] = Int(t.scalars.first ?? 0)
+            } else { throw CheckpointError.unexpectedKey(file: fileName, key: key, shape: t.shape) }
+        }
+        return (buffers, steps, step)
+    }
+
+    /// Packs state for saving.
+    static func save(_ buffers: [String: [String: Tensor]], steps: [String: Int], step: Int, kind: String) -> SafeTensors {
+        var file = SafeTensors(metadata: ["optimizer": kind])
+        for (name, dict) in buffers { for (path, t) in dict { file.tensors["\(path).\(name)"] = t } }
+        for (path, s) in steps { file.integers["\(path).step"] = Int64Tensor(shape: [], scalars: [Int64(s)]) }
+        file.integers["step"] = Int64Tensor(shape: [], scalars: [Int64(step)])
+        return file
+    }
+
+    /// The Euclidean norm, accumulated in Double.
+    static func norm(_ p: UnsafeBufferPointer<Float>) -> Double {
+        var s = 0.0
+        for v in p { s += Double(v) * Double(v) }
+        return s.squareRoot()
+    }
+}

@@ -1,0 +1,77 @@
+import TensorCore
+
+/// Stochastic gradient descent with momentum, dampening, Nesterov and coupled weight decay, exactly
+/// PyTorch's `torch.optim.SGD`: g ← g + λp; b ← g (first step) or μb + (1-τ)g; g ← g + μb (Nesterov)
+/// or b; p ← p - η g.
+public struct SGD: Optimizer {
+    /// η.
+    public var learningRate: Float
+    /// μ.
+    public var momentum: Float
+    /// τ.
+    public var dampening: Float
+    /// Nesterov momentum.
+    public var nesterov: Bool
+    /// λ (added to the gradient).
+    public var weightDecay: Float
+    /// Per-parameter overrides.
+    public var groups: [ParameterGroup]
+    /// Steps taken.
+    public private(set) var stepCount = 0
+    /// Momentum buffers by path.
+    public private(set) var momentumBuffers: [String: Tensor] = [:]
+
+    /// An SGD optimizer.
+    public init(learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false,
+                weightDecay: Float = 0, groups: [ParameterGroup] = []) {
+        precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov needs momentum > 0 and no dampening")
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.dampening = dampening
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        self.groups = groups
+    }
+
+    /// One update, in place.
+    public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
+        stepCount += 1
+        let (mu, damp, nest) = (momentum, dampening, nesterov)
+        model.forEachParameter { path, p in
+            guard p.isTrainable, let g = gradients[path] else { return }
+            OptimizerSupport.check(g, p, path: path)
+            let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
+            p.value = p.value.detached
+            let first = momentumBuffers[path] == nil
+            if mu != 0 && first { momentumBuffers[path] = Tensor(zeros: p.shape) }
+            g.withUnsafeBufferPointer { gp in
+                p.value.withUnsafeMutableBufferPointer { w in
+                    if mu == 0 {
+                        for i in 0..<w.count { w[i] -= h.learningRate * (gp[i] + h.weightDecay * w[i]) }
+                        return
+                    }
+                    momentumBuffers[path]!.withUnsafeMutableBufferPointer { b in
+                        for i in 0..<w.count {
+                            var d = gp[i] + h.weightDecay * w[i]
+                            b[i] = first ? d : mu * b[i] + (1 - damp) * d
+                            d = nest ? d + mu * b[i] : b[i]
+                            w[i] -= h.learningRate * d
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Momentum buffers (`<path>.momentum_buffer`) and the step count.
+    public var state: SafeTensors {
+        OptimizerSupport.save(["momentum_buffer": momentumBuffers], steps: [:], step: stepCount, kind: "sgd")
+    }
+
+    /// Restores `state`.
+    public mutating func loadState(_ state: SafeTensors, file: String) throws {
+        let s = try OptimizerSupport.load(state, names: ["momentum_buffer"], fileName: file)
+        momentumBuffers = s.buffers["momentum_buffer"] ?? [:]
+        stepCount = s.step
+    }
+}

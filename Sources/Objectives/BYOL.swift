@@ -1,0 +1,99 @@
+import Backbones
+import Kernels
+import NN
+import TensorCore
+
+/// BYOL's EMA target: a frozen copy of backbone + projector.
+public struct BYOLTarget<Model: Backbone>: Layer {
+    /// The target backbone.
+    public var backbone: Model
+    /// The target projector.
+    public var projector: ProjectionHead
+
+    /// Visits `backbone.*` and `projector.*`.
+    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
+        visitor.visit("backbone", &backbone)
+        visitor.visit("projector", &projector)
+    }
+}
+
+/// Bootstrap Your Own Latent (Grill et al. 2020). Online: backbone → projector → predictor;
+/// target: EMA of backbone + projector with τ rising from τ₀ to 1 on a cosine
+/// (τ_k = 1 − (1 − τ₀)(cos(πk/K) + 1)/2), updated after each optimizer step; target BN statistics
+/// come from the target's own training-mode forward. Loss: ℓ(q1, sg z2′) + ℓ(q2, sg z1′) with
+/// ℓ = 2 − 2cos. An optional online linear probe on detached features (term `probe`).
+public struct BYOL<Model: Backbone>: Objective {
+    /// The online projector.
+    public var projector: ProjectionHead
+    /// The online predictor.
+    public var predictor: ProjectionHead
+    /// The online linear probe on detached features (nil: none).
+    public var probe: ProjectionHead?
+    /// The EMA target.
+    public var target: BYOLTarget<Model>
+    /// The EMA schedule (K is set by the runner through `progress.totalSteps`).
+    public var baseMomentum: Float
+
+    /// BYOL around `model` (the target starts as a copy of it), with head sizes as in the paper
+    /// (projector F→4096→256, predictor 256→4096→256).
+    public init(model: Model, projectorHidden: Int = 4096, projectorOutput: Int = 256, predictorHidden: Int = 4096,
+                headBatchNorm: Bool = true, baseMomentum: Float = 0.996, probeClasses: Int? = nil, rng: inout Philox) {
+        projector = ProjectionHead(inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
+                                   batchNorm: headBatchNorm, rng: &rng)
+        predictor = ProjectionHead(inputCount: projectorOutput, hiddenCount: predictorHidden, outputCount: projectorOutput,
+                                   batchNorm: headBatchNorm, rng: &rng)
+        probe = probeClasses.map { ProjectionHead.linearClassifier(inputCount: model.featureCount, classCount: $0, rng: &rng) }
+        target = BYOLTarget(backbone: model, projector: projector)
+        target.freeze()
+        self.baseMomentum = baseMomentum
+    }
+
+    /// Two views.
+    public var viewCount: Int { 2 }
+
+    /// Visits `projector.*`, `predictor.*`, `probe.*` and the frozen `target.*`.
+    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
+        visitor.visit("projector", &projector)
+        visitor.visit("predictor", &predictor)
+        visitor.visit("probe", &probe)
+        visitor.visit("target", &target)
+    }
+
+    /// `byol` (symmetric regression loss) and, with a probe and labels, `probe` (cross-entropy of
+    /// the probe on detached features of view 1). Metrics: `probe_accuracy`.
+    public mutating func losses(model: inout Model, batch: TrainingBatch, context: inout Context) -> ObjectiveOutput {
+        require(batch.views.count >= 2, "byol: needs 2 views, got \(batch.views.count)")
+        var q: [Tensor] = [], z: [Tensor] = [], features: [Tensor] = []
+        for v in batch.views.prefix(2) {
+            let f = model.features(v, context: &context)
+            features.append(f)
+            q.append(predictor.forward(projector.forward(f, context: &context), context: &context))
+        }
+        var targetContext = Context(training: context.isTraining, rng: context.rng, tape: nil)
+        for v in batch.views.prefix(2) {
+            let f = target.backbone.features(v.detached, context: &targetContext)
+            z.append(target.projector.forward(f, context: &targetContext).detached)
+        }
+        let loss = SSLLosses.byolSymmetric(predictions: (q[0], q[1]), targets: (z[0], z[1]))
+        var terms = [LossTerm("byol", loss)]
+        var metrics: [String: Float] = [:]
+        if probe != nil, let labels = batch.labels {
+            let logits = probe!.forward(features[0].detached, context: &context)
+            terms.append(LossTerm("probe", Tensor.crossEntropy(logits: logits, labels: labels)))
+            metrics["probe_accuracy"] = Supervised<Model>.accuracy(logits, labels)
+        }
+        return ObjectiveOutput(terms: terms, metrics: metrics)
+    }
+
+    /// The EMA update of the target with τ at this step.
+    public mutating func afterStep(model: Model, progress: TrainingProgress) {
+        let ema = EMA(baseMomentum: baseMomentum, totalSteps: progress.totalSteps, copiesRunningStatistics: false)
+        // The k-th update uses τ_{k-1} (solo-learn / official order: step, EMA, then recompute τ).
+        ema.update(target: &target, online: BYOLTarget(backbone: model, projector: projector), step: max(progress.step - 1, 0))
+    }
+
+    /// τ at `step` of `totalSteps`.
+    public func momentum(step: Int, totalSteps: Int) -> Float {
+        EMA(baseMomentum: baseMomentum, totalSteps: totalSteps).momentum(at: step)
+    }
+}

@@ -1,0 +1,53 @@
+import Kernels
+import Backbones
+import NN
+import TensorCore
+
+/// Knowledge distillation (Hinton et al. 2015): the student (the trained backbone, with a
+/// classifier) matches a frozen teacher's temperature-softened predictions:
+/// L = α·CE(y, s) + (1 − α)·T²·KL(softmax(t/T) ‖ softmax(s/T)). The teacher runs in inference mode
+/// with no tape. α = 0 (or no labels) gives the pure soft-target loss.
+public struct HintonKD<Model: Backbone>: Objective {
+    /// The frozen teacher (any backbone with a classifier of the same class count).
+    public var teacher: any Backbone
+    /// T.
+    public var temperature: Float
+    /// α, the weight of the hard-label term.
+    public var alpha: Float
+
+    /// KD from `teacher`, which is frozen here.
+    public init(teacher: any Backbone, temperature: Float = 4, alpha: Float = 0.5) {
+        var t = teacher
+        t.freeze()
+        self.teacher = t
+        self.temperature = temperature
+        self.alpha = alpha
+    }
+
+    /// One view, seen identically by teacher and student.
+    public var viewCount: Int { 1 }
+    /// Labels are used when α > 0.
+    public var needsLabels: Bool { alpha > 0 }
+
+    /// The teacher is loaded from its own checkpoint, so it is not part of this objective's state.
+    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
+
+    /// `kd_soft` and, when α > 0, `ce`. Metrics: `accuracy` (student), `teacher_accuracy`, `agreement`.
+    public mutating func losses(model: inout Model, batch: TrainingBatch, context: inout Context) -> ObjectiveOutput {
+        let x = batch.views[0]
+        var teacherContext = Context(training: false, rng: context.rng, tape: nil)
+        let t = teacher.forward(x.detached, context: &teacherContext).detached
+        let s = model.forward(x, context: &context)
+        require(s.shape == t.shape, "kd: student logits \(s.shape) vs teacher logits \(t.shape)")
+        var terms = [LossTerm("kd_soft", KDLosses.hinton(student: s, teacher: t, temperature: temperature), weight: 1 - alpha)]
+        var metrics: [String: Float] = [:]
+        let agree = zip(s.argmax(alongAxis: 1).scalars, t.argmax(alongAxis: 1).scalars).filter { $0 == $1 }.count
+        metrics["agreement"] = Float(agree) / Float(max(s.shape[0], 1))
+        if let labels = batch.labels {
+            if alpha > 0 { terms.append(LossTerm("ce", Tensor.crossEntropy(logits: s, labels: labels), weight: alpha)) }
+            metrics["accuracy"] = Supervised<Model>.accuracy(s, labels)
+            metrics["teacher_accuracy"] = Supervised<Model>.accuracy(t, labels)
+        }
+        return ObjectiveOutput(terms: terms, metrics: metrics)
+    }
+}

@@ -1,0 +1,37 @@
+import Kernels
+import TensorCore
+
+/// Per-dimension standardisation `(x - mean) / std` fitted on training features `[N, D]`
+/// (dimensions with std < 1e-6 are only centred).
+public struct FeatureStandardizer: Sendable, Equatable {
+    /// Per-dimension means `[D]`.
+    public var mean: [Float]
+    /// Per-dimension standard deviations `[D]` (1 for constant dimensions).
+    public var std: [Float]
+
+    /// Fits mean and std of `features` `[N, D]` (population std, accumulated in Double).
+    public init(fitting features: Tensor) {
+        let n = features.shape[0], d = features.shape[1]
+        var sum = [Double](repeating: 0, count: d), sumSq = [Double](repeating: 0, count: d)
+        features.withUnsafeBufferPointer { p in
+            for i in 0..<n { for j in 0..<d { let v = Double(p[i * d + j]); sum[j] += v; sumSq[j] += v * v } }
+        }
+        mean = sum.map { Float($0 / Double(n)) }
+        std = (0..<d).map { j in
+            let m = sum[j] / Double(n)
+            let s = (Swift.max(sumSq[j] / Double(n) - m * m, 0)).squareRoot()
+            return s < 1e-6 ? 1 : Float(s)
+        }
+    }
+
+    /// Standardises `features` `[M, D]`.
+    public func apply(_ features: Tensor) -> Tensor {
+        let d = mean.count
+        require(features.rank == 2 && features.shape[1] == d, "FeatureStandardizer: features \(features.shape) vs \(d) dims")
+        var out = features.detached
+        out.withUnsafeMutableBufferPointer { p in
+            for i in 0..<(p.count / Swift.max(d, 1)) { for j in 0..<d { p[i * d + j] = (p[i * d + j] - mean[j]) / std[j] } }
+        }
+        return out
+    }
+}

@@ -1,0 +1,132 @@
+/// One weight decay tried by the linear probe.
+public struct WeightDecayTrial: Codable, Sendable, Equatable {
+    /// The weight decay.
+    public var weightDecay: Double
+    /// Top-1 accuracy on the held-out part of the train split.
+    public var validationTop1: Double
+    /// L-BFGS iterations used.
+    public var iterations: Int
+
+    enum CodingKeys: String, CodingKey { case weightDecay = "weight_decay", validationTop1 = "validation_top1", iterations }
+
+    /// Creates a trial.
+    public init(weightDecay: Double, validationTop1: Double, iterations: Int) {
+        self.weightDecay = weightDecay
+        self.validationTop1 = validationTop1
+        self.iterations = iterations
+    }
+}
+
+/// The linear probe's outcome.
+public struct LinearProbeResult: Codable, Sendable, Equatable {
+    /// Test top-1 accuracy in [0, 1].
+    public var top1: Double
+    /// Test top-5 accuracy in [0, 1].
+    public var top5: Double
+    /// Accuracy of the final fit on the train split (to see under/over-fitting).
+    public var trainTop1: Double
+    /// The chosen weight decay.
+    public var weightDecay: Double
+    /// Every weight decay tried.
+    public var sweep: [WeightDecayTrial]
+    /// L-BFGS iterations of the final fit.
+    public var iterations: Int
+
+    enum CodingKeys: String, CodingKey {
+        case top1, top5, trainTop1 = "train_top1", weightDecay = "weight_decay", sweep, iterations
+    }
+
+    /// Creates a result.
+    public init(top1: Double, top5: Double, trainTop1: Double, weightDecay: Double, sweep: [WeightDecayTrial], iterations: Int) {
+        self.top1 = top1
+        self.top5 = top5
+        self.trainTop1 = trainTop1
+        self.weightDecay = weightDecay
+        self.sweep = sweep
+        self.iterations = iterations
+    }
+}
+
+/// The kNN classifier's outcome.
+public struct KNNResult: Codable, Sendable, Equatable {
+    /// Neighbours.
+    public var k: Int
+    /// Vote temperature.
+    public var temperature: Double
+    /// Test top-1 accuracy in [0, 1].
+    public var top1: Double
+    /// Test top-5 accuracy in [0, 1].
+    public var top5: Double
+
+    /// Creates a result.
+    public init(k: Int, temperature: Double, top1: Double, top5: Double) {
+        self.k = k
+        self.temperature = temperature
+        self.top1 = top1
+        self.top5 = top5
+    }
+}
+
+/// Evaluation of one checkpoint's frozen features: linear probe and/or kNN, with a text table.
+public struct ProbeReport: Codable, Sendable, Equatable {
+    /// What was evaluated (checkpoint path or run name).
+    public var source: String
+    /// Training samples.
+    public var trainCount: Int
+    /// Test samples.
+    public var testCount: Int
+    /// Feature dimension.
+    public var featureCount: Int
+    /// Classes.
+    public var classCount: Int
+    /// Linear probe result.
+    public var linear: LinearProbeResult?
+    /// kNN result.
+    public var knn: KNNResult?
+
+    enum CodingKeys: String, CodingKey {
+        case source, trainCount = "train_count", testCount = "test_count", featureCount = "feature_count"
+        case classCount = "class_count", linear, knn
+    }
+
+    /// Creates a report.
+    public init(source: String, trainCount: Int, testCount: Int, featureCount: Int, classCount: Int,
+                linear: LinearProbeResult? = nil, knn: KNNResult? = nil) {
+        self.source = source
+        self.trainCount = trainCount
+        self.testCount = testCount
+        self.featureCount = featureCount
+        self.classCount = classCount
+        self.linear = linear
+        self.knn = knn
+    }
+
+    /// A fixed-width text table of the results (and the weight-decay sweep).
+    public func table() -> String {
+        var lines = ["\(source): \(trainCount) train / \(testCount) test samples, \(featureCount) features, \(classCount) classes",
+                     pad("method", 28) + pad("top-1", 9) + pad("top-5", 9) + "setting"]
+        if let linear {
+            lines.append(pad("linear probe", 28) + pad(percent(linear.top1), 9) + pad(percent(linear.top5), 9)
+                         + "wd=\(linear.weightDecay), train top-1 \(percent(linear.trainTop1))")
+        }
+        if let knn {
+            lines.append(pad("kNN (cosine)", 28) + pad(percent(knn.top1), 9) + pad(percent(knn.top5), 9)
+                         + "k=\(knn.k), T=\(knn.temperature)")
+        }
+        if let linear, !linear.sweep.isEmpty {
+            lines.append("weight-decay sweep (held-out top-1):")
+            for trial in linear.sweep {
+                let mark = trial.weightDecay == linear.weightDecay ? " *" : ""
+                lines.append("  " + pad("wd=\(trial.weightDecay)", 26) + percent(trial.validationTop1) + mark)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func percent(_ x: Double) -> String {
+        let tenths = Int((x * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
+}

@@ -1,2 +1,0 @@
-/// The Recipes module ties the engine, zoo, objectives and store together (design.md section 7).
-public enum RecipesModule {}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A malformed line in a metrics file.
+public struct MetricsLogError: Error, Sendable, CustomStringConvertible {
+    /// The metrics file.
+    public var path: String
+    /// 1-based line number.
+    public var line: Int
+    /// What is wrong with it.
+    public var detail: String
+
+    /// `runs/x/metrics.jsonl:12: not a metrics record (...)`.
+    public var description: String { "\(path):\(line): not a metrics record (\(detail))" }
+}
+
+/// Appends `MetricsRecord`s to a JSON Lines file, one `write` per record so each line is complete on disk
+/// as soon as `append` returns (non-finite numbers are written as the strings "NaN"/"Infinity").
+public final class MetricsLog {
+    /// The file being appended to.
+    public let url: URL
+    private let fileSystem: any FileSystem
+    private var descriptor: Int32?
+    private let encoder: JSONEncoder
+
+    /// Opens (creating if needed) `url` for appending.
+    public init(url: URL, fileSystem: any FileSystem = POSIXFileSystem()) throws {
+        self.url = url
+        self.fileSystem = fileSystem
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        descriptor = try fileSystem.openForAppending(url.path)
+    }
+
+    deinit { close() }
+
+    /// Appends one record as one line.
+    public func append(_ record: MetricsRecord) throws {
+        guard let descriptor else { throw FileSystemError(operation: "write", path: url.path, code: EBADF) }
+        var line = try encoder.encode(record)
+        line.append(UInt8(ascii: "\n"))
+        try fileSystem.writeAll(descriptor, line, path: url.path)
+    }
+
+    /// Flushes appended records to stable storage (call at checkpoints).
+    public func synchronize() throws {
+        guard let descriptor else { return }
+        try fileSystem.synchronize(descriptor, path: url.path)
+    }
+
+    /// Closes the file; later appends throw.
+    public func close() {
+        if let descriptor { try? fileSystem.close(descriptor, path: url.path) }
+        descriptor = nil
+    }
+
+    /// Reads every record; a torn last line (a crash mid-write) is skipped, any other bad line is an error naming it.
+    public static func read(_ url: URL) throws -> [MetricsRecord] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var records: [MetricsRecord] = []
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            do {
+                records.append(try decoder.decode(MetricsRecord.self, from: Data(line.utf8)))
+            } catch {
+                let isTornTail = index == lines.count - 1 && !text.hasSuffix("\n")
+                if isTornTail { break }
+                throw MetricsLogError(path: url.path, line: index + 1, detail: "\(error)")
+            }
+        }
+        return records
+    }
+
+    /// Keeps only records with `step <= step` (atomically), so a resumed run does not log steps twice.
+    public static func truncate(_ url: URL, afterStep step: Int) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        let kept = try read(url).filter { $0.step <= step }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        var data = Data()
+        for record in kept {
+            data.append(try encoder.encode(record))
+            data.append(UInt8(ascii: "\n"))
+        }
+        try AtomicFile.write(data, to: url)
+    }
+}

@@ -1,0 +1,55 @@
+/// The `data` section: stores, batching, loader workers and the augmented views.
+public struct DataOptions: Codable, Sendable, Equatable {
+    /// Sample order of the training loader.
+    public enum Order: String, RecipeName {
+        case random, sequential, quasiRandom = "quasi_random"
+        /// For messages.
+        public static let kindName = "order"
+    }
+
+    /// Training store path (relative to the working directory).
+    public var train: String
+    /// Test store path for probes and kNN; nil when there is none.
+    public var test: String?
+    /// Samples per batch (per rank).
+    public var batchSize: Int = 256
+    /// Decode/augment worker threads.
+    public var workers: Int = 2
+    /// Batches prepared ahead.
+    public var prefetch: Int = 2
+    /// Training order.
+    public var order: Order = .random
+    /// Drop the last incomplete batch of an epoch.
+    public var dropLast: Bool = true
+    /// Normalisation for evaluation and for views without their own.
+    public var normalize: Normalization?
+    /// The views drawn per sample (supervised and KD: one; BYOL: two).
+    public var views: [ViewSpec] = [ViewSpec()]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case train, test, batchSize = "batch_size", workers, prefetch, order, dropLast = "drop_last", normalize, views
+    }
+
+    /// Creates data options with defaults.
+    public init(train: String, test: String? = nil) {
+        self.train = train
+        self.test = test
+    }
+
+    /// Total views per sample (sum of the specs' counts).
+    public var viewCount: Int { views.reduce(0) { $0 + $1.count } }
+
+    /// Decodes with defaults and checks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        train = try c.require(.train, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
+        try c.loadOptional(&test, .test)
+        try c.load(&batchSize, .batchSize, .atLeast(1))
+        try c.load(&workers, .workers, .atLeast(0))
+        try c.load(&prefetch, .prefetch, .atLeast(1))
+        try c.load(&order, .order)
+        try c.load(&dropLast, .dropLast)
+        try c.loadOptional(&normalize, .normalize)
+        try c.load(&views, .views, ValueCheck { $0.isEmpty ? "must list at least one view" : nil })
+    }
+}

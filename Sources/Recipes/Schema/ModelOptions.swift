@@ -1,0 +1,52 @@
+/// The `model` section: which backbone of the zoo and its options (also used for a KD teacher).
+public struct ModelOptions: Codable, Sendable, Equatable {
+    /// Stem of ResNet-style backbones.
+    public enum Stem: String, RecipeName {
+        /// 7x7 stride-2 conv + max-pool (ImageNet-sized inputs).
+        case imagenet
+        /// 3x3 stride-1 conv, no max-pool (CIFAR/Fashion-MNIST-sized inputs).
+        case cifar
+        /// For messages.
+        public static let kindName = "stem"
+    }
+
+    /// Zoo name, timm-style (`resnet18`, `vit_tiny`).
+    public var backbone: String
+    /// Stem variant.
+    public var stem: Stem = .imagenet
+    /// Channel width multiplier.
+    public var width: Double = 1
+    /// Input image channels (1 for Fashion-MNIST, 3 for RGB).
+    public var inChannels: Int = 3
+    /// Classes of the classifier head (supervised, KD, probes).
+    public var classes: Int = 10
+    /// Input side for backbones that need it (ViT); nil for convolutional ones.
+    public var imageSize: Int?
+    /// Patch side for ViTs.
+    public var patchSize: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case backbone, stem, width, inChannels = "in_channels", classes, imageSize = "image_size", patchSize = "patch_size"
+    }
+
+    /// Creates model options with defaults.
+    public init(backbone: String, stem: Stem = .imagenet, width: Double = 1, inChannels: Int = 3, classes: Int = 10) {
+        self.backbone = backbone
+        self.stem = stem
+        self.width = width
+        self.inChannels = inChannels
+        self.classes = classes
+    }
+
+    /// Decodes with defaults and checks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        backbone = try c.require(.backbone, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
+        try c.load(&stem, .stem)
+        try c.load(&width, .width, .positive)
+        try c.load(&inChannels, .inChannels, .atLeast(1))
+        try c.load(&classes, .classes, .atLeast(2))
+        try c.loadOptional(&imageSize, .imageSize, .atLeast(1))
+        try c.loadOptional(&patchSize, .patchSize, .atLeast(1))
+    }
+}

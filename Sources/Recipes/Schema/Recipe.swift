@@ -1,0 +1,76 @@
+import Foundation
+
+/// A resolved training recipe (design.md section 7): typed sections decoded from YAML by `RecipeLoader`,
+/// with `base:` inheritance and `--set` overrides already applied. Keys are snake_case in YAML.
+public struct Recipe: Codable, Sendable, Equatable {
+    /// Free text shown by `retort recipes list`.
+    public var description: String?
+    /// Stores, batching and views.
+    public var data: DataOptions
+    /// Backbone and its options.
+    public var model: ModelOptions
+    /// Objective and its options.
+    public var objective: ObjectiveOptions
+    /// Optimizer hyperparameters.
+    public var optimizer = OptimizerOptions()
+    /// Learning-rate schedule.
+    public var schedule = ScheduleOptions()
+    /// Loop length, cadence, seed, threads.
+    public var train = TrainOptions()
+    /// Evaluation during and after training.
+    public var eval = EvalOptions()
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case description, data, model, objective, optimizer, schedule, train, eval
+    }
+
+    /// Creates a recipe with default optimizer, schedule, train and eval sections.
+    public init(data: DataOptions, model: ModelOptions, objective: ObjectiveOptions) {
+        self.data = data
+        self.model = model
+        self.objective = objective
+    }
+
+    /// Decodes every section and checks the rules that span sections.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try c.loadOptional(&description, .description)
+        data = try c.require(.data)
+        model = try c.require(.model)
+        objective = try c.require(.objective)
+        try c.load(&optimizer, .optimizer)
+        try c.load(&schedule, .schedule)
+        try c.load(&train, .train)
+        try c.load(&eval, .eval)
+        if let problem = crossSectionProblem() { throw problem }
+    }
+
+    /// The first rule broken across sections (view counts, teacher/student compatibility), as an error.
+    func crossSectionProblem() -> RecipeValueError? {
+        switch objective {
+        case .byol where data.viewCount < 2:
+            return RecipeValueError(path: ["data", "views"], message: "byol needs at least 2 views per sample, got \(data.viewCount)")
+        case .kd(let kd) where kd.teacherModel.classes != model.classes:
+            return RecipeValueError(path: ["objective", "kd", "teacher_model", "classes"],
+                                    message: "teacher has \(kd.teacherModel.classes) classes but the student has \(model.classes)")
+        case .kd(let kd) where kd.teacherModel.inChannels != model.inChannels:
+            return RecipeValueError(path: ["objective", "kd", "teacher_model", "in_channels"],
+                                    message: "teacher takes \(kd.teacherModel.inChannels) input channels but the student \(model.inChannels)")
+        default:
+            break
+        }
+        if let normalize = data.normalize, normalize.mean.count != model.inChannels {
+            return RecipeValueError(path: ["data", "normalize", "mean"],
+                                    message: "normalisation has \(normalize.mean.count) channels but model.in_channels is \(model.inChannels)")
+        }
+        if eval.knnEvery > 0 || eval.linearProbe, data.test == nil {
+            return RecipeValueError(path: ["data", "test"], message: "kNN and linear probe evaluation need a test store")
+        }
+        return nil
+    }
+
+    /// The recipe as YAML that `RecipeLoader` reads back to an equal recipe (saved as `resolved.yaml`).
+    public func yamlString() throws -> String {
+        try RecipeNodeEncoder.encode(self).yamlText()
+    }
+}

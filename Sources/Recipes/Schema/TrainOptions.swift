@@ -1,0 +1,36 @@
+/// The `train` section: length, logging and checkpoint cadence, seed and threads.
+public struct TrainOptions: Codable, Sendable, Equatable {
+    /// Epochs to train.
+    public var epochs: Int = 100
+    /// Stop after this many optimizer steps even if epochs remain (smoke runs).
+    public var maxSteps: Int?
+    /// Steps between metrics records.
+    public var logEvery: Int = 50
+    /// Steps between checkpoints; nil checkpoints at the end of every epoch only.
+    public var checkpointEvery: Int?
+    /// Seed of every random stream (initialisation, loader order, augmentation).
+    public var seed: UInt64 = 0
+    /// Compute threads; nil uses every core.
+    public var threads: Int?
+    /// Prefer reproducible results over speed where they differ.
+    public var deterministic: Bool = false
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case epochs, maxSteps = "max_steps", logEvery = "log_every", checkpointEvery = "checkpoint_every", seed, threads, deterministic
+    }
+
+    /// Defaults.
+    public init() {}
+
+    /// Decodes with defaults and checks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try c.load(&epochs, .epochs, .atLeast(1))
+        try c.loadOptional(&maxSteps, .maxSteps, .atLeast(1))
+        try c.load(&logEvery, .logEvery, .atLeast(1))
+        try c.loadOptional(&checkpointEvery, .checkpointEvery, .atLeast(1))
+        try c.load(&seed, .seed)
+        try c.loadOptional(&threads, .threads, .atLeast(1))
+        try c.load(&deterministic, .deterministic)
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Why a training run (or evaluation) stopped; each case names what to fix.
+public enum TrainError: Error, CustomStringConvertible, Equatable {
+    /// A loss term became NaN or infinite.
+    case nonFiniteLoss(step: Int, term: String, value: Float, lastCheckpoint: String?)
+    /// The recipe and the data do not fit together.
+    case incompatibleData(String)
+    /// A file the run needs is missing or unusable.
+    case missingFile(path: String, what: String)
+
+    /// Text for the CLI.
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(step, term, value, last):
+            return "loss term '\(term)' is \(value) at step \(step); stopped. "
+                + (last.map { "The last good checkpoint is \($0)." } ?? "No checkpoint was written yet.")
+                + " Lower the learning rate or check the data."
+        case let .incompatibleData(m): return m
+        case let .missingFile(path, what): return "\(what) not found: \(path)"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import NN
+import Objectives
+
+/// Where a run stands, saved beside its checkpoint files as `<name>.json` (written last: it is the
+/// commit point; every safetensors file of the set carries the same `step` in its metadata).
+public struct LoopState: Codable, Sendable, Equatable {
+    /// Optimizer steps done.
+    public var step: Int
+    /// The epoch the next step belongs to.
+    public var epoch: Int
+    /// Steps of that epoch already done.
+    public var stepInEpoch: Int
+    /// Best evaluation score so far (for `best.safetensors`).
+    public var bestScore: Double?
+
+    enum CodingKeys: String, CodingKey { case step, epoch, stepInEpoch = "step_in_epoch", bestScore = "best_score" }
+}
+
+/// A checkpoint set in `checkpoints/`: `<name>.safetensors` (the backbone, torchvision/timm names,
+/// loadable on its own by `probe`/`embed`), `<name>.objective.safetensors` (heads, EMA target),
+/// `<name>.optimizer.safetensors`, and `<name>.json` (loop state).
+public enum TrainingCheckpoint {
+    /// Writes the set atomically file by file, the loop state last.
+    public static func save<O: Objective>(_ model: TrainModel<O>, optimizer: any Optimizer, loop: LoopState,
+                                          recipeYAML: String, name: String, in run: RunDirectory) throws {
+        let meta = ["step": String(loop.step), "format": "retort-checkpoint-1"]
+        try model.objective.save(to: run.checkpoint(named: name + ".objective"), metadata: meta)
+        var opt = optimizer.state
+        opt.metadata.merge(meta) { _, new in new }
+        try opt.write(to: run.checkpoint(named: name + ".optimizer"))
+        try model.backbone.save(to: run.checkpoint(named: name), metadata: meta.merging(["recipe": recipeYAML]) { _, n in n })
+        let json = try JSONEncoder().encode(loop)
+        try AtomicFile.write(json, to: run.checkpoint(named: name, extension: "json"))
+    }
+
+    /// Loads the set named `name` into `model` and `optimizer`; checks that all files belong to
+    /// the same step. On error nothing is changed.
+    public static func load<O: Objective>(into model: inout TrainModel<O>, optimizer: inout any Optimizer,
+                                          name: String, in run: RunDirectory) throws -> LoopState {
+        let jsonURL = run.checkpoint(named: name, extension: "json")
+        guard let data = FileManager.default.contents(atPath: jsonURL.path) else {
+            throw TrainError.missingFile(path: jsonURL.path, what: "checkpoint loop state")
+        }
+        let loop = try JSONDecoder().decode(LoopState.self, from: data)
+        let files = [run.checkpoint(named: name), run.checkpoint(named: name + ".objective"), run.checkpoint(named: name + ".optimizer")]
+        var states: [SafeTensors] = []
+        for url in files {
+            guard FileManager.default.fileExists(atPath: url.path) else { throw TrainError.missingFile(path: url.path, what: "checkpoint") }
+            let s = try SafeTensors.read(from: url)
+            guard s.metadata["step"] == String(loop.step) else {
+                throw CheckpointError.malformed(file: url.path, message: "holds step \(s.metadata["step"] ?? "?") but \(jsonURL.lastPathComponent) says \(loop.step); the checkpoint set is incomplete")
+            }
+            states.append(s)
+        }
+        var m = model
+        try m.backbone.load(states[0], file: files[0].path)
+        try m.objective.load(states[1], file: files[1].path)
+        var o = optimizer
+        try o.loadState(states[2], file: files[2].path)
+        model = m
+        optimizer = o
+        return loop
+    }
+}

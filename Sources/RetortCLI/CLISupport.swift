@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Recipes
+
+/// Runs `body`, turning any error into one clear line on stderr and exit code 1 (no stack trace).
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// Model options given on the command line for checkpoints without a recipe.
+struct ModelArguments: ParsableArguments {
+    @Option(help: "Backbone name (zoo), for checkpoints without an embedded recipe (e.g. a torchvision export).")
+    var model: String?
+    @Option(help: "Classifier outputs of that model (0: none).")
+    var classes: Int = 0
+    @Option(name: .customLong("in-channels"), help: "Input channels (1 or 3).")
+    var inChannels: Int = 3
+    @Option(help: "ResNet stem: imagenet or cifar.")
+    var stem: String = "imagenet"
+    @Option(help: "ResNet width multiplier.")
+    var width: Double = 1
+    @Option(help: "Per-channel mean for pixels scaled to [0, 1], e.g. 0.485,0.456,0.406 (default: the checkpoint's recipe).")
+    var mean: String?
+    @Option(help: "Per-channel std, e.g. 0.229,0.224,0.225.")
+    var std: String?
+
+    /// The explicit model options, if `--model` was given.
+    func modelOptions() throws -> ModelOptions? {
+        guard let model else { return nil }
+        guard let s = ModelOptions.Stem(rawValue: stem) else { throw ValidationError("--stem must be imagenet or cifar, got \(stem)") }
+        var o = ModelOptions(backbone: model, stem: s, width: width, inChannels: inChannels, classes: classes)
+        o.classes = classes
+        return o
+    }
+
+    /// The normalisation from the flags, else `fallback`, else identity.
+    func normalization(fallback: (mean: [Float], std: [Float])?, channels: Int) throws -> (mean: [Float], std: [Float]) {
+        func parse(_ s: String, _ flag: String) throws -> [Float] {
+            let v = s.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard !v.isEmpty, v.allSatisfy({ $0 != nil }) else { throw ValidationError("\(flag) must be comma-separated numbers, got '\(s)'") }
+            return v.map { $0! }
+        }
+        if let mean, let std { return (try parse(mean, "--mean"), try parse(std, "--std")) }
+        if mean != nil || std != nil { throw ValidationError("give both --mean and --std") }
+        return fallback ?? ([Float](repeating: 0, count: channels), [Float](repeating: 1, count: channels))
+    }
+}
+
+/// Sets the one thread count shared by OpenBLAS and our parallel loops.
+func setThreads(_ n: Int) { Threading.setCount(max(1, n)) }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import DataStore
+import Foundation
+
+/// Options every `store build` subcommand shares.
+struct StoreBuildOptions: ParsableArguments {
+    @Option(help: "Output store file.") var out: String
+    @Option(help: "Write-time shuffle seed.") var seed: UInt64 = 0
+    @Flag(help: "Keep the source order (no write-time shuffle).") var noShuffle = false
+
+    var shuffleSeed: UInt64? { noShuffle ? nil : seed }
+
+    func report(_ s: StoreSummary) {
+        print(String(format: "wrote %@: %d samples, %d chunks, %d bytes (raw payload %d, ratio %.3f), fingerprint %016llx",
+                     s.path, s.samples, s.chunks, s.fileBytes, s.rawBytes, Double(s.rawBytes) / Double(max(s.fileBytes, 1)), s.fingerprint))
+    }
+}
+
+/// `retort store build ...`.
+struct StoreBuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build", abstract: "Build a store from a dataset.",
+        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildCIFAR10.self, BuildCIFAR100.self, BuildImageFolder.self, BuildCaptions.self]
+    )
+
+    struct BuildFashionMNIST: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "fashion-mnist", abstract: "Fashion-MNIST idx(.gz) files.")
+        @Option(help: "train or test.") var split = "train"
+        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            options.report(try Ingest.mnist(dir: dir, split: split, fashion: true, out: options.out, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildMNIST: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "mnist", abstract: "MNIST idx(.gz) files.")
+        @Option(help: "train or test.") var split = "train"
+        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/mnist"
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            options.report(try Ingest.mnist(dir: dir, split: split, fashion: false, out: options.out, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildCIFAR10: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cifar10", abstract: "CIFAR-10 binary batches (data_batch_*.bin).")
+        @Argument(help: "Batch files.") var batches: [String]
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            options.report(try Ingest.cifar(batches: batches, hundred: false, out: options.out, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildCIFAR100: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cifar100", abstract: "CIFAR-100 binary batches (train.bin, test.bin).")
+        @Argument(help: "Batch files.") var batches: [String]
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            options.report(try Ingest.cifar(batches: batches, hundred: true, out: options.out, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildImageFolder: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "imagefolder", abstract: "One sub-folder per class with JPEG/PNG files.")
+        @Argument(help: "The root folder.") var dir: String
+        @Option(help: "keep (store JPEG/PNG bytes) or raw (decode, store zstd pixels).") var images = "keep"
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            guard let p = Ingest.ImagePolicy(rawValue: images) else { throw ValidationError("--images must be keep or raw") }
+            options.report(try Ingest.imageFolder(dir: dir, out: options.out, policy: p, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildCaptions: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "captions", abstract: "Image+caption list: TSV (path<TAB>caption) or JSON Lines.")
+        @Argument(help: "The list file (.tsv or .jsonl).") var list: String
+        @Option(help: "keep or raw.") var images = "keep"
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            guard let p = Ingest.ImagePolicy(rawValue: images) else { throw ValidationError("--images must be keep or raw") }
+            options.report(try Ingest.captions(list: list, out: options.out, policy: p, shuffleSeed: options.shuffleSeed))
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Kernels
+import NN
+import TensorCore
+import XCTest
+import Backbones
+
+/// Our backbones against PyTorch outputs made by Tests/Fixtures/make_nn_fixtures.py.
+final class TorchParityTests: XCTestCase {
+    /// Runs `model` on the fixture input in inference and training mode and compares logits, the
+    /// gradient of Σ logits·r with respect to the input and some weight gradients.
+    private func compare<M: Backbone>(_ model: M, _ io: SafeTensors, weightGradients: [String], label: String) -> M {
+        let x = io.tensors["x"]!, r = io.tensors["r"]!
+        var m = model
+        for training in [false, true] {
+            let tape = Tape()
+            var ctx = Context(training: training, tape: tape)
+            let watched = m.watchParameters(on: tape)
+            let xt = tape.watch(x)
+            let y = m.forward(xt, context: &ctx)
+            let mode = training ? "train" : "eval"
+            XCTAssertLessThan(maxRelativeError(y, io.tensors["\(mode)_logits"]!), 1e-4, "\(label) \(mode) logits")
+            let keys = weightGradients
+            let grads = tape.gradients(of: (y * r).sum(), wrt: [xt] + keys.map { watched[$0]! })
+            XCTAssertLessThan(normRelativeError(grads[0], io.tensors["\(mode)_input_grad"]!), 1e-4, "\(label) \(mode) input gradient")
+            XCTAssertLessThan(scaleRelativeError(grads[0], io.tensors["\(mode)_input_grad"]!), 1e-4, "\(label) \(mode) input gradient elements")
+            if training {
+                for (k, g) in zip(keys, grads.dropFirst()) {
+                    XCTAssertLessThan(normRelativeError(g, io.tensors["train_grad.\(k)"]!), 1e-4, "\(label) grad \(k)")
+                }
+            }
+            m.detachParameters()
+        }
+        return m
+    }
+
+    func testResNet18CifarLoadsTorchvisionStateDictAndMatchesPyTorch() throws {
+        var rng = Philox(seed: 1)
+        var model = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, width: 0.125, classCount: 10, rng: &rng)
+        try model.load(from: fixtureDirectory.appendingPathComponent("resnet18_cifar_w0125.safetensors"))  // strict
+        XCTAssertEqual(model.bn1.batchesTracked.value.scalar, 3)
+        let io = try fixture("resnet18_cifar_w0125_io.safetensors")
+        let trained = compare(model, io, weightGradients: ["conv1.weight", "layer3.0.downsample.0.weight", "fc.weight"], label: "resnet18")
+        let state = trained.stateDict
+        for k in ["bn1.running_mean", "bn1.running_var", "layer4.1.bn2.running_var"] {
+            XCTAssertLessThan(maxRelativeError(state[k]!, io.tensors["after_train.\(k)"]!), 1e-5, k)
+        }
+        XCTAssertEqual(state["bn1.num_batches_tracked"]!.scalar, 4)
+    }
+
+    func testViTTinyMatchesPyTorch() throws {
+        var rng = Philox(seed: 1)
+        var model = VisionTransformer(imageSize: 16, patchSize: 4, featureCount: 192, depth: 12, headCount: 3, classCount: 10, rng: &rng)
+        // The fixture's deterministic weights: scale·sin(0.618034 (j+1) + 0.001 Σ bytes(name)).
+        model.forEachParameter { path, p in
+            let c = 0.001 * Double(path.utf8.reduce(0) { $0 + Int($1) })
+            let isNormScale = path.hasSuffix("norm1.weight") || path.hasSuffix("norm2.weight") || path == "norm.weight"
+            let scale = isNormScale ? 0.1 : (path.contains("pos_embed") || path.contains("cls_token")) ? 0.1 : path.hasSuffix(".bias") ? 0.02 : 0.05
+            p.value = Tensor(shape: p.shape, scalars: (0..<p.shape.count).map { j in
+                let v = Float(scale * sin(0.618034 * Double(j + 1) + c))
+                return isNormScale ? 1 + v : v
+            })
+        }
+        let io = try fixture("vit_tiny_p4_16_io.safetensors")
+        _ = compare(model, io, weightGradients: ["patch_embed.proj.weight", "cls_token", "blocks.11.attn.qkv.weight"], label: "vit_tiny")
+    }
+
+    func testCheckpointRoundTripOfAZooModelIsBitExact() throws {
+        var rng = Philox(seed: 4)
+        var model = try Zoo.make("resnet18", options: BackboneOptions(classCount: 10, stem: .cifar, width: 0.125), rng: &rng)
+        var ctx = Context(training: true)
+        _ = model.forward(Tensor(repeating: 0.5, shape: [2, 3, 8, 8]), context: &ctx)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(to: url)
+        var other = try Zoo.make("resnet18", options: BackboneOptions(classCount: 10, stem: .cifar, width: 0.125), rng: &rng)
+        try other.load(from: url)
+        let a = model.stateDict, b = other.stateDict
+        XCTAssertEqual(a.count, b.count)
+        for (k, v) in a { XCTAssertEqual(v.scalars.map { $0.bitPattern }, b[k]!.scalars.map { $0.bitPattern }, k) }
+        var wrong = try Zoo.make("resnet18", options: BackboneOptions(classCount: 10, stem: .imagenet, width: 0.125), rng: &rng)
+        XCTAssertThrowsError(try wrong.load(from: url)) { e in
+            XCTAssertEqual(e as? CheckpointError, .shapeMismatch(file: url.path, key: "conv1.weight", expected: [8, 3, 7, 7], found: [8, 3, 3, 3]))
+        }
+    }
+}

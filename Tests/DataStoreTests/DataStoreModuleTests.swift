@@ -1,6 +1,0 @@
-import XCTest
-import DataStore
-
-final class DataStoreModuleTests: XCTestCase {
-    func testModuleLinks() { XCTAssertNotNil(DataStoreModule.self) }
-}

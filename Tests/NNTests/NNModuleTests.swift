@@ -1,6 +1,0 @@
-import XCTest
-import NN
-
-final class NNModuleTests: XCTestCase {
-    func testModuleLinks() { XCTAssertNotNil(NNModule.self) }
-}

@@ -1,0 +1,231 @@
+import Foundation
+import Recipes
+import XCTest
+
+final class RecipeLoaderTests: XCTestCase {
+    let minimal = """
+    data:
+      train: data/train.rstore
+    model:
+      backbone: resnet18
+    objective:
+      name: supervised
+    """
+
+    func load(_ yaml: String, overrides: [String] = []) throws -> Recipe {
+        try RecipeLoader().load(yaml: yaml, file: "recipes/x.yaml", overrides: overrides)
+    }
+
+    func error(_ yaml: String, overrides: [String] = [], file: StaticString = #filePath, line: UInt = #line) -> RecipeError? {
+        do {
+            _ = try load(yaml, overrides: overrides)
+            XCTFail("expected a RecipeError", file: file, line: line)
+        } catch let e as RecipeError {
+            return e
+        } catch {
+            XCTFail("expected a RecipeError, got \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
+    func withViews(_ views: String) -> String {
+        minimal.replacingOccurrences(of: "train: data/train.rstore", with: "train: t\n  views: \(views)")
+    }
+
+    func testMinimalRecipeGetsDefaults() throws {
+        let r = try load(minimal)
+        XCTAssertEqual(r.data.train, "data/train.rstore")
+        XCTAssertEqual(r.data.batchSize, 256)
+        XCTAssertEqual(r.data.viewCount, 1)
+        XCTAssertEqual(r.model.backbone, "resnet18")
+        XCTAssertEqual(r.objective, .supervised(SupervisedOptions()))
+        XCTAssertEqual(r.optimizer.name, .sgd)
+        XCTAssertEqual(r.schedule.name, .cosine)
+        XCTAssertEqual(r.eval.knnK, 200)
+    }
+
+    func testMalformedYAMLNamesFileAndLine() {
+        let e = error("data:\n  train: [a, b\nmodel: {\n")
+        XCTAssertEqual(e?.kind, .malformedYAML)
+        XCTAssertEqual(e?.location?.file, "recipes/x.yaml")
+        XCTAssertNotNil(e?.location?.line)
+        XCTAssertTrue(e?.description.contains("recipes/x.yaml:") ?? false, e?.description ?? "")
+    }
+
+    func testUnknownTopLevelKeySuggestsClosest() {
+        let e = error(minimal + "\noptimiser:\n  lr: 0.1\n")
+        XCTAssertEqual(e?.kind, .unknownKey)
+        XCTAssertEqual(e?.suggestion, "optimizer")
+        XCTAssertEqual(e?.location?.line, 7)
+        XCTAssertEqual(e?.description, "unknown key 'optimiser' at recipes/x.yaml:7 (optimiser); did you mean 'optimizer'?")
+    }
+
+    func testUnknownNestedKeyHasPathAndSuggestion() {
+        let e = error(minimal + "\noptimizer:\n  name: sgd\n  weight_decy: 0.1\n")
+        XCTAssertEqual(e?.kind, .unknownKey)
+        XCTAssertEqual(e?.keyPath, "optimizer.weight_decy")
+        XCTAssertEqual(e?.suggestion, "weight_decay")
+        XCTAssertEqual(e?.location?.line, 9)
+    }
+
+    func testUnknownKeyInsideListElement() {
+        let e = error(minimal.replacingOccurrences(of: "  train: data/train.rstore",
+                                                   with: "  train: t\n  views:\n    - flip: 0.5\n    - flipp: 0.5"))
+        XCTAssertEqual(e?.keyPath, "data.views.1.flipp")
+        XCTAssertEqual(e?.suggestion, "flip")
+        XCTAssertEqual(e?.location?.line, 5)
+    }
+
+    func testWrongTypeNamesExpectedType() {
+        let e = error(minimal + "\noptimizer:\n  lr: fast\n")
+        XCTAssertEqual(e?.kind, .wrongType)
+        XCTAssertEqual(e?.keyPath, "optimizer.lr")
+        XCTAssertEqual(e?.location?.line, 8)
+        XCTAssertTrue(e?.description.contains("expected a number") ?? false, e?.description ?? "")
+        let quoted = error(minimal + "\ntrain:\n  epochs: \"3\"\n")
+        XCTAssertEqual(quoted?.kind, .wrongType)
+        let mapping = error(minimal + "\ntrain: 3\n")
+        XCTAssertEqual(mapping?.kind, .wrongType)
+        XCTAssertEqual(mapping?.keyPath, "train")
+    }
+
+    func testBadValues() {
+        let lr = error(minimal + "\noptimizer:\n  lr: -0.1\n")
+        XCTAssertEqual(lr?.kind, .invalidValue)
+        XCTAssertEqual(lr?.keyPath, "optimizer.lr")
+        XCTAssertEqual(lr?.location?.line, 8)
+        let name = error(minimal + "\noptimizer:\n  name: adamm\n")
+        XCTAssertEqual(name?.kind, .invalidValue)
+        XCTAssertEqual(name?.suggestion, "adamw")
+        XCTAssertEqual(name?.keyPath, "optimizer.name")
+        let objective = error(minimal.replacingOccurrences(of: "name: supervised", with: "name: byl"))
+        XCTAssertEqual(objective?.suggestion, "byol")
+        XCTAssertEqual(objective?.location?.line, 6)
+        let flip = error(withViews("[{flip: 1.5}]"))
+        XCTAssertEqual(flip?.keyPath, "data.views.0.flip")
+        let scale = error(withViews("[{crop: {size: 28, scale: [0.9, 0.5]}}]"))
+        XCTAssertEqual(scale?.keyPath, "data.views.0.crop.scale")
+    }
+
+    func testMissingRequiredKey() {
+        let e = error("data:\n  train: t\nobjective:\n  name: supervised\n")
+        XCTAssertEqual(e?.kind, .missingKey)
+        XCTAssertEqual(e?.keyPath, "model")
+    }
+
+    func testDuplicateKeyIsAnError() {
+        let e = error(minimal + "\ntrain:\n  epochs: 1\n  epochs: 2\n")
+        XCTAssertEqual(e?.kind, .duplicateKey)
+        XCTAssertEqual(e?.location?.line, 9)
+    }
+
+    func testObjectiveOptionsMustMatchName() throws {
+        let byol = try load(minimal.replacingOccurrences(of: "name: supervised", with: "name: byol\n  byol:\n    tau_base: 0.99")
+                            .replacingOccurrences(of: "train: data/train.rstore", with: "train: t\n  views: [{count: 2}]"))
+        guard case .byol(let options) = byol.objective else { return XCTFail("expected byol") }
+        XCTAssertEqual(options.tauBase, 0.99)
+        XCTAssertEqual(options.projectorOut, 256)
+        let mismatch = error(minimal.replacingOccurrences(of: "name: supervised", with: "name: supervised\n  byol:\n    tau_base: 0.99"))
+        XCTAssertEqual(mismatch?.keyPath, "objective.byol")
+        let oneView = error(minimal.replacingOccurrences(of: "name: supervised", with: "name: byol"))
+        XCTAssertEqual(oneView?.keyPath, "data.views")
+        let kd = error(minimal.replacingOccurrences(of: "name: supervised", with: "name: kd"))
+        XCTAssertEqual(kd?.kind, .missingKey)
+        XCTAssertEqual(kd?.keyPath, "objective.kd")
+    }
+
+    func testOverridesApplyAndValidatePaths() throws {
+        let r = try load(minimal, overrides: ["optimizer.lr=0.5", "data.views=[{count: 2, flip: 0.5}]",
+                                              "schedule.milestones=[3, 6]", "objective.supervised.label_smoothing=0.1"])
+        XCTAssertEqual(r.optimizer.lr, 0.5)
+        XCTAssertEqual(r.data.viewCount, 2)
+        XCTAssertEqual(r.schedule.milestones, [3, 6])
+        XCTAssertEqual(r.objective, .supervised(SupervisedOptions(labelSmoothing: 0.1)))
+        let typo = error(minimal, overrides: ["optimizer.lrr=0.5"])
+        XCTAssertEqual(typo?.kind, .unknownKey)
+        XCTAssertEqual(typo?.suggestion, "lr")
+        XCTAssertEqual(typo?.location?.file, "--set 'optimizer.lrr=0.5'")
+        let bad = error(minimal, overrides: ["optimizer.lr=-1"])
+        XCTAssertEqual(bad?.kind, .invalidValue)
+        XCTAssertTrue(bad?.description.contains("--set 'optimizer.lr=-1'") ?? false, bad?.description ?? "")
+        let malformed = error(minimal, overrides: ["optimizer.lr"])
+        XCTAssertEqual(malformed?.kind, .invalidOverride)
+        let intoScalar = error(minimal, overrides: ["model.backbone.depth=3"])
+        XCTAssertEqual(intoScalar?.kind, .invalidOverride)
+    }
+
+    func testBaseInheritanceDeepMergesWithChildWinning() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write(minimal + "\noptimizer:\n  name: sgd\n  lr: 0.1\n  momentum: 0.8\n", to: "common/base.yaml")
+        try dir.write("base: ../common/base.yaml\noptimizer:\n  lr: 0.3\ntrain:\n  epochs: 5\n", to: "family/mid.yaml")
+        let leaf = try dir.write("base: mid.yaml\ntrain:\n  seed: 7\n", to: "family/leaf.yaml")
+        let r = try RecipeLoader().load(contentsOf: leaf)
+        XCTAssertEqual(r.optimizer.lr, 0.3)
+        XCTAssertEqual(r.optimizer.momentum, 0.8)
+        XCTAssertEqual(r.train.epochs, 5)
+        XCTAssertEqual(r.train.seed, 7)
+        XCTAssertEqual(r.model.backbone, "resnet18")
+        // Errors in a base file name that file.
+        try dir.write(minimal + "\noptimizer:\n  lr: -1\n", to: "common/bad.yaml")
+        let child = try dir.write("base: ../common/bad.yaml\n", to: "family/child.yaml")
+        XCTAssertThrowsError(try RecipeLoader().load(contentsOf: child)) { error in
+            let e = error as? RecipeError
+            XCTAssertTrue(e?.location?.file.hasSuffix("common/bad.yaml") ?? false, "\(error)")
+            XCTAssertEqual(e?.location?.line, 8)
+        }
+    }
+
+    func testBaseCycleIsDetected() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("base: b.yaml\n" + minimal, to: "a.yaml")
+        try dir.write("base: a.yaml\n", to: "b.yaml")
+        XCTAssertThrowsError(try RecipeLoader().load(contentsOf: dir.url.appendingPathComponent("a.yaml"))) { error in
+            XCTAssertEqual((error as? RecipeError)?.kind, .baseCycle)
+            XCTAssertTrue("\(error)".contains("a.yaml -> b.yaml -> a.yaml"), "\(error)")
+        }
+        try dir.write("base: missing.yaml\n", to: "c.yaml")
+        XCTAssertThrowsError(try RecipeLoader().load(contentsOf: dir.url.appendingPathComponent("c.yaml"))) { error in
+            XCTAssertEqual((error as? RecipeError)?.kind, .unreadableFile)
+            XCTAssertEqual((error as? RecipeError)?.location?.line, 1)
+        }
+    }
+
+    func testResolvedYAMLRoundTrips() throws {
+        var r = try load(minimal)
+        r.description = "round: trip \"quoted\""
+        r.data.test = "true"
+        r.data.views = [ViewSpec(), ViewSpec()]
+        r.data.views[0].crop = CropOptions(size: 28, scale: RangePair(0.5, 1))
+        r.data.views[0].colorJitter = ColorJitterOptions()
+        r.data.views[1].blur = BlurOptions(probability: 0.1)
+        r.model.inChannels = 1
+        r.data.normalize = Normalization(mean: [0.2860], std: [0.3530])
+        r.objective = .byol(BYOLOptions())
+        r.optimizer.lr = 1e-6
+        r.optimizer.clipGradNorm = 3
+        r.schedule.warmupEpochs = 0.5
+        r.train.maxSteps = 10
+        let yaml = try r.yamlString()
+        let back = try RecipeLoader().load(yaml: yaml, file: "resolved.yaml")
+        XCTAssertEqual(back, r, yaml)
+        XCTAssertEqual(try back.yamlString(), yaml)
+
+        let kd = try load(minimal.replacingOccurrences(of: "name: supervised", with: """
+        name: kd
+          kd:
+            teacher: runs/t/checkpoints/best.safetensors
+            teacher_model: {backbone: resnet34}
+        """))
+        XCTAssertEqual(try RecipeLoader().load(yaml: try kd.yamlString()), kd)
+    }
+
+    func testKnownBackbonesAreChecked() {
+        XCTAssertThrowsError(try RecipeLoader(backboneNames: ["resnet18", "resnet34"]).load(
+            yaml: minimal.replacingOccurrences(of: "resnet18", with: "resnet81"), file: "x.yaml")) { error in
+            XCTAssertEqual((error as? RecipeError)?.suggestion, "resnet18")
+            XCTAssertEqual((error as? RecipeError)?.location?.line, 4)
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-import Recipes
-
-final class RecipesModuleTests: XCTestCase {
-    func testModuleLinks() { XCTAssertNotNil(RecipesModule.self) }
-}
