@@ -29,3 +29,13 @@ bench: build
 
 clean:
 	rm -rf .build
+
+## quickstart: set up, build, make the Fashion-MNIST stores, train Recipes/quickstart.yaml, probe it.
+RETORT := .build/$(CONFIG)/retort
+quickstart: build
+	@mkdir -p data
+	@[ -f data/fmnist-train.rstore ] || $(RETORT) store build fashion-mnist --split train --out data/fmnist-train.rstore
+	@[ -f data/fmnist-test.rstore ] || $(RETORT) store build fashion-mnist --split test --out data/fmnist-test.rstore
+	rm -rf runs/quickstart
+	$(RETORT) train Recipes/quickstart.yaml --run-dir runs/quickstart
+	$(RETORT) probe runs/quickstart/checkpoints/last.safetensors --train data/fmnist-train.rstore --test data/fmnist-test.rstore

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch baseline for `retort-bench zoo`: the same workloads (ResNet-18 cifar stem 32 px batch 128,
 ResNet-50 224 px batch 16, vit_tiny patch 4 32 px batch 128), training step (forward, backward, SGD
-momentum 0.9, wd 5e-4) and inference, images/s, median of N after one warm-up, 2 threads.
+momentum 0.9, wd 5e-4) and inference, images/s, best of N after one warm-up, 2 threads.
 
 Usage: python3 Benchmarks/torch_zoo.py [--threads 2] [--iterations 3] [--quick] [--out .build/torch_zoo.json]
 Writes {workload: {"train": img/s, "infer": img/s}} as JSON (read by retort-bench) and prints a table.
@@ -85,14 +85,15 @@ class ViT(nn.Module):
         return self.head(self.norm(self.blocks(x))[:, 0])
 
 
-def median(n, fn):
+def best(n, fn):
+    """The shortest of n timings after a warm-up (least disturbed by other load)."""
     fn()
     times = []
-    for _ in range(n):
+    for _ in range(max(n, 1)):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return sorted(times)[len(times) // 2]
+    return min(times)
 
 
 def main():
@@ -130,7 +131,7 @@ def main():
             with torch.no_grad():
                 model(x)
 
-        results[name] = {"train": batch / median(a.iterations, train), "infer": batch / median(a.iterations, infer), "batch": batch}
+        results[name] = {"train": batch / best(a.iterations, train), "infer": batch / best(a.iterations, infer), "batch": batch}
         print(f"{name}: batch {batch} train {results[name]['train']:.1f} img/s, infer {results[name]['infer']:.1f} img/s", flush=True)
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     with open(a.out, "w") as f:

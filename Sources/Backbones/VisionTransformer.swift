@@ -66,6 +66,11 @@ public struct VisionTransformer: Backbone {
 
     /// Pooled features `[N, D]` and each block's patch tokens as `[N, D, h, w]`.
     public mutating func extract(_ input: Tensor, context: inout Context) -> BackboneOutput {
+        run(input, collectingIntermediates: true, context: &context)
+    }
+
+    /// The trunk; the per-block maps (copies) are made only when asked for.
+    mutating func run(_ input: Tensor, collectingIntermediates collect: Bool, context: inout Context) -> BackboneOutput {
         let n = input.shape[0]
         let d = featureCount
         let patches = patchEmbed(input)  // [N, D, h, w]
@@ -81,7 +86,7 @@ public struct VisionTransformer: Backbone {
         var maps: [Tensor] = []
         for i in blocks.indices {
             x = blocks[i].forward(x, context: &context)
-            maps.append(x.slice(alongAxis: 1, skip..<(skip + h * w)).permuted([0, 2, 1]).reshaped(to: [n, d, h, w]))
+            if collect { maps.append(x.slice(alongAxis: 1, skip..<(skip + h * w)).permuted([0, 2, 1]).reshaped(to: [n, d, h, w])) }
         }
         let features: Tensor
         switch pooling {
@@ -93,7 +98,7 @@ public struct VisionTransformer: Backbone {
 
     /// Logits `[N, classes]` (features `[N, D]` without a head).
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
-        let f = extract(input, context: &context).features
+        let f = run(input, collectingIntermediates: false, context: &context).features
         return head.map { $0(f) } ?? f
     }
 }

@@ -1,40 +1,52 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Atomic file replacement: write a temporary file in the same directory, fsync it, rename it
-/// over the destination, then fsync the directory. Readers see the old or the new file, never a mix.
+/// A failed atomic write; the destination is untouched and no temporary file is left behind.
+public struct AtomicWriteError: Error, Sendable, CustomStringConvertible {
+    /// The file that was to be written.
+    public var path: String
+    /// What failed underneath.
+    public var underlying: FileSystemError
+
+    /// `cannot write /runs/x/summary.json: write failed for ...: No space left on device (errno 28)`.
+    public var description: String { "cannot write \(path): \(underlying)" }
+}
+
+/// Atomic file replacement: temp file in the same folder, write, fsync, rename over the target, fsync the folder.
 public enum AtomicFile {
-    /// Writes `data` to `url` atomically; throws `CheckpointError.io` naming the file.
-    public static func write(_ data: Data, to url: URL) throws {
+    /// Writes `data` to `url` atomically: readers see the old file or the new one, never a mix;
+    /// on any failure the temp file is removed, the old file stays, and `AtomicWriteError` names `url`.
+    public static func write(_ data: Data, to url: URL, fileSystem: some FileSystem = POSIXFileSystem()) throws {
         let path = url.path
-        let dir = url.deletingLastPathComponent().path
-        let temp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw CheckpointError.io(file: path, message: "cannot create \(temp): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { ok = false; return }
-                offset += n
-            }
+        let directory = url.deletingLastPathComponent().path
+        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let fd: Int32
+        do {
+            fd = try fileSystem.createNew(temporary)
+        } catch let error as FileSystemError {
+            throw AtomicWriteError(path: path, underlying: error)
         }
-        let message = String(cString: strerror(errno))
-        if !ok || fsync(fd) != 0 {
-            close(fd)
-            unlink(temp)
-            throw CheckpointError.io(file: path, message: "write failed: \(message)")
+        var open = true
+        do {
+            try fileSystem.writeAll(fd, data, path: temporary)
+            try fileSystem.synchronize(fd, path: temporary)
+            open = false
+            try fileSystem.close(fd, path: temporary)
+            try fileSystem.rename(temporary, to: path)
+        } catch {
+            if open { try? fileSystem.close(fd, path: temporary) }
+            fileSystem.removeIfPresent(temporary)
+            throw AtomicWriteError(path: path, underlying: error as? FileSystemError
+                ?? FileSystemError(operation: "write", path: temporary, code: EIO))
         }
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            let m = String(cString: strerror(errno))
-            unlink(temp)
-            throw CheckpointError.io(file: path, message: "rename failed: \(m)")
+        do {
+            try fileSystem.synchronizeDirectory(directory)
+        } catch let error as FileSystemError {
+            throw AtomicWriteError(path: path, underlying: error)
         }
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    /// Writes UTF-8 text atomically.
+    public static func write(_ text: String, to url: URL, fileSystem: some FileSystem = POSIXFileSystem()) throws {
+        try write(Data(text.utf8), to: url, fileSystem: fileSystem)
     }
 }

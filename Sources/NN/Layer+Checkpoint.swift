@@ -18,19 +18,26 @@ extension Layer {
     }
 
     /// Writes the model's state to `url` atomically.
-    public func save(to url: URL, metadata: [String: String] = [:]) throws {
-        try checkpoint(metadata: metadata).write(to: url)
+    public func save(to url: URL, metadata: [String: String] = [:], fileSystem: some FileSystem = POSIXFileSystem()) throws {
+        try checkpoint(metadata: metadata).write(to: url, fileSystem: fileSystem)
     }
 
-    /// Loads the model's state from the safetensors file at `url` (see `load(_:file:strict:)`).
-    public mutating func load(from url: URL, strict: Bool = true) throws {
-        try load(SafeTensors.read(from: url), file: url.path, strict: strict)
+    /// Loads the model's state from the safetensors file at `url` (see `load(_:file:strict:ignoring:)`).
+    public mutating func load(from url: URL, strict: Bool = true, ignoring ignoredPrefixes: [String] = []) throws {
+        try load(SafeTensors.read(from: url), file: url.path, strict: strict, ignoring: ignoredPrefixes)
     }
 
     /// Loads parameters by path. Strict (the default): every model key must be present and every
     /// file key must be used. Shapes must always match. Everything is validated before anything is
     /// assigned, so a failed load leaves the model unchanged. `file` names the source in errors.
-    public mutating func load(_ state: SafeTensors, file: String, strict: Bool = true) throws {
+    /// File keys starting with one of `ignoredPrefixes` are dropped first (e.g. `["fc."]` to load a
+    /// torchvision classifier checkpoint into a trunk without a head, still strictly).
+    public mutating func load(_ state: SafeTensors, file: String, strict: Bool = true, ignoring ignoredPrefixes: [String] = []) throws {
+        var state = state
+        for p in ignoredPrefixes {
+            state.tensors = state.tensors.filter { !$0.key.hasPrefix(p) }
+            state.integers = state.integers.filter { !$0.key.hasPrefix(p) }
+        }
         var values: [String: Tensor] = [:]
         var used = Set<String>()
         for (path, p) in namedParameters {

@@ -1,20 +1,6 @@
 import Foundation
 import TensorCore
 
-/// An integer tensor as stored in safetensors I64 entries (step counters, `num_batches_tracked`).
-public struct Int64Tensor: Equatable, Sendable {
-    /// The dimensions.
-    public var shape: Shape
-    /// The values, row-major.
-    public var scalars: [Int64]
-    /// An integer tensor; `scalars.count` must equal `shape.count`.
-    public init(shape: Shape, scalars: [Int64]) {
-        precondition(shape.count == scalars.count, "Int64Tensor: \(scalars.count) values for shape \(shape)")
-        self.shape = shape
-        self.scalars = scalars
-    }
-}
-
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
 /// mapping names to `{dtype, shape, data_offsets}` plus an optional `__metadata__` string map, then
 /// the raw little-endian data. Reads F32, F16 and BF16 (as Float32) and I64; writes F32 and I64.
@@ -115,7 +101,10 @@ public struct SafeTensors: Sendable {
         struct Item { let key: String; let dtype: String; let shape: Shape; let bytes: Int }
         var items: [Item] = []
         for (k, t) in tensors { items.append(Item(key: k, dtype: "F32", shape: t.shape, bytes: 4 * t.count)) }
-        for (k, t) in integers { items.append(Item(key: k, dtype: "I64", shape: t.shape, bytes: 8 * t.scalars.count)) }
+        for (k, t) in integers {
+            precondition(tensors[k] == nil, "SafeTensors: key '\(k)' is both a float and an integer tensor")
+            items.append(Item(key: k, dtype: "I64", shape: t.shape, bytes: 8 * t.scalars.count))
+        }
         items.sort { $0.key < $1.key }
         var header = "{"
         var parts: [String] = []
@@ -146,9 +135,9 @@ public struct SafeTensors: Sendable {
         return out
     }
 
-    /// Writes the file atomically (temp, fsync, rename).
-    public func write(to url: URL) throws {
-        try AtomicFile.write(serialized(), to: url)
+    /// Writes the file atomically (temp, fsync, rename) through `fileSystem`.
+    public func write(to url: URL, fileSystem: some FileSystem = POSIXFileSystem()) throws {
+        try AtomicFile.write(serialized(), to: url, fileSystem: fileSystem)
     }
 }
 

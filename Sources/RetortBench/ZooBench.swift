@@ -9,7 +9,7 @@ import TensorCore
 /// 32 px, batch 128). With the JSON written by `Benchmarks/torch_zoo.py` (same workloads in
 /// PyTorch, 2 threads) it prints ours/PyTorch ratios.
 ///
-/// Options: `--threads N` (2), `--iterations N` (3 timed after 1 warm-up), `--quick` (batches / 8),
+/// Options: `--threads N` (2), `--iterations N` (3 timed after 1 warm-up; the best counts), `--quick` (batches / 8),
 /// `--torch-json PATH` (default .build/torch_zoo.json).
 enum ZooBench {
     struct Workload {
@@ -31,11 +31,11 @@ enum ZooBench {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// Median of `iterations` timings after one warm-up.
-    static func median(iterations: Int, _ body: () -> Void) -> Double {
+    /// The best (shortest) of `iterations` timings after one warm-up: on a shared machine the
+    /// minimum is the least disturbed by other load.
+    static func best(iterations: Int, _ body: () -> Void) -> Double {
         body()
-        let times = (0..<iterations).map { _ in seconds(body) }.sorted()
-        return times[times.count / 2]
+        return (0..<max(iterations, 1)).map { _ in seconds(body) }.min()!
     }
 
     static func measure<M: Backbone>(_ model: M, _ w: Workload, batch: Int, iterations: Int) -> (train: Double, infer: Double) {
@@ -44,7 +44,7 @@ enum ZooBench {
         let x = Tensor(shape: [batch, 3, w.image, w.image], scalars: (0..<(batch * 3 * w.image * w.image)).map { _ in rng.nextNormal() })
         let labels = IntTensor((0..<batch).map { $0 % 10 })
         var opt = SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4)
-        let train = median(iterations: iterations) {
+        let train = best(iterations: iterations) {
             let grads: [String: Tensor]
             do {
                 let tape = Tape()
@@ -55,7 +55,7 @@ enum ZooBench {
             }
             opt.step(model: &m, gradients: grads)
         }
-        let infer = median(iterations: iterations) {
+        let infer = best(iterations: iterations) {
             var ctx = Context.inference
             _ = m.forward(x, context: &ctx)
         }

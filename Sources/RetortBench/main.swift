@@ -1,6 +1,7 @@
 // retort-bench: measured performance, printed as ratios against baselines from the same run.
 // Usage: retort-bench [SUITE...]; each suite lives in its own file and registers here.
 import Foundation
+import Kernels
 
 /// The benchmark suites by name.
 let suites: [(name: String, run: ([String]) throws -> Void)] = [
@@ -8,6 +9,9 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("zoo", ZooBench.run),
     ("store", StoreBench.run),
 ]
+
+// The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.
+MemoryPolicy.retainFreedBlocks()
 
 let args = Array(CommandLine.arguments.dropFirst())
 let wanted = args.filter { !$0.hasPrefix("-") }

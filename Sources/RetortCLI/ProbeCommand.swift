@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NN
 import Recipes
 
 /// `retort probe CHECKPOINT --train STORE --test STORE`: linear probe and kNN on frozen features.

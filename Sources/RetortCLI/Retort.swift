@@ -1,4 +1,5 @@
 import ArgumentParser
+import Kernels
 
 /// The `retort` command: train, evaluate and manage data for SSL and KD research.
 @main
@@ -12,7 +13,15 @@ struct Retort: ParsableCommand {
             ProbeCommand.self,
             EmbedCommand.self,
             ZooCommand.self,
+            RecipesCommand.self,
+            PlotCommand.self,
             StoreCommand.self,
         ]
     )
+
+    /// Applies the process-wide memory policy, then parses and runs the command.
+    static func main() {
+        MemoryPolicy.retainFreedBlocks()
+        main(nil)
+    }
 }

@@ -8,7 +8,7 @@ struct ZooCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "Inspect the backbone zoo.",
-        subcommands: [List.self]
+        subcommands: [List.self, ZooInit.self]
     )
 
     /// `retort zoo list [--counts]`.

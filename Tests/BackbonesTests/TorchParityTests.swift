@@ -39,6 +39,21 @@ final class TorchParityTests: XCTestCase {
         var model = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, width: 0.125, classCount: 10, rng: &rng)
         try model.load(from: fixtureDirectory.appendingPathComponent("resnet18_cifar_w0125.safetensors"))  // strict
         XCTAssertEqual(model.bn1.batchesTracked.value.scalar, 3)
+        // The same torchvision file into a trunk without a classifier: strict once `fc.` is ignored.
+        var trunk = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, width: 0.125, classCount: nil, rng: &rng)
+        let url = fixtureDirectory.appendingPathComponent("resnet18_cifar_w0125.safetensors")
+        XCTAssertThrowsError(try trunk.load(from: url)) { e in
+            XCTAssertEqual(e as? CheckpointError, .unexpectedKey(file: url.path, key: "fc.bias", shape: [10]))
+        }
+        try trunk.load(from: url, ignoring: ["fc."])
+        XCTAssertEqual(trunk.stateDict["layer4.1.conv2.weight"]!.scalars, model.stateDict["layer4.1.conv2.weight"]!.scalars)
+        // Ours load in PyTorch: re-saving gives the same keys, dtypes (I64 counters) and bits as the
+        // file PyTorch wrote, so `load_state_dict(strict=True)` accepts it.
+        let original = try fixture("resnet18_cifar_w0125.safetensors")
+        let resaved = try SafeTensors.parse(model.checkpoint().serialized(), file: "resaved")
+        XCTAssertEqual(Set(resaved.tensors.keys), Set(original.tensors.keys))
+        XCTAssertEqual(resaved.integers, original.integers)
+        for (k, t) in original.tensors { XCTAssertEqual(resaved.tensors[k]!.scalars.map { $0.bitPattern }, t.scalars.map { $0.bitPattern }, k) }
         let io = try fixture("resnet18_cifar_w0125_io.safetensors")
         let trained = compare(model, io, weightGradients: ["conv1.weight", "layer3.0.downsample.0.weight", "fc.weight"], label: "resnet18")
         let state = trained.stateDict

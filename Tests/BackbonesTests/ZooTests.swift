@@ -44,9 +44,16 @@ final class ZooTests: XCTestCase {
             let y = model.forward(xt, context: &ctx)
             XCTAssertEqual(y.shape, [2, options.classCount ?? model.featureCount], label)
             let loss = (y * y).mean()
-            let grads = tape.gradients(of: loss, wrt: Array(watched.values) + [xt])
+            let keys = Array(watched.keys)
+            let grads = tape.gradients(of: loss, wrt: keys.map { watched[$0]! } + [xt])
             XCTAssertTrue(grads.allSatisfy(allFinite), label)
             XCTAssertGreaterThan(grads.last!.scalars.map(abs).max()!, 0, "input gradient is zero: \(label)")
+            // An optimizer steps an existential backbone in place.
+            let before = model.stateDict
+            var opt = SGD(learningRate: 0.1, momentum: 0.9)
+            opt.step(model: &model, gradients: Dictionary(uniqueKeysWithValues: zip(keys, grads)))
+            let changed = model.stateDict.filter { $0.value.scalars != before[$0.key]!.scalars }.count
+            XCTAssertGreaterThan(changed, 0, label)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import TensorCore
 
@@ -56,15 +57,11 @@ public enum LinearProbe {
         let standardizer = FeatureStandardizer(fitting: features)
         let x = standardizer.apply(features)
         let d = features.shape[1], c = classCount
-        let lambda = Float(weightDecay)
         let objective: ([Double]) -> (Double, [Double]) = { theta in
-            let tape = Tape()
-            let w = tape.watch(Tensor(shape: [d, c], scalars: theta[0..<(d * c)].map { Float($0) }))
-            let b = tape.watch(Tensor(shape: [c], scalars: theta[(d * c)...].map { Float($0) }))
-            let logits = Tensor.matmul(x, w) + b
-            let loss = Tensor.crossEntropy(logits: logits, labels: labels) + (w * w).sum() * (lambda / 2)
-            let grads = tape.gradients(of: loss, wrt: [w, b])
-            return (Double(loss.scalar), grads[0].scalars.map(Double.init) + grads[1].scalars.map(Double.init))
+            let w = Tensor(shape: [d, c], scalars: theta[0..<(d * c)].map { Float($0) })
+            let b = Tensor(shape: [c], scalars: theta[(d * c)...].map { Float($0) })
+            let (loss, gw, gb) = lossAndGradient(features: x, labels: labels, weight: w, bias: b, weightDecay: weightDecay)
+            return (loss, gw.scalars.map(Double.init) + gb.scalars.map(Double.init))
         }
         var solver = LBFGS()
         solver.maxIterations = maxIterations
@@ -73,6 +70,33 @@ public enum LinearProbe {
                                 weight: Tensor(shape: [d, c], scalars: result.x[0..<(d * c)].map { Float($0) }),
                                 bias: Tensor(shape: [c], scalars: result.x[(d * c)...].map { Float($0) }),
                                 iterations: result.iterations)
+    }
+
+    /// The probe's objective `mean_i CE(x_i W + b, y_i) + wd/2 ||W||^2` on features `[N, D]` and its gradients
+    /// `dW = X^T (softmax(XW + b) - onehot(y)) / N + wd W` `[D, C]`, `db = sum_i (softmax - onehot) / N` `[C]`
+    /// (closed form: no backward pass through X).
+    public static func lossAndGradient(features x: Tensor, labels: IntTensor, weight: Tensor, bias: Tensor,
+                                       weightDecay: Double) -> (loss: Double, weight: Tensor, bias: Tensor) {
+        let n = x.shape[0], c = weight.shape[1]
+        let logits = Tensor.matmul(x.detached, weight.detached) + bias.detached
+        let logp = logits.logSoftmax(alongAxis: 1)
+        var residual = logp.map { Foundation.exp($0) }
+        var nll = 0.0
+        logp.withUnsafeBufferPointer { lp in
+            residual.withUnsafeMutableBufferPointer { r in
+                for i in 0..<n {
+                    let y = Int(labels.scalars[i])
+                    nll -= Double(lp[i * c + y])
+                    r[i * c + y] -= 1
+                }
+                for j in 0..<r.count { r[j] /= Float(n) }
+            }
+        }
+        let squaredNorm = weight.withUnsafeBufferPointer { $0.reduce(0.0) { $0 + Double($1) * Double($1) } }
+        let loss = nll / Double(n) + weightDecay / 2 * squaredNorm
+        let gw = Tensor.matmul(x.detached, residual, transposeA: true) + weight.detached * Float(weightDecay)
+        let gb = residual.sum(alongAxis: 0)
+        return (loss, gw, gb)
     }
 
     /// The full protocol: sweep weight decays on a held-out split, refit on all of train, score test.

@@ -133,7 +133,7 @@ extension RecipeNode {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            let detail = context.map { "\(problem) \($0.text) (which started at line \($0.mark.line))" } ?? problem
             return RecipeError(.malformedYAML, "malformed YAML: \(detail)",
                                location: SourceLocation(file: file, line: mark.line, column: mark.column))
         case .reader(let problem, _, _, _):

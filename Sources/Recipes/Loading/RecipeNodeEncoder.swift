@@ -49,7 +49,12 @@ final class MutableNode {
     init(double: Double) {
         if double.isNaN { kind = .scalar(".nan", quoted: false) } else if double.isInfinite {
             kind = .scalar(double > 0 ? ".inf" : "-.inf", quoted: false)
-        } else { kind = .scalar("\(double)", quoted: false) }
+        } else {
+            // YAML 1.1 readers (PyYAML) need a dot in exponent notation: 1e-05 -> 1.0e-05.
+            var text = "\(double)"
+            if let e = text.firstIndex(of: "e"), !text[..<e].contains(".") { text.insert(contentsOf: ".0", at: e) }
+            kind = .scalar(text, quoted: false)
+        }
     }
 
     func makeMapping() { if case .mapping = kind { return }; kind = .mapping([]) }

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// A run directory problem, naming the path.
 public struct RunDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,10 +1,18 @@
 import Foundation
+import NN
 
 /// `summary.json`: how a run ended and its headline numbers, written atomically.
 public struct RunSummary: Codable, Sendable, Equatable {
     /// How the run ended.
     public enum Status: String, Codable, Sendable {
-        case running, completed, failed, interrupted
+        /// Still training (written at checkpoints).
+        case running
+        /// Finished all steps.
+        case completed
+        /// Stopped by an error.
+        case failed
+        /// Stopped by a signal; resumable.
+        case interrupted
     }
 
     /// How the run ended.

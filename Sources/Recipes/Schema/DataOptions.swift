@@ -2,7 +2,12 @@
 public struct DataOptions: Codable, Sendable, Equatable {
     /// Sample order of the training loader.
     public enum Order: String, RecipeName {
-        case random, sequential, quasiRandom = "quasi_random"
+        /// A fresh permutation each epoch.
+        case random
+        /// Store order.
+        case sequential
+        /// Memory-bounded, class-mixed shuffling.
+        case quasiRandom = "quasi_random"
         /// For messages.
         public static let kindName = "order"
     }
@@ -22,9 +27,9 @@ public struct DataOptions: Codable, Sendable, Equatable {
     /// Drop the last incomplete batch of an epoch.
     public var dropLast: Bool = true
     /// Normalisation for evaluation and for views without their own.
-    public var normalize: Normalization?
+    public var normalize: NormalizeOptions?
     /// The views drawn per sample (supervised and KD: one; BYOL: two).
-    public var views: [ViewSpec] = [ViewSpec()]
+    public var views: [ViewOptions] = [ViewOptions()]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case train, test, batchSize = "batch_size", workers, prefetch, order, dropLast = "drop_last", normalize, views
@@ -35,6 +40,9 @@ public struct DataOptions: Codable, Sendable, Equatable {
         self.train = train
         self.test = test
     }
+
+    /// The normalisation a view uses: its own, else `normalize`.
+    public func normalization(for view: ViewOptions) -> NormalizeOptions? { view.normalize ?? normalize }
 
     /// Total views per sample (sum of the specs' counts).
     public var viewCount: Int { views.reduce(0) { $0 + $1.count } }

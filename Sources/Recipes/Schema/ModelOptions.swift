@@ -24,9 +24,12 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var imageSize: Int?
     /// Patch side for ViTs.
     public var patchSize: Int?
+    /// Zero-initialise the last norm scale of each residual block (Goyal et al. 2017).
+    public var zeroInitResidual: Bool = false
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case backbone, stem, width, inChannels = "in_channels", classes, imageSize = "image_size", patchSize = "patch_size"
+        case zeroInitResidual = "zero_init_residual"
     }
 
     /// Creates model options with defaults.
@@ -48,5 +51,6 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         try c.load(&classes, .classes, .atLeast(2))
         try c.loadOptional(&imageSize, .imageSize, .atLeast(1))
         try c.loadOptional(&patchSize, .patchSize, .atLeast(1))
+        try c.load(&zeroInitResidual, .zeroInitResidual)
     }
 }

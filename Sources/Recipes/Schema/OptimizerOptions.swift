@@ -1,6 +1,13 @@
 /// The optimizer names a recipe may use.
 public enum OptimizerName: String, RecipeName {
-    case sgd, adamw, lars, lamb
+    /// SGD with momentum (optionally Nesterov).
+    case sgd
+    /// AdamW (decoupled weight decay).
+    case adamw
+    /// LARS (layer-wise trust ratio, You et al. 2017).
+    case lars
+    /// LAMB (You et al. 2019).
+    case lamb
     /// For messages.
     public static let kindName = "optimizer"
 }

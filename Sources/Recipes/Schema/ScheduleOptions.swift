@@ -1,6 +1,11 @@
 /// The learning-rate schedule names a recipe may use.
 public enum ScheduleName: String, RecipeName {
-    case cosine, step, constant
+    /// Warmup then half-cosine decay to `min_lr`.
+    case cosine
+    /// Warmup then multiply by `gamma` at each milestone epoch.
+    case step
+    /// Warmup then constant.
+    case constant
     /// For messages.
     public static let kindName = "schedule"
 }

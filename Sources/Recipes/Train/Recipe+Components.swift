@@ -57,15 +57,15 @@ extension OptimizerOptions {
 extension ScheduleOptions {
     /// The learning-rate schedule over `totalSteps` optimizer steps of `stepsPerEpoch` each.
     public func makeSchedule(base: Float, totalSteps: Int, stepsPerEpoch: Int) -> any Schedule {
-        let warmup = warmupSteps ?? Int(((warmupEpochs ?? 0) * Double(stepsPerEpoch)).rounded())
+        let warmup = min(self.warmupSteps(stepsPerEpoch: stepsPerEpoch), totalSteps)
         switch name {
         case .constant:
             return warmup > 0 ? WarmupCosineSchedule(base: base, final: base, warmupSteps: warmup, totalSteps: totalSteps)
                               : ConstantSchedule(base)
         case .cosine:
-            return WarmupCosineSchedule(base: base, final: Float(minLR), warmupSteps: min(warmup, max(totalSteps - 1, 0)), totalSteps: totalSteps)
+            return WarmupCosineSchedule(base: base, final: Float(minLR), warmupSteps: warmup, totalSteps: totalSteps)
         case .step:
-            return StepSchedule(base: base, milestones: milestones.map { $0 * stepsPerEpoch }, gamma: Float(gamma))
+            return StepSchedule(base: base, milestones: milestoneSteps(stepsPerEpoch: stepsPerEpoch), gamma: Float(gamma))
         }
     }
 }

@@ -19,6 +19,8 @@ public struct Trainer {
     public var interactive: Bool? = nil
     /// Test hook: stop (as if killed) after this many optimizer steps of this process.
     public var stopAfterSteps: Int? = nil
+    /// Where checkpoints are written (a test injects a full disk).
+    public var fileSystem: any FileSystem = POSIXFileSystem()
 
     /// A trainer for `recipe` writing into `run`.
     public init(recipe: Recipe, run: RunDirectory) {
@@ -104,11 +106,12 @@ public struct Trainer {
         var lastCheckpoint: String? = resume ? run.checkpoint(named: "last").path : nil
         let checkpointEvery = recipe.train.checkpointEvery ?? stepsPerEpoch
         var stepsThisProcess = 0, imagesSeen = 0
-        var computeSeconds = 0.0
+        var computeSeconds = 0.0, waitSeconds = 0.0
         var windowWait = 0.0, windowTime = 0.0, windowImages = 0
 
         func saveCheckpoint(_ name: String) throws {
-            try TrainingCheckpoint.save(model, optimizer: optimizer, loop: state, recipeYAML: recipeYAML, name: name, in: run)
+            try TrainingCheckpoint.save(model, optimizer: optimizer, loop: state, recipeYAML: recipeYAML, name: name, in: run,
+                                        fileSystem: fileSystem)
             if name == "last" { lastCheckpoint = run.checkpoint(named: "last").path }
         }
 
@@ -149,10 +152,11 @@ public struct Trainer {
                 let n = batch.labels.count
                 let stepSeconds = Date().timeIntervalSince(stepStart)
                 computeSeconds += stepSeconds
+                waitSeconds += wait
                 imagesSeen += n
                 windowWait += wait; windowTime += stepSeconds + wait; windowImages += n
                 let lossValue = Double(out.total.scalar)
-                progress.update(step: state.step, items: n, loss: lossValue)
+                progress.update(step: state.step, items: imagesSeen, loss: lossValue)
                 if state.step % max(recipe.train.logEvery, 1) == 0 || state.step == totalSteps {
                     var losses: [String: Double] = [:]
                     for t in out.terms { losses[t.name] = Double(t.value.scalar) }
@@ -184,7 +188,8 @@ public struct Trainer {
         summary.steps = state.step
         summary.epochs = Double(state.step) / Double(stepsPerEpoch)
         summary.wallSeconds = Date().timeIntervalSince(started)
-        summary.imagesPerSecond = Double(imagesSeen) / max(computeSeconds, 1e-9)
+        summary.imagesPerSecond = Double(imagesSeen) / max(computeSeconds + waitSeconds, 1e-9)
+        summary.metrics["data_wait_fraction"] = waitSeconds / max(computeSeconds + waitSeconds, 1e-9)
         summary.finishedAt = RunSummary.timestamp(Date())
         try evaluate(model.backbone, summary: &summary)
         // best = last unless an evaluation score says otherwise (kept for KD teachers).

@@ -21,17 +21,32 @@ public struct LoopState: Codable, Sendable, Equatable {
 /// loadable on its own by `probe`/`embed`), `<name>.objective.safetensors` (heads, EMA target),
 /// `<name>.optimizer.safetensors`, and `<name>.json` (loop state).
 public enum TrainingCheckpoint {
-    /// Writes the set atomically file by file, the loop state last.
+    /// Writes the set: every file first goes to a staging name (`<name>.next...`, each written
+    /// atomically), and only when all four are on disk are they renamed over the old set, the loop
+    /// state last. A failed write (a full disk) leaves the previous set untouched.
     public static func save<O: Objective>(_ model: TrainModel<O>, optimizer: any Optimizer, loop: LoopState,
-                                          recipeYAML: String, name: String, in run: RunDirectory) throws {
+                                          recipeYAML: String, name: String, in run: RunDirectory,
+                                          fileSystem: any FileSystem = POSIXFileSystem()) throws {
         let meta = ["step": String(loop.step), "format": "retort-checkpoint-1"]
-        try model.objective.save(to: run.checkpoint(named: name + ".objective"), metadata: meta)
-        var opt = optimizer.state
-        opt.metadata.merge(meta) { _, new in new }
-        try opt.write(to: run.checkpoint(named: name + ".optimizer"))
-        try model.backbone.save(to: run.checkpoint(named: name), metadata: meta.merging(["recipe": recipeYAML]) { _, n in n })
-        let json = try JSONEncoder().encode(loop)
-        try AtomicFile.write(json, to: run.checkpoint(named: name, extension: "json"))
+        let staged = name + ".next"
+        let files = [(staged + ".objective", name + ".objective", "safetensors"), (staged + ".optimizer", name + ".optimizer", "safetensors"),
+                     (staged, name, "safetensors"), (staged, name, "json")]
+        do {
+            try model.objective.save(to: run.checkpoint(named: files[0].0), metadata: meta, fileSystem: fileSystem)
+            var opt = optimizer.state
+            opt.metadata.merge(meta) { _, new in new }
+            try opt.write(to: run.checkpoint(named: files[1].0), fileSystem: fileSystem)
+            try model.backbone.save(to: run.checkpoint(named: staged), metadata: meta.merging(["recipe": recipeYAML]) { _, n in n },
+                                    fileSystem: fileSystem)
+            try AtomicFile.write(try JSONEncoder().encode(loop), to: run.checkpoint(named: staged, extension: "json"), fileSystem: fileSystem)
+        } catch {
+            for f in files { fileSystem.removeIfPresent(run.checkpoint(named: f.0, extension: f.2).path) }
+            throw error
+        }
+        for f in files {
+            try fileSystem.rename(run.checkpoint(named: f.0, extension: f.2).path, to: run.checkpoint(named: f.1, extension: f.2).path)
+        }
+        try fileSystem.synchronizeDirectory(run.checkpoints.path)
     }
 
     /// Loads the set named `name` into `model` and `optimizer`; checks that all files belong to

@@ -48,6 +48,23 @@ final class LinearProbeTests: XCTestCase {
         XCTAssertEqual(weak.logits(x).shape, Shape([180, 3]))
     }
 
+    func testClosedFormGradientMatchesTheTape() {
+        var g = Blobs(seed: 6)
+        let (x, y) = g.sample(means: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]], perClass: 5)
+        var rng = Blobs(seed: 7)
+        let w0 = Tensor(shape: [3, 4], scalars: (0..<12).map { _ in Float(rng.normal()) })
+        let b0 = Tensor(shape: [4], scalars: (0..<4).map { _ in Float(rng.normal()) })
+        let wd = 0.3
+        let (loss, gw, gb) = LinearProbe.lossAndGradient(features: x, labels: y, weight: w0, bias: b0, weightDecay: wd)
+        let tape = Tape()
+        let w = tape.watch(w0), b = tape.watch(b0)
+        let reference = Tensor.crossEntropy(logits: Tensor.matmul(x, w) + b, labels: y) + (w * w).sum() * Float(wd / 2)
+        let grads = tape.gradients(of: reference, wrt: [w, b])
+        XCTAssertEqual(loss, Double(reference.scalar), accuracy: 1e-4)
+        for (a, e) in zip(gw.scalars, grads[0].scalars) { XCTAssertEqual(a, e, accuracy: 1e-5) }
+        for (a, e) in zip(gb.scalars, grads[1].scalars) { XCTAssertEqual(a, e, accuracy: 1e-5) }
+    }
+
     func testShapeAndLabelErrors() {
         let x = Tensor(zeros: [4, 3]), y = IntTensor([0, 1, 0, 1])
         XCTAssertThrowsError(try LinearProbe.evaluate(trainFeatures: x, trainLabels: IntTensor([0, 1, 0]), testFeatures: x, testLabels: y,

@@ -154,6 +154,18 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertEqual(intoScalar?.kind, .invalidOverride)
     }
 
+    func testOverridesReachListElementsAndWholeSections() throws {
+        let r = try load(withViews("[{flip: 0.5}, {flip: 0.5, solarize: 0.2}]").replacingOccurrences(of: "name: supervised", with: "name: byol"),
+                         overrides: ["data.views.1.solarize=0", "optimizer={name: adamw, lr: 0.001}", "train.max_steps=null"])
+        XCTAssertEqual(r.data.views[1].solarize, 0)
+        XCTAssertEqual(r.data.views[0].flip, 0.5)
+        XCTAssertEqual(r.optimizer.name, .adamw)
+        XCTAssertEqual(r.optimizer.lr, 0.001)
+        XCTAssertNil(r.train.maxSteps)
+        let outOfRange = error(withViews("[{flip: 0.5}]"), overrides: ["data.views.3.flip=0"])
+        XCTAssertEqual(outOfRange?.kind, .invalidOverride)
+    }
+
     func testBaseInheritanceDeepMergesWithChildWinning() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -194,14 +206,16 @@ final class RecipeLoaderTests: XCTestCase {
 
     func testResolvedYAMLRoundTrips() throws {
         var r = try load(minimal)
-        r.description = "round: trip \"quoted\""
+        r.description = "round: trip \"quoted\" # not a comment\n- second line\tand a tab"
         r.data.test = "true"
-        r.data.views = [ViewSpec(), ViewSpec()]
+        r.model.backbone = "1e3"
+        r.data.train = "- x"
+        r.data.views = [ViewOptions(), ViewOptions()]
         r.data.views[0].crop = CropOptions(size: 28, scale: RangePair(0.5, 1))
         r.data.views[0].colorJitter = ColorJitterOptions()
         r.data.views[1].blur = BlurOptions(probability: 0.1)
         r.model.inChannels = 1
-        r.data.normalize = Normalization(mean: [0.2860], std: [0.3530])
+        r.data.normalize = NormalizeOptions(mean: [0.2860], std: [0.3530])
         r.objective = .byol(BYOLOptions())
         r.optimizer.lr = 1e-6
         r.optimizer.clipGradNorm = 3
@@ -210,6 +224,13 @@ final class RecipeLoaderTests: XCTestCase {
         let yaml = try r.yamlString()
         let back = try RecipeLoader().load(yaml: yaml, file: "resolved.yaml")
         XCTAssertEqual(back, r, yaml)
+        for odd in ["null", "", "yes", "~", ".inf", "-", "a: b", "[x]", "@at", "  padded ", "ünï"] {
+            r.data.train = odd.isEmpty ? "x" : odd
+            r.description = odd
+            XCTAssertEqual(try RecipeLoader().load(yaml: try r.yamlString()), r, "'\(odd)'")
+        }
+        r.description = nil
+        r.data.train = "- x"
         XCTAssertEqual(try back.yamlString(), yaml)
 
         let kd = try load(minimal.replacingOccurrences(of: "name: supervised", with: """

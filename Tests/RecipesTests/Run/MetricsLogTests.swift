@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Recipes
 import XCTest
 

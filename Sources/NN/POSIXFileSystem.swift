@@ -4,80 +4,28 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-
-/// An I/O failure naming the operation, the path and the OS error.
-public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The failed operation (`open`, `write`, `fsync`, `rename`...).
-    public var operation: String
-    /// The path it was applied to.
-    public var path: String
-    /// The `errno` value.
-    public var code: Int32
-
-    /// Creates an error.
-    public init(operation: String, path: String, code: Int32) {
-        self.operation = operation
-        self.path = path
-        self.code = code
-    }
-
-    /// `write failed for /runs/x/.metrics.tmp: No space left on device (errno 28)`.
-    public var description: String {
-        "\(operation) failed for \(path): \(String(cString: strerror(code))) (errno \(code))"
-    }
-}
-
-/// The file operations atomic writes and logs use; tests substitute one that fails (e.g. a full disk).
-public protocol FileSystem: Sendable {
-    /// Creates a new file (failing if it exists) for writing and returns its descriptor.
-    func createNew(_ path: String) throws -> Int32
-    /// Opens (creating if needed) a file for appending and returns its descriptor.
-    func openForAppending(_ path: String) throws -> Int32
-    /// Writes some of `bytes` and returns how many were written (may be fewer than asked).
-    func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws -> Int
-    /// Flushes a file's data to stable storage.
-    func synchronize(_ descriptor: Int32, path: String) throws
-    /// Closes a descriptor.
-    func close(_ descriptor: Int32, path: String) throws
-    /// Atomically replaces `destination` with `source`.
-    func rename(_ source: String, to destination: String) throws
-    /// Removes a file, ignoring errors (cleanup).
-    func removeIfPresent(_ path: String)
-    /// Flushes a directory entry change (after rename) to stable storage.
-    func synchronizeDirectory(_ path: String) throws
-}
-
-extension FileSystem {
-    /// Writes all of `data` (looping over partial writes).
-    public func writeAll(_ descriptor: Int32, _ data: Data, path: String) throws {
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = try write(descriptor, UnsafeRawBufferPointer(rebasing: raw[offset...]), path: path)
-                if n <= 0 { throw FileSystemError(operation: "write", path: path, code: EIO) }
-                offset += n
-            }
-        }
-    }
-}
+import NN
 
 /// The real POSIX file system.
 public struct POSIXFileSystem: FileSystem {
     /// Creates the POSIX file system.
     public init() {}
 
+    /// `open(2)` with `O_CREAT | O_EXCL`.
     public func createNew(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 { throw FileSystemError(operation: "create", path: path, code: errno) }
         return fd
     }
 
+    /// `open(2)` with `O_CREAT | O_APPEND`.
     public func openForAppending(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if fd < 0 { throw FileSystemError(operation: "open", path: path, code: errno) }
         return fd
     }
 
+    /// `write(2)`, retried on `EINTR`.
     public func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws -> Int {
         while true {
             let n = systemWrite(descriptor, bytes.baseAddress, bytes.count)
@@ -87,20 +35,25 @@ public struct POSIXFileSystem: FileSystem {
         }
     }
 
+    /// `fsync(2)`.
     public func synchronize(_ descriptor: Int32, path: String) throws {
         if fsync(descriptor) != 0 { throw FileSystemError(operation: "fsync", path: path, code: errno) }
     }
 
+    /// `close(2)`.
     public func close(_ descriptor: Int32, path: String) throws {
         if systemClose(descriptor) != 0 { throw FileSystemError(operation: "close", path: path, code: errno) }
     }
 
+    /// `rename(2)`.
     public func rename(_ source: String, to destination: String) throws {
         if systemRename(source, destination) != 0 { throw FileSystemError(operation: "rename", path: destination, code: errno) }
     }
 
+    /// `unlink(2)`, errors ignored.
     public func removeIfPresent(_ path: String) { unlink(path) }
 
+    /// `fsync(2)` on the directory (EINVAL, for file systems that cannot, is ignored).
     public func synchronizeDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw FileSystemError(operation: "open directory", path: path, code: errno) }

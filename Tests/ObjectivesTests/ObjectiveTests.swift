@@ -1,0 +1,94 @@
+import Backbones
+import Kernels
+import NN
+import Objectives
+import TensorCore
+import XCTest
+
+/// Behaviour of the objectives on a tiny ResNet: gradients reach what should learn and nothing else.
+final class ObjectiveTests: XCTestCase {
+    typealias Net = ResNet<BasicBlock>
+
+    func tinyNet(classes: Int?, seed: UInt64) -> Net {
+        var rng = Philox(seed: seed)
+        return Net(blocks: [1, 1, 1, 1], stem: .cifar, inputChannels: 1, width: 0.125, classCount: classes, zeroInitResidual: false, rng: &rng)
+    }
+
+    func batch(views: Int, n: Int = 4) -> TrainingBatch {
+        TrainingBatch(views: (0..<views).map { GradientCheck.random([n, 1, 12, 12], seed: UInt64(10 + $0)) },
+                      labels: IntTensor((0..<n).map { $0 % 3 }), sampleIDs: (0..<n).map(UInt64.init))
+    }
+
+    /// One training step's gradients, keyed by path.
+    func gradients<O: Objective>(_ objective: inout O, _ model: inout O.Model, _ b: TrainingBatch) -> (ObjectiveOutput, [String: Tensor]) {
+        let tape = Tape()
+        var pair = (model, objective)
+        let watchedModel = pair.0.watchParameters(on: tape)
+        let watchedObjective = pair.1.watchParameters(on: tape)
+        var ctx = Context(training: true, rng: Philox(seed: 1), tape: tape)
+        let out = pair.1.losses(model: &pair.0, batch: b, context: &ctx)
+        var all = watchedModel
+        for (k, v) in watchedObjective { all["objective." + k] = v }
+        let g = tape.gradients(of: out.total, wrt: all)
+        pair.0.detachParameters(); pair.1.detachParameters()
+        model = pair.0; objective = pair.1
+        return (out, g)
+    }
+
+    func testBYOLLossTrainsOnlineNetworkAndNotTheTarget() {
+        var model = tinyNet(classes: nil, seed: 1)
+        var rng = Philox(seed: 2)
+        var byol = BYOL(model: model, projectorHidden: 16, projectorOutput: 8, predictorHidden: 16, probeClasses: 3, rng: &rng)
+        XCTAssertTrue(byol.namedParameters.filter { $0.path.hasPrefix("target.") }.allSatisfy { !$0.parameter.isTrainable })
+        let (out, g) = gradients(&byol, &model, batch(views: 2))
+        XCTAssertEqual(Set(out.terms.map(\.name)), ["byol", "probe"])
+        let loss = out.terms[0].value.scalar
+        XCTAssertTrue(loss > 0 && loss < 8, "2 - 2cos per view pair, two pairs: \(loss)")
+        XCTAssertFalse(g.keys.contains { $0.hasPrefix("objective.target.") }, "the EMA target is not trained")
+        XCTAssertGreaterThan(g["conv1.weight"]!.abs().sum().scalar, 0, "the backbone gets gradient")
+        XCTAssertGreaterThan(g["objective.predictor.layers.0.weight"]!.abs().sum().scalar, 0)
+        XCTAssertGreaterThan(g["objective.probe.layers.0.weight"]!.abs().sum().scalar, 0)
+    }
+
+    func testBYOLTargetFollowsTheOnlineNetworkByEMA() {
+        var model = tinyNet(classes: nil, seed: 1)
+        var rng = Philox(seed: 2)
+        var byol = BYOL(model: model, projectorHidden: 16, projectorOutput: 8, predictorHidden: 16, baseMomentum: 0.9, rng: &rng)
+        let target0 = byol.target.backbone.stateDict["conv1.weight"]!
+        // Move the online network, then update: target = τ target + (1 - τ) online, τ = τ₀ at step 0.
+        model.forEachParameter { path, p in if path == "conv1.weight" { p.value = p.value + 1 } }
+        byol.afterStep(model: model, progress: TrainingProgress(step: 1, totalSteps: 10, epoch: 0))
+        let online = model.stateDict["conv1.weight"]!
+        let expected = target0 * 0.9 + online * 0.1
+        let got = byol.target.backbone.stateDict["conv1.weight"]!
+        XCTAssertEqual(got.scalars.count, expected.scalars.count)
+        for (a, b) in zip(got.scalars, expected.scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        XCTAssertEqual(byol.momentum(step: 10, totalSteps: 10), 1, accuracy: 1e-6)
+        XCTAssertEqual(byol.momentum(step: 5, totalSteps: 10), 0.95, accuracy: 1e-6)
+    }
+
+    func testKDTeacherIsFrozenAndStudentLearns() {
+        var student = tinyNet(classes: 3, seed: 3)
+        let teacher = tinyNet(classes: 3, seed: 4)
+        var kd = HintonKD<Net>(teacher: teacher, temperature: 4, alpha: 0.3)
+        let before = teacher.stateDict
+        let (out, g) = gradients(&kd, &student, batch(views: 1))
+        XCTAssertEqual(Set(out.terms.map(\.name)), ["kd_soft", "ce"])
+        XCTAssertEqual(out.terms.first { $0.name == "ce" }?.weight, 0.3)
+        XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)
+        XCTAssertFalse(g.keys.contains { $0.hasPrefix("objective.") }, "the teacher is not part of the trained state")
+        // Inference mode: the teacher's running statistics did not move.
+        let after = (kd.teacher as! Net).stateDict
+        for (k, v) in before { XCTAssertEqual(v.scalars, after[k]?.scalars, k) }
+    }
+
+    func testSupervisedNeedsLabelsAndReportsAccuracy() {
+        var model = tinyNet(classes: 3, seed: 5)
+        var sup = Supervised<Net>(labelSmoothing: 0.1)
+        XCTAssertTrue(sup.needsLabels)
+        let (out, g) = gradients(&sup, &model, batch(views: 1))
+        XCTAssertEqual(out.terms.map(\.name), ["ce"])
+        XCTAssertNotNil(out.metrics["accuracy"])
+        XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)
+    }
+}

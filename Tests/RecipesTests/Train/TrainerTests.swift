@@ -1,0 +1,161 @@
+import Foundation
+import NN
+import Recipes
+import XCTest
+
+/// The runner end to end on tiny real stores: every shipped recipe for two steps, exact resume,
+/// NaN stop, and the user errors the issue lists.
+final class TrainerTests: XCTestCase {
+    var tmp: TemporaryDirectory!
+    override func setUpWithError() throws { tmp = try TemporaryDirectory() }
+    override func tearDown() { tmp.remove() }
+
+    /// Overrides that shrink any recipe to a couple of steps of a narrow model on the tiny stores.
+    func tinyOverrides(_ recipe: Recipe, steps: Int = 2) throws -> [String] {
+        var o = ["data.train=\(try TinyStores.train())", "data.test=\(try TinyStores.test())", "data.batch_size=16",
+                 "data.workers=1", "train.max_steps=\(steps)", "train.epochs=1", "model.width=0.125", "train.threads=1",
+                 "eval.linear_probe=false", "eval.knn_every=1"]
+        switch recipe.objective {
+        case .byol: o += ["objective.byol.projector_hidden=32", "objective.byol.projector_out=16", "objective.byol.predictor_hidden=32"]
+        case .kd: o += ["objective.kd.teacher_model.width=0.125"]
+        case .supervised: break
+        }
+        return o
+    }
+
+    func run(_ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
+             stopAfter: Int? = nil) throws -> (RunSummary, RunDirectory) {
+        let plain = try RecipeLoader().load(contentsOf: file)
+        let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: steps) + extra)
+        let dir = tmp.url.appendingPathComponent(name)
+        let run = resume ? try RunDirectory.open(existing: dir) : try RunDirectory.create(at: dir)
+        var trainer = Trainer(recipe: recipe, run: run)
+        trainer.log = { _ in }
+        trainer.interactive = false
+        trainer.stopAfterSteps = stopAfter
+        return (try trainer.train(resume: resume), run)
+    }
+
+    static var recipesFolder: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Recipes")
+    }
+
+    func testEveryRecipeRunsTwoSteps() throws {
+        let files = try RecipeLoader.recipeFiles(in: Self.recipesFolder)
+        XCTAssertGreaterThanOrEqual(files.count, 4)
+        // A teacher for the KD recipes: the supervised recipe's tiny run.
+        let (_, teacherRun) = try run(Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml"), name: "teacher")
+        let teacher = teacherRun.checkpoint(named: "best").path
+        for file in files {
+            let plain = try RecipeLoader().load(contentsOf: file)
+            let extra: [String]
+            if case .kd = plain.objective { extra = ["objective.kd.teacher=\(teacher)"] } else { extra = [] }
+            let (summary, run) = try run(file, extra: extra, name: file.deletingPathExtension().lastPathComponent)
+            XCTAssertEqual(summary.status, .completed, file.path)
+            XCTAssertEqual(summary.steps, 2, file.path)
+            XCTAssertFalse(summary.finalLosses.isEmpty, file.path)
+            XCTAssertTrue(summary.finalLosses.values.allSatisfy { $0.isFinite }, file.path)
+            XCTAssertNotNil(summary.probe?.knn, file.path)
+            let records = try MetricsLog.read(run.metrics)
+            XCTAssertEqual(records.last?.step, 2, file.path)
+            for name in ["last.safetensors", "last.objective.safetensors", "last.optimizer.safetensors", "last.json", "best.safetensors"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: run.checkpoints.appendingPathComponent(name).path), "\(file.path): \(name)")
+            }
+            // The backbone checkpoint reloads on its own from its embedded recipe.
+            _ = try CheckpointModel.load(run.checkpoint(named: "last"))
+        }
+    }
+
+    func testKilledRunResumesToTheSameWeights() throws {
+        let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
+        let extra = ["train.checkpoint_every=3", "train.log_every=1"]
+        let (_, straight) = try run(file, extra: extra, name: "straight", steps: 7)
+        let (_, killedRun) = try run(file, extra: extra, name: "killed", steps: 7, stopAfter: 4)  // "killed" after step 4; last checkpoint at 3
+        let (resumed, _) = try run(file, extra: extra, name: "killed", steps: 7, resume: true)
+        XCTAssertEqual(resumed.steps, 7)
+        let a = try SafeTensors.read(from: straight.checkpoint(named: "last"))
+        let b = try SafeTensors.read(from: killedRun.checkpoint(named: "last"))
+        XCTAssertEqual(Set(a.tensors.keys), Set(b.tensors.keys))
+        for (k, t) in a.tensors { XCTAssertEqual(t.scalars, b.tensors[k]?.scalars, "\(k) differs after resume") }
+        let oa = try SafeTensors.read(from: straight.checkpoint(named: "last.optimizer"))
+        let ob = try SafeTensors.read(from: killedRun.checkpoint(named: "last.optimizer"))
+        for (k, t) in oa.tensors { XCTAssertEqual(t.scalars, ob.tensors[k]?.scalars, "optimizer \(k) differs after resume") }
+        XCTAssertEqual(try MetricsLog.read(straight.metrics).map(\.step), try MetricsLog.read(killedRun.metrics).map(\.step))
+    }
+
+    func testNaNLossStopsAndKeepsTheLastCheckpoint() throws {
+        let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
+        let extra = ["optimizer.lr=1.0e30", "schedule.name=constant", "train.checkpoint_every=1", "optimizer.nesterov=false"]
+        XCTAssertThrowsError(try run(file, extra: extra, name: "nan", steps: 6)) { error in
+            guard case let TrainError.nonFiniteLoss(step, term, _, last)? = error as? TrainError else {
+                return XCTFail("expected a non-finite loss error, got \(error)")
+            }
+            XCTAssertEqual(term, "ce")
+            XCTAssertGreaterThan(step, 0)
+            XCTAssertNotNil(last)
+            XCTAssertTrue(String(describing: error).contains("step \(step)"))
+        }
+        let run = tmp.url.appendingPathComponent("nan/checkpoints/last.safetensors")
+        XCTAssertNoThrow(try SafeTensors.read(from: run), "the last good checkpoint is intact")
+    }
+
+    func testUserErrorsAreClear() throws {
+        let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
+        // A missing store names the path.
+        XCTAssertThrowsError(try run(file, extra: ["data.train=/nonexistent/x.rstore"], name: "missing")) { e in
+            XCTAssertTrue(String(describing: e).contains("/nonexistent/x.rstore"), "\(e)")
+        }
+        // A missing teacher checkpoint names the recipe field.
+        let kd = Self.recipesFolder.appendingPathComponent("kd/kd-resnet18-fmnist.yaml")
+        XCTAssertThrowsError(try run(kd, extra: ["objective.kd.teacher=/nonexistent/t.safetensors"], name: "noteacher")) { e in
+            XCTAssertTrue(String(describing: e).contains("objective.kd.teacher"), "\(e)")
+        }
+        // A checkpoint for another backbone: strict loading names a key.
+        let (_, r) = try run(file, name: "ok")
+        var other = ModelOptions(backbone: "resnet34", stem: .cifar, width: 0.125, inChannels: 1, classes: 10)
+        other.classes = 10
+        XCTAssertThrowsError(try CheckpointModel.load(r.checkpoint(named: "last"), model: other)) { e in
+            XCTAssertTrue(String(describing: e).contains("layer"), "\(e)")
+        }
+        // An unwritable run directory.
+        XCTAssertThrowsError(try RunDirectory.create(at: URL(fileURLWithPath: "/proc/retort-run"))) { e in
+            XCTAssertTrue(String(describing: e).contains("/proc/retort-run"), "\(e)")
+        }
+    }
+}
+
+extension TrainerTests {
+    func testFullDiskDuringCheckpointKeepsThePreviousCheckpoint() throws {
+        let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
+        let extra = ["train.checkpoint_every=1"]
+        // Measure one checkpoint set.
+        let (_, probe) = try run(file, extra: extra, name: "measure", steps: 3, stopAfter: 1)
+        let names = try FileManager.default.contentsOfDirectory(atPath: probe.checkpoints.path)
+        let setBytes = try names.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: probe.checkpoints.appendingPathComponent($1).path)[.size] as? Int) ?? 0) }
+        // A disk that holds one and a half sets: the step-1 set is written, the step-2 set fails midway.
+        let plain = try RecipeLoader().load(contentsOf: file)
+        let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: 3) + extra)
+        let run = try RunDirectory.create(at: tmp.url.appendingPathComponent("full"))
+        var trainer = Trainer(recipe: recipe, run: run)
+        trainer.log = { _ in }
+        trainer.interactive = false
+        trainer.fileSystem = FaultyFileSystem(capacity: setBytes + setBytes / 2)
+        XCTAssertThrowsError(try trainer.train()) { error in
+            XCTAssertTrue(String(describing: error).contains("checkpoints"), "\(error)")
+            XCTAssertTrue(String(describing: error).lowercased().contains("space"), "\(error)")
+        }
+        // The step-1 set is intact and consistent, and no staging files are left.
+        let left = try FileManager.default.contentsOfDirectory(atPath: run.checkpoints.path)
+        XCTAssertFalse(left.contains { $0.contains(".next") || $0.contains(".tmp") }, "\(left)")
+        let json = try JSONDecoder().decode(LoopState.self, from: Data(contentsOf: run.checkpoint(named: "last", extension: "json")))
+        XCTAssertEqual(json.step, 1)
+        XCTAssertEqual(try SafeTensors.read(from: run.checkpoint(named: "last")).metadata["step"], "1")
+        // And the run resumes from it.
+        let resumed = try RecipeLoader().load(contentsOf: run.resolvedRecipe)
+        var again = Trainer(recipe: resumed, run: run)
+        again.log = { _ in }
+        again.interactive = false
+        XCTAssertEqual(try again.train(resume: true).steps, 3)
+    }
+}
