@@ -93,12 +93,11 @@ public enum Normalization {
         parallelFor(rows, grain: max(1, 8192 / max(d, 1))) { range in
             for r in range {
                 let row = src.base + r * d, out = dst.base + r * d
-                var s: Float = 0
-                for j in 0..<d { s += row[j] }
-                let mu = s / Float(d)
-                var v: Float = 0
-                for j in 0..<d { let t = row[j] - mu; v += t * t }
-                let inv = 1 / (v / Float(d) + epsilon).squareRoot()
+                let k = row[0]
+                let (s, ss) = VectorSums.shiftedMoments(row, d, shift: k)
+                let ms = s / Float(d)
+                let mu = k + ms
+                let inv = 1 / (max(ss / Float(d) - ms * ms, 0) + epsilon).squareRoot()
                 mp[r] = mu; ip[r] = inv
                 for j in 0..<d {
                     var t = (row[j] - mu) * inv

@@ -22,9 +22,12 @@ extension Tensor {
                                     padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, groups: groups)
         require(g.outputHeight >= 1 && g.outputWidth >= 1,
                      "conv2d: input \(shape) is smaller than the dilated kernel of weight \(weight.shape) (padding \(padding), dilation \(dilation))")
+        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+        let outShape: Shape = [n, o, g.outputHeight, g.outputWidth]
+        if count == 0 || weight.count == 0 { return Tensor.emptyResult(outShape, inputs: inputs) }
         let out = withUnsafeBufferPointer { px in
             weight.withUnsafeBufferPointer { pw in
-                Tensor(shape: [n, o, g.outputHeight, g.outputWidth]) { py in
+                Tensor(shape: outShape) { py in
                     if let bias {
                         bias.withUnsafeBufferPointer { pb in
                             Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!, output: py.baseAddress!)
@@ -37,7 +40,6 @@ extension Tensor {
         }
         let x = detached, wd = weight.detached
         let needInput = isTraced, needWeight = weight.isTraced, needBias = bias?.isTraced ?? false
-        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.traced(out, inputs: inputs) { gy in
             // The kernel overwrites every element of the gradients it computes.
             var gx: Tensor? = needInput ? Tensor(shape: x.shape) { _ in } : nil
@@ -59,6 +61,15 @@ extension Tensor {
             }
             return bias == nil ? [gx, gw] : [gx, gw, gb]
         }
+    }
+}
+
+extension Tensor {
+    /// The zero-filled result of an op on empty data (no kernel runs: empty buffers have no base
+    /// address), with zero gradients for every input.
+    static func emptyResult(_ shape: Shape, inputs: [Tensor]) -> Tensor {
+        let shapes = inputs.map(\.shape)
+        return traced(Tensor(zeros: shape), inputs: inputs) { _ in shapes.map { Tensor(zeros: $0) } }
     }
 }
 

@@ -7,7 +7,7 @@ extension Tensor {
     /// in row-major order). In inference (or p = 0) it is the identity. Shape `[*] -> [*]`.
     public func dropout(probability p: Float, rng: inout Philox, training: Bool) -> Tensor {
         require(p >= 0 && p <= 1, "dropout: probability \(p) must be in [0, 1] (input \(shape))")
-        if !training || p == 0 { return self }
+        if !training || p == 0 || count == 0 { return self }
         let n = count
         let keep = 1 - p
         let scale: Float = keep > 0 ? 1 / keep : 0

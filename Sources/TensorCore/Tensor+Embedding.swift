@@ -12,6 +12,7 @@ extension Tensor {
             require(k >= 0 && Int(k) < v, "embedding: index \(k) at position \(i) is out of range for V = \(v) (table \(table.shape), indices \(indices.shape))")
         }
         let outShape = Shape(indices.shape.dims + [d])
+        if outShape.count == 0 { return emptyResult(outShape, inputs: [table]) }
         let out = table.withUnsafeBufferPointer { pt in
             idx.withUnsafeBufferPointer { pi in
                 let src = SendablePointer(pt.baseAddress!), ix = SendablePointer(pi.baseAddress!)

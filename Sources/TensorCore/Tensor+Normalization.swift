@@ -18,6 +18,7 @@ extension Tensor {
             require(t.shape == [c], "batchNorm: \(name) \(t.shape) must be [\(c)] for input \(x.shape)")
         }
         let m = outer * inner
+        if x.count == 0 && !training { return emptyResult(x.shape, inputs: [x, scale, shift]) }
         var mean = Tensor(zeros: [c]), invStd = Tensor(zeros: [c])
         if training {
             require(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
@@ -96,6 +97,7 @@ extension Tensor {
         if let scale { require(scale.shape == normShape, "layerNorm: scale \(scale.shape) must be \(normShape) for input \(shape)") }
         if let shift { require(shift.shape == normShape, "layerNorm: shift \(shift.shape) must be \(normShape) for input \(shape)") }
         let d = normShape.count, rows = d == 0 ? 0 : count / d
+        if count == 0 { return Tensor.emptyResult(shape, inputs: [self] + [scale, shift].compactMap { $0 }) }
         var mean = Tensor(zeros: [rows]), invStd = Tensor(zeros: [rows])
         let sc = scale?.detached, sh = shift?.detached
         let out = withUnsafeBufferPointer { px in

@@ -22,6 +22,7 @@ extension Tensor {
     public func maxPool2d(kernel: Size2, stride: Size2, padding: Size2 = 0) -> Tensor {
         let g = poolingGeometry("maxPool2d", kernel: kernel, stride: stride, padding: padding)
         let outShape: Shape = [g.batch, g.inputChannels, g.outputHeight, g.outputWidth]
+        if count == 0 { return Tensor.emptyResult(outShape, inputs: [self]) }
         var argmax = [Int32](repeating: 0, count: outShape.count)
         let out = withUnsafeBufferPointer { px in
             argmax.withUnsafeMutableBufferPointer { pi in
@@ -48,6 +49,7 @@ extension Tensor {
     public func avgPool2d(kernel: Size2, stride: Size2, padding: Size2 = 0) -> Tensor {
         let g = poolingGeometry("avgPool2d", kernel: kernel, stride: stride, padding: padding)
         let outShape: Shape = [g.batch, g.inputChannels, g.outputHeight, g.outputWidth]
+        if count == 0 { return Tensor.emptyResult(outShape, inputs: [self]) }
         let out = withUnsafeBufferPointer { px in
             Tensor(shape: outShape) { py in Pooling.averageForward(g, input: px.baseAddress!, output: py.baseAddress!) }
         }
@@ -65,6 +67,7 @@ extension Tensor {
         require(rank == 4, "globalAveragePool: input \(shape) must be [N, C, H, W]")
         let planes = shape[0] * shape[1], hw = shape[2] * shape[3]
         let inv = 1 / Float(Swift.max(hw, 1))
+        if planes == 0 || hw == 0 { return Tensor.emptyResult([shape[0], shape[1]], inputs: [self]) }
         let out = withUnsafeBufferPointer { px in
             let src = SendablePointer(px.baseAddress!)
             return Tensor(shape: [shape[0], shape[1]]) { py in

@@ -92,4 +92,9 @@ final class Conv2DTests: XCTestCase {
         XCTAssertEqual(gw.shape, [3, 2, 3, 3])
         XCTAssertGreaterThan(gw.scalars.map(abs).max()!, 0)
     }
+
+    func testEmptyBatch() {
+        let y = Tensor(zeros: [0, 3, 5, 5]).conv2d(Tensor(zeros: [4, 3, 3, 3]), bias: Tensor(zeros: [4]), padding: 1)
+        XCTAssertEqual(y.shape, [0, 4, 5, 5])
+    }
 }

@@ -22,4 +22,10 @@ final class EmbeddingTests: XCTestCase {
         let table = TestTensors.randn([5, 4], seed: 1)
         TestTensors.checkGradients([table]) { Tensor.embedding($0[0], indices: IntTensor(shape: [2, 3], scalars: [0, 4, 4, 2, 1, 0])) }
     }
+
+    func testEmptyIndicesGiveAnEmptyResult() {
+        let table = TestTensors.randn([5, 4], seed: 2)
+        let y = Tensor.embedding(table, indices: IntTensor(shape: [0], scalars: []))
+        XCTAssertEqual(y.shape, [0, 4])
+    }
 }

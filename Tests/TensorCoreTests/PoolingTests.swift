@@ -86,4 +86,11 @@ final class PoolingTests: XCTestCase {
         XCTAssertEqual(y.shape, [1, 2])
         XCTAssertEqual(y.scalars, [2.5, 25])
     }
+
+    func testEmptyBatch() {
+        let x = Tensor(zeros: [0, 2, 4, 4])
+        XCTAssertEqual(x.maxPool2d(kernel: 2, stride: 2).shape, [0, 2, 2, 2])
+        XCTAssertEqual(x.avgPool2d(kernel: 2, stride: 2).shape, [0, 2, 2, 2])
+        XCTAssertEqual(x.globalAveragePool().shape, [0, 2])
+    }
 }
