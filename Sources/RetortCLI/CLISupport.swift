@@ -15,10 +15,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Model options given on the command line for checkpoints without a recipe.
-struct ModelArguments: ParsableArguments {
-    @Option(help: "Backbone name (zoo), for checkpoints without an embedded recipe (e.g. a torchvision export).")
-    var model: String?
+/// The architecture flags shared by `probe`, `embed` and `zoo init`.
+struct ArchitectureArguments: ParsableArguments {
     @Option(help: "Classifier outputs of that model (0: none).")
     var classes: Int = 0
     @Option(name: .customLong("in-channels"), help: "Input channels (1 or 3).")
@@ -27,6 +25,21 @@ struct ModelArguments: ParsableArguments {
     var stem: String = "imagenet"
     @Option(help: "ResNet width multiplier.")
     var width: Double = 1
+
+    /// The model options for backbone `name`.
+    func modelOptions(backbone name: String) throws -> ModelOptions {
+        guard let s = ModelOptions.Stem(rawValue: stem) else { throw ValidationError("--stem must be imagenet or cifar, got \(stem)") }
+        var o = ModelOptions(backbone: name, stem: s, width: width, inChannels: inChannels, classes: classes)
+        o.classes = classes
+        return o
+    }
+}
+
+/// Model options given on the command line for checkpoints without a recipe, and normalisation.
+struct ModelArguments: ParsableArguments {
+    @Option(help: "Backbone name (zoo), for checkpoints without an embedded recipe (e.g. a torchvision export).")
+    var model: String?
+    @OptionGroup var architecture: ArchitectureArguments
     @Option(help: "Per-channel mean for pixels scaled to [0, 1], e.g. 0.485,0.456,0.406 (default: the checkpoint's recipe).")
     var mean: String?
     @Option(help: "Per-channel std, e.g. 0.229,0.224,0.225.")
@@ -34,11 +47,7 @@ struct ModelArguments: ParsableArguments {
 
     /// The explicit model options, if `--model` was given.
     func modelOptions() throws -> ModelOptions? {
-        guard let model else { return nil }
-        guard let s = ModelOptions.Stem(rawValue: stem) else { throw ValidationError("--stem must be imagenet or cifar, got \(stem)") }
-        var o = ModelOptions(backbone: model, stem: s, width: width, inChannels: inChannels, classes: classes)
-        o.classes = classes
-        return o
+        try model.map { try architecture.modelOptions(backbone: $0) }
     }
 
     /// The normalisation from the flags, else `fallback`, else identity.
