@@ -8,16 +8,19 @@ OUT=Experiments/2026-11-27-fmnist-baselines
 RUNS=runs/fmnist-baselines
 mkdir -p "$RUNS"
 COMMON=(--set eval.knn_every=1 --set eval.linear_probe=true --set train.log_every=20)
+# These runs used a random resized crop (scale 0.6-1) for the supervised and KD views, the recipe's
+# view at the time; the recipe now uses pad_crop (see the README of this folder).
+RRC=(--set 'data.views=[{crop: {size: 28, scale: [0.6, 1.0], ratio: [0.75, 1.3333]}, flip: 0.5}]')
 
 # 1. Teacher: supervised ResNet-18 (CIFAR stem) at half width, 3 epochs.
-$R train Recipes/supervised/resnet18-fmnist.yaml --run-dir "$RUNS/teacher" --set model.width=0.5 --set train.epochs=3 "${COMMON[@]}"
+$R train Recipes/supervised/resnet18-fmnist.yaml --run-dir "$RUNS/teacher" --set model.width=0.5 --set train.epochs=3 "${RRC[@]}" "${COMMON[@]}"
 
 # 2. Student alone: quarter width, 1 epoch.
-$R train Recipes/supervised/resnet18-fmnist.yaml --run-dir "$RUNS/student" --set model.width=0.25 --set train.epochs=1 "${COMMON[@]}"
+$R train Recipes/supervised/resnet18-fmnist.yaml --run-dir "$RUNS/student" --set model.width=0.25 --set train.epochs=1 "${RRC[@]}" "${COMMON[@]}"
 
 # 3. KD into the same student from the teacher (T = 4, alpha = 0.5), same schedule.
 $R train Recipes/kd/kd-resnet18-fmnist.yaml --run-dir "$RUNS/kd" --set model.width=0.25 --set train.epochs=1 \
-  --set objective.kd.teacher="$RUNS/teacher/checkpoints/best.safetensors" --set objective.kd.teacher_model.width=0.5 "${COMMON[@]}"
+  --set objective.kd.teacher="$RUNS/teacher/checkpoints/best.safetensors" --set objective.kd.teacher_model.width=0.5 "${RRC[@]}" "${COMMON[@]}"
 
 # 4. BYOL, quarter width, 1 epoch (projector/predictor hidden 1024), online probe.
 $R train Recipes/ssl/byol-resnet18-fmnist.yaml --run-dir "$RUNS/byol" --set model.width=0.25 --set train.epochs=1 \

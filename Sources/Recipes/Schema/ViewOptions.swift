@@ -4,6 +4,8 @@ public struct ViewOptions: Codable, Sendable, Equatable {
     public var count: Int = 1
     /// Random resized crop; nil keeps the whole image at its size.
     public var crop: CropOptions?
+    /// CIFAR-style crop instead: zero-pad by this many pixels, then a random crop of the stored size.
+    public var padCrop: Int?
     /// Horizontal flip probability.
     public var flip: Double = 0
     /// Colour jitter; nil for none.
@@ -18,7 +20,7 @@ public struct ViewOptions: Codable, Sendable, Equatable {
     public var normalize: NormalizeOptions?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case count, crop, flip, colorJitter = "color_jitter", grayscale, blur, solarize, normalize
+        case count, crop, padCrop = "pad_crop", flip, colorJitter = "color_jitter", grayscale, blur, solarize, normalize
     }
 
     /// A view with no augmentation.
@@ -29,6 +31,10 @@ public struct ViewOptions: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try c.load(&count, .count, .atLeast(1))
         try c.loadOptional(&crop, .crop)
+        try c.loadOptional(&padCrop, .padCrop, .atLeast(1))
+        if crop != nil && padCrop != nil {
+            throw c.invalid(.padCrop, "pad_crop and crop are two ways to crop; give one of them")
+        }
         try c.load(&flip, .flip, .probability)
         try c.loadOptional(&colorJitter, .colorJitter)
         try c.load(&grayscale, .grayscale, .probability)

@@ -71,12 +71,14 @@ extension ScheduleOptions {
 }
 
 extension DataOptions {
-    /// The loader's view specs; a view without `crop` keeps the stored size (`imageSize`).
+    /// The loader's view specs; a view without `crop` keeps the stored size (`imageSize`), also with `pad_crop`.
     public func makeViewSpecs(imageSize: (height: Int, width: Int)) -> [DataStore.ViewSpec] {
         var specs: [DataStore.ViewSpec] = []
         for v in views {
             var s: DataStore.ViewSpec
-            if let c = v.crop {
+            if let p = v.padCrop {
+                s = DataStore.ViewSpec(crop: .padRandom(padding: p), outHeight: imageSize.height, outWidth: imageSize.width)
+            } else if let c = v.crop {
                 s = DataStore.ViewSpec(crop: .randomResized(scale: c.scale.lower...c.scale.upper, ratio: c.ratio.lower...c.ratio.upper),
                                        outHeight: c.size, outWidth: c.size)
             } else {
