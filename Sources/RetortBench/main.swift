@@ -12,6 +12,7 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
 
 // The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.
 MemoryPolicy.retainFreedBlocks()
+if !CommandLine.arguments.contains("--blas-spin") { BLAS.limitIdleSpinning() }  // --blas-spin: OpenBLAS's default, for comparison
 
 let args = Array(CommandLine.arguments.dropFirst())
 let wanted = args.filter { !$0.hasPrefix("-") }

@@ -19,9 +19,10 @@ struct Retort: ParsableCommand {
         ]
     )
 
-    /// Applies the process-wide memory policy, then parses and runs the command.
+    /// Applies the process-wide memory and BLAS thread policies, then parses and runs the command.
     static func main() {
         MemoryPolicy.retainFreedBlocks()
+        BLAS.limitIdleSpinning()
         main(nil)
     }
 }
