@@ -25,8 +25,9 @@ public final class ProgressReporter {
     private var rate: (steps: Double, items: Double)?
 
     /// Creates a reporter. `clock` returns seconds (monotonic) and `output` receives text; by default the
-    /// monotonic clock and standard error, which decides `interactive` through `isatty`.
-    public init(label: String, total: Int?, interactive: Bool? = nil, plainInterval: Double = 10,
+    /// monotonic clock and standard error, which decides `interactive` through `isatty`. `startStep` is
+    /// where a resumed run begins (rates count from there).
+    public init(label: String, total: Int?, startStep: Int = 0, interactive: Bool? = nil, plainInterval: Double = 10,
                 interactiveInterval: Double = 0.2, clock: (() -> Double)? = nil, output: ((String) -> Void)? = nil) {
         self.label = label
         self.total = total
@@ -36,7 +37,7 @@ public final class ProgressReporter {
         self.clock = clock ?? { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         self.output = output ?? { text in FileHandle.standardError.write(Data(text.utf8)) }
         start = self.clock()
-        window = (start, 0, 0)
+        window = (start, startStep, 0)
     }
 
     /// True when `descriptor` is a terminal.

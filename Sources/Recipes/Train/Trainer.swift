@@ -100,7 +100,7 @@ public struct Trainer {
         }
         let metrics = try MetricsLog(url: run.metrics)
         defer { metrics.close() }
-        let progress = ProgressReporter(label: objectiveName, total: totalSteps, interactive: interactive)
+        let progress = ProgressReporter(label: objectiveName, total: totalSteps, startStep: state.step, interactive: interactive)
         var summary = RunSummary(status: .running, objective: objectiveName, backbone: recipe.model.backbone, steps: state.step,
                                  startedAt: started)
         var lastCheckpoint: String? = resume ? run.checkpoint(named: "last").path : nil
