@@ -27,6 +27,11 @@ $R train Recipes/ssl/byol-resnet18-fmnist.yaml --run-dir "$RUNS/byol" --set mode
   --set schedule.warmup_epochs=0.1 --set objective.byol.projector_hidden=1024 --set objective.byol.predictor_hidden=1024 \
   --set eval.online_probe=true "${COMMON[@]}"
 
+# 4b. The same BYOL for 4 epochs (warmup 0.5 epoch).
+$R train Recipes/ssl/byol-resnet18-fmnist.yaml --run-dir "$RUNS/byol4" --set model.width=0.25 --set train.epochs=4 \
+  --set schedule.warmup_epochs=0.5 --set objective.byol.projector_hidden=1024 --set objective.byol.predictor_hidden=1024 \
+  --set eval.online_probe=true "${COMMON[@]}"
+
 # 5. The same architecture, randomly initialised (no training), probed the same way.
 $R zoo init resnet18 --stem cifar --width 0.25 --in-channels 1 --out "$RUNS/random.safetensors"
 $R probe "$RUNS/random.safetensors" --model resnet18 --stem cifar --width 0.25 --in-channels 1 --mean 0.2860 --std 0.3530 \
@@ -34,6 +39,7 @@ $R probe "$RUNS/random.safetensors" --model resnet18 --stem cifar --width 0.25 -
 
 # Curves.
 $R plot "$RUNS/teacher" "$RUNS/student" "$RUNS/kd" --value loss --by-epoch --out "$OUT/loss-supervised-kd.svg"
-$R plot "$RUNS/byol" --value byol --out "$OUT/loss-byol.svg"
+$R plot "$RUNS/byol" "$RUNS/byol4" --value byol --by-epoch --out "$OUT/loss-byol.svg"
+$R plot "$RUNS/byol" "$RUNS/byol4" --value probe_accuracy --by-epoch --out "$OUT/byol-online-probe.svg"
 $R plot "$RUNS/student" "$RUNS/kd" --value accuracy --out "$OUT/train-accuracy.svg"
-for r in teacher student kd byol; do cp "$RUNS/$r/summary.json" "$OUT/$r.summary.json"; done
+for r in teacher student kd byol byol4; do cp "$RUNS/$r/summary.json" "$OUT/$r.summary.json"; done
