@@ -181,6 +181,18 @@ public struct Trainer {
                 state.stepInEpoch = 0
             }
             if state.step >= totalSteps { break epochs }
+            // Periodic kNN on frozen features (every `eval.knn_every` epochs; the end of the run is
+            // evaluated below): logged as `knn_top1`, and the best backbone so far kept as `best`.
+            if recipe.eval.knnEvery > 0, recipe.data.test != nil, state.epoch % recipe.eval.knnEvery == 0 {
+                let score = try knnTopOne(model.backbone)
+                try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: ["knn_top1": score]))
+                log("epoch \(state.epoch): kNN top-1 \(String(format: "%.4f", score))")
+                if score > (state.bestScore ?? -1) {
+                    state.bestScore = score
+                    try model.backbone.save(to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
+                                            fileSystem: fileSystem)
+                }
+            }
         }
         progress.finish()
         try saveCheckpoint("last")
@@ -192,8 +204,12 @@ public struct Trainer {
         summary.metrics["data_wait_fraction"] = waitSeconds / max(computeSeconds + waitSeconds, 1e-9)
         summary.finishedAt = RunSummary.timestamp(Date())
         try evaluate(model.backbone, summary: &summary)
-        // best = last unless an evaluation score says otherwise (kept for KD teachers).
-        try copyCheckpoint(from: "last", to: "best")
+        // `best` is the last checkpoint unless a periodic kNN score beat the final one.
+        if let best = state.bestScore, let final = summary.metrics["knn_top1"], best > final {
+            summary.metrics["best_knn_top1"] = best
+        } else {
+            try copyCheckpoint(from: "last", to: "best")
+        }
         try summary.write(to: run.summary)
         return summary
     }
@@ -201,6 +217,18 @@ public struct Trainer {
     private func copyCheckpoint(from: String, to: String) throws {
         let data = try Data(contentsOf: run.checkpoint(named: from))
         try AtomicFile.write(data, to: run.checkpoint(named: to))
+    }
+
+    /// kNN top-1 of `backbone`'s frozen features (train store as the bank, test store as queries).
+    private func knnTopOne<B: Backbone>(_ backbone: B) throws -> Double {
+        guard let test = recipe.data.test else { return 0 }
+        let norm = normalization
+        let train = try FeatureExtractor.extract(backbone, storePath: recipe.data.train, mean: norm.mean, std: norm.std,
+                                                 channels: recipe.model.inChannels)
+        let testF = try FeatureExtractor.extract(backbone, storePath: test, mean: norm.mean, std: norm.std,
+                                                 channels: recipe.model.inChannels)
+        return try Probe.run(train: train, test: testF, source: run.url.lastPathComponent, eval: recipe.eval,
+                             classCount: recipe.model.classes, linear: false, knn: true).knn?.top1 ?? 0
     }
 
     /// End-of-run evaluation: kNN and/or linear probe on frozen features when a test store is set.

@@ -159,3 +159,16 @@ extension TrainerTests {
         XCTAssertEqual(try again.train(resume: true).steps, 3)
     }
 }
+
+extension TrainerTests {
+    func testPeriodicKNNIsLoggedAndKeepsTheBestBackbone() throws {
+        let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
+        // 256 tiny samples / batch 16 = 16 steps per epoch; 2 epochs, kNN after every epoch.
+        let (summary, run) = try run(file, extra: ["train.epochs=2", "eval.knn_every=1"], name: "knn", steps: 32)
+        XCTAssertEqual(summary.steps, 32)
+        let knn = try MetricsLog.read(run.metrics).filter { $0.metrics["knn_top1"] != nil }
+        XCTAssertEqual(knn.map(\.step), [16], "one periodic evaluation after epoch 1 (the end of the run is the summary's)")
+        XCTAssertNotNil(summary.metrics["knn_top1"])
+        XCTAssertNoThrow(try CheckpointModel.load(run.checkpoint(named: "best")))
+    }
+}
