@@ -23,6 +23,9 @@ public protocol Backbone: TensorLayer {
     var featureCount: Int { get }
     /// Runs the trunk once, returning pooled features and per-stage intermediates.
     mutating func extract(_ input: Tensor, context: inout Context) -> BackboneOutput
+    /// The classifier head applied to pooled features `[N, featureCount] -> [N, classes]`, or nil
+    /// when the backbone has no classifier (so features and logits need one trunk pass).
+    func classify(_ features: Tensor) -> Tensor?
 }
 
 extension Backbone {

@@ -83,9 +83,12 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
         return BackboneOutput(features: x.globalAveragePool(), intermediates: stages)
     }
 
+    /// `fc` on pooled features, if the network has a classifier.
+    public func classify(_ features: Tensor) -> Tensor? { fc.map { $0(features) } }
+
     /// Logits `[N, classes]` (features `[N, F]` when there is no classifier).
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
         let f = extract(input, context: &context).features
-        return fc.map { $0(f) } ?? f
+        return classify(f) ?? f
     }
 }

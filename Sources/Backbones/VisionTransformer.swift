@@ -99,6 +99,9 @@ public struct VisionTransformer: Backbone {
     /// Logits `[N, classes]` (features `[N, D]` without a head).
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
         let f = run(input, collectingIntermediates: false, context: &context).features
-        return head.map { $0(f) } ?? f
+        return classify(f) ?? f
     }
+
+    /// `head` on pooled features, if the model has a classifier.
+    public func classify(_ features: Tensor) -> Tensor? { head.map { $0(features) } }
 }

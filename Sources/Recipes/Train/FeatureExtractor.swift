@@ -56,9 +56,9 @@ public enum FeatureExtractor {
             let out = model.extract(x, context: &ctx)
             d = out.features.shape[1]
             feats.append(contentsOf: out.features.scalars)
-            if withLogits {
-                let l = model.forward(x, context: &ctx)
-                if l.shape != out.features.shape || l.shape[1] != d { c = l.shape[1]; logits.append(contentsOf: l.scalars) }
+            if withLogits, let l = model.classify(out.features) {
+                c = l.shape[1]
+                logits.append(contentsOf: l.scalars)
             }
             labels.append(contentsOf: batch.labels.prefix(keep))
             ids.append(contentsOf: batch.sampleIDs.prefix(keep))
