@@ -29,9 +29,7 @@ struct ArchitectureArguments: ParsableArguments {
     /// The model options for backbone `name`.
     func modelOptions(backbone name: String) throws -> ModelOptions {
         guard let s = ModelOptions.Stem(rawValue: stem) else { throw ValidationError("--stem must be imagenet or cifar, got \(stem)") }
-        var o = ModelOptions(backbone: name, stem: s, width: width, inChannels: inChannels, classes: classes)
-        o.classes = classes
-        return o
+        return ModelOptions(backbone: name, stem: s, width: width, inChannels: inChannels, classes: classes)
     }
 }
 

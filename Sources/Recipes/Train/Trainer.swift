@@ -126,7 +126,8 @@ public struct Trainer {
                 let labels = batch.labels.contains(where: { $0 < 0 }) ? nil : IntTensor(shape: [batch.labels.count], scalars: batch.labels)
                 let tb = TrainingBatch(views: views, labels: labels, sampleIDs: batch.sampleIDs)
                 var context = Context(training: true, rng: Philox(seed: recipe.train.seed, keys: [0x73746570, UInt64(state.step)]))
-                var out: ObjectiveOutput
+                let out: ObjectiveOutput
+                let total: Tensor
                 var grads: [String: Tensor]
                 do {
                     let tape = Tape()
@@ -137,7 +138,8 @@ public struct Trainer {
                         model.detachParameters()
                         throw TrainError.nonFiniteLoss(step: state.step, term: term.name, value: term.value.scalar, lastCheckpoint: lastCheckpoint)
                     }
-                    grads = tape.gradients(of: out.total, wrt: watched)
+                    total = out.total
+                    grads = tape.gradients(of: total, wrt: watched)
                 }
                 model.detachParameters()
                 if let clip = recipe.optimizer.clipGradNorm { _ = GradientClipping.clipByGlobalNorm(&grads, maxNorm: Float(clip)) }
@@ -155,7 +157,7 @@ public struct Trainer {
                 waitSeconds += wait
                 imagesSeen += n
                 windowWait += wait; windowTime += stepSeconds + wait; windowImages += n
-                let lossValue = Double(out.total.scalar)
+                let lossValue = Double(total.scalar)
                 progress.update(step: state.step, items: imagesSeen, loss: lossValue)
                 if state.step % max(recipe.train.logEvery, 1) == 0 || state.step == totalSteps {
                     var losses: [String: Double] = [:]
@@ -219,27 +221,30 @@ public struct Trainer {
         try AtomicFile.write(data, to: run.checkpoint(named: to))
     }
 
+    /// Frozen-backbone features of the train and test stores (no augmentation, run normalisation).
+    private func features<B: Backbone>(of backbone: B, test: String, withLogits: Bool = false) throws
+        -> (train: ExtractedFeatures, test: ExtractedFeatures) {
+        let norm = normalization
+        func extract(_ path: String) throws -> ExtractedFeatures {
+            try FeatureExtractor.extract(backbone, storePath: path, mean: norm.mean, std: norm.std,
+                                         channels: recipe.model.inChannels, withLogits: withLogits)
+        }
+        return (try extract(recipe.data.train), try extract(test))
+    }
+
     /// kNN top-1 of `backbone`'s frozen features (train store as the bank, test store as queries).
     private func knnTopOne<B: Backbone>(_ backbone: B) throws -> Double {
         guard let test = recipe.data.test else { return 0 }
-        let norm = normalization
-        let train = try FeatureExtractor.extract(backbone, storePath: recipe.data.train, mean: norm.mean, std: norm.std,
-                                                 channels: recipe.model.inChannels)
-        let testF = try FeatureExtractor.extract(backbone, storePath: test, mean: norm.mean, std: norm.std,
-                                                 channels: recipe.model.inChannels)
-        return try Probe.run(train: train, test: testF, source: run.url.lastPathComponent, eval: recipe.eval,
+        let f = try features(of: backbone, test: test)
+        return try Probe.run(train: f.train, test: f.test, source: run.url.lastPathComponent, eval: recipe.eval,
                              classCount: recipe.model.classes, linear: false, knn: true).knn?.top1 ?? 0
     }
 
     /// End-of-run evaluation: kNN and/or linear probe on frozen features when a test store is set.
     private func evaluate<B: Backbone>(_ backbone: B, summary: inout RunSummary) throws {
         guard let test = recipe.data.test, recipe.eval.linearProbe || recipe.eval.knnEvery > 0 else { return }
-        let norm = normalization
         log("evaluating: extracting features of \(recipe.data.train) and \(test)")
-        let train = try FeatureExtractor.extract(backbone, storePath: recipe.data.train, mean: norm.mean, std: norm.std,
-                                                 channels: recipe.model.inChannels, withLogits: true)
-        let testF = try FeatureExtractor.extract(backbone, storePath: test, mean: norm.mean, std: norm.std,
-                                                 channels: recipe.model.inChannels, withLogits: true)
+        let (train, testF) = try features(of: backbone, test: test, withLogits: true)
         let report = try Probe.run(train: train, test: testF, source: run.url.lastPathComponent, eval: recipe.eval,
                                    classCount: recipe.model.classes)
         summary.probe = report

@@ -23,8 +23,7 @@ final class EmbedTests: XCTestCase {
                 try w.append(StoreSample(id: UInt64(i), label: Int32(i), values: [.image(img)]))
             }
         }
-        var model = ModelOptions(backbone: "resnet18", stem: .cifar, width: 0.125, inChannels: 3, classes: 10)
-        model.classes = 10
+        let model = ModelOptions(backbone: "resnet18", stem: .cifar, width: 0.125, inChannels: 3, classes: 10)
         let loaded = try CheckpointModel.load(fixtures.appendingPathComponent("nn/resnet18_cifar_w0125.safetensors"), model: model)
         let e = try FeatureExtractor.extract(loaded.backbone, storePath: store, mean: io.tensors["mean"]!.scalars,
                                              std: io.tensors["std"]!.scalars, channels: 3, withLogits: true)

@@ -113,8 +113,7 @@ final class TrainerTests: XCTestCase {
         }
         // A checkpoint for another backbone: strict loading names a key.
         let (_, r) = try run(file, name: "ok")
-        var other = ModelOptions(backbone: "resnet34", stem: .cifar, width: 0.125, inChannels: 1, classes: 10)
-        other.classes = 10
+        let other = ModelOptions(backbone: "resnet34", stem: .cifar, width: 0.125, inChannels: 1, classes: 10)
         XCTAssertThrowsError(try CheckpointModel.load(r.checkpoint(named: "last"), model: other)) { e in
             XCTAssertTrue(String(describing: e).contains("layer"), "\(e)")
         }
