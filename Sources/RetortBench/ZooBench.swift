@@ -10,7 +10,7 @@ import TensorCore
 /// PyTorch, 2 threads) it prints ours/PyTorch ratios.
 ///
 /// Options: `--threads N` (2), `--iterations N` (3 timed after 1 warm-up; the best counts), `--quick` (batches / 8),
-/// `--torch-json PATH` (default .build/torch_zoo.json).
+/// `--only NAME` (one workload, e.g. `resnet18_cifar_32_b128`), `--torch-json PATH` (default .build/torch_zoo.json).
 enum ZooBench {
     struct Workload {
         let name: String
@@ -81,7 +81,8 @@ enum ZooBench {
         print("threads \(threads), iterations \(iterations)\(quick ? ", quick (batch / 8)" : ""), torch baseline: \(torch.isEmpty ? "none (run Benchmarks/torch_zoo.py)" : torchPath)")
         print("| workload | batch | train img/s | infer img/s | torch train img/s | torch infer img/s | train ratio | infer ratio |")
         print("|---|---|---|---|---|---|---|---|")
-        for w in workloads {
+        let only = value(of: "--only", in: args)
+        for w in workloads where only == nil || w.name == only {
             let batch = quick ? max(2, w.batch / 8) : w.batch
             var rng = Philox(seed: 1)
             let model = try Zoo.make(w.model, options: w.options, rng: &rng)

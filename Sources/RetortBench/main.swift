@@ -12,6 +12,9 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
 
 // The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.
 MemoryPolicy.retainFreedBlocks()
+// Every ratio depends on the GEMM kernels: name them, and say when the environment forces a core.
+let forcedCore = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
+print("OpenBLAS kernels: \(BLAS.coreName)" + (forcedCore.map { " (forced by OPENBLAS_CORETYPE=\($0); `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` lets OpenBLAS choose)" } ?? " (OpenBLAS's own CPU detection)"))
 if !CommandLine.arguments.contains("--blas-spin") { BLAS.limitIdleSpinning() }  // --blas-spin: OpenBLAS's default, for comparison
 
 let args = Array(CommandLine.arguments.dropFirst())

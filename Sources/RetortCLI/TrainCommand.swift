@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernels
 import Recipes
 
 /// `retort train RECIPE [--set a.b=c]... [--run-dir DIR]` and `retort train --resume RUN_DIR`.
@@ -36,7 +37,7 @@ struct TrainCommand: ParsableCommand {
 
     private func summaryLine(_ s: RunSummary, _ run: RunDirectory) -> String {
         var line = "\(s.objective) \(s.backbone): \(s.steps) steps in \(ProgressReporter.formatDuration(s.wallSeconds))"
-        if let r = s.imagesPerSecond { line += String(format: ", %.0f img/s", r) }
+        if let r = s.imagesPerSecond { line += String(format: ", %.0f img/s (OpenBLAS %@)", r, BLAS.coreName) }
         for (k, v) in s.metrics.sorted(by: { $0.key < $1.key }) { line += String(format: ", %@ %.4f", k, v) }
         return line + "\ncheckpoint: \(run.checkpoint(named: "last").path)"
     }

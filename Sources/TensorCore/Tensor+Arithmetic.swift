@@ -3,17 +3,17 @@ import Kernels
 extension Tensor {
     /// a + b, broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipMap(a, b, op: "add") { $0 + $1 }
+        let out = zipMap(a, b, kernel: .add, name: "add") { $0 + $1 }
         return traced(out, inputs: [a, b]) { g in [g.unbroadcast(to: a.shape), g.unbroadcast(to: b.shape)] }
     }
     /// a - b, broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipMap(a, b, op: "sub") { $0 - $1 }
+        let out = zipMap(a, b, kernel: .subtract, name: "sub") { $0 - $1 }
         return traced(out, inputs: [a, b]) { g in [g.unbroadcast(to: a.shape), (-g).unbroadcast(to: b.shape)] }
     }
     /// a * b, broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipMap(a, b, op: "mul") { $0 * $1 }
+        let out = zipMap(a, b, kernel: .multiply, name: "mul") { $0 * $1 }
         return traced(out, inputs: [a, b]) { g in
             [(g * b.detached).unbroadcast(to: a.shape),
              (g * a.detached).unbroadcast(to: b.shape)]
@@ -59,7 +59,8 @@ extension Tensor {
         require(a.shape == b.shape, "+=: shapes \(a.shape) and \(b.shape) differ")
         b.withUnsafeBufferPointer { pb in
             a.withUnsafeMutableBufferPointer { pa in
-                for i in 0..<pa.count { pa[i] += pb[i] }
+                guard let base = pa.baseAddress, let other = pb.baseAddress else { return }
+                Elementwise.apply(.add, base, other, base, count: pa.count)
             }
         }
     }

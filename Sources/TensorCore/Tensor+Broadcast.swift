@@ -20,6 +20,25 @@ extension Tensor {
         }
     }
 
+    /// `op(a, b)` (untraced): the vectorised kernel when the shapes are equal, else `zipMap` with `f`
+    /// (the same operation per element, with broadcasting).
+    @inlinable
+    public static func zipMap(_ a: Tensor, _ b: Tensor, kernel op: BinaryOp, name: String, _ f: @Sendable (Float, Float) -> Float) -> Tensor {
+        guard a.shape == b.shape else { return zipMap(a, b, op: name, f) }
+        let n = a.count
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let sa = SendablePointer(pa.baseAddress!), sb = SendablePointer(pb.baseAddress!)
+                return Tensor(shape: a.shape) { dst in
+                    let d = SendablePointer(dst.baseAddress!)
+                    parallelFor(n, grain: elementwiseGrain) { r in
+                        Elementwise.apply(op, sa.base + r.lowerBound, sb.base + r.lowerBound, d.base + r.lowerBound, count: r.count)
+                    }
+                }
+            }
+        }
+    }
+
     /// `f(a, b)` with NumPy broadcasting (untraced). `op` names the caller in shape errors.
     @inlinable
     @inline(__always) public static func zipMap(

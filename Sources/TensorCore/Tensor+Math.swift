@@ -43,10 +43,19 @@ extension Tensor {
             [g * x.map { $0 >= lo && $0 <= hi ? 1 : 0 }]
         }
     }
-    /// Swift.max(x, 0).
+    /// max(x, 0) (NaN stays NaN); gradient g where the output is positive.
     public func relu() -> Tensor {
-        let out = map { Swift.max($0, 0) }
-        return Tensor.traced(out, inputs: [self]) { g in [Tensor.zipMap(g, out, op: "relu") { $1 > 0 ? $0 : 0 }] }
+        let n = count
+        let out = withUnsafeBufferPointer { src in
+            let s = SendablePointer(src.baseAddress!)
+            return Tensor(shape: shape) { dst in
+                let d = SendablePointer(dst.baseAddress!)
+                parallelFor(n, grain: Tensor.elementwiseGrain) { r in
+                    Elementwise.relu(s.base + r.lowerBound, d.base + r.lowerBound, count: r.count)
+                }
+            }
+        }
+        return Tensor.traced(out, inputs: [self]) { g in [Tensor.zipMap(g, out, kernel: .reluGradient, name: "relu") { $1 > 0 ? $0 : 0 }] }
     }
     /// 1 / (1 + e^-x).
     public func sigmoid() -> Tensor {
