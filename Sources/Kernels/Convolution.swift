@@ -1,7 +1,8 @@
 /// 2-D convolution in NCHW on raw buffers: im2col + one large SGEMM per block of images and group
 /// (several images side by side in the GEMM's N dimension, so small feature maps still give large
 /// GEMMs), col2im for the input gradient, weight gradient accumulated by GEMM with beta = 1.
-/// OpenBLAS owns the GEMM threads; im2col, col2im and the copies run under `parallelFor`.
+/// The passes are in `Convolution+Passes.swift`; the helpers here run under `parallelFor` unless
+/// `parallel` is false (a pass that already runs one block per thread).
 public enum Convolution {
     /// Target GEMM width (columns = images per block x OH x OW).
     public static let targetColumns = 1024
@@ -22,12 +23,12 @@ public enum Convolution {
     /// Writes group `group`'s im2col matrix for images `n0..<n0+count` into `col`
     /// (`[(C/groups)·KH·KW, count·OH·OW]`, row stride `count·OH·OW`, image b at column b·OH·OW).
     public static func im2col(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, firstImage n0: Int,
-                              imageCount count: Int, group: Int, col: UnsafeMutablePointer<Float>) {
+                              imageCount count: Int, group: Int, col: UnsafeMutablePointer<Float>, parallel: Bool = true) {
         let oh = g.outputHeight, ow = g.outputWidth, ohw = oh * ow, hw = g.height * g.width
         let kk = g.kernelHeight * g.kernelWidth, rows = g.columnRows, ld = count * ohw
         let src = SendablePointer(input), dst = SendablePointer(col)
         let cBase = group * g.groupInputChannels
-        parallelFor(rows * count, grain: max(1, 4096 / max(ohw, 1))) { range in
+        parallelFor(rows * count, grain: parallel ? max(1, 4096 / max(ohw, 1)) : rows * count) { range in
             for task in range {
                 let r = task / count, b = task % count
                 let c = cBase + r / kk, kh = (r % kk) / g.kernelWidth, kw = r % g.kernelWidth
@@ -55,11 +56,11 @@ public enum Convolution {
     /// Adds group `group`'s column gradient `col` (layout as in `im2col`) into `gradInput`
     /// for images `n0..<n0+count`. Each (image, channel) plane is written by one task only.
     public static func col2im(_ g: ConvolutionGeometry, col: UnsafePointer<Float>, firstImage n0: Int,
-                              imageCount count: Int, group: Int, gradInput: UnsafeMutablePointer<Float>) {
+                              imageCount count: Int, group: Int, gradInput: UnsafeMutablePointer<Float>, parallel: Bool = true) {
         let oh = g.outputHeight, ow = g.outputWidth, ohw = oh * ow, hw = g.height * g.width
         let cg = g.groupInputChannels, ld = count * ohw
         let src = SendablePointer(col), dst = SendablePointer(gradInput)
-        parallelFor(cg * count, grain: max(1, 2048 / max(hw, 1))) { range in
+        parallelFor(cg * count, grain: parallel ? max(1, 2048 / max(hw, 1)) : cg * count) { range in
             for task in range {
                 let cl = task / count, b = task % count
                 let plane = dst.base + ((n0 + b) * g.inputChannels + group * cg + cl) * hw
@@ -90,10 +91,11 @@ public enum Convolution {
     /// Copies `[count, O, OH·OW]`-strided rows of group `group` between NCHW (`planes`) and a
     /// `[O/groups, count·OH·OW]` matrix (`matrix`); `toMatrix` picks the direction.
     static func shuffle(_ g: ConvolutionGeometry, planes: UnsafeMutablePointer<Float>, matrix: UnsafeMutablePointer<Float>,
-                        firstImage n0: Int, imageCount count: Int, group: Int, toMatrix: Bool, bias: UnsafePointer<Float>? = nil) {
+                        firstImage n0: Int, imageCount count: Int, group: Int, toMatrix: Bool, bias: UnsafePointer<Float>? = nil,
+                        parallel: Bool = true) {
         let ohw = g.outputHeight * g.outputWidth, og = g.groupOutputChannels, ld = count * ohw
         let p = SendablePointer(planes), m = SendablePointer(matrix), bs = bias.map { SendablePointer($0) }
-        parallelFor(og * count, grain: max(1, 8192 / max(ohw, 1))) { range in
+        parallelFor(og * count, grain: parallel ? max(1, 8192 / max(ohw, 1)) : og * count) { range in
             for task in range {
                 let o = task / count, b = task % count
                 let plane = p.base + ((n0 + b) * g.outputChannels + group * og + o) * ohw
@@ -105,122 +107,6 @@ public enum Convolution {
                     for i in 0..<ohw { plane[i] = row[i] + v }
                 } else {
                     plane.update(from: row, count: ohw)
-                }
-            }
-        }
-    }
-
-    /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C/groups, KH, KW]) + bias[O]`;
-    /// `blockColumns` (GEMM width per block) is exposed for tuning.
-    public static func forward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                               blockColumns: Int = targetColumns) {
-        let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
-        let rows = g.columnRows, og = g.groupOutputChannels, block = imagesPerBlock(g, columns: blockColumns)
-        let direct = g.isPointwise && block == 1
-        let colCount = direct ? 0 : rows * block * ohw
-        let tmpCount = block > 1 ? og * block * ohw : 0
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, colCount + tmpCount))
-        defer { scratch.deallocate() }
-        let tmp = scratch + colCount
-        for n0 in stride(from: 0, to: g.batch, by: block) {
-            let nb = min(block, g.batch - n0), ld = nb * ohw
-            for grp in 0..<g.groups {
-                let col: UnsafePointer<Float>
-                if direct {
-                    col = input + (n0 * g.inputChannels + grp * g.groupInputChannels) * hw
-                } else {
-                    im2col(g, input: input, firstImage: n0, imageCount: nb, group: grp, col: scratch)
-                    col = UnsafePointer(scratch)
-                }
-                let w = weight + grp * og * rows
-                if nb == 1 {
-                    BLAS.gemm(transA: false, transB: false, m: og, n: ohw, k: rows, a: w, lda: rows, b: col, ldb: ohw,
-                              c: output + (n0 * g.outputChannels + grp * og) * ohw, ldc: ohw)
-                } else {
-                    BLAS.gemm(transA: false, transB: false, m: og, n: ld, k: rows, a: w, lda: rows, b: col, ldb: ld,
-                              c: tmp, ldc: ld)
-                    shuffle(g, planes: output, matrix: tmp, firstImage: n0, imageCount: nb, group: grp, toMatrix: false, bias: bias)
-                }
-            }
-        }
-        if let bias, block == 1 {  // (blocks of several images add the bias while un-shuffling)
-            let out = SendablePointer(output), bs = SendablePointer(bias)
-            parallelFor(g.batch * g.outputChannels, grain: max(1, 8192 / max(ohw, 1))) { range in
-                for p in range {
-                    let v = bs[p % g.outputChannels], plane = out.base + p * ohw
-                    for i in 0..<ohw { plane[i] += v }
-                }
-            }
-        }
-    }
-
-    /// Gradients of `forward` given `gradOutput[N, O, OH, OW]`: `gradInput[N, C, H, W]`,
-    /// `gradWeight[O, C/groups, KH, KW]`, `gradBias[O]` (each overwritten; nil skips it);
-    /// `blockColumns` as in `forward`.
-    public static func backward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                                gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
-                                gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
-                                blockColumns: Int = targetColumns) {
-        let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
-        let rows = g.columnRows, og = g.groupOutputChannels, block = imagesPerBlock(g, columns: blockColumns)
-        if let gradBias {
-            let gb = SendablePointer(gradBias), gy = SendablePointer(gradOutput)
-            parallelFor(g.outputChannels, grain: max(1, 8192 / max(ohw * g.batch, 1))) { range in
-                for o in range {
-                    var acc: Double = 0
-                    for n in 0..<g.batch {
-                        let plane = gy.base + (n * g.outputChannels + o) * ohw
-                        var s: Float = 0
-                        for i in 0..<ohw { s += plane[i] }
-                        acc += Double(s)
-                    }
-                    gb[o] = Float(acc)
-                }
-            }
-        }
-        if gradInput == nil && gradWeight == nil { return }
-        gradInput?.update(repeating: 0, count: g.batch * g.inputChannels * hw)
-        gradWeight?.update(repeating: 0, count: g.outputChannels * rows)
-        let direct = g.isPointwise && block == 1
-        let colCount = direct ? 0 : rows * block * ohw
-        let dyCount = block > 1 ? og * block * ohw : 0
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, colCount + dyCount))
-        defer { scratch.deallocate() }
-        let dyBuf = scratch + colCount
-        for n0 in stride(from: 0, to: g.batch, by: block) {
-            let nb = min(block, g.batch - n0), ld = nb * ohw
-            for grp in 0..<g.groups {
-                let dy: UnsafePointer<Float>
-                if nb == 1 {
-                    dy = gradOutput + (n0 * g.outputChannels + grp * og) * ohw
-                } else {
-                    shuffle(g, planes: UnsafeMutablePointer(mutating: gradOutput), matrix: dyBuf,
-                            firstImage: n0, imageCount: nb, group: grp, toMatrix: true)
-                    dy = UnsafePointer(dyBuf)
-                }
-                let w = weight + grp * og * rows
-                let inputSlice = n0 * g.inputChannels + grp * g.groupInputChannels
-                if let gradWeight {
-                    // dW_g[Og, rows] += dY_g[Og, cols] · col[rows, cols]ᵀ
-                    let col: UnsafePointer<Float>
-                    if direct { col = input + inputSlice * hw } else {
-                        im2col(g, input: input, firstImage: n0, imageCount: nb, group: grp, col: scratch)
-                        col = UnsafePointer(scratch)
-                    }
-                    BLAS.gemm(transA: false, transB: true, m: og, n: rows, k: ld, a: dy, lda: ld, b: col, ldb: ld,
-                              beta: 1, c: gradWeight + grp * og * rows, ldc: rows)
-                }
-                if let gradInput {
-                    // dcol[rows, cols] = W_gᵀ · dY_g, then col2im.
-                    if direct {
-                        BLAS.gemm(transA: true, transB: false, m: rows, n: ohw, k: og, a: w, lda: rows, b: dy, ldb: ohw,
-                                  beta: 1, c: gradInput + inputSlice * hw, ldc: hw)
-                    } else {
-                        BLAS.gemm(transA: true, transB: false, m: rows, n: ld, k: og, a: w, lda: rows, b: dy, ldb: ld,
-                                  c: scratch, ldc: ld)
-                        col2im(g, col: scratch, firstImage: n0, imageCount: nb, group: grp, gradInput: gradInput)
-                    }
                 }
             }
         }

@@ -31,6 +31,14 @@ public enum Threading {
         _count = n
         openblas_set_num_threads(Int32(n))
     }
+    /// Runs `body` with OpenBLAS on one thread (for GEMMs issued from several of our own threads at
+    /// once), then gives it `count` threads again.
+    public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
+        if _count == 1 { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(_count)) }
+        return try body()
+    }
 }
 
 /// Splits `0..<count` into contiguous chunks of at least `grain` items and runs `body` on each,

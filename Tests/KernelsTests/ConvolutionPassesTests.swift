@@ -1,0 +1,68 @@
+import XCTest
+import Kernels
+
+/// The block passes against the naive convolution, on one and two threads, with blocks of one image
+/// (each thread runs whole blocks with single-threaded GEMMs) and with multi-image blocks.
+final class ConvolutionPassesTests: XCTestCase {
+    struct Result: Equatable { var y, dx, dw, db: [Float] }
+
+    func run(_ g: ConvolutionGeometry, threads: Int, blockColumns: Int, naive: Bool = false) -> Result {
+        let before = Threading.count
+        Threading.setCount(threads)
+        defer { Threading.setCount(before) }
+        var rng = Philox(seed: 11)
+        let x = (0..<(g.batch * g.inputChannels * g.height * g.width)).map { _ in rng.nextNormal() }
+        let w = (0..<(g.outputChannels * g.columnRows)).map { _ in rng.nextNormal() }
+        let bias = (0..<g.outputChannels).map { _ in rng.nextNormal() }
+        let outCount = g.batch * g.outputChannels * g.outputHeight * g.outputWidth
+        let gy = (0..<outCount).map { _ in rng.nextNormal() }
+        var r = Result(y: .init(repeating: .nan, count: outCount), dx: .init(repeating: .nan, count: x.count),
+                       dw: .init(repeating: .nan, count: w.count), db: .init(repeating: .nan, count: bias.count))
+        if naive {
+            Convolution.naiveForward(g, input: x, weight: w, bias: bias, output: &r.y)
+            Convolution.naiveBackward(g, input: x, weight: w, gradOutput: gy, gradInput: &r.dx, gradWeight: &r.dw, gradBias: &r.db)
+        } else {
+            Convolution.forward(g, input: x, weight: w, bias: bias, output: &r.y, blockColumns: blockColumns)
+            Convolution.backward(g, input: x, weight: w, gradOutput: gy, gradInput: &r.dx, gradWeight: &r.dw,
+                                 gradBias: &r.db, blockColumns: blockColumns)
+        }
+        return r
+    }
+
+    func assertClose(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+        XCTAssertLessThan(worst, 1e-4, what, file: file, line: line)
+    }
+
+    func testBlockPassesMatchNaiveAndDoNotDependOnThreadCount() {
+        let geometries = [
+            // 3x3 pad 1 (ResNet body), odd batch so the last block is short.
+            ConvolutionGeometry(batch: 7, inputChannels: 5, height: 6, width: 6, outputChannels: 4,
+                                kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padH: 1, padW: 1),
+            // 1x1 stride 2 (shortcut), grouped 3x3 with stride 2 and dilation.
+            ConvolutionGeometry(batch: 9, inputChannels: 4, height: 7, width: 5, outputChannels: 6,
+                                kernelHeight: 1, kernelWidth: 1, strideH: 2, strideW: 2, padH: 0, padW: 0),
+            ConvolutionGeometry(batch: 5, inputChannels: 4, height: 9, width: 8, outputChannels: 6,
+                                kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 2, padW: 1,
+                                dilationH: 2, dilationW: 1, groups: 2),
+            // 1x1 stride 1 with one image per block: the GEMM reads the input planes directly.
+            ConvolutionGeometry(batch: 4, inputChannels: 3, height: 8, width: 8, outputChannels: 5,
+                                kernelHeight: 1, kernelWidth: 1, strideH: 1, strideW: 1, padH: 0, padW: 0),
+        ]
+        for (i, g) in geometries.enumerated() {
+            let reference = run(g, threads: 1, blockColumns: 1, naive: true)
+            // One image per block (many blocks: the split path on 2 threads, 8 weight-gradient groups),
+            // two or three images per block, and the whole batch in one block.
+            for columns in [1, 2 * g.outputHeight * g.outputWidth + 1, 1 << 20] {
+                let one = run(g, threads: 1, blockColumns: columns)
+                let two = run(g, threads: 2, blockColumns: columns)
+                XCTAssertEqual(one, two, "geometry \(i), blockColumns \(columns): 1 vs 2 threads")
+                assertClose(one.y, reference.y, "y \(i) \(columns)")
+                assertClose(one.dx, reference.dx, "dx \(i) \(columns)")
+                assertClose(one.dw, reference.dw, "dw \(i) \(columns)")
+                assertClose(one.db, reference.db, "db \(i) \(columns)")
+            }
+        }
+    }
+}
