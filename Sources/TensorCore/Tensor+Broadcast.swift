@@ -24,7 +24,7 @@ extension Tensor {
     /// (the same operation per element, with broadcasting).
     @inlinable
     public static func zipMap(_ a: Tensor, _ b: Tensor, kernel op: BinaryOp, name: String, _ f: @Sendable (Float, Float) -> Float) -> Tensor {
-        guard a.shape == b.shape else { return zipMap(a, b, op: name, f) }
+        guard a.shape == b.shape else { return broadcastRows(a, b, kernel: op, name: name, f) }
         let n = a.count
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
@@ -33,6 +33,31 @@ extension Tensor {
                     let d = SendablePointer(dst.baseAddress!)
                     parallelFor(n, grain: elementwiseGrain) { r in
                         Elementwise.apply(op, sa.base + r.lowerBound, sb.base + r.lowerBound, d.base + r.lowerBound, count: r.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `zipMap(_:_:kernel:name:_:)` for different shapes: the kernel per output row when both
+    /// operands are contiguous along the (merged) last dimension, e.g. `[B, T, D] + [D]`; else `f`.
+    @usableFromInline
+    static func broadcastRows(_ a: Tensor, _ b: Tensor, kernel op: BinaryOp, name: String, _ f: @Sendable (Float, Float) -> Float) -> Tensor {
+        guard let outShape = Shape.broadcast(a.shape, b.shape) else { return zipMap(a, b, op: name, f) }
+        let plan = BroadcastPlan(out: outShape, a: a.shape, b: b.shape)
+        let inner = plan.dims.last ?? 1
+        guard plan.stridesA.last == 1, plan.stridesB.last == 1, inner >= 16 else { return zipMap(a, b, op: name, f) }
+        let rows = outShape.count / inner
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let sa = SendablePointer(pa.baseAddress!), sb = SendablePointer(pb.baseAddress!)
+                return Tensor(shape: outShape) { dst in
+                    let d = SendablePointer(dst.baseAddress!)
+                    parallelFor(rows, grain: Swift.max(1, elementwiseGrain / inner)) { r in
+                        for row in r {
+                            let (oa, ob) = plan.offsets(row: row)
+                            Elementwise.apply(op, sa.base + oa, sb.base + ob, d.base + row * inner, count: inner)
+                        }
                     }
                 }
             }

@@ -12,6 +12,21 @@ final class TensorTests: XCTestCase {
         } } }
     }
 
+    func testVectorisedBroadcastRowsMatchLoops() {
+        // Inner dimension >= 16 and contiguous on both sides: the kernel runs per output row.
+        let a = GradientCheck.random([2, 3, 20], seed: 3), b = GradientCheck.random([20], seed: 4)
+        let c = GradientCheck.random([2, 1, 20], seed: 5), d = GradientCheck.random([1, 3, 20], seed: 6)
+        let sum = a + b, difference = b - a, product = c * d
+        XCTAssertEqual(sum.shape, [2, 3, 20]); XCTAssertEqual(difference.shape, [2, 3, 20]); XCTAssertEqual(product.shape, [2, 3, 20])
+        for i in 0..<2 { for j in 0..<3 { for k in 0..<20 {
+            let o = (i * 3 + j) * 20 + k
+            XCTAssertEqual(sum.scalars[o], a.scalars[o] + b.scalars[k])
+            XCTAssertEqual(difference.scalars[o], b.scalars[k] - a.scalars[o])
+            XCTAssertEqual(product.scalars[o], c.scalars[i * 20 + k] * d.scalars[j * 20 + k])
+        } } }
+        TestTensors.checkGradients([a, b, c]) { ($0[0] + $0[1]) * $0[2] }
+    }
+
     func testReductionsForward() {
         let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(x.sum(alongAxes: [0]).scalars, [5, 7, 9])
