@@ -38,6 +38,44 @@ public enum Elementwise {
         while i < n { out[i] = x[i] < 0 ? 0 : x[i]; i += 1 }
     }
 
+    /// out[i] = GELU(x[i]) = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel), erf as in
+    /// `VectorMath.erf`; `out` may alias `x`.
+    @inlinable
+    public static func gelu(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count n: Int) {
+        lanes(x, x, out, n) { v, _ in 0.5 * v * (1 + VectorMath.erf(v * 0.707_106_78)) }
+    }
+
+    /// out[i] = g[i]·(Φ(x[i]) + x[i]·φ(x[i])), the GELU gradient, with φ(x) = e^(−x²/2)/√(2π).
+    @inlinable
+    public static func geluGradient(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count n: Int) {
+        lanes(g, x, out, n) { g, v in
+            let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_78))
+            let pdf = VectorMath.exp(-0.5 * v * v) * 0.398_942_28
+            return g * (cdf + v * pdf)
+        }
+    }
+
+    /// out = f(a, b) in `VectorMath.Lanes` steps; the last partial step runs through zero-padded
+    /// lanes, so every element gets the same arithmetic wherever it sits.
+    @inline(__always) @usableFromInline
+    static func lanes(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
+                      _ f: (VectorMath.Lanes, VectorMath.Lanes) -> VectorMath.Lanes) {
+        typealias V = VectorMath.Lanes
+        var i = 0
+        while i + V.scalarCount <= n {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: V.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: f(va, vb), as: V.self)
+            i += V.scalarCount
+        }
+        if i < n {
+            var va = V(repeating: 0), vb = V(repeating: 0)
+            for j in 0..<(n - i) { va[j] = a[i + j]; vb[j] = b[i + j] }
+            let r = f(va, vb)
+            for j in 0..<(n - i) { out[i + j] = r[j] }
+        }
+    }
+
     @inline(__always) @usableFromInline
     static func binary(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,

@@ -84,13 +84,32 @@ extension Tensor {
         let x = detached
         switch form {
         case .erf:
-            let out = map { 0.5 * $0 * (1 + Foundation.erf($0 * 0.70710678118654752)) }
+            // Vectorised, with PyTorch's CPU erf approximation (Kernels/VectorMath.swift).
+            let n = count
+            let out = x.withUnsafeBufferPointer { src in
+                let s = SendablePointer(src.baseAddress!)
+                return Tensor(shape: shape) { dst in
+                    let d = SendablePointer(dst.baseAddress!)
+                    parallelFor(n, grain: Tensor.elementwiseGrain / 4) { r in
+                        Elementwise.gelu(s.base + r.lowerBound, d.base + r.lowerBound, count: r.count)
+                    }
+                }
+            }
             return Tensor.traced(out, inputs: [self]) { g in
-                [Tensor.zipMap(g, x, op: "gelu") { g, v in
-                    let cdf = 0.5 * (1 + Foundation.erf(v * 0.70710678118654752))
-                    let pdf = Foundation.exp(-0.5 * v * v) * 0.3989422804014327
-                    return g * (cdf + v * pdf)
-                }]
+                precondition(g.shape == x.shape, "gelu: gradient shape \(g.shape) differs from \(x.shape)")
+                let gradient = g.withUnsafeBufferPointer { pg in
+                    x.withUnsafeBufferPointer { px in
+                        let sg = SendablePointer(pg.baseAddress!), sx = SendablePointer(px.baseAddress!)
+                        return Tensor(shape: x.shape) { dst in
+                            let d = SendablePointer(dst.baseAddress!)
+                            parallelFor(n, grain: Tensor.elementwiseGrain / 4) { r in
+                                Elementwise.geluGradient(sg.base + r.lowerBound, sx.base + r.lowerBound,
+                                                         d.base + r.lowerBound, count: r.count)
+                            }
+                        }
+                    }
+                }
+                return [gradient]
             }
         case .tanh:
             let c: Float = 0.7978845608028654
