@@ -46,14 +46,13 @@ extension Convolution {
                                 gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                 gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
                                 blockColumns: Int = targetColumns) {
-        let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
+        let ohw = g.outputHeight * g.outputWidth
         if let gradBias { biasGradient(g, gradOutput: gradOutput, into: gradBias) }
         if gradInput == nil && gradWeight == nil { return }
         let plan = blockPlan(g, columns: blockColumns)
         let direct = g.isPointwise && plan.size == 1
         let colCount = direct ? 0 : g.columnRows * plan.size * ohw
         let scratchCount = max(1, colCount + (plan.size > 1 ? g.groupOutputChannels * plan.size * ohw : 0))
-        gradInput?.update(repeating: 0, count: g.batch * g.inputChannels * hw)
         // Group j of blocks accumulates its weight gradient into partial j (group 0: gradWeight itself).
         let weightCount = g.outputChannels * g.columnRows
         let groups = min(plan.count, weightGradientGroups)
@@ -149,6 +148,10 @@ extension Convolution {
                               parallel: Bool) {
         let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
         let rows = g.columnRows, og = g.groupOutputChannels, ld = count * ohw
+        // The block's own images, zeroed here (cache-warm, on this block's thread) before col2im adds.
+        gradInput.map { (start: UnsafeMutablePointer<Float>) in
+            (start + n0 * g.inputChannels * hw).update(repeating: 0, count: count * g.inputChannels * hw)
+        }
         for grp in 0..<g.groups {
             let dy: UnsafePointer<Float>
             if count == 1 {
