@@ -3,7 +3,7 @@ import Foundation
 import Kernels
 
 /// `retort-bench store`: the data store and loader, as ratios to codec limits measured in the same run.
-/// Options: --quick (smaller sets), --export DIR (write the CIFAR-like pixels and the JPEGs for
+/// Options: --quick (smaller sets), --micro (per-op render costs), --micro-only (only those), --export DIR (write the CIFAR-like pixels and the JPEGs for
 /// Benchmarks/torch_loader.py), --workers N (default 2).
 enum StoreBench {
     static func run(_ args: [String]) throws {
@@ -17,19 +17,8 @@ enum StoreBench {
         print("workers \(workers); machine cores \(ProcessInfo.processInfo.activeProcessorCount)")
         var rows: [(String, String)] = []
 
-        // 1. Fashion-MNIST (or a synthetic stand-in).
-        let fmDir = "/usr/share/datasets/fashion-mnist"
-        let fm = dir + "/fm.rstore"
-        if FileManager.default.fileExists(atPath: fmDir + "/train-images-idx3-ubyte.gz") {
-            try Ingest.mnist(dir: fmDir, split: "train", fashion: true, out: fm)
-        } else {
-            print("Fashion-MNIST not found in \(fmDir): using synthetic 28x28 images")
-            try synthStore(fm, n: 60_000, h: 28, w: 28, c: 1)
-        }
-        rows += try sslRows(fm, name: "Fashion-MNIST 28x28x1", size: 28, workers: workers, batches: quick ? 40 : 200)
-
-        // 2. CIFAR-sized images, synthesised (no CIFAR file ships with the machine).
-        if args.contains("--micro") {
+        // 0. Per-view render costs on a 32 px RGB image (--micro).
+        if args.contains("--micro") || args.contains("--micro-only") {
             let spec = ViewSpec.ssl(size: 32)
             let aug = Augmenter()
             let img = synthImage(3, h: 32, w: 32, c: 3)
@@ -65,7 +54,20 @@ enum StoreBench {
             }
             print(String(format: "micro 32px view: draw %.2f us, render %.2f us (geometry only %.2f us)", (t1 - t0) / 20000 * 1e6, (t2 - t1) / 20000 * 1e6, (t3 - t2) / 20000 * 1e6))
             out.deallocate()
+            if args.contains("--micro-only") { return }
         }
+        // 1. Fashion-MNIST (or a synthetic stand-in).
+        let fmDir = "/usr/share/datasets/fashion-mnist"
+        let fm = dir + "/fm.rstore"
+        if FileManager.default.fileExists(atPath: fmDir + "/train-images-idx3-ubyte.gz") {
+            try Ingest.mnist(dir: fmDir, split: "train", fashion: true, out: fm)
+        } else {
+            print("Fashion-MNIST not found in \(fmDir): using synthetic 28x28 images")
+            try synthStore(fm, n: 60_000, h: 28, w: 28, c: 1)
+        }
+        rows += try sslRows(fm, name: "Fashion-MNIST 28x28x1", size: 28, workers: workers, batches: quick ? 40 : 200)
+
+        // 2. CIFAR-sized images, synthesised (no CIFAR file ships with the machine).
         let cf = dir + "/cifarlike.rstore"
         let pixels = try synthStore(cf, n: quick ? 10_000 : 50_000, h: 32, w: 32, c: 3)
         print("CIFAR-like store: synthetic 3x32x32 images (colourised, upscaled Fashion-MNIST-like shapes + noise)")

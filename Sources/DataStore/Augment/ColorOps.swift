@@ -1,32 +1,104 @@
 import Foundation
 
-/// Per-pixel colour and neighbourhood ops on Float HWC images in [0, 1] (torchvision tensor semantics).
+/// Per-pixel colour and neighbourhood ops on planar Float images in [0, 1] (torchvision tensor
+/// semantics). The loops are plain scalar loops over buffer pointers with no calls or branches, so
+/// LLVM vectorises them under -O; `lo`/`hi` are written as `a < b ? a : b` / `a > b ? a : b`, the
+/// exact semantics of SSE `minps`/`maxps` (Swift's `max` is `y >= x ? y : x`, which needs a compare
+/// and a blend per lane instead).
 enum ColorOps {
-    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on planar R, G, B
-    /// planes of `pixels` each. Uses the branch-free HSV -> RGB form c_n = V - V S clamp(min(k, 4 - k), 0, 1)
-    /// with k = (n + 6h) mod 6 (n = 5, 3, 1 for R, G, B) and V S = max - min, the same function as
-    /// torchvision's `_hsv2rgb`, written with selects so the loop vectorises.
+    /// min(a, b) as one `minps` lane.
+    @inline(__always) static func lo(_ a: Float, _ b: Float) -> Float { a < b ? a : b }
+    /// max(a, b) as one `maxps` lane.
+    @inline(__always) static func hi(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
+    /// Clamp to [0, 1].
+    @inline(__always) static func unit(_ a: Float) -> Float { lo(hi(a, 0), 1) }
+
+    /// x = clamp(a x + b, 0, 1) over `count` values (brightness: b = 0; contrast: b = (1 - a) mean).
+    static func affine(_ x: UnsafeMutablePointer<Float>, count: Int, _ a: Float, _ b: Float) {
+        for i in 0..<count { x[i] = unit(a * x[i] + b) }
+    }
+
+    /// Mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B, or the only channel) of planar
+    /// `x` with `n` pixels per channel. Four SIMD4 accumulators per channel: a serial float sum does
+    /// not vectorise.
+    static func grayMean(_ x: UnsafePointer<Float>, pixels n: Int, channels C: Int) -> Float {
+        var s: Float = 0
+        for c in 0..<C {
+            let fc = UnsafeRawPointer(x + c * n)
+            var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+            var i = 0
+            while i + 16 <= n {
+                a0 += fc.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+                a1 += fc.loadUnaligned(fromByteOffset: 4 * i + 16, as: SIMD4<Float>.self)
+                a2 += fc.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD4<Float>.self)
+                a3 += fc.loadUnaligned(fromByteOffset: 4 * i + 48, as: SIMD4<Float>.self)
+                i += 16
+            }
+            var sc = ((a0 + a1) + (a2 + a3)).sum()
+            while i < n { sc += x[c * n + i]; i += 1 }
+            s += (C == 1 ? 1 : (c == 0 ? 0.2989 : (c == 1 ? 0.587 : 0.114))) * sc
+        }
+        return s / Float(n)
+    }
+
+    /// torchvision `adjust_saturation`: blend with the grayscale image, clamped.
+    static func saturate(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by f: Float) {
+        let r = x, g = x + n, b = x + 2 * n
+        let k = 1 - f
+        for i in 0..<n {
+            let gray = k * (0.2989 * r[i] + 0.587 * g[i] + 0.114 * b[i])
+            r[i] = unit(f * r[i] + gray)
+            g[i] = unit(f * g[i] + gray)
+            b[i] = unit(f * b[i] + gray)
+        }
+    }
+
+    /// torchvision `rgb_to_grayscale` kept as 3 equal channels.
+    static func grayscale(_ x: UnsafeMutablePointer<Float>, pixels n: Int) {
+        let r = x, g = x + n, b = x + 2 * n
+        for i in 0..<n {
+            let v = 0.2989 * r[i] + 0.587 * g[i] + 0.114 * b[i]
+            r[i] = v; g[i] = v; b[i] = v
+        }
+    }
+
+    /// Solarize: x >= t becomes 1 - x.
+    static func solarize(_ x: UnsafeMutablePointer<Float>, count: Int, threshold t: Float) {
+        for i in 0..<count { let v = x[i]; x[i] = v >= t ? 1 - v : v }
+    }
+
+    /// Normalisation of one plane into the output: o = (x - m) * inv.
+    static func normalise(_ x: UnsafePointer<Float>, count: Int, mean m: Float, invStd inv: Float, into o: UnsafeMutablePointer<Float>) {
+        for i in 0..<count { o[i] = (x[i] - m) * inv }
+    }
+
+    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on the planar R, G, B
+    /// planes of `pixels` each. Branch-free: with h in sextants (6 h in [0, 6)), V = max and
+    /// V S = max - min, torchvision's `_hsv2rgb` is c = V - V S f_c(h) with
+    /// f_R = clamp(2 - |h - 3|), f_G = clamp(max(1 - h, 2 - |h - 5|)), f_B = clamp(max(2 - |h - 1|, h - 5))
+    /// (clamp to [0, 1]): the trapezoids clamp(min(k, 4 - k)) at k = (5, 3, 1 + h) mod 6 unrolled
+    /// over h, so no per-channel modulo is needed.
     static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float) {
-        let shift6 = shift * 6 + 12          // + 12 keeps h positive before the truncating mod
         let pr = x, pg = x + n, pb = x + 2 * n
+        let s0 = shift * 6, s2 = 2 + shift * 6, s4 = 4 + shift * 6
         for i in 0..<n {
             let r = pr[i], g = pg[i], b = pb[i]
-            let mx = max(r, max(g, b)), mn = min(r, min(g, b))
+            let mx = hi(r, hi(g, b)), mn = lo(r, lo(g, b))
             let cr = mx - mn
-            let inv: Float = cr > 0 ? 1 / cr : 0
-            let hr = (g - b) * inv, hg = 2 + (b - r) * inv, hb = 4 + (r - g) * inv
-            var h = mx == r ? hr : (mx == g ? hg : hb)
-            h += shift6
-            // h mod 6 into [0, 6] without a checked float-to-integer conversion: floor(q) as
-            // round-to-nearest(q - 0.5) by adding and removing 1.5 * 2^23 (h = 6 behaves as 0 below).
-            let q = h * (1 / 6) - 0.5
-            h -= 6 * ((q + 12_582_912) - 12_582_912)
-            h = max(h, 0)
-            var kr = h + 5, kg = h + 3, kb = h + 1
-            kr = kr >= 6 ? kr - 6 : kr; kg = kg >= 6 ? kg - 6 : kg; kb = kb >= 6 ? kb - 6 : kb
-            pr[i] = mx - cr * min(max(min(kr, 4 - kr), 0), 1)
-            pg[i] = mx - cr * min(max(min(kg, 4 - kg), 0), 1)
-            pb[i] = mx - cr * min(max(min(kb, 4 - kb), 0), 1)
+            // cr = 0 makes the numerator 0 (h = any), and the output mx: the 1e-30 only avoids 0 * inf.
+            let inv = 1 / hi(cr, 1e-30)
+            let isR = mx == r, isG = mx == g
+            let num = isR ? g - b : (isG ? b - r : r - g)
+            let off = isR ? s0 : (isG ? s2 : s4)
+            var h = num * inv + off                  // in [-4, 8]
+            h = h < 0 ? h + 6 : h
+            h = h >= 6 ? h - 6 : h
+            let fr = unit(2 - abs(h - 3))
+            let fg = unit(hi(1 - h, 2 - abs(h - 5)))
+            let fb = unit(hi(2 - abs(h - 1), h - 5))
+            pr[i] = mx - cr * fr
+            pg[i] = mx - cr * fg
+            pb[i] = mx - cr * fb
         }
     }
 

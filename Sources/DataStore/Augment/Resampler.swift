@@ -2,10 +2,18 @@
 /// support grows with the downscale factor, centred on half-pixel positions, clamped to the input
 /// and renormalised (torchvision `resize(antialias=True)` and Pillow's BILINEAR).
 struct ResampleTaps {
+    /// First input index per output.
     var start: [Int32] = []
+    /// Inputs per output (trailing weights up to `kmax` are zero).
     var count: [Int32] = []
+    /// `kmax` weights per output, zero-padded.
     var weights: [Float] = []
+    /// The weight stride per output.
     var kmax = 0
+    /// The largest `count`: kernels may always run `mmax` taps (the extra weights are zero).
+    var mmax = 0
+    /// The smallest `start` and the largest `start + count`: the inputs the taps read.
+    var minStart = 0, maxEnd = 0
 
     /// Fills the taps mapping the input span [start, start + length) onto `outSize` outputs; taps
     /// are absolute input indices clamped to [lo, hi) (the crop box, so edges behave like
@@ -19,6 +27,7 @@ struct ResampleTaps {
         count.removeAll(keepingCapacity: true)
         weights.removeAll(keepingCapacity: true)
         weights.reserveCapacity(outSize * kmax)
+        mmax = 0; minStart = Int.max; maxEnd = Int.min
         let inv = 1 / filterScale
         for x in 0..<outSize {
             let center = origin + (Double(x) + 0.5) * scale
@@ -42,6 +51,7 @@ struct ResampleTaps {
             if first > 0 { for k in 0..<kmax { weights[base + k] = k + first < kmax ? weights[base + k + first] : 0 } }
             start.append(Int32(lo + first))
             count.append(Int32(m))
+            mmax = max(mmax, m); minStart = min(minStart, lo + first); maxEnd = max(maxEnd, lo + first + m)
         }
     }
 }
