@@ -69,13 +69,15 @@ extension Augmenter {
         line.withUnsafeMutableBufferPointer { lb in
         tapsX.start.withUnsafeBufferPointer { xs in
         tapsX.weights.withUnsafeBufferPointer { xw in
+        tapsX.weights4.withUnsafeBufferPointer { xw4 in
         tapsY.start.withUnsafeBufferPointer { ys in
         tapsY.count.withUnsafeBufferPointer { yc in
         tapsY.weights.withUnsafeBufferPointer { yw in
             let t = tb.baseAddress!, f = fb.baseAddress!, l = lb.baseAddress!
 
             @inline(__always) func horizontal(_ r: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>) {
-                Augmenter.horizontal(r, channels: C, start: xs.baseAddress!, offset: offX - xlo, weights: xw.baseAddress!, kmax: kx,
+                Augmenter.horizontal(r, channels: C, start: xs.baseAddress!, offset: offX - xlo, weights: xw.baseAddress!,
+                                     weights4: xw4.baseAddress!, kmax: kx,
                                      taps: mx, count: ow, flipped: flipped, into: d)
             }
             /// Source row y (window coordinates), columns [xlo, xhi), as floats.
@@ -111,7 +113,7 @@ extension Augmenter {
                     }
                 }
             }
-        }}}}}}}}
+        }}}}}}}}}
     }
 
     /// Horizontal taps over one interleaved float row `r` ([x][C]): output x reads `taps` inputs
@@ -119,7 +121,8 @@ extension Augmenter {
     /// and is written planar-per-row into `d` ([C][count]), mirrored when `flipped`. RGB rows take
     /// one 4-lane op per tap (r, g, b and the next pixel's r, ignored; rows carry padding).
     static func horizontal(_ r: UnsafePointer<Float>, channels C: Int, start xs: UnsafePointer<Int32>, offset: Int,
-                           weights: UnsafePointer<Float>, kmax: Int, taps m: Int, count ow: Int, flipped: Bool,
+                           weights: UnsafePointer<Float>, weights4: UnsafePointer<SIMD4<Float>>, kmax: Int, taps m: Int,
+                           count ow: Int, flipped: Bool,
                            into d: UnsafeMutablePointer<Float>) {
         if C == 1 {
             let step = flipped ? -1 : 1
@@ -136,35 +139,43 @@ extension Augmenter {
         // RGB: four output pixels at a time, each one 4-lane op per tap, transposed into planar
         // R, G, B quads (per-pixel lane extraction makes LLVM scalarise the taps).
         let g = d + ow, b = d + 2 * ow
-        @inline(__always) func pixel(_ ox: Int) -> SIMD4<Float> {
-            let q = UnsafeRawPointer(r + (Int(xs[ox]) &+ offset) &* 3), w = weights + ox &* kmax
+        @inline(__always) func pixel(_ ox: Int, _ taps: Int) -> SIMD4<Float> {
+            let q = UnsafeRawPointer(r + (Int(xs[ox]) &+ offset) &* 3), w = weights4 + ox &* kmax
             var acc = w[0] * q.loadUnaligned(as: SIMD4<Float>.self)
-            if m == 2 {
+            if taps == 2 {
                 acc += w[1] * q.loadUnaligned(fromByteOffset: 12, as: SIMD4<Float>.self)
-            } else if m > 2 {
-                for k in 1..<m { acc += w[k] * q.loadUnaligned(fromByteOffset: 12 &* k, as: SIMD4<Float>.self) }
+            } else if taps > 2 {
+                for k in 1..<taps { acc += w[k] * q.loadUnaligned(fromByteOffset: 12 &* k, as: SIMD4<Float>.self) }
             }
             return acc
         }
-        var ox = 0
-        while ox &+ 4 <= ow {
-            let p0 = pixel(ox), p1 = pixel(ox &+ 1), p2 = pixel(ox &+ 2), p3 = pixel(ox &+ 3)
-            let o = flipped ? ow &- 4 &- ox : ox
-            if flipped {
-                UnsafeMutableRawPointer(d + o).storeBytes(of: SIMD4(p3[0], p2[0], p1[0], p0[0]), as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(g + o).storeBytes(of: SIMD4(p3[1], p2[1], p1[1], p0[1]), as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(b + o).storeBytes(of: SIMD4(p3[2], p2[2], p1[2], p0[2]), as: SIMD4<Float>.self)
-            } else {
-                UnsafeMutableRawPointer(d + o).storeBytes(of: SIMD4(p0[0], p1[0], p2[0], p3[0]), as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(g + o).storeBytes(of: SIMD4(p0[1], p1[1], p2[1], p3[1]), as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(b + o).storeBytes(of: SIMD4(p0[2], p1[2], p2[2], p3[2]), as: SIMD4<Float>.self)
+        @inline(__always) func row(_ taps: Int) {
+            var ox = 0
+            while ox &+ 4 <= ow {
+                let p0 = pixel(ox, taps), p1 = pixel(ox &+ 1, taps), p2 = pixel(ox &+ 2, taps), p3 = pixel(ox &+ 3, taps)
+                let o = flipped ? ow &- 4 &- ox : ox
+                if flipped {
+                    UnsafeMutableRawPointer(d + o).storeBytes(of: SIMD4(p3[0], p2[0], p1[0], p0[0]), as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(g + o).storeBytes(of: SIMD4(p3[1], p2[1], p1[1], p0[1]), as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(b + o).storeBytes(of: SIMD4(p3[2], p2[2], p1[2], p0[2]), as: SIMD4<Float>.self)
+                } else {
+                    UnsafeMutableRawPointer(d + o).storeBytes(of: SIMD4(p0[0], p1[0], p2[0], p3[0]), as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(g + o).storeBytes(of: SIMD4(p0[1], p1[1], p2[1], p3[1]), as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(b + o).storeBytes(of: SIMD4(p0[2], p1[2], p2[2], p3[2]), as: SIMD4<Float>.self)
+                }
+                ox &+= 4
             }
-            ox &+= 4
+            while ox < ow {
+                let acc = pixel(ox, taps), o = flipped ? ow &- 1 &- ox : ox
+                d[o] = acc[0]; g[o] = acc[1]; b[o] = acc[2]
+                ox &+= 1
+            }
         }
-        while ox < ow {
-            let acc = pixel(ox), o = flipped ? ow &- 1 &- ox : ox
-            d[o] = acc[0]; g[o] = acc[1]; b[o] = acc[2]
-            ox &+= 1
+        // One specialised loop per tap count (the common upscaling case has at most 2).
+        switch m {
+        case ...1: row(1)
+        case 2: row(2)
+        default: row(m)
         }
     }
 
@@ -181,10 +192,11 @@ extension Augmenter {
     }
 
     /// Pillow's uint8 rounding of `v` in the float domain (adding and removing 1.5 * 2^23 rounds to
-    /// nearest for 0 <= v < 2^22), then v * a + b: no checked float-to-integer conversion, so the
-    /// loops vectorise under -O.
+    /// nearest for |v| < 2^22), then v * a + b: no checked float-to-integer conversion, so the
+    /// loops vectorise under -O. No clamp to [0, 255] is needed: the triangle filter's weights are
+    /// non-negative and sum to 1, so v lies in [0, 255] up to float error far below 0.5.
     @inline(__always) static func rounded(_ v: Float, _ a: Float, _ b: Float) -> Float {
-        ((ColorOps.lo(ColorOps.hi(v, 0), 255) + 12_582_912) - 12_582_912) * a + b
+        ((v + 12_582_912) - 12_582_912) * a + b
     }
 
     /// Rounds `count` values of `v` into `o` (see `rounded`).
@@ -193,19 +205,30 @@ extension Augmenter {
     }
 
     /// One output row of one channel: `taps` vertical taps over rows `r0 + k * stride` (weights
-    /// past an output's own count are zero), rounded into `o`. Fused loops for up to 3 taps.
+    /// past an output's own count are zero), rounded into `o`. Explicit 4-lane loops for up to 3
+    /// taps (rows are short: the vectoriser's per-call set-up and alias checks cost more than the loop).
     static func verticalFinish(_ r0: UnsafePointer<Float>, stride: Int, taps m: Int, weights w: UnsafePointer<Float>, count: Int,
                                _ a: Float, _ b: Float, scratch: UnsafeMutablePointer<Float>, into o: UnsafeMutablePointer<Float>) {
-        let w0 = w[0]
+        @inline(__always) func ld(_ p: UnsafePointer<Float>, _ x: Int) -> SIMD4<Float> {
+            UnsafeRawPointer(p + x).loadUnaligned(as: SIMD4<Float>.self)
+        }
+        @inline(__always) func st(_ v: SIMD4<Float>, _ x: Int) {
+            UnsafeMutableRawPointer(o + x).storeBytes(of: ((v + 12_582_912) - 12_582_912) * a + b, as: SIMD4<Float>.self)
+        }
+        let w0 = w[0], n4 = count & ~3
+        var x = 0
         switch m {
         case ...1:
-            for x in 0..<count { o[x] = rounded(w0 * r0[x], a, b) }
+            while x < n4 { st(w0 * ld(r0, x), x); x &+= 4 }
+            while x < count { o[x] = rounded(w0 * r0[x], a, b); x &+= 1 }
         case 2:
             let w1 = w[1], r1 = r0 + stride
-            for x in 0..<count { o[x] = rounded(w0 * r0[x] + w1 * r1[x], a, b) }
+            while x < n4 { st(w0 * ld(r0, x) + w1 * ld(r1, x), x); x &+= 4 }
+            while x < count { o[x] = rounded(w0 * r0[x] + w1 * r1[x], a, b); x &+= 1 }
         case 3:
             let w1 = w[1], w2 = w[2], r1 = r0 + stride, r2 = r0 + 2 * stride
-            for x in 0..<count { o[x] = rounded(w0 * r0[x] + w1 * r1[x] + w2 * r2[x], a, b) }
+            while x < n4 { st(w0 * ld(r0, x) + w1 * ld(r1, x) + w2 * ld(r2, x), x); x &+= 4 }
+            while x < count { o[x] = rounded(w0 * r0[x] + w1 * r1[x] + w2 * r2[x], a, b); x &+= 1 }
         default:
             for x in 0..<count { scratch[x] = w0 * r0[x] }
             for k in 1..<m { let wk = w[k], r = r0 + k * stride; for x in 0..<count { scratch[x] += wk * r[x] } }

@@ -74,13 +74,21 @@ enum ColorOps {
 
     /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on the planar R, G, B
     /// planes of `pixels` each. Branch-free: with h in sextants (6 h in [0, 6)), V = max and
-    /// V S = max - min, torchvision's `_hsv2rgb` is c = V - V S f_c(h) with
-    /// f_R = clamp(2 - |h - 3|), f_G = clamp(max(1 - h, 2 - |h - 5|)), f_B = clamp(max(2 - |h - 1|, h - 5))
-    /// (clamp to [0, 1]): the trapezoids clamp(min(k, 4 - k)) at k = (5, 3, 1 + h) mod 6 unrolled
-    /// over h, so no per-channel modulo is needed.
+    /// V S = max - min = cr, torchvision's `_hsv2rgb` is c = V - cr clamp(t_c, 0, 1) with
+    /// t_R = 2 - |h - 3|, t_G = max(1 - h, 2 - |h - 5|), t_B = max(2 - |h - 1|, h - 5) (the
+    /// trapezoids clamp(min(k, 4 - k), 0, 1) at k = (5, 3, 1 + h) mod 6 unrolled over h), computed
+    /// as clamp(V - cr t_c, min, V), which is the same value and needs no constant clamps.
+    /// The sextant offsets (0, 2, 4 for R, G, B maximal) plus 6 shift are pre-wrapped into [1, 7),
+    /// so h = offset + (difference / cr) lies in [0, 8) and one conditional subtraction wraps it.
     static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float) {
         let pr = x, pg = x + n, pb = x + 2 * n
-        let s0 = shift * 6, s2 = 2 + shift * 6, s4 = 4 + shift * 6
+        func wrapped(_ v: Float) -> Float {
+            var w = v.truncatingRemainder(dividingBy: 6)
+            if w < 1 { w += 6 }
+            if w >= 7 { w -= 6 }
+            return w
+        }
+        let s0 = wrapped(shift * 6), s2 = wrapped(2 + shift * 6), s4 = wrapped(4 + shift * 6)
         for i in 0..<n {
             let r = pr[i], g = pg[i], b = pb[i]
             let mx = hi(r, hi(g, b)), mn = lo(r, lo(g, b))
@@ -90,15 +98,14 @@ enum ColorOps {
             let isR = mx == r, isG = mx == g
             let num = isR ? g - b : (isG ? b - r : r - g)
             let off = isR ? s0 : (isG ? s2 : s4)
-            var h = num * inv + off                  // in [-4, 8]
-            h = h < 0 ? h + 6 : h
+            var h = num * inv + off
             h = h >= 6 ? h - 6 : h
-            let fr = unit(2 - abs(h - 3))
-            let fg = unit(hi(1 - h, 2 - abs(h - 5)))
-            let fb = unit(hi(2 - abs(h - 1), h - 5))
-            pr[i] = mx - cr * fr
-            pg[i] = mx - cr * fg
-            pb[i] = mx - cr * fb
+            let tr = 2 - abs(h - 3)
+            let tg = hi(1 - h, 2 - abs(h - 5))
+            let tb = hi(2 - abs(h - 1), h - 5)
+            pr[i] = lo(hi(mx - cr * tr, mn), mx)
+            pg[i] = lo(hi(mx - cr * tg, mn), mx)
+            pb[i] = lo(hi(mx - cr * tb, mn), mx)
         }
     }
 

@@ -8,6 +8,8 @@ struct ResampleTaps {
     var count: [Int32] = []
     /// `kmax` weights per output, zero-padded.
     var weights: [Float] = []
+    /// `weights`, each splatted to 4 lanes (the RGB horizontal pass multiplies whole pixels).
+    var weights4: [SIMD4<Float>] = []
     /// The weight stride per output.
     var kmax = 0
     /// The largest `count`: kernels may always run `mmax` taps (the extra weights are zero).
@@ -53,5 +55,7 @@ struct ResampleTaps {
             count.append(Int32(m))
             mmax = max(mmax, m); minStart = min(minStart, lo + first); maxEnd = max(maxEnd, lo + first + m)
         }
+        weights4.removeAll(keepingCapacity: true)
+        for w in weights { weights4.append(SIMD4(repeating: w)) }
     }
 }
