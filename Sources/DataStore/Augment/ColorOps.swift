@@ -13,9 +13,38 @@ enum ColorOps {
     /// Clamp to [0, 1].
     @inline(__always) static func unit(_ a: Float) -> Float { lo(hi(a, 0), 1) }
 
-    /// x = clamp(a x + b, 0, 1) over `count` values (brightness: b = 0; contrast: b = (1 - a) mean).
-    static func affine(_ x: UnsafeMutablePointer<Float>, count: Int, _ a: Float, _ b: Float) {
-        for i in 0..<count { x[i] = unit(a * x[i] + b) }
+    /// x = clamp(a x + b, 0, 1) over `C` planes of `n` pixels (brightness: b = 0; contrast:
+    /// b = (1 - a) mean), in place or normalised into `sink`.
+    static func affine(_ x: UnsafeMutablePointer<Float>, pixels n: Int, channels C: Int, _ a: Float, _ b: Float, sink: PlaneSink?) {
+        guard let s = sink else {
+            for i in 0..<(n * C) { x[i] = unit(a * x[i] + b) }
+            return
+        }
+        for c in 0..<C {
+            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
+            for i in 0..<n { o[i] = (unit(a * xc[i] + b) - m) * inv }
+        }
+    }
+
+    /// Applies `f` to every RGB pixel of the planar `x` (`n` pixels per plane), storing in place or
+    /// normalised into `sink`. Inlined with its closure, so each use is one vectorised loop.
+    @inline(__always)
+    static func mapRGB(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?,
+                       _ f: (Float, Float, Float) -> (Float, Float, Float)) {
+        let r = x, g = x + n, b = x + 2 * n
+        guard let s = sink else {
+            for i in 0..<n {
+                let (u, v, w) = f(r[i], g[i], b[i])
+                r[i] = u; g[i] = v; b[i] = w
+            }
+            return
+        }
+        let o0 = s.out, o1 = s.out + n, o2 = s.out + 2 * n
+        let m0 = s.mean[0], m1 = s.mean[1], m2 = s.mean[2], i0 = s.invStd[0], i1 = s.invStd[1], i2 = s.invStd[2]
+        for i in 0..<n {
+            let (u, v, w) = f(r[i], g[i], b[i])
+            o0[i] = (u - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (w - m2) * i2
+        }
     }
 
     /// Mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B, or the only channel) of planar
@@ -42,34 +71,40 @@ enum ColorOps {
     }
 
     /// torchvision `adjust_saturation`: blend with the grayscale image, clamped.
-    static func saturate(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by f: Float) {
-        let r = x, g = x + n, b = x + 2 * n
+    static func saturate(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by f: Float, sink: PlaneSink?) {
         let k = 1 - f
-        for i in 0..<n {
-            let gray = k * (0.2989 * r[i] + 0.587 * g[i] + 0.114 * b[i])
-            r[i] = unit(f * r[i] + gray)
-            g[i] = unit(f * g[i] + gray)
-            b[i] = unit(f * b[i] + gray)
+        mapRGB(x, pixels: n, sink: sink) { r, g, b in
+            let gray = k * (0.2989 * r + 0.587 * g + 0.114 * b)
+            return (unit(f * r + gray), unit(f * g + gray), unit(f * b + gray))
         }
     }
 
     /// torchvision `rgb_to_grayscale` kept as 3 equal channels.
-    static func grayscale(_ x: UnsafeMutablePointer<Float>, pixels n: Int) {
-        let r = x, g = x + n, b = x + 2 * n
-        for i in 0..<n {
-            let v = 0.2989 * r[i] + 0.587 * g[i] + 0.114 * b[i]
-            r[i] = v; g[i] = v; b[i] = v
+    static func grayscale(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?) {
+        mapRGB(x, pixels: n, sink: sink) { r, g, b in
+            let v = 0.2989 * r + 0.587 * g + 0.114 * b
+            return (v, v, v)
         }
     }
 
     /// Solarize: x >= t becomes 1 - x.
-    static func solarize(_ x: UnsafeMutablePointer<Float>, count: Int, threshold t: Float) {
-        for i in 0..<count { let v = x[i]; x[i] = v >= t ? 1 - v : v }
+    static func solarize(_ x: UnsafeMutablePointer<Float>, pixels n: Int, channels C: Int, threshold t: Float, sink: PlaneSink?) {
+        guard let s = sink else {
+            for i in 0..<(n * C) { let v = x[i]; x[i] = v >= t ? 1 - v : v }
+            return
+        }
+        for c in 0..<C {
+            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
+            for i in 0..<n { let v = xc[i]; o[i] = ((v >= t ? 1 - v : v) - m) * inv }
+        }
     }
 
-    /// Normalisation of one plane into the output: o = (x - m) * inv.
-    static func normalise(_ x: UnsafePointer<Float>, count: Int, mean m: Float, invStd inv: Float, into o: UnsafeMutablePointer<Float>) {
-        for i in 0..<count { o[i] = (x[i] - m) * inv }
+    /// Normalisation of `C` planes into the sink: o = (x - mean) * invStd.
+    static func normalise(_ x: UnsafePointer<Float>, pixels n: Int, channels C: Int, into s: PlaneSink) {
+        for c in 0..<C {
+            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
+            for i in 0..<n { o[i] = (xc[i] - m) * inv }
+        }
     }
 
     /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on the planar R, G, B
@@ -80,8 +115,7 @@ enum ColorOps {
     /// as clamp(V - cr t_c, min, V), which is the same value and needs no constant clamps.
     /// The sextant offsets (0, 2, 4 for R, G, B maximal) plus 6 shift are pre-wrapped into [1, 7),
     /// so h = offset + (difference / cr) lies in [0, 8) and one conditional subtraction wraps it.
-    static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float) {
-        let pr = x, pg = x + n, pb = x + 2 * n
+    static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float, sink: PlaneSink?) {
         func wrapped(_ v: Float) -> Float {
             var w = v.truncatingRemainder(dividingBy: 6)
             if w < 1 { w += 6 }
@@ -89,8 +123,7 @@ enum ColorOps {
             return w
         }
         let s0 = wrapped(shift * 6), s2 = wrapped(2 + shift * 6), s4 = wrapped(4 + shift * 6)
-        for i in 0..<n {
-            let r = pr[i], g = pg[i], b = pb[i]
+        mapRGB(x, pixels: n, sink: sink) { r, g, b in
             let mx = hi(r, hi(g, b)), mn = lo(r, lo(g, b))
             let cr = mx - mn
             // cr = 0 makes the numerator 0 (h = any), and the output mx: the 1e-30 only avoids 0 * inf.
@@ -103,54 +136,7 @@ enum ColorOps {
             let tr = 2 - abs(h - 3)
             let tg = hi(1 - h, 2 - abs(h - 5))
             let tb = hi(2 - abs(h - 1), h - 5)
-            pr[i] = lo(hi(mx - cr * tr, mn), mx)
-            pg[i] = lo(hi(mx - cr * tg, mn), mx)
-            pb[i] = lo(hi(mx - cr * tb, mn), mx)
+            return (lo(hi(mx - cr * tr, mn), mx), lo(hi(mx - cr * tg, mn), mx), lo(hi(mx - cr * tb, mn), mx))
         }
-    }
-
-    /// torchvision `gaussian_blur`: separable kernel exp(-x^2 / 2 sigma^2) over x in
-    /// [-(k-1)/2, (k-1)/2], normalised, reflect padding; in place on one [H, W] plane.
-    static func gaussianBlur(_ x: UnsafeMutablePointer<Float>, height H: Int, width W: Int, kernel k: Int, sigma: Float) {
-        let half = (k - 1) / 2
-        var w = [Float](repeating: 0, count: k)
-        var total: Float = 0
-        for i in 0..<k {
-            let t = (Float(i) - Float(k - 1) / 2) / sigma
-            w[i] = exp(-0.5 * t * t); total += w[i]
-        }
-        for i in 0..<k { w[i] /= total }
-        func reflect(_ i: Int, _ n: Int) -> Int {
-            if n == 1 { return 0 }
-            var j = i
-            while j < 0 || j >= n { j = j < 0 ? -j : 2 * (n - 1) - j }
-            return j
-        }
-        var tmp = [Float](repeating: 0, count: H * W)
-        // Reflected source index per output position and tap, for rows and columns.
-        let colIdx = (0..<(W * k)).map { reflect($0 / k + $0 % k - half, W) }
-        let rowIdx = (0..<(H * k)).map { reflect($0 / k + $0 % k - half, H) }
-        w.withUnsafeBufferPointer { wp in
-        tmp.withUnsafeMutableBufferPointer { tp in
-        colIdx.withUnsafeBufferPointer { ci in
-        rowIdx.withUnsafeBufferPointer { ri in
-            // Horizontal into tmp, vertical back into x (one plane: C == 1).
-            for y in 0..<H {
-                let row = x + y * W, trow = tp.baseAddress! + y * W
-                for xx in 0..<W {
-                    var a: Float = 0
-                    for t in 0..<k { a += wp[t] * row[ci[xx * k + t]] }
-                    trow[xx] = a
-                }
-            }
-            for y in 0..<H {
-                let out = x + y * W
-                for xx in 0..<W { out[xx] = 0 }
-                for t in 0..<k {
-                    let wt = wp[t], src = tp.baseAddress! + ri[y * k + t] * W
-                    for xx in 0..<W { out[xx] += wt * src[xx] }
-                }
-            }
-        }}}}
     }
 }
