@@ -15,7 +15,7 @@ extension Augmenter {
             tapTables.removeSubrange(2...)
             tapIndex.removeAll(keepingCapacity: true)
         }
-        var t = ResampleTaps()
+        let t = ResampleTaps()
         t.compute(start: 0, length: length, lo: 0, hi: n, outSize: outSize)
         tapTables.append(t)
         tapIndex[key] = tapTables.count - 1
@@ -53,9 +53,9 @@ extension Augmenter {
         let len = (xhi - xlo) * C
         // Rows are padded so that the fixed `mx`/`my`-tap loops (zero weights past each output's
         // count) and the 4-lane RGB loads stay in bounds; padding only ever meets zero weights.
-        let pad = (kx + 2) * C
+        let pad = (kx + 2) * C + 8
         if vFirst {
-            if srcF.count < (y1 - y0) * len { srcF = [Float](repeating: 0, count: (y1 - y0) * len) }
+            if srcF.count < (y1 - y0) * len + 8 { srcF = [Float](repeating: 0, count: (y1 - y0) * len + 8) }
             if tmp.count < len + pad { tmp = [Float](repeating: 0, count: len + pad) }
         } else {
             if tmp.count < (y1 - y0 + ky) * ow * C { tmp = [Float](repeating: 0, count: (y1 - y0 + ky) * ow * C) }
@@ -82,7 +82,8 @@ extension Augmenter {
             }
             /// Source row y (window coordinates), columns [xlo, xhi), as floats.
             @inline(__always) func convert(_ y: Int, into d: UnsafeMutablePointer<Float>) {
-                Augmenter.convert(src + (y * W + xlo) * C, count: len, into: d)
+                let at = (y * W + xlo) * C
+                Augmenter.convert(src + at, count: len, readable: H * W * C - at, into: d)
             }
 
             if vFirst {
@@ -179,11 +180,14 @@ extension Augmenter {
         }
     }
 
-    /// uint8 -> Float for `count` values, 8 at a time (the vectoriser does not widen bytes).
-    static func convert(_ s: UnsafePointer<UInt8>, count: Int, into d: UnsafeMutablePointer<Float>) {
+    /// uint8 -> Float for `count` values, 8 at a time (the vectoriser does not widen bytes). When
+    /// `readable` source bytes allow, the last group of 8 runs past `count` instead of a scalar
+    /// tail: up to 7 extra floats land in `d`, which callers size for them.
+    static func convert(_ s: UnsafePointer<UInt8>, count: Int, readable: Int, into d: UnsafeMutablePointer<Float>) {
         var i = 0
         let sr = UnsafeRawPointer(s), dr = UnsafeMutableRawPointer(d)
-        while i &+ 8 <= count {
+        let vectors = readable >= (count + 7) & ~7 ? count + 7 : count
+        while i &+ 8 <= vectors {
             let v = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: sr.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self)))
             dr.storeBytes(of: v, toByteOffset: 4 &* i, as: SIMD8<Float>.self)
             i &+= 8

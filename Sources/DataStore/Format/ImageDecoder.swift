@@ -18,10 +18,17 @@ public final class ImageDecoder {
     /// reported size may be smaller than the stored size.
     public func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, jpegScaleDenominator denom: Int = 1,
                              jpegFastUpsample: Bool = false, _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
-        let name = store.schema.fields[f].name
         guard let info = try store.imageInfo(sample: i, field: f) else {
-            throw StoreError.invalidArgument("\(store.path): field '\(name)' is not an image field")
+            throw StoreError.invalidArgument("\(store.path): field '\(store.schema.fields[f].name)' is not an image field")
         }
+        return try withImage(store, sample: i, field: f, info: info, jpegScaleDenominator: denom, jpegFastUpsample: jpegFastUpsample, body)
+    }
+
+    /// `withImage` with the sample's index entry already read.
+    func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
+                      jpegScaleDenominator denom: Int, jpegFastUpsample: Bool,
+                      _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
+        var name: String { store.schema.fields[f].name }
         let (h, w, c) = (info.height, info.width, info.channels)
         return try store.withBytes(sample: i, field: f) { bytes in
             switch info.codec {

@@ -62,25 +62,25 @@ extension Loader {
     /// Draws (or replays) every view's parameters, decodes the image once (DCT-scaled when all
     /// views allow it), converts channels if needed and renders each view into slot position `j`.
     func render(sample: Int, epoch: Int, into slot: BatchSlot, at j: Int, viewSizes: [Int], scratch: WorkerScratch) throws {
-        let cfg = config
         let C = channels
         let id = store.sampleID(sample)
         guard let info = try store.imageInfo(sample: sample, field: field) else {
             throw StoreError.invalidArgument("\(store.path): field \(field) is not an image field")
         }
-        var denom = cfg.jpegDCTScaling && info.codec == .jpeg ? 8 : 1
-        for (v, spec) in cfg.views.enumerated() {
-            let p = cfg.replay?(id, v)
-                ?? spec.draw(seed: cfg.seed, epoch: epoch, sampleID: id, view: v, srcHeight: info.height, srcWidth: info.width)
-            guard p.outHeight == spec.outHeight, p.outWidth == spec.outWidth, p.srcHeight == info.height, p.srcWidth == info.width else {
-                throw StoreError.invalidArgument("\(store.path): sample \(sample): view \(v) parameters are for a \(p.srcHeight)x\(p.srcWidth) source and \(p.outHeight)x\(p.outWidth) output; the sample is \(info.height)x\(info.width) and the view \(spec.outHeight)x\(spec.outWidth)")
+        var denom = config.jpegDCTScaling && info.codec == .jpeg ? 8 : 1
+        let views = config.views.count
+        for v in 0..<views {
+            let p = config.replay?(id, v)
+                ?? config.views[v].draw(seed: config.seed, epoch: epoch, sampleID: id, view: v, srcHeight: info.height, srcWidth: info.width)
+            guard p.outHeight == config.views[v].outHeight, p.outWidth == config.views[v].outWidth, p.srcHeight == info.height, p.srcWidth == info.width else {
+                throw StoreError.invalidArgument("\(store.path): sample \(sample): view \(v) parameters are for a \(p.srcHeight)x\(p.srcWidth) source and \(p.outHeight)x\(p.outWidth) output; the sample is \(info.height)x\(info.width) and the view \(config.views[v].outHeight)x\(config.views[v].outWidth)")
             }
             scratch.params[v] = p
             // The largest DCT scale denominator that still downsamples every view.
             while denom > 1 && (!p.resampled || p.height < denom * p.outHeight || p.width < denom * p.outWidth) { denom /= 2 }
         }
-        try scratch.decoder.withImage(store, sample: sample, field: field, jpegScaleDenominator: denom,
-                                      jpegFastUpsample: cfg.jpegFastUpsample) { px, h, w, c in
+        try scratch.decoder.withImage(store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
+                                      jpegFastUpsample: config.jpegFastUpsample) { px, h, w, c in
             if c != C {
                 if scratch.converted.count < h * w * C { scratch.converted = [UInt8](repeating: 0, count: h * w * C) }
                 scratch.converted.withUnsafeMutableBufferPointer { d in
@@ -98,9 +98,9 @@ extension Loader {
             }
             try scratch.converted.withUnsafeBufferPointer { cv in
                 let src = c != C ? cv.baseAddress! : px
-                for (v, spec) in cfg.views.enumerated() {
+                for v in 0..<views {
                     try scratch.augmenter.render(src: src, height: h, width: w, channels: C, params: scratch.params[v],
-                                                 mean: spec.mean, std: spec.std, into: slot.pixels[v] + j * viewSizes[v])
+                                                 mean: config.views[v].mean, std: config.views[v].std, into: slot.pixels[v] + j * viewSizes[v])
                     slot.params[v][j] = scratch.params[v]
                 }
             }
