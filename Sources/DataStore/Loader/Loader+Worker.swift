@@ -17,7 +17,8 @@ final class WorkerScratch {
 extension Loader {
     /// A worker: pull a sample position, render it into its slot (substituting undecodable samples
     /// when the policy says so), count it done; the first error ends the epoch.
-    static func work(_ loader: Loader, _ state: EpochState, _ order: [Int32], _ epoch: Int, _ base: Int, _ viewSizes: [Int]) {
+    static func work(_ loader: Loader, _ state: EpochState, _ order: [Int32], _ epoch: Int, _ base: Int, _ viewSizes: [Int],
+                     _ prefetch: [Int32]) {
         let b = loader.config.batchSize
         let scratch = WorkerScratch(views: loader.config.views.count)
         while true {
@@ -27,6 +28,11 @@ extension Loader {
             let k = state.next
             state.next += 1
             state.cond.unlock()
+            // Decode the chunk whose first use is `prefetchDistance` samples ahead now, so that no
+            // worker waits for a chunk another worker is decompressing.
+            if k + Loader.prefetchDistance < prefetch.count, prefetch[k + Loader.prefetchDistance] >= 0 {
+                loader.store.cache.prefetch(Int(prefetch[k + Loader.prefetchDistance]), reader: loader.store)
+            }
             let slotIndex = (k / b) % state.slots.count
             var sample = Int(order[base + k])
             var attempts = 0
@@ -57,6 +63,23 @@ extension Loader {
             if state.done[slotIndex] == b { state.cond.broadcast() }
             state.cond.unlock()
         }
+    }
+
+    /// How many samples ahead of its first use a chunk is decoded.
+    static let prefetchDistance = 128
+
+    /// For positions `base...` of `order`: the image-field chunk first used at each position (-1
+    /// elsewhere), for the quasi-random and sequential orders (under `.random` nearly every early
+    /// position is a first use and the cache budget need not hold the look-ahead: no prefetch).
+    func chunkFirstUses(_ order: [Int32], from base: Int) -> [Int32] {
+        if case .random = config.order { return [] }
+        var seen = [Bool](repeating: false, count: store.chunkCount)
+        var first = [Int32](repeating: -1, count: max(order.count - base, 0))
+        for k in 0..<first.count {
+            let c = store.location(sample: Int(order[base + k]), field: field).chunk
+            if c < seen.count && !seen[c] { seen[c] = true; first[k] = Int32(c) }
+        }
+        return first
     }
 
     /// Draws (or replays) every view's parameters, decodes the image once (DCT-scaled when all
