@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // Region-of-interest JPEG decoding through libjpeg's API; C owns libjpeg's setjmp/longjmp error handling.
+        .target(name: "CJPEGRegion", dependencies: ["CJPEG"]),
 
         // Engine.
         .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: fast),
@@ -30,7 +33,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: fast),
         .target(name: "Backbones", dependencies: ["NN"], swiftSettings: fast),
         .target(name: "Objectives", dependencies: ["NN", "Backbones"], swiftSettings: fast),
-        .target(name: "DataStore", dependencies: ["Kernels", "CZstd", "CTurboJPEG", "CPNG"], exclude: ["FORMAT.md"], swiftSettings: fast),
+        .target(name: "DataStore", dependencies: ["Kernels", "CZstd", "CTurboJPEG", "CPNG", "CJPEGRegion"], exclude: ["FORMAT.md"], swiftSettings: fast),
         .target(name: "Recipes", dependencies: [
             "NN", "Backbones", "Objectives", "DataStore", .product(name: "Yams", package: "Yams"),
         ], swiftSettings: fast),

@@ -2,6 +2,7 @@
 /// allocates nothing per sample once the buffer has grown to the largest image.
 public final class ImageDecoder {
     private let jpeg = JPEGCodec()
+    private let region = JPEGRegionDecoder()
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
 
@@ -60,6 +61,38 @@ public final class ImageDecoder {
                 }
                 return try body(UnsafePointer(buffer), sh, sw, c)
             }
+        }
+    }
+
+    /// Decodes only rows `top ..< top + rows` and (at least) columns `left ..< left + cols` of sample
+    /// `i`'s JPEG, in pixels of the image DCT-scaled by 1/`denom`, and calls `body` with the pixels,
+    /// their (rows, cols, channels) and where they sit in the scaled image. Returns nil without
+    /// calling `body` when the file does not end with EOI (the caller then decodes it whole, so a
+    /// truncated file still fails).
+    func withJPEGRegion<R>(_ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
+                           jpegScaleDenominator denom: Int, jpegFastUpsample: Bool, top: Int, left: Int, rows: Int, cols: Int,
+                           _ body: (UnsafePointer<UInt8>, Int, Int, Int, SourceWindow) throws -> R) throws -> R? {
+        let c = info.channels
+        let sh = JPEGCodec.scaled(info.height, num: 1, denom: denom), sw = JPEGCodec.scaled(info.width, num: 1, denom: denom)
+        let need = rows * sw * c
+        if need > capacity {
+            buffer.deallocate()
+            capacity = need
+            buffer = .allocate(capacity: need)
+        }
+        return try store.withBytes(sample: i, field: f) { bytes -> R? in
+            guard JPEGRegionDecoder.endsWithEOI(bytes) else { return nil }
+            let r: JPEGRegionDecoder.Region
+            do {
+                r = try region.decode(bytes, denominator: denom, fastUpsample: jpegFastUpsample, channels: c, top: top, left: left,
+                                      rows: rows, cols: cols, into: buffer, capacity: capacity)
+                guard r.fullHeight == sh, r.fullWidth == sw else {
+                    throw StoreError.invalidArgument("JPEG is \(r.fullHeight)x\(r.fullWidth) at 1/\(denom), index says \(info.height)x\(info.width)")
+                }
+            } catch {
+                throw StoreError.sampleDecode(path: store.path, sample: i, field: store.schema.fields[f].name, detail: "\(error)")
+            }
+            return try body(UnsafePointer(buffer), r.rows, r.cols, c, SourceWindow(fullHeight: sh, fullWidth: sw, top: r.top, left: r.left))
         }
     }
 

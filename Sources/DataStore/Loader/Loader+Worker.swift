@@ -102,8 +102,8 @@ extension Loader {
             // The largest DCT scale denominator that still downsamples every view.
             while denom > 1 && (!p.resampled || p.height < denom * p.outHeight || p.width < denom * p.outWidth) { denom /= 2 }
         }
-        try scratch.decoder.withImage(store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
-                                      jpegFastUpsample: config.jpegFastUpsample) { px, h, w, c in
+        /// Converts channels if needed and renders every view from `px` (`h` x `w` x `c`, at `window`).
+        func renderViews(_ px: UnsafePointer<UInt8>, _ h: Int, _ w: Int, _ c: Int, _ window: SourceWindow) throws {
             if c != C {
                 if scratch.converted.count < h * w * C { scratch.converted = [UInt8](repeating: 0, count: h * w * C) }
                 scratch.converted.withUnsafeMutableBufferPointer { d in
@@ -122,10 +122,25 @@ extension Loader {
             try scratch.converted.withUnsafeBufferPointer { cv in
                 let src = c != C ? cv.baseAddress! : px
                 for v in 0..<views {
-                    try scratch.augmenter.render(src: src, height: h, width: w, channels: C, params: scratch.params[v],
+                    try scratch.augmenter.render(src: src, height: h, width: w, channels: C, window: window, params: scratch.params[v],
                                                  mean: config.views[v].mean, std: config.views[v].std, into: slot.pixels[v] + j * viewSizes[v])
                     slot.params[v][j] = scratch.params[v]
                 }
+            }
+        }
+        var done = false
+        if info.codec == .jpeg && config.jpegRegionDecode, let r = jpegRegion(scratch.params, views: views, info: info, denominator: denom) {
+            done = try scratch.decoder.withJPEGRegion(store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
+                                                      jpegFastUpsample: config.jpegFastUpsample, top: r.top, left: r.left,
+                                                      rows: r.rows, cols: r.cols) { px, h, w, c, window in
+                try renderViews(px, h, w, c, window)
+                return true
+            } ?? false
+        }
+        if !done {
+            try scratch.decoder.withImage(store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
+                                          jpegFastUpsample: config.jpegFastUpsample) { px, h, w, c in
+                try renderViews(px, h, w, c, SourceWindow(fullHeight: h, fullWidth: w))
             }
         }
         slot.labels[j] = store.label(sample)
