@@ -133,7 +133,7 @@ enum StoreBench {
         var pad = cfg
         pad.views = [ViewSpec(crop: .padRandom(padding: 4), outHeight: size, outWidth: size).with { $0.flipProbability = 0.5 }]
         let rp = try LoaderBench.measure(Loader(path: path, config: pad), maxBatches: min(batches, loader.stepsPerEpoch - 2))
-        let budget = (16 + workers + 2) * store.schema.chunkBytes
+        let budget = (16 + workers + 4) * store.schema.chunkBytes
         print(String(format: "%@: raw zstd decode D = %.0f MB/s = %.0f img/s (1 thread); two-view SSL %.0f img/s (%.3f D, %.3f of %d-thread D); pad-crop+flip %.0f img/s; cache peak %d B (window budget %d B)",
                      name, d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond,
                      r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, rp.imagesPerSecond, loader.cachePeakBytes, budget))

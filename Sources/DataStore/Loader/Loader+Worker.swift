@@ -15,31 +15,44 @@ final class WorkerScratch {
 }
 
 extension Loader {
-    /// A worker: pull a sample position, render it into its slot (substituting undecodable samples
-    /// when the policy says so), count it done; the first error ends the epoch.
+    /// A worker: pull a few consecutive sample positions (never across a batch), render each into
+    /// its slot (substituting undecodable samples when the policy says so), count them done with the
+    /// next pull (one lock per group, not two per sample); the first error ends the epoch.
     static func work(_ loader: Loader, _ state: EpochState, _ order: [Int32], _ epoch: Int, _ base: Int, _ viewSizes: [Int],
-                     _ prefetch: [Int32]) {
+                     _ schedule: (first: [Int32], last: [Int32])) {
+        let prefetch = schedule.first, lastUse = schedule.last, distance = loader.prefetchDistance
         let b = loader.config.batchSize
         let scratch = WorkerScratch(views: loader.config.views.count)
+        var k = 0, end = 0, finished = 0
         while true {
-            state.cond.lock()
-            while !state.stop && state.next < state.total && state.next >= state.limit { state.cond.wait() }
-            if state.stop || state.next >= state.total { state.cond.unlock(); return }
-            let k = state.next
-            state.next += 1
-            state.cond.unlock()
-            // Decode the chunk whose first use is `prefetchDistance` samples ahead now, so that no
-            // worker waits for a chunk another worker is decompressing.
-            if k + Loader.prefetchDistance < prefetch.count, prefetch[k + Loader.prefetchDistance] >= 0 {
-                loader.store.cache.prefetch(Int(prefetch[k + Loader.prefetchDistance]), reader: loader.store)
+            if k == end {
+                state.cond.lock()
+                if finished > 0 {
+                    let s = ((k - 1) / b) % state.slots.count
+                    state.done[s] += finished
+                    if state.done[s] == b { state.cond.broadcast() }
+                    finished = 0
+                }
+                while !state.stop && state.next < state.total && state.next >= state.limit { state.cond.wait() }
+                if state.stop || state.next >= state.total { state.cond.unlock(); return }
+                k = state.next
+                end = min(k + Loader.claimGroup, state.limit, (k / b + 1) * b)
+                state.next = end
+                state.cond.unlock()
+            }
+            // Decode the chunk whose first use is `distance` samples ahead now, so that no worker
+            // waits for a chunk another worker is decompressing.
+            if k + distance < prefetch.count, prefetch[k + distance] >= 0 {
+                loader.store.cache.prefetch(Int(prefetch[k + distance]), reader: loader.store)
             }
             let slotIndex = (k / b) % state.slots.count
             var sample = Int(order[base + k])
             var attempts = 0
+            k += 1
             do {
                 while true {
                     do {
-                        try loader.render(sample: sample, epoch: epoch, into: state.slots[slotIndex], at: k % b,
+                        try loader.render(sample: sample, epoch: epoch, into: state.slots[slotIndex], at: (k - 1) % b,
                                           viewSizes: viewSizes, scratch: scratch)
                         break
                     } catch let e as StoreError {
@@ -58,28 +71,44 @@ extension Loader {
                 state.cond.unlock()
                 continue
             }
-            state.cond.lock()
-            state.done[slotIndex] += 1
-            if state.done[slotIndex] == b { state.cond.broadcast() }
-            state.cond.unlock()
+            finished += 1
+            // The epoch is done with this chunk: free it now rather than when the cache is full
+            // (LRU would otherwise also pick chunks the quasi-random window still draws from).
+            if k - 1 < lastUse.count, lastUse[k - 1] >= 0 { loader.store.cache.evict(Int(lastUse[k - 1])) }
         }
     }
 
-    /// How many samples ahead of its first use a chunk is decoded.
-    static let prefetchDistance = 128
+    /// Positions a worker claims at a time.
+    static let claimGroup = 4
 
-    /// For positions `base...` of `order`: the image-field chunk first used at each position (-1
-    /// elsewhere), for the quasi-random and sequential orders (under `.random` nearly every early
-    /// position is a first use and the cache budget need not hold the look-ahead: no prefetch).
-    func chunkFirstUses(_ order: [Int32], from base: Int) -> [Int32] {
-        if case .random = config.order { return [] }
+    /// How many samples ahead of its first use a chunk is decoded: about one chunk's worth of
+    /// samples (8...128), so that about one chunk is decoded ahead (the cache budget holds two extra).
+    var prefetchDistance: Int {
+        let chunks = (0..<store.chunkCount).reduce(0) { $0 + (Int(store.chunk($1).field) == field ? 1 : 0) }
+        return min(128, max(8, store.count / max(chunks, 1)))
+    }
+
+    /// For positions `base...` of `order`: the image-field chunk first used at each position and the
+    /// chunk last used at each position (-1 elsewhere), for the quasi-random and sequential orders
+    /// (under `.random` nearly every early position is a first use and chunks recur: no schedule).
+    func chunkSchedule(_ order: [Int32], from base: Int) -> (first: [Int32], last: [Int32]) {
+        if case .random = config.order { return ([], []) }
+        let n = max(order.count - base, 0)
         var seen = [Bool](repeating: false, count: store.chunkCount)
-        var first = [Int32](repeating: -1, count: max(order.count - base, 0))
-        for k in 0..<first.count {
+        var first = [Int32](repeating: -1, count: n), last = [Int32](repeating: -1, count: n)
+        var chunks = [Int32](repeating: -1, count: n)
+        for k in 0..<n {
             let c = store.location(sample: Int(order[base + k]), field: field).chunk
-            if c < seen.count && !seen[c] { seen[c] = true; first[k] = Int32(c) }
+            guard c < seen.count else { continue }
+            chunks[k] = Int32(c)
+            if !seen[c] { seen[c] = true; first[k] = Int32(c) }
         }
-        return first
+        for i in seen.indices { seen[i] = false }
+        for k in stride(from: n - 1, through: 0, by: -1) where chunks[k] >= 0 && !seen[Int(chunks[k])] {
+            seen[Int(chunks[k])] = true
+            last[k] = chunks[k]
+        }
+        return (first, last)
     }
 
     /// Draws (or replays) every view's parameters, decodes the image once (DCT-scaled when all
