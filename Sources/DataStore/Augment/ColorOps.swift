@@ -1,3 +1,4 @@
+import CDataStore
 import Foundation
 
 /// Per-pixel colour and neighbourhood ops on planar Float images in [0, 1] (torchvision tensor
@@ -14,15 +15,19 @@ enum ColorOps {
     @inline(__always) static func unit(_ a: Float) -> Float { lo(hi(a, 0), 1) }
 
     /// x = clamp(a x + b, 0, 1) over `C` planes of `n` pixels (brightness: b = 0; contrast:
-    /// b = (1 - a) mean), in place or normalised into `sink`.
+    /// b = (1 - a) mean), in place or normalised into `sink` (C kernel, AVX2 when available).
     static func affine(_ x: UnsafeMutablePointer<Float>, pixels n: Int, channels C: Int, _ a: Float, _ b: Float, sink: PlaneSink?) {
-        guard let s = sink else {
-            for i in 0..<(n * C) { x[i] = unit(a * x[i] + b) }
-            return
-        }
-        for c in 0..<C {
-            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
-            for i in 0..<n { o[i] = (unit(a * xc[i] + b) - m) * inv }
+        withSink(sink) { out, m, s in rtk_affine(x, n, Int32(C), a, b, out, m, s, 0) }
+    }
+
+    /// Calls `body` with the sink's output, mean and 1 / std pointers (nil when writing in place).
+    @inline(__always)
+    static func withSink(_ sink: PlaneSink?, _ body: (UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) -> Void) {
+        guard let s = sink else { return body(nil, nil, nil) }
+        withUnsafeBytes(of: s.mean) { m in
+            withUnsafeBytes(of: s.invStd) { v in
+                body(s.out, m.baseAddress!.assumingMemoryBound(to: Float.self), v.baseAddress!.assumingMemoryBound(to: Float.self))
+            }
         }
     }
 
@@ -70,13 +75,9 @@ enum ColorOps {
         return s / Float(n)
     }
 
-    /// torchvision `adjust_saturation`: blend with the grayscale image, clamped.
+    /// torchvision `adjust_saturation`: blend with the grayscale image, clamped (C kernel).
     static func saturate(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by f: Float, sink: PlaneSink?) {
-        let k = 1 - f
-        mapRGB(x, pixels: n, sink: sink) { r, g, b in
-            let gray = k * (0.2989 * r + 0.587 * g + 0.114 * b)
-            return (unit(f * r + gray), unit(f * g + gray), unit(f * b + gray))
-        }
+        withSink(sink) { out, m, s in rtk_saturate(x, n, f, out, m, s, 0) }
     }
 
     /// torchvision `rgb_to_grayscale` kept as 3 equal channels.
@@ -108,35 +109,9 @@ enum ColorOps {
     }
 
     /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on the planar R, G, B
-    /// planes of `pixels` each. Branch-free: with h in sextants (6 h in [0, 6)), V = max and
-    /// V S = max - min = cr, torchvision's `_hsv2rgb` is c = V - cr clamp(t_c, 0, 1) with
-    /// t_R = 2 - |h - 3|, t_G = max(1 - h, 2 - |h - 5|), t_B = max(2 - |h - 1|, h - 5) (the
-    /// trapezoids clamp(min(k, 4 - k), 0, 1) at k = (5, 3, 1 + h) mod 6 unrolled over h), computed
-    /// as clamp(V - cr t_c, min, V), which is the same value and needs no constant clamps.
-    /// The sextant offsets (0, 2, 4 for R, G, B maximal) plus 6 shift are pre-wrapped into [1, 7),
-    /// so h = offset + (difference / cr) lies in [0, 8) and one conditional subtraction wraps it.
+    /// planes of `pixels` each, branch-free (see `rtk_hue` in Sources/CDataStore/pixel_kernels.c):
+    /// the hottest op of the SSL pipeline, run by a C kernel with an AVX2 path.
     static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float, sink: PlaneSink?) {
-        func wrapped(_ v: Float) -> Float {
-            var w = v.truncatingRemainder(dividingBy: 6)
-            if w < 1 { w += 6 }
-            if w >= 7 { w -= 6 }
-            return w
-        }
-        let s0 = wrapped(shift * 6), s2 = wrapped(2 + shift * 6), s4 = wrapped(4 + shift * 6)
-        mapRGB(x, pixels: n, sink: sink) { r, g, b in
-            let mx = hi(r, hi(g, b)), mn = lo(r, lo(g, b))
-            let cr = mx - mn
-            // cr = 0 makes the numerator 0 (h = any), and the output mx: the 1e-30 only avoids 0 * inf.
-            let inv = 1 / hi(cr, 1e-30)
-            let isR = mx == r, isG = mx == g
-            let num = isR ? g - b : (isG ? b - r : r - g)
-            let off = isR ? s0 : (isG ? s2 : s4)
-            var h = num * inv + off
-            h = h >= 6 ? h - 6 : h
-            let tr = 2 - abs(h - 3)
-            let tg = hi(1 - h, 2 - abs(h - 5))
-            let tb = hi(2 - abs(h - 1), h - 5)
-            return (lo(hi(mx - cr * tr, mn), mx), lo(hi(mx - cr * tg, mn), mx), lo(hi(mx - cr * tb, mn), mx))
-        }
+        withSink(sink) { out, m, s in rtk_hue(x, n, shift, out, m, s, 0) }
     }
 }

@@ -1,4 +1,4 @@
-import CJPEGRegion
+import CDataStore
 
 /// Region-of-interest JPEG decoding with libjpeg's API (`jpeg_crop_scanline`, `jpeg_skip_scanlines`,
 /// DCT scaling), which TurboJPEG 2.1 lacks. Rows above the region are only entropy-decoded, rows
