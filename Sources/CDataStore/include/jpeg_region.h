@@ -18,7 +18,7 @@ typedef struct rtj_decoder rtj_decoder;
 typedef struct rtj_region {
     int width;      ///< output width of the whole image
     int height;     ///< output height of the whole image
-    int top;        ///< first decoded row
+    int top;        ///< first decoded row (the request aligned down to an iMCU row boundary)
     int left;       ///< first decoded column (the request aligned down to an iMCU boundary)
     int rows;       ///< decoded rows
     int cols;       ///< decoded columns (the request widened to iMCU boundaries); the row stride is cols * channels
@@ -31,7 +31,7 @@ void rtj_destroy(rtj_decoder *d);
 /// The message of the last failed call.
 const char *rtj_message(const rtj_decoder *d);
 
-/// Decodes rows [top, top + rows) and at least columns [left, left + cols) of the JPEG `data`
+/// Decodes at least rows [top, top + rows) and columns [left, left + cols) of the JPEG `data`
 /// scaled by 1/`scale_denom` (1, 2, 4 or 8) into `dst` (`capacity` bytes, HWC, `channels` 1 or 3),
 /// with the integer fast DCT when `fast_dct` and nearest-neighbour chroma upsampling when
 /// `fast_upsample` (TurboJPEG's TJFLAG_FASTDCT / TJFLAG_FASTUPSAMPLE). The request is clipped to the

@@ -74,7 +74,8 @@ public final class ImageDecoder {
                            _ body: (UnsafePointer<UInt8>, Int, Int, Int, SourceWindow) throws -> R) throws -> R? {
         let c = info.channels
         let sh = JPEGCodec.scaled(info.height, num: 1, denom: denom), sw = JPEGCodec.scaled(info.width, num: 1, denom: denom)
-        let need = rows * sw * c
+        // The decoder may start above `top` (at an iMCU row boundary), never above row 0.
+        let need = min(top + rows, sh) * sw * c
         if need > capacity {
             buffer.deallocate()
             capacity = need

@@ -11,7 +11,7 @@ public final class JPEGRegionDecoder {
         public var fullHeight: Int
         /// Width of the whole scaled image.
         public var fullWidth: Int
-        /// First decoded row.
+        /// First decoded row (the request aligned down to an iMCU row boundary).
         public var top: Int
         /// First decoded column (the request aligned down to an iMCU boundary).
         public var left: Int
@@ -27,7 +27,7 @@ public final class JPEGRegionDecoder {
     public init() {}
     deinit { rtj_destroy(handle) }
 
-    /// Decodes rows `top ..< top + rows` and at least columns `left ..< left + cols` (clipped to the
+    /// Decodes at least rows `top ..< top + rows` and columns `left ..< left + cols` (clipped to the
     /// image) of `data` scaled by 1/`denominator` into `dst` (`capacity` bytes, HWC, `channels` 1 or 3)
     /// with the fast integer DCT (as the full-decode path), optionally fast chroma upsampling.
     /// Warnings (truncated or corrupt data) are errors.
