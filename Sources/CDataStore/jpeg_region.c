@@ -80,8 +80,8 @@ int rtj_decode_region(rtj_decoder *d, const unsigned char *data, size_t size, in
     if (left + cols > width) cols = width - left;
     if (rows <= 0 || cols <= 0) return rtj_fail(d, "empty JPEG region");
     // Start at an iMCU row boundary: skipping only whole iMCU rows keeps jpeg_skip_scanlines off its
-    // partial-row paths (with merged h2v2 upsampling a skip to an odd row can leave the first row
-    // stale); the few extra rows are decoded and ignored by the caller.
+    // partial-row paths (with skips to mid-iMCU rows and fast, merged upsampling a stress test saw
+    // rare rows differing from the full decode); the few extra rows are ignored by the caller.
     int imcu = ci->max_v_samp_factor * ci->min_DCT_scaled_size;
     if (imcu > 1 && top % imcu != 0) { rows += top % imcu; top -= top % imcu; }
     JDIMENSION xoff = (JDIMENSION)left, w = (JDIMENSION)cols;
