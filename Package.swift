@@ -23,6 +23,10 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // DataStore C helpers: region-of-interest JPEG decoding through libjpeg (C owns libjpeg's setjmp/longjmp
+        // error handling) and the per-pixel colour kernels with a runtime AVX2 path (see Sources/CDataStore).
+        .target(name: "CDataStore", dependencies: ["CJPEG"], cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
         // Engine.
         .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: fast),
@@ -30,7 +34,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: fast),
         .target(name: "Backbones", dependencies: ["NN"], swiftSettings: fast),
         .target(name: "Objectives", dependencies: ["NN", "Backbones"], swiftSettings: fast),
-        .target(name: "DataStore", dependencies: ["Kernels", "CZstd", "CTurboJPEG", "CPNG"], exclude: ["FORMAT.md"], swiftSettings: fast),
+        .target(name: "DataStore", dependencies: ["Kernels", "CZstd", "CTurboJPEG", "CPNG", "CDataStore"], exclude: ["FORMAT.md"], swiftSettings: fast),
         .target(name: "Recipes", dependencies: [
             "NN", "Backbones", "Objectives", "DataStore", .product(name: "Yams", package: "Yams"),
         ], swiftSettings: fast),

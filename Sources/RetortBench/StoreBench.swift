@@ -3,7 +3,7 @@ import Foundation
 import Kernels
 
 /// `retort-bench store`: the data store and loader, as ratios to codec limits measured in the same run.
-/// Options: --quick (smaller sets), --export DIR (write the CIFAR-like pixels and the JPEGs for
+/// Options: --quick (smaller sets), --micro (per-op render costs), --micro-only (only those), --export DIR (write the CIFAR-like pixels and the JPEGs for
 /// Benchmarks/torch_loader.py), --workers N (default 2).
 enum StoreBench {
     static func run(_ args: [String]) throws {
@@ -17,19 +17,8 @@ enum StoreBench {
         print("workers \(workers); machine cores \(ProcessInfo.processInfo.activeProcessorCount)")
         var rows: [(String, String)] = []
 
-        // 1. Fashion-MNIST (or a synthetic stand-in).
-        let fmDir = "/usr/share/datasets/fashion-mnist"
-        let fm = dir + "/fm.rstore"
-        if FileManager.default.fileExists(atPath: fmDir + "/train-images-idx3-ubyte.gz") {
-            try Ingest.mnist(dir: fmDir, split: "train", fashion: true, out: fm)
-        } else {
-            print("Fashion-MNIST not found in \(fmDir): using synthetic 28x28 images")
-            try synthStore(fm, n: 60_000, h: 28, w: 28, c: 1)
-        }
-        rows += try sslRows(fm, name: "Fashion-MNIST 28x28x1", size: 28, workers: workers, batches: quick ? 40 : 200)
-
-        // 2. CIFAR-sized images, synthesised (no CIFAR file ships with the machine).
-        if args.contains("--micro") {
+        // 0. Per-view render costs on a 32 px RGB image (--micro).
+        if args.contains("--micro") || args.contains("--micro-only") {
             let spec = ViewSpec.ssl(size: 32)
             let aug = Augmenter()
             let img = synthImage(3, h: 32, w: 32, c: 3)
@@ -65,7 +54,20 @@ enum StoreBench {
             }
             print(String(format: "micro 32px view: draw %.2f us, render %.2f us (geometry only %.2f us)", (t1 - t0) / 20000 * 1e6, (t2 - t1) / 20000 * 1e6, (t3 - t2) / 20000 * 1e6))
             out.deallocate()
+            if args.contains("--micro-only") { return }
         }
+        // 1. Fashion-MNIST (or a synthetic stand-in).
+        let fmDir = "/usr/share/datasets/fashion-mnist"
+        let fm = dir + "/fm.rstore"
+        if FileManager.default.fileExists(atPath: fmDir + "/train-images-idx3-ubyte.gz") {
+            try Ingest.mnist(dir: fmDir, split: "train", fashion: true, out: fm)
+        } else {
+            print("Fashion-MNIST not found in \(fmDir): using synthetic 28x28 images")
+            try synthStore(fm, n: 60_000, h: 28, w: 28, c: 1)
+        }
+        rows += try sslRows(fm, name: "Fashion-MNIST 28x28x1", size: 28, workers: workers, batches: quick ? 40 : 200)
+
+        // 2. CIFAR-sized images, synthesised (no CIFAR file ships with the machine).
         let cf = dir + "/cifarlike.rstore"
         let pixels = try synthStore(cf, n: quick ? 10_000 : 50_000, h: 32, w: 32, c: 3)
         print("CIFAR-like store: synthetic 3x32x32 images (colourised, upscaled Fashion-MNIST-like shapes + noise)")
@@ -131,7 +133,7 @@ enum StoreBench {
         var pad = cfg
         pad.views = [ViewSpec(crop: .padRandom(padding: 4), outHeight: size, outWidth: size).with { $0.flipProbability = 0.5 }]
         let rp = try LoaderBench.measure(Loader(path: path, config: pad), maxBatches: min(batches, loader.stepsPerEpoch - 2))
-        let budget = (16 + workers + 2) * store.schema.chunkBytes
+        let budget = (16 + workers + 4) * store.schema.chunkBytes
         print(String(format: "%@: raw zstd decode D = %.0f MB/s = %.0f img/s (1 thread); two-view SSL %.0f img/s (%.3f D, %.3f of %d-thread D); pad-crop+flip %.0f img/s; cache peak %d B (window budget %d B)",
                      name, d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond,
                      r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, rp.imagesPerSecond, loader.cachePeakBytes, budget))
@@ -200,7 +202,8 @@ enum StoreBench {
         let img = UnsafeMutablePointer<UInt8>.allocate(capacity: h * w * 3)
         let outBuf = UnsafeMutablePointer<Float>.allocate(capacity: 3 * 224 * 224)
         defer { img.deallocate(); outBuf.deallocate() }
-        var tDec = 0.0, tRen = 0.0
+        var tDec = 0.0, tRen = 0.0, tROI = 0.0, roiArea = 0.0
+        let region = JPEGRegionDecoder()
         for round in 0..<3 {
             for (i, f) in files.enumerated() {
                 let a0 = LoaderBench.cpuTime()
@@ -209,9 +212,18 @@ enum StoreBench {
                 let p = spec.draw(seed: 1, epoch: round, sampleID: UInt64(i), view: 0, srcHeight: h, srcWidth: w)
                 try aug.render(src: img, height: h, width: w, channels: 3, params: p, mean: [0.5], std: [0.25], into: outBuf)
                 let a2 = LoaderBench.cpuTime()
+                // The region-of-interest decode of the same crop box (what the loader decodes).
+                _ = try f.withUnsafeBytes {
+                    try region.decode($0, denominator: 1, fastUpsample: false, channels: 3, top: p.top, left: max(0, p.left - 2), rows: p.height,
+                                      cols: min(w, p.left + p.width + 2) - max(0, p.left - 2), into: img, capacity: h * w * 3)
+                }
+                tROI += LoaderBench.cpuTime() - a2
+                roiArea += Double(p.height * p.width) / Double(h * w)
                 tDec += a1 - a0; tRen += a2 - a1
             }
         }
+        print(String(format: "JPEG region decode of the RRC box (1 thread, CPU time): %.0f us per image (%.3f x full decode; boxes cover %.2f of the image on average)",
+                     tROI / Double(3 * n) * 1e6, tROI / tDec, roiArea / Double(3 * n)))
         for (bh, bw) in [(375, 500), (300, 300), (200, 200), (224, 224), (120, 160)] {
             var p = ViewParams(srcHeight: h, srcWidth: w, top: 0, left: 0, height: bh, width: bw, flipped: false, outHeight: 224, outWidth: 224)
             let a0 = LoaderBench.cpuTime()
@@ -235,19 +247,24 @@ enum StoreBench {
         cfg.workers = workers
         cfg.order = .random
         var rows: [(String, String)] = [("JPEG \(w)x\(h) q90 (avg \(avg) B): tjDecompress2 full decode, \(workers) threads", String(format: "%.0f img/s (%.0f img per CPU-s)", decodeRate, decodeCPURate))]
-        for fastUp in [false, true] {
-            cfg.jpegFastUpsample = fastUp
+        // The path (region-of-interest decode, batches read in place as in the SSL rows), then the
+        // same with batches copied out (`next(into:)`), with the full decode, and with fast upsampling.
+        let variants: [(label: String, region: Bool, zeroCopy: Bool, fastUp: Bool)] = [
+            ("", true, true, false), (", batches copied out", true, false, false),
+            (", full decode (no region of interest)", false, true, false), (", TJFLAG_FASTUPSAMPLE", true, true, true)]
+        for v in variants {
+            cfg.jpegRegionDecode = v.region
+            cfg.jpegFastUpsample = v.fastUp
             let loader = try Loader(path: path, config: cfg)
             var total = LoaderBench.Result(images: 0, seconds: 0)
             for e in 0..<2 {
-                let r = try LoaderBench.measure(loader, epoch: e, warmup: 1)
+                let r = try LoaderBench.measure(loader, epoch: e, warmup: 1, zeroCopy: v.zeroCopy)
                 total.images += r.images; total.seconds += r.seconds; total.cpuSeconds += r.cpuSeconds
             }
-            let label = fastUp ? " (TJFLAG_FASTUPSAMPLE)" : ""
             print(String(format: "JPEG %dx%d q90 (avg %d B): single-pass decode %.0f img/s (%d threads), %.0f img per CPU-s; RRC-224 + flip loader%@ %.0f img/s = %.3f x decode, %.0f img per CPU-s = %.3f x decode per CPU-s",
-                         w, h, avg, decodeRate, workers, decodeCPURate, label, total.imagesPerSecond, total.imagesPerSecond / decodeRate,
+                         w, h, avg, decodeRate, workers, decodeCPURate, v.label, total.imagesPerSecond, total.imagesPerSecond / decodeRate,
                          total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate))
-            rows.append(("JPEG → RRC 224 + flip → normalised float\(label), \(workers) workers", String(format: "%.0f img/s = %.3f × decode (per CPU-s: %.0f = %.3f × decode)", total.imagesPerSecond, total.imagesPerSecond / decodeRate, total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate)))
+            rows.append(("JPEG → RRC 224 + flip → normalised float\(v.label), \(workers) workers", String(format: "%.0f img/s = %.3f × decode (per CPU-s: %.0f = %.3f × decode)", total.imagesPerSecond, total.imagesPerSecond / decodeRate, total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate)))
         }
         return rows
     }

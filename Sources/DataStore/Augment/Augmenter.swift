@@ -1,22 +1,33 @@
 import Foundation
 
+/// Where a decoded buffer sits in the (possibly DCT-scaled) source image: the buffer holds rows
+/// `top ..< top + height` and columns `left ..< left + width` of a `fullHeight` x `fullWidth` image
+/// (a region-of-interest JPEG decode). Crop boxes stay in source pixels and map onto the full image.
+struct SourceWindow: Equatable {
+    /// Height of the whole decoded image (source height, or less when DCT-scaled).
+    var fullHeight: Int
+    /// Width of the whole decoded image.
+    var fullWidth: Int
+    /// First row of the buffer in the whole image.
+    var top = 0
+    /// First column of the buffer in the whole image.
+    var left = 0
+}
+
 /// Applies a `ViewParams` to a uint8 HWC image, writing normalised Float CHW output. One per worker
 /// thread: all scratch buffers are reused, so rendering allocates nothing once warmed up.
-/// Geometry (crop, antialiased bilinear resize, flip) reads uint8 input and rounds to uint8, as
-/// Pillow does, into a planar (CHW) buffer. Per-channel colour ops (brightness, contrast,
-/// solarize, normalise) then run as a 256-entry lookup table per channel, switching to per-pixel
-/// Float math only for ops that mix channels or neighbours (saturation, hue, grayscale, blur).
-/// Views without colour ops skip the uint8 buffer: the resize writes normalised floats directly.
+/// Geometry (crop, antialiased bilinear resize, flip) reads uint8 input and rounds to uint8 values,
+/// as Pillow does, into a planar (CHW) Float buffer in [0, 1]; the colour ops then run in place as
+/// vectorised passes (torchvision tensor semantics), and the last pass normalises into the output.
+/// Views without colour ops skip the buffer: the resize writes normalised floats directly.
 public final class Augmenter {
-    var tapsX = ResampleTaps()
-    var tapsY = ResampleTaps()
-    var tapCache: [Int: ResampleTaps] = [:]
+    /// Resampling taps: tables 0 and 1 are scratch (y, x); the rest a cache keyed in `tapIndex`.
+    var tapTables = [ResampleTaps(), ResampleTaps()]
+    var tapIndex: [Int: Int] = [:]
     var tmp: [Float] = []
     var srcF: [Float] = []
     var line: [Float] = []
-    var u8: [UInt8] = []
     var fpix: [Float] = []
-    var lut = [Float](repeating: 0, count: 3 * 256)
 
     /// An augmenter with empty scratch.
     public init() {}
@@ -27,10 +38,21 @@ public final class Augmenter {
     /// crop box (in source pixels) is then mapped by height / srcHeight and width / srcWidth.
     public func render(src: UnsafePointer<UInt8>, height H: Int, width W: Int, channels C: Int, params p: ViewParams,
                        mean: [Float], std: [Float], into out: UnsafeMutablePointer<Float>) throws {
-        let scaled = p.srcHeight != H || p.srcWidth != W
-        guard !scaled || (p.resampled && H <= p.srcHeight && W <= p.srcWidth && H > 0 && W > 0),
+        try render(src: src, height: H, width: W, channels: C, window: SourceWindow(fullHeight: H, fullWidth: W),
+                   params: p, mean: mean, std: std, into: out)
+    }
+
+    /// `render` from a window of the decoded source (a region-of-interest decode): `src` holds
+    /// `H` x `W` pixels at (`window.top`, `window.left`) of the `window.fullHeight` x `window.fullWidth`
+    /// decoded image. The window must contain every pixel the view's taps read.
+    func render(src: UnsafePointer<UInt8>, height H: Int, width W: Int, channels C: Int, window: SourceWindow,
+                params p: ViewParams, mean: [Float], std: [Float], into out: UnsafeMutablePointer<Float>) throws {
+        let fh = window.fullHeight, fw = window.fullWidth
+        let whole = window.top == 0 && window.left == 0 && fh == H && fw == W
+        let scaled = p.srcHeight != fh || p.srcWidth != fw
+        guard (!scaled && whole) || (p.resampled && fh <= p.srcHeight && fw <= p.srcWidth && fh > 0 && fw > 0),
               p.outHeight > 0, p.outWidth > 0, C == 1 || C == 3 else {
-            throw StoreError.invalidArgument("view parameters are for a \(p.srcHeight)x\(p.srcWidth) image, got \(H)x\(W)x\(C)")
+            throw StoreError.invalidArgument("view parameters are for a \(p.srcHeight)x\(p.srcWidth) image, got \(fh)x\(fw)x\(C)")
         }
         if p.resampled {
             guard p.top >= 0, p.left >= 0, p.height > 0, p.width > 0, p.top + p.height <= p.srcHeight, p.left + p.width <= p.srcWidth else {
@@ -41,18 +63,26 @@ public final class Augmenter {
             throw StoreError.invalidArgument("normalisation needs 1 or \(C) means/stds (non-zero std), got \(mean.count)/\(std.count)")
         }
         let n = p.outHeight * p.outWidth
-        let colour = hasColourOps(p, C)
-        var a = (Float(0), Float(0), Float(0)), b = (Float(0), Float(0), Float(0))
-        for c in 0..<C {
-            let inv = 1 / std[std.count == 1 ? 0 : c], m = mean[mean.count == 1 ? 0 : c]
+        if !hasColourOps(p, C) && p.resampled {
             // out = (v / 255 - m) / s = v * a + b
-            if c == 0 { a.0 = inv / 255; b.0 = -m * inv } else if c == 1 { a.1 = inv / 255; b.1 = -m * inv } else { a.2 = inv / 255; b.2 = -m * inv }
+            var a = SIMD4<Float>(), b = SIMD4<Float>()
+            for c in 0..<C {
+                let inv = 1 / std[std.count == 1 ? 0 : c], m = mean[mean.count == 1 ? 0 : c]
+                a[c] = inv / 255; b[c] = -m * inv
+            }
+            try resample(src, H, W, C, p, window, into: out, scale: a, offset: b)
+            return
         }
-        if u8.count < n * C { u8 = [UInt8](repeating: 0, count: n * C) }
-        let direct: (UnsafeMutablePointer<Float>, (Float, Float, Float), (Float, Float, Float))? = colour ? nil : (out, a, b)
-        if p.resampled { resample(src, H, W, C, p, direct) } else { copyCrop(src, H, W, C, p) }
-        if direct != nil && p.resampled { return }
-        try colourAndWrite(C, p, mean: mean, std: std, out)
+        if fpix.count < n * C { fpix = [Float](repeating: 0, count: n * C) }
+        try fpix.withUnsafeMutableBufferPointer { fb in
+            let x = fb.baseAddress!
+            if p.resampled {
+                try resample(src, H, W, C, p, window, into: x, scale: SIMD4(repeating: 1 / 255), offset: SIMD4())
+            } else {
+                copyCrop(src, H, W, C, p, into: x)
+            }
+            colourAndWrite(x, C, p, mean: mean, std: std, out)
+        }
     }
 
     /// Whether any colour op changes this view (otherwise only normalisation is applied).
@@ -61,21 +91,19 @@ public final class Augmenter {
         return (p.grayscale && C == 3) || p.blurSigma > 0 || p.solarized
     }
 
-    /// Pad-crop / center crop: planar uint8 copy with zero fill and flip.
-    func copyCrop(_ src: UnsafePointer<UInt8>, _ H: Int, _ W: Int, _ C: Int, _ p: ViewParams) {
+    /// Pad-crop / center crop: planar copy as values / 255, with zero fill and flip.
+    func copyCrop(_ src: UnsafePointer<UInt8>, _ H: Int, _ W: Int, _ C: Int, _ p: ViewParams, into dst: UnsafeMutablePointer<Float>) {
         let oh = p.outHeight, ow = p.outWidth, n = oh * ow
-        u8.withUnsafeMutableBufferPointer { dst in
-            for oy in 0..<oh {
-                let sy = p.top + oy
-                for ox in 0..<ow {
-                    let sx = p.left + (p.flipped ? ow - 1 - ox : ox)
-                    let d = oy * ow + ox
-                    if sy < 0 || sy >= H || sx < 0 || sx >= W {
-                        for c in 0..<C { dst[c * n + d] = 0 }
-                    } else {
-                        let s = (sy * W + sx) * C
-                        for c in 0..<C { dst[c * n + d] = src[s + c] }
-                    }
+        for oy in 0..<oh {
+            let sy = p.top + oy
+            for ox in 0..<ow {
+                let sx = p.left + (p.flipped ? ow - 1 - ox : ox)
+                let d = oy * ow + ox
+                if sy < 0 || sy >= H || sx < 0 || sx >= W {
+                    for c in 0..<C { dst[c * n + d] = 0 }
+                } else {
+                    let s = (sy * W + sx) * C
+                    for c in 0..<C { dst[c * n + d] = Float(src[s + c]) * (1 / 255) }
                 }
             }
         }

@@ -1,77 +1,117 @@
+import CDataStore
 import Foundation
 
-/// Per-pixel colour and neighbourhood ops on Float HWC images in [0, 1] (torchvision tensor semantics).
+/// Per-pixel colour and neighbourhood ops on planar Float images in [0, 1] (torchvision tensor
+/// semantics). The loops are plain scalar loops over buffer pointers with no calls or branches, so
+/// LLVM vectorises them under -O; `lo`/`hi` are written as `a < b ? a : b` / `a > b ? a : b`, the
+/// exact semantics of SSE `minps`/`maxps` (Swift's `max` is `y >= x ? y : x`, which needs a compare
+/// and a blend per lane instead).
 enum ColorOps {
-    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on planar R, G, B
-    /// planes of `pixels` each. Uses the branch-free HSV -> RGB form c_n = V - V S clamp(min(k, 4 - k), 0, 1)
-    /// with k = (n + 6h) mod 6 (n = 5, 3, 1 for R, G, B) and V S = max - min, the same function as
-    /// torchvision's `_hsv2rgb`, written with selects so the loop vectorises.
-    static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float) {
-        let shift6 = shift * 6 + 12          // + 12 keeps h positive before the truncating mod
-        let pr = x, pg = x + n, pb = x + 2 * n
-        for i in 0..<n {
-            let r = pr[i], g = pg[i], b = pb[i]
-            let mx = max(r, max(g, b)), mn = min(r, min(g, b))
-            let cr = mx - mn
-            let inv: Float = cr > 0 ? 1 / cr : 0
-            let hr = (g - b) * inv, hg = 2 + (b - r) * inv, hb = 4 + (r - g) * inv
-            var h = mx == r ? hr : (mx == g ? hg : hb)
-            h += shift6
-            // h mod 6 into [0, 6] without a checked float-to-integer conversion: floor(q) as
-            // round-to-nearest(q - 0.5) by adding and removing 1.5 * 2^23 (h = 6 behaves as 0 below).
-            let q = h * (1 / 6) - 0.5
-            h -= 6 * ((q + 12_582_912) - 12_582_912)
-            h = max(h, 0)
-            var kr = h + 5, kg = h + 3, kb = h + 1
-            kr = kr >= 6 ? kr - 6 : kr; kg = kg >= 6 ? kg - 6 : kg; kb = kb >= 6 ? kb - 6 : kb
-            pr[i] = mx - cr * min(max(min(kr, 4 - kr), 0), 1)
-            pg[i] = mx - cr * min(max(min(kg, 4 - kg), 0), 1)
-            pb[i] = mx - cr * min(max(min(kb, 4 - kb), 0), 1)
+    /// min(a, b) as one `minps` lane.
+    @inline(__always) static func lo(_ a: Float, _ b: Float) -> Float { a < b ? a : b }
+    /// max(a, b) as one `maxps` lane.
+    @inline(__always) static func hi(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
+    /// Clamp to [0, 1].
+    @inline(__always) static func unit(_ a: Float) -> Float { lo(hi(a, 0), 1) }
+
+    /// x = clamp(a x + b, 0, 1) over `C` planes of `n` pixels (brightness: b = 0; contrast:
+    /// b = (1 - a) mean), in place or normalised into `sink` (C kernel, AVX2 when available).
+    static func affine(_ x: UnsafeMutablePointer<Float>, pixels n: Int, channels C: Int, _ a: Float, _ b: Float, sink: PlaneSink?) {
+        withSink(sink) { out, m, s in rtk_affine(x, n, Int32(C), a, b, out, m, s, 0) }
+    }
+
+    /// Calls `body` with the sink's output, mean and 1 / std pointers (nil when writing in place).
+    @inline(__always)
+    static func withSink(_ sink: PlaneSink?, _ body: (UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) -> Void) {
+        guard let s = sink else { return body(nil, nil, nil) }
+        withUnsafeBytes(of: s.mean) { m in
+            withUnsafeBytes(of: s.invStd) { v in
+                body(s.out, m.baseAddress!.assumingMemoryBound(to: Float.self), v.baseAddress!.assumingMemoryBound(to: Float.self))
+            }
         }
     }
 
-    /// torchvision `gaussian_blur`: separable kernel exp(-x^2 / 2 sigma^2) over x in
-    /// [-(k-1)/2, (k-1)/2], normalised, reflect padding; in place on one [H, W] plane.
-    static func gaussianBlur(_ x: UnsafeMutablePointer<Float>, height H: Int, width W: Int, kernel k: Int, sigma: Float) {
-        let half = (k - 1) / 2
-        var w = [Float](repeating: 0, count: k)
-        var total: Float = 0
-        for i in 0..<k {
-            let t = (Float(i) - Float(k - 1) / 2) / sigma
-            w[i] = exp(-0.5 * t * t); total += w[i]
-        }
-        for i in 0..<k { w[i] /= total }
-        func reflect(_ i: Int, _ n: Int) -> Int {
-            if n == 1 { return 0 }
-            var j = i
-            while j < 0 || j >= n { j = j < 0 ? -j : 2 * (n - 1) - j }
-            return j
-        }
-        var tmp = [Float](repeating: 0, count: H * W)
-        // Reflected source index per output position and tap, for rows and columns.
-        let colIdx = (0..<(W * k)).map { reflect($0 / k + $0 % k - half, W) }
-        let rowIdx = (0..<(H * k)).map { reflect($0 / k + $0 % k - half, H) }
-        w.withUnsafeBufferPointer { wp in
-        tmp.withUnsafeMutableBufferPointer { tp in
-        colIdx.withUnsafeBufferPointer { ci in
-        rowIdx.withUnsafeBufferPointer { ri in
-            // Horizontal into tmp, vertical back into x (one plane: C == 1).
-            for y in 0..<H {
-                let row = x + y * W, trow = tp.baseAddress! + y * W
-                for xx in 0..<W {
-                    var a: Float = 0
-                    for t in 0..<k { a += wp[t] * row[ci[xx * k + t]] }
-                    trow[xx] = a
-                }
+    /// Applies `f` to every RGB pixel of the planar `x` (`n` pixels per plane), storing in place or
+    /// normalised into `sink`. Inlined with its closure, so each use is one vectorised loop.
+    @inline(__always)
+    static func mapRGB(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?,
+                       _ f: (Float, Float, Float) -> (Float, Float, Float)) {
+        let r = x, g = x + n, b = x + 2 * n
+        guard let s = sink else {
+            for i in 0..<n {
+                let (u, v, w) = f(r[i], g[i], b[i])
+                r[i] = u; g[i] = v; b[i] = w
             }
-            for y in 0..<H {
-                let out = x + y * W
-                for xx in 0..<W { out[xx] = 0 }
-                for t in 0..<k {
-                    let wt = wp[t], src = tp.baseAddress! + ri[y * k + t] * W
-                    for xx in 0..<W { out[xx] += wt * src[xx] }
-                }
+            return
+        }
+        let o0 = s.out, o1 = s.out + n, o2 = s.out + 2 * n
+        let m0 = s.mean[0], m1 = s.mean[1], m2 = s.mean[2], i0 = s.invStd[0], i1 = s.invStd[1], i2 = s.invStd[2]
+        for i in 0..<n {
+            let (u, v, w) = f(r[i], g[i], b[i])
+            o0[i] = (u - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (w - m2) * i2
+        }
+    }
+
+    /// Mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B, or the only channel) of planar
+    /// `x` with `n` pixels per channel. Four SIMD4 accumulators per channel: a serial float sum does
+    /// not vectorise.
+    static func grayMean(_ x: UnsafePointer<Float>, pixels n: Int, channels C: Int) -> Float {
+        var s: Float = 0
+        for c in 0..<C {
+            let fc = UnsafeRawPointer(x + c * n)
+            var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+            var i = 0
+            while i + 16 <= n {
+                a0 += fc.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+                a1 += fc.loadUnaligned(fromByteOffset: 4 * i + 16, as: SIMD4<Float>.self)
+                a2 += fc.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD4<Float>.self)
+                a3 += fc.loadUnaligned(fromByteOffset: 4 * i + 48, as: SIMD4<Float>.self)
+                i += 16
             }
-        }}}}
+            var sc = ((a0 + a1) + (a2 + a3)).sum()
+            while i < n { sc += x[c * n + i]; i += 1 }
+            s += (C == 1 ? 1 : (c == 0 ? 0.2989 : (c == 1 ? 0.587 : 0.114))) * sc
+        }
+        return s / Float(n)
+    }
+
+    /// torchvision `adjust_saturation`: blend with the grayscale image, clamped (C kernel).
+    static func saturate(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by f: Float, sink: PlaneSink?) {
+        withSink(sink) { out, m, s in rtk_saturate(x, n, f, out, m, s, 0) }
+    }
+
+    /// torchvision `rgb_to_grayscale` kept as 3 equal channels.
+    static func grayscale(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?) {
+        mapRGB(x, pixels: n, sink: sink) { r, g, b in
+            let v = 0.2989 * r + 0.587 * g + 0.114 * b
+            return (v, v, v)
+        }
+    }
+
+    /// Solarize: x >= t becomes 1 - x.
+    static func solarize(_ x: UnsafeMutablePointer<Float>, pixels n: Int, channels C: Int, threshold t: Float, sink: PlaneSink?) {
+        guard let s = sink else {
+            for i in 0..<(n * C) { let v = x[i]; x[i] = v >= t ? 1 - v : v }
+            return
+        }
+        for c in 0..<C {
+            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
+            for i in 0..<n { let v = xc[i]; o[i] = ((v >= t ? 1 - v : v) - m) * inv }
+        }
+    }
+
+    /// Normalisation of `C` planes into the sink: o = (x - mean) * invStd.
+    static func normalise(_ x: UnsafePointer<Float>, pixels n: Int, channels C: Int, into s: PlaneSink) {
+        for c in 0..<C {
+            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
+            for i in 0..<n { o[i] = (xc[i] - m) * inv }
+        }
+    }
+
+    /// torchvision `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB, on the planar R, G, B
+    /// planes of `pixels` each, branch-free (see `rtk_hue` in Sources/CDataStore/pixel_kernels.c):
+    /// the hottest op of the SSL pipeline, run by a C kernel with an AVX2 path.
+    static func shiftHue(_ x: UnsafeMutablePointer<Float>, pixels n: Int, by shift: Float, sink: PlaneSink?) {
+        withSink(sink) { out, m, s in rtk_hue(x, n, shift, out, m, s, 0) }
     }
 }

@@ -1,16 +1,28 @@
 /// Separable resampling taps with PIL/torchvision antialiasing: a triangle (bilinear) filter whose
 /// support grows with the downscale factor, centred on half-pixel positions, clamped to the input
-/// and renormalised (torchvision `resize(antialias=True)` and Pillow's BILINEAR).
-struct ResampleTaps {
+/// and renormalised (torchvision `resize(antialias=True)` and Pillow's BILINEAR). A class: the
+/// augmenter's tables are shared by reference (a copy of five arrays per axis and view costs
+/// measurable retain/release traffic at ~1 µs per view).
+final class ResampleTaps {
+    /// First input index per output.
     var start: [Int32] = []
+    /// Inputs per output (trailing weights up to `kmax` are zero).
     var count: [Int32] = []
+    /// `kmax` weights per output, zero-padded.
     var weights: [Float] = []
+    /// `weights`, each splatted to 4 lanes (the RGB horizontal pass multiplies whole pixels).
+    var weights4: [SIMD4<Float>] = []
+    /// The weight stride per output.
     var kmax = 0
+    /// The largest `count`: kernels may always run `mmax` taps (the extra weights are zero).
+    var mmax = 0
+    /// The smallest `start` and the largest `start + count`: the inputs the taps read.
+    var minStart = 0, maxEnd = 0
 
     /// Fills the taps mapping the input span [start, start + length) onto `outSize` outputs; taps
     /// are absolute input indices clamped to [lo, hi) (the crop box, so edges behave like
     /// torchvision's crop-then-resize).
-    mutating func compute(start origin: Double, length: Double, lo clampLo: Int, hi clampHi: Int, outSize: Int) {
+    func compute(start origin: Double, length: Double, lo clampLo: Int, hi clampHi: Int, outSize: Int) {
         let scale = length / Double(outSize)
         let filterScale = max(scale, 1)
         let support = filterScale
@@ -19,6 +31,7 @@ struct ResampleTaps {
         count.removeAll(keepingCapacity: true)
         weights.removeAll(keepingCapacity: true)
         weights.reserveCapacity(outSize * kmax)
+        mmax = 0; minStart = Int.max; maxEnd = Int.min
         let inv = 1 / filterScale
         for x in 0..<outSize {
             let center = origin + (Double(x) + 0.5) * scale
@@ -42,6 +55,9 @@ struct ResampleTaps {
             if first > 0 { for k in 0..<kmax { weights[base + k] = k + first < kmax ? weights[base + k + first] : 0 } }
             start.append(Int32(lo + first))
             count.append(Int32(m))
+            mmax = max(mmax, m); minStart = min(minStart, lo + first); maxEnd = max(maxEnd, lo + first + m)
         }
+        weights4.removeAll(keepingCapacity: true)
+        for w in weights { weights4.append(SIMD4(repeating: w)) }
     }
 }

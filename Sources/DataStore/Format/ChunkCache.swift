@@ -48,6 +48,17 @@ final class ChunkCache: @unchecked Sendable {
     var loadCount: Int { cond.lock(); defer { cond.unlock() }; return loads }
 
     func get(_ c: Int, reader: StoreReader) throws -> DecodedChunk {
+        try fetch(c, reader: reader, wait: true)!
+    }
+
+    /// Starts using chunk `c` ahead of need: loads it on this thread unless it is cached or
+    /// already loading (never waits). Errors are left for the `get` that needs the chunk.
+    func prefetch(_ c: Int, reader: StoreReader) {
+        _ = try? fetch(c, reader: reader, wait: false)
+    }
+
+    /// The chunk, loading it if needed; nil when `wait` is false and another thread is loading it.
+    private func fetch(_ c: Int, reader: StoreReader, wait: Bool) throws -> DecodedChunk? {
         cond.lock()
         while true {
             if let e = entries[c] {
@@ -57,6 +68,7 @@ final class ChunkCache: @unchecked Sendable {
                 return e.chunk
             }
             if !loading.contains(c) { break }
+            if !wait { cond.unlock(); return nil }
             cond.wait()
         }
         loading.insert(c)

@@ -2,6 +2,7 @@
 /// allocates nothing per sample once the buffer has grown to the largest image.
 public final class ImageDecoder {
     private let jpeg = JPEGCodec()
+    private let region = JPEGRegionDecoder()
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
 
@@ -18,10 +19,17 @@ public final class ImageDecoder {
     /// reported size may be smaller than the stored size.
     public func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, jpegScaleDenominator denom: Int = 1,
                              jpegFastUpsample: Bool = false, _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
-        let name = store.schema.fields[f].name
         guard let info = try store.imageInfo(sample: i, field: f) else {
-            throw StoreError.invalidArgument("\(store.path): field '\(name)' is not an image field")
+            throw StoreError.invalidArgument("\(store.path): field '\(store.schema.fields[f].name)' is not an image field")
         }
+        return try withImage(store, sample: i, field: f, info: info, jpegScaleDenominator: denom, jpegFastUpsample: jpegFastUpsample, body)
+    }
+
+    /// `withImage` with the sample's index entry already read.
+    func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
+                      jpegScaleDenominator denom: Int, jpegFastUpsample: Bool,
+                      _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
+        var name: String { store.schema.fields[f].name }
         let (h, w, c) = (info.height, info.width, info.channels)
         return try store.withBytes(sample: i, field: f) { bytes in
             switch info.codec {
@@ -53,6 +61,39 @@ public final class ImageDecoder {
                 }
                 return try body(UnsafePointer(buffer), sh, sw, c)
             }
+        }
+    }
+
+    /// Decodes only rows `top ..< top + rows` and (at least) columns `left ..< left + cols` of sample
+    /// `i`'s JPEG, in pixels of the image DCT-scaled by 1/`denom`, and calls `body` with the pixels,
+    /// their (rows, cols, channels) and where they sit in the scaled image. Returns nil without
+    /// calling `body` when the file does not end with EOI (the caller then decodes it whole, so a
+    /// truncated file still fails).
+    func withJPEGRegion<R>(_ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
+                           jpegScaleDenominator denom: Int, jpegFastUpsample: Bool, top: Int, left: Int, rows: Int, cols: Int,
+                           _ body: (UnsafePointer<UInt8>, Int, Int, Int, SourceWindow) throws -> R) throws -> R? {
+        let c = info.channels
+        let sh = JPEGCodec.scaled(info.height, num: 1, denom: denom), sw = JPEGCodec.scaled(info.width, num: 1, denom: denom)
+        // The decoder may start above `top` (at an iMCU row boundary), never above row 0.
+        let need = min(top + rows, sh) * sw * c
+        if need > capacity {
+            buffer.deallocate()
+            capacity = need
+            buffer = .allocate(capacity: need)
+        }
+        return try store.withBytes(sample: i, field: f) { bytes -> R? in
+            guard JPEGRegionDecoder.endsWithEOI(bytes) else { return nil }
+            let r: JPEGRegionDecoder.Region
+            do {
+                r = try region.decode(bytes, denominator: denom, fastUpsample: jpegFastUpsample, channels: c, top: top, left: left,
+                                      rows: rows, cols: cols, into: buffer, capacity: capacity)
+                guard r.fullHeight == sh, r.fullWidth == sw else {
+                    throw StoreError.invalidArgument("JPEG is \(r.fullHeight)x\(r.fullWidth) at 1/\(denom), index says \(info.height)x\(info.width)")
+                }
+            } catch {
+                throw StoreError.sampleDecode(path: store.path, sample: i, field: store.schema.fields[f].name, detail: "\(error)")
+            }
+            return try body(UnsafePointer(buffer), r.rows, r.cols, c, SourceWindow(fullHeight: sh, fullWidth: sw, top: r.top, left: r.left))
         }
     }
 

@@ -22,9 +22,10 @@ public final class EpochIterator {
         viewSizes = cfg.views.map { c * $0.outHeight * $0.outWidth }
         let ring = cfg.prefetchBatches
         state = EpochState(total: (steps - startStep) * b, batch: b, ring: ring, viewSizes: viewSizes)
+        let schedule = loader.chunkSchedule(order, from: startStep * b)
         for _ in 0..<cfg.workers {
             let st = state, ld = loader, sizes = viewSizes, ep = epoch, base = startStep * b
-            let t = Thread { Loader.work(ld, st, order, ep, base, sizes) }
+            let t = Thread { Loader.work(ld, st, order, ep, base, sizes, schedule) }
             t.stackSize = 1 << 20
             t.start()
         }

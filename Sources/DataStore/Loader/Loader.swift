@@ -22,7 +22,8 @@ public final class Loader: @unchecked Sendable {
         for c in 0..<probe.chunkCount { maxChunk = max(maxChunk, Int(probe.chunk(c).rawLength)) }
         let budget: Int
         if case .quasiRandom(let w) = config.order {
-            budget = (w + config.workers + 2) * maxChunk
+            // The window, a chunk per worker in use, and the look-ahead and in-flight decodes.
+            budget = (w + config.workers + 4) * maxChunk
         } else {
             budget = config.cacheBytes
         }

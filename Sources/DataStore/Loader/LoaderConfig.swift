@@ -47,6 +47,12 @@ public struct LoaderConfig: Sendable {
     /// factor larger than its output (the resize then starts from the smaller image; recorded
     /// parameters stay in source pixels). An approximation of the full-resolution path; off for exactness.
     public var jpegDCTScaling: Bool = true
+    /// Decode only the part of each JPEG that the views read (the union of their crop boxes plus a
+    /// two-column margin, widened to iMCU boundaries) with libjpeg's `jpeg_crop_scanline` and
+    /// `jpeg_skip_scanlines`: the same pixels as a full decode in that region, so the same views.
+    /// Applies when every view is resampled (random resized crop, resize); files without a final
+    /// EOI marker are decoded whole (a truncated file still fails).
+    public var jpegRegionDecode: Bool = true
     /// Decode JPEG chroma with libjpeg-turbo's nearest-neighbour upsampling (TJFLAG_FASTUPSAMPLE,
     /// about 6% faster decodes; chroma differs slightly before the antialiased resize). Off by default.
     public var jpegFastUpsample: Bool = false

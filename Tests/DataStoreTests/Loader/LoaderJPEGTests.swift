@@ -1,4 +1,5 @@
 import XCTest
+import CTurboJPEG
 import DataStore
 
 final class LoaderJPEGTests: XCTestCase {
@@ -35,6 +36,76 @@ final class LoaderJPEGTests: XCTestCase {
         // Normalised with std 1 on [0, 1] values: mean error below 3/255.
         XCTAssertLessThan(diff.reduce(0, +) / Float(diff.count), 3 / 255)
         XCTAssertNotEqual(diff.max(), 0)   // the scaled path really ran
+    }
+
+    static func all(_ l: Loader, epoch: Int) throws -> [Batch] {
+        let it = try l.epoch(epoch)
+        var out: [Batch] = []
+        while let b = try it.next() { out.append(b) }
+        return out
+    }
+
+    /// The region-of-interest decode (only the views' footprint, widened by the crop margin) gives
+    /// exactly the batches of the full decode: unscaled, DCT-scaled, one or several views, fancy or
+    /// fast chroma upsampling.
+    func testRegionDecodeGivesTheFullDecodeBatches() throws {
+        let dir = StoreFixtures.tempDir()
+        let path = dir + "/roi.rstore"
+        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .jpeg)], chunkBytes: 8192)
+        let sizes = [(75, 101), (96, 128), (64, 48), (33, 200)]
+        try StoreWriter.write(to: path, schema: schema) { wr in
+            for k in 0..<12 {
+                let (h, w) = sizes[k % sizes.count]
+                let jpg = JPEGRegionTests.jpeg(height: h, width: w, channels: 3, subsampling: k % 3 == 2 ? TJSAMP_444 : TJSAMP_420, seed: UInt64(k))
+                try wr.append(StoreSample(id: UInt64(k), label: 0, values: [.encodedImage(codec: .jpeg, bytes: jpg, height: h, width: w, channels: 3)]))
+            }
+        }
+        var rrc = ViewSpec(crop: .randomResized(scale: 0.05...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 20, outWidth: 20)
+        rrc.flipProbability = 0.5
+        let small = ViewSpec(crop: .randomResized(scale: 0.05...0.3, ratio: 0.5...2), outHeight: 8, outWidth: 12)
+        for views in [[rrc], [rrc, small, ViewSpec.ssl(size: 16)]] {
+            for (scaling, fast) in [(false, false), (true, false), (false, true), (true, true)] {
+                var cfg = LoaderConfig(batchSize: 4, views: views)
+                cfg.order = .sequential; cfg.workers = 1; cfg.seed = 7
+                cfg.jpegDCTScaling = scaling; cfg.jpegFastUpsample = fast
+                cfg.jpegRegionDecode = false
+                let fullLoader = try Loader(path: path, config: cfg)
+                cfg.jpegRegionDecode = true
+                let roiLoader = try Loader(path: path, config: cfg)
+                // Several epochs: other boxes, and libjpeg's reused memory in other states.
+                for epoch in 0..<4 {
+                    let full = try Self.all(fullLoader, epoch: epoch), roi = try Self.all(roiLoader, epoch: epoch)
+                    XCTAssertEqual(full.count, 3)
+                    for (a, b) in zip(full, roi) {
+                        for v in views.indices {
+                            XCTAssertEqual(a.views[v].params, b.views[v].params)
+                            XCTAssertEqual(a.views[v].pixels, b.views[v].pixels, "views \(views.count), DCT scaling \(scaling), fast upsampling \(fast)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A JPEG cut short (no EOI) is decoded whole, so the region decode still reports it.
+    func testTruncatedJPEGFailsWithRegionDecode() throws {
+        let dir = StoreFixtures.tempDir()
+        let path = dir + "/cut.rstore"
+        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .jpeg)])
+        let jpg = JPEGRegionTests.jpeg(height: 64, width: 64, channels: 3, subsampling: TJSAMP_420)
+        try StoreWriter.write(to: path, schema: schema) { wr in
+            for k in 0..<2 {
+                let bytes = k == 1 ? Array(jpg.prefix(jpg.count * 2 / 3)) : jpg
+                try wr.append(StoreSample(id: UInt64(k), label: 0, values: [.encodedImage(codec: .jpeg, bytes: bytes, height: 64, width: 64, channels: 3)]))
+            }
+        }
+        // A small crop near the top: the intact part of the file would be enough for it.
+        var cfg = LoaderConfig(batchSize: 2, views: [ViewSpec(crop: .randomResized(scale: 0.01...0.02, ratio: 1...1), outHeight: 4, outWidth: 4)])
+        cfg.order = .sequential
+        XCTAssertThrowsError(try Loader(path: path, config: cfg).epoch(0).next()) { e in
+            guard case let .sampleDecode(_, sample, _, _)? = e as? StoreError else { return XCTFail("\(e)") }
+            XCTAssertEqual(sample, 1)
+        }
     }
 
     func testDecodeErrorPolicy() throws {

@@ -1,0 +1,32 @@
+// Per-pixel colour kernels of Retort's DataStore augmentations (torchvision tensor semantics) on
+// planar float images in [0, 1]. Plain C loops, compiled twice: for the baseline target and, on
+// x86-64, for AVX2 (no FMA: the same IEEE operations in the same order, so both give bit-identical
+// results), picked at run time. Swift cannot emit AVX2 code without raising the whole package's
+// target CPU, and its SIMD selects compile to several instructions per lane on SSE2.
+#ifndef RETORT_PIXEL_KERNELS_H
+#define RETORT_PIXEL_KERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// torchvision `adjust_hue` by `shift` (in [-0.5, 0.5]) of the planar R, G, B planes of `x`
+/// (`n` pixels each): in place, or when `out` is not NULL written to `out` (same layout) as
+/// (v - mean[c]) * inv_std[c]. `baseline` forces the baseline code path (tests).
+void rtk_hue(float *x, long n, float shift, float *out, const float *mean, const float *inv_std, int baseline);
+
+/// torchvision `adjust_saturation` by `factor`; same layout and output conventions as `rtk_hue`.
+void rtk_saturate(float *x, long n, float factor, float *out, const float *mean, const float *inv_std, int baseline);
+
+/// x = clamp(a x + b, 0, 1) on `channels` planes of `n` values (brightness, contrast); same output
+/// conventions as `rtk_hue` (`mean`/`inv_std` per channel).
+void rtk_affine(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std, int baseline);
+
+/// Whether the AVX2 code path is in use on this machine.
+int rtk_has_avx2(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

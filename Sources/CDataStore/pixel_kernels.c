@@ -1,0 +1,125 @@
+// Per-pixel colour kernels (see include/pixel_kernels.h). Every loop is branch-free so that the
+// compiler vectorises it; `lo`/`hi` are the exact semantics of SSE/AVX min/max.
+#include "pixel_kernels.h"
+
+#include <math.h>
+
+#define RTK_INLINE static inline __attribute__((always_inline))
+
+RTK_INLINE float lo(float a, float b) { return a < b ? a : b; }
+RTK_INLINE float hi(float a, float b) { return a > b ? a : b; }
+RTK_INLINE float unit(float a) { return lo(hi(a, 0.0f), 1.0f); }
+
+// The sextant offsets (0, 2, 4 for R, G, B maximal) plus 6 shift, wrapped into [1, 7).
+RTK_INLINE float wrapped(float v) {
+    float w = fmodf(v, 6.0f);
+    if (w < 1.0f) w += 6.0f;
+    if (w >= 7.0f) w -= 6.0f;
+    return w;
+}
+
+// Branch-free hue shift of one pixel: with h in sextants (6 h in [0, 6)), V = max and
+// V S = max - min = cr, torchvision's `_hsv2rgb` is c = V - cr clamp(t_c, 0, 1) with
+// t_R = 2 - |h - 3|, t_G = max(1 - h, 2 - |h - 5|), t_B = max(2 - |h - 1|, h - 5), computed as
+// clamp(V - cr t_c, min, V). h = offset + difference / cr lies in [0, 8): one wrap.
+#define RTK_HUE_PIXEL(r, g, b, u, v, w)                                          \
+    float mx = hi(r, hi(g, b)), mn = lo(r, lo(g, b));                            \
+    float cr = mx - mn;                                                          \
+    float inv = 1.0f / hi(cr, 1e-30f);                                           \
+    int isR = mx == r, isG = mx == g;                                            \
+    float num = isR ? g - b : (isG ? b - r : r - g);                             \
+    float off = isR ? s0 : (isG ? s2 : s4);                                      \
+    float h = num * inv + off;                                                   \
+    h = h >= 6.0f ? h - 6.0f : h;                                                \
+    float tr = 2.0f - fabsf(h - 3.0f);                                           \
+    float tg = hi(1.0f - h, 2.0f - fabsf(h - 5.0f));                             \
+    float tb = hi(2.0f - fabsf(h - 1.0f), h - 5.0f);                             \
+    float u = lo(hi(mx - cr * tr, mn), mx);                                      \
+    float v = lo(hi(mx - cr * tg, mn), mx);                                      \
+    float w = lo(hi(mx - cr * tb, mn), mx);
+
+RTK_INLINE void hue_body(float *x, long n, float shift, float *out, const float *mean, const float *inv_std) {
+    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;
+    const float s0 = wrapped(shift * 6.0f), s2 = wrapped(2.0f + shift * 6.0f), s4 = wrapped(4.0f + shift * 6.0f);
+    if (out == 0) {
+        for (long i = 0; i < n; i++) {
+            float r = pr[i], g = pg[i], b = pb[i];
+            RTK_HUE_PIXEL(r, g, b, u, v, w)
+            pr[i] = u; pg[i] = v; pb[i] = w;
+        }
+        return;
+    }
+    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;
+    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2];
+    for (long i = 0; i < n; i++) {
+        float r = pr[i], g = pg[i], b = pb[i];
+        RTK_HUE_PIXEL(r, g, b, u, v, w)
+        o0[i] = (u - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (w - m2) * i2;
+    }
+}
+
+RTK_INLINE void saturate_body(float *x, long n, float f, float *out, const float *mean, const float *inv_std) {
+    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;
+    const float k = 1.0f - f;
+    if (out == 0) {
+        for (long i = 0; i < n; i++) {
+            float r = pr[i], g = pg[i], b = pb[i];
+            float gray = k * (0.2989f * r + 0.587f * g + 0.114f * b);
+            pr[i] = unit(f * r + gray); pg[i] = unit(f * g + gray); pb[i] = unit(f * b + gray);
+        }
+        return;
+    }
+    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;
+    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2];
+    for (long i = 0; i < n; i++) {
+        float r = pr[i], g = pg[i], b = pb[i];
+        float gray = k * (0.2989f * r + 0.587f * g + 0.114f * b);
+        o0[i] = (unit(f * r + gray) - m0) * i0; o1[i] = (unit(f * g + gray) - m1) * i1; o2[i] = (unit(f * b + gray) - m2) * i2;
+    }
+}
+
+RTK_INLINE void affine_body(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std) {
+    if (out == 0) {
+        float *restrict p = x;
+        for (long i = 0; i < n * channels; i++) p[i] = unit(a * p[i] + b);
+        return;
+    }
+    for (int c = 0; c < channels; c++) {
+        const float *restrict p = x + c * n;
+        float *restrict o = out + c * n;
+        const float m = mean[c], s = inv_std[c];
+        for (long i = 0; i < n; i++) o[i] = (unit(a * p[i] + b) - m) * s;
+    }
+}
+
+static void hue_base(float *x, long n, float shift, float *out, const float *m, const float *s) { hue_body(x, n, shift, out, m, s); }
+static void saturate_base(float *x, long n, float f, float *out, const float *m, const float *s) { saturate_body(x, n, f, out, m, s); }
+static void affine_base(float *x, long n, int c, float a, float b, float *out, const float *m, const float *s) { affine_body(x, n, c, a, b, out, m, s); }
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define RTK_AVX2 __attribute__((target("avx2")))
+RTK_AVX2 static void hue_avx2(float *x, long n, float shift, float *out, const float *m, const float *s) { hue_body(x, n, shift, out, m, s); }
+RTK_AVX2 static void saturate_avx2(float *x, long n, float f, float *out, const float *m, const float *s) { saturate_body(x, n, f, out, m, s); }
+RTK_AVX2 static void affine_avx2(float *x, long n, int c, float a, float b, float *out, const float *m, const float *s) { affine_body(x, n, c, a, b, out, m, s); }
+
+int rtk_has_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? 1 : 0;
+}
+#define RTK_DISPATCH(name, ...) do { if (!baseline && rtk_has_avx2()) name##_avx2(__VA_ARGS__); else name##_base(__VA_ARGS__); } while (0)
+#else
+int rtk_has_avx2(void) { return 0; }
+#define RTK_DISPATCH(name, ...) do { (void)baseline; name##_base(__VA_ARGS__); } while (0)
+#endif
+
+void rtk_hue(float *x, long n, float shift, float *out, const float *mean, const float *inv_std, int baseline) {
+    RTK_DISPATCH(hue, x, n, shift, out, mean, inv_std);
+}
+
+void rtk_saturate(float *x, long n, float factor, float *out, const float *mean, const float *inv_std, int baseline) {
+    RTK_DISPATCH(saturate, x, n, factor, out, mean, inv_std);
+}
+
+void rtk_affine(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std, int baseline) {
+    RTK_DISPATCH(affine, x, n, channels, a, b, out, mean, inv_std);
+}
