@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import NN
 
 /// The real POSIX file system.
 public struct POSIXFileSystem: FileSystem {
