@@ -50,6 +50,9 @@ extension Augmenter {
         let costH = 4 * (y1 - y0) * ow * kx + oh * ow * ky * C
         let costV = oh * (xhi - xlo) * ky * C + 4 * oh * ow * kx
         let vFirst = costV < costH
+        let at = (y0 * W + xlo) * C
+        if resampleKernel(src + at, stride: W * C, readable: H * W * C - at, channels: C, tapsY: tapsY, tapsX: tapsX, flipped: p.flipped,
+                          verticalFirst: vFirst, into: dst, scale: a, offset: b) { return }
         let len = (xhi - xlo) * C
         // Rows are padded so that the fixed `mx`/`my`-tap loops (zero weights past each output's
         // count) and the 4-lane RGB loads stay in bounds; padding only ever meets zero weights.

@@ -28,6 +28,12 @@ public final class Augmenter {
     var srcF: [Float] = []
     var line: [Float] = []
     var fpix: [Float] = []
+    var kernelScratch: [Float] = []
+    /// Whether upscaling and identity crop-resizes run through the C kernel (AVX2 where available;
+    /// bit-identical to the Swift passes, which run when false: tests and comparisons).
+    public var useResampleKernel = true
+    /// Forces the C resize kernel's baseline (non-AVX2) code path (tests).
+    public var resampleKernelBaseline = false
 
     /// An augmenter with empty scratch.
     public init() {}
