@@ -125,28 +125,56 @@ RTK_AVX2 RTK_INLINE void convert_avx2(const uint8_t *s, int C, int cols, float *
         for (int c = 0; c < C; c++) planes[c][x] = (float)s[x * C + c];
 }
 
-RTK_AVX2 RTK_INLINE void hpass_avx2(const float *row, const rtk_axis_taps *t, float *out, int finish, float a, float b) {
-    const long groups = pad8(t->count) >> 3;
+// The loops take the tap count and the rounding as compile-time constants (`hpass_avx2` and
+// `vpass_avx2` dispatch once per row), so that nothing is reloaded or tested per vector.
+#define RTK_FINISH8(v) _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_add_ps(v, k), k), va), vb)
+
+RTK_AVX2 RTK_INLINE void hpass_avx2_k(const float *row, const int32_t *restrict base, const int32_t *restrict lanes, const float *restrict w0,
+                                      const float *restrict w1, long groups, float *restrict out, const int taps, const int finish, float a, float b) {
     const __m256 k = _mm256_set1_ps(ROUNDER), va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b);
     for (long g = 0; g < groups; g++) {
-        const float *p = row + t->group_base[g];
-        __m256i lane = _mm256_loadu_si256((const __m256i *)(t->lane + 8 * g));
-        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(t->w0 + 8 * g), _mm256_permutevar8x32_ps(_mm256_loadu_ps(p), lane));
-        if (t->taps == 2)
-            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(t->w1 + 8 * g), _mm256_permutevar8x32_ps(_mm256_loadu_ps(p + 1), lane)));
-        if (finish) v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_add_ps(v, k), k), va), vb);
+        const float *p = row + base[g];
+        __m256i lane = _mm256_loadu_si256((const __m256i *)(lanes + 8 * g));
+        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(w0 + 8 * g), _mm256_permutevar8x32_ps(_mm256_loadu_ps(p), lane));
+        if (taps == 2)
+            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(w1 + 8 * g), _mm256_permutevar8x32_ps(_mm256_loadu_ps(p + 1), lane)));
+        if (finish) v = RTK_FINISH8(v);
         _mm256_storeu_ps(out + 8 * g, v);
     }
 }
 
-RTK_AVX2 RTK_INLINE void vpass_avx2(const float *r0, const float *r1, float w0, float w1, int taps, long n, float *out, int finish, float a, float b) {
+RTK_AVX2 RTK_INLINE void hpass_avx2(const float *row, const rtk_axis_taps *t, float *out, int finish, float a, float b) {
+    const long groups = pad8(t->count) >> 3;
+    const int32_t *base = t->group_base, *lanes = t->lane;
+    const float *w0 = t->w0, *w1 = t->w1;
+    if (t->taps == 2) {
+        if (finish) hpass_avx2_k(row, base, lanes, w0, w1, groups, out, 2, 1, a, b);
+        else hpass_avx2_k(row, base, lanes, w0, w1, groups, out, 2, 0, a, b);
+    } else {
+        if (finish) hpass_avx2_k(row, base, lanes, w0, w1, groups, out, 1, 1, a, b);
+        else hpass_avx2_k(row, base, lanes, w0, w1, groups, out, 1, 0, a, b);
+    }
+}
+
+RTK_AVX2 RTK_INLINE void vpass_avx2_k(const float *restrict r0, const float *restrict r1, float w0, float w1, long n, float *restrict out,
+                                      const int taps, const int finish, float a, float b) {
     const __m256 k = _mm256_set1_ps(ROUNDER), va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b);
     const __m256 vw0 = _mm256_set1_ps(w0), vw1 = _mm256_set1_ps(w1);
     for (long i = 0; i < n; i += 8) {
         __m256 v = _mm256_mul_ps(vw0, _mm256_loadu_ps(r0 + i));
         if (taps == 2) v = _mm256_add_ps(v, _mm256_mul_ps(vw1, _mm256_loadu_ps(r1 + i)));
-        if (finish) v = _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_add_ps(v, k), k), va), vb);
+        if (finish) v = RTK_FINISH8(v);
         _mm256_storeu_ps(out + i, v);
+    }
+}
+
+RTK_AVX2 RTK_INLINE void vpass_avx2(const float *r0, const float *r1, float w0, float w1, int taps, long n, float *out, int finish, float a, float b) {
+    if (taps == 2) {
+        if (finish) vpass_avx2_k(r0, r1, w0, w1, n, out, 2, 1, a, b);
+        else vpass_avx2_k(r0, r1, w0, w1, n, out, 2, 0, a, b);
+    } else {
+        if (finish) vpass_avx2_k(r0, r1, w0, w1, n, out, 1, 1, a, b);
+        else vpass_avx2_k(r0, r1, w0, w1, n, out, 1, 0, a, b);
     }
 }
 
