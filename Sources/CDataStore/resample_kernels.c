@@ -206,3 +206,9 @@ void rtk_resample(const uint8_t *src, long stride, long readable, int channels, 
     (void)baseline;
     resample_base(src, stride, readable, channels, y, x, vertical_first, a, b, dst, scratch);
 }
+
+void rtk_prefetch(const void *p, long bytes) {
+    const char *c = (const char *)p;
+    for (long i = 0; i < bytes; i += 64) __builtin_prefetch(c + i);
+    if (bytes > 0) __builtin_prefetch(c + bytes - 1);
+}

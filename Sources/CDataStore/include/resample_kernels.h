@@ -44,6 +44,9 @@ long rtk_resample_scratch(int channels, int rows, int cols, int out_h, int out_w
 void rtk_resample(const uint8_t *src, long stride, long readable, int channels, const rtk_axis_taps *y, const rtk_axis_taps *x,
                   int vertical_first, const float *a, const float *b, float *dst, float *scratch, int baseline);
 
+/// Prefetches the `bytes` bytes at `p` into the cache (a hint; no effect on results).
+void rtk_prefetch(const void *p, long bytes);
+
 #ifdef __cplusplus
 }
 #endif

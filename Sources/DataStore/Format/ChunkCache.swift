@@ -57,6 +57,13 @@ final class ChunkCache: @unchecked Sendable {
         _ = try? fetch(c, reader: reader, wait: false)
     }
 
+    /// Chunk `c` if it is cached (no load, no LRU update).
+    func peek(_ c: Int) -> DecodedChunk? {
+        cond.lock()
+        defer { cond.unlock() }
+        return entries[c]?.chunk
+    }
+
     /// The chunk, loading it if needed; nil when `wait` is false and another thread is loading it.
     private func fetch(_ c: Int, reader: StoreReader, wait: Bool) throws -> DecodedChunk? {
         cond.lock()
