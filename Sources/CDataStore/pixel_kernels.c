@@ -92,12 +92,31 @@ RTK_INLINE void affine_body(float *x, long n, int channels, float a, float b, fl
     }
 }
 
+RTK_INLINE void grayscale_body(float *x, long n, float *out, const float *mean, const float *inv_std) {
+    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;
+    if (out == 0) {
+        for (long i = 0; i < n; i++) {
+            float v = 0.2989f * pr[i] + 0.587f * pg[i] + 0.114f * pb[i];
+            pr[i] = v; pg[i] = v; pb[i] = v;
+        }
+        return;
+    }
+    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;
+    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2];
+    for (long i = 0; i < n; i++) {
+        float v = 0.2989f * pr[i] + 0.587f * pg[i] + 0.114f * pb[i];
+        o0[i] = (v - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (v - m2) * i2;
+    }
+}
+
+static void grayscale_base(float *x, long n, float *out, const float *m, const float *s) { grayscale_body(x, n, out, m, s); }
 static void hue_base(float *x, long n, float shift, float *out, const float *m, const float *s) { hue_body(x, n, shift, out, m, s); }
 static void saturate_base(float *x, long n, float f, float *out, const float *m, const float *s) { saturate_body(x, n, f, out, m, s); }
 static void affine_base(float *x, long n, int c, float a, float b, float *out, const float *m, const float *s) { affine_body(x, n, c, a, b, out, m, s); }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define RTK_AVX2 __attribute__((target("avx2")))
+RTK_AVX2 static void grayscale_avx2(float *x, long n, float *out, const float *m, const float *s) { grayscale_body(x, n, out, m, s); }
 RTK_AVX2 static void hue_avx2(float *x, long n, float shift, float *out, const float *m, const float *s) { hue_body(x, n, shift, out, m, s); }
 RTK_AVX2 static void saturate_avx2(float *x, long n, float f, float *out, const float *m, const float *s) { saturate_body(x, n, f, out, m, s); }
 RTK_AVX2 static void affine_avx2(float *x, long n, int c, float a, float b, float *out, const float *m, const float *s) { affine_body(x, n, c, a, b, out, m, s); }
@@ -122,4 +141,8 @@ void rtk_saturate(float *x, long n, float factor, float *out, const float *mean,
 
 void rtk_affine(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std, int baseline) {
     RTK_DISPATCH(affine, x, n, channels, a, b, out, mean, inv_std);
+}
+
+void rtk_grayscale(float *x, long n, float *out, const float *mean, const float *inv_std, int baseline) {
+    RTK_DISPATCH(grayscale, x, n, out, mean, inv_std);
 }

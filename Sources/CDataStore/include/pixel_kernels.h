@@ -22,6 +22,10 @@ void rtk_saturate(float *x, long n, float factor, float *out, const float *mean,
 /// conventions as `rtk_hue` (`mean`/`inv_std` per channel).
 void rtk_affine(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std, int baseline);
 
+/// torchvision `rgb_to_grayscale` (0.2989 R + 0.587 G + 0.114 B) kept as 3 equal channels; same
+/// layout and output conventions as `rtk_hue`.
+void rtk_grayscale(float *x, long n, float *out, const float *mean, const float *inv_std, int baseline);
+
 /// Whether the AVX2 code path is in use on this machine.
 int rtk_has_avx2(void);
 

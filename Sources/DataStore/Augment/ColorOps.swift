@@ -31,27 +31,6 @@ enum ColorOps {
         }
     }
 
-    /// Applies `f` to every RGB pixel of the planar `x` (`n` pixels per plane), storing in place or
-    /// normalised into `sink`. Inlined with its closure, so each use is one vectorised loop.
-    @inline(__always)
-    static func mapRGB(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?,
-                       _ f: (Float, Float, Float) -> (Float, Float, Float)) {
-        let r = x, g = x + n, b = x + 2 * n
-        guard let s = sink else {
-            for i in 0..<n {
-                let (u, v, w) = f(r[i], g[i], b[i])
-                r[i] = u; g[i] = v; b[i] = w
-            }
-            return
-        }
-        let o0 = s.out, o1 = s.out + n, o2 = s.out + 2 * n
-        let m0 = s.mean[0], m1 = s.mean[1], m2 = s.mean[2], i0 = s.invStd[0], i1 = s.invStd[1], i2 = s.invStd[2]
-        for i in 0..<n {
-            let (u, v, w) = f(r[i], g[i], b[i])
-            o0[i] = (u - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (w - m2) * i2
-        }
-    }
-
     /// Mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B, or the only channel) of planar
     /// `x` with `n` pixels per channel. Four SIMD4 accumulators per channel: a serial float sum does
     /// not vectorise.
@@ -80,12 +59,9 @@ enum ColorOps {
         withSink(sink) { out, m, s in rtk_saturate(x, n, f, out, m, s, 0) }
     }
 
-    /// torchvision `rgb_to_grayscale` kept as 3 equal channels.
+    /// torchvision `rgb_to_grayscale` kept as 3 equal channels (C kernel).
     static func grayscale(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?) {
-        mapRGB(x, pixels: n, sink: sink) { r, g, b in
-            let v = 0.2989 * r + 0.587 * g + 0.114 * b
-            return (v, v, v)
-        }
+        withSink(sink) { out, m, s in rtk_grayscale(x, n, out, m, s, 0) }
     }
 
     /// Solarize: x >= t becomes 1 - x.

@@ -34,3 +34,29 @@ final class PixelKernelTests: XCTestCase {
         }
     }
 }
+
+/// `rtk_grayscale` on both code paths equals torchvision's formula evaluated in Swift (the loop it
+/// replaced), in place and normalised into a sink.
+final class GrayscaleKernelTests: XCTestCase {
+    func testGrayscaleMatchesSwiftFormulaOnBothPaths() {
+        let n = 1029
+        var rng = Philox(seed: 8)
+        let src = (0..<(3 * n)).map { _ in rng.nextUniform() }
+        let mean: [Float] = [0.4, 0.5, 0.6], inv: [Float] = [4, 5, 6]
+        var want = [Float](repeating: 0, count: 3 * n), wantOut = want
+        for i in 0..<n {
+            let v: Float = 0.2989 * src[i] + 0.587 * src[n + i] + 0.114 * src[2 * n + i]
+            for c in 0..<3 { want[c * n + i] = v; wantOut[c * n + i] = (v - mean[c]) * inv[c] }
+        }
+        for baseline: Int32 in [0, 1] {
+            var x = src, out = [Float](repeating: 0, count: 3 * n)
+            x.withUnsafeMutableBufferPointer { rtk_grayscale($0.baseAddress, n, nil, nil, nil, baseline) }
+            XCTAssertEqual(x.map(\.bitPattern), want.map(\.bitPattern), "in place, baseline \(baseline)")
+            x = src
+            x.withUnsafeMutableBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
+                rtk_grayscale(xp.baseAddress, n, op.baseAddress, mean, inv, baseline)
+            } }
+            XCTAssertEqual(out.map(\.bitPattern), wantOut.map(\.bitPattern), "sink, baseline \(baseline)")
+        }
+    }
+}
