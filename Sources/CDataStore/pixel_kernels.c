@@ -146,3 +146,61 @@ void rtk_affine(float *x, long n, int channels, float a, float b, float *out, co
 void rtk_grayscale(float *x, long n, float *out, const float *mean, const float *inv_std, int baseline) {
     RTK_DISPATCH(grayscale, x, n, out, mean, inv_std);
 }
+
+// The gray mean in the order of the Swift loop it replaced (`ColorOps.grayMean`): per channel,
+// four 4-lane accumulators a0..a3 over blocks of 16 values (a_k takes values 4k..4k+3 of each
+// block), then ((a0 + a1) + (a2 + a3)) summed lane 0 to 3, the remaining values added in order;
+// s = 0 + w0 sum0 (+ w1 sum1 + w2 sum2), divided by n. The AVX2 path holds a0|a1 and a2|a3 in two
+// 8-lane registers: the same additions per lane.
+static float gray_mean_base(const float *x, long n, int channels) {
+    float s = 0.0f;
+    for (int c = 0; c < channels; c++) {
+        const float *p = x + c * n;
+        float a[16] = {0};
+        long i = 0;
+        for (; i + 16 <= n; i += 16)
+            for (int k = 0; k < 16; k++) a[k] += p[i + k];
+        float t[4];
+        for (int l = 0; l < 4; l++) t[l] = (a[l] + a[4 + l]) + (a[8 + l] + a[12 + l]);
+        float sc = -0.0f;
+        for (int l = 0; l < 4; l++) sc += t[l];
+        for (; i < n; i++) sc += p[i];
+        float w = channels == 1 ? 1.0f : (c == 0 ? 0.2989f : (c == 1 ? 0.587f : 0.114f));
+        s += w * sc;
+    }
+    return s / (float)n;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+RTK_AVX2 static float gray_mean_avx2(const float *x, long n, int channels) {
+    float s = 0.0f;
+    for (int c = 0; c < channels; c++) {
+        const float *p = x + c * n;
+        __m256 a01 = _mm256_setzero_ps(), a23 = _mm256_setzero_ps();
+        long i = 0;
+        for (; i + 16 <= n; i += 16) {
+            a01 = _mm256_add_ps(a01, _mm256_loadu_ps(p + i));
+            a23 = _mm256_add_ps(a23, _mm256_loadu_ps(p + i + 8));
+        }
+        __m128 t = _mm_add_ps(_mm_add_ps(_mm256_castps256_ps128(a01), _mm256_extractf128_ps(a01, 1)),
+                              _mm_add_ps(_mm256_castps256_ps128(a23), _mm256_extractf128_ps(a23, 1)));
+        float l[4];
+        _mm_storeu_ps(l, t);
+        float sc = -0.0f;
+        for (int k = 0; k < 4; k++) sc += l[k];
+        for (; i < n; i++) sc += p[i];
+        float w = channels == 1 ? 1.0f : (c == 0 ? 0.2989f : (c == 1 ? 0.587f : 0.114f));
+        s += w * sc;
+    }
+    return s / (float)n;
+}
+#endif
+
+float rtk_gray_mean(const float *x, long n, int channels, int baseline) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (!baseline && rtk_has_avx2()) return gray_mean_avx2(x, n, channels);
+#endif
+    (void)baseline;
+    return gray_mean_base(x, n, channels);
+}

@@ -32,26 +32,10 @@ enum ColorOps {
     }
 
     /// Mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B, or the only channel) of planar
-    /// `x` with `n` pixels per channel. Four SIMD4 accumulators per channel: a serial float sum does
-    /// not vectorise.
+    /// `x` with `n` pixels per channel (C kernel `rtk_gray_mean`, AVX2 when available; the sums run
+    /// in the order of the former Swift loop: four 4-lane accumulators per channel, see the kernel).
     static func grayMean(_ x: UnsafePointer<Float>, pixels n: Int, channels C: Int) -> Float {
-        var s: Float = 0
-        for c in 0..<C {
-            let fc = UnsafeRawPointer(x + c * n)
-            var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
-            var i = 0
-            while i + 16 <= n {
-                a0 += fc.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
-                a1 += fc.loadUnaligned(fromByteOffset: 4 * i + 16, as: SIMD4<Float>.self)
-                a2 += fc.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD4<Float>.self)
-                a3 += fc.loadUnaligned(fromByteOffset: 4 * i + 48, as: SIMD4<Float>.self)
-                i += 16
-            }
-            var sc = ((a0 + a1) + (a2 + a3)).sum()
-            while i < n { sc += x[c * n + i]; i += 1 }
-            s += (C == 1 ? 1 : (c == 0 ? 0.2989 : (c == 1 ? 0.587 : 0.114))) * sc
-        }
-        return s / Float(n)
+        rtk_gray_mean(x, n, Int32(C), 0)
     }
 
     /// torchvision `adjust_saturation`: blend with the grayscale image, clamped (C kernel).
