@@ -2,23 +2,24 @@ import CDataStore
 
 /// One axis's taps in the layout of `rtk_axis_taps` (Sources/CDataStore/include/resample_kernels.h):
 /// outputs in output order (mirrored when flipped), padded to a multiple of 8 with zero weights,
-/// input indices relative to the first input the axis reads.
-struct PackedTaps {
+/// input indices relative to the first input the axis reads. A class with constant storage: the
+/// per-view lookup costs one reference count, not one per array.
+final class PackedTaps {
     /// Group bases, then per-output lanes, then per-output first inputs.
-    var indices: [Int32]
+    let indices: [Int32]
     /// Per-output first-tap weights, then second-tap weights.
-    var weights: [Float]
+    let weights: [Float]
     /// Number of groups of 8 outputs.
-    var groups: Int
+    let groups: Int
     /// Taps per output: 1 or 2.
-    var taps: Int
+    let taps: Int
     /// Outputs.
-    var count: Int
+    let count: Int
     /// Inputs read.
-    var inputs: Int
+    let inputs: Int
     /// Whether every group's first inputs lie within 8 consecutive inputs (the horizontal kernel's
     /// lane permute); the vertical pass does not need it.
-    var lanesFit: Bool
+    let lanesFit: Bool
 
     /// Packs `t` (mirrored when `flipped`), or nil when an output reads more than 2 inputs.
     init?(_ t: ResampleTaps, flipped: Bool) {
@@ -53,15 +54,11 @@ extension ResampleTaps {
     /// The packed taps (built on first use).
     func packedTaps(flipped: Bool) -> PackedTaps? {
         if flipped {
-            if let p = packedFlipped { return p[0] }
-            let p = PackedTaps(self, flipped: true)
-            packedFlipped = [p]
-            return p
+            if !packedFlippedBuilt { packedFlipped = PackedTaps(self, flipped: true); packedFlippedBuilt = true }
+            return packedFlipped
         }
-        if let p = packed { return p[0] }
-        let p = PackedTaps(self, flipped: false)
-        packed = [p]
-        return p
+        if !packedBuilt { packed = PackedTaps(self, flipped: false); packedBuilt = true }
+        return packed
     }
 }
 

@@ -10,15 +10,27 @@ extension Augmenter {
             return (scratch, 0)
         }
         let key = n << 16 | outSize
-        if let i = tapIndex[key] { return (i, lo) }
+        // Boxes and outputs up to 64 (32 px views) index a flat table instead of hashing.
+        let small = n <= 64 && outSize <= 64 ? n * 65 + outSize : -1
+        if small >= 0 {
+            if smallTapIndex.isEmpty { smallTapIndex = [Int32](repeating: -1, count: 65 * 65) }
+            let i = Int(smallTapIndex[small])
+            if i >= 0 { return (i, lo) }
+        } else if let i = tapIndex[key] { return (i, lo) }
         if tapTables.count >= 4096 {
             tapTables.removeSubrange(2...)
             tapIndex.removeAll(keepingCapacity: true)
+            smallTapIndex = []
         }
         let t = ResampleTaps()
         t.compute(start: 0, length: length, lo: 0, hi: n, outSize: outSize)
         tapTables.append(t)
-        tapIndex[key] = tapTables.count - 1
+        if small >= 0 {
+            if smallTapIndex.isEmpty { smallTapIndex = [Int32](repeating: -1, count: 65 * 65) }
+            smallTapIndex[small] = Int32(tapTables.count - 1)
+        } else {
+            tapIndex[key] = tapTables.count - 1
+        }
         return (tapTables.count - 1, lo)
     }
 

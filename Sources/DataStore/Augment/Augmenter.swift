@@ -24,6 +24,8 @@ public final class Augmenter {
     /// Resampling taps: tables 0 and 1 are scratch (y, x); the rest a cache keyed in `tapIndex`.
     var tapTables = [ResampleTaps(), ResampleTaps()]
     var tapIndex: [Int: Int] = [:]
+    /// `tapIndex` for boxes and outputs up to 64: entry n * 65 + outSize (-1: none; empty until used).
+    var smallTapIndex: [Int32] = []
     var tmp: [Float] = []
     var srcF: [Float] = []
     var line: [Float] = []
