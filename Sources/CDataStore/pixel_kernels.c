@@ -92,12 +92,31 @@ RTK_INLINE void affine_body(float *x, long n, int channels, float a, float b, fl
     }
 }
 
+RTK_INLINE void grayscale_body(float *x, long n, float *out, const float *mean, const float *inv_std) {
+    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;
+    if (out == 0) {
+        for (long i = 0; i < n; i++) {
+            float v = 0.2989f * pr[i] + 0.587f * pg[i] + 0.114f * pb[i];
+            pr[i] = v; pg[i] = v; pb[i] = v;
+        }
+        return;
+    }
+    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;
+    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2];
+    for (long i = 0; i < n; i++) {
+        float v = 0.2989f * pr[i] + 0.587f * pg[i] + 0.114f * pb[i];
+        o0[i] = (v - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (v - m2) * i2;
+    }
+}
+
+static void grayscale_base(float *x, long n, float *out, const float *m, const float *s) { grayscale_body(x, n, out, m, s); }
 static void hue_base(float *x, long n, float shift, float *out, const float *m, const float *s) { hue_body(x, n, shift, out, m, s); }
 static void saturate_base(float *x, long n, float f, float *out, const float *m, const float *s) { saturate_body(x, n, f, out, m, s); }
 static void affine_base(float *x, long n, int c, float a, float b, float *out, const float *m, const float *s) { affine_body(x, n, c, a, b, out, m, s); }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define RTK_AVX2 __attribute__((target("avx2")))
+RTK_AVX2 static void grayscale_avx2(float *x, long n, float *out, const float *m, const float *s) { grayscale_body(x, n, out, m, s); }
 RTK_AVX2 static void hue_avx2(float *x, long n, float shift, float *out, const float *m, const float *s) { hue_body(x, n, shift, out, m, s); }
 RTK_AVX2 static void saturate_avx2(float *x, long n, float f, float *out, const float *m, const float *s) { saturate_body(x, n, f, out, m, s); }
 RTK_AVX2 static void affine_avx2(float *x, long n, int c, float a, float b, float *out, const float *m, const float *s) { affine_body(x, n, c, a, b, out, m, s); }
@@ -122,4 +141,66 @@ void rtk_saturate(float *x, long n, float factor, float *out, const float *mean,
 
 void rtk_affine(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std, int baseline) {
     RTK_DISPATCH(affine, x, n, channels, a, b, out, mean, inv_std);
+}
+
+void rtk_grayscale(float *x, long n, float *out, const float *mean, const float *inv_std, int baseline) {
+    RTK_DISPATCH(grayscale, x, n, out, mean, inv_std);
+}
+
+// The gray mean in the order of the Swift loop it replaced (`ColorOps.grayMean`): per channel,
+// four 4-lane accumulators a0..a3 over blocks of 16 values (a_k takes values 4k..4k+3 of each
+// block), then ((a0 + a1) + (a2 + a3)) summed lane 0 to 3, the remaining values added in order;
+// s = 0 + w0 sum0 (+ w1 sum1 + w2 sum2), divided by n. The AVX2 path holds a0|a1 and a2|a3 in two
+// 8-lane registers: the same additions per lane.
+static float gray_mean_base(const float *x, long n, int channels) {
+    float s = 0.0f;
+    for (int c = 0; c < channels; c++) {
+        const float *p = x + c * n;
+        float a[16] = {0};
+        long i = 0;
+        for (; i + 16 <= n; i += 16)
+            for (int k = 0; k < 16; k++) a[k] += p[i + k];
+        float t[4];
+        for (int l = 0; l < 4; l++) t[l] = (a[l] + a[4 + l]) + (a[8 + l] + a[12 + l]);
+        float sc = -0.0f;
+        for (int l = 0; l < 4; l++) sc += t[l];
+        for (; i < n; i++) sc += p[i];
+        float w = channels == 1 ? 1.0f : (c == 0 ? 0.2989f : (c == 1 ? 0.587f : 0.114f));
+        s += w * sc;
+    }
+    return s / (float)n;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+RTK_AVX2 static float gray_mean_avx2(const float *x, long n, int channels) {
+    float s = 0.0f;
+    for (int c = 0; c < channels; c++) {
+        const float *p = x + c * n;
+        __m256 a01 = _mm256_setzero_ps(), a23 = _mm256_setzero_ps();
+        long i = 0;
+        for (; i + 16 <= n; i += 16) {
+            a01 = _mm256_add_ps(a01, _mm256_loadu_ps(p + i));
+            a23 = _mm256_add_ps(a23, _mm256_loadu_ps(p + i + 8));
+        }
+        __m128 t = _mm_add_ps(_mm_add_ps(_mm256_castps256_ps128(a01), _mm256_extractf128_ps(a01, 1)),
+                              _mm_add_ps(_mm256_castps256_ps128(a23), _mm256_extractf128_ps(a23, 1)));
+        float l[4];
+        _mm_storeu_ps(l, t);
+        float sc = -0.0f;
+        for (int k = 0; k < 4; k++) sc += l[k];
+        for (; i < n; i++) sc += p[i];
+        float w = channels == 1 ? 1.0f : (c == 0 ? 0.2989f : (c == 1 ? 0.587f : 0.114f));
+        s += w * sc;
+    }
+    return s / (float)n;
+}
+#endif
+
+float rtk_gray_mean(const float *x, long n, int channels, int baseline) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (!baseline && rtk_has_avx2()) return gray_mean_avx2(x, n, channels);
+#endif
+    (void)baseline;
+    return gray_mean_base(x, n, channels);
 }

@@ -22,6 +22,14 @@ void rtk_saturate(float *x, long n, float factor, float *out, const float *mean,
 /// conventions as `rtk_hue` (`mean`/`inv_std` per channel).
 void rtk_affine(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std, int baseline);
 
+/// torchvision `rgb_to_grayscale` (0.2989 R + 0.587 G + 0.114 B) kept as 3 equal channels; same
+/// layout and output conventions as `rtk_hue`.
+void rtk_grayscale(float *x, long n, float *out, const float *mean, const float *inv_std, int baseline);
+
+/// Mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B, or the only channel) of the planar
+/// `x` (`channels` planes of `n` values), summed in the order of the Swift loop it replaced.
+float rtk_gray_mean(const float *x, long n, int channels, int baseline);
+
 /// Whether the AVX2 code path is in use on this machine.
 int rtk_has_avx2(void);
 

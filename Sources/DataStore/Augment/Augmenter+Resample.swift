@@ -10,15 +10,27 @@ extension Augmenter {
             return (scratch, 0)
         }
         let key = n << 16 | outSize
-        if let i = tapIndex[key] { return (i, lo) }
+        // Boxes and outputs up to 64 (32 px views) index a flat table instead of hashing.
+        let small = n <= 64 && outSize <= 64 ? n * 65 + outSize : -1
+        if small >= 0 {
+            if smallTapIndex.isEmpty { smallTapIndex = [Int32](repeating: -1, count: 65 * 65) }
+            let i = Int(smallTapIndex[small])
+            if i >= 0 { return (i, lo) }
+        } else if let i = tapIndex[key] { return (i, lo) }
         if tapTables.count >= 4096 {
             tapTables.removeSubrange(2...)
             tapIndex.removeAll(keepingCapacity: true)
+            smallTapIndex = []
         }
         let t = ResampleTaps()
         t.compute(start: 0, length: length, lo: 0, hi: n, outSize: outSize)
         tapTables.append(t)
-        tapIndex[key] = tapTables.count - 1
+        if small >= 0 {
+            if smallTapIndex.isEmpty { smallTapIndex = [Int32](repeating: -1, count: 65 * 65) }
+            smallTapIndex[small] = Int32(tapTables.count - 1)
+        } else {
+            tapIndex[key] = tapTables.count - 1
+        }
         return (tapTables.count - 1, lo)
     }
 
@@ -50,6 +62,9 @@ extension Augmenter {
         let costH = 4 * (y1 - y0) * ow * kx + oh * ow * ky * C
         let costV = oh * (xhi - xlo) * ky * C + 4 * oh * ow * kx
         let vFirst = costV < costH
+        let at = (y0 * W + xlo) * C
+        if resampleKernel(src + at, stride: W * C, readable: H * W * C - at, channels: C, tapsY: tapsY, tapsX: tapsX, flipped: p.flipped,
+                          verticalFirst: vFirst, into: dst, scale: a, offset: b) { return }
         let len = (xhi - xlo) * C
         // Rows are padded so that the fixed `mx`/`my`-tap loops (zero weights past each output's
         // count) and the 4-lane RGB loads stay in bounds; padding only ever meets zero weights.

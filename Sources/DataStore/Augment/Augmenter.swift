@@ -24,10 +24,18 @@ public final class Augmenter {
     /// Resampling taps: tables 0 and 1 are scratch (y, x); the rest a cache keyed in `tapIndex`.
     var tapTables = [ResampleTaps(), ResampleTaps()]
     var tapIndex: [Int: Int] = [:]
+    /// `tapIndex` for boxes and outputs up to 64: entry n * 65 + outSize (-1: none; empty until used).
+    var smallTapIndex: [Int32] = []
     var tmp: [Float] = []
     var srcF: [Float] = []
     var line: [Float] = []
     var fpix: [Float] = []
+    var kernelScratch: [Float] = []
+    /// Whether upscaling and identity crop-resizes run through the C kernel (AVX2 where available;
+    /// bit-identical to the Swift passes, which run when false: tests and comparisons).
+    public var useResampleKernel = true
+    /// Forces the C resize kernel's baseline (non-AVX2) code path (tests).
+    public var resampleKernelBaseline = false
 
     /// An augmenter with empty scratch.
     public init() {}

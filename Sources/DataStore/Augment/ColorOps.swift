@@ -31,48 +31,11 @@ enum ColorOps {
         }
     }
 
-    /// Applies `f` to every RGB pixel of the planar `x` (`n` pixels per plane), storing in place or
-    /// normalised into `sink`. Inlined with its closure, so each use is one vectorised loop.
-    @inline(__always)
-    static func mapRGB(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?,
-                       _ f: (Float, Float, Float) -> (Float, Float, Float)) {
-        let r = x, g = x + n, b = x + 2 * n
-        guard let s = sink else {
-            for i in 0..<n {
-                let (u, v, w) = f(r[i], g[i], b[i])
-                r[i] = u; g[i] = v; b[i] = w
-            }
-            return
-        }
-        let o0 = s.out, o1 = s.out + n, o2 = s.out + 2 * n
-        let m0 = s.mean[0], m1 = s.mean[1], m2 = s.mean[2], i0 = s.invStd[0], i1 = s.invStd[1], i2 = s.invStd[2]
-        for i in 0..<n {
-            let (u, v, w) = f(r[i], g[i], b[i])
-            o0[i] = (u - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (w - m2) * i2
-        }
-    }
-
     /// Mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B, or the only channel) of planar
-    /// `x` with `n` pixels per channel. Four SIMD4 accumulators per channel: a serial float sum does
-    /// not vectorise.
+    /// `x` with `n` pixels per channel (C kernel `rtk_gray_mean`, AVX2 when available; the sums run
+    /// in the order of the former Swift loop: four 4-lane accumulators per channel, see the kernel).
     static func grayMean(_ x: UnsafePointer<Float>, pixels n: Int, channels C: Int) -> Float {
-        var s: Float = 0
-        for c in 0..<C {
-            let fc = UnsafeRawPointer(x + c * n)
-            var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
-            var i = 0
-            while i + 16 <= n {
-                a0 += fc.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
-                a1 += fc.loadUnaligned(fromByteOffset: 4 * i + 16, as: SIMD4<Float>.self)
-                a2 += fc.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD4<Float>.self)
-                a3 += fc.loadUnaligned(fromByteOffset: 4 * i + 48, as: SIMD4<Float>.self)
-                i += 16
-            }
-            var sc = ((a0 + a1) + (a2 + a3)).sum()
-            while i < n { sc += x[c * n + i]; i += 1 }
-            s += (C == 1 ? 1 : (c == 0 ? 0.2989 : (c == 1 ? 0.587 : 0.114))) * sc
-        }
-        return s / Float(n)
+        rtk_gray_mean(x, n, Int32(C), 0)
     }
 
     /// torchvision `adjust_saturation`: blend with the grayscale image, clamped (C kernel).
@@ -80,12 +43,9 @@ enum ColorOps {
         withSink(sink) { out, m, s in rtk_saturate(x, n, f, out, m, s, 0) }
     }
 
-    /// torchvision `rgb_to_grayscale` kept as 3 equal channels.
+    /// torchvision `rgb_to_grayscale` kept as 3 equal channels (C kernel).
     static func grayscale(_ x: UnsafeMutablePointer<Float>, pixels n: Int, sink: PlaneSink?) {
-        mapRGB(x, pixels: n, sink: sink) { r, g, b in
-            let v = 0.2989 * r + 0.587 * g + 0.114 * b
-            return (v, v, v)
-        }
+        withSink(sink) { out, m, s in rtk_grayscale(x, n, out, m, s, 0) }
     }
 
     /// Solarize: x >= t becomes 1 - x.

@@ -18,6 +18,10 @@ final class ResampleTaps {
     var mmax = 0
     /// The smallest `start` and the largest `start + count`: the inputs the taps read.
     var minStart = 0, maxEnd = 0
+    /// The taps packed for the C kernel, unflipped and flipped (built on first use; nil when the
+    /// kernel does not apply), and whether they were built.
+    var packed: PackedTaps? = nil, packedFlipped: PackedTaps? = nil
+    var packedBuilt = false, packedFlippedBuilt = false
 
     /// Fills the taps mapping the input span [start, start + length) onto `outSize` outputs; taps
     /// are absolute input indices clamped to [lo, hi) (the crop box, so edges behave like
@@ -32,6 +36,7 @@ final class ResampleTaps {
         weights.removeAll(keepingCapacity: true)
         weights.reserveCapacity(outSize * kmax)
         mmax = 0; minStart = Int.max; maxEnd = Int.min
+        packed = nil; packedFlipped = nil; packedBuilt = false; packedFlippedBuilt = false
         let inv = 1 / filterScale
         for x in 0..<outSize {
             let center = origin + (Double(x) + 0.5) * scale

@@ -8,13 +8,13 @@ final class DecodedChunk: @unchecked Sendable {
     let count: Int
 
     init(owning count: Int) {
-        owned = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        owned = ChunkBufferPool.shared.take(max(count, 1))
         file = nil; offset = 0; self.count = count
     }
     init(file: MappedFile, offset: Int, count: Int) {
         owned = nil; self.file = file; self.offset = offset; self.count = count
     }
-    deinit { owned?.deallocate() }
+    deinit { if let o = owned { ChunkBufferPool.shared.give(o) } }
 
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         if let o = owned { return try body(UnsafeRawBufferPointer(rebasing: o[0..<count])) }
@@ -25,6 +25,43 @@ final class DecodedChunk: @unchecked Sendable {
     }
     /// Bytes this chunk holds in memory (0 for views of the mapping).
     var residentBytes: Int { owned == nil ? 0 : count }
+}
+
+/// Freed decoded-chunk buffers kept for the next chunk: a chunk's buffer is freed when the epoch
+/// is done with it, and the allocator would otherwise return it to the OS and the next decode would
+/// fault its pages in again (~64 page faults and an munmap per 256 KB chunk, ~5% of the 32 px SSL
+/// loader's time). At most `limit` buffers are kept.
+final class ChunkBufferPool: @unchecked Sendable {
+    /// The process-wide pool.
+    static let shared = ChunkBufferPool()
+    private let lock = NSLock()
+    private var free: [UnsafeMutableRawBufferPointer] = []
+    /// The most buffers kept.
+    let limit = 8
+
+    /// A buffer of at least `count` bytes (64-byte aligned): a kept one when one is large enough.
+    func take(_ count: Int) -> UnsafeMutableRawBufferPointer {
+        lock.lock()
+        if let i = free.firstIndex(where: { $0.count >= count && $0.count <= 2 * count }) {
+            let b = free.remove(at: i)
+            lock.unlock()
+            return b
+        }
+        lock.unlock()
+        return UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
+    }
+
+    /// Returns `buffer` to the pool (or frees it when the pool is full).
+    func give(_ buffer: UnsafeMutableRawBufferPointer) {
+        lock.lock()
+        if free.count < limit {
+            free.append(buffer)
+            lock.unlock()
+        } else {
+            lock.unlock()
+            buffer.deallocate()
+        }
+    }
 }
 
 /// A thread-safe LRU cache of decoded chunks bounded by a byte budget (at least one chunk is always
@@ -55,6 +92,13 @@ final class ChunkCache: @unchecked Sendable {
     /// already loading (never waits). Errors are left for the `get` that needs the chunk.
     func prefetch(_ c: Int, reader: StoreReader) {
         _ = try? fetch(c, reader: reader, wait: false)
+    }
+
+    /// Chunk `c` if it is cached (no load, no LRU update).
+    func peek(_ c: Int) -> DecodedChunk? {
+        cond.lock()
+        defer { cond.unlock() }
+        return entries[c]?.chunk
     }
 
     /// The chunk, loading it if needed; nil when `wait` is false and another thread is loading it.

@@ -1,3 +1,4 @@
+import CDataStore
 import Foundation
 
 /// A read-only view of a `.rstore` file. Opening validates magic, version, header checksum,
@@ -167,6 +168,18 @@ public final class StoreReader: @unchecked Sendable {
         }
         let decoded = try cache.get(loc.chunk, reader: self)
         return try decoded.withBytes { try body(UnsafeRawBufferPointer(rebasing: $0[loc.offset..<(loc.offset + loc.length)])) }
+    }
+
+    /// Hints the CPU to fetch sample `i`'s bytes of field `f` into the cache when its chunk is
+    /// already decoded (the loader calls it for the next sample while rendering the current one).
+    func prefetchBytes(sample i: Int, field f: Int) {
+        guard i >= 0, i < count, f >= 0, f < schema.fields.count else { return }
+        let loc = location(sample: i, field: f)
+        guard loc.chunk < chunkCount, let decoded = cache.peek(loc.chunk) else { return }
+        decoded.withBytes { b in
+            guard loc.offset >= 0, loc.offset + loc.length <= b.count else { return }
+            rtk_prefetch(b.baseAddress! + loc.offset, loc.length)
+        }
     }
 
     /// Sample `i`'s bytes of field `f` as an array.

@@ -45,6 +45,8 @@ extension Loader {
             if k + distance < prefetch.count, prefetch[k + distance] >= 0 {
                 loader.store.cache.prefetch(Int(prefetch[k + distance]), reader: loader.store)
             }
+            // Start fetching the next claimed sample's pixels into the cache while this one renders.
+            if k + 1 < end { loader.store.prefetchBytes(sample: Int(order[base + k + 1]), field: loader.field) }
             let slotIndex = (k / b) % state.slots.count
             var sample = Int(order[base + k])
             var attempts = 0
@@ -79,7 +81,7 @@ extension Loader {
     }
 
     /// Positions a worker claims at a time.
-    static let claimGroup = 4
+    static let claimGroup = 8
 
     /// How many samples ahead of its first use a chunk is decoded: about one chunk's worth of
     /// samples (8...128), so that about one chunk is decoded ahead (the cache budget holds two extra).
