@@ -2,7 +2,7 @@ import XCTest
 import CDataStore
 import Kernels
 
-/// The C colour kernels give bit-identical results on their AVX2 and baseline code paths (so
+/// The C colour kernels give bit-identical results on their AVX-512, AVX2 and baseline code paths (so
 /// views, and teacher-logit replays, do not depend on the machine's vector extensions).
 final class PixelKernelTests: XCTestCase {
     func testAVX2AndBaselinePathsAreBitIdentical() {
@@ -16,7 +16,7 @@ final class PixelKernelTests: XCTestCase {
         for sink in [false, true] {
             for (k, op) in ["hue", "saturate", "affine"].enumerated() {
                 var results: [[Float]] = []
-                for baseline: Int32 in [0, 1] {
+                for baseline: Int32 in [0, 1, 2] {
                     var x = src
                     var out = [Float](repeating: 0, count: 3 * n)
                     x.withUnsafeMutableBufferPointer { xp in out.withUnsafeMutableBufferPointer { op2 in
@@ -29,7 +29,8 @@ final class PixelKernelTests: XCTestCase {
                     } }
                     results.append(sink ? out : x)
                 }
-                XCTAssertEqual(results[0], results[1], "\(op), sink \(sink), AVX2 available: \(rtk_has_avx2())")
+                XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "\(op), sink \(sink), AVX-512 \(rtk_has_avx512()) vs baseline")
+                XCTAssertEqual(results[2].map(\.bitPattern), results[1].map(\.bitPattern), "\(op), sink \(sink), AVX2 \(rtk_has_avx2()) vs baseline")
             }
         }
     }
@@ -48,7 +49,7 @@ final class GrayscaleKernelTests: XCTestCase {
             let v: Float = 0.2989 * src[i] + 0.587 * src[n + i] + 0.114 * src[2 * n + i]
             for c in 0..<3 { want[c * n + i] = v; wantOut[c * n + i] = (v - mean[c]) * inv[c] }
         }
-        for baseline: Int32 in [0, 1] {
+        for baseline: Int32 in [0, 1, 2] {
             var x = src, out = [Float](repeating: 0, count: 3 * n)
             x.withUnsafeMutableBufferPointer { rtk_grayscale($0.baseAddress, n, nil, nil, nil, baseline) }
             XCTAssertEqual(x.map(\.bitPattern), want.map(\.bitPattern), "in place, baseline \(baseline)")
@@ -91,7 +92,7 @@ final class GrayMeanKernelTests: XCTestCase {
             for C in [1, 3] {
                 let x = (0..<(n * C)).map { _ in rng.nextUniform() }
                 let want = swiftGrayMean(x, pixels: n, channels: C)
-                for baseline: Int32 in [0, 1] {
+                for baseline: Int32 in [0, 1, 2] {
                     XCTAssertEqual(rtk_gray_mean(x, n, Int32(C), baseline).bitPattern, want.bitPattern, "n \(n), C \(C), baseline \(baseline)")
                 }
             }
