@@ -10,11 +10,28 @@ extension Convolution {
     /// The most partial weight gradients a backward pass keeps (one per group of blocks).
     public static let weightGradientGroups = 8
 
-    /// The block plan of a pass: images per block and the number of blocks. It does not depend on
-    /// the thread count (the weight-gradient groups follow the blocks), so neither do the results.
-    static func blockPlan(_ g: ConvolutionGeometry, columns: Int) -> (size: Int, count: Int) {
-        let size = imagesPerBlock(g, columns: columns)
-        return (size, (g.batch + size - 1) / size)
+    /// The block plan of a pass. It does not depend on the thread count (the weight-gradient
+    /// groups follow the blocks), so neither do the results.
+    struct BlockPlan {
+        /// Images per block.
+        let size: Int
+        /// Blocks in the batch.
+        let count: Int
+        /// A pointwise stride-1 convolution with one image per block: the GEMM reads the input planes.
+        let direct: Bool
+        /// Floats of the im2col matrix at the start of a pass's scratch (0 when direct).
+        let columnCount: Int
+        /// Floats of scratch per thread: the im2col matrix, then one block's `[O/groups, cols]` matrix.
+        let scratchCount: Int
+
+        init(_ g: ConvolutionGeometry, columns: Int) {
+            let ohw = g.outputHeight * g.outputWidth
+            size = imagesPerBlock(g, columns: columns)
+            count = (g.batch + size - 1) / size
+            direct = g.isPointwise && size == 1
+            columnCount = direct ? 0 : g.columnRows * size * ohw
+            scratchCount = max(1, columnCount + (size > 1 ? g.groupOutputChannels * size * ohw : 0))
+        }
     }
 
     /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C/groups, KH, KW]) + bias[O]`;
@@ -22,19 +39,15 @@ extension Convolution {
     public static func forward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                                blockColumns: Int = targetColumns) {
-        let ohw = g.outputHeight * g.outputWidth
-        let plan = blockPlan(g, columns: blockColumns)
-        let direct = g.isPointwise && plan.size == 1
-        let colCount = direct ? 0 : g.columnRows * plan.size * ohw
-        let scratchCount = max(1, colCount + (plan.size > 1 ? g.groupOutputChannels * plan.size * ohw : 0))
+        let plan = BlockPlan(g, columns: blockColumns)
         let x = SendablePointer(input), w = SendablePointer(weight), y = SendablePointer(output)
         let b = bias.map { SendablePointer($0) }
-        runBlocks(plan.count, scratch: scratchCount) { blocks, scratch, parallel in
+        runBlocks(plan.count, scratch: plan.scratchCount) { blocks, scratch, parallel in
             for block in blocks {
                 let n0 = block * plan.size
                 forwardBlock(g, input: x.base, weight: w.base, bias: b?.base, output: y.base, firstImage: n0,
-                             imageCount: min(plan.size, g.batch - n0), direct: direct, scratch: scratch,
-                             tmp: scratch + colCount, parallel: parallel)
+                             imageCount: min(plan.size, g.batch - n0), direct: plan.direct, scratch: scratch,
+                             tmp: scratch + plan.columnCount, parallel: parallel)
             }
         }
     }
@@ -46,13 +59,9 @@ extension Convolution {
                                 gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                 gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
                                 blockColumns: Int = targetColumns) {
-        let ohw = g.outputHeight * g.outputWidth
         if let gradBias { biasGradient(g, gradOutput: gradOutput, into: gradBias) }
         if gradInput == nil && gradWeight == nil { return }
-        let plan = blockPlan(g, columns: blockColumns)
-        let direct = g.isPointwise && plan.size == 1
-        let colCount = direct ? 0 : g.columnRows * plan.size * ohw
-        let scratchCount = max(1, colCount + (plan.size > 1 ? g.groupOutputChannels * plan.size * ohw : 0))
+        let plan = BlockPlan(g, columns: blockColumns)
         // Group j of blocks accumulates its weight gradient into partial j (group 0: gradWeight itself).
         let weightCount = g.outputChannels * g.columnRows
         let groups = min(plan.count, weightGradientGroups)
@@ -65,14 +74,14 @@ extension Convolution {
         let x = SendablePointer(input), w = SendablePointer(weight), dy = SendablePointer(gradOutput)
         let dx = gradInput.map { SendablePointer($0) }, dw = gradWeight.map { SendablePointer($0) }
         let p = SendablePointer(partials)
-        runBlocks(groups, scratch: scratchCount) { groupRange, scratch, parallel in
+        runBlocks(groups, scratch: plan.scratchCount) { groupRange, scratch, parallel in
             for j in groupRange {
                 let target = dw.map { j == 0 ? $0.base : p.base + (j - 1) * weightCount }
                 for block in (plan.count * j / groups)..<(plan.count * (j + 1) / groups) {
                     let n0 = block * plan.size
                     backwardBlock(g, input: x.base, weight: w.base, gradOutput: dy.base, gradInput: dx?.base,
                                   gradWeight: target, firstImage: n0, imageCount: min(plan.size, g.batch - n0),
-                                  direct: direct, scratch: scratch, dyBuffer: scratch + colCount, parallel: parallel)
+                                  direct: plan.direct, scratch: scratch, dyBuffer: scratch + plan.columnCount, parallel: parallel)
                 }
             }
         }

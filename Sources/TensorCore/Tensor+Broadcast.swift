@@ -20,23 +20,35 @@ extension Tensor {
         }
     }
 
-    /// `op(a, b)` (untraced): the vectorised kernel when the shapes are equal, else `zipMap` with `f`
-    /// (the same operation per element, with broadcasting).
+    /// A tensor of `a`'s shape (untraced) filled by `kernel(a + i, b + i, out + i, count)` on
+    /// contiguous chunks of `grain` or more elements in parallel; `a` and `b` have the same count
+    /// (pass `a` twice for a unary kernel). One call per chunk, so the kernel's loop stays inlined.
     @inlinable
-    public static func zipMap(_ a: Tensor, _ b: Tensor, kernel op: BinaryOp, name: String, _ f: @Sendable (Float, Float) -> Float) -> Tensor {
-        guard a.shape == b.shape else { return broadcastRows(a, b, kernel: op, name: name, f) }
+    public static func chunked(
+        _ a: Tensor, _ b: Tensor, grain: Int = elementwiseGrain,
+        _ kernel: @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) -> Tensor {
+        require(a.count == b.count, "chunked: \(a.shape) and \(b.shape) have different counts")
         let n = a.count
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 let sa = SendablePointer(pa.baseAddress!), sb = SendablePointer(pb.baseAddress!)
                 return Tensor(shape: a.shape) { dst in
                     let d = SendablePointer(dst.baseAddress!)
-                    parallelFor(n, grain: elementwiseGrain) { r in
-                        Elementwise.apply(op, sa.base + r.lowerBound, sb.base + r.lowerBound, d.base + r.lowerBound, count: r.count)
+                    parallelFor(n, grain: grain) { r in
+                        kernel(sa.base + r.lowerBound, sb.base + r.lowerBound, d.base + r.lowerBound, r.count)
                     }
                 }
             }
         }
+    }
+
+    /// `op(a, b)` (untraced): the vectorised kernel when the shapes are equal, else `zipMap` with `f`
+    /// (the same operation per element, with broadcasting).
+    @inlinable
+    public static func zipMap(_ a: Tensor, _ b: Tensor, kernel op: BinaryOp, name: String, _ f: @Sendable (Float, Float) -> Float) -> Tensor {
+        guard a.shape == b.shape else { return broadcastRows(a, b, kernel: op, name: name, f) }
+        return chunked(a, b) { Elementwise.apply(op, $0, $1, $2, count: $3) }
     }
 
     /// `zipMap(_:_:kernel:name:_:)` for different shapes: the kernel per output row when both

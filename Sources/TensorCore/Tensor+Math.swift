@@ -45,16 +45,7 @@ extension Tensor {
     }
     /// max(x, 0) (NaN stays NaN); gradient g where the output is positive.
     public func relu() -> Tensor {
-        let n = count
-        let out = withUnsafeBufferPointer { src in
-            let s = SendablePointer(src.baseAddress!)
-            return Tensor(shape: shape) { dst in
-                let d = SendablePointer(dst.baseAddress!)
-                parallelFor(n, grain: Tensor.elementwiseGrain) { r in
-                    Elementwise.relu(s.base + r.lowerBound, d.base + r.lowerBound, count: r.count)
-                }
-            }
-        }
+        let out = Tensor.chunked(self, self) { x, _, y, n in Elementwise.relu(x, y, count: n) }
         return Tensor.traced(out, inputs: [self]) { g in [Tensor.zipMap(g, out, kernel: .reluGradient, name: "relu") { $1 > 0 ? $0 : 0 }] }
     }
     /// 1 / (1 + e^-x).
@@ -85,31 +76,9 @@ extension Tensor {
         switch form {
         case .erf:
             // Vectorised, with PyTorch's CPU erf approximation (Kernels/VectorMath.swift).
-            let n = count
-            let out = x.withUnsafeBufferPointer { src in
-                let s = SendablePointer(src.baseAddress!)
-                return Tensor(shape: shape) { dst in
-                    let d = SendablePointer(dst.baseAddress!)
-                    parallelFor(n, grain: Tensor.elementwiseGrain / 4) { r in
-                        Elementwise.gelu(s.base + r.lowerBound, d.base + r.lowerBound, count: r.count)
-                    }
-                }
-            }
+            let out = Tensor.chunked(x, x, grain: Tensor.elementwiseGrain / 4) { x, _, y, n in Elementwise.gelu(x, y, count: n) }
             return Tensor.traced(out, inputs: [self]) { g in
-                precondition(g.shape == x.shape, "gelu: gradient shape \(g.shape) differs from \(x.shape)")
-                let gradient = g.withUnsafeBufferPointer { pg in
-                    x.withUnsafeBufferPointer { px in
-                        let sg = SendablePointer(pg.baseAddress!), sx = SendablePointer(px.baseAddress!)
-                        return Tensor(shape: x.shape) { dst in
-                            let d = SendablePointer(dst.baseAddress!)
-                            parallelFor(n, grain: Tensor.elementwiseGrain / 4) { r in
-                                Elementwise.geluGradient(sg.base + r.lowerBound, sx.base + r.lowerBound,
-                                                         d.base + r.lowerBound, count: r.count)
-                            }
-                        }
-                    }
-                }
-                return [gradient]
+                [Tensor.chunked(g, x, grain: Tensor.elementwiseGrain / 4) { g, x, dx, n in Elementwise.geluGradient(g, x, dx, count: n) }]
             }
         case .tanh:
             let c: Float = 0.7978845608028654
