@@ -38,44 +38,37 @@ RTK_INLINE float wrapped(float v) {
     float v = lo(hi(mx - cr * tg, mn), mx);                                      \
     float w = lo(hi(mx - cr * tb, mn), mx);
 
+// The shared shape of the three-channel kernels: `PIXEL` computes u, v, w from r, g, b; they go back
+// into the planes (out == NULL) or, normalised per channel, into `out`. Two plain loops (restrict
+// pointers) so that the compiler vectorises each.
+#define RTK_RGB_MAP(x, n, out, mean, inv_std, ...)                                             \
+    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;                   \
+    if (out == 0) {                                                                            \
+        for (long i = 0; i < n; i++) {                                                         \
+            float r = pr[i], g = pg[i], b = pb[i];                                             \
+            __VA_ARGS__                                                                        \
+            pr[i] = u; pg[i] = v; pb[i] = w;                                                   \
+        }                                                                                      \
+        return;                                                                                \
+    }                                                                                          \
+    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;             \
+    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2]; \
+    for (long i = 0; i < n; i++) {                                                             \
+        float r = pr[i], g = pg[i], b = pb[i];                                                 \
+        __VA_ARGS__                                                                            \
+        o0[i] = (u - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (w - m2) * i2;                   \
+    }
+
 RTK_INLINE void hue_body(float *x, long n, float shift, float *out, const float *mean, const float *inv_std) {
-    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;
     const float s0 = wrapped(shift * 6.0f), s2 = wrapped(2.0f + shift * 6.0f), s4 = wrapped(4.0f + shift * 6.0f);
-    if (out == 0) {
-        for (long i = 0; i < n; i++) {
-            float r = pr[i], g = pg[i], b = pb[i];
-            RTK_HUE_PIXEL(r, g, b, u, v, w)
-            pr[i] = u; pg[i] = v; pb[i] = w;
-        }
-        return;
-    }
-    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;
-    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2];
-    for (long i = 0; i < n; i++) {
-        float r = pr[i], g = pg[i], b = pb[i];
-        RTK_HUE_PIXEL(r, g, b, u, v, w)
-        o0[i] = (u - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (w - m2) * i2;
-    }
+    RTK_RGB_MAP(x, n, out, mean, inv_std, RTK_HUE_PIXEL(r, g, b, u, v, w))
 }
 
 RTK_INLINE void saturate_body(float *x, long n, float f, float *out, const float *mean, const float *inv_std) {
-    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;
     const float k = 1.0f - f;
-    if (out == 0) {
-        for (long i = 0; i < n; i++) {
-            float r = pr[i], g = pg[i], b = pb[i];
-            float gray = k * (0.2989f * r + 0.587f * g + 0.114f * b);
-            pr[i] = unit(f * r + gray); pg[i] = unit(f * g + gray); pb[i] = unit(f * b + gray);
-        }
-        return;
-    }
-    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;
-    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2];
-    for (long i = 0; i < n; i++) {
-        float r = pr[i], g = pg[i], b = pb[i];
-        float gray = k * (0.2989f * r + 0.587f * g + 0.114f * b);
-        o0[i] = (unit(f * r + gray) - m0) * i0; o1[i] = (unit(f * g + gray) - m1) * i1; o2[i] = (unit(f * b + gray) - m2) * i2;
-    }
+    RTK_RGB_MAP(x, n, out, mean, inv_std,
+                float gray = k * (0.2989f * r + 0.587f * g + 0.114f * b);
+                float u = unit(f * r + gray), v = unit(f * g + gray), w = unit(f * b + gray);)
 }
 
 RTK_INLINE void affine_body(float *x, long n, int channels, float a, float b, float *out, const float *mean, const float *inv_std) {
@@ -93,20 +86,7 @@ RTK_INLINE void affine_body(float *x, long n, int channels, float a, float b, fl
 }
 
 RTK_INLINE void grayscale_body(float *x, long n, float *out, const float *mean, const float *inv_std) {
-    float *restrict pr = x, *restrict pg = x + n, *restrict pb = x + 2 * n;
-    if (out == 0) {
-        for (long i = 0; i < n; i++) {
-            float v = 0.2989f * pr[i] + 0.587f * pg[i] + 0.114f * pb[i];
-            pr[i] = v; pg[i] = v; pb[i] = v;
-        }
-        return;
-    }
-    float *restrict o0 = out, *restrict o1 = out + n, *restrict o2 = out + 2 * n;
-    const float m0 = mean[0], m1 = mean[1], m2 = mean[2], i0 = inv_std[0], i1 = inv_std[1], i2 = inv_std[2];
-    for (long i = 0; i < n; i++) {
-        float v = 0.2989f * pr[i] + 0.587f * pg[i] + 0.114f * pb[i];
-        o0[i] = (v - m0) * i0; o1[i] = (v - m1) * i1; o2[i] = (v - m2) * i2;
-    }
+    RTK_RGB_MAP(x, n, out, mean, inv_std, float u = 0.2989f * r + 0.587f * g + 0.114f * b; float v = u, w = u;)
 }
 
 static void grayscale_base(float *x, long n, float *out, const float *m, const float *s) { grayscale_body(x, n, out, m, s); }
@@ -170,6 +150,16 @@ void rtk_grayscale(float *x, long n, float *out, const float *mean, const float 
 // block), then ((a0 + a1) + (a2 + a3)) summed lane 0 to 3, the remaining values added in order;
 // s = 0 + w0 sum0 (+ w1 sum1 + w2 sum2), divided by n. The AVX2 path holds a0|a1 and a2|a3 in two
 // 8-lane registers: the same additions per lane.
+// One channel's weighted share of the gray sum: the four lane sums t in order, then the values
+// p[i..<n] the 16-value blocks left over, times the channel's grayscale weight.
+RTK_INLINE float gray_channel_term(const float t[4], const float *p, long i, long n, int c, int channels) {
+    float sc = -0.0f;
+    for (int l = 0; l < 4; l++) sc += t[l];
+    for (; i < n; i++) sc += p[i];
+    float w = channels == 1 ? 1.0f : (c == 0 ? 0.2989f : (c == 1 ? 0.587f : 0.114f));
+    return w * sc;
+}
+
 static float gray_mean_base(const float *x, long n, int channels) {
     float s = 0.0f;
     for (int c = 0; c < channels; c++) {
@@ -180,11 +170,7 @@ static float gray_mean_base(const float *x, long n, int channels) {
             for (int k = 0; k < 16; k++) a[k] += p[i + k];
         float t[4];
         for (int l = 0; l < 4; l++) t[l] = (a[l] + a[4 + l]) + (a[8 + l] + a[12 + l]);
-        float sc = -0.0f;
-        for (int l = 0; l < 4; l++) sc += t[l];
-        for (; i < n; i++) sc += p[i];
-        float w = channels == 1 ? 1.0f : (c == 0 ? 0.2989f : (c == 1 ? 0.587f : 0.114f));
-        s += w * sc;
+        s += gray_channel_term(t, p, i, n, c, channels);
     }
     return s / (float)n;
 }
@@ -205,11 +191,7 @@ RTK_AVX2 static float gray_mean_avx2(const float *x, long n, int channels) {
                               _mm_add_ps(_mm256_castps256_ps128(a23), _mm256_extractf128_ps(a23, 1)));
         float l[4];
         _mm_storeu_ps(l, t);
-        float sc = -0.0f;
-        for (int k = 0; k < 4; k++) sc += l[k];
-        for (; i < n; i++) sc += p[i];
-        float w = channels == 1 ? 1.0f : (c == 0 ? 0.2989f : (c == 1 ? 0.587f : 0.114f));
-        s += w * sc;
+        s += gray_channel_term(l, p, i, n, c, channels);
     }
     return s / (float)n;
 }
