@@ -7,8 +7,9 @@ import Kernels
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Build, inspect, verify and benchmark Retort dataset stores (.rstore).",
-        subcommands: [StoreBuildCommand.self, StoreInspectCommand.self, StoreVerifyCommand.self, StoreBenchCommand.self]
+        abstract: "Build, inspect, verify, benchmark and subset Retort dataset stores (.rstore).",
+        subcommands: [StoreBuildCommand.self, StoreInspectCommand.self, StoreVerifyCommand.self, StoreBenchCommand.self,
+                      StoreSubsetCommand.self]
     )
 }
 

@@ -61,11 +61,8 @@ public enum BatchMix {
         var rng = Philox(seed: seed, keys: [UInt64(epoch), UInt64(step), 0x4355_544D])
         let lam = beta(alpha, &rng)
         let n = batch.shape[0], c = batch.shape[1], h = batch.shape[2], w = batch.shape[3]
-        let cy = rng.nextInt(below: h), cx = rng.nextInt(below: w)
-        let r = (1 - lam).squareRoot()
-        let bh = Int(Float(h) * r), bw = Int(Float(w) * r)
-        let y0 = max(cy - bh / 2, 0), y1 = min(cy + bh / 2, h)
-        let x0 = max(cx - bw / 2, 0), x1 = min(cx + bw / 2, w)
+        let b = cutmixBox(lam, height: h, width: w, &rng)
+        let y0 = b.0, y1 = b.0 + b.2, x0 = b.1, x1 = b.1 + b.3
         let partner = (0..<n).map { ($0 + n - 1) % n }
         let src = batch.pixels
         let per = c * h * w
@@ -83,5 +80,109 @@ public enum BatchMix {
         }
         let area = Float(max(y1 - y0, 0) * max(x1 - x0, 0))
         return MixParams(lambda: 1 - area / Float(h * w), partner: partner, box: (y0, x0, max(y1 - y0, 0), max(x1 - x0, 0)))
+    }
+}
+
+/// Which batch mixing a `MixParams` describes.
+public enum MixKind: Sendable, Equatable {
+    /// Pixels blended: lambda * x_i + (1 - lambda) * x_partner.
+    case mixup
+    /// A box pasted from the partner.
+    case cutmix
+}
+
+extension MixParams {
+    /// Mixup when there is no box, cutmix otherwise.
+    public var kind: MixKind { box == nil ? .mixup : .cutmix }
+}
+
+extension BatchMix {
+    /// The timm-style per-batch draw for `config` (nil: this batch is not mixed), keyed by
+    /// (seed, epoch, step): mixed with probability `config.probability`; cutmix with probability
+    /// `switchProbability` when both alphas are positive; lambda ~ Beta(alpha, alpha); partner = the
+    /// batch rolled by one. A cutmix box is drawn for a `height` x `width` image (like `cutmix`) and
+    /// lambda is corrected to 1 - box area / image area.
+    public static func draw(_ config: MixConfig, batchSize n: Int, height: Int, width: Int,
+                            seed: UInt64, epoch: Int, step: Int) -> MixParams? {
+        guard n > 0, config.probability > 0, config.mixupAlpha > 0 || config.cutmixAlpha > 0 else { return nil }
+        var rng = Philox(seed: seed, keys: [UInt64(truncatingIfNeeded: epoch), UInt64(truncatingIfNeeded: step), 0x4D49_5842])
+        guard rng.nextUniform() < config.probability else { return nil }
+        let useCutmix = config.mixupAlpha > 0 && config.cutmixAlpha > 0
+            ? rng.nextUniform() < config.switchProbability : config.cutmixAlpha > 0
+        let lam = beta(useCutmix ? config.cutmixAlpha : config.mixupAlpha, &rng)
+        let partner = (0..<n).map { ($0 + n - 1) % n }
+        guard useCutmix else { return MixParams(lambda: lam, partner: partner, box: nil) }
+        let b = cutmixBox(lam, height: height, width: width, &rng)
+        return MixParams(lambda: 1 - Float(b.2 * b.3) / Float(height * width), partner: partner, box: b)
+    }
+
+    /// A box of area fraction about (1 - lam), centre uniform, clipped: (top, left, height, width).
+    static func cutmixBox(_ lam: Float, height h: Int, width w: Int, _ rng: inout Philox) -> (Int, Int, Int, Int) {
+        let cy = rng.nextInt(below: h), cx = rng.nextInt(below: w)
+        let r = (1 - lam).squareRoot()
+        let bh = Int(Float(h) * r), bw = Int(Float(w) * r)
+        let y0 = max(cy - bh / 2, 0), y1 = min(cy + bh / 2, h)
+        let x0 = max(cx - bw / 2, 0), x1 = min(cx + bw / 2, w)
+        return (y0, x0, max(y1 - y0, 0), max(x1 - x0, 0))
+    }
+
+    /// Applies drawn `params` to `batch` in place. A cutmix box is in `boxSpace` pixels (default: this
+    /// view's size); a view of another size gets the box scaled to its size (rounded).
+    public static func apply(_ params: MixParams, to batch: inout ViewBatch, boxSpace: (height: Int, width: Int)? = nil) {
+        var scratch: [Float] = []
+        let shape = batch.shape
+        batch.pixels.withUnsafeMutableBufferPointer { apply(params, to: $0, shape: shape, boxSpace: boxSpace, scratch: &scratch) }
+    }
+
+    /// In-place mixing of one view's pixels [n, c, h, w]; `scratch` is reused between calls.
+    static func apply(_ params: MixParams, to d: UnsafeMutableBufferPointer<Float>, shape: [Int],
+                      boxSpace: (height: Int, width: Int)?, scratch: inout [Float]) {
+        let n = shape[0], c = shape[1], h = shape[2], w = shape[3]
+        let per = c * h * w
+        precondition(params.partner.count == n && d.count == n * per, "BatchMix.apply: params for \(params.partner.count) samples, batch of \(n)")
+        guard let box = params.box else {
+            // Mixup: blend with a copy of the unmixed batch.
+            if scratch.count < d.count { scratch = [Float](repeating: 0, count: d.count) }
+            let lam = params.lambda
+            scratch.withUnsafeMutableBufferPointer { s in
+                s.baseAddress!.update(from: d.baseAddress!, count: d.count)
+                for i in 0..<n {
+                    let dst = d.baseAddress! + i * per, a = UnsafePointer(s.baseAddress! + i * per)
+                    let b = UnsafePointer(s.baseAddress! + params.partner[i] * per)
+                    for k in 0..<per { dst[k] = lam * a[k] + (1 - lam) * b[k] }
+                }
+            }
+            return
+        }
+        let space = boxSpace ?? (h, w)
+        func scaled(_ v: Int, _ from: Int, _ to: Int) -> Int {
+            from == to ? v : min(to, max(0, Int((Double(v) * Double(to) / Double(from)).rounded())))
+        }
+        let y0 = scaled(box.0, space.height, h), y1 = scaled(box.0 + box.2, space.height, h)
+        let x0 = scaled(box.1, space.width, w), x1 = scaled(box.1 + box.3, space.width, w)
+        let bh = y1 - y0, bw = x1 - x0
+        guard bh > 0, bw > 0 else { return }
+        // CutMix: save every sample's box, then paste each partner's saved box.
+        let boxN = c * bh * bw
+        if scratch.count < n * boxN { scratch = [Float](repeating: 0, count: n * boxN) }
+        scratch.withUnsafeMutableBufferPointer { s in
+            for i in 0..<n {
+                for ch in 0..<c {
+                    for y in 0..<bh {
+                        (s.baseAddress! + i * boxN + (ch * bh + y) * bw)
+                            .update(from: d.baseAddress! + i * per + ch * h * w + (y0 + y) * w + x0, count: bw)
+                    }
+                }
+            }
+            for i in 0..<n {
+                let p = params.partner[i]
+                for ch in 0..<c {
+                    for y in 0..<bh {
+                        (d.baseAddress! + i * per + ch * h * w + (y0 + y) * w + x0)
+                            .update(from: s.baseAddress! + p * boxN + (ch * bh + y) * bw, count: bw)
+                    }
+                }
+            }
+        }
     }
 }

@@ -27,9 +27,16 @@ public struct Batch: Sendable {
     public var sampleIDs: [UInt64]
     /// Stored positions ([N]).
     public var indices: [Int]
+    /// The batch mixing applied to every view (`LoaderConfig.mix`), nil when this batch was not mixed:
+    /// targets are `lambda * y_i + (1 - lambda) * y_partner[i]`.
+    public var mix: MixParams?
+    /// Per sample, the store's text field (captions); nil when the store has none (or `loadTexts` is off).
+    public var texts: [String]?
 
     /// A batch (an empty one is the starting point for `EpochIterator.next(into:)`).
-    public init(epoch: Int = 0, step: Int = 0, views: [ViewBatch] = [], labels: [Int32] = [], sampleIDs: [UInt64] = [], indices: [Int] = []) {
+    public init(epoch: Int = 0, step: Int = 0, views: [ViewBatch] = [], labels: [Int32] = [], sampleIDs: [UInt64] = [], indices: [Int] = [],
+                mix: MixParams? = nil, texts: [String]? = nil) {
         self.epoch = epoch; self.step = step; self.views = views; self.labels = labels; self.sampleIDs = sampleIDs; self.indices = indices
+        self.mix = mix; self.texts = texts
     }
 }

@@ -10,6 +10,7 @@ public final class EpochIterator {
     private let state: EpochState
     private let steps: Int
     private let viewSizes: [Int]
+    private var mixScratch: [Float] = []
 
     init(loader: Loader, epoch: Int, startStep: Int, order: [Int32]) {
         self.loader = loader
@@ -21,7 +22,7 @@ public final class EpochIterator {
         let c = loader.channels
         viewSizes = cfg.views.map { c * $0.outHeight * $0.outWidth }
         let ring = cfg.prefetchBatches
-        state = EpochState(total: (steps - startStep) * b, batch: b, ring: ring, viewSizes: viewSizes)
+        state = EpochState(total: (steps - startStep) * b, batch: b, ring: ring, viewSizes: viewSizes, texts: loader.textField != nil)
         let schedule = loader.chunkSchedule(order, from: startStep * b)
         for _ in 0..<cfg.workers {
             let st = state, ld = loader, sizes = viewSizes, ep = epoch, base = startStep * b
@@ -56,6 +57,9 @@ public final class EpochIterator {
     /// the end of the epoch.
     public func next(into batch: inout Batch) throws -> Bool {
         let got: Bool? = try withNext { (ref: BatchBuffers) -> Bool in
+            func fill<T>(_ a: inout [T]?, _ src: UnsafeBufferPointer<T>) {
+                if a == nil { a = Array(src) } else { fill(&a!, src) }
+            }
             func fill<T>(_ a: inout [T], _ src: UnsafeBufferPointer<T>) {
                 if a.count == src.count {
                     a.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: src.baseAddress!, count: src.count) }
@@ -74,6 +78,8 @@ public final class EpochIterator {
             fill(&batch.labels, ref.labels)
             fill(&batch.sampleIDs, ref.sampleIDs)
             fill(&batch.indices, ref.indices)
+            if let t = ref.texts { fill(&batch.texts, t) } else { batch.texts = nil }
+            batch.mix = ref.mix
             batch.epoch = ref.epoch
             batch.step = ref.step
             return true
@@ -102,6 +108,18 @@ public final class EpochIterator {
         let b = loader.config.batchSize
         let c = loader.channels
         let views = loader.config.views
+        // Batch mixing (off: one nil check per batch): the same draw for every view, keyed by the step.
+        var mix: MixParams? = nil
+        if let mc = loader.config.mix,
+           let p = BatchMix.draw(mc, batchSize: b, height: views[0].outHeight, width: views[0].outWidth,
+                                 seed: loader.config.seed, epoch: epoch, step: step) {
+            for v in views.indices {
+                BatchMix.apply(p, to: UnsafeMutableBufferPointer(start: slot.pixels[v], count: b * viewSizes[v]),
+                               shape: [b, c, views[v].outHeight, views[v].outWidth],
+                               boxSpace: (views[0].outHeight, views[0].outWidth), scratch: &mixScratch)
+            }
+            mix = p
+        }
         defer {
             state.cond.lock()
             state.done[slotIndex] = 0
@@ -118,7 +136,9 @@ public final class EpochIterator {
             params: views.indices.map { UnsafeBufferPointer(start: slot.params[$0], count: b) },
             labels: UnsafeBufferPointer(start: slot.labels, count: b),
             sampleIDs: UnsafeBufferPointer(start: slot.ids, count: b),
-            indices: UnsafeBufferPointer(start: slot.indices, count: b))
+            indices: UnsafeBufferPointer(start: slot.indices, count: b),
+            mix: mix,
+            texts: slot.texts.map { UnsafeBufferPointer(start: $0, count: b) })
         return try body(ref)
     }
 }
@@ -141,4 +161,8 @@ public struct BatchBuffers {
     public let sampleIDs: UnsafeBufferPointer<UInt64>
     /// Stored positions [N].
     public let indices: UnsafeBufferPointer<Int>
+    /// The batch mixing applied to the pixels (already in `pixels`), nil when not mixed.
+    public let mix: MixParams?
+    /// Per sample text (captions), nil when the loader reads no text field.
+    public let texts: UnsafeBufferPointer<String>?
 }

@@ -3,14 +3,16 @@ import Kernels
 /// Builds the per-epoch sample order (global, then this rank's slice), a pure function of
 /// (store layout, seed, epoch, world size).
 enum EpochOrder {
-    /// The global visiting order of stored sample positions.
-    static func global(_ store: StoreReader, field: Int, order: SampleOrder, seed: UInt64, epoch: Int) -> [Int32] {
-        let n = store.count
+    /// The global visiting order of stored sample positions: all of them, or only `positions`
+    /// (sorted ascending, distinct). With every position listed the order equals the unrestricted one.
+    static func global(_ store: StoreReader, field: Int, order: SampleOrder, seed: UInt64, epoch: Int,
+                       positions: [Int32]? = nil) -> [Int32] {
+        let n = positions?.count ?? store.count
         switch order {
         case .sequential:
-            return (0..<n).map { Int32($0) }
+            return positions ?? (0..<n).map { Int32($0) }
         case .random:
-            var a = (0..<n).map { Int32($0) }
+            var a = positions ?? (0..<n).map { Int32($0) }
             var rng = Philox(seed: seed, keys: [UInt64(epoch), 0x5241_4E44])
             shuffle(&a, &rng)
             return a
@@ -31,7 +33,12 @@ enum EpochOrder {
                 while open.count < max(window, 1) && next < perm.count {
                     let (first, count) = chunks[perm[next]]
                     next += 1
-                    var s = (first..<(first + count)).map { Int32($0) }
+                    var s: [Int32]
+                    if let positions {
+                        s = Array(positions[lowerBound(positions, Int32(first))..<lowerBound(positions, Int32(first + count))])
+                    } else {
+                        s = (first..<(first + count)).map { Int32($0) }
+                    }
                     shuffle(&s, &rng)
                     if !s.isEmpty { open.append(s) }
                 }
@@ -59,6 +66,16 @@ enum EpochOrder {
             for k in 0..<batch { out.append(global[(b * g + rank * batch + k) % n]) }
         }
         return out
+    }
+
+    /// The first index of sorted `a` whose value is >= `x` (a.count when none).
+    static func lowerBound(_ a: [Int32], _ x: Int32) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     static func shuffle<T>(_ a: inout [T], _ rng: inout Philox) {

@@ -7,9 +7,11 @@ final class BatchSlot: @unchecked Sendable {
     let labels: UnsafeMutablePointer<Int32>
     let ids: UnsafeMutablePointer<UInt64>
     let indices: UnsafeMutablePointer<Int>
+    /// Per sample text (captions), only when the loader reads a text field.
+    let texts: UnsafeMutablePointer<String>?
     let batch: Int
 
-    init(batch: Int, viewSizes: [Int]) {
+    init(batch: Int, viewSizes: [Int], texts: Bool = false) {
         self.batch = batch
         pixels = viewSizes.map { let p = UnsafeMutablePointer<Float>.allocate(capacity: batch * $0); p.initialize(repeating: 0, count: batch * $0); return p }
         let blank = ViewParams(srcHeight: 0, srcWidth: 0, top: 0, left: 0, height: 0, width: 0, flipped: false, outHeight: 0, outWidth: 0)
@@ -17,11 +19,19 @@ final class BatchSlot: @unchecked Sendable {
         labels = .allocate(capacity: batch); labels.initialize(repeating: 0, count: batch)
         ids = .allocate(capacity: batch); ids.initialize(repeating: 0, count: batch)
         indices = .allocate(capacity: batch); indices.initialize(repeating: 0, count: batch)
+        if texts {
+            let t = UnsafeMutablePointer<String>.allocate(capacity: batch)
+            t.initialize(repeating: "", count: batch)
+            self.texts = t
+        } else {
+            self.texts = nil
+        }
     }
     deinit {
         for p in pixels { p.deallocate() }
         for p in params { p.deinitialize(count: batch); p.deallocate() }
         labels.deallocate(); ids.deallocate(); indices.deallocate()
+        if let texts { texts.deinitialize(count: batch); texts.deallocate() }
     }
 }
 
@@ -38,9 +48,9 @@ final class EpochState: @unchecked Sendable {
     let total: Int
     let slots: [BatchSlot]
 
-    init(total: Int, batch: Int, ring: Int, viewSizes: [Int]) {
+    init(total: Int, batch: Int, ring: Int, viewSizes: [Int], texts: Bool = false) {
         self.total = total
-        slots = (0..<ring).map { _ in BatchSlot(batch: batch, viewSizes: viewSizes) }
+        slots = (0..<ring).map { _ in BatchSlot(batch: batch, viewSizes: viewSizes, texts: texts) }
         done = Array(repeating: 0, count: ring)
         limit = min(total, ring * batch)
     }

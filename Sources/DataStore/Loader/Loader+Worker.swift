@@ -63,7 +63,7 @@ extension Loader {
                         state.cond.lock()
                         state.substitutions.append((sample, e))
                         state.cond.unlock()
-                        sample = (sample + 1) % loader.store.count
+                        sample = loader.substitute(after: sample)
                     }
                 }
             } catch {
@@ -87,7 +87,7 @@ extension Loader {
     /// samples (8...128), so that about one chunk is decoded ahead (the cache budget holds two extra).
     var prefetchDistance: Int {
         let chunks = (0..<store.chunkCount).reduce(0) { $0 + (Int(store.chunk($1).field) == field ? 1 : 0) }
-        return min(128, max(8, store.count / max(chunks, 1)))
+        return min(128, max(8, sampleCount / max(chunks, 1)))
     }
 
     /// For positions `base...` of `order`: the image-field chunk first used at each position and the
@@ -177,5 +177,6 @@ extension Loader {
         slot.labels[j] = store.label(sample)
         slot.ids[j] = id
         slot.indices[j] = sample
+        if let t = textField, let texts = slot.texts { texts[j] = try store.text(sample: sample, field: t) }
     }
 }

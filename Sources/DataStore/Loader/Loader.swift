@@ -14,6 +14,12 @@ public final class Loader: @unchecked Sendable {
     public let field: Int
     /// Output channels.
     public let channels: Int
+    /// The text field returned with batches (`Batch.texts`), nil when none.
+    public let textField: Int?
+    /// Samples the loader visits per epoch: `config.positions.count`, or the store's count.
+    public let sampleCount: Int
+    /// `config.positions` sorted ascending (nil: all positions).
+    let positions: [Int32]?
 
     /// Opens `path` with a chunk cache sized for the configured order.
     public convenience init(path: String, config: LoaderConfig) throws {
@@ -42,6 +48,36 @@ public final class Loader: @unchecked Sendable {
             throw StoreError.invalidArgument("\(store.path): no image field \(config.imageField ?? "(first)")")
         }
         guard store.count > 0 else { throw StoreError.invalidArgument("\(store.path): store is empty") }
+        if let p = config.positions {
+            guard !p.isEmpty else { throw StoreError.invalidArgument("loader: positions is empty") }
+            var seen = [Bool](repeating: false, count: store.count)
+            for i in p {
+                guard i >= 0, i < store.count else {
+                    throw StoreError.invalidArgument("loader: position \(i) outside 0..<\(store.count) of \(store.path)")
+                }
+                guard !seen[i] else { throw StoreError.invalidArgument("loader: position \(i) listed twice") }
+                seen[i] = true
+            }
+            positions = seen.indices.filter { seen[$0] }.map { Int32($0) }
+        } else {
+            positions = nil
+        }
+        sampleCount = positions?.count ?? store.count
+        if !config.loadTexts {
+            textField = nil
+        } else if let name = config.textField {
+            guard let t = store.schema.fieldIndex(name), store.schema.fields[t].kind == .text else {
+                throw StoreError.invalidArgument("\(store.path): no text field \(name)")
+            }
+            textField = t
+        } else {
+            textField = store.schema.fields.firstIndex { $0.kind == .text }
+        }
+        if let m = config.mix {
+            guard m.mixupAlpha >= 0, m.cutmixAlpha >= 0, (0...1).contains(m.probability), (0...1).contains(m.switchProbability) else {
+                throw StoreError.invalidArgument("loader: mix needs alphas >= 0 and probabilities in [0, 1]")
+            }
+        }
         self.store = store
         self.config = config
         self.field = f
@@ -52,12 +88,12 @@ public final class Loader: @unchecked Sendable {
     /// Batches per epoch on this rank.
     public var stepsPerEpoch: Int {
         let g = config.batchSize * config.worldSize
-        return config.dropLast ? store.count / g : (store.count + g - 1) / g
+        return config.dropLast ? sampleCount / g : (sampleCount + g - 1) / g
     }
 
     /// This rank's sample positions for `epoch`, in visiting order.
     public func order(epoch: Int) -> [Int32] {
-        let g = EpochOrder.global(store, field: field, order: config.order, seed: config.seed, epoch: epoch)
+        let g = EpochOrder.global(store, field: field, order: config.order, seed: config.seed, epoch: epoch, positions: positions)
         return EpochOrder.rankSlice(g, batch: config.batchSize, rank: config.rank, worldSize: config.worldSize,
                                     dropLast: config.dropLast)
     }
@@ -68,6 +104,14 @@ public final class Loader: @unchecked Sendable {
             throw StoreError.invalidArgument("loader: step \(step) outside 0...\(stepsPerEpoch)")
         }
         return EpochIterator(loader: self, epoch: epoch, startStep: step, order: order(epoch: epoch))
+    }
+
+    /// The sample used instead of `sample` when it fails to decode under `.substitute`: the next
+    /// stored sample, or the next position of `config.positions` (wrapping).
+    func substitute(after sample: Int) -> Int {
+        guard let p = positions else { return (sample + 1) % store.count }
+        let k = EpochOrder.lowerBound(p, Int32(sample + 1))
+        return Int(p[k == p.count ? 0 : k])
     }
 
     /// Decoded-chunk cache: the largest resident bytes so far.

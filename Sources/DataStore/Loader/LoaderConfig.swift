@@ -62,10 +62,52 @@ public struct LoaderConfig: Sendable {
     public var onDecodeError: DecodeErrorPolicy = .raise
     /// Replay: recorded parameters for (sample id, view), used instead of drawing (teacher-logit caching).
     public var replay: (@Sendable (UInt64, Int) -> ViewParams?)? = nil
+    /// The stored positions the loader may visit (nil: all). Every order runs over these only (as a
+    /// set: `sequential` visits them in stored order), steps per epoch come from their count, and a
+    /// decode substitution picks the next position of the set, so a held-out sample is never
+    /// yielded. Positions must be distinct and in `0 ..< store.count`.
+    public var positions: [Int]? = nil
+    /// Batch mixing (mixup / cutmix, timm-style), applied to every view of each assembled batch; nil: off.
+    public var mix: MixConfig? = nil
+    /// The text field returned as `Batch.texts` (nil: the store's first text field, if any).
+    public var textField: String? = nil
+    /// Return the text field (captions) with each batch when the store has one; false skips reading it.
+    public var loadTexts: Bool = true
 
     /// A config with defaults: 2 workers, quasi-random order, 2 batches of prefetch.
     public init(batchSize: Int, views: [ViewSpec]) {
         precondition(batchSize > 0 && !views.isEmpty, "LoaderConfig needs a positive batch size and at least one view")
         self.batchSize = batchSize; self.views = views
+    }
+}
+
+/// Batch mixing, modelled on timm's `Mixup` (`mixup_alpha`, `cutmix_alpha`, `prob`, `switch_prob`;
+/// batch mode, cutmix area-corrected lambda). Each batch is mixed with probability `probability`;
+/// when both alphas are positive a mixed batch uses cutmix with probability `switchProbability`,
+/// otherwise mixup; lambda ~ Beta(alpha, alpha) of the kind used. Draws are keyed by
+/// (loader seed, epoch, step), so they are reproducible and resumable.
+public struct MixConfig: Sendable, Equatable {
+    /// Mixup Beta parameter (0: mixup off).
+    public var mixupAlpha: Float
+    /// CutMix Beta parameter (0: cutmix off).
+    public var cutmixAlpha: Float
+    /// Probability that a batch is mixed at all.
+    public var probability: Float
+    /// When both kinds are on: probability that a mixed batch uses cutmix rather than mixup.
+    public var switchProbability: Float
+
+    /// A mixing configuration (timm defaults: prob 1, switch_prob 0.5).
+    public init(mixupAlpha: Float = 0, cutmixAlpha: Float = 0, probability: Float = 1, switchProbability: Float = 0.5) {
+        self.mixupAlpha = mixupAlpha; self.cutmixAlpha = cutmixAlpha
+        self.probability = probability; self.switchProbability = switchProbability
+    }
+
+    /// Mixup only.
+    public static func mixup(alpha: Float, probability: Float = 1) -> MixConfig {
+        MixConfig(mixupAlpha: alpha, cutmixAlpha: 0, probability: probability)
+    }
+    /// CutMix only.
+    public static func cutmix(alpha: Float, probability: Float = 1) -> MixConfig {
+        MixConfig(mixupAlpha: 0, cutmixAlpha: alpha, probability: probability)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads recipes: YAML with file/line-precise errors, `base:` inheritance (paths relative to the recipe's
+/// Reads recipes: YAML with file/line-precise errors, `base:` inheritance (absolute paths, or paths relative to the recipe's
 /// folder, recursive, cycles rejected, mappings deep-merged with the child winning) and `--set a.b=c` overrides.
 /// Every method throws `RecipeError`.
 public struct RecipeLoader: Sendable {
@@ -60,15 +60,18 @@ public struct RecipeLoader: Sendable {
         guard case .scalar(let basePath, _, let baseLocation) = baseNode, !baseNode.isNull else {
             throw RecipeError(.wrongType, "expected a recipe path, found \(baseNode.typeName)", location: baseNode.location, keyPath: "base")
         }
-        let baseURL = directory.appendingPathComponent(basePath).standardizedFileURL
+        // An absolute base is used as is; a relative one resolves against the including recipe's folder.
+        let isAbsolute = basePath.hasPrefix("/")
+        let baseURL = (isAbsolute ? URL(fileURLWithPath: basePath) : directory.appendingPathComponent(basePath)).standardizedFileURL
         let baseDisplay = RecipeLoader.lexicallyNormalized(
-            displayDirectory.isEmpty || basePath.hasPrefix("/") ? basePath : displayDirectory + "/" + basePath)
+            displayDirectory.isEmpty || isAbsolute ? basePath : displayDirectory + "/" + basePath)
         if chain.contains(baseURL.path) {
             let cycle = (chain + [baseURL.path]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
             throw RecipeError(.baseCycle, "base recipes form a cycle: \(cycle)", location: baseLocation, keyPath: "base")
         }
         guard FileManager.default.fileExists(atPath: baseURL.path) else {
-            throw RecipeError(.unreadableFile, "base recipe '\(baseDisplay)' does not exist", location: baseLocation, keyPath: "base")
+            let tried = baseURL.path == baseDisplay ? "" : " (looked for \(baseURL.path))"
+            throw RecipeError(.unreadableFile, "base recipe '\(baseDisplay)' does not exist\(tried)", location: baseLocation, keyPath: "base")
         }
         let base = try resolvedTree(url: baseURL, display: baseDisplay, chain: chain)
         return base.merged(with: child)

@@ -204,6 +204,52 @@ final class RecipeLoaderTests: XCTestCase {
         }
     }
 
+    func testAbsoluteAndRelativeBasesBothResolve() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let base = try dir.write(minimal + "\noptimizer:\n  name: sgd\n  lr: 0.1\n", to: "common/base.yaml")
+        // Absolute base, from a recipe in another folder (it used to be joined onto that folder).
+        let abs = try dir.write("base: \(base.path)\ntrain:\n  epochs: 4\n", to: "family/abs.yaml")
+        let a = try RecipeLoader().load(contentsOf: abs)
+        XCTAssertEqual(a.optimizer.lr, 0.1)
+        XCTAssertEqual(a.train.epochs, 4)
+        // Relative base, resolved against the including recipe's folder.
+        let rel = try dir.write("base: ../common/base.yaml\ntrain:\n  epochs: 6\n", to: "family/rel.yaml")
+        let r = try RecipeLoader().load(contentsOf: rel)
+        XCTAssertEqual(r.optimizer.lr, 0.1)
+        XCTAssertEqual(r.train.epochs, 6)
+        // An absolute base inherited through a relative one, and from text with a base directory.
+        try dir.write("base: rel.yaml\ntrain:\n  seed: 3\n", to: "family/leaf.yaml")
+        let leaf = try RecipeLoader().load(contentsOf: dir.url.appendingPathComponent("family/leaf.yaml"))
+        XCTAssertEqual(leaf.train.seed, 3)
+        XCTAssertEqual(leaf.train.epochs, 6)
+        let text = try RecipeLoader().load(yaml: "base: \(base.path)\n", file: "x.yaml", baseDirectory: dir.url.appendingPathComponent("family"))
+        XCTAssertEqual(text.optimizer.lr, 0.1)
+    }
+
+    func testMissingBaseErrorNamesThePathTried() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        // Absolute: the message names exactly that path, nothing joined onto the recipe's folder.
+        let missing = dir.url.appendingPathComponent("nowhere/base.yaml").path
+        let abs = try dir.write("base: \(missing)\n", to: "family/abs.yaml")
+        XCTAssertThrowsError(try RecipeLoader().load(contentsOf: abs)) { error in
+            let e = error as? RecipeError
+            XCTAssertEqual(e?.kind, .unreadableFile)
+            XCTAssertEqual(e?.location?.line, 1)
+            XCTAssertTrue("\(error)".contains("base recipe '\(missing)' does not exist"), "\(error)")
+            XCTAssertFalse("\(error)".contains("family/"), "\(error)")
+        }
+        // Relative: the message names the path as written from the recipe's folder and the absolute path looked for.
+        let rel = try dir.write("base: ../common/none.yaml\n", to: "family/rel.yaml")
+        XCTAssertThrowsError(try RecipeLoader().load(contentsOf: rel)) { error in
+            XCTAssertEqual((error as? RecipeError)?.kind, .unreadableFile)
+            let tried = dir.url.appendingPathComponent("common/none.yaml").standardizedFileURL.path
+            XCTAssertTrue("\(error)".contains("(looked for \(tried))"), "\(error)")
+            XCTAssertTrue("\(error)".contains("common/none.yaml' does not exist"), "\(error)")
+        }
+    }
+
     func testResolvedYAMLRoundTrips() throws {
         var r = try load(minimal)
         r.description = "round: trip \"quoted\" # not a comment\n- second line\tand a tab"
