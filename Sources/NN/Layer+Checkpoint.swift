@@ -31,7 +31,8 @@ extension Layer {
     /// file key must be used. Shapes must always match. Everything is validated before anything is
     /// assigned, so a failed load leaves the model unchanged. `file` names the source in errors.
     /// File keys starting with one of `ignoredPrefixes` are dropped first (e.g. `["fc."]` to load a
-    /// torchvision classifier checkpoint into a trunk without a head, still strictly).
+    /// torchvision classifier checkpoint into a trunk without a head, still strictly), and model keys
+    /// under them keep their current values (a new classifier on a pretrained trunk).
     public mutating func load(_ state: SafeTensors, file: String, strict: Bool = true, ignoring ignoredPrefixes: [String] = []) throws {
         var state = state
         for p in ignoredPrefixes {
@@ -50,7 +51,10 @@ extension Layer {
                 found = nil
             }
             guard let found else {
-                if strict { throw CheckpointError.missingKey(file: file, key: path, expectedShape: p.shape) }
+                // A model key under an ignored prefix keeps its current value (a fresh classifier).
+                if strict && !ignoredPrefixes.contains(where: { path.hasPrefix($0) }) {
+                    throw CheckpointError.missingKey(file: file, key: path, expectedShape: p.shape)
+                }
                 continue
             }
             guard found.shape == p.shape else {

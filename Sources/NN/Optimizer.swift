@@ -11,10 +11,25 @@ public protocol Optimizer: Sendable {
     var stepCount: Int { get }
     /// Applies one update from path-keyed gradients; parameters without a gradient are untouched.
     mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor])
+    /// Applies one update from gradients kept apart per group of loss terms (`Objective.gradientGroups`,
+    /// in the objective's order). The default sums them and calls `step(model:gradients:)`; an
+    /// optimizer that treats them differently (DOT) overrides it.
+    mutating func step<M: Layer>(model: inout M, gradientGroups: [(name: String, gradients: [String: Tensor])])
     /// The per-parameter state as tensors keyed `"<path>.<name>"` plus the step counters, for checkpoints.
     var state: SafeTensors { get }
     /// Restores state saved by `state`; throws naming `file` and the key on a mismatch.
     mutating func loadState(_ state: SafeTensors, file: String) throws
+}
+
+extension Optimizer {
+    /// Sums the groups' gradients per path and applies one ordinary step.
+    public mutating func step<M: Layer>(model: inout M, gradientGroups: [(name: String, gradients: [String: Tensor])]) {
+        var sum: [String: Tensor] = [:]
+        for group in gradientGroups {
+            for (path, g) in group.gradients { sum[path] = sum[path].map { $0 + g } ?? g }
+        }
+        step(model: &model, gradients: sum)
+    }
 }
 
 /// Resolved per-parameter hyperparameters.

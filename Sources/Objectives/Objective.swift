@@ -2,23 +2,6 @@ import Backbones
 import NN
 import TensorCore
 
-/// One training batch as objectives see it: the augmented views, labels and sample ids.
-public struct TrainingBatch {
-    /// Each view `[N, C, H, W]`, normalised.
-    public var views: [Tensor]
-    /// Class labels `[N]`, when the store has them.
-    public var labels: IntTensor?
-    /// Per-sample ids (stable across epochs, e.g. for SeLa pseudo-labels).
-    public var sampleIDs: [UInt64]
-
-    /// A batch.
-    public init(views: [Tensor], labels: IntTensor?, sampleIDs: [UInt64]) {
-        self.views = views
-        self.labels = labels
-        self.sampleIDs = sampleIDs
-    }
-}
-
 /// A named, weighted loss term.
 public struct LossTerm {
     /// The name used in logs and metrics (`byol`, `kd_soft`, `ce`).
@@ -28,7 +11,7 @@ public struct LossTerm {
     /// The weight the runner multiplies it by when summing.
     public var weight: Float
 
-    /// A term.
+    /// A term `weight · value` named `name`.
     public init(_ name: String, _ value: Tensor, weight: Float = 1) {
         self.name = name
         self.value = value
@@ -38,7 +21,7 @@ public struct LossTerm {
 
 /// What an objective returns for a batch: named loss terms and extra metrics.
 public struct ObjectiveOutput {
-    /// The loss terms; the runner sums `weight * value`.
+    /// The loss terms; the runner sums `weight · value` (per gradient group, see `Objective.gradientGroups`).
     public var terms: [LossTerm]
     /// Untraced scalar metrics (accuracy of an online probe, τ, ...).
     public var metrics: [String: Float]
@@ -49,50 +32,124 @@ public struct ObjectiveOutput {
         self.metrics = metrics
     }
 
-    /// Σ weight · value (traced).
-    public var total: Tensor {
-        terms.dropFirst().reduce(terms[0].value * terms[0].weight) { $0 + $1.value * $1.weight }
+    /// Σ weight · value over all terms (traced); zero when there are none.
+    public var total: Tensor { total(of: terms) }
+
+    /// Σ weight · value over the terms named in `names`; zero when none of them is present.
+    public func total(named names: [String]) -> Tensor { total(of: terms.filter { names.contains($0.name) }) }
+
+    private func total(of terms: [LossTerm]) -> Tensor {
+        guard let first = terms.first else { return Tensor(0) }
+        return terms.dropFirst().reduce(first.value * first.weight) { $0 + $1.value * $1.weight }
     }
 }
 
-/// Where the run is, for schedules inside objectives (EMA τ, freezing).
-public struct TrainingProgress: Sendable {
-    /// Optimizer steps taken so far (after this step's update, in `afterStep`).
+/// A set of loss terms whose summed gradient the optimizers receive apart from the others (DOT
+/// keeps separate momentum for the task gradient and the distillation gradient).
+public struct GradientGroup: Sendable, Equatable {
+    /// The group's name (`task`, `kd`).
+    public var name: String
+    /// The names of the loss terms it sums.
+    public var terms: [String]
+
+    /// A group of the terms `terms`.
+    public init(_ name: String, terms: [String]) {
+        self.name = name
+        self.terms = terms
+    }
+}
+
+/// Where the run is: the step, the epoch and the totals, correct after a resume.
+public struct TrainingProgress: Sendable, Equatable {
+    /// Optimizer steps taken so far (inside `losses`: before this step's update; in `afterStep`: after it).
     public var step: Int
     /// The total number of optimizer steps of the run.
     public var totalSteps: Int
     /// The current epoch (0-based).
     public var epoch: Int
+    /// Optimizer steps in one epoch.
+    public var stepsPerEpoch: Int
 
     /// A progress value.
-    public init(step: Int, totalSteps: Int, epoch: Int) {
+    public init(step: Int, totalSteps: Int, epoch: Int, stepsPerEpoch: Int = 1) {
         self.step = step
         self.totalSteps = totalSteps
         self.epoch = epoch
+        self.stepsPerEpoch = stepsPerEpoch
+    }
+
+    /// The fraction of the run done, in [0, 1].
+    public var fraction: Double { totalSteps > 0 ? Double(min(step, totalSteps)) / Double(totalSteps) : 1 }
+}
+
+/// A no-grad pass over a whole store for epoch hooks (SeLa's dataset-wide labelling, a memory bank
+/// refresh): batches of unaugmented views (centre crop, no flip, the run's normalisation) of the
+/// training samples, in store order, with their ids and labels.
+public struct DatasetPass {
+    /// The number of samples the pass visits.
+    public let sampleCount: Int
+    private let run: (_ visit: (TrainingBatch) throws -> Void) throws -> Void
+
+    /// A pass that calls `visit` for each batch when run.
+    public init(sampleCount: Int, run: @escaping (_ visit: (TrainingBatch) throws -> Void) throws -> Void) {
+        self.sampleCount = sampleCount
+        self.run = run
+    }
+
+    /// Calls `visit` for every batch of the pass, in order.
+    public func forEachBatch(_ visit: (TrainingBatch) throws -> Void) throws {
+        try withoutActuallyEscaping(visit) { try run($0) }
     }
 }
 
 /// A training method: SSL or KD (design.md section 5). An objective owns its extra modules (heads,
 /// EMA target, teacher) and visits them as parameters (frozen ones with `isTrainable == false`);
-/// it takes the trained backbone through the `Backbone` protocol only.
-public protocol Objective: Layer {
+/// it takes the trained backbone through the `Backbone` protocol only. State that is not a
+/// parameter (queues, pseudo-label tables, memory banks, counters) is saved with every checkpoint
+/// through `state` / `loadState` and restored bit-exactly on resume.
+public protocol Objective<Model>: Layer {
     /// The backbone type it trains.
     associatedtype Model: Backbone
     /// The number of augmented views it needs per sample.
     var viewCount: Int { get }
     /// Whether it needs labels.
     var needsLabels: Bool { get }
-    /// The loss terms for one batch; `context.tape` is recording when gradients are wanted.
-    mutating func losses(model: inout Model, batch: TrainingBatch, context: inout Context) -> ObjectiveOutput
-    /// Runs after each optimizer step (EMA updates, prototype normalisation, ...).
+    /// Loss terms whose gradients the optimizers receive apart; empty: one gradient of all terms.
+    var gradientGroups: [GradientGroup] { get }
+    /// The loss terms for one batch. Parameters are traced when gradients are wanted; an objective
+    /// stops gradients with `detached` and runs frozen modules in their own inference context.
+    mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+                         context: inout Context) throws -> ObjectiveOutput
+    /// Runs after each optimizer step (EMA updates, prototype normalisation, queue updates).
     mutating func afterStep(model: Model, progress: TrainingProgress)
+    /// Runs before the first step of each epoch (also of a resumed one); may run `data` (no gradients).
+    mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws
+    /// Runs after the last step of each epoch; may run `data` (no gradients).
+    mutating func epochEnd(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws
+    /// Non-parameter state (queues, pseudo-labels, RNG counters) as named tensors for checkpoints.
+    var state: SafeTensors { get }
+    /// Restores `state` saved by `state`; throws naming `file` and the key on a mismatch.
+    mutating func loadState(_ state: SafeTensors, file: String) throws
 }
 
 extension Objective {
     /// No labels needed unless an objective says so.
     public var needsLabels: Bool { false }
+    /// One gradient of the sum of all terms unless an objective says otherwise.
+    public var gradientGroups: [GradientGroup] { [] }
     /// Nothing to do after a step unless an objective says so.
     public mutating func afterStep(model: Model, progress: TrainingProgress) {}
+    /// Nothing to do at the start of an epoch unless an objective says so.
+    public mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {}
+    /// Nothing to do at the end of an epoch unless an objective says so.
+    public mutating func epochEnd(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {}
+    /// No state beyond parameters unless an objective says so.
+    public var state: SafeTensors { SafeTensors() }
+    /// Accepts only an empty state unless an objective keeps one.
+    public mutating func loadState(_ state: SafeTensors, file: String) throws {
+        if let key = state.tensors.keys.sorted().first { throw CheckpointError.unexpectedKey(file: file, key: key, shape: state.tensors[key]!.shape) }
+        if let key = state.integers.keys.sorted().first { throw CheckpointError.unexpectedKey(file: file, key: key, shape: state.integers[key]!.shape) }
+    }
 }
 
 extension Layer {

@@ -48,7 +48,7 @@ enum ZooBench {
             let grads: [String: Tensor]
             do {
                 let tape = Tape()
-                var ctx = Context(training: true, rng: Philox(seed: 1), tape: tape)
+                var ctx = Context(training: true, rng: Philox(seed: 1))
                 let watched = m.watchParameters(on: tape)
                 let loss = Tensor.crossEntropy(logits: m.forward(x, context: &ctx), labels: labels)
                 grads = tape.gradients(of: loss, wrt: watched)

@@ -22,7 +22,7 @@ struct RecipesCommand: ParsableCommand {
                         let r = try RecipeLoader().load(contentsOf: url)
                         let model = "\(r.model.backbone) x\(r.model.width)"
                         print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
-                              + r.objective.name.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                              + r.objective.name.padding(toLength: 12, withPad: " ", startingAt: 0)
                               + model.padding(toLength: 18, withPad: " ", startingAt: 0) + (r.description ?? ""))
                     } catch {
                         print(name.padding(toLength: 36, withPad: " ", startingAt: 0) + "INVALID: \(error)")

@@ -14,6 +14,7 @@ struct Retort: ParsableCommand {
             EmbedCommand.self,
             ZooCommand.self,
             RecipesCommand.self,
+            ObjectivesCommand.self,
             PlotCommand.self,
             StoreCommand.self,
         ]

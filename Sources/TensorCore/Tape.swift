@@ -54,6 +54,29 @@ public final class Tape {
     /// to each tensor of `wrt`, which must be traced on this tape. A tensor the loss does not depend
     /// on gets a zero gradient. Pullbacks run once: a tape is differentiated once.
     public func gradients(of loss: Tensor, wrt: [Tensor], seed: Tensor? = nil) -> [Tensor] {
+        let seedValue: Tensor
+        if let seed {
+            require(seed.shape == loss.shape, "gradients(of:): seed \(seed.shape) vs loss \(loss.shape)")
+            seedValue = seed.detached
+        } else {
+            require(loss.count == 1, "gradients(of:): loss must be a scalar, got shape \(loss.shape)")
+            seedValue = Tensor(repeating: 1, shape: loss.shape)
+        }
+        return sweep(from: loss, seed: seedValue, wrt: wrt, freeing: true)
+    }
+
+    /// Gradients of each scalar of `losses` with respect to each tensor of `wrt` (`result[i][j]` is
+    /// ∂losses[i]/∂wrt[j]): one backward sweep per loss over the same tape, the saved tensors freed
+    /// by the last sweep. Per-term gradients (DOT's task and distillation gradients) use this.
+    public func gradients(ofEach losses: [Tensor], wrt: [Tensor]) -> [[Tensor]] {
+        losses.enumerated().map { i, loss in
+            require(loss.count == 1, "gradients(ofEach:): loss \(i) must be a scalar, got shape \(loss.shape)")
+            return sweep(from: loss, seed: Tensor(repeating: 1, shape: loss.shape), wrt: wrt, freeing: i == losses.count - 1)
+        }
+    }
+
+    /// One reverse sweep from `loss` seeded with `seedValue`; `freeing` drops each pullback after it runs.
+    private func sweep(from loss: Tensor, seed seedValue: Tensor, wrt: [Tensor], freeing: Bool) -> [Tensor] {
         guard let lossTrace = loss.trace, lossTrace.tape === self else {
             fatalError("gradients(of:): the loss is not traced on this tape")
         }
@@ -62,14 +85,6 @@ public final class Tape {
                 fatalError("gradients(of:wrt:): a tensor of shape \(t.shape) is not traced on this tape")
             }
             return tr.id
-        }
-        let seedValue: Tensor
-        if let seed {
-            require(seed.shape == loss.shape, "gradients(of:): seed \(seed.shape) vs loss \(loss.shape)")
-            seedValue = seed.detached
-        } else {
-            require(loss.count == 1, "gradients(of:): loss must be a scalar, got shape \(loss.shape)")
-            seedValue = Tensor(repeating: 1, shape: loss.shape)
         }
         let keep = Set(wanted)
         var grads = [Int: Tensor]()
@@ -81,7 +96,7 @@ public final class Tape {
             guard let pullback = nodes[id].pullback else { continue }
             guard let g = grads[id] else { continue }
             let inputGrads = pullback(g)
-            nodes[id].pullback = nil  // frees the saved tensors
+            if freeing { nodes[id].pullback = nil }  // frees the saved tensors
             if !keep.contains(id) { grads[id] = nil }
             for (input, ig) in zip(nodes[id].inputs, inputGrads) {
                 guard let input, let ig else { continue }

@@ -14,7 +14,7 @@ final class TorchParityTests: XCTestCase {
         var m = model
         for training in [false, true] {
             let tape = Tape()
-            var ctx = Context(training: training, tape: tape)
+            var ctx = Context(training: training)
             let watched = m.watchParameters(on: tape)
             let xt = tape.watch(x)
             let y = m.forward(xt, context: &ctx)

@@ -38,7 +38,7 @@ final class ZooTests: XCTestCase {
             if name.hasPrefix("resnet") { XCTAssertEqual(out.intermediates.last!.shape[1], model.featureCount) }
 
             let tape = Tape()
-            var ctx = Context(training: true, rng: Philox(seed: 3), tape: tape)
+            var ctx = Context(training: true, rng: Philox(seed: 3))
             let watched = model.watchParameters(on: tape)
             let xt = tape.watch(x)
             let y = model.forward(xt, context: &ctx)

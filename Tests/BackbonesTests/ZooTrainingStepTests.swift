@@ -14,7 +14,7 @@ final class ZooTrainingStepTests: XCTestCase {
             let grads: [String: Tensor]
             do {
                 let tape = Tape()
-                var ctx = Context(training: true, rng: Philox(seed: 2), tape: tape)
+                var ctx = Context(training: true, rng: Philox(seed: 2))
                 let watched = m.watchParameters(on: tape)
                 grads = tape.gradients(of: Tensor.crossEntropy(logits: m.forward(input, context: &ctx), labels: labels), wrt: watched)
             }

@@ -10,7 +10,7 @@ final class TrainingStepTests: XCTestCase {
         let lossValue: Float
         do {
             let tape = Tape()
-            var ctx = Context(training: true, rng: Philox(seed: 1), tape: tape)
+            var ctx = Context(training: true, rng: Philox(seed: 1))
             let watched = model.watchParameters(on: tape)
             let loss = Tensor.crossEntropy(logits: model.forward(x, context: &ctx), labels: labels)
             grads = tape.gradients(of: loss, wrt: watched)

@@ -19,28 +19,36 @@ final class ObjectiveTests: XCTestCase {
                       labels: IntTensor((0..<n).map { $0 % 3 }), sampleIDs: (0..<n).map(UInt64.init))
     }
 
+    /// A backbone and an objective trained together (the objective's parameters under `objective.`).
+    struct Pair<O: Objective>: Layer {
+        var model: O.Model
+        var objective: O
+        mutating func visitParameters(_ visitor: inout ParameterVisitor) {
+            visitor.visit("", &model)
+            visitor.visit("objective", &objective)
+        }
+    }
+
     /// One training step's gradients, keyed by path.
-    func gradients<O: Objective>(_ objective: inout O, _ model: inout O.Model, _ b: TrainingBatch) -> (ObjectiveOutput, [String: Tensor]) {
-        let tape = Tape()
-        var pair = (model, objective)
-        let watchedModel = pair.0.watchParameters(on: tape)
-        let watchedObjective = pair.1.watchParameters(on: tape)
-        var ctx = Context(training: true, rng: Philox(seed: 1), tape: tape)
-        let out = pair.1.losses(model: &pair.0, batch: b, context: &ctx)
-        var all = watchedModel
-        for (k, v) in watchedObjective { all["objective." + k] = v }
-        let g = tape.gradients(of: out.total, wrt: all)
-        pair.0.detachParameters(); pair.1.detachParameters()
-        model = pair.0; objective = pair.1
+    func gradients<O: Objective>(_ objective: inout O, _ model: inout O.Model, _ b: TrainingBatch,
+                                 progress: TrainingProgress = TrainingProgress(step: 0, totalSteps: 10, epoch: 0)) throws
+        -> (ObjectiveOutput, [String: Tensor]) {
+        var pair = Pair(model: model, objective: objective)
+        let (out, g) = try pair.valueAndGradient { p -> (value: ObjectiveOutput, root: Tensor) in
+            var ctx = Context(training: true, rng: Philox(seed: 1))
+            let out = try p.objective.losses(model: &p.model, batch: b, progress: progress, context: &ctx)
+            return (out, out.total)
+        }
+        model = pair.model; objective = pair.objective
         return (out, g)
     }
 
-    func testBYOLLossTrainsOnlineNetworkAndNotTheTarget() {
+    func testBYOLLossTrainsOnlineNetworkAndNotTheTarget() throws {
         var model = tinyNet(classes: nil, seed: 1)
         var rng = Philox(seed: 2)
         var byol = BYOL(model: model, projectorHidden: 16, projectorOutput: 8, predictorHidden: 16, probeClasses: 3, rng: &rng)
         XCTAssertTrue(byol.namedParameters.filter { $0.path.hasPrefix("target.") }.allSatisfy { !$0.parameter.isTrainable })
-        let (out, g) = gradients(&byol, &model, batch(views: 2))
+        let (out, g) = try gradients(&byol, &model, batch(views: 2))
         XCTAssertEqual(Set(out.terms.map(\.name)), ["byol", "probe"])
         let loss = out.terms[0].value.scalar
         XCTAssertTrue(loss > 0 && loss < 8, "2 - 2cos per view pair, two pairs: \(loss)")
@@ -50,7 +58,7 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertGreaterThan(g["objective.probe.layers.0.weight"]!.abs().sum().scalar, 0)
     }
 
-    func testBYOLTargetFollowsTheOnlineNetworkByEMA() {
+    func testBYOLTargetFollowsTheOnlineNetworkByEMA() throws {
         var model = tinyNet(classes: nil, seed: 1)
         var rng = Philox(seed: 2)
         var byol = BYOL(model: model, projectorHidden: 16, projectorOutput: 8, predictorHidden: 16, baseMomentum: 0.9, rng: &rng)
@@ -67,12 +75,12 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertEqual(byol.momentum(step: 5, totalSteps: 10), 0.95, accuracy: 1e-6)
     }
 
-    func testKDTeacherIsFrozenAndStudentLearns() {
+    func testKDTeacherIsFrozenAndStudentLearns() throws {
         var student = tinyNet(classes: 3, seed: 3)
         let teacher = tinyNet(classes: 3, seed: 4)
         var kd = HintonKD<Net>(teacher: teacher, temperature: 4, alpha: 0.3)
         let before = teacher.stateDict
-        let (out, g) = gradients(&kd, &student, batch(views: 1))
+        let (out, g) = try gradients(&kd, &student, batch(views: 1))
         XCTAssertEqual(Set(out.terms.map(\.name)), ["kd_soft", "ce"])
         XCTAssertEqual(out.terms.first { $0.name == "ce" }?.weight, 0.3)
         XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)
@@ -82,11 +90,11 @@ final class ObjectiveTests: XCTestCase {
         for (k, v) in before { XCTAssertEqual(v.scalars, after[k]?.scalars, k) }
     }
 
-    func testSupervisedNeedsLabelsAndReportsAccuracy() {
+    func testSupervisedNeedsLabelsAndReportsAccuracy() throws {
         var model = tinyNet(classes: 3, seed: 5)
         var sup = Supervised<Net>(labelSmoothing: 0.1)
         XCTAssertTrue(sup.needsLabels)
-        let (out, g) = gradients(&sup, &model, batch(views: 1))
+        let (out, g) = try gradients(&sup, &model, batch(views: 1))
         XCTAssertEqual(out.terms.map(\.name), ["ce"])
         XCTAssertNotNil(out.metrics["accuracy"])
         XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)

@@ -52,12 +52,27 @@ public struct RecipeError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A value problem found while decoding a section; the loader adds the file and line.
-struct RecipeValueError: Error {
-    var kind: RecipeError.Kind = .invalidValue
-    var path: [String]
-    var message: String
-    var suggestion: String?
+/// A value problem found while decoding a section or checking a recipe across sections; the
+/// loader adds the file and line of `path`.
+public struct RecipeValueError: Error, Sendable {
+    /// What kind of problem it is.
+    public var kind: RecipeError.Kind = .invalidValue
+    /// The key path of the offending value (`["objective", "kd", "teacher"]`).
+    public var path: [String]
+    /// The problem, without location.
+    public var message: String
+    /// The closest allowed alternative, when there is one.
+    public var suggestion: String?
     /// Location already known (e.g. for unknown keys), else looked up from `path`.
-    var location: SourceLocation?
+    public var location: SourceLocation?
+
+    /// A problem at `path`.
+    public init(kind: RecipeError.Kind = .invalidValue, path: [String], message: String, suggestion: String? = nil,
+                location: SourceLocation? = nil) {
+        self.kind = kind
+        self.path = path
+        self.message = message
+        self.suggestion = suggestion
+        self.location = location
+    }
 }

@@ -98,7 +98,7 @@ public struct RecipeLoader: Sendable {
     private func checkBackbones(_ recipe: Recipe, tree: RecipeNode) throws {
         guard let names = backboneNames else { return }
         var uses: [([String], String)] = [(["model", "backbone"], recipe.model.backbone)]
-        if case .kd(let kd) = recipe.objective { uses.append((["objective", "kd", "teacher_model", "backbone"], kd.teacherModel.backbone)) }
+        for (path, model) in recipe.objective.options.models { uses.append((path + ["backbone"], model.backbone)) }
         for (path, name) in uses where !names.contains(name) {
             throw RecipeError(.invalidValue, "unknown backbone '\(name)'", location: tree.nearestLocation(of: path),
                               keyPath: path.joined(separator: "."), suggestion: EditDistance.suggestion(for: name, among: names))

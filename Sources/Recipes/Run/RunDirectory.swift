@@ -46,6 +46,8 @@ public struct RunDirectory: Sendable, Equatable {
     public var metrics: URL { url.appendingPathComponent("metrics.jsonl") }
     /// `summary.json`: the run's outcome.
     public var summary: URL { url.appendingPathComponent("summary.json") }
+    /// The sample ids held out of training for validation (`data.val_fraction`), one per line.
+    public var validationIDs: URL { url.appendingPathComponent("validation_ids.txt") }
 
     /// A checkpoint file path, e.g. `checkpoint(named: "last")` -> `checkpoints/last.safetensors`.
     public func checkpoint(named name: String, extension ext: String = "safetensors") -> URL {

@@ -1,3 +1,6 @@
+import Backbones
+import Objectives
+
 /// Options of BYOL: projector and predictor MLPs and the EMA target's cosine tau schedule
 /// `tau = 1 - (1 - tau_base) (cos(pi k / K) + 1) / 2`.
 public struct BYOLOptions: Codable, Sendable, Equatable {
@@ -29,4 +32,16 @@ public struct BYOLOptions: Codable, Sendable, Equatable {
         try c.load(&tauBase, .tauBase, .halfOpen(0, 1))
         try c.load(&headBatchNorm, .headBatchNorm)
     }
+}
+
+extension BYOLOptions: ObjectiveConfiguration {
+    /// `BYOL` around `model`, with the online probe when `eval.online_probe` is on.
+    public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
+        BYOL(model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, predictorHidden: predictorHidden,
+             headBatchNorm: headBatchNorm, baseMomentum: Float(tauBase),
+             probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+    }
+
+    /// Two views per sample.
+    public func problem(in recipe: Recipe) -> RecipeValueError? { requireViews(2, "byol", in: recipe) }
 }

@@ -30,9 +30,15 @@ public struct DataOptions: Codable, Sendable, Equatable {
     public var normalize: NormalizeOptions?
     /// The views drawn per sample (supervised and KD: one; BYOL: two).
     public var views: [ViewOptions] = [ViewOptions()]
+    /// The fraction of the training store held out (seeded by `train.seed`) for in-training evaluation
+    /// and model selection; the training loader never yields those samples. 0: no validation part.
+    public var valFraction: Double = 0
+    /// Batch mixing (mixup/cutmix); nil: off.
+    public var mix: MixOptions?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case train, test, batchSize = "batch_size", workers, prefetch, order, dropLast = "drop_last", normalize, views
+        case valFraction = "val_fraction", mix
     }
 
     /// Creates data options with defaults.
@@ -59,5 +65,7 @@ public struct DataOptions: Codable, Sendable, Equatable {
         try c.load(&dropLast, .dropLast)
         try c.loadOptional(&normalize, .normalize)
         try c.load(&views, .views, ValueCheck { $0.isEmpty ? "must list at least one view" : nil })
+        try c.load(&valFraction, .valFraction, .halfOpen(0, 1))
+        try c.loadOptional(&mix, .mix)
     }
 }

@@ -26,10 +26,12 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var patchSize: Int?
     /// Zero-initialise the last norm scale of each residual block (Goyal et al. 2017).
     public var zeroInitResidual: Bool = false
+    /// Start from a checkpoint instead of random weights (fine-tuning, MEAL V2 students).
+    public var initFrom: ModelInit?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case backbone, stem, width, inChannels = "in_channels", classes, imageSize = "image_size", patchSize = "patch_size"
-        case zeroInitResidual = "zero_init_residual"
+        case zeroInitResidual = "zero_init_residual", initFrom = "init"
     }
 
     /// Creates model options with defaults.
@@ -52,5 +54,6 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         try c.loadOptional(&imageSize, .imageSize, .atLeast(1))
         try c.loadOptional(&patchSize, .patchSize, .atLeast(1))
         try c.load(&zeroInitResidual, .zeroInitResidual)
+        try c.loadOptional(&initFrom, .initFrom)
     }
 }

@@ -10,7 +10,7 @@ public struct Recipe: Codable, Sendable, Equatable {
     /// Backbone and its options.
     public var model: ModelOptions
     /// Objective and its options.
-    public var objective: ObjectiveOptions
+    public var objective: ObjectiveChoice
     /// Optimizer hyperparameters.
     public var optimizer = OptimizerOptions()
     /// Learning-rate schedule.
@@ -25,7 +25,7 @@ public struct Recipe: Codable, Sendable, Equatable {
     }
 
     /// Creates a recipe with default optimizer, schedule, train and eval sections.
-    public init(data: DataOptions, model: ModelOptions, objective: ObjectiveOptions) {
+    public init(data: DataOptions, model: ModelOptions, objective: ObjectiveChoice) {
         self.data = data
         self.model = model
         self.objective = objective
@@ -47,24 +47,17 @@ public struct Recipe: Codable, Sendable, Equatable {
 
     /// The first rule broken across sections (view counts, teacher/student compatibility), as an error.
     func crossSectionProblem() -> RecipeValueError? {
-        switch objective {
-        case .byol where data.viewCount < 2:
-            return RecipeValueError(path: ["data", "views"], message: "byol needs at least 2 views per sample, got \(data.viewCount)")
-        case .kd(let kd) where kd.teacherModel.classes != model.classes:
-            return RecipeValueError(path: ["objective", "kd", "teacher_model", "classes"],
-                                    message: "teacher has \(kd.teacherModel.classes) classes but the student has \(model.classes)")
-        case .kd(let kd) where kd.teacherModel.inChannels != model.inChannels:
-            return RecipeValueError(path: ["objective", "kd", "teacher_model", "in_channels"],
-                                    message: "teacher takes \(kd.teacherModel.inChannels) input channels but the student \(model.inChannels)")
-        default:
-            break
-        }
+        if let problem = objective.options.problem(in: self) { return problem }
         if let normalize = data.normalize, normalize.mean.count != model.inChannels {
             return RecipeValueError(path: ["data", "normalize", "mean"],
                                     message: "normalisation has \(normalize.mean.count) channels but model.in_channels is \(model.inChannels)")
         }
         if eval.knnEvery > 0 || eval.linearProbe, data.test == nil {
             return RecipeValueError(path: ["data", "test"], message: "kNN and linear probe evaluation need a test store")
+        }
+        if eval.knnEvery > 0, data.valFraction == 0 {
+            return RecipeValueError(path: ["eval", "knn_every"],
+                                    message: "periodic kNN selects the best checkpoint, which needs a validation part of train: set data.val_fraction (e.g. 0.1)")
         }
         return nil
     }

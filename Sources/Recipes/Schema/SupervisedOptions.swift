@@ -1,3 +1,6 @@
+import Backbones
+import Objectives
+
 /// Options of the supervised objective.
 public struct SupervisedOptions: Codable, Sendable, Equatable {
     /// Label smoothing epsilon in [0, 1).
@@ -5,12 +8,22 @@ public struct SupervisedOptions: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable { case labelSmoothing = "label_smoothing" }
 
-    /// Defaults.
-    public init(labelSmoothing: Double = 0) { self.labelSmoothing = labelSmoothing }
+    /// No smoothing.
+    public init() {}
+
+    /// Smoothing `labelSmoothing`.
+    public init(labelSmoothing: Double) { self.labelSmoothing = labelSmoothing }
 
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try c.load(&labelSmoothing, .labelSmoothing, .halfOpen(0, 1))
+    }
+}
+
+extension SupervisedOptions: ObjectiveConfiguration {
+    /// `Supervised` with these options.
+    public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
+        Supervised<B>(labelSmoothing: Float(labelSmoothing))
     }
 }

@@ -10,13 +10,11 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     public var checkpointEvery: Int?
     /// Seed of every random stream (initialisation, loader order, augmentation).
     public var seed: UInt64 = 0
-    /// Compute threads; nil uses every core.
+    /// Compute threads (OpenBLAS and our parallel loops); nil uses every core of the machine.
     public var threads: Int?
-    /// Prefer reproducible results over speed where they differ.
-    public var deterministic: Bool = false
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case epochs, maxSteps = "max_steps", logEvery = "log_every", checkpointEvery = "checkpoint_every", seed, threads, deterministic
+        case epochs, maxSteps = "max_steps", logEvery = "log_every", checkpointEvery = "checkpoint_every", seed, threads
     }
 
     /// Defaults.
@@ -31,6 +29,5 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         try c.loadOptional(&checkpointEvery, .checkpointEvery, .atLeast(1))
         try c.load(&seed, .seed)
         try c.loadOptional(&threads, .threads, .atLeast(1))
-        try c.load(&deterministic, .deterministic)
     }
 }

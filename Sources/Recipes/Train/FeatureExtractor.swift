@@ -2,6 +2,7 @@ import Backbones
 import DataStore
 import Foundation
 import NN
+import Objectives
 import TensorCore
 
 /// Frozen-backbone features of every sample of a store, in store order, in inference mode, without
@@ -50,10 +51,8 @@ public enum FeatureExtractor {
         while let batch = try it.next() {
             let keep = min(batch.labels.count, store.count - done)
             if keep <= 0 { break }
-            let v = batch.views[0]
-            let x = Tensor(shape: Shape(v.shape), scalars: v.pixels).slice(alongAxis: 0, 0..<keep)
             var ctx = Context(training: false)
-            let out = model.extract(x, context: &ctx)
+            let out = model.extract(TrainingBatch(batch, limit: keep).views[0], context: &ctx)
             d = out.features.shape[1]
             feats.append(contentsOf: out.features.scalars)
             if withLogits, let l = model.classify(out.features) {
@@ -68,5 +67,15 @@ public enum FeatureExtractor {
         return ExtractedFeatures(features: Tensor(shape: [done, d], scalars: feats),
                                  logits: c > 0 ? Tensor(shape: [done, c], scalars: logits) : nil,
                                  labels: IntTensor(shape: [done], scalars: labels), sampleIDs: ids)
+    }
+}
+
+extension ExtractedFeatures {
+    /// The rows at `positions` (stored positions: features are in store order).
+    public func rows(_ positions: [Int]) -> ExtractedFeatures {
+        let index = IntTensor(positions)
+        return ExtractedFeatures(features: features.indexSelect(alongAxis: 0, index), logits: logits?.indexSelect(alongAxis: 0, index),
+                                 labels: IntTensor(shape: [positions.count], scalars: positions.map { labels.scalars[$0] }),
+                                 sampleIDs: positions.map { sampleIDs[$0] })
     }
 }

@@ -7,11 +7,11 @@ import Objectives
 
 /// Turning a recipe's typed options into engine components.
 extension Recipe {
-    /// The backbone as trained: SSL objectives train the trunk only (no classifier; BYOL's online
-    /// probe is a separate head), supervised and KD students keep their classifier.
+    /// The backbone as trained: objectives that need a classifier (supervised, KD students) keep it;
+    /// the others train the trunk only (an online probe is a separate head of the objective).
     public var trainedModel: ModelOptions {
         var m = model
-        if case .byol = objective { m.classes = 0 }
+        if !objective.entry.needs.contains(.classifier) { m.classes = 0 }
         return m
     }
 }
@@ -26,10 +26,22 @@ extension ModelOptions {
         return o
     }
 
-    /// Builds the backbone with fresh weights from `seed`.
+    /// Builds the backbone with fresh weights from `seed` (not applying `init`).
     public func makeBackbone(seed: UInt64) throws -> any Backbone {
         var rng = Philox(seed: seed, keys: [0x6d6f64656c])  // "model"
         return try Zoo.make(backbone, options: backboneOptions, rng: &rng)
+    }
+
+    /// Builds the backbone from `seed`, then loads `init` when set (strict but for its `ignore` prefixes).
+    public func makeInitialBackbone(seed: UInt64) throws -> any Backbone {
+        var model = try makeBackbone(seed: seed)
+        if let initFrom {
+            guard FileManager.default.fileExists(atPath: initFrom.path) else {
+                throw TrainError.missingFile(path: initFrom.path, what: "initial checkpoint (model.init)")
+            }
+            try model.load(from: URL(fileURLWithPath: initFrom.path), ignoring: initFrom.ignore)
+        }
+        return model
     }
 }
 
@@ -104,9 +116,13 @@ extension DataOptions {
         return specs
     }
 
-    /// The loader configuration for training with `seed`.
-    public func makeLoaderConfig(imageSize: (height: Int, width: Int), channels: Int, seed: UInt64) -> LoaderConfig {
+    /// The loader configuration for training with `seed` over the stored `positions` (nil: all).
+    public func makeLoaderConfig(imageSize: (height: Int, width: Int), channels: Int, seed: UInt64,
+                                 positions: [Int]? = nil) -> LoaderConfig {
         var c = LoaderConfig(batchSize: batchSize, views: makeViewSpecs(imageSize: imageSize))
+        c.positions = positions
+        c.mix = mix.map { MixConfig(mixupAlpha: Float($0.mixupAlpha), cutmixAlpha: Float($0.cutmixAlpha),
+                                    probability: Float($0.prob), switchProbability: Float($0.switchProb)) }
         c.workers = workers
         c.seed = seed
         c.prefetchBatches = prefetch

@@ -38,7 +38,7 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertEqual(r.data.batchSize, 256)
         XCTAssertEqual(r.data.viewCount, 1)
         XCTAssertEqual(r.model.backbone, "resnet18")
-        XCTAssertEqual(r.objective, .supervised(SupervisedOptions()))
+        XCTAssertEqual(r.objective, ObjectiveChoice(SupervisedOptions()))
         XCTAssertEqual(r.optimizer.name, .sgd)
         XCTAssertEqual(r.schedule.name, .cosine)
         XCTAssertEqual(r.eval.knnK, 200)
@@ -122,7 +122,7 @@ final class RecipeLoaderTests: XCTestCase {
     func testObjectiveOptionsMustMatchName() throws {
         let byol = try load(minimal.replacingOccurrences(of: "name: supervised", with: "name: byol\n  byol:\n    tau_base: 0.99")
                             .replacingOccurrences(of: "train: data/train.rstore", with: "train: t\n  views: [{count: 2}]"))
-        guard case .byol(let options) = byol.objective else { return XCTFail("expected byol") }
+        guard let options = byol.objective.options(as: BYOLOptions.self) else { return XCTFail("expected byol") }
         XCTAssertEqual(options.tauBase, 0.99)
         XCTAssertEqual(options.projectorOut, 256)
         let mismatch = error(minimal.replacingOccurrences(of: "name: supervised", with: "name: supervised\n  byol:\n    tau_base: 0.99"))
@@ -131,7 +131,7 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertEqual(oneView?.keyPath, "data.views")
         let kd = error(minimal.replacingOccurrences(of: "name: supervised", with: "name: kd"))
         XCTAssertEqual(kd?.kind, .missingKey)
-        XCTAssertEqual(kd?.keyPath, "objective.kd")
+        XCTAssertEqual(kd?.keyPath, "objective.kd.teacher", "an absent section is an empty one: the required key is named")
     }
 
     func testOverridesApplyAndValidatePaths() throws {
@@ -140,7 +140,7 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertEqual(r.optimizer.lr, 0.5)
         XCTAssertEqual(r.data.viewCount, 2)
         XCTAssertEqual(r.schedule.milestones, [3, 6])
-        XCTAssertEqual(r.objective, .supervised(SupervisedOptions(labelSmoothing: 0.1)))
+        XCTAssertEqual(r.objective, ObjectiveChoice(SupervisedOptions(labelSmoothing: 0.1)))
         let typo = error(minimal, overrides: ["optimizer.lrr=0.5"])
         XCTAssertEqual(typo?.kind, .unknownKey)
         XCTAssertEqual(typo?.suggestion, "lr")
@@ -262,7 +262,7 @@ final class RecipeLoaderTests: XCTestCase {
         r.data.views[1].blur = BlurOptions(probability: 0.1)
         r.model.inChannels = 1
         r.data.normalize = NormalizeOptions(mean: [0.2860], std: [0.3530])
-        r.objective = .byol(BYOLOptions())
+        r.objective = ObjectiveChoice(BYOLOptions())
         r.optimizer.lr = 1e-6
         r.optimizer.clipGradNorm = 3
         r.schedule.warmupEpochs = 0.5

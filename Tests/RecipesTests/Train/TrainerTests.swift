@@ -14,12 +14,15 @@ final class TrainerTests: XCTestCase {
     func tinyOverrides(_ recipe: Recipe, steps: Int = 2) throws -> [String] {
         var o = ["data.train=\(try TinyStores.train())", "data.test=\(try TinyStores.test())", "data.batch_size=16",
                  "data.workers=1", "train.max_steps=\(steps)", "train.epochs=1", "model.width=0.125", "train.threads=1",
-                 "eval.linear_probe=false", "eval.knn_every=1"]
-        switch recipe.objective {
-        case .byol: o += ["objective.byol.projector_hidden=32", "objective.byol.projector_out=16", "objective.byol.predictor_hidden=32"]
-        case .kd: o += ["objective.kd.teacher_model.width=0.125"]
-        case .supervised: break
+                 "eval.linear_probe=false", "eval.knn_every=1", "data.val_fraction=0.125"]
+        // Narrow every head of the objective (`*_hidden` and `*_out` options) and every teacher.
+        let name = recipe.objective.name
+        for line in try recipe.objective.entry.defaultOptionsYAML().split(separator: "\n") where !line.hasPrefix(" ") {
+            let key = line.split(separator: ":")[0]
+            if key.hasSuffix("_hidden") { o.append("objective.\(name).\(key)=32") }
+            if key.hasSuffix("_out") { o.append("objective.\(name).\(key)=16") }
         }
+        for (path, _) in recipe.objective.options.models { o.append(path.joined(separator: ".") + ".width=0.125") }
         return o
     }
 
@@ -50,7 +53,7 @@ final class TrainerTests: XCTestCase {
         for file in files {
             let plain = try RecipeLoader().load(contentsOf: file)
             let extra: [String]
-            if case .kd = plain.objective { extra = ["objective.kd.teacher=\(teacher)"] } else { extra = [] }
+            extra = plain.objective.entry.needs.contains(.teacher) ? ["objective.\(plain.objective.name).teacher=\(teacher)"] : []
             let (summary, run) = try run(file, extra: extra, name: file.deletingPathExtension().lastPathComponent)
             XCTAssertEqual(summary.status, .completed, file.path)
             XCTAssertEqual(summary.steps, 2, file.path)
@@ -59,7 +62,8 @@ final class TrainerTests: XCTestCase {
             XCTAssertNotNil(summary.probe?.knn, file.path)
             let records = try MetricsLog.read(run.metrics)
             XCTAssertEqual(records.last?.step, 2, file.path)
-            for name in ["last.safetensors", "last.objective.safetensors", "last.optimizer.safetensors", "last.json", "best.safetensors"] {
+            for name in ["last.safetensors", "last.objective.safetensors", "last.optimizer.safetensors", "last.state.safetensors",
+                         "last.json", "best.safetensors"] {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: run.checkpoints.appendingPathComponent(name).path), "\(file.path): \(name)")
             }
             // The backbone checkpoint reloads on its own from its embedded recipe.
@@ -162,12 +166,14 @@ extension TrainerTests {
 extension TrainerTests {
     func testPeriodicKNNIsLoggedAndKeepsTheBestBackbone() throws {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
-        // 256 tiny samples / batch 16 = 16 steps per epoch; 2 epochs, kNN after every epoch.
-        let (summary, run) = try run(file, extra: ["train.epochs=2", "eval.knn_every=1"], name: "knn", steps: 32)
-        XCTAssertEqual(summary.steps, 32)
-        let knn = try MetricsLog.read(run.metrics).filter { $0.metrics["knn_top1"] != nil }
-        XCTAssertEqual(knn.map(\.step), [16], "one periodic evaluation after epoch 1 (the end of the run is the summary's)")
-        XCTAssertNotNil(summary.metrics["knn_top1"])
+        // 256 tiny samples, 32 held out for validation: 224 / batch 16 = 14 steps per epoch; 2 epochs,
+        // kNN on the validation part after every epoch.
+        let (summary, run) = try run(file, extra: ["train.epochs=2", "eval.knn_every=1"], name: "knn", steps: 28)
+        XCTAssertEqual(summary.steps, 28)
+        let knn = try MetricsLog.read(run.metrics).filter { $0.metrics["val_knn_top1"] != nil }
+        XCTAssertEqual(knn.map(\.step), [14], "one periodic validation after epoch 1 (224 training samples / 16); the end is the summary's")
+        XCTAssertNotNil(summary.metrics["val_knn_top1"], "the final validation score")
+        XCTAssertNotNil(summary.metrics["knn_top1"], "the test split, scored once at the end")
         XCTAssertNoThrow(try CheckpointModel.load(run.checkpoint(named: "best")))
     }
 }

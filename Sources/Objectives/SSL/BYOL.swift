@@ -28,7 +28,7 @@ public struct BYOL<Model: Backbone>: Objective {
     /// The online predictor.
     public var predictor: ProjectionHead
     /// The online linear probe on detached features (nil: none).
-    public var probe: ProjectionHead?
+    public var probe: OnlineProbe?
     /// The EMA target.
     public var target: BYOLTarget<Model>
     /// The EMA schedule (K is set by the runner through `progress.totalSteps`).
@@ -42,7 +42,7 @@ public struct BYOL<Model: Backbone>: Objective {
                                    batchNorm: headBatchNorm, rng: &rng)
         predictor = ProjectionHead(inputCount: projectorOutput, hiddenCount: predictorHidden, outputCount: projectorOutput,
                                    batchNorm: headBatchNorm, rng: &rng)
-        probe = probeClasses.map { ProjectionHead.linearClassifier(inputCount: model.featureCount, classCount: $0, rng: &rng) }
+        probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
         target = BYOLTarget(backbone: model, projector: projector)
         target.freeze()
         self.baseMomentum = baseMomentum
@@ -61,15 +61,16 @@ public struct BYOL<Model: Backbone>: Objective {
 
     /// `byol` (symmetric regression loss) and, with a probe and labels, `probe` (cross-entropy of
     /// the probe on detached features of view 1). Metrics: `probe_accuracy`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, context: inout Context) -> ObjectiveOutput {
-        require(batch.views.count >= 2, "byol: needs 2 views, got \(batch.views.count)")
+    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+                                context: inout Context) throws -> ObjectiveOutput {
+        guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "byol", needed: 2, got: batch.views.count) }
         var q: [Tensor] = [], z: [Tensor] = [], features: [Tensor] = []
         for v in batch.views.prefix(2) {
             let f = model.features(v, context: &context)
             features.append(f)
             q.append(predictor.forward(projector.forward(f, context: &context), context: &context))
         }
-        var targetContext = Context(training: context.isTraining, rng: context.rng, tape: nil)
+        var targetContext = Context(training: context.isTraining, rng: context.rng)
         for v in batch.views.prefix(2) {
             let f = target.backbone.features(v.detached, context: &targetContext)
             z.append(target.projector.forward(f, context: &targetContext).detached)
@@ -77,11 +78,7 @@ public struct BYOL<Model: Backbone>: Objective {
         let loss = SSLLosses.byolSymmetric(predictions: (q[0], q[1]), targets: (z[0], z[1]))
         var terms = [LossTerm("byol", loss)]
         var metrics: [String: Float] = [:]
-        if probe != nil, let labels = batch.labels {
-            let logits = probe!.forward(features[0].detached, context: &context)
-            terms.append(LossTerm("probe", Tensor.crossEntropy(logits: logits, labels: labels)))
-            metrics["probe_accuracy"] = Supervised<Model>.accuracy(logits, labels)
-        }
+        probe?.addTerm(features: features[0], labels: batch.labels, context: &context, to: &terms, metrics: &metrics)
         return ObjectiveOutput(terms: terms, metrics: metrics)
     }
 

@@ -1,4 +1,3 @@
-import Kernels
 import Backbones
 import NN
 import TensorCore
@@ -33,20 +32,22 @@ public struct HintonKD<Model: Backbone>: Objective {
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
     /// `kd_soft` and, when α > 0, `ce`. Metrics: `accuracy` (student), `teacher_accuracy`, `agreement`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, context: inout Context) -> ObjectiveOutput {
+    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+                                context: inout Context) throws -> ObjectiveOutput {
         let x = batch.views[0]
-        var teacherContext = Context(training: false, rng: context.rng, tape: nil)
+        var teacherContext = Context(training: false, rng: context.rng)
         let t = teacher.forward(x.detached, context: &teacherContext).detached
         let s = model.forward(x, context: &context)
-        require(s.shape == t.shape, "kd: student logits \(s.shape) vs teacher logits \(t.shape)")
+        guard s.shape == t.shape else {
+            throw ObjectiveError.shapeMismatch(objective: "kd", message: "student logits \(s.shape) vs teacher logits \(t.shape)")
+        }
         var terms = [LossTerm("kd_soft", KDLosses.hinton(student: s, teacher: t, temperature: temperature), weight: 1 - alpha)]
         var metrics: [String: Float] = [:]
-        let agree = zip(s.argmax(alongAxis: 1).scalars, t.argmax(alongAxis: 1).scalars).filter { $0 == $1 }.count
-        metrics["agreement"] = Float(agree) / Float(max(s.shape[0], 1))
+        metrics["agreement"] = Metrics.agreement(s, t)
         if let labels = batch.labels {
             if alpha > 0 { terms.append(LossTerm("ce", Tensor.crossEntropy(logits: s, labels: labels), weight: alpha)) }
-            metrics["accuracy"] = Supervised<Model>.accuracy(s, labels)
-            metrics["teacher_accuracy"] = Supervised<Model>.accuracy(t, labels)
+            metrics["accuracy"] = Metrics.accuracy(s, labels)
+            metrics["teacher_accuracy"] = Metrics.accuracy(t, labels)
         }
         return ObjectiveOutput(terms: terms, metrics: metrics)
     }

@@ -1,0 +1,21 @@
+/// What an objective can find wrong with the batches it is given (a recipe or store a user can fix).
+public enum ObjectiveError: Error, Equatable, CustomStringConvertible {
+    /// The objective needs labels and the batch has none.
+    case missingLabels(objective: String)
+    /// The objective needs more views per sample than the batch has.
+    case tooFewViews(objective: String, needed: Int, got: Int)
+    /// The objective needs captions and the store has no text field.
+    case missingText(objective: String)
+    /// Two tensors that must agree do not (student and teacher logits, say).
+    case shapeMismatch(objective: String, message: String)
+
+    /// One line naming the objective and what to change.
+    public var description: String {
+        switch self {
+        case let .missingLabels(o): return "objective '\(o)' needs labels but the batch has none (use a labelled store)"
+        case let .tooFewViews(o, n, g): return "objective '\(o)' needs \(n) views per sample, data.views makes \(g)"
+        case let .missingText(o): return "objective '\(o)' needs captions but the store has no text field"
+        case let .shapeMismatch(o, m): return "objective '\(o)': \(m)"
+        }
+    }
+}

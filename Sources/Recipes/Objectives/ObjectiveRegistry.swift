@@ -1,0 +1,28 @@
+/// Every objective a recipe can name: one row each, as `Zoo` is for backbones. Adding a method is
+/// one method file (Sources/Objectives), one pure-loss file (Sources/Objectives/Losses), one
+/// options struct (Sources/Recipes/Schema) and one row here.
+public enum ObjectiveRegistry {
+    /// The rows, in listing order.
+    public static let all: [ObjectiveEntry] = [
+        ObjectiveEntry(name: "supervised", options: SupervisedOptions.self, needs: [.labels, .classifier],
+                       summary: "cross-entropy on labels (label smoothing, mixup/cutmix targets)",
+                       paper: "Szegedy et al. 2016 (label smoothing)", recipe: "Recipes/supervised/resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "byol", options: BYOLOptions.self, needs: [.multipleViews],
+                       summary: "bootstrap your own latent: predictor regresses an EMA target's projection",
+                       paper: "Grill et al. 2020", recipe: "Recipes/ssl/byol-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "kd", options: KDOptions.self, needs: [.classifier, .teacher],
+                       summary: "Hinton distillation: T^2 KL to a frozen teacher's softened outputs, plus optional CE",
+                       paper: "Hinton et al. 2015", recipe: "Recipes/kd/kd-resnet18-fmnist.yaml"),
+    ]
+
+    /// The row named `name`, or nil.
+    public static func entry(named name: String) -> ObjectiveEntry? { all.first { $0.name == name } }
+
+    /// The row whose options type is `type`.
+    static func entry(for type: any ObjectiveConfiguration.Type) -> ObjectiveEntry? {
+        all.first { $0.options == type }
+    }
+
+    /// Every name, in listing order.
+    public static var names: [String] { all.map(\.name) }
+}

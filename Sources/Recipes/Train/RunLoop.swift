@@ -1,0 +1,131 @@
+import Foundation
+import Kernels
+import NN
+import Objectives
+import TensorCore
+
+/// The loop around `TrainStep`: epochs over the training loader, the objective's epoch hooks,
+/// metrics and progress, periodic atomic checkpoints (model, objective, optimizers, objective
+/// state, loop state), periodic kNN on the validation part with `best` selection, and the
+/// evaluation of the selected backbone on the test split once at the end.
+struct RunLoop<O: Objective> {
+    let trainer: Trainer
+    var model: TrainModel<O>
+    var step: TrainStep
+    var state = LoopState(step: 0, epoch: 0, stepInEpoch: 0, bestScore: nil)
+    let data: TrainingData
+    let recipeYAML: String
+    var lastCheckpoint: String?
+    private var recipe: Recipe { trainer.recipe }
+    private var run: RunDirectory { trainer.run }
+
+    init(trainer: Trainer, model: TrainModel<O>) throws {
+        self.trainer = trainer
+        self.model = model
+        data = try TrainingData(recipe: trainer.recipe, objective: model.objective)
+        step = TrainStep(optimizers: OptimizerSet(recipe: trainer.recipe, totalSteps: data.totalSteps, stepsPerEpoch: data.stepsPerEpoch),
+                         clipGradNorm: trainer.recipe.optimizer.clipGradNorm.map { Float($0) })
+        recipeYAML = try trainer.recipe.yamlString()
+    }
+
+    /// Where the run is, as objectives see it.
+    var progress: TrainingProgress {
+        TrainingProgress(step: state.step, totalSteps: data.totalSteps, epoch: state.epoch, stepsPerEpoch: data.stepsPerEpoch)
+    }
+
+    /// Trains to the end (or to the test hook's stop) and returns the summary.
+    mutating func run(resume: Bool) throws -> RunSummary {
+        let started = Date()
+        if resume {
+            state = try TrainingCheckpoint.load(into: &model, optimizers: &step.optimizers, name: "last", in: run)
+            lastCheckpoint = run.checkpoint(named: "last").path
+            try MetricsLog.truncate(run.metrics, afterStep: state.step)
+            trainer.log("resuming \(run.url.path) at step \(state.step) (epoch \(state.epoch), step \(state.stepInEpoch) of it)")
+        } else {
+            try AtomicFile.write(recipeYAML, to: run.resolvedRecipe, fileSystem: trainer.fileSystem)
+            if !data.split.isEmpty {
+                try data.split.write(ids: data.store.sampleID, to: run.validationIDs, fileSystem: trainer.fileSystem)
+            }
+        }
+        let metrics = try MetricsLog(url: run.metrics)
+        defer { metrics.close() }
+        var meter = RunMeter(trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step)
+        var summary = RunSummary(status: .running, objective: recipe.objective.name, backbone: recipe.model.backbone, steps: state.step,
+                                 startedAt: started)
+        let pass = data.datasetPass()
+        while state.step < data.totalSteps && state.epoch < recipe.train.epochs {
+            if state.stepInEpoch == 0 { try model.objective.epochStart(model: &model.backbone, progress: progress, data: pass) }
+            if try !runEpoch(metrics: metrics, meter: &meter, summary: &summary) { return summary }
+            if state.stepInEpoch >= data.stepsPerEpoch {
+                try model.objective.epochEnd(model: &model.backbone, progress: progress, data: pass)
+            }
+            if state.step < data.totalSteps || state.stepInEpoch >= data.stepsPerEpoch {
+                state.epoch += 1
+                state.stepInEpoch = 0
+            }
+            if state.step >= data.totalSteps { break }
+            try evaluatePeriodically(metrics: metrics)
+        }
+        meter.progress.finish()
+        try saveCheckpoint("last")
+        summary.status = .completed
+        summary.steps = state.step
+        summary.epochs = Double(state.step) / Double(data.stepsPerEpoch)
+        summary.wallSeconds = Date().timeIntervalSince(started)
+        meter.finish(into: &summary)
+        summary.finishedAt = RunSummary.timestamp(Date())
+        try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
+        try summary.write(to: run.summary)
+        return summary
+    }
+
+    /// The steps of the current epoch from `state.stepInEpoch`; false when the test hook stopped the run.
+    private mutating func runEpoch(metrics: MetricsLog, meter: inout RunMeter, summary: inout RunSummary) throws -> Bool {
+        let it = try data.loader.epoch(state.epoch, startingAt: state.stepInEpoch)
+        let checkpointEvery = recipe.train.checkpointEvery ?? data.stepsPerEpoch
+        while state.step < data.totalSteps {
+            let waitStart = Date()
+            guard let loaded = try it.next() else { break }
+            let stepStart = Date()
+            let batch = TrainingBatch(loaded)
+            var context = Context(training: true, rng: Philox(seed: recipe.train.seed, keys: [0x73746570, UInt64(state.step)]))
+            let result = try step.run(&model, batch: batch, progress: progress, context: &context, lastCheckpoint: lastCheckpoint)
+            state.step += 1
+            state.stepInEpoch += 1
+            model.objective.afterStep(model: model.backbone, progress: progress)
+            let lrs = step.optimizers.learningRates(at: state.step - 1)
+            if let record = meter.stepDone(state.step, images: batch.count, wait: stepStart.timeIntervalSince(waitStart),
+                                           compute: Date().timeIntervalSince(stepStart), result: result, learningRates: lrs,
+                                           stepsPerEpoch: data.stepsPerEpoch) {
+                try metrics.append(record)
+                summary.finalLosses = record.losses
+            }
+            if state.step % checkpointEvery == 0 && state.step < data.totalSteps { try saveCheckpoint("last") }
+            if meter.stopRequested {
+                meter.progress.finish("stopped after \(meter.stepsThisProcess) steps (test hook)")
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Every `eval.knn_every` epochs: kNN top-1 of the validation part against the training part,
+    /// logged as `val_knn_top1`; the best backbone so far is kept as `best`.
+    private mutating func evaluatePeriodically(metrics: MetricsLog) throws {
+        guard recipe.eval.knnEvery > 0, !data.split.isEmpty, state.epoch % recipe.eval.knnEvery == 0 else { return }
+        let score = try RunEvaluation(trainer: trainer, split: data.split).validationKNN(model.backbone)
+        try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: ["val_knn_top1": score]))
+        trainer.log("epoch \(state.epoch): validation kNN top-1 \(String(format: "%.4f", score))")
+        if score > (state.bestScore ?? -1) {
+            state.bestScore = score
+            try model.backbone.save(to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
+                                    fileSystem: trainer.fileSystem)
+        }
+    }
+
+    private mutating func saveCheckpoint(_ name: String) throws {
+        try TrainingCheckpoint.save(model, optimizers: step.optimizers, loop: state, recipeYAML: recipeYAML, name: name, in: run,
+                                    fileSystem: trainer.fileSystem)
+        if name == "last" { lastCheckpoint = run.checkpoint(named: "last").path }
+    }
+}

@@ -1,0 +1,79 @@
+import DataStore
+import Objectives
+
+/// The training store of a run, checked against the objective, with its validation split, the
+/// training loader over the training part, and the run length in steps.
+struct TrainingData {
+    let store: StoreReader
+    /// Image size and channels of the stored images.
+    let geometry: (height: Int, width: Int, channels: Int)
+    let split: ValidationSplit
+    let loader: Loader
+    let stepsPerEpoch: Int
+    let totalSteps: Int
+    private let recipe: Recipe
+
+    /// Opens `recipe.data.train` for an objective that needs `viewCount` views (and labels).
+    init<O: Objective>(recipe: Recipe, objective: O) throws {
+        self.recipe = recipe
+        let name = recipe.objective.name
+        store = try StoreReader(path: recipe.data.train)
+        geometry = try FeatureExtractor.imageGeometry(of: store)
+        guard geometry.channels == recipe.model.inChannels || [1, 3].contains(recipe.model.inChannels) else {
+            throw TrainError.incompatibleData("model.in_channels \(recipe.model.inChannels) cannot be made from \(geometry.channels)-channel images in \(store.path)")
+        }
+        if objective.needsLabels && !store.schema.hasLabels {
+            throw TrainError.incompatibleData("objective '\(name)' needs labels but \(store.path) has none")
+        }
+        if recipe.objective.entry.needs.contains(.text) && !store.schema.fields.contains(where: { $0.kind == .text }) {
+            throw TrainError.incompatibleData("objective '\(name)' needs captions but \(store.path) has no text field")
+        }
+        split = ValidationSplit(count: store.count, fraction: recipe.data.valFraction, seed: recipe.train.seed)
+        let config = recipe.data.makeLoaderConfig(imageSize: (geometry.height, geometry.width), channels: recipe.model.inChannels,
+                                                  seed: recipe.train.seed, positions: split.isEmpty ? nil : split.trainPositions)
+        guard config.views.count >= objective.viewCount else {
+            throw TrainError.incompatibleData("objective '\(name)' needs \(objective.viewCount) views; data.views makes \(config.views.count)")
+        }
+        loader = try Loader(store: store, config: config)
+        stepsPerEpoch = loader.stepsPerEpoch
+        guard stepsPerEpoch > 0 else {
+            throw TrainError.incompatibleData("\(store.path) has \(split.trainPositions.count) training samples, fewer than one batch of \(config.batchSize)")
+        }
+        totalSteps = min(recipe.train.maxSteps ?? Int.max, recipe.train.epochs * stepsPerEpoch)
+    }
+
+    /// A no-grad pass over the training part for epoch hooks: centre views (no flip), the run's
+    /// normalisation, store order, the last batch not padded.
+    func datasetPass() -> DatasetPass {
+        let positions = split.trainPositions
+        let norm = recipe.evaluationNormalization
+        var view = DataStore.ViewSpec(crop: .center, outHeight: geometry.height, outWidth: geometry.width)
+        view.flipProbability = 0
+        view.mean = norm.mean
+        view.std = norm.std
+        var config = LoaderConfig(batchSize: min(recipe.data.batchSize, positions.count), views: [view])
+        config.order = .sequential
+        config.dropLast = false
+        config.channels = recipe.model.inChannels
+        config.positions = split.isEmpty ? nil : positions
+        config.workers = recipe.data.workers
+        let store = self.store
+        return DatasetPass(sampleCount: positions.count) { visit in
+            let it = try Loader(store: store, config: config).epoch(0)
+            var done = 0
+            while done < positions.count, let batch = try it.next() {
+                let keep = min(batch.sampleIDs.count, positions.count - done)
+                try visit(TrainingBatch(batch, limit: keep))
+                done += keep
+            }
+        }
+    }
+}
+
+extension Recipe {
+    /// The per-channel normalisation of evaluation views: `data.normalize`, else the first view's.
+    var evaluationNormalization: (mean: [Float], std: [Float]) {
+        let n = data.normalize ?? data.views.first?.normalize
+        return (n?.mean.map { Float($0) } ?? [0], n?.std.map { Float($0) } ?? [1])
+    }
+}
