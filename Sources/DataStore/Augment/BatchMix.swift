@@ -11,6 +11,11 @@ public struct MixParams: Sendable, Equatable {
     /// For cutmix: the pasted box (top, left, height, width) in output pixels; nil for mixup.
     public var box: (Int, Int, Int, Int)?
 
+    /// Mixing parameters (e.g. recorded ones, to re-apply with `BatchMix.apply`).
+    public init(lambda: Float, partner: [Int], box: (Int, Int, Int, Int)? = nil) {
+        self.lambda = lambda; self.partner = partner; self.box = box
+    }
+
     /// Equality including the optional box.
     public static func == (a: MixParams, b: MixParams) -> Bool {
         a.lambda == b.lambda && a.partner == b.partner && a.box?.0 == b.box?.0 && a.box?.1 == b.box?.1

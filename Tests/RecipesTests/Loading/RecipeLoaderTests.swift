@@ -238,15 +238,20 @@ final class RecipeLoaderTests: XCTestCase {
             XCTAssertEqual(e?.kind, .unreadableFile)
             XCTAssertEqual(e?.location?.line, 1)
             XCTAssertTrue("\(error)".contains("base recipe '\(missing)' does not exist"), "\(error)")
-            XCTAssertFalse("\(error)".contains("family/"), "\(error)")
+            XCTAssertFalse("\(error)".contains("family/nowhere") || "\(error)".contains("family//"), "\(error)")
         }
-        // Relative: the message names the path as written from the recipe's folder and the absolute path looked for.
+        // Relative, from a recipe file: resolved against its folder; the message names the resolved path.
+        let tried = dir.url.appendingPathComponent("common/none.yaml").standardizedFileURL.path
         let rel = try dir.write("base: ../common/none.yaml\n", to: "family/rel.yaml")
         XCTAssertThrowsError(try RecipeLoader().load(contentsOf: rel)) { error in
             XCTAssertEqual((error as? RecipeError)?.kind, .unreadableFile)
-            let tried = dir.url.appendingPathComponent("common/none.yaml").standardizedFileURL.path
-            XCTAssertTrue("\(error)".contains("(looked for \(tried))"), "\(error)")
-            XCTAssertTrue("\(error)".contains("common/none.yaml' does not exist"), "\(error)")
+            XCTAssertTrue("\(error)".contains("base recipe '\(tried)' does not exist"), "\(error)")
+        }
+        // Relative, from text with a base directory: the path as written plus the absolute path looked for.
+        XCTAssertThrowsError(try RecipeLoader().load(yaml: "base: ../common/none.yaml\n", file: "x.yaml",
+                                                     baseDirectory: dir.url.appendingPathComponent("family"))) { error in
+            XCTAssertEqual((error as? RecipeError)?.kind, .unreadableFile)
+            XCTAssertTrue("\(error)".contains("base recipe '../common/none.yaml' does not exist (looked for \(tried))"), "\(error)")
         }
     }
 
