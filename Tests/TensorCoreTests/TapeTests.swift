@@ -49,3 +49,26 @@ final class TapeTests: XCTestCase {
         XCTAssertNil(probe, "the exp output saved by its pullback should be freed after backward")
     }
 }
+
+extension TapeTests {
+    /// Per-loss gradients from one tape equal those of separate tapes (DOT's task/KD split).
+    func testGradientsOfEachLossMatchSeparateTapes() {
+        let x0 = GradientCheck.random([3, 4], seed: 1), w0 = GradientCheck.random([4, 2], seed: 2)
+        func losses(_ tape: Tape) -> (x: Tensor, w: Tensor, a: Tensor, b: Tensor) {
+            let x = tape.watch(x0), w = tape.watch(w0)
+            let h = x.matmul(w)
+            return (x, w, (h * h).sum(), h.relu().mean() + x.sum())
+        }
+        let tape = Tape()
+        let l = losses(tape)
+        let both = tape.gradients(ofEach: [l.a, l.b], wrt: [l.x, l.w])
+        for (i, pick) in [{ (t: (x: Tensor, w: Tensor, a: Tensor, b: Tensor)) in t.a }, { $0.b }].enumerated() {
+            let t = Tape()
+            let s = losses(t)
+            let alone = t.gradients(of: pick(s), wrt: [s.x, s.w])
+            XCTAssertEqual(both[i][0].scalars, alone[0].scalars)
+            XCTAssertEqual(both[i][1].scalars, alone[1].scalars)
+        }
+        XCTAssertGreaterThan(both[1][0].abs().sum().scalar, 0)
+    }
+}

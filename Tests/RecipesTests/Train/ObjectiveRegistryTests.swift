@@ -1,0 +1,54 @@
+import Backbones
+import Foundation
+import NN
+import Objectives
+import Recipes
+import XCTest
+
+/// Every row of the objective registry, built from its shipped recipe: it trains, checkpoints,
+/// and a killed run resumes bit-exactly (backbone, objective, optimizers, objective state).
+extension TrainerTests {
+    func testEveryRegisteredObjectiveResumesBitExactly() throws {
+        let root = Self.recipesFolder.deletingLastPathComponent()
+        let (_, teacherRun) = try run(Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml"), name: "sweep-teacher")
+        let teacher = teacherRun.checkpoint(named: "best").path
+        XCTAssertGreaterThanOrEqual(ObjectiveRegistry.all.count, 5)
+        for entry in ObjectiveRegistry.all {
+            let file = root.appendingPathComponent(entry.recipe)
+            let plain = try RecipeLoader().load(contentsOf: file)
+            XCTAssertEqual(plain.objective.name, entry.name, "\(entry.recipe) trains '\(entry.name)'")
+            var extra = ["train.checkpoint_every=2", "train.log_every=1"]
+            if entry.needs.contains(.teacher) { extra.append("objective.\(entry.name).teacher=\(teacher)") }
+            let (done, straight) = try run(file, extra: extra, name: "\(entry.name)-straight", steps: 4)
+            XCTAssertEqual(done.steps, 4, entry.name)
+            _ = try run(file, extra: extra, name: "\(entry.name)-killed", steps: 4, stopAfter: 3)
+            let (resumed, killed) = try run(file, extra: extra, name: "\(entry.name)-killed", steps: 4, resume: true)
+            XCTAssertEqual(resumed.steps, 4, entry.name)
+            for part in ["last", "last.objective", "last.optimizer", "last.state"] {
+                let a = try SafeTensors.read(from: straight.checkpoint(named: part))
+                let b = try SafeTensors.read(from: killed.checkpoint(named: part))
+                XCTAssertEqual(Set(a.tensors.keys), Set(b.tensors.keys), "\(entry.name) \(part)")
+                XCTAssertEqual(Set(a.integers.keys), Set(b.integers.keys), "\(entry.name) \(part)")
+                for (k, t) in a.tensors { XCTAssertEqual(t.scalars, b.tensors[k]?.scalars, "\(entry.name) \(part): \(k) differs after resume") }
+                for (k, t) in a.integers { XCTAssertEqual(t.scalars, b.integers[k]?.scalars, "\(entry.name) \(part): \(k) differs") }
+            }
+            XCTAssertEqual(try MetricsLog.read(straight.metrics).compactMap(\.loss), try MetricsLog.read(killed.metrics).compactMap(\.loss),
+                           "\(entry.name): the same losses step by step")
+        }
+    }
+
+    func testRegistryNamesAreLowercaseUniqueAndListed() throws {
+        let names = ObjectiveRegistry.names
+        XCTAssertEqual(Set(names).count, names.count)
+        for entry in ObjectiveRegistry.all {
+            XCTAssertEqual(entry.name, entry.name.lowercased())
+            XCTAssertTrue(try entry.defaultOptionsYAML().contains(":") || (try entry.defaultOptionsYAML()).contains("{}"), entry.name)
+        }
+        // An unknown objective names the closest one.
+        let text = "data: {train: t}\nmodel: {backbone: resnet18}\nobjective: {name: simclrr}\n"
+        XCTAssertThrowsError(try RecipeLoader().load(yaml: text, file: "r.yaml")) { e in
+            XCTAssertEqual((e as? RecipeError)?.suggestion, "simclr", "\(e)")
+            XCTAssertEqual((e as? RecipeError)?.location?.line, 3, "\(e)")
+        }
+    }
+}
