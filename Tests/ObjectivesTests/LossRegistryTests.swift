@@ -114,7 +114,7 @@ final class LossRegistryTests: XCTestCase {
         var file = ssl()
         file.tensors["p2"] = nil
         let e = error { try LossRegistry.evaluate(name: "byol", inputs: file) }
-        XCTAssertEqual(e, .missingInput(loss: "byol", input: "p2", expected: "F32 [N, D]"))
+        XCTAssertEqual(e, .missingInput(loss: "byol", input: "p2", expected: "F32 [N, D]", similar: nil))
         XCTAssertTrue(e!.description.contains("'p2'"), e!.description)
     }
 
@@ -127,6 +127,12 @@ final class LossRegistryTests: XCTestCase {
         XCTAssertEqual(input, "z3")
         XCTAssertEqual(accepted, ["z1", "z2"])
         XCTAssertTrue(e!.description.contains("'z3'"), e!.description)
+        // A misspelt input is reported as missing, naming the key that looks like it.
+        var misnamed = ssl(names: ["p1", "p2", "z1"])
+        misnamed.tensors["z_2"] = GradientCheck.random([4, 8])
+        let e2 = error { try LossRegistry.evaluate(name: "byol", inputs: misnamed) }
+        XCTAssertEqual(e2, .missingInput(loss: "byol", input: "z2", expected: "F32 [N, D]", similar: "z_2"))
+        XCTAssertTrue(e2!.description.contains("'z_2'"), e2!.description)
         // An integer tensor the loss does not take is extra too.
         var withInts = ssl(names: ["z1", "z2"])
         withInts.integers["labels"] = Int64Tensor(shape: [4], scalars: [0, 1, 2, 3])
@@ -222,7 +228,17 @@ final class LossRegistryTests: XCTestCase {
         }
         XCTAssertThrowsError(try LossRegistry.run(name: "simclr", inputs: input, output: out, assignments: ["temperature=-1"]))
         XCTAssertThrowsError(try LossRegistry.run(name: "byol", inputs: input, output: out)) {
-            XCTAssertEqual($0 as? LossError, .missingInput(loss: "byol", input: "p1", expected: "F32 [N, D]"))
+            XCTAssertEqual($0 as? LossError, .missingInput(loss: "byol", input: "p1", expected: "F32 [N, D]", similar: nil))
+        }
+        // An F64 tensor (numpy's default) is a dtype error naming the input.
+        let header = #"{"student":{"dtype":"F64","shape":[1,2],"data_offsets":[0,16]},"teacher":{"dtype":"F32","shape":[1,2],"data_offsets":[16,24]}}"#
+        var f64 = Data()
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { f64.append(contentsOf: $0) }
+        f64.append(contentsOf: Array(header.utf8) + [UInt8](repeating: 0, count: 24))
+        let f64URL = dir.appendingPathComponent("f64.safetensors")
+        try f64.write(to: f64URL)
+        XCTAssertThrowsError(try LossRegistry.run(name: "kd", inputs: f64URL, output: out)) {
+            XCTAssertEqual($0 as? LossError, .wrongDType(loss: "kd", input: "student", expected: "F32", found: "F64"))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
 

@@ -3,8 +3,9 @@
 public enum LossError: Error, Equatable, CustomStringConvertible {
     /// No loss of that name (`suggestion`: the closest known name).
     case unknownLoss(name: String, suggestion: String?, known: [String])
-    /// A required input is not in the file.
-    case missingInput(loss: String, input: String, expected: String)
+    /// A required input is not in the file (`similar`: a key of the file the loss does not take
+    /// that looks like a misspelling of it).
+    case missingInput(loss: String, input: String, expected: String, similar: String?)
     /// The file holds a tensor the loss does not take.
     case extraInput(loss: String, input: String, suggestion: String?, accepted: [String])
     /// An input has the wrong element type (`found`: `F32` for any float dtype, or `I64`).
@@ -28,8 +29,8 @@ public enum LossError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .unknownLoss(name, suggestion, known):
             return "unknown loss '\(name)'\(hint(suggestion)) (known: \(names(known)); see `retort loss list`)"
-        case let .missingInput(loss, input, expected):
-            return "\(loss): missing input '\(input)' (expected \(expected))"
+        case let .missingInput(loss, input, expected, similar):
+            return "\(loss): missing input '\(input)' (expected \(expected))" + (similar.map { "; the file has '\($0)' instead?" } ?? "")
         case let .extraInput(loss, input, suggestion, accepted):
             return "\(loss): unexpected input '\(input)'\(hint(suggestion)) (\(loss) takes \(names(accepted)))"
         case let .wrongDType(loss, input, expected, found):

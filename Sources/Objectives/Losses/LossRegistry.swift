@@ -112,7 +112,11 @@ public enum LossRegistry {
         let entry = try entry(named: name)
         let parameters = try parseAssignments(assignments)
         _ = try resolveParameters(entry, parameters)  // parameter errors before touching files
-        let file = try SafeTensors.read(from: inputs)
+        let file: SafeTensors
+        do { file = try SafeTensors.read(from: inputs) } catch let CheckpointError.unsupportedDType(_, key, dtype) {
+            let expected = entry.inputs.first { $0.name == key }?.dtype.rawValue ?? "F32 (labels I64)"
+            throw LossError.wrongDType(loss: entry.name, input: key, expected: expected, found: dtype)
+        }
         let result = try evaluate(name: name, inputs: file, parameters: parameters)
         try result.write(to: output)
         return result
@@ -170,7 +174,10 @@ public enum LossRegistry {
                 throw LossError.wrongDType(loss: entry.name, input: input.name, expected: "I64", found: "F32")
             default:
                 if input.isOptional { continue }
-                throw LossError.missingInput(loss: entry.name, input: input.name, expected: "\(input.dtype.rawValue) [\(input.shape.joined(separator: ", "))]")
+                let accepted = Set(entry.inputs.map(\.name))
+                let unexpected = Set(file.tensors.keys).union(file.integers.keys).subtracting(accepted).sorted()
+                throw LossError.missingInput(loss: entry.name, input: input.name, expected: "\(input.dtype.rawValue) [\(input.shape.joined(separator: ", "))]",
+                                             similar: closestName(to: input.name, among: unexpected))
             }
             func wrong(_ reason: String) -> LossError {
                 .wrongShape(loss: entry.name, input: input.name, expected: input.shape, found: dims, reason: reason)
@@ -195,8 +202,11 @@ public enum LossRegistry {
             }
         }
         let accepted = entry.inputs.map(\.name)
-        for key in (Array(file.tensors.keys) + Array(file.integers.keys)).sorted() where !accepted.contains(key) {
-            throw LossError.extraInput(loss: entry.name, input: key, suggestion: closestName(to: key, among: accepted), accepted: accepted)
+        let given = Set(file.tensors.keys).union(file.integers.keys)
+        for key in given.sorted() where !accepted.contains(key) {
+            // Only an input the file lacks is a plausible intended name.
+            let absent = accepted.filter { !given.contains($0) }
+            throw LossError.extraInput(loss: entry.name, input: key, suggestion: closestName(to: key, among: absent), accepted: accepted)
         }
         return sizes
     }
