@@ -57,6 +57,15 @@ public struct SafeTensors: Sendable {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let dims = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
             else { throw CheckpointError.malformed(file: file, message: "entry '\(key)' lacks dtype, shape or data_offsets") }
+            // Negative or overflowing dimensions would trap in `Shape`; they are a malformed file.
+            var elementCount = 1
+            for d in dims {
+                let (product, overflow) = elementCount.multipliedReportingOverflow(by: d)
+                guard d >= 0, !overflow else {
+                    throw CheckpointError.malformed(file: file, message: "entry '\(key)' has impossible shape \(dims)")
+                }
+                elementCount = product
+            }
             let shape = Shape(dims)
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= dataCount else {
@@ -69,7 +78,8 @@ public struct SafeTensors: Sendable {
             case "I64": elementSize = 8
             default: throw CheckpointError.unsupportedDType(file: file, key: key, dtype: dtype)
             }
-            guard end - begin == shape.count * elementSize else {
+            let (byteCount, byteOverflow) = elementCount.multipliedReportingOverflow(by: elementSize)
+            guard !byteOverflow, end - begin == byteCount else {
                 throw CheckpointError.malformed(file: file, message: "entry '\(key)' has \(end - begin) bytes for \(dtype) shape \(shape)")
             }
             let base = dataStart + begin

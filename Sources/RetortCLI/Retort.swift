@@ -12,6 +12,7 @@ struct Retort: ParsableCommand {
             TrainCommand.self,
             ProbeCommand.self,
             EmbedCommand.self,
+            LossCommand.self,
             ZooCommand.self,
             RecipesCommand.self,
             ObjectivesCommand.self,

@@ -64,6 +64,16 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertThrowsError(try SafeTensors.parse(bytes, file: "u8.safetensors")) { e in
             XCTAssertEqual(e as? CheckpointError, .unsupportedDType(file: "u8.safetensors", key: "x", dtype: "U8"))
         }
+        // Negative or overflowing dimensions are malformed files, not traps.
+        for dims in ["[-1,-4]", "[4611686018427387904,4]", "[3037000500,3037000500,0]", "[2305843009213693952]"] {
+            let h = #"{"x":{"dtype":"F32","shape":"# + dims + #","data_offsets":[0,16]}}"#
+            var b = Data(withUnsafeBytes(of: UInt64(h.utf8.count).littleEndian) { Array($0) })
+            b.append(contentsOf: Array(h.utf8) + [UInt8](repeating: 0, count: 16))
+            XCTAssertThrowsError(try SafeTensors.parse(b, file: "dims.safetensors"), dims) { e in
+                guard case .malformed(_, let message) = e as? CheckpointError else { return XCTFail("\(e)") }
+                XCTAssertTrue(message.contains("'x'"), message)
+            }
+        }
     }
 
     func testAtomicWriteLeavesNoTemporaryFiles() throws {
