@@ -13,6 +13,9 @@ public enum ObjectiveRegistry {
         ObjectiveEntry(name: "kd", options: KDOptions.self, needs: [.classifier, .teacher],
                        summary: "Hinton distillation: T^2 KL to a frozen teacher's softened outputs, plus optional CE",
                        paper: "Hinton et al. 2015", recipe: "Recipes/kd/kd-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "simclr", options: SimCLROptions.self, needs: [.multipleViews],
+                       summary: "contrastive: NT-Xent over the 2N projections of two views",
+                       paper: "Chen et al. 2020", recipe: "Recipes/ssl/simclr-resnet18-fmnist.yaml"),
     ]
 
     /// The row named `name`, or nil.
