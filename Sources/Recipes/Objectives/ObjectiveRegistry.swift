@@ -16,6 +16,9 @@ public enum ObjectiveRegistry {
         ObjectiveEntry(name: "simclr", options: SimCLROptions.self, needs: [.multipleViews],
                        summary: "contrastive: NT-Xent over the 2N projections of two views",
                        paper: "Chen et al. 2020", recipe: "Recipes/ssl/simclr-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "simsiam", options: SimSiamOptions.self, needs: [.multipleViews],
+                       summary: "negative cosine of a predictor against stop-gradient projections of the other view",
+                       paper: "Chen & He 2021", recipe: "Recipes/ssl/simsiam-resnet18-fmnist.yaml"),
     ]
 
     /// The row named `name`, or nil.
