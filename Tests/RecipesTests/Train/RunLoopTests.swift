@@ -75,16 +75,9 @@ extension TrainerTests {
     func trainQueue(_ name: String, steps: Int, extra: [String] = [], stopAfter: Int? = nil, resume: Bool = false,
                     log: QueueObjective<Net>.Log = .init()) throws -> (RunSummary, RunDirectory) {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
-        let plain = try RecipeLoader().load(contentsOf: file)
-        let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: steps) + extra)
-        let dir = tmp.url.appendingPathComponent(name)
-        let run = resume ? try RunDirectory.open(existing: dir) : try RunDirectory.create(at: dir)
-        var trainer = Trainer(recipe: recipe, run: run)
-        trainer.log = { _ in }
-        trainer.interactive = false
-        trainer.stopAfterSteps = stopAfter
-        let summary = try trainer.train(resume: resume) { (model: Net, _) in QueueObjective<Net>(featureCount: model.featureCount, length: 24, log: log) }
-        return (summary, run)
+        let t = try trainer(file, extra: extra, name: name, steps: steps, resume: resume, stopAfter: stopAfter)
+        let summary = try t.train(resume: resume) { (model: Net, _) in QueueObjective<Net>(featureCount: model.featureCount, length: 24, log: log) }
+        return (summary, t.run)
     }
 
     func testObjectiveStateAndProgressSurviveAResumeBitExactly() throws {

@@ -26,8 +26,9 @@ final class TrainerTests: XCTestCase {
         return o
     }
 
-    func run(_ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
-             stopAfter: Int? = nil) throws -> (RunSummary, RunDirectory) {
+    /// A quiet trainer for `file` shrunk by `tinyOverrides` plus `extra`, in the run folder `name`.
+    func trainer(_ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
+                 stopAfter: Int? = nil) throws -> Trainer {
         let plain = try RecipeLoader().load(contentsOf: file)
         let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: steps) + extra)
         let dir = tmp.url.appendingPathComponent(name)
@@ -36,7 +37,13 @@ final class TrainerTests: XCTestCase {
         trainer.log = { _ in }
         trainer.interactive = false
         trainer.stopAfterSteps = stopAfter
-        return (try trainer.train(resume: resume), run)
+        return trainer
+    }
+
+    func run(_ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
+             stopAfter: Int? = nil) throws -> (RunSummary, RunDirectory) {
+        let t = try trainer(file, extra: extra, name: name, steps: steps, resume: resume, stopAfter: stopAfter)
+        return (try t.train(resume: resume), t.run)
     }
 
     static var recipesFolder: URL {
