@@ -21,8 +21,12 @@ struct RunEvaluation {
 
     /// kNN top-1 of the validation samples against the training samples, on `backbone`'s features.
     func validationKNN<B: Backbone>(_ backbone: B) throws -> Double {
-        let all = try features(of: backbone, store: recipe.data.train)
-        return try Probe.run(train: all.rows(split.trainPositions), test: all.rows(split.validationPositions), source: trainer.run.url.lastPathComponent,
+        try validationKNN(try features(of: backbone, store: recipe.data.train))
+    }
+
+    /// kNN top-1 of the validation rows of `all` (features of the whole training store) against its training rows.
+    private func validationKNN(_ all: ExtractedFeatures) throws -> Double {
+        try Probe.run(train: all.rows(split.trainPositions), test: all.rows(split.validationPositions), source: trainer.run.url.lastPathComponent,
                              eval: recipe.eval, classCount: recipe.model.classes, linear: false, knn: true).knn?.top1 ?? 0
     }
 
@@ -30,10 +34,14 @@ struct RunEvaluation {
     /// the final one), then scores it on the test split into `summary`.
     func finish<B: Backbone>(_ last: B, bestScore: Double?, summary: inout RunSummary) throws {
         var selected = last
+        var selectedTrain: ExtractedFeatures?  // the selected backbone's training-store features, when already extracted
         if recipe.eval.knnEvery > 0, !split.isEmpty {
-            let final = try validationKNN(last)
+            let all = try features(of: last, store: recipe.data.train, withLogits: true)
+            let final = try validationKNN(all)
             summary.metrics["val_knn_top1"] = final
+            selectedTrain = all
             if let best = bestScore, best > final {
+                selectedTrain = nil
                 try selected.load(from: trainer.run.checkpoint(named: "best"))
                 summary.metrics["best_val_knn_top1"] = best
                 trainer.log("selected the best checkpoint (validation kNN \(String(format: "%.4f", best)) > final \(String(format: "%.4f", final)))")
@@ -43,14 +51,15 @@ struct RunEvaluation {
         } else {
             try copyCheckpoint(from: "last", to: "best")
         }
-        try scoreOnTest(selected, summary: &summary)
+        try scoreOnTest(selected, train: selectedTrain, summary: &summary)
     }
 
-    /// kNN and/or linear probe of `backbone` on the test split, and its classifier's test accuracy.
-    private func scoreOnTest<B: Backbone>(_ backbone: B, summary: inout RunSummary) throws {
+    /// kNN and/or linear probe of `backbone` on the test split, and its classifier's test accuracy;
+    /// `known` are its training-store features when the caller has them already.
+    private func scoreOnTest<B: Backbone>(_ backbone: B, train known: ExtractedFeatures?, summary: inout RunSummary) throws {
         guard let test = recipe.data.test, recipe.eval.linearProbe || recipe.eval.knnEvery > 0 else { return }
-        trainer.log("evaluating on the test split: extracting features of \(recipe.data.train) and \(test)")
-        let train = try features(of: backbone, store: recipe.data.train, withLogits: true)
+        trainer.log("evaluating on the test split: extracting features of \(known == nil ? recipe.data.train + " and " : "")\(test)")
+        let train = try known ?? features(of: backbone, store: recipe.data.train, withLogits: true)
         let testF = try features(of: backbone, store: test, withLogits: true)
         let report = try Probe.run(train: train, test: testF, source: trainer.run.url.lastPathComponent, eval: recipe.eval,
                                    classCount: recipe.model.classes)
