@@ -56,11 +56,6 @@ public struct ObjectiveSetup {
     /// A frozen-ready model of architecture `options` loaded (strictly) from the checkpoint at `path`;
     /// `key` names the recipe field for the error when the file is missing.
     public func loadModel(_ options: ModelOptions, from path: String, key: String) throws -> any Backbone {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw TrainError.missingFile(path: path, what: "checkpoint (\(key))")
-        }
-        var model = try options.makeBackbone(seed: 0)
-        try model.load(from: URL(fileURLWithPath: path))
-        return model
+        try options.makeBackbone(seed: 0, loading: path, what: "checkpoint (\(key))")
     }
 }

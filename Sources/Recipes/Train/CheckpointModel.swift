@@ -34,7 +34,6 @@ public struct CheckpointModel {
 
     /// The normalisation recorded in the checkpoint's recipe, if any.
     public var normalization: (mean: [Float], std: [Float])? {
-        guard let r = recipe, let n = r.data.normalize ?? r.data.views.first?.normalize else { return nil }
-        return (n.mean.map { Float($0) }, n.std.map { Float($0) })
+        recipe?.declaredNormalization
     }
 }

@@ -34,13 +34,16 @@ extension ModelOptions {
 
     /// Builds the backbone from `seed`, then loads `init` when set (strict but for its `ignore` prefixes).
     public func makeInitialBackbone(seed: UInt64) throws -> any Backbone {
+        guard let initFrom else { return try makeBackbone(seed: seed) }
+        return try makeBackbone(seed: seed, loading: initFrom.path, ignoring: initFrom.ignore, what: "initial checkpoint (model.init)")
+    }
+
+    /// Builds the backbone from `seed` and loads the checkpoint at `path` strictly (keys under
+    /// `ignoring` keep their fresh values); a missing file is an error naming `what`.
+    public func makeBackbone(seed: UInt64, loading path: String, ignoring: [String] = [], what: String) throws -> any Backbone {
+        guard FileManager.default.fileExists(atPath: path) else { throw TrainError.missingFile(path: path, what: what) }
         var model = try makeBackbone(seed: seed)
-        if let initFrom {
-            guard FileManager.default.fileExists(atPath: initFrom.path) else {
-                throw TrainError.missingFile(path: initFrom.path, what: "initial checkpoint (model.init)")
-            }
-            try model.load(from: URL(fileURLWithPath: initFrom.path), ignoring: initFrom.ignore)
-        }
+        try model.load(from: URL(fileURLWithPath: path), ignoring: ignoring)
         return model
     }
 }

@@ -71,9 +71,11 @@ struct TrainingData {
 }
 
 extension Recipe {
-    /// The per-channel normalisation of evaluation views: `data.normalize`, else the first view's.
-    var evaluationNormalization: (mean: [Float], std: [Float]) {
-        let n = data.normalize ?? data.views.first?.normalize
-        return (n?.mean.map { Float($0) } ?? [0], n?.std.map { Float($0) } ?? [1])
+    /// The per-channel normalisation the recipe declares for evaluation views: `data.normalize`, else the first view's.
+    var declaredNormalization: (mean: [Float], std: [Float])? {
+        (data.normalize ?? data.views.first?.normalize).map { n in (n.mean.map { Float($0) }, n.std.map { Float($0) }) }
     }
+
+    /// `declaredNormalization`, else the identity.
+    var evaluationNormalization: (mean: [Float], std: [Float]) { declaredNormalization ?? ([0], [1]) }
 }
