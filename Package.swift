@@ -51,6 +51,8 @@ let package = Package(
         .testTarget(name: "ObjectivesTests", dependencies: ["Objectives"], swiftSettings: fast),
         .testTarget(name: "DataStoreTests", dependencies: ["DataStore"], swiftSettings: fast),
         .testTarget(name: "RecipesTests", dependencies: ["Recipes"], swiftSettings: fast),
+        // Runs the built `retort` binary (argument handling, exit codes, messages).
+        .testTarget(name: "RetortCLITests", swiftSettings: fast),
     ],
     swiftLanguageModes: [.v6]
 )

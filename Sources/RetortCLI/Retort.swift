@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Kernels
 
 /// The `retort` command: train, evaluate and manage data for SSL and KD research.
@@ -22,9 +23,34 @@ struct Retort: ParsableCommand {
     )
 
     /// Applies the process-wide memory and BLAS thread policies, then parses and runs the command.
+    ///
+    /// A command line that does not parse (unknown option, missing value, bad argument) exits 2 with
+    /// the parser's message, as Python's argparse does and as `retort loss` promises for every bad
+    /// request (ArgumentParser's own default is 64); `--help` still exits 0 and errors thrown by a
+    /// command keep their code.
     static func main() {
         MemoryPolicy.retainFreedBlocks()
         BLAS.limitIdleSpinning()
-        main(nil)
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot(nil)
+        } catch {
+            exitOnParseError(error)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// Exits for an error raised while parsing: usage errors with code 2, help and version requests
+    /// as ArgumentParser does.
+    private static func exitOnParseError(_ error: Error) -> Never {
+        guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+        let message = fullMessage(for: error)
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+        exit(withError: ExitCode(2))
     }
 }
