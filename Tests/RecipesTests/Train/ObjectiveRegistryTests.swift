@@ -12,9 +12,10 @@ extension TrainerTests {
         let root = Self.recipesFolder.deletingLastPathComponent()
         let (_, teacherRun) = try run(Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml"), name: "sweep-teacher")
         let teacher = teacherRun.checkpoint(named: "best").path
-        XCTAssertGreaterThanOrEqual(ObjectiveRegistry.all.count, 6)
+        XCTAssertGreaterThanOrEqual(ObjectiveRegistry.all.count, 7)
         // Overrides that give a row non-trivial objective state within four steps of batch 16: SwAV's
-        // queue starts at once and is full after two steps (so the resumed steps use it).
+        // queue starts at once and is full after two steps (so the resumed steps use it). SeLa's label
+        // table is filled by the epoch-0 labelling pass anyway.
         let stateOverrides = ["swav": ["objective.swav.queue_length=32", "objective.swav.queue_start_epoch=0"]]
         for entry in ObjectiveRegistry.all {
             let file = root.appendingPathComponent(entry.recipe)
@@ -44,6 +45,9 @@ extension TrainerTests {
                 let queue = try XCTUnwrap(state.tensors["queue"], "swav: the queue is saved")
                 XCTAssertEqual(queue.shape, [2, 32, 16])
                 XCTAssertTrue(queue.scalars.suffix(16).contains { $0 != 0 }, "swav: the queue was full, so the last steps used it")
+            case "sela":
+                XCTAssertEqual(state.integers["labels"]?.shape, [10, 224], "sela: the label table (10 heads) of the 224 training samples")
+                XCTAssertEqual(state.integers["sample_ids"]?.shape, [224])
             default: break
             }
         }
