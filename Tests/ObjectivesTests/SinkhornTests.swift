@@ -53,6 +53,13 @@ final class SinkhornTests: XCTestCase {
         XCTAssertThrowsError(try SwAVLosses.sinkhorn(Tensor(repeating: -10, shape: [4, 3]), epsilon: 0.05, iterations: 3)) { e in
             XCTAssertTrue("\(e)".contains("SwAV's Sinkhorn"), "\(e)")
         }
+        // NaN scores (a diverged model) are named as such.
+        XCTAssertThrowsError(try SwAVLosses.sinkhorn(Tensor(repeating: .nan, shape: [4, 3]), epsilon: 0.05, iterations: 3)) { e in
+            XCTAssertEqual(e as? SinkhornError, .nonFiniteInput(solver: "SwAV's Sinkhorn"))
+        }
+        XCTAssertThrowsError(try SelfLabelLosses.labels(logits: Tensor(repeating: .infinity, shape: [4, 3]), lambda: 10)) { e in
+            XCTAssertEqual(e as? SinkhornError, .nonFiniteInput(solver: "SeLa's Sinkhorn-Knopp"))
+        }
         // The same through the swapped-prediction loss and `retort loss swav` (exit code 2 there).
         XCTAssertThrowsError(try SwAVLosses.swappedPrediction(scores: cosineScores(12, 5, seed: 2), views: 3, assign: [0, 1],
                                                               temperature: 0.1, epsilon: 0.001, iterations: 3)) { e in

@@ -27,11 +27,12 @@ public enum SelfLabelLosses {
     ///     label_n = argmax_k A[k, n] · c_n · r_k
     ///
     /// `maxIterations` bounds the loop (the reference has no bound). Throws `SinkhornError` when a
-    /// cluster's `P^λ` underflows to 0 for every sample (λ too large for Float64), or when the
-    /// loop does not converge within `maxIterations`.
+    /// cluster's `P^λ` underflows to 0 for every sample (λ too large for Float64), when the logits
+    /// are not finite, or when the loop does not converge within `maxIterations`.
     public static func labels(logits: Tensor, lambda: Double, maxIterations: Int = 100_000) throws -> Labelling {
         precondition(logits.rank == 2 && logits.shape[0] > 0 && logits.shape[1] > 0, "labels: logits \(logits.shape), want [N, K]")
         let n = logits.shape[0], k = logits.shape[1]
+        guard logits.scalars.allSatisfy({ $0.isFinite }) else { throw SinkhornError.nonFiniteInput(solver: solver) }
         var a = [Double](repeating: 0, count: n * k)  // a[i * k + j] = A[j, i]
         logits.withUnsafeBufferPointer { x in
             for i in 0..<n {

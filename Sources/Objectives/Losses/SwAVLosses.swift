@@ -17,12 +17,14 @@ public enum SwAVLosses {
     ///
     /// After the last iteration the rows of the result sum to 1 exactly and the prototype (column)
     /// sums are close to B/K. Throws `SinkhornError.nonFinite` naming ε when `exp(S/ε)` overflows
-    /// Float32 (max S/ε > 88.7) or a sum is 0 or infinite (underflow), instead of returning NaN.
+    /// Float32 (max S/ε > 88.7) or a sum is 0 or infinite (underflow), instead of returning NaN, and
+    /// `SinkhornError.nonFiniteInput` for NaN or infinite scores.
     public static func sinkhorn(_ scores: Tensor, epsilon: Float, iterations: Int) throws -> Tensor {
         precondition(scores.rank == 2 && scores.shape[0] > 0 && scores.shape[1] > 0, "sinkhorn: scores \(scores.shape), want [B, K]")
         precondition(epsilon > 0 && iterations >= 0, "sinkhorn: epsilon \(epsilon), iterations \(iterations)")
         let b = scores.shape[0], k = scores.shape[1]
         var q = scores.detached.scalars  // q[i * k + j] = Q[j, i]
+        guard q.allSatisfy({ $0.isFinite }) else { throw SinkhornError.nonFiniteInput(solver: solver) }
         let largest = q.max()!
         for i in q.indices { q[i] = Foundation.exp(q[i] / epsilon) }
         func fail(_ detail: String) -> SinkhornError {
