@@ -49,6 +49,12 @@ final class LossRegistryTests: XCTestCase {
             for key in expected.tensors.keys.sorted() {
                 assertMatches(out.tensors[key], expected.tensors[key]!, "\(c.case) \(key)")
             }
+            // Integer extra outputs (SeLa's labels) must match exactly.
+            XCTAssertEqual(Set(out.integers.keys), Set(expected.integers.keys), "\(c.case): integer output names")
+            for key in expected.integers.keys.sorted() {
+                XCTAssertEqual(out.integers[key]?.shape, expected.integers[key]!.shape, "\(c.case) \(key): shape")
+                XCTAssertEqual(out.integers[key]?.scalars, expected.integers[key]!.scalars, "\(c.case) \(key)")
+            }
         }
     }
 
@@ -60,7 +66,9 @@ final class LossRegistryTests: XCTestCase {
             for p in entry.parameters {
                 XCTAssertTrue(mine.contains { $0.parameters[p.name] != nil && $0.parameters[p.name] != p.defaultValue },
                               "\(entry.name): no case sets \(p.name) to a non-default value")
-                XCTAssertTrue(mine.contains { $0.parameters[p.name] == nil }, "\(entry.name): no case uses the default \(p.name)")
+                if p.defaultValue != nil {  // a required parameter has no default to use
+                    XCTAssertTrue(mine.contains { $0.parameters[p.name] == nil }, "\(entry.name): no case uses the default \(p.name)")
+                }
             }
         }
     }
