@@ -1,4 +1,4 @@
-import Kernels
+import Support
 
 /// Finite-difference gradient checking for ops and layers.
 ///

@@ -1,8 +1,8 @@
-import Kernels
+import Backbones
 import NN
+import Support
 import TensorCore
 import XCTest
-import Backbones
 
 /// Finite-difference checks of whole blocks (composition of checked ops, with BN in training mode).
 final class BlockGradientTests: XCTestCase {

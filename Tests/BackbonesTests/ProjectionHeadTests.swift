@@ -1,8 +1,8 @@
-import Kernels
+import Backbones
 import NN
+import Support
 import TensorCore
 import XCTest
-import Backbones
 
 final class ProjectionHeadTests: XCTestCase {
     func testProjectorPredictorAndClassifierLayouts() {

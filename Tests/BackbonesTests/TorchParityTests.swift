@@ -1,9 +1,9 @@
+import Backbones
 import Foundation
-import Kernels
 import NN
+import Support
 import TensorCore
 import XCTest
-import Backbones
 
 /// Our backbones against PyTorch outputs made by Tests/Fixtures/make_nn_fixtures.py.
 final class TorchParityTests: XCTestCase {

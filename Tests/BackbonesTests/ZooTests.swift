@@ -1,8 +1,8 @@
-import Kernels
+import Backbones
 import NN
+import Support
 import TensorCore
 import XCTest
-import Backbones
 
 final class ZooTests: XCTestCase {
     /// Small configurations of every registry entry with the input they take.

@@ -1,8 +1,8 @@
-import Kernels
+import Backbones
 import NN
+import Support
 import TensorCore
 import XCTest
-import Backbones
 
 /// Warmed-up training steps of real zoo models make no copy-on-write copies.
 final class ZooTrainingStepTests: XCTestCase {

@@ -1,5 +1,6 @@
-import XCTest
 import Kernels
+import Support
+import XCTest
 
 final class ConvolutionKernelTests: XCTestCase {
     func testIm2colMatchesDefinitionWithPadding() {

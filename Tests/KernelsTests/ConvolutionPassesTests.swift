@@ -1,5 +1,6 @@
-import XCTest
 import Kernels
+import Support
+import XCTest
 
 /// The block passes against the naive convolution, on one and two threads, with blocks of one image
 /// (each thread runs whole blocks with single-threaded GEMMs) and with multi-image blocks.
@@ -7,9 +8,14 @@ final class ConvolutionPassesTests: XCTestCase {
     struct Result: Equatable { var y, dx, dw, db: [Float] }
 
     func run(_ g: ConvolutionGeometry, threads: Int, blockColumns: Int, naive: Bool = false) -> Result {
-        let before = Threading.count
-        Threading.setCount(threads)
-        defer { Threading.setCount(before) }
+        // Kernels sit below TensorCore's `Threading`, so the test sets both counts as it does.
+        let before = (loops: ParallelLoops.threadCount, blas: BLAS.threadCount)
+        ParallelLoops.setThreadCount(threads)
+        BLAS.setThreadCount(threads)
+        defer {
+            ParallelLoops.setThreadCount(before.loops)
+            BLAS.setThreadCount(before.blas)
+        }
         var rng = Philox(seed: 11)
         let x = (0..<(g.batch * g.inputChannels * g.height * g.width)).map { _ in rng.nextNormal() }
         let w = (0..<(g.outputChannels * g.columnRows)).map { _ in rng.nextNormal() }

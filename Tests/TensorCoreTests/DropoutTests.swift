@@ -1,6 +1,6 @@
-import XCTest
-import Kernels
+import Support
 import TensorCore
+import XCTest
 
 final class DropoutTests: XCTestCase {
     func testInferenceIsIdentity() {

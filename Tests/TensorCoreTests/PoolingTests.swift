@@ -1,6 +1,6 @@
-import XCTest
-import Kernels
+import Support
 import TensorCore
+import XCTest
 
 final class PoolingTests: XCTestCase {
     /// Direct max/avg pooling of one plane-major tensor (padding: −∞ for max, 0 counted for avg).

@@ -1,6 +1,6 @@
-import XCTest
-import Kernels
+import Support
 import TensorCore
+import XCTest
 
 /// Shared helpers for the op tests: random inputs, TensorCore's finite-difference check as an
 /// assertion, and elementwise closeness.

@@ -1,6 +1,6 @@
-import XCTest
-import Kernels
 import DataStore
+import Support
+import XCTest
 
 final class AugmenterTests: XCTestCase {
     let img: [UInt8] = (0..<64).map { i in let x = i % 8, y = i / 8; return UInt8((x * 37 + y * 11 + (x * y) % 13) % 256) }

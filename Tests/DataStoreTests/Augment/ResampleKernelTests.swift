@@ -1,7 +1,7 @@
-import XCTest
 import CDataStore
 import DataStore
-import Kernels
+import Support
+import XCTest
 
 /// The C crop-resize kernel (upscaling and identity views) gives bit-identical views to the Swift
 /// passes on both its AVX2 and baseline code paths: replays and teacher sidecars do not depend on

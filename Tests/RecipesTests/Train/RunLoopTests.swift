@@ -1,7 +1,6 @@
 import Backbones
 import DataStore
 import Foundation
-import Kernels
 import NN
 import Objectives
 import Recipes
