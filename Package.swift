@@ -51,18 +51,25 @@ let package = Package(
             "Support", "Kernels", "TensorCore", "NN", "Backbones", "DataStore",
         ], swiftSettings: fast),
 
-        // Tests mirror Sources/.
+        // Tests mirror Sources/. TestSupport holds what several test targets share: the finite-difference
+        // gradient assertion, closeness checks, fixture paths, temporary directories (Tests/README.md).
+        .target(name: "TestSupport", dependencies: ["Support", "TensorCore", "NN"], path: "Tests/TestSupport", swiftSettings: fast),
+        .testTarget(name: "TestSupportTests", dependencies: ["TensorCore", "TestSupport"], swiftSettings: fast),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: fast),
-        .testTarget(name: "KernelsTests", dependencies: ["Support", "Kernels"], swiftSettings: fast),
-        .testTarget(name: "TensorCoreTests", dependencies: ["Support", "Kernels", "TensorCore"], swiftSettings: fast),
-        .testTarget(name: "NNTests", dependencies: ["Support", "TensorCore", "NN"], swiftSettings: fast),
-        .testTarget(name: "BackbonesTests", dependencies: ["Support", "TensorCore", "NN", "Backbones"], swiftSettings: fast),
-        .testTarget(name: "ObjectivesTests", dependencies: ["Support", "TensorCore", "NN", "Backbones", "Objectives"], swiftSettings: fast),
+        .testTarget(name: "KernelsTests", dependencies: ["Support", "Kernels", "TestSupport"], swiftSettings: fast),
+        .testTarget(name: "TensorCoreTests", dependencies: ["Support", "Kernels", "TensorCore", "TestSupport"], swiftSettings: fast),
+        .testTarget(name: "NNTests", dependencies: ["Support", "TensorCore", "NN", "TestSupport"], swiftSettings: fast),
+        .testTarget(name: "BackbonesTests", dependencies: [
+            "Support", "TensorCore", "NN", "Backbones", "TestSupport",
+        ], swiftSettings: fast),
+        .testTarget(name: "ObjectivesTests", dependencies: [
+            "Support", "TensorCore", "NN", "Backbones", "Objectives", "TestSupport",
+        ], swiftSettings: fast),
         .testTarget(name: "DataStoreTests", dependencies: [
-            "Support", "DataStore", "CDataStore", "CTurboJPEG", "CZstd",
+            "Support", "DataStore", "CDataStore", "CTurboJPEG", "CZstd", "TestSupport",
         ], swiftSettings: fast),
         .testTarget(name: "RecipesTests", dependencies: [
-            "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes",
+            "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes", "TestSupport",
         ], swiftSettings: fast),
     ],
     swiftLanguageModes: [.v6]

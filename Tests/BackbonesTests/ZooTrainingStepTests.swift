@@ -2,6 +2,7 @@ import Backbones
 import NN
 import Support
 import TensorCore
+import TestSupport
 import XCTest
 
 /// Warmed-up training steps of real zoo models make no copy-on-write copies.

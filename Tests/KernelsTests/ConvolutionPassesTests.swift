@@ -1,5 +1,6 @@
 import Kernels
 import Support
+import TestSupport
 import XCTest
 
 /// The block passes against the naive convolution, on one and two threads, with blocks of one image
@@ -35,12 +36,6 @@ final class ConvolutionPassesTests: XCTestCase {
         return r
     }
 
-    func assertClose(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
-        let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-        XCTAssertLessThan(worst, 1e-4, what, file: file, line: line)
-    }
-
     func testBlockPassesMatchNaiveAndDoNotDependOnThreadCount() {
         let geometries = [
             // 3x3 pad 1 (ResNet body), odd batch so the last block is short.
@@ -64,10 +59,10 @@ final class ConvolutionPassesTests: XCTestCase {
                 let one = run(g, threads: 1, blockColumns: columns)
                 let two = run(g, threads: 2, blockColumns: columns)
                 XCTAssertEqual(one, two, "geometry \(i), blockColumns \(columns): 1 vs 2 threads")
-                assertClose(one.y, reference.y, "y \(i) \(columns)")
-                assertClose(one.dx, reference.dx, "dx \(i) \(columns)")
-                assertClose(one.dw, reference.dw, "dw \(i) \(columns)")
-                assertClose(one.db, reference.db, "db \(i) \(columns)")
+                assertClose(one.y, reference.y, atol: 1e-4, rtol: 1e-4, "y \(i) \(columns)")
+                assertClose(one.dx, reference.dx, atol: 1e-4, rtol: 1e-4, "dx \(i) \(columns)")
+                assertClose(one.dw, reference.dw, atol: 1e-4, rtol: 1e-4, "dw \(i) \(columns)")
+                assertClose(one.db, reference.db, atol: 1e-4, rtol: 1e-4, "db \(i) \(columns)")
             }
         }
     }

@@ -3,6 +3,7 @@ import NN
 import Objectives
 import Support
 import TensorCore
+import TestSupport
 import XCTest
 
 /// Behaviour of the objectives on a tiny ResNet: gradients reach what should learn and nothing else.
