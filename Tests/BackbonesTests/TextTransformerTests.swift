@@ -36,6 +36,7 @@ final class TextTransformerTests: XCTestCase {
         let watched = enc.watchParameters(on: tape)
         let f = enc.features(ids, mask: mask, context: &ctx)
         let grads = tape.gradients(of: f.squared().sum(), wrt: watched)
+        XCTAssertEqual(grads.count, watched.count)
         XCTAssertTrue(grads.values.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
         XCTAssertGreaterThan(grads["token_embedding.weight"]!.scalars.map(abs).max()!, 0)
         XCTAssertThrowsError(try Zoo.makeTextEncoder("clip_text", options: TextEncoderOptions(width: 10, headCount: 4), rng: &rng))

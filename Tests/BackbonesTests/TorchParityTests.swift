@@ -25,6 +25,7 @@ final class TorchParityTests: XCTestCase {
             let grads = tape.gradients(of: (y * r).sum(), wrt: [xt] + keys.map { watched[$0]! })
             assertNormClose(grads[0], io.tensors["\(mode)_input_grad"]!, tolerance: 1e-4, "\(label) \(mode) input gradient")
             assertClose(grads[0], io.tensors["\(mode)_input_grad"]!, rtol: 1e-4, relativeToLargest: true, "\(label) \(mode) input gradient elements")
+            XCTAssertEqual(grads.count, keys.count + 1)
             if training {
                 for (k, g) in zip(keys, grads.dropFirst()) {
                     assertNormClose(g, io.tensors["train_grad.\(k)"]!, tolerance: 1e-4, "\(label) grad \(k)")

@@ -47,6 +47,7 @@ final class ZooTests: XCTestCase {
             let loss = (y * y).mean()
             let keys = Array(watched.keys)
             let grads = tape.gradients(of: loss, wrt: keys.map { watched[$0]! } + [xt])
+            XCTAssertEqual(grads.count, keys.count + 1, label)
             XCTAssertTrue(grads.allSatisfy { $0.scalars.allSatisfy(\.isFinite) }, label)
             XCTAssertGreaterThan(grads.last!.scalars.map(abs).max()!, 0, "input gradient is zero: \(label)")
             // An optimizer steps an existential backbone in place.

@@ -16,6 +16,8 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(file.integers["bn.num_batches_tracked"], Int64Tensor(shape: [], scalars: [1]))
         var other = TinyNet(seed: 99)
         try other.load(from: url)
+        XCTAssertEqual(other.namedParameters.map(\.path), net.namedParameters.map(\.path))
+        XCTAssertFalse(net.namedParameters.isEmpty)
         for ((p1, a), (p2, b)) in zip(net.namedParameters, other.namedParameters) {
             XCTAssertEqual(p1, p2)
             XCTAssertEqual(TestTensors.bits(a.value), TestTensors.bits(b.value), p1)

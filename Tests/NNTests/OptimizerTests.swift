@@ -31,6 +31,7 @@ final class OptimizerTests: XCTestCase {
             let grads = Dictionary(uniqueKeysWithValues: ["weight", "bias", "norm_scale"].map { ($0, f.tensors["grad\(s).\($0)"]!) })
             opt.step(model: &model, gradients: grads)
         }
+        XCTAssertEqual(model.namedParameters.map(\.path), ["weight", "bias", "norm_scale"], file: file, line: line)
         for (path, p) in model.namedParameters {
             let expected = try XCTUnwrap(f.tensors["\(name).\(path)"], "\(name).\(path)", file: file, line: line)
             assertNormClose(p.value, expected, tolerance: 1e-6, "\(name) \(path): \(p.value.scalars) vs \(expected.scalars)", file: file, line: line)

@@ -49,6 +49,7 @@ final class LoaderPositionsMixTextTests: XCTestCase {
             let l1 = try Loader(path: Self.path, config: c1), l3 = try Loader(path: Self.path, config: c3)
             let a = try LoaderTests.all(l1, epoch: 2), b = try LoaderTests.all(l3, epoch: 2)
             XCTAssertEqual(a.count, b.count)
+            XCTAssertEqual(a.count, 9, "77 positions in batches of 8, the partial last one dropped")
             for (x, y) in zip(a, b) {
                 XCTAssertEqual(x.indices, y.indices)
                 XCTAssertEqual(x.views[0].pixels, y.views[0].pixels)
@@ -115,6 +116,8 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         for epoch in 0..<4 {
             let p = try LoaderTests.all(plain, epoch: epoch), a = try LoaderTests.all(m1, epoch: epoch), b = try LoaderTests.all(m3, epoch: epoch)
             XCTAssertNil(p[0].mix)
+            XCTAssertEqual(a.count, p.count)
+            XCTAssertEqual(b.count, p.count)
             for (k, (x, y)) in zip(a, b).enumerated() {
                 XCTAssertEqual(x.mix, y.mix)
                 for v in 0..<3 { XCTAssertEqual(x.views[v].pixels, y.views[v].pixels) }

@@ -31,6 +31,7 @@ final class LoaderTests: XCTestCase {
             let a = try Self.all(Loader(path: Self.path, config: config(workers: 1, order: order)), epoch: 2)
             let b = try Self.all(Loader(path: Self.path, config: config(workers: 3, order: order)), epoch: 2)
             XCTAssertEqual(a.count, 12)
+            XCTAssertEqual(b.count, a.count)
             for (x, y) in zip(a, b) {
                 XCTAssertEqual(x.sampleIDs, y.sampleIDs)
                 XCTAssertEqual(x.views[0].pixels, y.views[0].pixels)
