@@ -1,8 +1,9 @@
 import Backbones
-import Kernels
+import Support
 import NN
 import Objectives
 import TensorCore
+import TestSupport
 import XCTest
 
 /// SeLa on a tiny ResNet: labellings at the reference's quadratic epochs, the dataset pass fills the
@@ -98,7 +99,7 @@ extension ObjectiveTests {
     }
 
     func testSeLaClusteringMetricsMatchTheScikitLearnPort() throws {
-        let url = LossRegistryTests.fixtures.deletingLastPathComponent().appendingPathComponent("objectives/clustering.json")
+        let url = Fixtures.url("objectives/clustering.json")
         let cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
         XCTAssertGreaterThanOrEqual(cases.count, 6)
         for c in cases {

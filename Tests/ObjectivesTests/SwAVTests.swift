@@ -1,8 +1,9 @@
 import Backbones
-import Kernels
+import Support
 import NN
 import Objectives
 import TensorCore
+import TestSupport
 import XCTest
 
 /// SwAV on a tiny ResNet: multi-crop groups forwarded together, the loss is the pure swapped

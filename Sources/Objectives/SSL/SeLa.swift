@@ -1,5 +1,5 @@
 import Backbones
-import Kernels
+import Support
 import NN
 import TensorCore
 

@@ -1,6 +1,6 @@
 import Backbones
 import Foundation
-import Kernels
+import Support
 import NN
 import TensorCore
 

@@ -1,7 +1,7 @@
 import Foundation
-import Kernels
 import NN
 import Objectives
+import Support
 import TensorCore
 
 /// The loop around `TrainStep`: epochs over the training loader, the objective's epoch hooks,
