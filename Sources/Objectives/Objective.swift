@@ -132,6 +132,10 @@ public protocol Objective<Model>: Layer {
                          context: inout Context) throws -> ObjectiveOutput
     /// Runs after each optimizer step (EMA updates, prototype normalisation, queue updates).
     mutating func afterStep(model: Model, progress: TrainingProgress)
+    /// Runs before each optimizer step, after the epoch's `epochStart` (`progress.step` steps done);
+    /// may run `data` (no gradients): work scheduled at steps rather than epoch boundaries, such as
+    /// SeLa's labellings at quadratically spaced points of the run.
+    mutating func beforeStep(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws
     /// Runs before the first step of each epoch (also of a resumed one); may run `data` (no gradients).
     mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws
     /// Runs after the last step of each epoch; may run `data` (no gradients).
@@ -149,6 +153,8 @@ extension Objective {
     public var gradientGroups: [GradientGroup] { [] }
     /// Nothing to do after a step unless an objective says so.
     public mutating func afterStep(model: Model, progress: TrainingProgress) {}
+    /// Nothing to do before a step unless an objective says so.
+    public mutating func beforeStep(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {}
     /// Nothing to do at the start of an epoch unless an objective says so.
     public mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {}
     /// Nothing to do at the end of an epoch unless an objective says so.

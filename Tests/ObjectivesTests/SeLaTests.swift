@@ -26,28 +26,31 @@ extension ObjectiveTests {
 
     final class ReportLog: @unchecked Sendable { var items: [[String: Float]] = [] }
 
-    func testSeLaLabelEpochsAreSpacedQuadraticallyAsTheReference() {
-        // main.py: update i after (E + 1.01)·N·(i/(n − 1))² samples -> the epoch boundary at or after it.
-        XCTAssertEqual(SeLa<Net>.labelEpochs(updates: 1, epochs: 10), [0])
-        XCTAssertEqual(SeLa<Net>.labelEpochs(updates: 5, epochs: 10), [0, 1, 3, 7])  // 0, 0.69, 2.75, 6.19, 11.01
-        XCTAssertEqual(SeLa<Net>.labelEpochs(updates: 400, epochs: 2), [0, 1])
-        let many = SeLa<Net>.labelEpochs(updates: 50, epochs: 100)
+    func testSeLaLabelStepsAreSpacedQuadraticallyAsTheReference() {
+        // main.py: update i after (E + 1.01)·N·(i/(n − 1))² samples -> before step ⌈(T + 1.01·S)(i/(n − 1))²⌉.
+        XCTAssertEqual(SeLa<Net>.labelSteps(updates: 1, totalSteps: 100, stepsPerEpoch: 10), [0])
+        // T = 100, S = 10: span 110.1 -> 0, 6.88, 27.5, 61.9, 110.1 (dropped).
+        XCTAssertEqual(SeLa<Net>.labelSteps(updates: 5, totalSteps: 100, stepsPerEpoch: 10), [0, 7, 28, 62])
+        // A 2-epoch run of 421 steps per epoch: 5 updates give 4 labellings, mid-epoch.
+        XCTAssertEqual(SeLa<Net>.labelSteps(updates: 5, totalSteps: 842, stepsPerEpoch: 421), [0, 80, 317, 713])
+        XCTAssertEqual(SeLa<Net>.labelSteps(updates: 400, totalSteps: 3, stepsPerEpoch: 3), [0, 1, 2])
+        let many = SeLa<Net>.labelSteps(updates: 50, totalSteps: 10_000, stepsPerEpoch: 100)
         XCTAssertEqual(many.first, 0)
-        XCTAssertTrue(many.last! < 100 && many == many.sorted() && Set(many).count == many.count)
-        XCTAssertGreaterThan(many.filter { $0 < 25 }.count, many.filter { $0 >= 75 }.count, "denser early on")
+        XCTAssertTrue(many.last! < 10_000 && many == many.sorted() && Set(many).count == many.count)
+        XCTAssertGreaterThan(many.filter { $0 < 2_500 }.count, many.filter { $0 >= 7_500 }.count, "denser early on")
     }
 
     func testSeLaRelabelsByIDTrainsAgainstTheTableAndRoundTrips() throws {
         var model = tinyNet(classes: nil, seed: 1)
         var rng = Philox(seed: 2)
-        var sela = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 10, labelEpochs: [0, 2], probeClasses: 3, rng: &rng)
+        var sela = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 10, labelUpdates: 3, probeClasses: 3, rng: &rng)
         // Before any labelling a batch has no pseudo-labels: a typed error.
         let b = TrainingBatch(views: [GradientCheck.random([4, 1, 12, 12], seed: 5)], labels: IntTensor([0, 1, 2, 0]),
                               sampleIDs: [103, 100, 117, 102])
         XCTAssertThrowsError(try gradients(&sela, &model, b)) { XCTAssertTrue("\($0)".contains("no labelling"), "\($0)") }
         let reports = ReportLog()
         let before = model.stateDict
-        try sela.epochStart(model: &model, progress: TrainingProgress(step: 0, totalSteps: 10, epoch: 0), data: pass(20, reports: reports))
+        try sela.beforeStep(model: &model, progress: TrainingProgress(step: 0, totalSteps: 10, epoch: 0), data: pass(20, reports: reports))
         XCTAssertEqual(model.stateDict.mapValues(\.scalars), before.mapValues(\.scalars), "the pass leaves the backbone as it was")
         XCTAssertEqual(sela.sampleIDs, (100..<120).map(UInt64.init))
         XCTAssertEqual(sela.labels.count, 2)
@@ -57,8 +60,8 @@ extension ObjectiveTests {
         XCTAssertEqual(Set(r.keys), ["sela_nmi", "sela_ari", "sela_clusters", "sela_sinkhorn_iterations"])
         let truth = (100..<120).map { Int32($0 % 3) }
         XCTAssertEqual(r["sela_nmi"]!, Float(Metrics.normalizedMutualInformation(truth, sela.labels[0])), accuracy: 1e-6)
-        // Epoch 1 is not a labelling epoch: nothing changes, nothing is reported.
-        try sela.epochStart(model: &model, progress: TrainingProgress(step: 5, totalSteps: 10, epoch: 1), data: pass(20, reports: reports))
+        // Step 5 is not a labelling step (those of 3 updates over 10 steps are 0 and 3): nothing is reported.
+        try sela.beforeStep(model: &model, progress: TrainingProgress(step: 5, totalSteps: 10, epoch: 1), data: pass(20, reports: reports))
         XCTAssertEqual(reports.items.count, 1)
         // Without store labels there is no NMI/ARI.
         var unlabelled = sela
@@ -84,17 +87,17 @@ extension ObjectiveTests {
         XCTAssertThrowsError(try gradients(&sela, &model, stranger)) { XCTAssertTrue("\($0)".contains("sample 999"), "\($0)") }
 
         // The table round-trips; mismatches name the key.
-        var restored = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 10, labelEpochs: [0], rng: &rng)
+        var restored = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 10, labelUpdates: 1, rng: &rng)
         try restored.loadState(sela.state, file: "s.safetensors")
         XCTAssertEqual(restored.sampleIDs, sela.sampleIDs)
         XCTAssertEqual(restored.labels, sela.labels)
         restored.heads = sela.heads
         XCTAssertEqual(try gradients(&restored, &model, b).0.terms[0].value.scalar, out.terms[0].value.scalar, accuracy: 1e-6)
-        var oneHead = SeLa(model: model, headCount: 1, clusterCount: 4, lambda: 10, labelEpochs: [0], rng: &rng)
+        var oneHead = SeLa(model: model, headCount: 1, clusterCount: 4, lambda: 10, labelUpdates: 1, rng: &rng)
         XCTAssertThrowsError(try oneHead.loadState(sela.state, file: "s.safetensors")) { e in
             guard case .shapeMismatch(_, "labels", _, _)? = e as? CheckpointError else { return XCTFail("\(e)") }
         }
-        var fewClusters = SeLa(model: model, headCount: 2, clusterCount: 2, lambda: 10, labelEpochs: [0], rng: &rng)
+        var fewClusters = SeLa(model: model, headCount: 2, clusterCount: 2, lambda: 10, labelUpdates: 1, rng: &rng)
         XCTAssertThrowsError(try fewClusters.loadState(sela.state, file: "s.safetensors"))
     }
 

@@ -10,7 +10,7 @@ import TensorCore
 ///   the reference's `top_layer<h>`); the loss is the mean over heads of the cross-entropy against
 ///   each sample's pseudo-label (`SelfLabelLosses.crossEntropy`), looked up by sample id in the label
 ///   table. It trains on the first view of the batch.
-/// - **Labelling.** At the start of the epochs in `labelEpochs` (epoch 0 first), a no-grad pass over
+/// - **Labelling.** Before the steps of `labelSteps` (step 0 first, `beforeStep`), a no-grad pass over
 ///   the whole training part of the store (`DatasetPass`: centre views, store order) collects the
 ///   pooled features; per head, `P = softmax(head(features))` and Sinkhorn-Knopp in Float64 with λ
 ///   (`SelfLabelLosses.labels`, `optimize_L_sk`) give the new labels. The pass uses batch statistics
@@ -30,8 +30,8 @@ public struct SeLa<Model: Backbone>: Objective {
     public var probe: OnlineProbe?
     /// λ of Sinkhorn-Knopp (P^λ).
     public var lambda: Double
-    /// The epochs at whose start the labels are recomputed, increasing.
-    public var labelEpochs: [Int]
+    /// How many labellings the run has (`nopts`), spaced by `labelSteps`.
+    public var labelUpdates: Int
     /// The sample ids of the label table (store order of the last labelling).
     public private(set) var sampleIDs: [UInt64] = []
     /// The pseudo-labels `[H][N]`, row `i` for `sampleIDs[i]`.
@@ -39,25 +39,27 @@ public struct SeLa<Model: Backbone>: Objective {
     private var row: [UInt64: Int] = [:]
 
     /// SeLa around `model` with `headCount` heads of `clusterCount` clusters.
-    public init(model: Model, headCount: Int = 1, clusterCount: Int = 3000, lambda: Double = 25, labelEpochs: [Int] = [0],
+    public init(model: Model, headCount: Int = 1, clusterCount: Int = 3000, lambda: Double = 25, labelUpdates: Int = 1,
                 probeClasses: Int? = nil, rng: inout Philox) {
         heads = (0..<headCount).map { _ in Linear(inputCount: model.featureCount, outputCount: clusterCount, rng: &rng) }
         probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
         self.lambda = lambda
-        self.labelEpochs = labelEpochs
+        self.labelUpdates = labelUpdates
     }
 
-    /// The epochs (below `epochs`) at whose start `updates` labellings run, spaced as `main.py`'s
-    /// `optimize_times`: update `i` after `(E + 1.01)·N·(i / (updates − 1))²` samples, i.e. at the
-    /// start of epoch `⌈(E + 1.01)·(i / (updates − 1))²⌉` (the reference may relabel mid-epoch; here
-    /// an update waits for the next epoch boundary, and updates that fall on the same boundary run once).
-    public static func labelEpochs(updates: Int, epochs: Int) -> [Int] {
+    /// The steps (below `totalSteps`) before which `updates` labellings run, spaced as `main.py`'s
+    /// `optimize_times`: update `i` after `(E + 1.01)·N·(i / (updates − 1))²` samples of an
+    /// `E`-epoch run over `N` samples, i.e. before step `⌈(T + 1.01·S)·(i / (updates − 1))²⌉` of a run
+    /// of `T` steps with `S` per epoch. Updates past the end are dropped (the reference's last one
+    /// always is, by the 1.01), and ones that round to the same step run once.
+    public static func labelSteps(updates: Int, totalSteps: Int, stepsPerEpoch: Int) -> [Int] {
         guard updates > 1 else { return [0] }
         var out = Set<Int>()
+        let span = Double(totalSteps) + 1.01 * Double(stepsPerEpoch)
         for i in 0..<updates {
             let f = Double(i) / Double(updates - 1)
-            let e = Int(((Double(epochs) + 1.01) * f * f).rounded(.up))
-            if e < epochs { out.insert(e) }
+            let step = Int((span * f * f).rounded(.up))
+            if step < totalSteps { out.insert(step) }
         }
         return out.sorted()
     }
@@ -94,9 +96,10 @@ public struct SeLa<Model: Backbone>: Objective {
         return ObjectiveOutput(terms: terms, metrics: metrics)
     }
 
-    /// Relabels the training part at the epochs of `labelEpochs`.
-    public mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {
-        guard labelEpochs.contains(progress.epoch) else { return }
+    /// Relabels the training part before the steps of `labelSteps` (the first before step 0).
+    public mutating func beforeStep(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {
+        let steps = Self.labelSteps(updates: labelUpdates, totalSteps: progress.totalSteps, stepsPerEpoch: progress.stepsPerEpoch)
+        guard steps.contains(progress.step) else { return }
         data.report(try relabel(model: model, data: data))
     }
 

@@ -10,8 +10,9 @@ public struct SeLaOptions: Codable, Sendable, Equatable {
     public var clusters: Int = 3000
     /// λ of Sinkhorn-Knopp, `P^λ` (`lamb`: 25 on ImageNet, 10 on CIFAR).
     public var lambda: Double = 25
-    /// Label updates over the run (`nopts`), spaced quadratically: update `i` at the start of epoch
-    /// `⌈(E + 1.01)(i / (n − 1))²⌉` (those that fall on the same epoch or after the run run once or not at all).
+    /// Label updates over the run (`nopts`), spaced quadratically in steps as the reference spaces them
+    /// in samples: update `i` before step `⌈(T + 1.01·S)(i / (n − 1))²⌉` of a `T`-step run with `S` steps
+    /// per epoch (`SeLa.labelSteps`; those past the end are dropped, as the reference's last one is).
     public var labelUpdates: Int = 100
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -32,11 +33,11 @@ public struct SeLaOptions: Codable, Sendable, Equatable {
 }
 
 extension SeLaOptions: ObjectiveConfiguration {
-    /// `SeLa` around `model` with labellings at the epochs `SeLa.labelEpochs` spaces over `train.epochs`,
+    /// `SeLa` around `model` with `label_updates` labellings spaced over the run by `SeLa.labelSteps`,
     /// and the online probe when `eval.online_probe` is on.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         SeLa(model: model, headCount: heads, clusterCount: clusters, lambda: lambda,
-             labelEpochs: SeLa<B>.labelEpochs(updates: labelUpdates, epochs: setup.recipe.train.epochs),
+             labelUpdates: labelUpdates,
              probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 }

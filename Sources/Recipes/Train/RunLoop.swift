@@ -59,7 +59,7 @@ struct RunLoop<O: Objective> {
                 try model.objective.epochStart(model: &model.backbone, progress: progress, data: pass)
                 try log(reports, to: metrics)
             }
-            if try !runEpoch(metrics: metrics, meter: &meter, summary: &summary) { return summary }
+            if try !runEpoch(metrics: metrics, meter: &meter, summary: &summary, pass: pass, reports: reports) { return summary }
             if state.stepInEpoch >= data.stepsPerEpoch {
                 try model.objective.epochEnd(model: &model.backbone, progress: progress, data: pass)
                 try log(reports, to: metrics)
@@ -85,12 +85,15 @@ struct RunLoop<O: Objective> {
     }
 
     /// The steps of the current epoch from `state.stepInEpoch`; false when the test hook stopped the run.
-    private mutating func runEpoch(metrics: MetricsLog, meter: inout RunMeter, summary: inout RunSummary) throws -> Bool {
+    private mutating func runEpoch(metrics: MetricsLog, meter: inout RunMeter, summary: inout RunSummary, pass: DatasetPass,
+                                   reports: HookReports) throws -> Bool {
         let it = try data.loader.epoch(state.epoch, startingAt: state.stepInEpoch)
         let checkpointEvery = recipe.train.checkpointEvery ?? data.stepsPerEpoch
         while state.step < data.totalSteps {
             let waitStart = Date()
             guard let loaded = try it.next() else { break }
+            try model.objective.beforeStep(model: &model.backbone, progress: progress, data: pass)
+            try log(reports, to: metrics)
             let stepStart = Date()
             let batch = TrainingBatch(loaded)
             var context = Context(training: true, rng: Philox(seed: recipe.train.seed, keys: [0x73746570, UInt64(state.step)]))
@@ -128,7 +131,7 @@ struct RunLoop<O: Objective> {
         }
     }
 
-    /// Metrics the epoch hooks reported through `DatasetPass.report`, waiting to be logged.
+    /// Metrics the epoch and step hooks reported through `DatasetPass.report`, waiting to be logged.
     private final class HookReports {
         var pending: [[String: Float]] = []
     }
@@ -137,7 +140,7 @@ struct RunLoop<O: Objective> {
     private func log(_ reports: HookReports, to metrics: MetricsLog) throws {
         for m in reports.pending {
             try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: m.mapValues { Double($0) }))
-            trainer.log("epoch \(state.epoch): " + m.keys.sorted().map { String(format: "%@ %.4g", $0, m[$0]!) }.joined(separator: ", "))
+            trainer.log("step \(state.step) (epoch \(state.epoch)): " + m.keys.sorted().map { String(format: "%@ %.4g", $0, m[$0]!) }.joined(separator: ", "))
         }
         reports.pending = []
     }
