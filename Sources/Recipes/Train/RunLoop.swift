@@ -49,6 +49,11 @@ struct RunLoop<O: Objective> {
         }
         let metrics = try MetricsLog(url: run.metrics)
         defer { metrics.close() }
+        let board = try recipe.train.tensorboard
+            ? TensorBoardWriter(folder: run.url, recipeYAML: recipeYAML, replay: resume ? MetricsLog.read(run.metrics) : [],
+                                fileSystem: trainer.fileSystem) : nil
+        defer { board?.close() }
+        metrics.onAppend = board.map { b in { try b.append($0) } }
         var meter = RunMeter(trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step)
         var summary = RunSummary(status: .running, objective: recipe.objective.name, backbone: recipe.model.backbone, steps: state.step,
                                  startedAt: started)
@@ -72,9 +77,10 @@ struct RunLoop<O: Objective> {
         summary.steps = state.step
         summary.epochs = Double(state.step) / Double(data.stepsPerEpoch)
         summary.wallSeconds = Date().timeIntervalSince(started)
-        meter.finish(into: &summary)
+        meter.finish(into: &summary, stepsPerEpoch: data.stepsPerEpoch)
         summary.finishedAt = RunSummary.timestamp(Date())
         try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
+        try board?.append(MetricsRecord(step: state.step, epoch: summary.epochs, metrics: Dictionary(uniqueKeysWithValues: summary.metrics.map { ("final_" + $0.key, $0.value) })))
         try summary.write(to: run.summary)
         return summary
     }
@@ -99,6 +105,12 @@ struct RunLoop<O: Objective> {
                                            stepsPerEpoch: data.stepsPerEpoch) {
                 try metrics.append(record)
                 summary.finalLosses = record.losses
+            }
+            let rankMeEvery = recipe.eval.rankMeEvery
+            if rankMeEvery > 0 && (state.step % rankMeEvery == 0 || state.step == data.totalSteps) {
+                let rank = try RunEvaluation(trainer: trainer, split: data.split).rankMe(model.backbone)
+                try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.step) / Double(data.stepsPerEpoch), metrics: ["rankme": rank]))
+                summary.metrics["rankme"] = rank
             }
             if state.step % checkpointEvery == 0 && state.step < data.totalSteps { try saveCheckpoint("last") }
             if meter.stopRequested {
