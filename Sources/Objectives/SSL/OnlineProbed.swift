@@ -11,6 +11,7 @@ import TensorCore
 /// reaches the backbone. Parameters: the base's own paths unchanged, the probe under `probe.`, so
 /// `optimizer.groups` gives it its own optimizer and learning rate with `params: ["objective.probe.*"]`.
 public struct OnlineProbed<Base: Objective>: Objective {
+    /// The base's backbone type.
     public typealias Model = Base.Model
     /// The wrapped objective.
     public var base: Base
@@ -23,7 +24,9 @@ public struct OnlineProbed<Base: Objective>: Objective {
         probe = OnlineProbe(featureCount: model.featureCount, classCount: classCount, rng: &rng)
     }
 
+    /// The base's view count.
     public var viewCount: Int { base.viewCount }
+    /// Whether the base needs labels (the probe trains only on labelled batches, it never requires them).
     public var needsLabels: Bool { base.needsLabels }
     /// The base's groups, the probe term added to the first (its parameters are disjoint from the rest).
     public var gradientGroups: [GradientGroup] {
@@ -54,13 +57,18 @@ public struct OnlineProbed<Base: Objective>: Objective {
         return out
     }
 
+    /// The base's step hook (EMA, queues); the probe has none.
     public mutating func afterStep(model: Model, progress: TrainingProgress) { base.afterStep(model: model, progress: progress) }
+    /// The base's epoch-start hook.
     public mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {
         try base.epochStart(model: &model, progress: progress, data: data)
     }
+    /// The base's epoch-end hook.
     public mutating func epochEnd(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {
         try base.epochEnd(model: &model, progress: progress, data: data)
     }
+    /// The base's state (the probe's weights are parameters, saved with the objective's modules).
     public var state: SafeTensors { base.state }
+    /// Restores the base's state.
     public mutating func loadState(_ state: SafeTensors, file: String) throws { try base.loadState(state, file: file) }
 }
