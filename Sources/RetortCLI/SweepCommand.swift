@@ -21,6 +21,25 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "The folder of the sweep's run folders (default: runs/sweep-<recipe name>).")
     var out: String?
 
+    /// Runs `retort train` (this executable) for one run of the sweep, as a child process.
+    private static func train(_ run: SweepPlan.Run, in folder: URL, resume: Bool, recipe: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path), let path = Bundle.main.executablePath {
+            process.executableURL = URL(fileURLWithPath: path)
+        }
+        process.arguments = resume ? ["train", "--resume", folder.path]
+            : ["train", recipe.path, "--run-dir", folder.path] + run.overrides.flatMap { ["--set", $0] }
+        // Foundation starts the child in a session of its own, so a Ctrl-C or kill of the sweep would not reach it:
+        // it exits by itself when the sweep is gone (a killed run, resumed by the next sweep).
+        process.arguments! += ["--exit-with-parent", String(getpid())]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw SweepError("run \(run.name) failed (retort train exited with \(process.terminationStatus)); fix it and rerun the sweep to continue")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let url = URL(fileURLWithPath: recipe)
@@ -29,6 +48,7 @@ struct SweepCommand: ParsableCommand {
             let folder = URL(fileURLWithPath: out ?? "runs/sweep-\(url.deletingPathExtension().lastPathComponent)")
             var sweep = Sweep(recipe: url, plan: plan, folder: folder)
             sweep.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            sweep.execute = { run, folder, resume in try Self.train(run, in: folder, resume: resume, recipe: url) }
             let done = try sweep.run()
             let comparison = try RunComparison(runs: sweep.runFolders)
             print(comparison.markdown())

@@ -33,7 +33,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// epoch's steps; evaluation and checkpoint writes excluded): the cost column of experiment tables.
     public var secondsPerEpoch: Double?
     /// Peak resident set size of the training process in bytes (`getrusage` `ru_maxrss`; after a
-    /// resume, of the resumed process).
+    /// resume, of the resumed process; `retort sweep` trains each run in its own process).
     public var peakResidentBytes: Int?
     /// Last logged loss terms.
     public var finalLosses: [String: Double]

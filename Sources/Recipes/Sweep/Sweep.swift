@@ -25,6 +25,10 @@ public struct Sweep {
     public var configure: (inout Trainer) -> Void = { _ in }
     /// Progress lines.
     public var log: (String) -> Void = { _ in }
+    /// Trains one run in another process instead of this one: given the run, its folder and
+    /// whether to resume, it must leave the run's `summary.json` (the `retort sweep` command runs
+    /// `retort train` as a child, so each run's peak memory is its own). nil: in this process.
+    public var execute: ((_ run: SweepPlan.Run, _ folder: URL, _ resume: Bool) throws -> Void)?
 
     /// A sweep of `plan` over `recipe` into `folder`.
     public init(recipe: URL, plan: SweepPlan, folder: URL) {
@@ -54,15 +58,23 @@ public struct Sweep {
             }
             let resume = FileManager.default.fileExists(atPath: url.appendingPathComponent("resolved.yaml").path)
                 && FileManager.default.fileExists(atPath: url.appendingPathComponent("checkpoints/last.json").path)
-            if !resume {  // killed before its first checkpoint: start over, without its partial log
-                for stale in ["metrics.jsonl", "summary.json"] { try? FileManager.default.removeItem(at: url.appendingPathComponent(stale)) }
+            if !resume, FileManager.default.fileExists(atPath: url.path) {
+                // Killed before its first checkpoint: nothing to keep, start over in a clean folder.
+                try FileManager.default.removeItem(at: url)
             }
-            let run = resume ? try RunDirectory.open(existing: url) : try RunDirectory.create(at: url, allowExisting: true)
-            let loaded = resume ? try run.loadResolvedRecipe() : recipe
             log("[\(i + 1)/\(plan.runs.count)] \(entry.name): \(resume ? "resuming" : "starting")")
-            var trainer = Trainer(recipe: loaded, run: run)
-            configure(&trainer)
-            let summary = try trainer.train(resume: resume)
+            let summary: RunSummary
+            if let execute {
+                try execute(entry, url, resume)
+                do { summary = try RunSummary.read(from: summaryURL) } catch {
+                    throw SweepError("\(url.path): the run left no readable summary.json (\(error))")
+                }
+            } else {
+                let run = resume ? try RunDirectory.open(existing: url) : try RunDirectory.create(at: url)
+                var trainer = Trainer(recipe: resume ? try run.loadResolvedRecipe() : recipe, run: run)
+                configure(&trainer)
+                summary = try trainer.train(resume: resume)
+            }
             done.append((entry.name, resume ? .resumed : .started, summary))
             if summary.status != .completed { break }
         }
