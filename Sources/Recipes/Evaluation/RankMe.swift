@@ -6,7 +6,7 @@ import TensorCore
 /// `Z` `[N, D]`, `exp(−Σ_k p_k log p_k)` with `p_k = σ_k / ‖σ‖₁ + ε` over the singular values σ of
 /// `Z` (ε = 1e-7 as in the paper). 1 for a collapsed embedding (all rows equal), close to
 /// `min(N, D)` for an isotropic one. The singular values are the square roots of the eigenvalues of
-/// the smaller Gram matrix (`ZᵀZ` or `ZZᵀ`), computed in double precision.
+/// the smaller Gram matrix (`ZᵀZ` or `ZZᵀ`), computed in double precision (`SymmetricEigen`).
 public enum RankMe {
     /// ε added to each normalised singular value.
     public static let epsilon = 1e-7
