@@ -4,7 +4,7 @@ CONFIG ?= release
 APT_PACKAGES := libopenblas-dev libzstd-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test bench quickstart clean
+.PHONY: deps build lint test bench quickstart clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing).
 deps:
@@ -17,6 +17,11 @@ deps:
 ## build: release build of the library, the CLI and the benchmarks.
 build: deps
 	$(SWIFT) build -c $(CONFIG)
+
+## lint: module boundaries (no Kernels imports above TensorCore outside .lint/kernels-import-allowlist.txt,
+## no @_exported imports, Package.swift dependency lists equal to the imports); plain bash, under a second.
+lint:
+	.lint/check.sh
 
 ## test: the whole test suite, built in release mode (numerical code in debug Swift is slow).
 test: deps

@@ -1,5 +1,5 @@
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// ResNet's basic block (two 3x3 convs, expansion 1): `relu(bn2(conv2(relu(bn1(conv1 x)))) + shortcut(x))`.

@@ -1,5 +1,5 @@
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// ResNet's bottleneck block (1x1, 3x3 with the stride, 1x1; expansion 4; torchvision v1.5).

@@ -1,4 +1,3 @@
-import Kernels
 import NN
 import TensorCore
 

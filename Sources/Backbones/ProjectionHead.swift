@@ -1,5 +1,5 @@
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// One layer of a head, indexed like PyTorch's `nn.Sequential` (ReLU occupies an index).

@@ -1,5 +1,5 @@
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// A CLIP-style text encoder (Radford et al. 2021): token and position embeddings, pre-norm blocks

@@ -1,5 +1,5 @@
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// A pre-norm transformer block (timm `Block`): `x + attn(norm1 x)`, then `x + mlp(norm2 x)`;

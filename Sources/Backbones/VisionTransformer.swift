@@ -1,5 +1,5 @@
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// How a ViT pools its tokens into features.

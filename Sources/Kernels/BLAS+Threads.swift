@@ -1,10 +1,29 @@
+import COpenBLAS
 import Foundation
+import Support
 
 @_silgen_name("openblas_read_env") private func openblasReadEnvironment()
 @_silgen_name("blas_thread_shutdown_") private func openblasThreadShutdown() -> Int32
 @_silgen_name("blas_thread_init") private func openblasThreadInit() -> Int32
 
 extension BLAS {
+    /// Sets the number of threads OpenBLAS uses for one GEMM (at least 1). Applications go through
+    /// TensorCore's `Threading.setCount`, which sets this and `ParallelLoops` together.
+    public static func setThreadCount(_ n: Int) {
+        require(n >= 1, "thread count must be at least 1")
+        openblas_set_num_threads(Int32(n))
+    }
+
+    /// Runs `body` with OpenBLAS on one thread (for GEMMs issued from several of our own threads at
+    /// once), then restores the thread count it had.
+    public static func withSingleThread<R>(_ body: () throws -> R) rethrows -> R {
+        let before = threadCount
+        if before == 1 { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(before)) }
+        return try body()
+    }
+
     /// Makes OpenBLAS's idle worker threads sleep almost at once after a GEMM instead of spinning
     /// (by default they spin for about 2^28 cycles, ~0.1 s), so they stop competing with our own
     /// parallel loops and the loader on a small machine. Applied once by an executable at start-up

@@ -1,3 +1,4 @@
+import Support
 /// The forward and backward passes of `Convolution`, in blocks of images.
 ///
 /// When the batch gives at least one block per thread, each thread takes whole blocks and runs
@@ -97,9 +98,9 @@ extension Convolution {
     /// at least one item per thread, else in order on this thread with parallel helpers.
     static func runBlocks(_ count: Int, scratch: Int,
                           _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Float>, _ parallel: Bool) -> Void) {
-        let threads = Threading.count
+        let threads = ParallelLoops.threadCount
         if threads > 1 && count >= threads {
-            Threading.withSingleThreadedBLAS {
+            BLAS.withSingleThread {
                 parallelFor(count) { range in
                     let buffer = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
                     defer { buffer.deallocate() }

@@ -1,3 +1,4 @@
+import Support
 /// 2-D convolution in NCHW on raw buffers: im2col + one large SGEMM per block of images and group
 /// (several images side by side in the GEMM's N dimension, so small feature maps still give large
 /// GEMMs), col2im for the input gradient, weight gradient accumulated by GEMM with beta = 1.

@@ -1,3 +1,4 @@
+import Support
 /// Channels-last (NHWC) forward convolution, groups = 1, kept to measure the layout question of
 /// the design (NCHW vs NHWC on OpenBLAS); the engine itself uses NCHW (`Convolution`).
 /// Input `[N, H, W, C]`, weight `[KH, KW, C, O]`, output `[N, OH, OW, O]`:

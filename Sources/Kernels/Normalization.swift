@@ -1,3 +1,4 @@
+import Support
 /// Batch and layer normalisation on raw buffers, forward and fused backward.
 /// Batch-norm data is `[outer, channels, inner]` (`[N, C, H·W]`, or `[N, C, 1]` for `[N, C]`);
 /// statistics are per channel over outer·inner elements.

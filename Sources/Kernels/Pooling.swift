@@ -1,3 +1,4 @@
+import Support
 /// 2-D max and average pooling over NCHW planes (PyTorch semantics, floor mode). The geometry's
 /// channel counts are equal (C = O) and weights are unused; each (image, channel) plane is one task.
 public enum Pooling {

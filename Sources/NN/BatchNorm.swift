@@ -1,4 +1,3 @@
-import Kernels
 import TensorCore
 
 /// Batch normalisation (Ioffe & Szegedy 2015) over channel C of `[N, C]` (1-D) or `[N, C, H, W]`

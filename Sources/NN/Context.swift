@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// What a forward pass needs besides its input: training or inference mode and the random generator

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// A 2-D convolution (cross-correlation) layer: `[N, C, H, W] -> [N, O, OH, OW]`, `weight`

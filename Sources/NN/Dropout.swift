@@ -1,4 +1,3 @@
-import Kernels
 import TensorCore
 
 /// Inverted dropout (Srivastava et al. 2014): in training, zeroes each element with probability p

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// A lookup table: integer ids `[...]` -> vectors `[..., D]`; `weight` is `[vocabulary, D]`.

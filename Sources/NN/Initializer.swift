@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 import TensorCore
 
 /// Weight initialisers matching PyTorch's defaults (He et al. 2015; timm's truncated normal).

@@ -1,4 +1,3 @@
-import Kernels
 import TensorCore
 
 /// Layer normalisation (Ba et al. 2016) over the last axis: `y = (x - μ) / sqrt(σ² + ε) · γ + β`,

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// A fully connected layer `y = x Wᵀ + b`: `[..., in] -> [..., out]`, W `[out, in]` (PyTorch layout).

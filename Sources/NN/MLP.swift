@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// timm's `Mlp` block: `fc2(drop(act(fc1(x))))`, `[..., in] -> [..., out]`.

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 import TensorCore
 
 /// Multi-head self-attention (Vaswani et al. 2017) in timm's layout: a fused `qkv` projection

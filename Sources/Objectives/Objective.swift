@@ -89,16 +89,26 @@ public struct TrainingProgress: Sendable, Equatable {
 
 /// A no-grad pass over a whole store for epoch hooks (SeLa's dataset-wide labelling, a memory bank
 /// refresh): batches of unaugmented views (centre crop, no flip, the run's normalisation) of the
-/// training samples, in store order, with their ids and labels.
+/// training samples, in store order, with their ids and labels. Hooks also `report` what they
+/// computed (a labelling's NMI) through it.
 public struct DatasetPass {
     /// The number of samples the pass visits.
     public let sampleCount: Int
     private let run: (_ visit: (TrainingBatch) throws -> Void) throws -> Void
+    private let reporter: ([String: Float]) -> Void
 
-    /// A pass that calls `visit` for each batch when run.
-    public init(sampleCount: Int, run: @escaping (_ visit: (TrainingBatch) throws -> Void) throws -> Void) {
+    /// A pass that calls `visit` for each batch when run; `report` receives the hooks' metrics
+    /// (the runner logs them as a record of `metrics.jsonl` at the current step).
+    public init(sampleCount: Int, report: @escaping ([String: Float]) -> Void = { _ in },
+                run: @escaping (_ visit: (TrainingBatch) throws -> Void) throws -> Void) {
         self.sampleCount = sampleCount
         self.run = run
+        self.reporter = report
+    }
+
+    /// Logs metrics an epoch hook computed (SeLa: `sela_nmi` of a relabelling) at the current step.
+    public func report(_ metrics: [String: Float]) {
+        if !metrics.isEmpty { reporter(metrics) }
     }
 
     /// Calls `visit` for every batch of the pass, in order.

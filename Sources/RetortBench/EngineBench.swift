@@ -3,6 +3,7 @@
 // SGEMM peak (or in GB/s) measured in the same run.
 import Foundation
 import Kernels
+import Support
 import TensorCore
 
 /// glibc's `mallopt` (not exported by the Glibc module), used only by the `--keep-heap` experiment.

@@ -1,6 +1,6 @@
 import DataStore
 import Foundation
-import Kernels
+import Support
 
 /// `retort-bench store`: the data store and loader, as ratios to codec limits measured in the same run.
 /// Options: --quick (smaller sets), --micro (per-op render costs), --micro-only (only those), --export DIR (write the CIFAR-like pixels and the JPEGs for

@@ -1,7 +1,7 @@
 import Backbones
 import Foundation
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// Zoo throughput: training steps (forward, backward, SGD) and inference in images per second for

@@ -8,6 +8,7 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("engine", EngineBench.run),
     ("zoo", ZooBench.run),
     ("store", StoreBench.run),
+    ("ssl", SSLBench.run),
 ]
 
 // The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Kernels
 import Recipes
+import TensorCore
 
 /// Runs `body`, turning any error into one clear line on stderr and exit code 1 (no stack trace).
 func reportingErrors(_ body: () throws -> Void) throws {

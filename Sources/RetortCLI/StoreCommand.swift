@@ -1,7 +1,6 @@
 import ArgumentParser
 import DataStore
 import Foundation
-import Kernels
 
 /// `retort store`: build, inspect, verify and benchmark `.rstore` dataset files.
 struct StoreCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Backbones
-import Kernels
 import NN
+import Support
 
 /// `retort zoo list`: the backbones, text encoders and heads in the registry.
 struct ZooCommand: ParsableCommand {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Backbones
 import Foundation
-import Kernels
 import NN
 import Recipes
 

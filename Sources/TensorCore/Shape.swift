@@ -1,4 +1,4 @@
-import Kernels
+import Support
 /// The dimensions of a row-major tensor, outermost first (e.g. `[N, C, H, W]`).
 public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByArrayLiteral {
     /// The extent of each dimension.

@@ -1,4 +1,3 @@
-import Kernels
 /// A (height, width) pair for kernel sizes, strides, padding and dilation; an integer literal
 /// means the same value for both.
 public struct Size2: Hashable, Sendable, Codable, ExpressibleByIntegerLiteral, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 /// A reverse-mode autodiff tape (a Wengert list). Ops on traced tensors append a node holding
 /// their input ids and a pullback; `gradients(of:wrt:)` walks the nodes backwards, freeing each
 /// pullback (and the tensors it saved) once it has run.

@@ -1,4 +1,5 @@
 import Kernels
+import Support
 /// Broadcasting arithmetic with gradients: `+ - * /`, negation.
 extension Tensor {
     /// a + b, broadcasting.

@@ -1,4 +1,5 @@
 import Kernels
+import Support
 
 /// Elementwise plumbing: unary maps, broadcasting binary maps, and reducing a broadcast gradient.
 extension Tensor {

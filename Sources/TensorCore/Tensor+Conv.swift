@@ -1,4 +1,5 @@
 import Kernels
+import Support
 
 /// 2-D convolution (NCHW, PyTorch semantics) with its gradients, on im2col + SGEMM kernels.
 extension Tensor {

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 
 /// Inverted dropout (Srivastava et al. 2014).
 extension Tensor {

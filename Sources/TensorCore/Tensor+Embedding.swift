@@ -1,4 +1,4 @@
-import Kernels
+import Support
 
 /// Embedding lookup (rows of a table by integer index).
 extension Tensor {

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 
 /// Indexing with gradients: gather / index-select, masked fill, where.
 extension Tensor {

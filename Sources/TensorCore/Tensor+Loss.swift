@@ -1,5 +1,5 @@
-import Kernels
 import Foundation
+import Support
 
 /// Losses and similarities with gradients. Batch-mean reductions unless stated.
 extension Tensor {

@@ -1,4 +1,5 @@
 import Kernels
+import Support
 
 /// Matrix products on BLAS: one `cblas_sgemm` per matrix, transposes passed as BLAS flags.
 extension Tensor {

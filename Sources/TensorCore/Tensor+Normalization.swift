@@ -1,4 +1,5 @@
 import Kernels
+import Support
 
 /// Batch normalisation (Ioffe & Szegedy 2015) and layer normalisation (Ba et al. 2016), each one
 /// fused op with a closed-form backward.

@@ -1,4 +1,5 @@
 import Kernels
+import Support
 
 /// 2-D pooling over NCHW tensors (PyTorch semantics, floor mode) with gradients.
 extension Tensor {

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 
 /// Reductions over axes, with gradients. `keepingDims` keeps reduced axes as size 1.
 extension Tensor {

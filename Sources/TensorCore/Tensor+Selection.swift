@@ -1,4 +1,4 @@
-import Kernels
+import Support
 /// Selection without gradients: argmax, top-k, sort.
 extension Tensor {
     /// Index of the maximum along `axis` (first on ties): shape without `axis`.

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 
 /// Shape manipulation with gradients: reshape, permute, concat, slice, split, stack.
 extension Tensor {

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 
 /// Softmax family along one axis, computed stably (shifted by the row maximum).
 extension Tensor {

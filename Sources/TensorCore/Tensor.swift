@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import Synchronization
 
 /// The heap buffer behind one or more `Tensor` values (shared until one of them is mutated).

@@ -1,14 +1,15 @@
-import Kernels
-import NN
-import TensorCore
-import XCTest
 import Backbones
+import NN
+import Support
+import TensorCore
+import TestSupport
+import XCTest
 
 final class ProjectionHeadTests: XCTestCase {
     func testProjectorPredictorAndClassifierLayouts() {
         var rng = Philox(seed: 1)
         var projector = ProjectionHead(inputCount: 8, hiddenCount: 16, outputCount: 4, layerCount: 3, batchNorm: true, lastBatchNorm: true, rng: &rng)
-        XCTAssertEqual(projector.visitedParameterCount, reflectedParameterCount(projector))
+        XCTAssertEqual(projector.visitedParameterCount, reflectedCount(of: Parameter.self, in: projector))
         let paths = Set(projector.namedParameters.map(\.path))
         XCTAssertTrue(paths.isSuperset(of: ["layers.0.weight", "layers.1.running_mean", "layers.3.weight", "layers.6.weight", "layers.7.bias"]), "\(paths.sorted())")
         XCTAssertFalse(paths.contains("layers.0.bias"), "no bias before BN")

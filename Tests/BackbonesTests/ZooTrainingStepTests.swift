@@ -1,8 +1,9 @@
-import Kernels
-import NN
-import TensorCore
-import XCTest
 import Backbones
+import NN
+import Support
+import TensorCore
+import TestSupport
+import XCTest
 
 /// Warmed-up training steps of real zoo models make no copy-on-write copies.
 final class ZooTrainingStepTests: XCTestCase {

@@ -3,7 +3,7 @@
 Run: python3 Tests/Fixtures/make_loss_fixtures.py   (needs `pip install torch safetensors`)
 Writes Tests/Fixtures/losses/CASE.inputs.safetensors (the named inputs, F32/I64),
 CASE.expected.safetensors (F32 `loss` of shape [] and `grad.X` for every F32 input X, zeros where
-the reference stops the gradient) and cases.json (case -> loss name and `--param` values).
+the reference stops the gradient, plus the loss's extra outputs: F32 `assignments`, I64 `labels`) and cases.json (case -> loss name and `--param` values).
 PyTorch is used only to make these files; it is never a dependency of Retort.
 
 Each reference below is written after the code it names (not copied). Inputs are float32; the
@@ -13,6 +13,7 @@ for the stored inputs, rounded once to float32.
 import json
 import os
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file
@@ -69,10 +70,87 @@ def kd_reference(student, teacher, temperature):
     return F.kl_div(log_student, teacher_p, reduction="none").sum(1).mean() * temperature ** 2
 
 
+def sinkhorn_reference(scores, epsilon, iterations):
+    """facebookresearch/swav main_swav.py `distributed_sinkhorn` on one process (every
+    `dist.all_reduce` is the identity, B = batch size): Q = exp(S/eps)^T without max-subtraction,
+    Q /= sum(Q); `iterations` times: rows (prototypes) to 1/K, columns (samples) to 1/B; returns
+    (Q * B)^T, rows summing to 1. No gradient."""
+    with torch.no_grad():
+        q = torch.exp(scores / epsilon).t()
+        b = q.shape[1]
+        k = q.shape[0]
+        q /= torch.sum(q)
+        for _ in range(iterations):
+            q /= torch.sum(q, dim=1, keepdim=True)
+            q /= k
+            q /= torch.sum(q, dim=0, keepdim=True)
+            q /= b
+        q *= b
+        return q.t()
+
+
+def swav_reference(scores, views, assign, temperature, epsilon, iterations, queue=None):
+    """main_swav.py `train`, the swav loss block on one process: for each crop_id of
+    crops_for_assign, under no_grad out = output[bs*crop_id:bs*(crop_id+1)], with the queue's scores
+    (queue[i] @ prototypes^T, given here directly) prepended, q = distributed_sinkhorn(out)[-bs:];
+    subloss -= mean(sum(q * log_softmax(output_v / T))) over every other view v;
+    loss += subloss / (n_crops - 1); finally loss /= len(crops_for_assign)."""
+    bs = scores.shape[0] // views
+    loss = 0
+    for i, crop_id in enumerate(assign):
+        with torch.no_grad():
+            out = scores[bs * crop_id: bs * (crop_id + 1)].detach()
+            if queue is not None:
+                out = torch.cat((queue[i].detach(), out))
+            q = sinkhorn_reference(out, epsilon, iterations)[-bs:]
+        subloss = 0
+        for v in [v for v in range(views) if v != crop_id]:
+            x = scores[bs * v: bs * (v + 1)] / temperature
+            subloss -= torch.mean(torch.sum(q * F.log_softmax(x, dim=1), dim=1))
+        loss += subloss / (views - 1)
+    return loss / len(assign)
+
+
+def sela_reference(logits, lamb):
+    """yukimasano/self-label sinkhornknopp.py `optimize_L_sk` (numpy, float64) on PS = softmax of
+    one head's outputs (N x K): PS^T **= lambda; r = 1/K, c = 1/N; while err > 0.1:
+    r = (1/K) / (PS @ c), c_new = (1/N) / (r^T @ PS)^T, err = nansum(|c / c_new - 1|) when
+    counter % 10 == 0, c = c_new; then PS *= c, PS *= r (per row), labels = nanargmax over K."""
+    ps = torch.softmax(logits.detach().double(), 1).numpy().T.copy()  # K x N
+    k, n = ps.shape
+    r = np.ones((k, 1), dtype=np.float64) / k
+    c = np.ones((n, 1), dtype=np.float64) / n
+    ps **= lamb
+    inv_k = 1.0 / k
+    inv_n = 1.0 / n
+    err = 1e6
+    counter = 0
+    while err > 1e-1:
+        r = inv_k / (ps @ c)
+        c_new = inv_n / (r.T @ ps).T
+        if counter % 10 == 0:
+            err = np.nansum(np.abs(c / c_new - 1))
+        c = c_new
+        counter += 1
+    ps *= np.squeeze(c)
+    ps = ps.T
+    ps *= np.squeeze(r)
+    ps = ps.T
+    return torch.from_numpy(np.nanargmax(ps, 0).astype(np.int64))
+
+
 # --- cases -------------------------------------------------------------------------------------
 
 def ssl_inputs(g, n, d, names=("p1", "p2", "z1", "z2")):
     return {k: torch.randn(n, d, generator=g) for k in names}
+
+
+def cosine_scores(g, n, k, d):
+    """Prototype scores as SwAV computes them: cosines of L2-normalised embeddings [n, d] and
+    prototypes [k, d], in [-1, 1]."""
+    z = F.normalize(torch.randn(n, d, generator=g), dim=1)
+    c = F.normalize(torch.randn(k, d, generator=g), dim=1)
+    return z @ c.t()
 
 
 def case_list():
@@ -100,6 +178,41 @@ def case_list():
         inputs = {"student": torch.randn(n, k, generator=g) * scale, "teacher": torch.randn(n, k, generator=g) * scale}
         cases.append((f"kd_n{n}_k{k}_t{t or 'default'}", "kd", inputs, params,
                       lambda x, p, temperature=temperature: kd_reference(x["student"], x["teacher"], temperature)))
+    # SwAV and SeLa (appended, so that the earlier cases keep their random draws).
+    for n, k, eps, iters in [(8, 5, None, None), (16, 12, "0.03", "5"), (4, 10, "0.1", "1")]:
+        params = {}
+        if eps is not None:
+            params["epsilon"] = eps
+        if iters is not None:
+            params["iterations"] = iters
+        epsilon, iterations = float(eps or "0.05"), int(iters or "3")
+        inputs = {"scores": cosine_scores(g, n, k, 16)}
+        cases.append((f"sinkhorn_n{n}_k{k}_e{eps or 'default'}_i{iters or 'default'}", "sinkhorn", inputs, params,
+                      lambda x, p, e=epsilon, i=iterations: (torch.zeros(()), {"assignments": sinkhorn_reference(x["scores"], e, i)})))
+    swav_cases = [
+        # (views, N, K, queue length or None, assign, temperature, epsilon, iterations)
+        (4, 6, 10, None, None, None, None, None),
+        (3, 5, 12, 10, "0", "0.2", "0.03", "5"),
+        (6, 4, 8, 8, "0,1", None, None, None),
+        (2, 7, 9, None, "1,0", "0.5", "0.1", "2"),
+    ]
+    for views, n, k, length, assign, temp, eps, iters in swav_cases:
+        params = {"views": str(views)}
+        for key, value in [("assign", assign), ("temperature", temp), ("epsilon", eps), ("iterations", iters)]:
+            if value is not None:
+                params[key] = value
+        assigned = [int(a) for a in (assign or "0,1").split(",")]
+        inputs = {"scores": cosine_scores(g, views * n, k, 16)}
+        if length is not None:
+            inputs["queue"] = cosine_scores(g, len(assigned) * length, k, 16).reshape(len(assigned), length, k)
+        cases.append((f"swav_v{views}_n{n}_k{k}_q{length or 0}_a{(assign or 'default').replace(',', '')}", "swav", inputs, params,
+                      lambda x, p, views=views, assigned=assigned, t=float(temp or "0.1"), e=float(eps or "0.05"), i=int(iters or "3"):
+                      swav_reference(x["scores"], views, assigned, t, e, i, x.get("queue"))))
+    for n, k, lamb, scale in [(40, 5, None, 1.0), (100, 7, "10", 2.0), (64, 3, "2.5", 3.0)]:
+        params = {} if lamb is None else {"lambda": lamb}
+        inputs = {"logits": torch.randn(n, k, generator=g) * scale}
+        cases.append((f"sela_n{n}_k{k}_l{lamb or 'default'}", "sela", inputs, params,
+                      lambda x, p, lamb=float(lamb or "25"): (torch.zeros(()), {"labels": sela_reference(x["logits"], lamb)})))
     return cases
 
 
@@ -109,13 +222,18 @@ def main():
     for name, loss_name, inputs, params, reference in case_list():
         inputs = {k: v.float().contiguous() for k, v in inputs.items()}
         leaves = {k: v.double().requires_grad_(v.is_floating_point()) for k, v in inputs.items()}
-        loss = reference(leaves, params)
-        loss.backward()
+        result = reference(leaves, params)
+        # A reference returns the loss, or (loss, extra outputs) for losses with extra outputs.
+        loss, extras = result if isinstance(result, tuple) else (result, {})
+        if loss.requires_grad:
+            loss.backward()
         expected = {"loss": loss.detach().float().reshape(())}
         for k, v in leaves.items():
             if v.is_floating_point():
                 grad = v.grad if v.grad is not None else torch.zeros_like(v)
                 expected["grad." + k] = grad.float().contiguous()
+        for k, v in extras.items():
+            expected[k] = v.contiguous() if v.dtype == torch.int64 else v.detach().float().contiguous()
         save_file(inputs, os.path.join(OUT, f"{name}.inputs.safetensors"))
         save_file(expected, os.path.join(OUT, f"{name}.expected.safetensors"))
         manifest.append({"case": name, "loss": loss_name, "parameters": params})

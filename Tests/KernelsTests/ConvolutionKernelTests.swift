@@ -1,5 +1,6 @@
-import XCTest
 import Kernels
+import Support
+import XCTest
 
 final class ConvolutionKernelTests: XCTestCase {
     func testIm2colMatchesDefinitionWithPadding() {
@@ -27,6 +28,7 @@ final class ConvolutionKernelTests: XCTestCase {
             Convolution.im2col(g, input: x, firstImage: 0, imageCount: 3, group: group, col: &col)
             var back = [Float](repeating: 0, count: x.count)
             Convolution.col2im(g, col: c, firstImage: 0, imageCount: 3, group: group, gradInput: &back)
+            XCTAssertTrue(col.contains { $0 != 0 } && back.contains { $0 != 0 }, "im2col and col2im wrote their outputs")
             let lhs = zip(col, c).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             let rhs = zip(x, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             XCTAssertEqual(lhs, rhs, accuracy: 1e-3 * max(1, abs(lhs)))

@@ -1,5 +1,6 @@
-import XCTest
 import Kernels
+import Support
+import XCTest
 
 final class ElementwiseTests: XCTestCase {
     /// Lengths around the 16-lane vector width, so both the vector body and the scalar tail run.

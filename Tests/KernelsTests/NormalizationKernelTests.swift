@@ -1,5 +1,6 @@
-import XCTest
 import Kernels
+import Support
+import XCTest
 
 final class NormalizationKernelTests: XCTestCase {
     func testChannelStatisticsSurviveALargeMean() {

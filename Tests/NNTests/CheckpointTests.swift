@@ -1,12 +1,12 @@
 import Foundation
-import Kernels
 import NN
 import TensorCore
+import TestSupport
 import XCTest
 
 final class CheckpointTests: XCTestCase {
     func testModelRoundTripIsBitExactIncludingRunningStatistics() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try TemporaryDirectory(removedAfter: self).url
         var net = TinyNet(seed: 1)
         var ctx = Context(training: true)
         _ = net.forward(GradientCheck.random([2, 2, 4, 4], seed: 2), context: &ctx)
@@ -16,9 +16,11 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(file.integers["bn.num_batches_tracked"], Int64Tensor(shape: [], scalars: [1]))
         var other = TinyNet(seed: 99)
         try other.load(from: url)
+        XCTAssertEqual(other.namedParameters.map(\.path), net.namedParameters.map(\.path))
+        XCTAssertFalse(net.namedParameters.isEmpty)
         for ((p1, a), (p2, b)) in zip(net.namedParameters, other.namedParameters) {
             XCTAssertEqual(p1, p2)
-            XCTAssertEqual(bits(a.value), bits(b.value), p1)
+            XCTAssertEqual(TestTensors.bits(a.value), TestTensors.bits(b.value), p1)
         }
     }
 
@@ -53,7 +55,7 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testOptimizerStateRoundTripContinuesTheSameTrajectory() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try TemporaryDirectory(removedAfter: self).url
         var net = TinyNet(seed: 3)
         var opt = AdamW(learningRate: 0.01)
         let grads = net.stateDict.filter { !$0.key.contains("running") && !$0.key.contains("num_batches") }

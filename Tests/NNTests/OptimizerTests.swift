@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import TensorCore
+import TestSupport
 import XCTest
 
 /// The fixture's three parameters with their roles.
@@ -23,16 +24,17 @@ private struct Toy: Layer {
 final class OptimizerTests: XCTestCase {
     /// Runs 5 fixture steps and compares with the reference trajectory to 1e-6 relative.
     private func check<O: Optimizer>(_ name: String, _ make: () -> O, file: StaticString = #filePath, line: UInt = #line) throws {
-        let f = try fixture("optimizers.safetensors")
+        let f = try SafeTensors.read(from: Fixtures.url("nn/optimizers.safetensors"))
         var model = Toy(f)
         var opt = make()
         for s in 0..<5 {
             let grads = Dictionary(uniqueKeysWithValues: ["weight", "bias", "norm_scale"].map { ($0, f.tensors["grad\(s).\($0)"]!) })
             opt.step(model: &model, gradients: grads)
         }
+        XCTAssertEqual(model.namedParameters.map(\.path), ["weight", "bias", "norm_scale"], file: file, line: line)
         for (path, p) in model.namedParameters {
-            let expected = f.tensors["\(name).\(path)"]!
-            XCTAssertLessThan(normRelativeError(p.value, expected), 1e-6, "\(name) \(path): \(p.value.scalars) vs \(expected.scalars)", file: file, line: line)
+            let expected = try XCTUnwrap(f.tensors["\(name).\(path)"], "\(name).\(path)", file: file, line: line)
+            assertNormClose(p.value, expected, tolerance: 1e-6, "\(name) \(path): \(p.value.scalars) vs \(expected.scalars)", file: file, line: line)
         }
         XCTAssertEqual(opt.stepCount, 5)
     }
@@ -57,7 +59,7 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testParameterGroupsScaleLearningRateAndDecayByRole() throws {
-        let f = try fixture("optimizers.safetensors")
+        let f = try SafeTensors.read(from: Fixtures.url("nn/optimizers.safetensors"))
         var model = Toy(f)
         let zero = Dictionary(uniqueKeysWithValues: ["weight", "bias", "norm_scale"].map { ($0, Tensor(zeros: model.stateDict[$0]!.shape)) })
         var opt = SGD(learningRate: 0.1, weightDecay: 0.5, groups: [.normAndBiasWithoutDecay()])

@@ -1,5 +1,6 @@
 import NN
 import TensorCore
+import TestSupport
 import XCTest
 
 final class Pool2DTests: XCTestCase {

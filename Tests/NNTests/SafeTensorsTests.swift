@@ -1,11 +1,12 @@
 import Foundation
 import NN
 import TensorCore
+import TestSupport
 import XCTest
 
 final class SafeTensorsTests: XCTestCase {
     func testRoundTripIsBitExact() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try TemporaryDirectory(removedAfter: self).url
         let specials: [Float] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
                                  Float(bitPattern: 0x7FC0_1234), 1e-30, -3.25]
         let random = GradientCheck.random([3, 5, 2], seed: 4)
@@ -23,7 +24,7 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(Set(back.tensors.keys), Set(file.tensors.keys))
         for (k, t) in file.tensors {
             XCTAssertEqual(back.tensors[k]!.shape, t.shape)
-            XCTAssertEqual(bits(back.tensors[k]!), bits(t), k)
+            XCTAssertEqual(TestTensors.bits(back.tensors[k]!), TestTensors.bits(t), k)
         }
         // Header layout: 8-byte little-endian length, padded to a multiple of 8.
         let data = try Data(contentsOf: url)
@@ -34,16 +35,16 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testReadsPyTorchF16BF16AndI64() throws {
-        let f = try fixture("dtypes.safetensors")
+        let f = try SafeTensors.read(from: Fixtures.url("nn/dtypes.safetensors"))
         XCTAssertEqual(f.tensors["half"]!.shape, [2, 4])
-        XCTAssertEqual(bits(f.tensors["half"]!), bits(f.tensors["half_as_f32"]!))
-        XCTAssertEqual(bits(f.tensors["bf16"]!), bits(f.tensors["bf16_as_f32"]!))
+        XCTAssertEqual(TestTensors.bits(f.tensors["half"]!), TestTensors.bits(f.tensors["half_as_f32"]!))
+        XCTAssertEqual(TestTensors.bits(f.tensors["bf16"]!), TestTensors.bits(f.tensors["bf16_as_f32"]!))
         XCTAssertEqual(f.integers["counter"], Int64Tensor(shape: [], scalars: [123_456_789_012]))
         XCTAssertEqual(f.metadata["note"], "dtype fixture")
     }
 
     func testMalformedFilesThrowTypedErrorsNamingTheFile() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try TemporaryDirectory(removedAfter: self).url
         let url = dir.appendingPathComponent("bad.safetensors")
         try Data([1, 2, 3]).write(to: url)
         XCTAssertThrowsError(try SafeTensors.read(from: url)) { e in
@@ -77,7 +78,7 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testAtomicWriteLeavesNoTemporaryFiles() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try TemporaryDirectory(removedAfter: self).url
         let url = dir.appendingPathComponent("m.safetensors")
         try SafeTensors(tensors: ["a": Tensor([1])]).write(to: url)
         try SafeTensors(tensors: ["a": Tensor([2])]).write(to: url)

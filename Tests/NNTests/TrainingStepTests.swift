@@ -1,6 +1,7 @@
-import Kernels
 import NN
+import Support
 import TensorCore
+import TestSupport
 import XCTest
 
 final class TrainingStepTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Backbones
-import Kernels
 import NN
 import Objectives
+import Support
 import TensorCore
 import XCTest
 

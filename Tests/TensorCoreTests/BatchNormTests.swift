@@ -1,5 +1,6 @@
-import XCTest
 import TensorCore
+import TestSupport
+import XCTest
 
 final class BatchNormTests: XCTestCase {
     /// Per-channel (mean, biased variance) of x `[N, C, S...]` computed directly in Double.
@@ -64,7 +65,7 @@ final class BatchNormTests: XCTestCase {
             let scale = TestTensors.randn([c], seed: UInt64(30 + i)), shift = TestTensors.randn([c], seed: UInt64(40 + i))
             for training in [true, false] {
                 var rm = Tensor(repeating: 0.1, shape: [c]), rv = Tensor(repeating: 0.7, shape: [c])
-                TestTensors.checkGradients([x, scale, shift]) { t in
+                assertGradients([x, scale, shift]) { t in
                     Tensor.batchNorm(t[0], scale: t[1], shift: t[2], runningMean: &rm, runningVariance: &rv, training: training)
                 }
             }

@@ -1,6 +1,7 @@
-import XCTest
 import Kernels
 import TensorCore
+import TestSupport
+import XCTest
 
 final class Conv2DTests: XCTestCase {
     struct Case {
@@ -77,7 +78,7 @@ final class Conv2DTests: XCTestCase {
             let x = TestTensors.randn(xs, seed: UInt64(10 + i))
             let w = TestTensors.randn(ws, seed: UInt64(20 + i), scale: 0.5)
             let b = TestTensors.randn([ws[0]], seed: UInt64(30 + i))
-            TestTensors.checkGradients([x, w, b]) { t in
+            assertGradients([x, w, b]) { t in
                 t[0].conv2d(t[1], bias: t[2], stride: s, padding: p, dilation: d, groups: grp)
             }
         }

@@ -1,6 +1,7 @@
-import XCTest
-import Kernels
+import Support
 import TensorCore
+import TestSupport
+import XCTest
 
 final class DropoutTests: XCTestCase {
     func testInferenceIsIdentity() {
@@ -27,7 +28,7 @@ final class DropoutTests: XCTestCase {
     func testGradientUsesTheSameMask() {
         let x = TestTensors.randn([5, 7], seed: 4)
         // The check evaluates f several times; reseeding inside f keeps the mask fixed.
-        TestTensors.checkGradients([x]) { t in
+        assertGradients([x]) { t in
             var rng = Philox(seed: 11)
             return t[0].dropout(probability: 0.4, rng: &rng, training: true)
         }

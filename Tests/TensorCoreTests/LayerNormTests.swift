@@ -1,5 +1,6 @@
-import XCTest
 import TensorCore
+import TestSupport
+import XCTest
 
 final class LayerNormTests: XCTestCase {
     func testMatchesFormula() {
@@ -23,12 +24,12 @@ final class LayerNormTests: XCTestCase {
     func testGradientsByFiniteDifferences() {
         let x = TestTensors.randn([4, 6], seed: 4)
         let s = TestTensors.randn([6], seed: 5), b = TestTensors.randn([6], seed: 6)
-        TestTensors.checkGradients([x, s, b]) { $0[0].layerNorm(scale: $0[1], shift: $0[2]) }
-        TestTensors.checkGradients([x]) { $0[0].layerNorm(scale: nil, shift: nil) }
+        assertGradients([x, s, b]) { $0[0].layerNorm(scale: $0[1], shift: $0[2]) }
+        assertGradients([x]) { $0[0].layerNorm(scale: nil, shift: nil) }
         let x3 = TestTensors.randn([2, 3, 4], seed: 7)
         let s3 = TestTensors.randn([3, 4], seed: 8)
-        TestTensors.checkGradients([x3, s3]) { $0[0].layerNorm(scale: $0[1], shift: nil, axisCount: 2) }
+        assertGradients([x3, s3]) { $0[0].layerNorm(scale: $0[1], shift: nil, axisCount: 2) }
         let b1 = TestTensors.randn([4], seed: 9)
-        TestTensors.checkGradients([x3, b1]) { $0[0].layerNorm(scale: nil, shift: $0[1]) }
+        assertGradients([x3, b1]) { $0[0].layerNorm(scale: nil, shift: $0[1]) }
     }
 }

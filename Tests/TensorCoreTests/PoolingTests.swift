@@ -1,6 +1,7 @@
-import XCTest
-import Kernels
+import Support
 import TensorCore
+import TestSupport
+import XCTest
 
 final class PoolingTests: XCTestCase {
     /// Direct max/avg pooling of one plane-major tensor (padding: −∞ for max, 0 counted for avg).
@@ -74,10 +75,10 @@ final class PoolingTests: XCTestCase {
             var perm = Array(0..<n)
             for j in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(j, rng.nextInt(below: j + 1)) }
             let x = Tensor(shape: shape, scalars: perm.map { Float($0) * 0.1 })
-            TestTensors.checkGradients([x]) { $0[0].maxPool2d(kernel: k, stride: s, padding: p) }
-            TestTensors.checkGradients([TestTensors.randn(shape, seed: UInt64(i))]) { $0[0].avgPool2d(kernel: k, stride: s, padding: p) }
+            assertGradients([x]) { $0[0].maxPool2d(kernel: k, stride: s, padding: p) }
+            assertGradients([TestTensors.randn(shape, seed: UInt64(i))]) { $0[0].avgPool2d(kernel: k, stride: s, padding: p) }
         }
-        TestTensors.checkGradients([TestTensors.randn([2, 3, 4, 5], seed: 7)]) { $0[0].globalAveragePool() }
+        assertGradients([TestTensors.randn([2, 3, 4, 5], seed: 7)]) { $0[0].globalAveragePool() }
     }
 
     func testGlobalAveragePool() {

@@ -1,5 +1,6 @@
-import XCTest
 import TensorCore
+import TestSupport
+import XCTest
 
 /// Autodiff tape semantics: accumulation, no-grad scopes, detach, input gradients, freeing.
 final class TapeTests: XCTestCase {

@@ -1,5 +1,6 @@
-import XCTest
 import TensorCore
+import TestSupport
+import XCTest
 
 /// Forward values, broadcasting, stability and copy-on-write behaviour.
 final class TensorTests: XCTestCase {
@@ -24,7 +25,7 @@ final class TensorTests: XCTestCase {
             XCTAssertEqual(difference.scalars[o], b.scalars[k] - a.scalars[o])
             XCTAssertEqual(product.scalars[o], c.scalars[i * 20 + k] * d.scalars[j * 20 + k])
         } } }
-        TestTensors.checkGradients([a, b, c]) { ($0[0] + $0[1]) * $0[2] }
+        assertGradients([a, b, c]) { ($0[0] + $0[1]) * $0[2] }
     }
 
     func testReductionsForward() {

@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
-import Kernels
+import Support
 import TensorCore
+import XCTest
 
 /// End-to-end check of the convolution engine on real data: a small CNN (conv-bn-relu x3, pool,
 /// linear) built directly from TensorCore ops, trained with SGD + momentum on 2,000 Fashion-MNIST

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 
 /// What a mixup/cutmix step did: sample i was mixed with sample `partner[i]` (torchvision v2
 /// pairs each sample with the batch rolled by one); targets are `lambda * y_i + (1 - lambda) * y_partner`.

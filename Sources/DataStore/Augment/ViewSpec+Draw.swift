@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 
 extension ViewSpec {
     /// Draws this view's parameters for a source of `srcHeight` x `srcWidth` from the counter-based

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 
 /// Which samples `StoreSubset` keeps.
 public enum SubsetSelection: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 
 /// Building stores from common dataset layouts. Every builder shuffles at write time by default
 /// (seed recorded in the schema; sample ids keep the source index) so chunks are class-mixed.

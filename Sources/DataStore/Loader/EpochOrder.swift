@@ -1,4 +1,4 @@
-import Kernels
+import Support
 
 /// Builds the per-epoch sample order (global, then this rank's slice), a pure function of
 /// (store layout, seed, epoch, world size).

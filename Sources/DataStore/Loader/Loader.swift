@@ -1,5 +1,4 @@
 import Foundation
-import Kernels
 
 /// The multi-view loader: worker threads pull single samples of the next `prefetchBatches`
 /// batches, decode each image once, render every view into preallocated batch slots, and the

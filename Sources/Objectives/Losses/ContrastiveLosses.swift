@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// Pure contrastive loss functions: each anchor is scored against a set of candidates by a

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// Pure knowledge-distillation loss functions.

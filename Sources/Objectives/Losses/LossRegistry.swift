@@ -31,6 +31,67 @@ public enum LossRegistry {
             LossValue(loss: ContrastiveLosses.ntXent(a.tensor("z1"), a.tensor("z2"), temperature: a.float("temperature")))
         },
         LossEntry(
+            name: "sinkhorn",
+            definition: "SwAV codes: distributed_sinkhorn on one process, Float32, no max-subtraction (facebookresearch/swav main_swav.py); no gradient, loss = 0",
+            inputs: [LossInput("scores", ["N", "K"])],
+            parameters: [LossParameter("epsilon", .positiveFloat, default: "0.05"), LossParameter("iterations", .positiveInteger, default: "3")],
+            extraOutputs: [LossOutput("assignments", ["N", "K"])]
+        ) { a in
+            try LossRegistry.finite(a, "sinkhorn", "scores")
+            let q = try LossRegistry.sinkhornErrors("sinkhorn") {
+                try SwAVLosses.sinkhorn(a.tensor("scores"), epsilon: a.float("epsilon"), iterations: a.integer("iterations"))
+            }
+            return LossValue(loss: Tensor(0), extras: ["assignments": q])
+        },
+        LossEntry(
+            name: "swav",
+            definition: "swapped prediction (main_swav.py): codes of each assigned view by Sinkhorn over [queue; view] (last N rows), "
+                + "−mean_n Σ_k q log softmax(scores_v / T) over the other views / (V − 1), averaged over assigned views",
+            inputs: [LossInput("scores", ["V·N", "K"]), LossInput("queue", ["A", "L", "K"], optional: true)],
+            parameters: [LossParameter("views", .positiveInteger, default: nil), LossParameter("assign", .indexList, default: "0,1"),
+                         LossParameter("temperature", .positiveFloat, default: "0.1"), LossParameter("epsilon", .positiveFloat, default: "0.05"),
+                         LossParameter("iterations", .positiveInteger, default: "3")]
+        ) { a in
+            let views = a.integer("views"), assign = a.integers("assign")
+            let scores = a.tensor("scores"), rows = scores.shape[0]
+            guard views >= 2 else {
+                throw LossError.invalidParameter(loss: "swav", parameter: "views", value: "\(views)", expected: "integer >= 2 (each code predicts the other views)")
+            }
+            guard rows % views == 0 else {
+                throw LossError.wrongShape(loss: "swav", input: "scores", expected: ["V·N", "K"], found: scores.shape.dims,
+                                           reason: "\(rows) rows are not \(views) views (views=\(views)) of N samples each")
+            }
+            if let bad = assign.first(where: { $0 >= views }) {
+                throw LossError.invalidParameter(loss: "swav", parameter: "assign", value: assign.map(String.init).joined(separator: ","),
+                                                 expected: "list of view indices below views = \(views) (\(bad) is not)")
+            }
+            let queue = a.optionalTensor("queue")
+            if let queue, queue.shape[0] != assign.count {
+                throw LossError.wrongShape(loss: "swav", input: "queue", expected: ["A", "L", "K"], found: queue.shape.dims,
+                                           reason: "A = \(queue.shape[0]) blocks but assign lists \(assign.count) views")
+            }
+            try LossRegistry.finite(a, "swav", "scores")
+            try LossRegistry.finite(a, "swav", "queue")
+            let result = try LossRegistry.sinkhornErrors("swav") {
+                try SwAVLosses.swappedPrediction(scores: scores, views: views, assign: assign, temperature: a.float("temperature"),
+                                                 epsilon: a.float("epsilon"), iterations: a.integer("iterations"), queue: queue)
+            }
+            return LossValue(loss: result.loss)
+        },
+        LossEntry(
+            name: "sela",
+            definition: "SeLa pseudo-labels: yukimasano/self-label optimize_L_sk in float64 (P = softmax, P^λ, scaling until Σ|c/c' − 1| ≤ 0.1 "
+                + "checked on updates 1, 11, 21, ...), argmax per sample; no gradient, loss = 0",
+            inputs: [LossInput("logits", ["N", "K"])],
+            parameters: [LossParameter("lambda", .positiveFloat, default: "25")],
+            extraOutputs: [LossOutput("labels", ["N"], .i64)]
+        ) { a in
+            try LossRegistry.finite(a, "sela", "logits")
+            let labelling = try LossRegistry.sinkhornErrors("sela") { try SelfLabelLosses.labels(logits: a.tensor("logits"), lambda: Double(a.float("lambda"))) }
+            let labels = Int64Tensor(shape: [labelling.labels.count], scalars: labelling.labels.map { Int64($0) })
+            return LossValue(loss: Tensor(0), integerExtras: ["labels": labels])
+        },
+        LossEntry(
             name: "kd",
             definition: "T² · KL(softmax(sg t/T) ‖ softmax(s/T)), batch mean (mdistiller kd_loss)",
             inputs: [LossInput("student", ["N", "K"]), LossInput("teacher", ["N", "K"])],
@@ -39,6 +100,19 @@ public enum LossRegistry {
             LossValue(loss: KDLosses.hinton(student: a.tensor("student"), teacher: a.tensor("teacher"), temperature: a.float("temperature")))
         },
     ]
+
+    /// Throws `LossError.invalidInput` when the F32 input `name` (if given) holds NaN or infinite values.
+    static func finite(_ a: LossArguments, _ loss: String, _ name: String) throws {
+        guard let t = a.optionalTensor(name), !t.scalars.allSatisfy({ $0.isFinite }) else { return }
+        throw LossError.invalidInput(loss: loss, input: name, message: "holds NaN or infinite values")
+    }
+
+    /// Runs a Sinkhorn solver, turning its `SinkhornError` into `LossError.invalidInput` on the scores.
+    static func sinkhornErrors<T>(_ loss: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as SinkhornError {
+            throw LossError.invalidInput(loss: loss, input: loss == "sela" ? "logits" : "scores", message: e.description)
+        }
+    }
 
     /// The names of all losses, in table order.
     public static var names: [String] { entries.map(\.name) }

@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// Pure self-supervised loss functions (no modules, no state).

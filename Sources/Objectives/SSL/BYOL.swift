@@ -1,6 +1,6 @@
 import Backbones
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// BYOL's EMA target: a frozen copy of backbone + projector.

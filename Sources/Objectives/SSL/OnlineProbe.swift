@@ -1,6 +1,6 @@
 import Backbones
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// The online linear probe of SSL methods (solo-learn's `classifier`): a linear classifier on

@@ -1,6 +1,6 @@
 import Backbones
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// SimCLR (Chen et al. 2020): backbone → projector (`Linear BN ReLU Linear`, solo-learn's CIFAR

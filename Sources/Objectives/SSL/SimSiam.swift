@@ -1,6 +1,6 @@
 import Backbones
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// SimSiam (Chen & He 2021): backbone → projector (`Linear BN ReLU Linear BN ReLU Linear BN`) →

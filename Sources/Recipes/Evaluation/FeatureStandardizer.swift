@@ -1,4 +1,4 @@
-import Kernels
+import Support
 import TensorCore
 
 /// Per-dimension standardisation `(x - mean) / std` fitted on training features `[N, D]`

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 import TensorCore
 
 /// Weighted kNN classification of frozen features (Wu et al. 2018, InstDisc; as in DINO): features are

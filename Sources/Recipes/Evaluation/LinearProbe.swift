@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 import TensorCore
 
 /// Settings of the linear probe.

@@ -1,8 +1,8 @@
-import Foundation
 import Backbones
+import Foundation
 import NN
 import Objectives
-import Kernels
+import Support
 
 /// An objective's typed options, decoded from the recipe's `objective.<name>` section with the
 /// recipe errors (unknown keys with file, line and a suggestion; checked values), plus the factory

@@ -19,6 +19,12 @@ public enum ObjectiveRegistry {
         ObjectiveEntry(name: "simsiam", options: SimSiamOptions.self, needs: [.multipleViews],
                        summary: "negative cosine of a predictor against stop-gradient projections of the other view",
                        paper: "Chen & He 2021", recipe: "Recipes/ssl/simsiam-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "swav", options: SwAVOptions.self, needs: [.multipleViews],
+                       summary: "swapped assignments: predict each view's Sinkhorn codes over prototypes from the other (multi-crop) views",
+                       paper: "Caron et al. 2020", recipe: "Recipes/ssl/swav-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "sela", options: SeLaOptions.self, needs: [],
+                       summary: "self-labelling: cross-entropy against dataset-wide Sinkhorn-Knopp pseudo-labels recomputed at epoch starts",
+                       paper: "Asano et al. 2020", recipe: "Recipes/ssl/sela-resnet18-fmnist.yaml"),
     ]
 
     /// The row named `name`, or nil.

@@ -65,10 +65,12 @@ public final class MetricsLog {
         return records
     }
 
-    /// Keeps only records with `step <= step` (atomically), so a resumed run does not log steps twice.
+    /// Keeps only the records a checkpoint at `step` had seen (atomically), so a resumed run does not
+    /// log anything twice: those of earlier steps and the step record of `step` itself. Records at
+    /// `step` without a loss (epoch hooks, validation) came after that checkpoint and are logged again.
     public static func truncate(_ url: URL, afterStep step: Int) throws {
         guard FileManager.default.fileExists(atPath: url.path) else { return }
-        let kept = try read(url).filter { $0.step <= step }
+        let kept = try read(url).filter { $0.step < step || ($0.step == step && $0.loss != nil) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")

@@ -1,7 +1,7 @@
 import Backbones
 import Foundation
-import Kernels
 import NN
+import Support
 
 /// A backbone rebuilt from a checkpoint file: from the recipe stored in its metadata (checkpoints
 /// written by `retort train`), or from explicit model options (a torchvision/timm export).

@@ -1,9 +1,9 @@
 import Backbones
 import DataStore
 import Foundation
-import Kernels
 import NN
 import Objectives
+import Support
 
 /// Turning a recipe's typed options into engine components.
 extension Recipe {

@@ -1,7 +1,7 @@
 import Foundation
-import Kernels
 import NN
 import Objectives
+import Support
 import TensorCore
 
 /// The loop around `TrainStep`: epochs over the training loader, the objective's epoch hooks,
@@ -57,12 +57,17 @@ struct RunLoop<O: Objective> {
         var meter = RunMeter(trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step)
         var summary = RunSummary(status: .running, objective: recipe.objective.name, backbone: recipe.model.backbone, steps: state.step,
                                  startedAt: started)
-        let pass = data.datasetPass()
+        let reports = HookReports()
+        let pass = data.datasetPass { reports.pending.append($0) }
         while state.step < data.totalSteps && state.epoch < recipe.train.epochs {
-            if state.stepInEpoch == 0 { try model.objective.epochStart(model: &model.backbone, progress: progress, data: pass) }
+            if state.stepInEpoch == 0 {
+                try model.objective.epochStart(model: &model.backbone, progress: progress, data: pass)
+                try log(reports, to: metrics)
+            }
             if try !runEpoch(metrics: metrics, meter: &meter, summary: &summary) { return summary }
             if state.stepInEpoch >= data.stepsPerEpoch {
                 try model.objective.epochEnd(model: &model.backbone, progress: progress, data: pass)
+                try log(reports, to: metrics)
             }
             if state.step < data.totalSteps || state.stepInEpoch >= data.stepsPerEpoch {
                 state.epoch += 1
@@ -133,6 +138,20 @@ struct RunLoop<O: Objective> {
             try model.backbone.save(to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
                                     fileSystem: trainer.fileSystem)
         }
+    }
+
+    /// Metrics the epoch hooks reported through `DatasetPass.report`, waiting to be logged.
+    private final class HookReports {
+        var pending: [[String: Float]] = []
+    }
+
+    /// Appends what the hooks reported as records at the current step (and a progress line).
+    private func log(_ reports: HookReports, to metrics: MetricsLog) throws {
+        for m in reports.pending {
+            try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: m.mapValues { Double($0) }))
+            trainer.log("epoch \(state.epoch): " + m.keys.sorted().map { String(format: "%@ %.4g", $0, m[$0]!) }.joined(separator: ", "))
+        }
+        reports.pending = []
     }
 
     private mutating func saveCheckpoint(_ name: String) throws {

@@ -1,8 +1,8 @@
 import Backbones
 import Foundation
-import Kernels
 import NN
 import Objectives
+import TensorCore
 
 /// Runs a recipe: the backbone from the zoo (or `model.init`), the objective from its registry row,
 /// then `RunLoop` (epochs, hooks, metrics, checkpoints, evaluation) around `TrainStep` (one step,

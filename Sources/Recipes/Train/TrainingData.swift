@@ -43,8 +43,8 @@ struct TrainingData {
     }
 
     /// A no-grad pass over the training part for epoch hooks: centre views (no flip), the run's
-    /// normalisation, store order, the last batch not padded.
-    func datasetPass() -> DatasetPass {
+    /// normalisation, store order, the last batch not padded; hooks' metrics go to `report`.
+    func datasetPass(report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
         let positions = split.trainPositions
         let norm = recipe.evaluationNormalization
         var view = DataStore.ViewSpec(crop: .center, outHeight: geometry.height, outWidth: geometry.width)
@@ -58,7 +58,7 @@ struct TrainingData {
         config.positions = split.isEmpty ? nil : positions
         config.workers = recipe.data.workers
         let store = self.store
-        return DatasetPass(sampleCount: positions.count) { visit in
+        return DatasetPass(sampleCount: positions.count, report: report) { visit in
             let it = try Loader(store: store, config: config).epoch(0)
             var done = 0
             while done < positions.count, let batch = try it.next() {

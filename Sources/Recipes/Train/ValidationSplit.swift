@@ -1,6 +1,6 @@
 import Foundation
-import Kernels
 import NN
+import Support
 
 /// The part of the training store held out for in-training evaluation and model selection
 /// (`data.val_fraction`): round(f·count) stored positions drawn by a seeded permutation. The

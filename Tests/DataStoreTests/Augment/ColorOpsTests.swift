@@ -1,5 +1,6 @@
-import XCTest
 import DataStore
+import TestSupport
+import XCTest
 
 /// Colour ops against torchvision.transforms.functional (values computed with torchvision 0.29 on
 /// the same six RGB pixels, scaled by 255).
@@ -21,7 +22,7 @@ final class ColorOpsTests: XCTestCase {
     }
 
     func check(_ got: [Float], _ want: [Float], file: StaticString = #filePath, line: UInt = #line) {
-        for (a, b) in zip(got, want) { XCTAssertEqual(a, b, accuracy: 0.05, file: file, line: line) }
+        assertClose(got, want, atol: 0.05, rtol: 0, file: file, line: line)
     }
 
     func testMatchesTorchvision() throws {

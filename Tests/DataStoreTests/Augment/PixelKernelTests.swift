@@ -1,6 +1,6 @@
-import XCTest
 import CDataStore
-import Kernels
+import Support
+import XCTest
 
 /// The C colour kernels give bit-identical results on their AVX-512, AVX2 and baseline code paths (so
 /// views, and teacher-logit replays, do not depend on the machine's vector extensions).

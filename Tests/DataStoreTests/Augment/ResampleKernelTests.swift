@@ -1,7 +1,8 @@
-import XCTest
 import CDataStore
 import DataStore
-import Kernels
+import Foundation
+import Support
+import XCTest
 
 /// The C crop-resize kernel (upscaling and identity views) gives bit-identical views to the Swift
 /// passes on both its AVX2 and baseline code paths: replays and teacher sidecars do not depend on
@@ -59,8 +60,19 @@ final class ResampleKernelTests: XCTestCase {
         }
     }
 
-    func testAVX2IsReported() {
-        // Documents which path the other tests compared against on this machine.
+    /// The kernels' run-time AVX2 detection agrees with the CPU flags the operating system reports,
+    /// so the comparisons above ran the AVX2 path wherever the machine has one (and the line printed
+    /// says which path that was).
+    func testAVX2DetectionMatchesTheCPUFlags() throws {
+        #if os(Linux) && arch(x86_64)
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flagsLine = try XCTUnwrap(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }, "no flags line in /proc/cpuinfo")
+        let flags = Set(flagsLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
+        XCTAssertTrue(flags.contains("sse2"), "the flags line lists the CPU's features: \(flagsLine.prefix(80))")
+        XCTAssertEqual(rtk_has_avx2() != 0, flags.contains("avx2"), "rtk_has_avx2() against /proc/cpuinfo")
         print("resample kernel: AVX2 \(rtk_has_avx2() != 0 ? "available" : "not available")")
+        #else
+        throw XCTSkip("compares with /proc/cpuinfo on x86-64 Linux")
+        #endif
     }
 }

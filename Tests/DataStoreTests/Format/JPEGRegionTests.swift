@@ -1,7 +1,7 @@
-import XCTest
 import CTurboJPEG
-import Kernels
 import DataStore
+import Support
+import XCTest
 
 /// Region-of-interest JPEG decoding against TurboJPEG's full decode of the same file.
 final class JPEGRegionTests: XCTestCase {

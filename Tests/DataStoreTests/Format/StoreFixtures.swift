@@ -1,13 +1,13 @@
-import Foundation
-import XCTest
 import DataStore
+import Foundation
+import TestSupport
+import XCTest
 
 /// Small stores for tests.
 enum StoreFixtures {
+    /// The path of a fresh directory under the system temp folder (left for the system to clean).
     static func tempDir() -> String {
-        let d = NSTemporaryDirectory() + "rstore-tests-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
+        (try! TemporaryDirectory(prefix: "rstore-tests")).path
     }
 
     /// A deterministic gray or RGB image.

@@ -32,6 +32,8 @@ final class LoaderJPEGTests: XCTestCase {
         cfg.jpegDCTScaling = false
         let full = try Loader(path: path, config: cfg).epoch(0).next()!
         XCTAssertEqual(full.views[0].params, scaled.views[0].params)
+        XCTAssertEqual(full.views[0].pixels.count, scaled.views[0].pixels.count)
+        XCTAssertFalse(full.views[0].pixels.isEmpty)
         let diff = zip(full.views[0].pixels, scaled.views[0].pixels).map { abs($0 - $1) }
         // Normalised with std 1 on [0, 1] values: mean error below 3/255.
         XCTAssertLessThan(diff.reduce(0, +) / Float(diff.count), 3 / 255)
@@ -76,6 +78,7 @@ final class LoaderJPEGTests: XCTestCase {
                 for epoch in 0..<4 {
                     let full = try Self.all(fullLoader, epoch: epoch), roi = try Self.all(roiLoader, epoch: epoch)
                     XCTAssertEqual(full.count, 3)
+                    XCTAssertEqual(roi.count, full.count)
                     for (a, b) in zip(full, roi) {
                         for v in views.indices {
                             XCTAssertEqual(a.views[v].params, b.views[v].params)

@@ -11,13 +11,6 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         return c
     }
 
-    func all(_ l: Loader, epoch: Int, from step: Int = 0) throws -> [Batch] {
-        let it = try l.epoch(epoch, startingAt: step)
-        var out: [Batch] = []
-        while let b = try it.next() { out.append(b) }
-        return out
-    }
-
     static let heldOut = Set(stride(from: 0, to: 103, by: 4))          // a validation split
     static let training = (0..<103).filter { !heldOut.contains($0) }.reversed().map { $0 }   // 77 positions, any order
 
@@ -29,7 +22,7 @@ final class LoaderPositionsMixTextTests: XCTestCase {
             XCTAssertEqual(l.sampleCount, 77)
             XCTAssertEqual(l.stepsPerEpoch, 9)          // 77 / 8, last partial batch dropped
             for epoch in 0..<3 {
-                let batches = try all(l, epoch: epoch)
+                let batches = try LoaderTests.all(l, epoch: epoch)
                 XCTAssertEqual(batches.count, 9)
                 let seen = batches.flatMap(\.indices)
                 XCTAssertEqual(Set(seen).count, seen.count, "no repeats")
@@ -40,7 +33,7 @@ final class LoaderPositionsMixTextTests: XCTestCase {
             c.dropLast = false
             let l2 = try Loader(path: Self.path, config: c)
             XCTAssertEqual(l2.stepsPerEpoch, 10)
-            let seen = try all(l2, epoch: 1).flatMap(\.indices)
+            let seen = try LoaderTests.all(l2, epoch: 1).flatMap(\.indices)
             XCTAssertEqual(seen.count, 80)
             XCTAssertEqual(Set(seen), Set(Self.training))
             XCTAssertEqual(Set(l2.order(epoch: 1).map { Int($0) }), Set(Self.training))
@@ -54,19 +47,20 @@ final class LoaderPositionsMixTextTests: XCTestCase {
             c1.positions = Self.training
             c3.positions = Self.training.shuffled()   // a set: the order it is given in does not matter
             let l1 = try Loader(path: Self.path, config: c1), l3 = try Loader(path: Self.path, config: c3)
-            let a = try all(l1, epoch: 2), b = try all(l3, epoch: 2)
+            let a = try LoaderTests.all(l1, epoch: 2), b = try LoaderTests.all(l3, epoch: 2)
             XCTAssertEqual(a.count, b.count)
+            XCTAssertEqual(a.count, 9, "77 positions in batches of 8, the partial last one dropped")
             for (x, y) in zip(a, b) {
                 XCTAssertEqual(x.indices, y.indices)
                 XCTAssertEqual(x.views[0].pixels, y.views[0].pixels)
                 XCTAssertEqual(x.views[1].params, y.views[1].params)
             }
-            let tail = try all(l3, epoch: 2, from: 4)
+            let tail = try LoaderTests.all(l3, epoch: 2, from: 4)
             XCTAssertEqual(tail.count, a.count - 4)
             XCTAssertEqual(tail[0].step, 4)
             XCTAssertEqual(tail.map(\.indices), a[4...].map(\.indices))
             XCTAssertEqual(tail[0].views[1].pixels, a[4].views[1].pixels)
-            if order != .sequential { XCTAssertNotEqual(try all(l1, epoch: 3).map(\.indices), a.map(\.indices)) }
+            if order != .sequential { XCTAssertNotEqual(try LoaderTests.all(l1, epoch: 3).map(\.indices), a.map(\.indices)) }
             // Listing every position gives exactly the unrestricted order.
             var every = config(workers: 2, order: order)
             every.positions = Array((0..<103).reversed())
@@ -120,8 +114,10 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         let m3 = try Loader(path: Self.path, config: mixConfig(workers: 3, mix: mix))
         var kinds: [MixKind?] = []
         for epoch in 0..<4 {
-            let p = try all(plain, epoch: epoch), a = try all(m1, epoch: epoch), b = try all(m3, epoch: epoch)
+            let p = try LoaderTests.all(plain, epoch: epoch), a = try LoaderTests.all(m1, epoch: epoch), b = try LoaderTests.all(m3, epoch: epoch)
             XCTAssertNil(p[0].mix)
+            XCTAssertEqual(a.count, p.count)
+            XCTAssertEqual(b.count, p.count)
             for (k, (x, y)) in zip(a, b).enumerated() {
                 XCTAssertEqual(x.mix, y.mix)
                 for v in 0..<3 { XCTAssertEqual(x.views[v].pixels, y.views[v].pixels) }
@@ -151,13 +147,13 @@ final class LoaderPositionsMixTextTests: XCTestCase {
                 }
             }
             // Resume mid-epoch: the same mixes and pixels.
-            let tail = try all(m3, epoch: epoch, from: 5)
+            let tail = try LoaderTests.all(m3, epoch: epoch, from: 5)
             XCTAssertEqual(tail.map(\.mix), a[5...].map(\.mix))
             XCTAssertEqual(tail.map(\.views[2].pixels), a[5...].map(\.views[2].pixels))
         }
         XCTAssertTrue(kinds.contains(nil) && kinds.contains(.mixup) && kinds.contains(.cutmix), "\(kinds)")
         // Zero-copy access sees the mixed pixels and the parameters too.
-        let ref = try all(m1, epoch: 1)
+        let ref = try LoaderTests.all(m1, epoch: 1)
         let it = try m3.epoch(1)
         var j = 0
         while let ok = try it.withNext({ (r: BatchBuffers) -> Bool in r.mix == ref[j].mix && Array(r.pixels[1]) == ref[j].views[1].pixels }) {
@@ -214,7 +210,7 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         try StoreFixtures.mixedStore(at: path, samples: 20)   // field "caption": "caption \(k) é", ids 1000 + k
         var c = LoaderConfig(batchSize: 4, views: [ViewSpec(crop: .resize, outHeight: 4, outWidth: 4)])
         c.order = .quasiRandom(windowChunks: 2); c.workers = 3; c.positions = Array(0..<18)
-        let batches = try all(Loader(path: path, config: c), epoch: 1)
+        let batches = try LoaderTests.all(Loader(path: path, config: c), epoch: 1)
         XCTAssertEqual(batches.count, 4)
         for b in batches {
             XCTAssertEqual(b.texts, b.sampleIDs.map { "caption \($0 - 1000) é" })

@@ -18,7 +18,8 @@ final class LoaderTests: XCTestCase {
         return c
     }
 
-    func all(_ l: Loader, epoch: Int, from step: Int = 0) throws -> [Batch] {
+    /// Every batch of `epoch` from `step` on (LoaderPositionsMixTextTests uses it too).
+    static func all(_ l: Loader, epoch: Int, from step: Int = 0) throws -> [Batch] {
         let it = try l.epoch(epoch, startingAt: step)
         var out: [Batch] = []
         while let b = try it.next() { out.append(b) }
@@ -27,9 +28,10 @@ final class LoaderTests: XCTestCase {
 
     func testDeterministicWhateverTheWorkerCount() throws {
         for order in [SampleOrder.sequential, .random, .quasiRandom(windowChunks: 3)] {
-            let a = try all(Loader(path: Self.path, config: config(workers: 1, order: order)), epoch: 2)
-            let b = try all(Loader(path: Self.path, config: config(workers: 3, order: order)), epoch: 2)
+            let a = try Self.all(Loader(path: Self.path, config: config(workers: 1, order: order)), epoch: 2)
+            let b = try Self.all(Loader(path: Self.path, config: config(workers: 3, order: order)), epoch: 2)
             XCTAssertEqual(a.count, 12)
+            XCTAssertEqual(b.count, a.count)
             for (x, y) in zip(a, b) {
                 XCTAssertEqual(x.sampleIDs, y.sampleIDs)
                 XCTAssertEqual(x.views[0].pixels, y.views[0].pixels)
@@ -43,7 +45,7 @@ final class LoaderTests: XCTestCase {
 
     func testNextIntoReusesAndMatches() throws {
         let l = try Loader(path: Self.path, config: config(workers: 2))
-        let ref = try all(l, epoch: 3)
+        let ref = try Self.all(l, epoch: 3)
         let it = try l.epoch(3)
         var b = Batch()
         var k = 0
@@ -68,13 +70,13 @@ final class LoaderTests: XCTestCase {
 
     func testResumeMidEpochAndEpochsDiffer() throws {
         let l = try Loader(path: Self.path, config: config(workers: 2))
-        let full = try all(l, epoch: 1)
-        let tail = try all(l, epoch: 1, from: 5)
+        let full = try Self.all(l, epoch: 1)
+        let tail = try Self.all(l, epoch: 1, from: 5)
         XCTAssertEqual(tail.count, full.count - 5)
         XCTAssertEqual(tail[0].step, 5)
         XCTAssertEqual(tail[0].views[0].pixels, full[5].views[0].pixels)
         XCTAssertEqual(tail.last!.sampleIDs, full.last!.sampleIDs)
-        XCTAssertNotEqual(try all(l, epoch: 2)[0].sampleIDs, full[0].sampleIDs)
+        XCTAssertNotEqual(try Self.all(l, epoch: 2)[0].sampleIDs, full[0].sampleIDs)
     }
 
     func testOrdersArePermutationsAndShardsDisjoint() throws {
@@ -100,7 +102,7 @@ final class LoaderTests: XCTestCase {
         var c = config(workers: 2, order: .quasiRandom(windowChunks: 3))
         c.batchSize = 10
         let l = try Loader(path: Self.path, config: c)
-        let batches = try all(l, epoch: 0)
+        let batches = try Self.all(l, epoch: 0)
         // Stored order is class-sorted (labels k / 11); the window mixes classes.
         let unique = batches.map { Set($0.labels).count }
         XCTAssertGreaterThan(Double(unique.reduce(0, +)) / Double(unique.count), 2.0)
@@ -109,7 +111,7 @@ final class LoaderTests: XCTestCase {
 
     func testReplayReproducesViews() throws {
         let l = try Loader(path: Self.path, config: config(workers: 2))
-        let b = try all(l, epoch: 0)[1]
+        let b = try Self.all(l, epoch: 0)[1]
         let store = try StoreReader(path: Self.path)
         let dec = ImageDecoder()
         let aug = Augmenter()
@@ -129,12 +131,12 @@ final class LoaderTests: XCTestCase {
         var c = config(workers: 2)
         let recorded = [b.views[0].params[0], b.views[1].params[0]]
         c.replay = { _, v in recorded[v] }
-        let r = try all(Loader(path: Self.path, config: c), epoch: 0)[0]
+        let r = try Self.all(Loader(path: Self.path, config: c), epoch: 0)[0]
         XCTAssertEqual(r.views[1].params[3], recorded[1])
         XCTAssertEqual(r.views[0].params[5], recorded[0])
         // Replayed parameters of the wrong output size are an error, not a buffer overrun.
         c.replay = { _, _ in recorded[0] }
-        XCTAssertThrowsError(try all(Loader(path: Self.path, config: c), epoch: 0))
+        XCTAssertThrowsError(try Self.all(Loader(path: Self.path, config: c), epoch: 0))
     }
 
     func testCorruptChunkFailsTheEpochWithANamedError() throws {
@@ -144,7 +146,7 @@ final class LoaderTests: XCTestCase {
         d[Int(c5.fileOffset) + 3] ^= 1
         try d.write(to: URL(fileURLWithPath: p))
         let l = try Loader(path: p, config: config(workers: 2))
-        XCTAssertThrowsError(try all(l, epoch: 0)) { e in
+        XCTAssertThrowsError(try Self.all(l, epoch: 0)) { e in
             XCTAssertEqual(e as? StoreError, .chunkChecksum(path: p, chunk: 5))
         }
     }

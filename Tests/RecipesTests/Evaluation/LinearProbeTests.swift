@@ -1,6 +1,7 @@
 import Foundation
 import Recipes
 import TensorCore
+import TestSupport
 import XCTest
 
 final class LinearProbeTests: XCTestCase {
@@ -61,8 +62,8 @@ final class LinearProbeTests: XCTestCase {
         let reference = Tensor.crossEntropy(logits: Tensor.matmul(x, w) + b, labels: y) + (w * w).sum() * Float(wd / 2)
         let grads = tape.gradients(of: reference, wrt: [w, b])
         XCTAssertEqual(loss, Double(reference.scalar), accuracy: 1e-4)
-        for (a, e) in zip(gw.scalars, grads[0].scalars) { XCTAssertEqual(a, e, accuracy: 1e-5) }
-        for (a, e) in zip(gb.scalars, grads[1].scalars) { XCTAssertEqual(a, e, accuracy: 1e-5) }
+        assertClose(gw, grads[0], atol: 1e-5, rtol: 0, "weight gradient")
+        assertClose(gb, grads[1], atol: 1e-5, rtol: 0, "bias gradient")
     }
 
     func testShapeAndLabelErrors() {

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Recipes
+import TestSupport
 import XCTest
 
 /// A file system whose disk fills up after `capacity` bytes, or whose fsync fails.

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Recipes
+import TestSupport
 import XCTest
 
 final class MetricsLogTests: XCTestCase {

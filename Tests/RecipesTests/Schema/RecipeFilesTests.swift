@@ -1,13 +1,11 @@
 import Foundation
 import Recipes
+import TestSupport
 import XCTest
 
 /// Every recipe shipped in `Recipes/` loads, validates and survives a resolved-YAML round trip.
 final class RecipeFilesTests: XCTestCase {
-    var recipesFolder: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Recipes")
-    }
+    let recipesFolder = Fixtures.repositoryRoot.appendingPathComponent("Recipes")
 
     func testEveryShippedRecipeLoads() throws {
         let files = try RecipeLoader.recipeFiles(in: recipesFolder)

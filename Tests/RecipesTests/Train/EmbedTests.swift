@@ -3,15 +3,14 @@ import Foundation
 import NN
 import Recipes
 import TensorCore
+import TestSupport
 import XCTest
 
 /// `retort embed`'s path (CheckpointModel + FeatureExtractor) on a torchvision-named checkpoint
 /// without a recipe reproduces PyTorch's features and logits (Tests/Fixtures/make_embed_fixture.py).
 final class EmbedTests: XCTestCase {
     func testTorchvisionCheckpointReproducesPyTorchOutputs() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures")
-        let io = try SafeTensors.read(from: fixtures.appendingPathComponent("recipes/embed_io.safetensors"))
+        let io = try SafeTensors.read(from: Fixtures.url("recipes/embed_io.safetensors"))
         let pixels = io.tensors["pixels"]!.scalars.map { UInt8($0) }
         let tmp = try TemporaryDirectory()
         defer { tmp.remove() }
@@ -24,16 +23,12 @@ final class EmbedTests: XCTestCase {
             }
         }
         let model = ModelOptions(backbone: "resnet18", stem: .cifar, width: 0.125, inChannels: 3, classes: 10)
-        let loaded = try CheckpointModel.load(fixtures.appendingPathComponent("nn/resnet18_cifar_w0125.safetensors"), model: model)
+        let loaded = try CheckpointModel.load(Fixtures.url("nn/resnet18_cifar_w0125.safetensors"), model: model)
         let e = try FeatureExtractor.extract(loaded.backbone, storePath: store, mean: io.tensors["mean"]!.scalars,
                                              std: io.tensors["std"]!.scalars, channels: 3, withLogits: true)
         XCTAssertEqual(e.sampleIDs, [0, 1, 2])
         for (name, got) in [("features", e.features), ("logits", e.logits!)] {
-            let want = io.tensors[name]!
-            XCTAssertEqual(got.shape, want.shape, name)
-            for (a, b) in zip(got.scalars, want.scalars) {
-                XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(b)), name)
-            }
+            assertClose(got, io.tensors[name]!, atol: 1e-4, rtol: 1e-4, name)
         }
     }
 }

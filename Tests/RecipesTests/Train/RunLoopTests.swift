@@ -1,7 +1,6 @@
 import Backbones
 import DataStore
 import Foundation
-import Kernels
 import NN
 import Objectives
 import Recipes
@@ -172,6 +171,7 @@ extension TrainerTests {
     func testBatchMixingFromTheRecipeReachesTheObjective() throws {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
         let (summary, _) = try run(file, extra: ["data.mix={mixup_alpha: 0.4, cutmix_alpha: 1.0}"], name: "mix", steps: 3)
+        XCTAssertFalse(summary.finalLosses.isEmpty)
         XCTAssertTrue(summary.finalLosses.values.allSatisfy { $0.isFinite })
         XCTAssertThrowsError(try RecipeLoader().load(contentsOf: file, overrides: ["data.mix={mixup_alpha: 0}"])) { e in
             XCTAssertEqual((e as? RecipeError)?.keyPath, "data.mix.mixup_alpha", "\(e)")

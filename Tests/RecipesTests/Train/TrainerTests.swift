@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Recipes
+import TestSupport
 import XCTest
 
 /// The runner end to end on tiny real stores: every shipped recipe for two steps, exact resume,
@@ -46,10 +47,7 @@ final class TrainerTests: XCTestCase {
         return (try t.train(resume: resume), t.run)
     }
 
-    static var recipesFolder: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Recipes")
-    }
+    static let recipesFolder = Fixtures.repositoryRoot.appendingPathComponent("Recipes")
 
     func testEveryRecipeRunsTwoSteps() throws {
         let files = try RecipeLoader.recipeFiles(in: Self.recipesFolder)

@@ -1,5 +1,5 @@
+import Support
 import XCTest
-import Kernels
 
 /// Philox4x32-10 against the Random123 known-answer vectors, and stream properties.
 final class PhiloxTests: XCTestCase {

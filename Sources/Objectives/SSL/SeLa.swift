@@ -1,0 +1,166 @@
+import Backbones
+import Support
+import NN
+import TensorCore
+
+/// SeLa, self-labelling via simultaneous clustering and representation learning (Asano et al. 2020,
+/// yukimasano/self-label `main.py`, `sinkhornknopp.py`).
+///
+/// - **Training.** Backbone → `heads` linear classification heads (with bias, `K` clusters each,
+///   the reference's `top_layer<h>`); the loss is the mean over heads of the cross-entropy against
+///   each sample's pseudo-label (`SelfLabelLosses.crossEntropy`), looked up by sample id in the label
+///   table. It trains on the first view of the batch.
+/// - **Labelling.** At the start of the epochs in `labelEpochs` (epoch 0 first), a no-grad pass over
+///   the whole training part of the store (`DatasetPass`: centre views, store order) collects the
+///   pooled features; per head, `P = softmax(head(features))` and Sinkhorn-Knopp in Float64 with λ
+///   (`SelfLabelLosses.labels`, `optimize_L_sk`) give the new labels. The pass uses batch statistics
+///   (the reference labels with the model in training mode) on a copy of the backbone, so the pass
+///   leaves the running statistics untouched.
+/// - **State.** The label table (`sample_ids` `[N]`, `labels` `[H, N]`, I64) is saved with every
+///   checkpoint and restored on resume.
+///
+/// Each labelling reports (to `metrics.jsonl`) `sela_clusters` (distinct labels of head 0) and
+/// `sela_sinkhorn_iterations`, and, when the store has labels, `sela_nmi` and `sela_ari` of head
+/// 0's pseudo-labels against them. Step metrics: `sela_agreement` (head 0's argmax equals its
+/// pseudo-label); an optional online linear probe (term `probe`).
+public struct SeLa<Model: Backbone>: Objective {
+    /// The classification heads `[N, F] -> [N, K]`.
+    public var heads: [Linear]
+    /// The online linear probe on detached features (nil: none).
+    public var probe: OnlineProbe?
+    /// λ of Sinkhorn-Knopp (P^λ).
+    public var lambda: Double
+    /// The epochs at whose start the labels are recomputed, increasing.
+    public var labelEpochs: [Int]
+    /// The sample ids of the label table (store order of the last labelling).
+    public private(set) var sampleIDs: [UInt64] = []
+    /// The pseudo-labels `[H][N]`, row `i` for `sampleIDs[i]`.
+    public private(set) var labels: [[Int32]] = []
+    private var row: [UInt64: Int] = [:]
+
+    /// SeLa around `model` with `headCount` heads of `clusterCount` clusters.
+    public init(model: Model, headCount: Int = 1, clusterCount: Int = 3000, lambda: Double = 25, labelEpochs: [Int] = [0],
+                probeClasses: Int? = nil, rng: inout Philox) {
+        heads = (0..<headCount).map { _ in Linear(inputCount: model.featureCount, outputCount: clusterCount, rng: &rng) }
+        probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
+        self.lambda = lambda
+        self.labelEpochs = labelEpochs
+    }
+
+    /// The epochs (below `epochs`) at whose start `updates` labellings run, spaced as `main.py`'s
+    /// `optimize_times`: update `i` after `(E + 1.01)·N·(i / (updates − 1))²` samples, i.e. at the
+    /// start of epoch `⌈(E + 1.01)·(i / (updates − 1))²⌉` (the reference may relabel mid-epoch; here
+    /// an update waits for the next epoch boundary, and updates that fall on the same boundary run once).
+    public static func labelEpochs(updates: Int, epochs: Int) -> [Int] {
+        guard updates > 1 else { return [0] }
+        var out = Set<Int>()
+        for i in 0..<updates {
+            let f = Double(i) / Double(updates - 1)
+            let e = Int(((Double(epochs) + 1.01) * f * f).rounded(.up))
+            if e < epochs { out.insert(e) }
+        }
+        return out.sorted()
+    }
+
+    /// One view.
+    public var viewCount: Int { 1 }
+
+    /// Visits `heads.<h>.*` and `probe.*`.
+    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
+        visitor.visit("heads", &heads)
+        visitor.visit("probe", &probe)
+    }
+
+    /// `sela` (mean cross-entropy of the heads against the pseudo-labels of the batch's samples) and,
+    /// with a probe and labels, `probe`. Metrics: `sela_agreement`, `probe_accuracy`.
+    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+                                context: inout Context) throws -> ObjectiveOutput {
+        guard !batch.views.isEmpty else { throw ObjectiveError.tooFewViews(objective: "sela", needed: 1, got: 0) }
+        var rows: [Int] = []
+        rows.reserveCapacity(batch.count)
+        for id in batch.sampleIDs {
+            guard let r = row[id] else {
+                throw ObjectiveError.shapeMismatch(objective: "sela", message: "sample \(id) has no pseudo-label; "
+                    + (labels.isEmpty ? "no labelling has run yet" : "the label table holds \(sampleIDs.count) other samples"))
+            }
+            rows.append(r)
+        }
+        let features = model.features(batch.views[0], context: &context)
+        let logits = heads.map { $0(features) }
+        let targets = labels.map { table in IntTensor(rows.map { table[$0] }) }
+        var terms = [LossTerm("sela", SelfLabelLosses.crossEntropy(logits: logits, labels: targets))]
+        var metrics = ["sela_agreement": Metrics.accuracy(logits[0], targets[0])]
+        probe?.addTerm(features: features, labels: batch.labels, context: &context, to: &terms, metrics: &metrics)
+        return ObjectiveOutput(terms: terms, metrics: metrics)
+    }
+
+    /// Relabels the training part at the epochs of `labelEpochs`.
+    public mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {
+        guard labelEpochs.contains(progress.epoch) else { return }
+        data.report(try relabel(model: model, data: data))
+    }
+
+    /// Recomputes every head's labels from a pass over `data`; returns the metrics of the labelling.
+    public mutating func relabel(model: Model, data: DatasetPass) throws -> [String: Float] {
+        var net = model  // the pass's BatchNorm statistics stay in this copy
+        var context = Context(training: true, rng: Philox(seed: 0))
+        var ids: [UInt64] = [], features: [Float] = [], truth: [Int32]? = []
+        ids.reserveCapacity(data.sampleCount)
+        features.reserveCapacity(data.sampleCount * model.featureCount)
+        try data.forEachBatch { b in
+            ids.append(contentsOf: b.sampleIDs)
+            features.append(contentsOf: net.features(b.views[0], context: &context).scalars)
+            if let l = b.labels, truth != nil { truth!.append(contentsOf: l.scalars) } else { truth = nil }
+        }
+        guard !ids.isEmpty else { return [:] }
+        let x = Tensor(shape: [ids.count, model.featureCount], scalars: features)
+        var table: [[Int32]] = [], iterations = 0
+        for head in heads {
+            let labelling = try SelfLabelLosses.labels(logits: head(x), lambda: lambda)
+            table.append(labelling.labels)
+            iterations = max(iterations, labelling.iterations)
+        }
+        sampleIDs = ids
+        labels = table
+        row = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var metrics: [String: Float] = ["sela_clusters": Float(Set(table[0]).count), "sela_sinkhorn_iterations": Float(iterations)]
+        if let truth, truth.count == ids.count {
+            metrics["sela_nmi"] = Float(Metrics.normalizedMutualInformation(truth, table[0]))
+            metrics["sela_ari"] = Float(Metrics.adjustedRandIndex(truth, table[0]))
+        }
+        return metrics
+    }
+
+    /// The label table: `sample_ids` `[N]` (the ids' bits as I64) and `labels` `[H, N]`.
+    public var state: SafeTensors {
+        guard !sampleIDs.isEmpty else { return SafeTensors() }
+        return SafeTensors(integers: [
+            "sample_ids": Int64Tensor(shape: [sampleIDs.count], scalars: sampleIDs.map { Int64(bitPattern: $0) }),
+            "labels": Int64Tensor(shape: [labels.count, sampleIDs.count], scalars: labels.flatMap { $0.map(Int64.init) }),
+        ])
+    }
+
+    /// Restores the label table (absent: no labelling yet); throws naming `file` on a mismatch.
+    public mutating func loadState(_ state: SafeTensors, file: String) throws {
+        for (key, t) in state.tensors { throw CheckpointError.unexpectedKey(file: file, key: key, shape: t.shape) }
+        for (key, t) in state.integers where key != "sample_ids" && key != "labels" {
+            throw CheckpointError.unexpectedKey(file: file, key: key, shape: t.shape)
+        }
+        guard let ids = state.integers["sample_ids"] else {
+            if let l = state.integers["labels"] { throw CheckpointError.unexpectedKey(file: file, key: "labels", shape: l.shape) }
+            sampleIDs = []; labels = []; row = [:]
+            return
+        }
+        let n = ids.scalars.count, k = heads.first?.outputCount ?? 0
+        guard let l = state.integers["labels"] else { throw CheckpointError.missingKey(file: file, key: "labels", expectedShape: [heads.count, n]) }
+        guard l.shape == Shape([heads.count, n]) else {
+            throw CheckpointError.shapeMismatch(file: file, key: "labels", expected: [heads.count, n], found: l.shape)
+        }
+        if l.scalars.contains(where: { $0 < 0 || $0 >= Int64(k) }) {
+            throw CheckpointError.malformed(file: file, message: "'labels' holds a cluster outside [0, \(k))")
+        }
+        sampleIDs = ids.scalars.map { UInt64(bitPattern: $0) }
+        labels = (0..<heads.count).map { h in l.scalars[(h * n)..<((h + 1) * n)].map { Int32($0) } }
+        row = Dictionary(sampleIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+}

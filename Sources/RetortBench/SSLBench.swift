@@ -1,0 +1,79 @@
+import Backbones
+import Foundation
+import Support
+import NN
+import Objectives
+import Recipes
+import TensorCore
+
+/// Costs of the clustering objectives (never timed in tests):
+/// - `sela labelling`: SeLa's dataset-wide Sinkhorn-Knopp in Float64 plus the argmax
+///   (`SelfLabelLosses.labels`) for 60,000 samples × K = 30 at λ = 10 and 25 (the bar: under 2 s);
+/// - `swav step`: one SwAV training step (2 × 28 px + 4 × 16 px crops of 1 channel, ResNet-18 cifar
+///   stem at width 0.5, batch 256, head 2048 → 128, 300 prototypes: forward per resolution group,
+///   Sinkhorn, backward, LARS) in images per second; `Benchmarks/torch_swav.py` runs the same step
+///   in PyTorch and writes `.build/torch_swav.json`, which this suite reads for a ratio.
+///
+/// Options: `--threads N` (2), `--iterations N` (3 timed after one warm-up; the best counts),
+/// `--quick` (batch 32 for the SwAV step), `--skip-sela`, `--skip-swav`, `--torch-json PATH`.
+enum SSLBench {
+    static func run(_ args: [String]) throws {
+        let threads = Int(ZooBench.value(of: "--threads", in: args) ?? "2") ?? 2
+        let iterations = Int(ZooBench.value(of: "--iterations", in: args) ?? "3") ?? 3
+        Threading.setCount(threads)
+        print("threads \(threads), best of \(iterations) after one warm-up")
+
+        // SeLa: logits of one head for the whole of Fashion-MNIST's training split.
+        let n = 60_000, k = 30
+        var rng = Philox(seed: 11)
+        let logits = Tensor(shape: [n, k], scalars: (0..<(n * k)).map { _ in 2 * rng.nextNormal() })
+        for lambda in args.contains("--skip-sela") ? [] : [10.0, 25.0] {
+            var result: SelfLabelLosses.Labelling?
+            let t = ZooBench.best(iterations: iterations) { result = try? SelfLabelLosses.labels(logits: logits, lambda: lambda) }
+            guard let result else { print("sela labelling: the solver failed"); continue }
+            print(String(format: "sela labelling %d x %d, lambda %g: %.3f s (%d Sinkhorn updates, %d clusters used; bar < 2 s)",
+                         n, k, lambda, t, result.iterations, Set(result.labels).count))
+        }
+
+        if args.contains("--skip-swav") { return }
+        let batch = args.contains("--quick") ? 32 : 256
+        let net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
+                                     zeroInitResidual: false, rng: &rng)
+        let swav = SwAV(model: net, projectorHidden: 2048, projectorOutput: 128, prototypeCount: 300, rng: &rng)
+        let sizes = [28, 28, 16, 16, 16, 16]
+        let views = sizes.map { s in Tensor(shape: [batch, 1, s, s], scalars: (0..<(batch * s * s)).map { _ in rng.nextNormal() }) }
+        let infos = sizes.map { s -> ViewInfo in
+            var info = ViewInfo.wholeImage(count: batch, height: s, width: s)
+            info.group = s == 28 ? 0 : 1
+            return info
+        }
+        let b = TrainingBatch(views: views, viewInfo: infos, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
+        var model = TrainModel(backbone: net, objective: swav)
+        var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
+        var failure: Error?
+        let t = ZooBench.best(iterations: iterations) {
+            do {
+                let (_, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
+                    var ctx = Context(training: true, rng: Philox(seed: 1))
+                    let out = try m.objective.losses(model: &m.backbone, batch: b, progress: TrainingProgress(step: 0, totalSteps: 1, epoch: 0),
+                                                     context: &ctx)
+                    return (out.total.scalar, out.total)
+                }
+                optimizer.step(model: &model, gradients: g)
+                model.objective.afterStep(model: model.backbone, progress: TrainingProgress(step: 1, totalSteps: 1, epoch: 0))
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let images = Double(batch) / t
+        var line = String(format: "swav step 2x28 + 4x16, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
+        let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_swav.json"
+        if let data = FileManager.default.contents(atPath: path),
+           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let torch = (json["images_per_second"] as? NSNumber)?.doubleValue, (json["batch"] as? NSNumber)?.intValue == batch {
+            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
+        } else {
+            line += " (no PyTorch baseline: python3 Benchmarks/torch_swav.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"
+        }
+        print(line)
+    }
+}

@@ -1,0 +1,18 @@
+import Kernels
+import Support
+
+/// The single owner of thread counts: how many threads our parallel loops (`ParallelLoops`, in
+/// Support) and OpenBLAS (`BLAS`, in Kernels) use. Set once by the application (the CLI, the
+/// trainer, a benchmark), never read from the environment. It lives in TensorCore so that code
+/// above the engine sets threads without importing Kernels; the planned backend interface will own
+/// it.
+public enum Threading {
+    /// The number of threads for parallel loops and for OpenBLAS (1 until `setCount` is called).
+    public static var count: Int { ParallelLoops.threadCount }
+    /// Sets the thread count for both our loops and OpenBLAS.
+    public static func setCount(_ n: Int) {
+        require(n >= 1, "thread count must be at least 1")
+        ParallelLoops.setThreadCount(n)
+        BLAS.setThreadCount(n)
+    }
+}
