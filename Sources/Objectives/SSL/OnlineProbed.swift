@@ -1,6 +1,6 @@
 import Backbones
-import Kernels
 import NN
+import Support
 import TensorCore
 
 /// Any objective plus the online linear probe (`eval.online_probe`) for methods that do not train

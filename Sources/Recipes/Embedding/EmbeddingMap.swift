@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 import TensorCore
 
 /// `retort embed --map`: a 2-D map of features coloured by label. Rows are L2-normalised first

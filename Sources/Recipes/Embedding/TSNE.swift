@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Support
 import TensorCore
 
 /// Exact t-SNE (van der Maaten & Hinton 2008) of `[N, D]` points into 2-D, for maps of a few thousand

@@ -59,6 +59,8 @@ struct RunLoop<O: Objective> {
                                  startedAt: started)
         let reports = HookReports()
         let pass = data.datasetPass { reports.pending.append($0) }
+        // RankMe is logged after the checkpoint of its step, so a run resumed from that checkpoint logs it again.
+        if resume && rankMeDue { try logRankMe(metrics: metrics, summary: &summary) }
         while state.step < data.totalSteps && state.epoch < recipe.train.epochs {
             if state.stepInEpoch == 0 {
                 try model.objective.epochStart(model: &model.backbone, progress: progress, data: pass)
@@ -111,13 +113,8 @@ struct RunLoop<O: Objective> {
                 try metrics.append(record)
                 summary.finalLosses = record.losses
             }
-            let rankMeEvery = recipe.eval.rankMeEvery
-            if rankMeEvery > 0 && (state.step % rankMeEvery == 0 || state.step == data.totalSteps) {
-                let rank = try RunEvaluation(trainer: trainer, split: data.split).rankMe(model.backbone)
-                try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.step) / Double(data.stepsPerEpoch), metrics: ["rankme": rank]))
-                summary.metrics["rankme"] = rank
-            }
             if state.step % checkpointEvery == 0 && state.step < data.totalSteps { try saveCheckpoint("last") }
+            if rankMeDue { try logRankMe(metrics: metrics, summary: &summary) }
             if meter.stopRequested {
                 meter.progress.finish("stopped after \(meter.stepsThisProcess) steps (test hook)")
                 return false
@@ -138,6 +135,19 @@ struct RunLoop<O: Objective> {
             try model.backbone.save(to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
                                     fileSystem: trainer.fileSystem)
         }
+    }
+
+    /// Whether `eval.rankme_every` asks for RankMe at the current step (and always at the last).
+    private var rankMeDue: Bool {
+        let every = recipe.eval.rankMeEvery
+        return every > 0 && state.step > 0 && (state.step % every == 0 || state.step == data.totalSteps)
+    }
+
+    /// Logs `rankme` of the current backbone on the fixed monitor batch at the current step.
+    private func logRankMe(metrics: MetricsLog, summary: inout RunSummary) throws {
+        let rank = try RunEvaluation(trainer: trainer, split: data.split).rankMe(model.backbone)
+        try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.step) / Double(data.stepsPerEpoch), metrics: ["rankme": rank]))
+        summary.metrics["rankme"] = rank
     }
 
     /// Metrics the epoch hooks reported through `DatasetPass.report`, waiting to be logged.

@@ -1,6 +1,6 @@
 import Foundation
-import Kernels
 import Recipes
+import Support
 import TensorCore
 import XCTest
 

@@ -1,5 +1,5 @@
-import Kernels
 import Recipes
+import Support
 import TensorCore
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import Recipes
+import TestSupport
 import XCTest
 
 final class TensorBoardTests: XCTestCase {
