@@ -69,7 +69,7 @@ let package = Package(
             "Support", "DataStore", "CDataStore", "CTurboJPEG", "CZstd", "TestSupport",
         ], swiftSettings: fast),
         .testTarget(name: "RecipesTests", dependencies: [
-            "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes", "TestSupport",
+            "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes", "TestSupport",
         ], swiftSettings: fast),
         // Runs the built `retort` binary (argument handling, exit codes, messages).
         .testTarget(name: "RetortCLITests", swiftSettings: fast),

@@ -25,11 +25,16 @@ public struct ObjectiveOutput {
     public var terms: [LossTerm]
     /// Untraced scalar metrics (accuracy of an online probe, τ, ...).
     public var metrics: [String: Float]
+    /// The pooled backbone features `[N, F]` of view 0 from this forward pass, when the objective
+    /// computed them: the generic online probe (`OnlineProbed`) trains on them detached instead of
+    /// running the backbone again.
+    public var features: Tensor?
 
     /// An output.
-    public init(terms: [LossTerm], metrics: [String: Float] = [:]) {
+    public init(terms: [LossTerm], metrics: [String: Float] = [:], features: Tensor? = nil) {
         self.terms = terms
         self.metrics = metrics
+        self.features = features
     }
 
     /// Σ weight · value over all terms (traced); zero when there are none.

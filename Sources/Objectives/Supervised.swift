@@ -24,7 +24,8 @@ public struct Supervised<Model: Backbone>: Objective {
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         guard let labels = batch.labels else { throw ObjectiveError.missingLabels(objective: "supervised") }
-        let logits = model.forward(batch.views[0], context: &context)
+        let features = model.features(batch.views[0], context: &context)
+        let logits = model.classify(features) ?? features
         let ce: Tensor
         if let mix = batch.mix {
             let k = logits.shape[1]
@@ -33,6 +34,7 @@ public struct Supervised<Model: Backbone>: Objective {
         } else {
             ce = Tensor.crossEntropy(logits: logits, labels: labels, labelSmoothing: labelSmoothing)
         }
-        return ObjectiveOutput(terms: [LossTerm("ce", ce)], metrics: ["accuracy": Metrics.accuracy(logits, labels)])
+        return ObjectiveOutput(terms: [LossTerm("ce", ce)], metrics: ["accuracy": Metrics.accuracy(logits, labels)],
+                               features: features)
     }
 }

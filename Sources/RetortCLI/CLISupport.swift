@@ -63,3 +63,15 @@ struct ModelArguments: ParsableArguments {
 
 /// Sets the one thread count shared by OpenBLAS and our parallel loops.
 func setThreads(_ n: Int) { Threading.setCount(max(1, n)) }
+
+/// Ends this process (as if killed; checkpoint sets are atomic, so the run resumes) within a second
+/// of process `parent` ending: a `retort sweep` child, which Foundation starts in its own session
+/// where the sweep's Ctrl-C or kill does not reach it.
+func exitWhenOrphaned(parent: Int32) {
+    if getppid() != parent { exit(137) }
+    Thread.detachNewThread {
+        while getppid() == parent { sleep(1) }
+        FileHandle.standardError.write(Data("retort train: the sweep that started this run is gone; stopping (resume by rerunning the sweep)\n".utf8))
+        _exit(137)
+    }
+}

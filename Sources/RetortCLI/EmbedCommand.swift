@@ -1,10 +1,12 @@
 import ArgumentParser
+import DataStore
 import Foundation
 import NN
 import Recipes
 import TensorCore
 
-/// `retort embed CHECKPOINT --store STORE --out FILE.safetensors`: features (and logits) per sample.
+/// `retort embed CHECKPOINT --store STORE --out FILE.safetensors`: features (and logits) per sample;
+/// with `--map tsne|pca --out map.svg`, a 2-D map of the features coloured by label instead.
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
@@ -14,19 +16,36 @@ struct EmbedCommand: ParsableCommand {
     var checkpoint: String
     @Option(help: "The store to embed.")
     var store: String
-    @Option(help: "The output safetensors file.")
+    @Option(help: "The output safetensors file (with --map: the SVG map).")
     var out: String
+    @Option(help: "Draw a 2-D map instead: tsne (exact t-SNE) or pca.")
+    var map: String?
+    @Option(name: .customLong("max-points"), help: "With --map: at most this many samples (a seeded random subset).")
+    var maxPoints: Int = 2000
+    @Option(help: "With --map tsne: the perplexity.")
+    var perplexity: Double = 30
+    @Option(help: "With --map tsne: gradient-descent iterations.")
+    var iterations: Int = 1000
+    @Option(help: "With --map: the seed of the subset and of the t-SNE start.")
+    var seed: UInt64 = 0
     @OptionGroup var modelArguments: ModelArguments
     @Option(help: "Worker threads.")
     var threads: Int = 2
 
     func run() throws {
         try reportingErrors {
+            if let map, EmbeddingMap.Method(rawValue: map) == nil {
+                throw ValidationError("--map must be one of \(EmbeddingMap.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(map)'")
+            }
             setThreads(threads)
             let loaded = try CheckpointModel.load(URL(fileURLWithPath: checkpoint), model: try modelArguments.modelOptions())
             let norm = try modelArguments.normalization(fallback: loaded.normalization, channels: loaded.options.inChannels)
             let e = try FeatureExtractor.extract(loaded.backbone, storePath: store, mean: norm.mean, std: norm.std,
                                                  channels: loaded.options.inChannels, withLogits: true)
+            if let map {
+                try drawMap(map, features: e)
+                return
+            }
             var file = SafeTensors(tensors: ["features": e.features], metadata: ["checkpoint": checkpoint, "store": store])
             if let l = e.logits { file.tensors["logits"] = l }
             file.integers["labels"] = Int64Tensor(shape: e.labels.shape, scalars: e.labels.scalars.map { Int64($0) })
@@ -34,5 +53,25 @@ struct EmbedCommand: ParsableCommand {
             try file.write(to: URL(fileURLWithPath: out))
             print("wrote \(out): features \(e.features.shape)" + (e.logits.map { ", logits \($0.shape)" } ?? ""))
         }
+    }
+
+    private func drawMap(_ name: String, features e: ExtractedFeatures) throws {
+        guard let method = EmbeddingMap.Method(rawValue: name) else {
+            throw ValidationError("--map must be one of \(EmbeddingMap.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+        }
+        guard perplexity > 0, iterations >= 1 else { throw ValidationError("--perplexity must be > 0 and --iterations >= 1") }
+        var drawer = EmbeddingMap(method: method)
+        drawer.maxPoints = maxPoints
+        drawer.tsne.perplexity = perplexity
+        drawer.tsne.iterations = iterations
+        drawer.tsne.exaggerationIterations = min(250, iterations / 4)
+        drawer.tsne.seed = seed
+        let classNames = try StoreReader(path: store).schema.classNames
+        let started = Date()
+        let title = "\(method == .tsne ? "t-SNE" : "PCA") of \(URL(fileURLWithPath: checkpoint).lastPathComponent) on \(URL(fileURLWithPath: store).lastPathComponent)"
+        let drawn = try drawer.draw(features: e.features, labels: e.labels.scalars, classNames: classNames, title: title)
+        try AtomicFile.write(drawn.svg, to: URL(fileURLWithPath: out))
+        print(String(format: "wrote %@: %@ of %d samples (%d features) in %.1f s", out, method.rawValue, drawn.positions.count,
+                     e.features.shape[1], Date().timeIntervalSince(started)))
     }
 }

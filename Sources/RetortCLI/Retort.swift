@@ -11,6 +11,8 @@ struct Retort: ParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file (StoreCommand.swift, TrainCommand.swift, ...).
             TrainCommand.self,
+            SweepCommand.self,
+            CompareCommand.self,
             ProbeCommand.self,
             EmbedCommand.self,
             LossCommand.self,

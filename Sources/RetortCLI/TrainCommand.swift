@@ -15,8 +15,11 @@ struct TrainCommand: ParsableCommand {
     var runDir: String?
     @Option(help: "Resume the run in this folder from its last checkpoint.")
     var resume: String?
+    @Option(name: .customLong("exit-with-parent"), help: .hidden)
+    var exitWithParent: Int32?
 
     func run() throws {
+        if let exitWithParent { exitWhenOrphaned(parent: exitWithParent) }
         try reportingErrors {
             if let resume {
                 let run = try RunDirectory.open(existing: URL(fileURLWithPath: resume))

@@ -37,7 +37,8 @@ public struct HintonKD<Model: Backbone>: Objective {
         let x = batch.views[0]
         var teacherContext = Context(training: false, rng: context.rng)
         let t = teacher.forward(x.detached, context: &teacherContext).detached
-        let s = model.forward(x, context: &context)
+        let features = model.features(x, context: &context)
+        let s = model.classify(features) ?? features
         guard s.shape == t.shape else {
             throw ObjectiveError.shapeMismatch(objective: "kd", message: "student logits \(s.shape) vs teacher logits \(t.shape)")
         }
@@ -49,6 +50,6 @@ public struct HintonKD<Model: Backbone>: Objective {
             metrics["accuracy"] = Metrics.accuracy(s, labels)
             metrics["teacher_accuracy"] = Metrics.accuracy(t, labels)
         }
-        return ObjectiveOutput(terms: terms, metrics: metrics)
+        return ObjectiveOutput(terms: terms, metrics: metrics, features: features)
     }
 }

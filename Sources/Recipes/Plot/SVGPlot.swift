@@ -156,7 +156,10 @@ public struct SVGLineChart: Sendable {
 
     private func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    private func escape(_ s: String) -> String {
+    private func escape(_ s: String) -> String { Self.escapeXML(s) }
+
+    /// `s` with `& < > "` escaped for SVG text and attributes.
+    static func escapeXML(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -9,6 +9,9 @@ public final class MetricsLog {
     private let fileSystem: any FileSystem
     private var descriptor: Int32?
     private let encoder: JSONEncoder
+    /// Called with each record after it is on disk (the run's TensorBoard writer); an error it
+    /// throws is the append's.
+    public var onAppend: ((MetricsRecord) throws -> Void)?
 
     /// Opens (creating if needed) `url` for appending.
     public init(url: URL, fileSystem: any FileSystem = POSIXFileSystem()) throws {
@@ -28,6 +31,7 @@ public final class MetricsLog {
         var line = try encoder.encode(record)
         line.append(UInt8(ascii: "\n"))
         try fileSystem.writeAll(descriptor, line, path: url.path)
+        try onAppend?(record)
     }
 
     /// Flushes appended records to stable storage (call at checkpoints).

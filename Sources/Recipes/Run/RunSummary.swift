@@ -29,6 +29,12 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var wallSeconds: Double
     /// Mean training throughput.
     public var imagesPerSecond: Double?
+    /// Training seconds per epoch (loader wait + compute of this process's steps, scaled to one
+    /// epoch's steps; evaluation and checkpoint writes excluded): the cost column of experiment tables.
+    public var secondsPerEpoch: Double?
+    /// Peak resident set size of the training process in bytes (`getrusage` `ru_maxrss`; after a
+    /// resume, of the resumed process; `retort sweep` trains each run in its own process).
+    public var peakResidentBytes: Int?
     /// Last logged loss terms.
     public var finalLosses: [String: Double]
     /// Other final scalars (kNN top-1, online probe accuracy).
@@ -44,6 +50,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case status, objective, backbone, steps, epochs, wallSeconds = "wall_seconds", imagesPerSecond = "images_per_second"
+        case secondsPerEpoch = "seconds_per_epoch", peakResidentBytes = "peak_resident_bytes"
         case finalLosses = "final_losses", metrics, probe, error, startedAt = "started_at", finishedAt = "finished_at"
     }
 

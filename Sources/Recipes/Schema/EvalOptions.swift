@@ -1,6 +1,7 @@
 /// The `eval` section: online probe during training, periodic kNN, and the final linear probe.
 public struct EvalOptions: Codable, Sendable, Equatable {
-    /// Train a detached linear head on the backbone features during training (SSL) and log its accuracy.
+    /// Train a detached linear head on the backbone features during training (any objective; term
+    /// `probe`, metric `probe_accuracy`) with its own optimizer group if `optimizer.groups` names `objective.probe.*`.
     public var onlineProbe: Bool = false
     /// Run kNN on the test store every this many epochs; 0 turns it off.
     public var knnEvery: Int = 0
@@ -12,10 +13,17 @@ public struct EvalOptions: Codable, Sendable, Equatable {
     public var linearProbe: Bool = false
     /// Weight decays swept by the linear probe.
     public var probeWeightDecays: [Double] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
+    /// Log RankMe (`RankMe`: effective rank of the backbone features of a fixed batch) every this
+    /// many steps and at the last step; 0 turns it off.
+    public var rankMeEvery: Int = 0
+    /// Samples of that fixed batch: the first ones of the validation part (`data.val_fraction`),
+    /// else of the training store, unaugmented.
+    public var rankMeSamples: Int = 512
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case onlineProbe = "online_probe", knnEvery = "knn_every", knnK = "knn_k", knnTemperature = "knn_temperature"
         case linearProbe = "linear_probe", probeWeightDecays = "probe_weight_decays"
+        case rankMeEvery = "rankme_every", rankMeSamples = "rankme_samples"
     }
 
     /// Defaults (everything off).
@@ -32,5 +40,7 @@ public struct EvalOptions: Codable, Sendable, Equatable {
         try c.load(&probeWeightDecays, .probeWeightDecays, ValueCheck { w in
             !w.isEmpty && w.allSatisfy { $0 >= 0 && $0.isFinite } ? nil : "must be a non-empty list of values >= 0, got \(w)"
         })
+        try c.load(&rankMeEvery, .rankMeEvery, .atLeast(0))
+        try c.load(&rankMeSamples, .rankMeSamples, .atLeast(2))
     }
 }

@@ -12,9 +12,12 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Compute threads (OpenBLAS and our parallel loops); nil uses every core of the machine.
     public var threads: Int?
+    /// Also write every metrics record as TensorBoard scalars (and the recipe as text) to an event
+    /// file beside `metrics.jsonl` (`TensorBoardWriter`).
+    public var tensorboard: Bool = false
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case epochs, maxSteps = "max_steps", logEvery = "log_every", checkpointEvery = "checkpoint_every", seed, threads
+        case epochs, maxSteps = "max_steps", logEvery = "log_every", checkpointEvery = "checkpoint_every", seed, threads, tensorboard
     }
 
     /// Defaults.
@@ -29,5 +32,6 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         try c.loadOptional(&checkpointEvery, .checkpointEvery, .atLeast(1))
         try c.load(&seed, .seed)
         try c.loadOptional(&threads, .threads, .atLeast(1))
+        try c.load(&tensorboard, .tensorboard)
     }
 }

@@ -29,17 +29,20 @@ public enum FeatureExtractor {
         throw TrainError.incompatibleData("\(store.path): the store has no image field")
     }
 
-    /// Features (and logits, when `withLogits` and the backbone has a classifier) of every sample.
+    /// Features (and logits, when `withLogits` and the backbone has a classifier) of every sample,
+    /// or of the samples at the stored `positions` only, in that order.
     public static func extract<B: Backbone>(_ backbone: B, storePath: String, mean: [Float], std: [Float], channels: Int,
-                                            batchSize: Int = 256, withLogits: Bool = false,
+                                            batchSize: Int = 256, withLogits: Bool = false, positions: [Int]? = nil,
                                             progress: ((Int, Int) -> Void)? = nil) throws -> ExtractedFeatures {
         let store = try StoreReader(path: storePath)
+        let total = positions?.count ?? store.count
         let geo = try imageGeometry(of: store)
         var view = DataStore.ViewSpec(crop: .center, outHeight: geo.height, outWidth: geo.width)
         view.flipProbability = 0
         view.mean = mean
         view.std = std
-        var config = LoaderConfig(batchSize: min(batchSize, store.count), views: [view])
+        var config = LoaderConfig(batchSize: max(1, min(batchSize, total)), views: [view])
+        config.positions = positions
         config.order = .sequential
         config.dropLast = false
         config.channels = channels
@@ -49,7 +52,7 @@ public enum FeatureExtractor {
         var feats: [Float] = [], logits: [Float] = [], labels: [Int32] = [], ids: [UInt64] = []
         var d = 0, c = 0, done = 0
         while let batch = try it.next() {
-            let keep = min(batch.labels.count, store.count - done)
+            let keep = min(batch.labels.count, total - done)
             if keep <= 0 { break }
             var ctx = Context(training: false)
             let out = model.extract(TrainingBatch(batch, limit: keep).views[0], context: &ctx)
@@ -62,7 +65,7 @@ public enum FeatureExtractor {
             labels.append(contentsOf: batch.labels.prefix(keep))
             ids.append(contentsOf: batch.sampleIDs.prefix(keep))
             done += keep
-            progress?(done, store.count)
+            progress?(done, total)
         }
         return ExtractedFeatures(features: Tensor(shape: [done, d], scalars: feats),
                                  logits: c > 0 ? Tensor(shape: [done, c], scalars: logits) : nil,

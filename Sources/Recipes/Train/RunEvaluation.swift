@@ -24,6 +24,16 @@ struct RunEvaluation {
         try validationKNN(try features(of: backbone, store: recipe.data.train))
     }
 
+    /// RankMe of `backbone`'s features on the fixed monitor batch: the first `eval.rankme_samples`
+    /// samples (stored order) of the validation part, else of the training store.
+    func rankMe<B: Backbone>(_ backbone: B) throws -> Double {
+        let pool = split.isEmpty ? split.trainPositions : split.validationPositions
+        let norm = recipe.evaluationNormalization
+        let batch = try FeatureExtractor.extract(backbone, storePath: recipe.data.train, mean: norm.mean, std: norm.std,
+                                                 channels: recipe.model.inChannels, positions: Array(pool.sorted().prefix(recipe.eval.rankMeSamples)))
+        return RankMe.effectiveRank(batch.features)
+    }
+
     /// kNN top-1 of the validation rows of `all` (features of the whole training store) against its training rows.
     private func validationKNN(_ all: ExtractedFeatures) throws -> Double {
         try Probe.run(train: all.rows(split.trainPositions), test: all.rows(split.validationPositions), source: trainer.run.url.lastPathComponent,

@@ -49,11 +49,18 @@ struct RunLoop<O: Objective> {
         }
         let metrics = try MetricsLog(url: run.metrics)
         defer { metrics.close() }
+        let board = try recipe.train.tensorboard
+            ? TensorBoardWriter(folder: run.url, recipeYAML: recipeYAML, replay: resume ? MetricsLog.read(run.metrics) : [],
+                                fileSystem: trainer.fileSystem) : nil
+        defer { board?.close() }
+        metrics.onAppend = board.map { b in { try b.append($0) } }
         var meter = RunMeter(trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step)
         var summary = RunSummary(status: .running, objective: recipe.objective.name, backbone: recipe.model.backbone, steps: state.step,
                                  startedAt: started)
         let reports = HookReports()
         let pass = data.datasetPass { reports.pending.append($0) }
+        // RankMe is logged after the checkpoint of its step, so a run resumed from that checkpoint logs it again.
+        if resume && rankMeDue { try logRankMe(metrics: metrics, summary: &summary) }
         while state.step < data.totalSteps && state.epoch < recipe.train.epochs {
             if state.stepInEpoch == 0 {
                 try model.objective.epochStart(model: &model.backbone, progress: progress, data: pass)
@@ -77,9 +84,10 @@ struct RunLoop<O: Objective> {
         summary.steps = state.step
         summary.epochs = Double(state.step) / Double(data.stepsPerEpoch)
         summary.wallSeconds = Date().timeIntervalSince(started)
-        meter.finish(into: &summary)
+        meter.finish(into: &summary, stepsPerEpoch: data.stepsPerEpoch)
         summary.finishedAt = RunSummary.timestamp(Date())
         try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
+        try board?.append(MetricsRecord(step: state.step, epoch: summary.epochs, metrics: Dictionary(uniqueKeysWithValues: summary.metrics.map { ("final_" + $0.key, $0.value) })))
         try summary.write(to: run.summary)
         return summary
     }
@@ -109,6 +117,7 @@ struct RunLoop<O: Objective> {
                 summary.finalLosses = record.losses
             }
             if state.step % checkpointEvery == 0 && state.step < data.totalSteps { try saveCheckpoint("last") }
+            if rankMeDue { try logRankMe(metrics: metrics, summary: &summary) }
             if meter.stopRequested {
                 meter.progress.finish("stopped after \(meter.stepsThisProcess) steps (test hook)")
                 return false
@@ -129,6 +138,19 @@ struct RunLoop<O: Objective> {
             try model.backbone.save(to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
                                     fileSystem: trainer.fileSystem)
         }
+    }
+
+    /// Whether `eval.rankme_every` asks for RankMe at the current step (and always at the last).
+    private var rankMeDue: Bool {
+        let every = recipe.eval.rankMeEvery
+        return every > 0 && state.step > 0 && (state.step % every == 0 || state.step == data.totalSteps)
+    }
+
+    /// Logs `rankme` of the current backbone on the fixed monitor batch at the current step.
+    private func logRankMe(metrics: MetricsLog, summary: inout RunSummary) throws {
+        let rank = try RunEvaluation(trainer: trainer, split: data.split).rankMe(model.backbone)
+        try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.step) / Double(data.stepsPerEpoch), metrics: ["rankme": rank]))
+        summary.metrics["rankme"] = rank
     }
 
     /// Metrics the epoch and step hooks reported through `DatasetPass.report`, waiting to be logged.

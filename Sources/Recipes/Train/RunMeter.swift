@@ -44,9 +44,13 @@ struct RunMeter {
         return record
     }
 
-    /// Throughput and data-wait share of this process into `summary`.
-    func finish(into summary: inout RunSummary) {
+    /// Throughput, data-wait share, seconds per epoch and peak memory of this process into `summary`.
+    func finish(into summary: inout RunSummary, stepsPerEpoch: Int) {
         summary.imagesPerSecond = Double(images) / max(computeSeconds + waitSeconds, 1e-9)
+        if stepsThisProcess > 0 {
+            summary.secondsPerEpoch = (computeSeconds + waitSeconds) / Double(stepsThisProcess) * Double(stepsPerEpoch)
+        }
+        summary.peakResidentBytes = ResourceUsage.peakResidentBytes()
         summary.metrics["data_wait_fraction"] = waitSeconds / max(computeSeconds + waitSeconds, 1e-9)
     }
 }

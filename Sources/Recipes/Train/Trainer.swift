@@ -49,8 +49,16 @@ public struct Trainer {
         Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
-        let objective = try make(backbone, &setup)
+        var objective = try make(backbone, &setup)
+        // `eval.online_probe` for every objective: wrapped unless it trains its own probe (`probe.*`).
+        if recipe.eval.onlineProbe, !objective.namedParameters.contains(where: { $0.path.hasPrefix("probe.") }) {
+            objective = Self.withProbe(objective, backbone: backbone, setup: &setup)
+        }
         return try start(objective, backbone: backbone, resume: resume)
+    }
+
+    private static func withProbe<O: Objective>(_ objective: O, backbone: any Backbone, setup: inout ObjectiveSetup) -> any Objective {
+        OnlineProbed(objective, model: backbone as! O.Model, classCount: setup.classCount, rng: &setup.rng)
     }
 
     private func start<O: Objective>(_ objective: O, backbone: any Backbone, resume: Bool) throws -> RunSummary {
