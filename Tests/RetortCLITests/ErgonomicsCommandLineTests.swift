@@ -3,26 +3,7 @@ import XCTest
 
 /// `retort sweep`, `compare` and `embed --map` refuse bad requests with one clear line, run as a user would.
 final class ErgonomicsCommandLineTests: XCTestCase {
-    private func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var binary: URL?
-        for _ in 0..<4 where binary == nil {
-            let candidate = directory.appendingPathComponent("retort")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { binary = candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        guard let binary else { throw XCTSkip("no retort binary beside \(CommandLine.arguments[0])") }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = Pipe()
-        try process.run()
-        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    private func run(_ arguments: [String]) throws -> RetortProcess.Outcome { try RetortProcess.run(arguments) }
 
     func testCompareOfAFolderWithoutARunNamesIt() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("retort-not-a-run-\(UUID())")

@@ -4,34 +4,7 @@ import XCTest
 /// The `retort` executable's exit codes and messages for bad command lines, run as a user would
 /// (the binary built beside this test bundle, e.g. `.build/release/retort`).
 final class LossCommandLineTests: XCTestCase {
-    private struct Outcome {
-        var status: Int32
-        var stderr: String
-    }
-
-    /// The `retort` binary next to the test bundle; the tests are skipped where it was not built.
-    private func retortBinary() throws -> URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("retort")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw XCTSkip("no retort binary beside \(CommandLine.arguments[0])")
-    }
-
-    private func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = try retortBinary()
-        process.arguments = arguments
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = Pipe()
-        try process.run()
-        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
-    }
+    private func run(_ arguments: [String]) throws -> RetortProcess.Outcome { try RetortProcess.run(arguments) }
 
     func testUnknownOptionExitsTwoNamingIt() throws {
         let outcome = try run(["loss", "byol", "--bogus", "1"])
