@@ -168,8 +168,7 @@ extension Objective {
     public var state: SafeTensors { SafeTensors() }
     /// Accepts only an empty state unless an objective keeps one.
     public mutating func loadState(_ state: SafeTensors, file: String) throws {
-        if let key = state.tensors.keys.sorted().first { throw CheckpointError.unexpectedKey(file: file, key: key, shape: state.tensors[key]!.shape) }
-        if let key = state.integers.keys.sorted().first { throw CheckpointError.unexpectedKey(file: file, key: key, shape: state.integers[key]!.shape) }
+        try state.requireOnly(file: file)
     }
 }
 

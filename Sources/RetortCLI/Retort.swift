@@ -33,14 +33,13 @@ struct Retort: ParsableCommand {
     static func main() {
         MemoryPolicy.retainFreedBlocks()
         BLAS.limitIdleSpinning()
-        let command: ParsableCommand
+        var command: ParsableCommand
         do {
             command = try parseAsRoot(nil)
         } catch {
             exitOnParseError(error)
         }
         do {
-            var command = command
             try command.run()
         } catch {
             exit(withError: error)

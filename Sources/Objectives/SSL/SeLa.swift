@@ -145,10 +145,7 @@ public struct SeLa<Model: Backbone>: Objective {
 
     /// Restores the label table (absent: no labelling yet); throws naming `file` on a mismatch.
     public mutating func loadState(_ state: SafeTensors, file: String) throws {
-        for (key, t) in state.tensors { throw CheckpointError.unexpectedKey(file: file, key: key, shape: t.shape) }
-        for (key, t) in state.integers where key != "sample_ids" && key != "labels" {
-            throw CheckpointError.unexpectedKey(file: file, key: key, shape: t.shape)
-        }
+        try state.requireOnly(integers: ["sample_ids", "labels"], file: file)
         guard let ids = state.integers["sample_ids"] else {
             if let l = state.integers["labels"] { throw CheckpointError.unexpectedKey(file: file, key: "labels", shape: l.shape) }
             sampleIDs = []; labels = []; row = [:]

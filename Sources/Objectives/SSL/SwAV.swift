@@ -168,8 +168,7 @@ public struct SwAV<Model: Backbone>: Objective {
 
     /// Restores the queue (absent: not started yet); throws naming `file` on a wrong shape or key.
     public mutating func loadState(_ state: SafeTensors, file: String) throws {
-        for (key, t) in state.tensors where key != "queue" { throw CheckpointError.unexpectedKey(file: file, key: key, shape: t.shape) }
-        for (key, t) in state.integers { throw CheckpointError.unexpectedKey(file: file, key: key, shape: t.shape) }
+        try state.requireOnly(tensors: ["queue"], file: file)
         guard let q = state.tensors["queue"] else { queue = nil; return }
         let expected = Shape([assign.count, queueLength, prototypes.inputCount])
         guard queueLength > 0, q.shape == expected else {
