@@ -145,6 +145,12 @@ public protocol Objective<Model>: Layer {
     mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws
     /// Runs after the last step of each epoch; may run `data` (no gradients).
     mutating func epochEnd(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws
+    /// Metrics of the objective's own heads on held-out samples: `data` is a no-grad pass over the
+    /// validation part of the training store (centre views). The runner calls it with every
+    /// validation kNN (`eval.knn_every`), at the end of a run and from `retort evaluate`, and logs
+    /// each metric with a `val_` prefix (SwAV: `val_prototypes_used`). It must not change the
+    /// objective's training state.
+    mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float]
     /// Non-parameter state (queues, pseudo-labels, RNG counters) as named tensors for checkpoints.
     var state: SafeTensors { get }
     /// Restores `state` saved by `state`; throws naming `file` and the key on a mismatch.
@@ -164,6 +170,8 @@ extension Objective {
     public mutating func epochStart(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {}
     /// Nothing to do at the end of an epoch unless an objective says so.
     public mutating func epochEnd(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {}
+    /// No held-out metrics unless an objective says so.
+    public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] { [:] }
     /// No state beyond parameters unless an objective says so.
     public var state: SafeTensors { SafeTensors() }
     /// Accepts only an empty state unless an objective keeps one.

@@ -112,4 +112,27 @@ extension ObjectiveTests {
             XCTAssertEqual(Metrics.adjustedRandIndex(u, v), (c["ari"] as! NSNumber).doubleValue, accuracy: 1e-9, "\(name) ari")
         }
     }
+
+    func testSeLaValidationMetricsScoreHeadZeroArgmaxAgainstTheLabels() throws {
+        var model = tinyNet(classes: nil, seed: 5)
+        var rng = Philox(seed: 6)
+        var sela = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 10, labelUpdates: 1, rng: &rng)
+        var ctx = Context(training: false, rng: Philox(seed: 0))
+        var predicted: [Int32] = [], truth: [Int32] = []
+        try pass(20, batch: 8).forEachBatch { b in
+            var m = model
+            let logits = sela.heads[0](m.features(b.views[0], context: &ctx)).scalars
+            for i in 0..<b.count {
+                let row = Array(logits[(4 * i)..<(4 * i + 4)])
+                predicted.append(Int32(row.indices.max { row[$0] < row[$1] }!))
+            }
+            truth += b.labels!.scalars
+        }
+        let metrics = try sela.validationMetrics(model: &model, data: pass(20, batch: 8))
+        XCTAssertEqual(metrics["sela_clusters"], Float(Set(predicted).count))
+        XCTAssertEqual(try XCTUnwrap(metrics["sela_nmi"]), Float(Metrics.normalizedMutualInformation(truth, predicted)), accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(metrics["sela_ari"]), Float(Metrics.adjustedRandIndex(truth, predicted)), accuracy: 1e-6)
+        XCTAssertNil(try sela.validationMetrics(model: &model, data: pass(20, labelled: false))["sela_nmi"], "no labels, no NMI")
+        XCTAssertTrue(sela.sampleIDs.isEmpty, "no labelling ran")
+    }
 }

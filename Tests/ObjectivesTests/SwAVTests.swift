@@ -103,4 +103,32 @@ extension ObjectiveTests {
         }
         XCTAssertThrowsError(try restored.loadState(SafeTensors(tensors: ["bank": Tensor(zeros: [1])]), file: "s.safetensors"))
     }
+
+    /// Argmax prototype of each held-out sample's score row, recomputed with plain loops (inference mode).
+    private func argmaxPrototypes(_ swav: SwAV<Net>, model: Net, data: DatasetPass) throws -> Set<Int> {
+        var ctx = Context(training: false, rng: Philox(seed: 0))
+        var swav = swav, model = model, out = Set<Int>()
+        let c = swav.prototypes.weight.value.scalars, k = swav.prototypes.outputCount, d = swav.prototypes.inputCount
+        try data.forEachBatch { b in
+            let z = swav.projector.forward(model.features(b.views[0], context: &ctx), context: &ctx).l2Normalized(alongAxis: 1).scalars
+            for i in 0..<(z.count / d) {
+                let scores = (0..<k).map { j in (0..<d).reduce(Float(0)) { $0 + z[i * d + $1] * c[j * d + $1] } }
+                out.insert(scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!)
+            }
+        }
+        return out
+    }
+
+    func testSwAVValidationMetricsCountTheArgmaxPrototypesOfHeldOutSamples() throws {
+        var model = tinyNet(classes: nil, seed: 3)
+        var rng = Philox(seed: 4)
+        var swav = SwAV(model: model, projectorHidden: 16, projectorOutput: 8, prototypeCount: 40, rng: &rng)
+        let expected = try argmaxPrototypes(swav, model: model, data: pass(30))
+        XCTAssertGreaterThan(expected.count, 1)
+        XCTAssertEqual(try swav.validationMetrics(model: &model, data: pass(30)), ["prototypes_used": Float(expected.count)])
+        // Collapse shows: with every prototype the same unit vector, one prototype is everyone's argmax.
+        let row = swav.prototypes.weight.value.slice(alongAxis: 0, 0..<1).scalars
+        swav.prototypes.weight.value = Tensor(shape: [40, 8], scalars: Array((0..<40).map { _ in row }.joined()))
+        XCTAssertEqual(try swav.validationMetrics(model: &model, data: pass(30)), ["prototypes_used": 1])
+    }
 }

@@ -71,6 +71,10 @@ public struct OnlineProbed<Base: Objective>: Objective {
     public mutating func epochEnd(model: inout Model, progress: TrainingProgress, data: DatasetPass) throws {
         try base.epochEnd(model: &model, progress: progress, data: data)
     }
+    /// The base's held-out metrics.
+    public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] {
+        try base.validationMetrics(model: &model, data: data)
+    }
     /// The base's state (the probe's weights are parameters, saved with the objective's modules).
     public var state: SafeTensors { base.state }
     /// Restores the base's state.

@@ -22,7 +22,8 @@ import TensorCore
 /// Each labelling reports (to `metrics.jsonl`) `sela_clusters` (distinct labels of head 0) and
 /// `sela_sinkhorn_iterations`, and, when the store has labels, `sela_nmi` and `sela_ari` of head
 /// 0's pseudo-labels against them. Step metrics: `sela_agreement` (head 0's argmax equals its
-/// pseudo-label); an optional online linear probe (term `probe`).
+/// pseudo-label); an optional online linear probe (term `probe`). On the validation part
+/// (`validationMetrics`): `val_sela_clusters`, `val_sela_nmi`, `val_sela_ari` of head 0's argmax.
 public struct SeLa<Model: Backbone>: Objective {
     /// The classification heads `[N, F] -> [N, K]`.
     public var heads: [Linear]
@@ -130,6 +131,25 @@ public struct SeLa<Model: Backbone>: Objective {
         if let truth, truth.count == ids.count {
             metrics["sela_nmi"] = Float(Metrics.normalizedMutualInformation(truth, table[0]))
             metrics["sela_ari"] = Float(Metrics.adjustedRandIndex(truth, table[0]))
+        }
+        return metrics
+    }
+
+    /// Head 0's clusters on held-out samples (centre views, inference mode): `clusters` (distinct
+    /// argmax predictions) and, when `data` has labels, `nmi` and `ari` of those predictions against
+    /// them: whether the clustering the heads learned carries to samples never labelled.
+    public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] {
+        var context = Context(training: false, rng: Philox(seed: 0))
+        var predicted: [Int32] = [], truth: [Int32]? = []
+        try data.forEachBatch { b in
+            predicted.append(contentsOf: heads[0](model.features(b.views[0], context: &context)).argmax(alongAxis: 1).scalars)
+            if let l = b.labels, truth != nil { truth!.append(contentsOf: l.scalars) } else { truth = nil }
+        }
+        guard !predicted.isEmpty else { return [:] }
+        var metrics: [String: Float] = ["sela_clusters": Float(Set(predicted).count)]
+        if let truth, truth.count == predicted.count {
+            metrics["sela_nmi"] = Float(Metrics.normalizedMutualInformation(truth, predicted))
+            metrics["sela_ari"] = Float(Metrics.adjustedRandIndex(truth, predicted))
         }
         return metrics
     }

@@ -25,7 +25,8 @@ import TensorCore
 ///
 /// Metrics: `code_entropy` (entropy of the mean code over the assigned views' rows, at most ln K)
 /// and `prototypes_used` (distinct argmax prototypes of those codes). An optional online linear
-/// probe on detached features of view 0 (term `probe`).
+/// probe on detached features of view 0 (term `probe`). On the validation part (`validationMetrics`):
+/// `val_prototypes_used`, the prototypes that are the argmax score of at least one held-out sample.
 public struct SwAV<Model: Backbone>: Objective {
     /// The projection head `[V·N, F] -> [V·N, D]` (before the L2 normalisation).
     public var projector: ProjectionHead
@@ -116,6 +117,20 @@ public struct SwAV<Model: Backbone>: Objective {
     /// Re-normalises the prototypes for the next step.
     public mutating func afterStep(model: Model, progress: TrainingProgress) {
         normalizePrototypes()
+    }
+
+    /// `prototypes_used` on held-out samples: how many prototypes are the argmax of the scores
+    /// `z Cᵀ` of at least one sample of `data` (centre views, inference mode). A stricter test of
+    /// collapse than the training metric of the same name, whose Sinkhorn codes spread every batch
+    /// over the prototypes by construction.
+    public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] {
+        var context = Context(training: false, rng: Philox(seed: 0))
+        var used = Set<Int32>()
+        try data.forEachBatch { batch in
+            let z = projector.forward(model.features(batch.views[0], context: &context), context: &context).l2Normalized(alongAxis: 1)
+            used.formUnion(prototypes(z).argmax(alongAxis: 1).scalars)
+        }
+        return ["prototypes_used": Float(used.count)]
     }
 
     /// Whether the queue has been filled once (its last row is not zero; embeddings are unit vectors).

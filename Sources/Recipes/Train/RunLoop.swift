@@ -86,6 +86,7 @@ struct RunLoop<O: Objective> {
         summary.wallSeconds = Date().timeIntervalSince(started)
         meter.finish(into: &summary, stepsPerEpoch: data.stepsPerEpoch)
         summary.finishedAt = RunSummary.timestamp(Date())
+        summary.metrics.merge(try objectiveValidationMetrics()) { _, new in new }
         try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
         try board?.append(MetricsRecord(step: state.step, epoch: summary.epochs, metrics: Dictionary(uniqueKeysWithValues: summary.metrics.map { ("final_" + $0.key, $0.value) })))
         try summary.write(to: run.summary)
@@ -131,13 +132,34 @@ struct RunLoop<O: Objective> {
     private mutating func evaluatePeriodically(metrics: MetricsLog) throws {
         guard recipe.eval.knnEvery > 0, !data.split.isEmpty, state.epoch % recipe.eval.knnEvery == 0 else { return }
         let score = try RunEvaluation(trainer: trainer, split: data.split).validationKNN(model.backbone)
-        try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: ["val_knn_top1": score]))
+        let heads = try objectiveValidationMetrics()
+        try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: heads.merging(["val_knn_top1": score]) { a, _ in a }))
         trainer.log("epoch \(state.epoch): validation kNN top-1 \(String(format: "%.4f", score))")
         if score > (state.bestScore ?? -1) {
             state.bestScore = score
             try model.backbone.save(to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
                                     fileSystem: trainer.fileSystem)
         }
+    }
+
+    /// The objective's metrics on the validation part (`Objective.validationMetrics`), `val_`-prefixed.
+    private mutating func objectiveValidationMetrics() throws -> [String: Double] {
+        guard !data.split.isEmpty else { return [:] }
+        let values = try model.objective.validationMetrics(model: &model.backbone, data: data.validationPass())
+        return Dictionary(uniqueKeysWithValues: values.map { ("val_" + $0.key, Double($0.value)) })
+    }
+
+    /// Loads the checkpoint set `name` and scores it on the validation part: `val_knn_top1` and the
+    /// objective's validation metrics, with `step` (`retort evaluate`).
+    mutating func evaluate(checkpoint name: String) throws -> [String: Double] {
+        state = try TrainingCheckpoint.load(into: &model, optimizers: &step.optimizers, name: name, in: run)
+        guard !data.split.isEmpty else {
+            throw TrainError.incompatibleData("the run has no validation part (data.val_fraction is 0); nothing to evaluate on")
+        }
+        var out = try objectiveValidationMetrics()
+        out["val_knn_top1"] = try RunEvaluation(trainer: trainer, split: data.split).validationKNN(model.backbone)
+        out["step"] = Double(state.step)
+        return out
     }
 
     /// Whether `eval.rankme_every` asks for RankMe at the current step (and always at the last).

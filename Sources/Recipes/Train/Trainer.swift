@@ -45,7 +45,21 @@ public struct Trainer {
         }
     }
 
+    /// Scores the run's checkpoint set `name` (`last`, or a `checkpoint_every` set) on the validation
+    /// part, as the run itself does: `val_knn_top1`, the objective's validation metrics (`val_`
+    /// prefixed, e.g. SwAV's `val_prototypes_used`) and the checkpoint's `step`.
+    public func evaluate(checkpoint name: String = "last") throws -> [String: Double] {
+        let (objective, backbone) = try makeObjective { backbone, setup in try recipe.objective.options.makeObjective(model: backbone, setup: &setup) }
+        return try evaluate(objective, backbone: backbone, checkpoint: name)
+    }
+
     private func train(resume: Bool, _ make: (any Backbone, inout ObjectiveSetup) throws -> any Objective) throws -> RunSummary {
+        let (objective, backbone) = try makeObjective(make)
+        return try start(objective, backbone: backbone, resume: resume)
+    }
+
+    /// The initial backbone and the objective around it (with the generic online probe when asked).
+    private func makeObjective(_ make: (any Backbone, inout ObjectiveSetup) throws -> any Objective) throws -> (any Objective, any Backbone) {
         Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
@@ -54,7 +68,12 @@ public struct Trainer {
         if recipe.eval.onlineProbe, !objective.namedParameters.contains(where: { $0.path.hasPrefix("probe.") }) {
             objective = Self.withProbe(objective, backbone: backbone, setup: &setup)
         }
-        return try start(objective, backbone: backbone, resume: resume)
+        return (objective, backbone)
+    }
+
+    private func evaluate<O: Objective>(_ objective: O, backbone: any Backbone, checkpoint name: String) throws -> [String: Double] {
+        var loop = try RunLoop(trainer: self, model: TrainModel(backbone: backbone as! O.Model, objective: objective))
+        return try loop.evaluate(checkpoint: name)
     }
 
     private static func withProbe<O: Objective>(_ objective: O, backbone: any Backbone, setup: inout ObjectiveSetup) -> any Objective {

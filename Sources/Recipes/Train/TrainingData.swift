@@ -45,20 +45,31 @@ struct TrainingData {
     /// A no-grad pass over the training part for epoch hooks: centre views (no flip), the run's
     /// normalisation, store order, the last batch not padded; hooks' metrics go to `report`.
     func datasetPass(report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
-        let positions = split.trainPositions
+        pass(over: split.trainPositions, all: split.isEmpty, report: report)
+    }
+
+    /// The same pass over the validation part (empty when the run has none), for
+    /// `Objective.validationMetrics`.
+    func validationPass() -> DatasetPass {
+        pass(over: split.validationPositions, all: false)
+    }
+
+    /// A pass over the store positions `positions` (every sample when `all`).
+    private func pass(over positions: [Int], all: Bool, report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
         let norm = recipe.evaluationNormalization
         var view = DataStore.ViewSpec(crop: .center, outHeight: geometry.height, outWidth: geometry.width)
         view.flipProbability = 0
         view.mean = norm.mean
         view.std = norm.std
-        var config = LoaderConfig(batchSize: min(recipe.data.batchSize, positions.count), views: [view])
+        var config = LoaderConfig(batchSize: max(1, min(recipe.data.batchSize, positions.count)), views: [view])
         config.order = .sequential
         config.dropLast = false
         config.channels = recipe.model.inChannels
-        config.positions = split.isEmpty ? nil : positions
+        config.positions = all ? nil : positions
         config.workers = recipe.data.workers
         let store = self.store
         return DatasetPass(sampleCount: positions.count, report: report) { visit in
+            guard !positions.isEmpty else { return }
             let it = try Loader(store: store, config: config).epoch(0)
             var done = 0
             while done < positions.count, let batch = try it.next() {

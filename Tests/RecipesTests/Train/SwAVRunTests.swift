@@ -74,4 +74,19 @@ extension TrainerTests {
             }
         }
     }
+
+    func testSwAVRunReportsPrototypesInUseOnValidationAndEvaluateReproducesTheEnd() throws {
+        let t = try trainer(Self.swavRecipe, extra: ["objective.swav.prototypes=50"], name: "swav-val", steps: 2)
+        let summary = try t.train()
+        let used = try XCTUnwrap(summary.metrics["val_prototypes_used"])
+        XCTAssertTrue((1...50).contains(Int(used)), "\(used)")
+        // `retort evaluate`'s path: a fresh trainer loads `last` and scores the validation part the same way.
+        var again = Trainer(recipe: try RecipeLoader().load(contentsOf: t.run.resolvedRecipe), run: t.run)
+        again.log = { _ in }
+        let scores = try again.evaluate()
+        XCTAssertEqual(scores["val_prototypes_used"], used)
+        XCTAssertEqual(scores["val_knn_top1"], summary.metrics["val_knn_top1"])
+        XCTAssertEqual(scores["step"], 2)
+        XCTAssertThrowsError(try again.evaluate(checkpoint: "missing")) { e in XCTAssertTrue("\(e)".contains("missing"), "\(e)") }
+    }
 }
