@@ -25,7 +25,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var steps: Int
     /// Epochs done (fractional).
     public var epochs: Double
-    /// Wall-clock seconds of training.
+    /// Wall-clock seconds of training, every process of a resumed run included (work redone after a
+    /// kill counted once); the test evaluation at the end is not included.
     public var wallSeconds: Double
     /// Mean training throughput.
     public var imagesPerSecond: Double?

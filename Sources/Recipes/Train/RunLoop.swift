@@ -16,6 +16,11 @@ struct RunLoop<O: Objective> {
     let data: TrainingData
     let recipeYAML: String
     var lastCheckpoint: String?
+    /// Training seconds of the run's earlier processes (from the checkpoint a resume starts from).
+    private var earlierSeconds = 0.0
+    private let processStart = Date()
+    /// Training seconds of the run so far, earlier processes included; saved with each checkpoint.
+    private var elapsedSeconds: Double { earlierSeconds + Date().timeIntervalSince(processStart) }
     private var recipe: Recipe { trainer.recipe }
     private var run: RunDirectory { trainer.run }
 
@@ -39,6 +44,7 @@ struct RunLoop<O: Objective> {
         if resume {
             state = try TrainingCheckpoint.load(into: &model, optimizers: &step.optimizers, name: "last", in: run)
             lastCheckpoint = run.checkpoint(named: "last").path
+            earlierSeconds = state.elapsedSeconds ?? 0
             try MetricsLog.truncate(run.metrics, afterStep: state.step)
             trainer.log("resuming \(run.url.path) at step \(state.step) (epoch \(state.epoch), step \(state.stepInEpoch) of it)")
         } else {
@@ -54,7 +60,8 @@ struct RunLoop<O: Objective> {
                                 fileSystem: trainer.fileSystem) : nil
         defer { board?.close() }
         metrics.onAppend = board.map { b in { try b.append($0) } }
-        var meter = RunMeter(trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step)
+        var meter = RunMeter(trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step,
+                             earlierSeconds: state.elapsedSeconds ?? 0)
         var summary = RunSummary(status: .running, objective: recipe.objective.name, backbone: recipe.model.backbone, steps: state.step,
                                  startedAt: started)
         let reports = HookReports()
@@ -83,7 +90,7 @@ struct RunLoop<O: Objective> {
         summary.status = .completed
         summary.steps = state.step
         summary.epochs = Double(state.step) / Double(data.stepsPerEpoch)
-        summary.wallSeconds = Date().timeIntervalSince(started)
+        summary.wallSeconds = elapsedSeconds
         meter.finish(into: &summary, stepsPerEpoch: data.stepsPerEpoch)
         summary.finishedAt = RunSummary.timestamp(Date())
         summary.metrics.merge(try objectiveValidationMetrics()) { _, new in new }
@@ -190,6 +197,7 @@ struct RunLoop<O: Objective> {
     }
 
     private mutating func saveCheckpoint(_ name: String) throws {
+        state.elapsedSeconds = elapsedSeconds
         try TrainingCheckpoint.save(model, optimizers: step.optimizers, loop: state, recipeYAML: recipeYAML, name: name, in: run,
                                     fileSystem: trainer.fileSystem)
         if name == "last" { lastCheckpoint = run.checkpoint(named: "last").path }

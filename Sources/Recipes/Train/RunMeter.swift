@@ -9,16 +9,22 @@ struct RunMeter {
     private let totalSteps: Int
     private let stopAfterSteps: Int?
     private let started = Date()
+    /// Training seconds of the run's earlier processes (a resumed run), added to this process's.
+    private let earlierSeconds: Double
     private(set) var stepsThisProcess = 0
     private var images = 0, computeSeconds = 0.0, waitSeconds = 0.0
     private var windowWait = 0.0, windowTime = 0.0, windowImages = 0
 
-    init(trainer: Trainer, objective: String, totalSteps: Int, startStep: Int) {
+    init(trainer: Trainer, objective: String, totalSteps: Int, startStep: Int, earlierSeconds: Double = 0) {
+        self.earlierSeconds = earlierSeconds
         progress = ProgressReporter(label: objective, total: totalSteps, startStep: startStep, interactive: trainer.interactive)
         logEvery = max(trainer.recipe.train.logEvery, 1)
         self.totalSteps = totalSteps
         stopAfterSteps = trainer.stopAfterSteps
     }
+
+    /// Seconds of training so far, the run's earlier processes included.
+    var elapsedSeconds: Double { earlierSeconds + Date().timeIntervalSince(started) }
 
     /// Whether the test hook's step budget for this process is spent.
     var stopRequested: Bool { stopAfterSteps.map { stepsThisProcess >= $0 } ?? false }
@@ -39,7 +45,7 @@ struct RunMeter {
         for (i, lr) in learningRates.enumerated().dropFirst() { metrics["lr_group\(i - 1)"] = Double(lr) }
         let record = MetricsRecord(step: step, epoch: Double(step) / Double(stepsPerEpoch), loss: Double(result.loss), losses: losses,
                                    lr: Double(learningRates[0]), imagesPerSecond: Double(windowImages) / max(windowTime, 1e-9),
-                                   dataWaitSeconds: windowWait, metrics: metrics, elapsedSeconds: Date().timeIntervalSince(started))
+                                   dataWaitSeconds: windowWait, metrics: metrics, elapsedSeconds: elapsedSeconds)
         windowWait = 0; windowTime = 0; windowImages = 0
         return record
     }

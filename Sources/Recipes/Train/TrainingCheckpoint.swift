@@ -13,8 +13,13 @@ public struct LoopState: Codable, Sendable, Equatable {
     public var stepInEpoch: Int
     /// Best evaluation score so far (for `best.safetensors`).
     public var bestScore: Double?
+    /// Seconds of training (all processes of the run) that produced these steps; nil in checkpoints
+    /// written before it was recorded. Work redone after a kill is counted once.
+    public var elapsedSeconds: Double?
 
-    enum CodingKeys: String, CodingKey { case step, epoch, stepInEpoch = "step_in_epoch", bestScore = "best_score" }
+    enum CodingKeys: String, CodingKey {
+        case step, epoch, stepInEpoch = "step_in_epoch", bestScore = "best_score", elapsedSeconds = "elapsed_seconds"
+    }
 }
 
 /// A checkpoint set in `checkpoints/`: `<name>.safetensors` (the backbone, torchvision/timm names,

@@ -12,8 +12,18 @@ extension TrainerTests {
                      "train.log_every=1", "train.checkpoint_every=2",
                      "optimizer.groups=[{params: [\"objective.probe.*\"], lr: 0.3, weight_decay: 0}]"]
         let (straightSummary, straight) = try run(file, extra: extra, name: "monitored", steps: 5)
-        _ = try run(file, extra: extra, name: "monitored-killed", steps: 5, stopAfter: 3)  // checkpoint at step 2
+        let (_, stopped) = try run(file, extra: extra, name: "monitored-killed", steps: 5, stopAfter: 3)  // checkpoint at step 2
+        // The training time of the killed process travels with the checkpoint: pretend it was 1000 s.
+        let loopURL = stopped.checkpoint(named: "last", extension: "json")
+        var loop = try JSONDecoder().decode(LoopState.self, from: Data(contentsOf: loopURL))
+        XCTAssertGreaterThan(loop.elapsedSeconds ?? 0, 0)
+        loop.elapsedSeconds = 1000
+        try JSONEncoder().encode(loop).write(to: loopURL)
         let (summary, killed) = try run(file, extra: extra, name: "monitored-killed", steps: 5, resume: true)
+        XCTAssertTrue((1000..<1600).contains(summary.wallSeconds), "the resumed run's wall time counts the first process: \(summary.wallSeconds)")
+        let resumedTimes = try MetricsLog.read(killed.metrics).filter { $0.step > 2 }.compactMap(\.elapsedSeconds)
+        XCTAssertEqual(resumedTimes.count, 3, "steps 3, 4, 5 logged")
+        XCTAssertTrue(resumedTimes.allSatisfy { $0 >= 1000 }, "\(resumedTimes)")
 
         // Cost columns.
         for s in [straightSummary, summary] {
