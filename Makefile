@@ -4,7 +4,7 @@ CONFIG ?= release
 APT_PACKAGES := libopenblas-dev libzstd-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build lint test bench quickstart clean
+.PHONY: deps build lint test consumer bench quickstart clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing).
 deps:
@@ -27,6 +27,11 @@ lint:
 test: deps
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build --disable-swift-testing
+
+## consumer: build and run Tests/Consumer, a package that depends on Retort through a tagged file:// git URL
+## (as on a remote version) and uses the public API only; CI runs it after the tests.
+consumer: deps
+	Tests/Consumer/run.sh
 
 ## bench: every benchmark suite (prints ratios against baselines measured in the same run).
 bench: build

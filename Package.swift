@@ -2,16 +2,17 @@
 // Retort: self-supervised learning and knowledge distillation for vision models, in Swift.
 import PackageDescription
 
-/// Hot numeric code is compiled with full optimisation even in debug builds of the package.
-let fast: [SwiftSetting] = [.unsafeFlags(["-O"])]
-
+// No unsafe flags anywhere: SwiftPM refuses them in a versioned dependency, and Retort is a library
+// others depend on (Tests/Consumer builds against a tagged copy). Numeric code wants release builds:
+// `make build`/`make test` use `-c release`. The C kernels' floating-point contraction is switched
+// off by a pragma in each file (the colour tests compare bit for bit).
 let package = Package(
     name: "Retort",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "retort", targets: ["RetortCLI"]),
         .executable(name: "retort-bench", targets: ["RetortBench"]),
-        .library(name: "Retort", targets: ["Recipes"]),
+        .library(name: "Retort", targets: ["Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,53 +27,53 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // DataStore C helpers: region-of-interest JPEG decoding through libjpeg (C owns libjpeg's setjmp/longjmp
         // error handling) and the per-pixel colour kernels with a runtime AVX2 path (see Sources/CDataStore).
-        .target(name: "CDataStore", dependencies: ["CJPEG"], cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
+        .target(name: "CDataStore", dependencies: ["CJPEG"]),
 
         // Engine. Each list names exactly the modules the target's files import (`make lint` checks it).
         // Support: `require`, the Philox counter RNG and `parallelFor`; it depends on nothing, so every
         // layer (DataStore included) can use them without importing the kernels.
-        .target(name: "Support", swiftSettings: fast),
-        .target(name: "Kernels", dependencies: ["Support", "COpenBLAS"], swiftSettings: fast),
-        .target(name: "TensorCore", dependencies: ["Support", "Kernels"], swiftSettings: fast),
-        .target(name: "NN", dependencies: ["Support", "TensorCore"], swiftSettings: fast),
-        .target(name: "Backbones", dependencies: ["Support", "TensorCore", "NN"], swiftSettings: fast),
-        .target(name: "Objectives", dependencies: ["Support", "TensorCore", "NN", "Backbones"], swiftSettings: fast),
-        .target(name: "DataStore", dependencies: ["Support", "CZstd", "CTurboJPEG", "CPNG", "CDataStore"], exclude: ["FORMAT.md"], swiftSettings: fast),
+        .target(name: "Support"),
+        .target(name: "Kernels", dependencies: ["Support", "COpenBLAS"]),
+        .target(name: "TensorCore", dependencies: ["Support", "Kernels"]),
+        .target(name: "NN", dependencies: ["Support", "TensorCore"]),
+        .target(name: "Backbones", dependencies: ["Support", "TensorCore", "NN"]),
+        .target(name: "Objectives", dependencies: ["Support", "TensorCore", "NN", "Backbones"]),
+        .target(name: "DataStore", dependencies: ["Support", "CZstd", "CTurboJPEG", "CPNG", "CDataStore"], exclude: ["FORMAT.md"]),
         .target(name: "Recipes", dependencies: [
             "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", .product(name: "Yams", package: "Yams"),
-        ], swiftSettings: fast),
+        ]),
         // The executables still import Kernels for process start-up settings (MemoryPolicy, OpenBLAS
         // spinning and core name) and, in the benchmarks, raw kernels (.lint/kernels-import-allowlist.txt).
         .executableTarget(name: "RetortCLI", dependencies: [
             "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: fast),
+        ]),
         .executableTarget(name: "RetortBench", dependencies: [
             "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes",
-        ], swiftSettings: fast),
+        ]),
 
         // Tests mirror Sources/. TestSupport holds what several test targets share: the finite-difference
         // gradient assertion, closeness checks, fixture paths, temporary directories (Tests/README.md).
-        .target(name: "TestSupport", dependencies: ["Support", "TensorCore", "NN"], path: "Tests/TestSupport", swiftSettings: fast),
-        .testTarget(name: "TestSupportTests", dependencies: ["TensorCore", "TestSupport"], swiftSettings: fast),
-        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: fast),
-        .testTarget(name: "KernelsTests", dependencies: ["Support", "Kernels", "TestSupport"], swiftSettings: fast),
-        .testTarget(name: "TensorCoreTests", dependencies: ["Support", "Kernels", "TensorCore", "TestSupport"], swiftSettings: fast),
-        .testTarget(name: "NNTests", dependencies: ["Support", "TensorCore", "NN", "TestSupport"], swiftSettings: fast),
+        .target(name: "TestSupport", dependencies: ["Support", "TensorCore", "NN"], path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Support", "Kernels", "TestSupport"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["Support", "Kernels", "TensorCore", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["Support", "TensorCore", "NN", "TestSupport"]),
         .testTarget(name: "BackbonesTests", dependencies: [
             "Support", "TensorCore", "NN", "Backbones", "TestSupport",
-        ], swiftSettings: fast),
+        ]),
         .testTarget(name: "ObjectivesTests", dependencies: [
             "Support", "TensorCore", "NN", "Backbones", "Objectives", "TestSupport",
-        ], swiftSettings: fast),
+        ]),
         .testTarget(name: "DataStoreTests", dependencies: [
             "Support", "DataStore", "CDataStore", "CTurboJPEG", "CZstd", "TestSupport",
-        ], swiftSettings: fast),
+        ]),
         .testTarget(name: "RecipesTests", dependencies: [
             "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes", "TestSupport",
-        ], swiftSettings: fast),
+        ]),
         // Runs the built `retort` binary (argument handling, exit codes, messages).
-        .testTarget(name: "RetortCLITests", swiftSettings: fast),
+        .testTarget(name: "RetortCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -42,6 +42,7 @@ for dir in Sources/* Tests/*; do
     target=${dir#*/}
     files=$(find "$dir" -name '*.swift' | sort)
     [ -n "$files" ] || continue  # C targets, fixtures
+    [ -f "$dir/Package.swift" ] && continue  # a package of its own (Tests/Consumer), checked by building it
     # The target's declaration, up to its dependency list's closing bracket.
     decl=$(grep -oE "\.(target|testTarget|executableTarget)\(name: \"$target\"[^)]*(\.product\([^)]*\)[^)]*)*\)" <<<"$flat" | head -1 || true)
     if [ -z "$decl" ]; then complain "$dir has Swift files but Package.swift declares no target \"$target\""; continue; fi

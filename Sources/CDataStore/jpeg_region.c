@@ -7,6 +7,10 @@
 #include <string.h>
 #include <jpeglib.h>
 
+// No fused multiply-add contraction (the old -ffp-contract=off): results stay bit-identical to the
+// Swift reference paths.
+#pragma STDC FP_CONTRACT OFF
+
 struct rtj_decoder {
     struct jpeg_decompress_struct cinfo;
     struct jpeg_error_mgr err;

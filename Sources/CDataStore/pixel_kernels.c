@@ -4,6 +4,10 @@
 
 #include <math.h>
 
+// No fused multiply-add contraction (the old -ffp-contract=off): results stay bit-identical to the
+// Swift reference paths.
+#pragma STDC FP_CONTRACT OFF
+
 #define RTK_INLINE static inline __attribute__((always_inline))
 
 RTK_INLINE float lo(float a, float b) { return a < b ? a : b; }

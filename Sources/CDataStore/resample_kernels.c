@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+// No fused multiply-add contraction (the old -ffp-contract=off): results stay bit-identical to the
+// Swift reference paths.
+#pragma STDC FP_CONTRACT OFF
+
 #define RTK_INLINE static inline __attribute__((always_inline))
 #define ROUNDER 12582912.0f
 
