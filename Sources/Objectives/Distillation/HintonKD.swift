@@ -27,6 +27,8 @@ public struct HintonKD<Model: Backbone>: Objective {
     public var viewCount: Int { 1 }
     /// Labels are used when α > 0.
     public var needsLabels: Bool { alpha > 0 }
+    /// `task` = the cross-entropy, `kd` = the soft-target term (DOT's two momenta).
+    public var gradientGroups: [GradientGroup] { [GradientGroup("task", terms: ["ce"]), GradientGroup("kd", terms: ["kd_soft"])] }
 
     /// The teacher is loaded from its own checkpoint, so it is not part of this objective's state.
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}

@@ -49,12 +49,18 @@ extension KDOptions: ObjectiveConfiguration {
 
     /// The teacher and the student must agree on classes and input channels.
     public func problem(in recipe: Recipe) -> RecipeValueError? {
+        Self.teacherMismatch(teacherModel, at: ["objective", "kd", "teacher_model"], in: recipe)
+    }
+
+    /// An error when the teacher architecture at `path` and the recipe's student disagree on classes
+    /// or input channels (shared by the distillation objectives).
+    static func teacherMismatch(_ teacherModel: ModelOptions, at path: [String], in recipe: Recipe) -> RecipeValueError? {
         if teacherModel.classes != recipe.model.classes {
-            return RecipeValueError(path: ["objective", "kd", "teacher_model", "classes"],
+            return RecipeValueError(path: path + ["classes"],
                                     message: "teacher has \(teacherModel.classes) classes but the student has \(recipe.model.classes)")
         }
         if teacherModel.inChannels != recipe.model.inChannels {
-            return RecipeValueError(path: ["objective", "kd", "teacher_model", "in_channels"],
+            return RecipeValueError(path: path + ["in_channels"],
                                     message: "teacher takes \(teacherModel.inChannels) input channels but the student \(recipe.model.inChannels)")
         }
         return nil
