@@ -177,6 +177,16 @@ def meal_v2_reference(student, teachers):
     return (-torch.bmm(soft.unsqueeze(1), log_prob.unsqueeze(2))).mean()
 
 
+def meal_v2_discriminator_reference(student, teacher):
+    """MEAL-V2 loss.py `discriminatorLoss` after the discriminator (models/discriminator.py) ran:
+    outputs of the student rows then the teacher rows, targets [1, 0] for the first half and
+    [0, 1] for the second, nn.BCEWithLogitsLoss() (mean over all entries)."""
+    output = torch.cat([student, teacher], 0)
+    n = output.shape[0] // 2
+    target = torch.tensor([[1.0, 0.0]] * n + [[0.0, 1.0]] * n, dtype=output.dtype)
+    return torch.nn.BCEWithLogitsLoss()(output, target)
+
+
 # --- cases -------------------------------------------------------------------------------------
 
 def ssl_inputs(g, n, d, names=("p1", "p2", "z1", "z2")):
@@ -272,6 +282,12 @@ def case_list():
     for m, n, k, scale in [(2, 4, 10, 1.0), (3, 16, 32, 3.0), (1, 5, 7, 2.0)]:
         inputs = {"student": torch.randn(n, k, generator=g) * scale, "teachers": torch.randn(m, n, k, generator=g) * scale}
         cases.append((f"meal_v2_m{m}_n{n}_k{k}", "meal_v2", inputs, {}, lambda x, p: meal_v2_reference(x["student"], x["teachers"])))
+    # MEAL V2's discriminator loss (appended).
+    for n, scale in [(4, 1.0), (16, 3.0), (1, 2.0)]:
+        # The discriminator ends in a ReLU, so its outputs are >= 0 (some exactly 0).
+        inputs = {"student": F.relu(torch.randn(n, 2, generator=g) * scale), "teacher": F.relu(torch.randn(n, 2, generator=g) * scale)}
+        cases.append((f"meal_v2_discriminator_n{n}", "meal_v2_discriminator", inputs, {},
+                      lambda x, p: meal_v2_discriminator_reference(x["student"], x["teacher"])))
     return cases
 
 

@@ -34,7 +34,7 @@ extension ObjectiveTests {
         XCTAssertEqual(out.terms[2].value.scalar, expected.nckd.scalar, accuracy: 1e-5)
         XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)
         XCTAssertFalse(g.keys.contains { $0.hasPrefix("objective.") }, "the teacher is not part of the trained state")
-        let after = (dkd.teacher as! Net).stateDict
+        let after = (dkd.teachers.members[0].model as! Net).stateDict
         for (k, v) in before { XCTAssertEqual(v.scalars, after[k]?.scalars, k) }
     }
 

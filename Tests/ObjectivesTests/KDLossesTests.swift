@@ -20,6 +20,8 @@ final class KDLossesTests: XCTestCase {
         }
         assertGradients([s], "DML") { KDLosses.dml(student: $0[0], teacher: t) }
         assertGradients([s], "MEAL V2 soft CE") { KDLosses.mealV2(student: $0[0], teachers: [t, t2]) }
+        let d1 = GradientCheck.random([3, 2], seed: 14) * 3, d2 = GradientCheck.random([3, 2], seed: 15) * 3
+        assertGradients([d1, d2], "MEAL V2 discriminator BCE") { KDLosses.mealV2Discriminator(student: $0[0], teacher: $0[1]) }
     }
 
     /// Per sample, Hinton KD = TCKD + (1 − p_t,g)·NCKD (Zhao et al. 2022, eq. 4): DKD with α = 1 and

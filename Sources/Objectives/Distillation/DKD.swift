@@ -15,8 +15,8 @@ import TensorCore
 /// the last two, and the metric `dkd_warmup`); gradient groups `task` = [`ce`] and `kd` = [`tckd`,
 /// `nckd`] for DOT.
 public struct DKD<Model: Backbone>: Objective {
-    /// The frozen teacher (any backbone with a classifier of the same class count).
-    public var teacher: any Backbone
+    /// The frozen teachers (backbones with classifiers of the student's class count; several: their mean softmax).
+    public var teachers: TeacherEnsemble
     /// α, the weight of the target-class term.
     public var alpha: Float
     /// β, the weight of the non-target-class term.
@@ -31,9 +31,14 @@ public struct DKD<Model: Backbone>: Objective {
     /// DKD from `teacher`, which is frozen here.
     public init(teacher: any Backbone, alpha: Float = 1, beta: Float = 8, temperature: Float = 4, ceWeight: Float = 1,
                 warmupFraction: Double = 20.0 / 240.0) {
-        var t = teacher
-        t.freeze()
-        self.teacher = t
+        self.init(teachers: TeacherEnsemble(teacher: teacher), alpha: alpha, beta: beta, temperature: temperature,
+                  ceWeight: ceWeight, warmupFraction: warmupFraction)
+    }
+
+    /// DKD from `teachers` (frozen).
+    public init(teachers: TeacherEnsemble, alpha: Float = 1, beta: Float = 8, temperature: Float = 4, ceWeight: Float = 1,
+                warmupFraction: Double = 20.0 / 240.0) {
+        self.teachers = teachers
         self.alpha = alpha
         self.beta = beta
         self.temperature = temperature
@@ -48,7 +53,7 @@ public struct DKD<Model: Backbone>: Objective {
     /// `task` = the cross-entropy, `kd` = the two DKD terms (DOT's two momenta).
     public var gradientGroups: [GradientGroup] { [GradientGroup("task", terms: ["ce"]), GradientGroup("kd", terms: ["tckd", "nckd"])] }
 
-    /// The teacher is loaded from its own checkpoint, so it is not part of this objective's state.
+    /// The teachers are loaded from their own checkpoints, so they are not part of this objective's state.
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
     /// min(e / W, 1) at `progress`, with e the 1-based epoch and W = `warmupFraction` × the run's epochs.
@@ -63,8 +68,7 @@ public struct DKD<Model: Backbone>: Objective {
                                 context: inout Context) throws -> ObjectiveOutput {
         guard let labels = batch.labels else { throw ObjectiveError.missingLabels(objective: "dkd") }
         let x = batch.views[0]
-        var teacherContext = Context(training: false, rng: context.rng)
-        let t = teacher.forward(x.detached, context: &teacherContext).detached
+        let t = TeacherEnsemble.targetLogits(teachers.logits(x, rng: context.rng))
         let features = model.features(x, context: &context)
         let s = model.classify(features) ?? features
         guard s.shape == t.shape else {

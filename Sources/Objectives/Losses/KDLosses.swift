@@ -74,6 +74,20 @@ public enum KDLosses {
         return Tensor.crossEntropy(logits: student, targetProbabilities: target)
     }
 
+    /// MEAL V2's discriminator loss (`loss.py::discriminatorLoss` with `nn.BCEWithLogitsLoss()`): the
+    /// discriminator's outputs for the student rows `student` `[N, 2]` and the teacher rows `teacher`
+    /// `[N, 2]` against the targets [1, 0] (student) and [0, 1] (teacher), binary cross-entropy with
+    /// logits `softplus(x) − x·y` averaged over all 2N·2 entries.
+    public static func mealV2Discriminator(student: Tensor, teacher: Tensor) -> Tensor {
+        require(student.shape == teacher.shape && student.rank == 2 && student.shape[1] == 2,
+                "mealV2Discriminator: student \(student.shape) vs teacher \(teacher.shape), expected [N, 2] each")
+        let n = student.shape[0]
+        let x = Tensor.concatenate([student, teacher], alongAxis: 0)
+        let rows: [Float] = Array(Array(repeating: [Float(1), 0], count: n).joined()) + Array(Array(repeating: [Float(0), 1], count: n).joined())
+        let y = Tensor(shape: [2 * n, 2], scalars: rows)
+        return (x.softplus() - x * y).mean()
+    }
+
     /// One-hot rows `[N, K]` of `labels` `[N]` (constants, untraced).
     static func oneHot(_ labels: IntTensor, classCount k: Int) -> Tensor {
         var scalars = [Float](repeating: 0, count: labels.count * k)

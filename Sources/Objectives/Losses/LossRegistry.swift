@@ -130,6 +130,14 @@ public enum LossRegistry {
             let each = (0..<teachers.shape[0]).map { teachers.slice(alongAxis: 0, $0..<($0 + 1)).reshaped(to: [teachers.shape[1], teachers.shape[2]]) }
             return LossValue(loss: KDLosses.mealV2(student: a.tensor("student"), teachers: each))
         },
+        LossEntry(
+            name: "meal_v2_discriminator",
+            definition: "BCEWithLogits of the discriminator's outputs [student; teacher] against [1, 0] (student rows) and [0, 1] "
+                + "(teacher rows), mean over all entries (MEAL-V2 loss.py discriminatorLoss)",
+            inputs: [LossInput("student", ["N", "2"]), LossInput("teacher", ["N", "2"])]
+        ) { a in
+            LossValue(loss: KDLosses.mealV2Discriminator(student: a.tensor("student"), teacher: a.tensor("teacher")))
+        },
     ]
 
     /// Throws `LossError.invalidInput` when the F32 input `name` (if given) holds NaN or infinite values.

@@ -5,10 +5,8 @@ import Objectives
 /// `loss = ce_weight * CE + min(epoch / W, 1) * T^2 * (alpha * TCKD + beta * NCKD)`, W = `warmup_fraction`
 /// of the run's epochs.
 public struct DKDOptions: Codable, Sendable, Equatable {
-    /// Teacher checkpoint (safetensors) path, relative to the working directory (required).
-    public var teacher: String = ""
-    /// The teacher's architecture (required).
-    public var teacherModel = ModelOptions(backbone: "resnet18")
+    /// The teachers (required; several form an ensemble, see `TeacherOptions`).
+    public var teachers: [TeacherOptions] = []
     /// α, weight of the target-class term (`ALPHA`).
     public var alpha: Double = 1
     /// β, weight of the non-target-class term (`BETA`: 8; 2 to 8 per CIFAR pair, 0.5 on ImageNet R34→R18).
@@ -21,38 +19,48 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     public var warmupFraction: Double = 20.0 / 240.0
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teacher, teacherModel = "teacher_model", alpha, beta, temperature, ceWeight = "ce_weight", warmupFraction = "warmup_fraction"
+        case teachers, alpha, beta, temperature, ceWeight = "ce_weight", warmupFraction = "warmup_fraction"
+        /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
+        case teacher, teacherModel = "teacher_model"
+        static var allCases: [CodingKeys] { [.teachers, .alpha, .beta, .temperature, .ceWeight, .warmupFraction] }
     }
 
-    /// Defaults (the teacher must still be set).
+    /// Defaults (the teachers must still be set).
     public init() {}
 
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        teacher = try c.require(.teacher, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
-        teacherModel = try c.require(.teacherModel)
+        teachers = try c.loadTeachers(.teachers, oldKeys: [.teacher, .teacherModel], objective: "dkd")
         try c.load(&alpha, .alpha, .nonNegative)
         try c.load(&beta, .beta, .nonNegative)
         try c.load(&temperature, .temperature, .positive)
         try c.load(&ceWeight, .ceWeight, .nonNegative)
         try c.load(&warmupFraction, .warmupFraction, .within(0...1))
     }
+
+    /// Encodes the current keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(teachers, forKey: .teachers)
+        try c.encode(alpha, forKey: .alpha)
+        try c.encode(beta, forKey: .beta)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(ceWeight, forKey: .ceWeight)
+        try c.encode(warmupFraction, forKey: .warmupFraction)
+    }
 }
 
 extension DKDOptions: ObjectiveConfiguration {
-    /// `DKD` with the teacher loaded (strictly) from `teacher`.
+    /// `DKD` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        let t = try setup.loadModel(teacherModel, from: teacher, key: "objective.dkd.teacher")
-        return DKD<B>(teacher: t, alpha: Float(alpha), beta: Float(beta), temperature: Float(temperature),
-                      ceWeight: Float(ceWeight), warmupFraction: warmupFraction)
+        DKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "dkd", setup: setup), alpha: Float(alpha), beta: Float(beta),
+               temperature: Float(temperature), ceWeight: Float(ceWeight), warmupFraction: warmupFraction)
     }
 
-    /// The teacher's architecture.
-    public var models: [(path: [String], options: ModelOptions)] { [(["objective", "dkd", "teacher_model"], teacherModel)] }
+    /// The teachers' architectures.
+    public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "dkd") }
 
-    /// The teacher and the student must agree on classes and input channels.
-    public func problem(in recipe: Recipe) -> RecipeValueError? {
-        KDOptions.teacherMismatch(teacherModel, at: ["objective", "dkd", "teacher_model"], in: recipe)
-    }
+    /// Every teacher and the student must agree on classes and input channels.
+    public func problem(in recipe: Recipe) -> RecipeValueError? { TeacherOptions.mismatch(teachers, objective: "dkd", in: recipe) }
 }
