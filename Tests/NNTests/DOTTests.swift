@@ -7,20 +7,6 @@ import XCTest
 /// DOT against the port of mdistiller's `DistillationOrientedTrainer` (Tests/Fixtures/make_dot_fixtures.py):
 /// `weight` gets both gradients, `bias` only the task gradient, `norm_scale` only the KD gradient.
 final class DOTTests: XCTestCase {
-    private struct Three: Layer {
-        var weight: Parameter, bias: Parameter, normScale: Parameter
-        init(_ f: SafeTensors) {
-            weight = Parameter(f.tensors["init.weight"]!, role: .weight)
-            bias = Parameter(f.tensors["init.bias"]!, role: .bias)
-            normScale = Parameter(f.tensors["init.norm_scale"]!, role: .normScale)
-        }
-        mutating func visitParameters(_ visitor: inout ParameterVisitor) {
-            visitor.visit("weight", &weight)
-            visitor.visit("bias", &bias)
-            visitor.visit("norm_scale", &normScale)
-        }
-    }
-
     private func fixture() throws -> SafeTensors { try SafeTensors.read(from: Fixtures.url("nn/dot.safetensors")) }
 
     /// The gradient groups of step `s`: task (weight, bias) and kd (weight, norm_scale).
@@ -31,8 +17,8 @@ final class DOTTests: XCTestCase {
         return [("task", group("task", ["weight", "bias"])), ("kd", group("kd", ["weight", "norm_scale"]))]
     }
 
-    private func trajectory(_ f: SafeTensors, _ make: () -> DOT) -> (Three, DOT) {
-        var model = Three(f), opt = make()
+    private func trajectory(_ f: SafeTensors, _ make: () -> DOT) -> (Toy, DOT) {
+        var model = Toy(f), opt = make()
         for s in 0..<5 { opt.step(model: &model, gradientGroups: groups(f, step: s)) }
         return (model, opt)
     }
@@ -65,7 +51,7 @@ final class DOTTests: XCTestCase {
             assertClose(state.tensors[key]!, reference, atol: 1e-6, rtol: 1e-6, key)
         }
         // 3 steps, save, load into a fresh optimizer, 2 more: the same parameters as 5 straight steps.
-        var model = Three(f), first = make()
+        var model = Toy(f), first = make()
         for s in 0..<3 { first.step(model: &model, gradientGroups: groups(f, step: s)) }
         var resumed = make()
         try resumed.loadState(first.state, file: "dot.state")
@@ -84,7 +70,7 @@ final class DOTTests: XCTestCase {
     func testZeroDeltaIsMomentumSGDOnTheSum() throws {
         let f = try fixture()
         let paths = ["weight", "bias", "norm_scale"]
-        var a = Three(f), b = Three(f)
+        var a = Toy(f), b = Toy(f)
         var dot = DOT(learningRate: 0.1, momentum: 0.9, delta: 0, weightDecay: 1e-2)
         var sgd = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-2)
         for s in 0..<5 {

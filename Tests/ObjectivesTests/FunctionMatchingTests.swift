@@ -8,6 +8,14 @@ import XCTest
 
 /// Patient and consistent distillation: which view the teachers get in each setting, the KL at T = 1.
 extension ObjectiveTests {
+    /// The student's (tiny net, seed 3, training mode) and the teacher's (seed 4, inference) logits of `x`.
+    private func referenceLogits(_ x: Tensor) -> (student: Tensor, teacher: Tensor) {
+        var teacher = tinyNet(classes: 3, seed: 4), student = tinyNet(classes: 3, seed: 3)
+        var inference = Context(training: false, rng: Philox(seed: 1)), training = Context(training: true, rng: Philox(seed: 1))
+        let t = teacher.forward(x, context: &inference)
+        return (student.classify(student.features(x, context: &training))!, t)
+    }
+
     func testFunctionMatchingTeacherViews() throws {
         let two = batch(views: 2)
         for setting in TeacherViewSetting.allCases {
@@ -31,7 +39,6 @@ extension ObjectiveTests {
     /// between the student's and the teacher's logits of that one mixed tensor.
     func testFunctionMatchingLossOnTheSharedMixedView() throws {
         var student = tinyNet(classes: 3, seed: 3)
-        var teacherCopy = tinyNet(classes: 3, seed: 4)
         var fm = FunctionMatching<Net>(teachers: TeacherEnsemble(teacher: tinyNet(classes: 3, seed: 4)), setting: .functionMatching)
         var b = batch(views: 1)
         let x = b.views[0]
@@ -39,11 +46,7 @@ extension ObjectiveTests {
         b.mix = MixInfo(lambda: 0.7, partner: [3, 0, 1, 2], box: nil)
         let (out, g) = try gradients(&fm, &student, b)
         XCTAssertEqual(out.terms.map(\.name), ["kl"])
-        var inference = Context(training: false, rng: Philox(seed: 1))
-        let t = teacherCopy.forward(b.views[0], context: &inference)
-        var training = Context(training: true, rng: Philox(seed: 1))
-        var copy = tinyNet(classes: 3, seed: 3)
-        let s = copy.classify(copy.features(b.views[0], context: &training))!
+        let (s, t) = referenceLogits(b.views[0])
         XCTAssertEqual(out.terms[0].value.scalar, KDLosses.hinton(student: s, teacher: t, temperature: 1).scalar, accuracy: 1e-5)
         XCTAssertNil(out.metrics["accuracy"], "no accuracy against unmixed labels on a mixed batch")
         XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)
@@ -51,18 +54,13 @@ extension ObjectiveTests {
 
     func testSSLDIsTheSymmetricKLWithoutLabels() throws {
         var student = tinyNet(classes: 3, seed: 3)
-        var teacherCopy = tinyNet(classes: 3, seed: 4)
         var ssld = SSLD<Net>(teachers: TeacherEnsemble(teacher: tinyNet(classes: 3, seed: 4)))
         XCTAssertFalse(ssld.needsLabels)
         var b = batch(views: 1)
         b.labels = nil
         let (out, g) = try gradients(&ssld, &student, b)
         XCTAssertEqual(out.terms.map(\.name), ["dml"])
-        var inference = Context(training: false, rng: Philox(seed: 1))
-        let t = teacherCopy.forward(b.views[0], context: &inference)
-        var training = Context(training: true, rng: Philox(seed: 1))
-        var copy = tinyNet(classes: 3, seed: 3)
-        let s = copy.classify(copy.features(b.views[0], context: &training))!
+        let (s, t) = referenceLogits(b.views[0])
         XCTAssertEqual(out.terms[0].value.scalar, KDLosses.dml(student: s, teacher: t).scalar, accuracy: 1e-5)
         XCTAssertNil(out.metrics["accuracy"])
         XCTAssertNotNil(out.metrics["agreement"])

@@ -68,18 +68,13 @@ public struct DKD<Model: Backbone>: Objective {
                                 context: inout Context) throws -> ObjectiveOutput {
         guard let labels = batch.labels else { throw ObjectiveError.missingLabels(objective: "dkd") }
         let x = batch.views[0]
-        let t = TeacherEnsemble.targetLogits(teachers.logits(x, rng: context.rng))
-        let features = model.features(x, context: &context)
-        let s = model.classify(features) ?? features
-        guard s.shape == t.shape else {
-            throw ObjectiveError.shapeMismatch(objective: "dkd", message: "student logits \(s.shape) vs teacher logits \(t.shape)")
-        }
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "dkd", context: &context)
         let warmup = warmupFactor(progress)
-        let d = KDLosses.dkd(student: s, teacher: t, labels: labels, temperature: temperature)
-        let terms = [LossTerm("ce", Tensor.crossEntropy(logits: s, labels: labels), weight: ceWeight),
+        let d = KDLosses.dkd(student: f.student, teacher: f.target, labels: labels, temperature: temperature)
+        let terms = [LossTerm("ce", Tensor.crossEntropy(logits: f.student, labels: labels), weight: ceWeight),
                      LossTerm("tckd", d.tckd, weight: warmup * alpha), LossTerm("nckd", d.nckd, weight: warmup * beta)]
-        let metrics = ["agreement": Metrics.agreement(s, t), "accuracy": Metrics.accuracy(s, labels),
-                       "teacher_accuracy": Metrics.accuracy(t, labels), "dkd_warmup": warmup]
-        return ObjectiveOutput(terms: terms, metrics: metrics, features: features)
+        var metrics = f.metrics(labels: labels)
+        metrics["dkd_warmup"] = warmup
+        return ObjectiveOutput(terms: terms, metrics: metrics, features: f.features)
     }
 }

@@ -47,18 +47,11 @@ public struct FunctionMatching<Model: Backbone>: Objective {
             throw ObjectiveError.tooFewViews(objective: "function_matching", needed: viewCount, got: batch.views.count)
         }
         let (studentView, teacherView) = views(batch)
-        let t = TeacherEnsemble.targetLogits(teachers.logits(teacherView, rng: context.rng))
-        let features = model.features(studentView, context: &context)
-        let s = model.classify(features) ?? features
-        guard s.shape == t.shape else {
-            throw ObjectiveError.shapeMismatch(objective: "function_matching", message: "student logits \(s.shape) vs teacher logits \(t.shape)")
-        }
-        var metrics = ["agreement": Metrics.agreement(s, t)]
-        if let labels = batch.labels, batch.mix == nil {
-            metrics["accuracy"] = Metrics.accuracy(s, labels)
-            metrics["teacher_accuracy"] = Metrics.accuracy(t, labels)
-        }
-        return ObjectiveOutput(terms: [LossTerm("kl", KDLosses.hinton(student: s, teacher: t, temperature: 1))], metrics: metrics, features: features)
+        let f = try DistillationForward(model: &model, studentView: studentView, teachers: &teachers, teacherView: teacherView,
+                                        objective: "function_matching", context: &context)
+        // No accuracy against the unmixed labels of a mixed batch.
+        return ObjectiveOutput(terms: [LossTerm("kl", KDLosses.hinton(student: f.student, teacher: f.target, temperature: 1))],
+                               metrics: f.metrics(labels: batch.mix == nil ? batch.labels : nil), features: f.features)
     }
 }
 

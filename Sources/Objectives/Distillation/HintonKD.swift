@@ -41,20 +41,11 @@ public struct HintonKD<Model: Backbone>: Objective {
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         let x = batch.views[0]
-        let t = TeacherEnsemble.targetLogits(teachers.logits(x, rng: context.rng))
-        let features = model.features(x, context: &context)
-        let s = model.classify(features) ?? features
-        guard s.shape == t.shape else {
-            throw ObjectiveError.shapeMismatch(objective: "kd", message: "student logits \(s.shape) vs teacher logits \(t.shape)")
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "kd", context: &context)
+        var terms = [LossTerm("kd_soft", KDLosses.hinton(student: f.student, teacher: f.target, temperature: temperature), weight: 1 - alpha)]
+        if let labels = batch.labels, alpha > 0 {
+            terms.append(LossTerm("ce", Tensor.crossEntropy(logits: f.student, labels: labels), weight: alpha))
         }
-        var terms = [LossTerm("kd_soft", KDLosses.hinton(student: s, teacher: t, temperature: temperature), weight: 1 - alpha)]
-        var metrics: [String: Float] = [:]
-        metrics["agreement"] = Metrics.agreement(s, t)
-        if let labels = batch.labels {
-            if alpha > 0 { terms.append(LossTerm("ce", Tensor.crossEntropy(logits: s, labels: labels), weight: alpha)) }
-            metrics["accuracy"] = Metrics.accuracy(s, labels)
-            metrics["teacher_accuracy"] = Metrics.accuracy(t, labels)
-        }
-        return ObjectiveOutput(terms: terms, metrics: metrics, features: features)
+        return ObjectiveOutput(terms: terms, metrics: f.metrics(labels: batch.labels), features: f.features)
     }
 }

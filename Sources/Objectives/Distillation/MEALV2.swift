@@ -39,12 +39,8 @@ public struct MEALV2<Model: Backbone>: Objective {
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         let x = batch.views[0]
-        let all = teachers.logits(x, rng: context.rng)
-        let features = model.features(x, context: &context)
-        let s = model.classify(features) ?? features
-        guard s.shape == all[0].shape else {
-            throw ObjectiveError.shapeMismatch(objective: "meal_v2", message: "student logits \(s.shape) vs teacher logits \(all[0].shape)")
-        }
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "meal_v2", context: &context)
+        let (s, all) = (f.student, f.teachers)
         let n = s.shape[0]
         let d = discriminator.forward(Tensor.concatenate([s, TeacherEnsemble.meanLogits(all)], alongAxis: 0), context: &context)
         let dStudent = d.slice(alongAxis: 0, 0..<n), dTeacher = d.slice(alongAxis: 0, n..<(2 * n))
@@ -52,13 +48,8 @@ public struct MEALV2<Model: Backbone>: Objective {
                      LossTerm("discriminator", KDLosses.mealV2Discriminator(student: dStudent, teacher: dTeacher))]
         let predicted = d.detached.argmax(alongAxis: 1).scalars
         let correct = predicted.enumerated().filter { i, p in Int(p) == (i < n ? 0 : 1) }.count
-        var metrics: [String: Float] = ["discriminator_accuracy": Float(correct) / Float(2 * n)]
-        let target = TeacherEnsemble.targetLogits(all)
-        metrics["agreement"] = Metrics.agreement(s, target)
-        if let labels = batch.labels {
-            metrics["accuracy"] = Metrics.accuracy(s, labels)
-            metrics["teacher_accuracy"] = Metrics.accuracy(target, labels)
-        }
-        return ObjectiveOutput(terms: terms, metrics: metrics, features: features)
+        var metrics = f.metrics(labels: batch.labels)
+        metrics["discriminator_accuracy"] = Float(correct) / Float(2 * n)
+        return ObjectiveOutput(terms: terms, metrics: metrics, features: f.features)
     }
 }

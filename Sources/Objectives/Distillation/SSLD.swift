@@ -24,17 +24,8 @@ public struct SSLD<Model: Backbone>: Objective {
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         let x = batch.views[0]
-        let t = TeacherEnsemble.targetLogits(teachers.logits(x, rng: context.rng))
-        let features = model.features(x, context: &context)
-        let s = model.classify(features) ?? features
-        guard s.shape == t.shape else {
-            throw ObjectiveError.shapeMismatch(objective: "ssld", message: "student logits \(s.shape) vs teacher logits \(t.shape)")
-        }
-        var metrics = ["agreement": Metrics.agreement(s, t)]
-        if let labels = batch.labels {
-            metrics["accuracy"] = Metrics.accuracy(s, labels)
-            metrics["teacher_accuracy"] = Metrics.accuracy(t, labels)
-        }
-        return ObjectiveOutput(terms: [LossTerm("dml", KDLosses.dml(student: s, teacher: t))], metrics: metrics, features: features)
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "ssld", context: &context)
+        return ObjectiveOutput(terms: [LossTerm("dml", KDLosses.dml(student: f.student, teacher: f.target))],
+                               metrics: f.metrics(labels: batch.labels), features: f.features)
     }
 }
