@@ -15,6 +15,9 @@ public protocol Optimizer: Sendable {
     /// in the objective's order). The default sums them and calls `step(model:gradients:)`; an
     /// optimizer that treats them differently (DOT) overrides it.
     mutating func step<M: Layer>(model: inout M, gradientGroups: [(name: String, gradients: [String: Tensor])])
+    /// Whether the optimizer uses the gradient groups apart (DOT). When no optimizer of a run does,
+    /// the run computes one gradient of the sum of all terms (one backward sweep instead of one per group).
+    var separatesGradientGroups: Bool { get }
     /// The per-parameter state as tensors keyed `"<path>.<name>"` plus the step counters, for checkpoints.
     var state: SafeTensors { get }
     /// Restores state saved by `state`; throws naming `file` and the key on a mismatch.
@@ -22,6 +25,9 @@ public protocol Optimizer: Sendable {
 }
 
 extension Optimizer {
+    /// Ordinary optimizers sum the groups, so they need only the gradient of the total.
+    public var separatesGradientGroups: Bool { false }
+
     /// Sums the groups' gradients per path and applies one ordinary step.
     public mutating func step<M: Layer>(model: inout M, gradientGroups: [(name: String, gradients: [String: Tensor])]) {
         var sum: [String: Tensor] = [:]

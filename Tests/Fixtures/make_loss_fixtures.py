@@ -139,6 +139,54 @@ def sela_reference(logits, lamb):
     return torch.from_numpy(np.nanargmax(ps, 0).astype(np.int64))
 
 
+def dkd_reference(student, teacher, labels, alpha, beta, temperature):
+    """mdistiller mdistiller/distillers/DKD.py `dkd_loss` (the teacher under no_grad, no warm-up
+    factor): b = [p_g, 1 - p_g] by `cat_mask` of softmax(z/T), TCKD = kl_div(log b_s, b_t) summed
+    (no eps in the log), NCKD = kl_div(log_softmax(s/T - 1000 gt), softmax(t/T - 1000 gt)) summed,
+    each times T^2 / N; alpha TCKD + beta NCKD."""
+    teacher = teacher.detach()
+    gt = torch.zeros_like(student).scatter_(1, labels.reshape(-1, 1), 1).bool()
+    other = torch.ones_like(student).scatter_(1, labels.reshape(-1, 1), 0).bool()
+
+    def cat_mask(t):
+        return torch.cat([(t * gt).sum(1, keepdims=True), (t * other).sum(1, keepdims=True)], dim=1)
+
+    pred_student = cat_mask(F.softmax(student / temperature, dim=1))
+    pred_teacher = cat_mask(F.softmax(teacher / temperature, dim=1))
+    n = labels.shape[0]
+    tckd = F.kl_div(torch.log(pred_student), pred_teacher, reduction="sum") * temperature ** 2 / n
+    teacher_part2 = F.softmax(teacher / temperature - 1000.0 * gt, dim=1)
+    log_student_part2 = F.log_softmax(student / temperature - 1000.0 * gt, dim=1)
+    nckd = F.kl_div(log_student_part2, teacher_part2, reduction="sum") * temperature ** 2 / n
+    return alpha * tckd + beta * nckd
+
+
+def dml_reference(student, teacher):
+    """PaddleClas ppcls/loss/dmlloss.py `DMLLoss` (act softmax) as SSLD uses it, the teacher frozen:
+    (kl_div(log s, t, batchmean) + kl_div(log t, s, batchmean)) / 2 with s, t the softmaxes."""
+    s = F.softmax(student, dim=-1)
+    t = F.softmax(teacher.detach(), dim=-1)
+    return (F.kl_div(torch.log(s), t, reduction="batchmean") + F.kl_div(torch.log(t), s, reduction="batchmean")) / 2.0
+
+
+def meal_v2_reference(student, teachers):
+    """MEAL-V2 extensions/teacher_wrapper.py (combine: mean of the teachers' softmaxes, no grad) and
+    extensions/kd_loss.py `KLLoss` in training mode: -bmm(soft_labels, log_softmax(s)).mean()."""
+    soft = torch.stack([F.softmax(t.detach(), dim=1) for t in teachers.unbind(0)]).mean(0)
+    log_prob = F.log_softmax(student, dim=1)
+    return (-torch.bmm(soft.unsqueeze(1), log_prob.unsqueeze(2))).mean()
+
+
+def meal_v2_discriminator_reference(student, teacher):
+    """MEAL-V2 loss.py `discriminatorLoss` after the discriminator (models/discriminator.py) ran:
+    outputs of the student rows then the teacher rows, targets [1, 0] for the first half and
+    [0, 1] for the second, nn.BCEWithLogitsLoss() (mean over all entries)."""
+    output = torch.cat([student, teacher], 0)
+    n = output.shape[0] // 2
+    target = torch.tensor([[1.0, 0.0]] * n + [[0.0, 1.0]] * n, dtype=output.dtype)
+    return torch.nn.BCEWithLogitsLoss()(output, target)
+
+
 # --- cases -------------------------------------------------------------------------------------
 
 def ssl_inputs(g, n, d, names=("p1", "p2", "z1", "z2")):
@@ -213,6 +261,33 @@ def case_list():
         inputs = {"logits": torch.randn(n, k, generator=g) * scale}
         cases.append((f"sela_n{n}_k{k}_l{lamb or 'default'}", "sela", inputs, params,
                       lambda x, p, lamb=float(lamb or "25"): (torch.zeros(()), {"labels": sela_reference(x["logits"], lamb)})))
+    # DKD, DML (SSLD), MEAL V2 (appended, so that the earlier cases keep their random draws).
+    dkd_cases = [
+        # (N, K, alpha, beta, temperature, logit scale)
+        (4, 10, None, None, None, 1.0),
+        (16, 32, "0.5", "2", "1", 2.0),
+        (8, 5, "2", "6", "2.5", 3.0),
+        (6, 100, "1", "0.5", "8", 4.0),
+    ]
+    for n, k, a, b, t, scale in dkd_cases:
+        params = {key: v for key, v in [("alpha", a), ("beta", b), ("temperature", t)] if v is not None}
+        inputs = {"student": torch.randn(n, k, generator=g) * scale, "teacher": torch.randn(n, k, generator=g) * scale,
+                  "labels": torch.randint(0, k, (n,), generator=g)}
+        cases.append((f"dkd_n{n}_k{k}_a{a or 'default'}_b{b or 'default'}_t{t or 'default'}", "dkd", inputs, params,
+                      lambda x, p, a=float(a or "1"), b=float(b or "8"), t=float(t or "4"):
+                      dkd_reference(x["student"], x["teacher"], x["labels"], a, b, t)))
+    for n, k, scale in [(4, 10, 1.0), (16, 32, 3.0), (1, 2, 5.0)]:
+        inputs = {"student": torch.randn(n, k, generator=g) * scale, "teacher": torch.randn(n, k, generator=g) * scale}
+        cases.append((f"dml_n{n}_k{k}", "dml", inputs, {}, lambda x, p: dml_reference(x["student"], x["teacher"])))
+    for m, n, k, scale in [(2, 4, 10, 1.0), (3, 16, 32, 3.0), (1, 5, 7, 2.0)]:
+        inputs = {"student": torch.randn(n, k, generator=g) * scale, "teachers": torch.randn(m, n, k, generator=g) * scale}
+        cases.append((f"meal_v2_m{m}_n{n}_k{k}", "meal_v2", inputs, {}, lambda x, p: meal_v2_reference(x["student"], x["teachers"])))
+    # MEAL V2's discriminator loss (appended).
+    for n, scale in [(4, 1.0), (16, 3.0), (1, 2.0)]:
+        # The discriminator ends in a ReLU, so its outputs are >= 0 (some exactly 0).
+        inputs = {"student": F.relu(torch.randn(n, 2, generator=g) * scale), "teacher": F.relu(torch.randn(n, 2, generator=g) * scale)}
+        cases.append((f"meal_v2_discriminator_n{n}", "meal_v2_discriminator", inputs, {},
+                      lambda x, p: meal_v2_discriminator_reference(x["student"], x["teacher"])))
     return cases
 
 
@@ -220,8 +295,9 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     manifest = []
     for name, loss_name, inputs, params, reference in case_list():
-        inputs = {k: v.float().contiguous() for k, v in inputs.items()}
-        leaves = {k: v.double().requires_grad_(v.is_floating_point()) for k, v in inputs.items()}
+        # F32 inputs (labels stay I64).
+        inputs = {k: (v.float() if v.is_floating_point() else v).contiguous() for k, v in inputs.items()}
+        leaves = {k: v.double().requires_grad_() if v.is_floating_point() else v for k, v in inputs.items()}
         result = reference(leaves, params)
         # A reference returns the loss, or (loss, extra outputs) for losses with extra outputs.
         loss, extras = result if isinstance(result, tuple) else (result, {})

@@ -4,8 +4,8 @@ import TensorCore
 import TestSupport
 import XCTest
 
-/// The fixture's three parameters with their roles.
-private struct Toy: Layer {
+/// The fixture's three parameters with their roles (`init.*` of optimizers.safetensors and dot.safetensors).
+struct Toy: Layer {
     var weight: Parameter
     var bias: Parameter
     var normScale: Parameter

@@ -97,7 +97,7 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)
         XCTAssertFalse(g.keys.contains { $0.hasPrefix("objective.") }, "the teacher is not part of the trained state")
         // Inference mode: the teacher's running statistics did not move.
-        let after = (kd.teacher as! Net).stateDict
+        let after = (kd.teachers.members[0].model as! Net).stateDict
         for (k, v) in before { XCTAssertEqual(v.scalars, after[k]?.scalars, k) }
     }
 

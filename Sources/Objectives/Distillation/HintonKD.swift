@@ -4,52 +4,48 @@ import TensorCore
 
 /// Knowledge distillation (Hinton et al. 2015): the student (the trained backbone, with a
 /// classifier) matches a frozen teacher's temperature-softened predictions:
-/// L = α·CE(y, s) + (1 − α)·T²·KL(softmax(t/T) ‖ softmax(s/T)). The teacher runs in inference mode
-/// with no tape. α = 0 (or no labels) gives the pure soft-target loss.
+/// L = α·CE(y, s) + (1 − α)·T²·KL(softmax(t/T) ‖ softmax(s/T)). The teachers run in inference mode
+/// with no tape; several form an ensemble whose target is their mean softmax at T = 1
+/// (`TeacherEnsemble.targetLogits`). α = 0 (or no labels) gives the pure soft-target loss.
 public struct HintonKD<Model: Backbone>: Objective {
-    /// The frozen teacher (any backbone with a classifier of the same class count).
-    public var teacher: any Backbone
+    /// The frozen teachers (backbones with classifiers of the student's class count).
+    public var teachers: TeacherEnsemble
     /// T.
     public var temperature: Float
     /// α, the weight of the hard-label term.
     public var alpha: Float
 
-    /// KD from `teacher`, which is frozen here.
-    public init(teacher: any Backbone, temperature: Float = 4, alpha: Float = 0.5) {
-        var t = teacher
-        t.freeze()
-        self.teacher = t
+    /// KD from `teachers` (frozen).
+    public init(teachers: TeacherEnsemble, temperature: Float = 4, alpha: Float = 0.5) {
+        self.teachers = teachers
         self.temperature = temperature
         self.alpha = alpha
+    }
+
+    /// KD from one `teacher`, which is frozen here.
+    public init(teacher: any Backbone, temperature: Float = 4, alpha: Float = 0.5) {
+        self.init(teachers: TeacherEnsemble(teacher: teacher), temperature: temperature, alpha: alpha)
     }
 
     /// One view, seen identically by teacher and student.
     public var viewCount: Int { 1 }
     /// Labels are used when α > 0.
     public var needsLabels: Bool { alpha > 0 }
+    /// `task` = the cross-entropy, `kd` = the soft-target term (DOT's two momenta).
+    public var gradientGroups: [GradientGroup] { [GradientGroup("task", terms: ["ce"]), GradientGroup("kd", terms: ["kd_soft"])] }
 
-    /// The teacher is loaded from its own checkpoint, so it is not part of this objective's state.
+    /// The teachers are loaded from their own checkpoints, so they are not part of this objective's state.
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
     /// `kd_soft` and, when α > 0, `ce`. Metrics: `accuracy` (student), `teacher_accuracy`, `agreement`.
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         let x = batch.views[0]
-        var teacherContext = Context(training: false, rng: context.rng)
-        let t = teacher.forward(x.detached, context: &teacherContext).detached
-        let features = model.features(x, context: &context)
-        let s = model.classify(features) ?? features
-        guard s.shape == t.shape else {
-            throw ObjectiveError.shapeMismatch(objective: "kd", message: "student logits \(s.shape) vs teacher logits \(t.shape)")
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "kd", context: &context)
+        var terms = [LossTerm("kd_soft", KDLosses.hinton(student: f.student, teacher: f.target, temperature: temperature), weight: 1 - alpha)]
+        if let labels = batch.labels, alpha > 0 {
+            terms.append(LossTerm("ce", Tensor.crossEntropy(logits: f.student, labels: labels), weight: alpha))
         }
-        var terms = [LossTerm("kd_soft", KDLosses.hinton(student: s, teacher: t, temperature: temperature), weight: 1 - alpha)]
-        var metrics: [String: Float] = [:]
-        metrics["agreement"] = Metrics.agreement(s, t)
-        if let labels = batch.labels {
-            if alpha > 0 { terms.append(LossTerm("ce", Tensor.crossEntropy(logits: s, labels: labels), weight: alpha)) }
-            metrics["accuracy"] = Metrics.accuracy(s, labels)
-            metrics["teacher_accuracy"] = Metrics.accuracy(t, labels)
-        }
-        return ObjectiveOutput(terms: terms, metrics: metrics, features: features)
+        return ObjectiveOutput(terms: terms, metrics: f.metrics(labels: batch.labels), features: f.features)
     }
 }

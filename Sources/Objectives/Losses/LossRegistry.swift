@@ -99,6 +99,45 @@ public enum LossRegistry {
         ) { a in
             LossValue(loss: KDLosses.hinton(student: a.tensor("student"), teacher: a.tensor("teacher"), temperature: a.float("temperature")))
         },
+        LossEntry(
+            name: "dkd",
+            definition: "T² · (α·KL(b_t ‖ b_s) + β·KL(p̂_t ‖ p̂_s)), b = [p_g, 1 − p_g], p̂ = softmax over non-targets, "
+                + "batch mean, teacher detached, no warm-up factor (mdistiller dkd_loss)",
+            inputs: [LossInput("student", ["N", "K"]), LossInput("teacher", ["N", "K"]), LossInput("labels", ["N"], .i64)],
+            parameters: [LossParameter("alpha", .float, default: "1"), LossParameter("beta", .float, default: "8"),
+                         LossParameter("temperature", .positiveFloat, default: "4")]
+        ) { a in
+            let labels = a.labels("labels"), k = a.sizes["K"]!
+            if let bad = labels.scalars.first(where: { $0 < 0 || Int($0) >= k }) {
+                throw LossError.invalidInput(loss: "dkd", input: "labels", message: "label \(bad) is outside 0..<\(k) (K = \(k) classes)")
+            }
+            let terms = KDLosses.dkd(student: a.tensor("student"), teacher: a.tensor("teacher"), labels: labels, temperature: a.float("temperature"))
+            return LossValue(loss: terms.tckd * a.float("alpha") + terms.nckd * a.float("beta"))
+        },
+        LossEntry(
+            name: "dml",
+            definition: "SSLD: mean_n ½ (KL(t ‖ s) + KL(s ‖ t)) of the softmaxes at T = 1, teacher detached (PaddleClas DMLLoss)",
+            inputs: [LossInput("student", ["N", "K"]), LossInput("teacher", ["N", "K"])]
+        ) { a in
+            LossValue(loss: KDLosses.dml(student: a.tensor("student"), teacher: a.tensor("teacher")))
+        },
+        LossEntry(
+            name: "meal_v2",
+            definition: "−mean_n Σ_k p̄_k log softmax(s)_k, p̄ = mean_m softmax(sg t_m) (MEAL-V2 KLLoss with the teacher_wrapper ensemble)",
+            inputs: [LossInput("student", ["N", "K"]), LossInput("teachers", ["M", "N", "K"])]
+        ) { a in
+            let teachers = a.tensor("teachers")
+            let each = (0..<teachers.shape[0]).map { teachers.slice(alongAxis: 0, $0..<($0 + 1)).reshaped(to: [teachers.shape[1], teachers.shape[2]]) }
+            return LossValue(loss: KDLosses.mealV2(student: a.tensor("student"), teachers: each))
+        },
+        LossEntry(
+            name: "meal_v2_discriminator",
+            definition: "BCEWithLogits of the discriminator's outputs [student; teacher] against [1, 0] (student rows) and [0, 1] "
+                + "(teacher rows), mean over all entries (MEAL-V2 loss.py discriminatorLoss)",
+            inputs: [LossInput("student", ["N", "2"]), LossInput("teacher", ["N", "2"])]
+        ) { a in
+            LossValue(loss: KDLosses.mealV2Discriminator(student: a.tensor("student"), teacher: a.tensor("teacher")))
+        },
     ]
 
     /// Throws `LossError.invalidInput` when the F32 input `name` (if given) holds NaN or infinite values.

@@ -3,26 +3,26 @@ import Objectives
 
 /// Options of Hinton KD: `loss = alpha * CE(student, labels) + (1 - alpha) * T^2 * KL(teacher_T || student_T)`.
 public struct KDOptions: Codable, Sendable, Equatable {
-    /// Teacher checkpoint (safetensors) path, relative to the working directory (required).
-    public var teacher: String = ""
-    /// The teacher's architecture (required).
-    public var teacherModel = ModelOptions(backbone: "resnet18")
+    /// The teachers (required; several form an ensemble, see `TeacherOptions`).
+    public var teachers: [TeacherOptions] = []
     /// Softmax temperature T.
     public var temperature: Double = 4
     /// Weight of the hard-label cross-entropy term; the KD term gets `1 - alpha`.
     public var alpha: Double = 0.5
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teacher, teacherModel = "teacher_model", temperature, alpha
+        case teachers, temperature, alpha
+        /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
+        case teacher, teacherModel = "teacher_model"
+        static var allCases: [CodingKeys] { [.teachers, .temperature, .alpha] }
     }
 
-    /// Defaults (the teacher must still be set).
+    /// Defaults (the teachers must still be set).
     public init() {}
 
     /// Creates KD options.
-    public init(teacher: String, teacherModel: ModelOptions, temperature: Double = 4, alpha: Double = 0.5) {
-        self.teacher = teacher
-        self.teacherModel = teacherModel
+    public init(teachers: [TeacherOptions], temperature: Double = 4, alpha: Double = 0.5) {
+        self.teachers = teachers
         self.temperature = temperature
         self.alpha = alpha
     }
@@ -30,33 +30,30 @@ public struct KDOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        teacher = try c.require(.teacher, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
-        teacherModel = try c.require(.teacherModel)
+        teachers = try c.loadTeachers(.teachers, oldKeys: [.teacher, .teacherModel], objective: "kd")
         try c.load(&temperature, .temperature, .positive)
         try c.load(&alpha, .alpha, .probability)
+    }
+
+    /// Encodes the current keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(teachers, forKey: .teachers)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(alpha, forKey: .alpha)
     }
 }
 
 extension KDOptions: ObjectiveConfiguration {
-    /// `HintonKD` with the teacher loaded (strictly) from `teacher`.
+    /// `HintonKD` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        let t = try setup.loadModel(teacherModel, from: teacher, key: "objective.kd.teacher")
-        return HintonKD<B>(teacher: t, temperature: Float(temperature), alpha: Float(alpha))
+        HintonKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "kd", setup: setup),
+                    temperature: Float(temperature), alpha: Float(alpha))
     }
 
-    /// The teacher's architecture.
-    public var models: [(path: [String], options: ModelOptions)] { [(["objective", "kd", "teacher_model"], teacherModel)] }
+    /// The teachers' architectures.
+    public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "kd") }
 
-    /// The teacher and the student must agree on classes and input channels.
-    public func problem(in recipe: Recipe) -> RecipeValueError? {
-        if teacherModel.classes != recipe.model.classes {
-            return RecipeValueError(path: ["objective", "kd", "teacher_model", "classes"],
-                                    message: "teacher has \(teacherModel.classes) classes but the student has \(recipe.model.classes)")
-        }
-        if teacherModel.inChannels != recipe.model.inChannels {
-            return RecipeValueError(path: ["objective", "kd", "teacher_model", "in_channels"],
-                                    message: "teacher takes \(teacherModel.inChannels) input channels but the student \(recipe.model.inChannels)")
-        }
-        return nil
-    }
+    /// Every teacher and the student must agree on classes and input channels.
+    public func problem(in recipe: Recipe) -> RecipeValueError? { TeacherOptions.mismatch(teachers, objective: "kd", in: recipe) }
 }

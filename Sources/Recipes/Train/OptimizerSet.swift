@@ -42,6 +42,9 @@ struct OptimizerSet {
         }
     }
 
+    /// Whether any slot's optimizer uses the gradient groups apart (DOT).
+    var separatesGradientGroups: Bool { slots.contains { $0.optimizer.separatesGradientGroups } }
+
     /// The learning rate of each slot at `step` (main first).
     func learningRates(at step: Int) -> [Float] { slots.map { $0.learningRate(step) } }
 

@@ -62,6 +62,8 @@ extension OptimizerOptions {
         case .lars:
             return LARS(learningRate: Float(lr), momentum: Float(momentum), weightDecay: Float(weightDecay),
                         trustCoefficient: Float(trustCoefficient), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift] : [])
+        case .dot:
+            return DOT(learningRate: Float(lr), momentum: Float(momentum), delta: Float(delta), weightDecay: Float(weightDecay), groups: groups)
         case .lamb:
             return LAMB(learningRate: Float(lr), beta1: Float(betas.lower), beta2: Float(betas.upper), epsilon: Float(eps),
                         weightDecay: Float(weightDecay), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift] : [])

@@ -22,7 +22,8 @@ struct TrainStep {
     /// Runs the step at `progress` on `batch`; on a non-finite term it throws before any update.
     mutating func run<O: Objective>(_ model: inout TrainModel<O>, batch: TrainingBatch, progress: TrainingProgress,
                                     context: inout Context, lastCheckpoint: String?) throws -> Result {
-        let groups = model.objective.gradientGroups
+        // Per-group gradients only for an optimizer that uses them apart (DOT): otherwise one sweep of the total.
+        let groups = optimizers.separatesGradientGroups ? model.objective.gradientGroups : []
         let (result, gradients) = try model.valueAndGradients { m -> (value: Result, roots: [Tensor]) in
             let out = try m.objective.losses(model: &m.backbone, batch: batch, progress: progress, context: &context)
             for term in out.terms where !term.value.scalar.isFinite {

@@ -81,7 +81,17 @@ public struct Trainer {
     }
 
     private func start<O: Objective>(_ objective: O, backbone: any Backbone, resume: Bool) throws -> RunSummary {
+        try checkGradientGroups(objective.gradientGroups.map(\.name))
         var loop = try RunLoop(trainer: self, model: TrainModel(backbone: backbone as! O.Model, objective: objective))
         return try loop.run(resume: resume)
+    }
+
+    /// DOT needs the objective's terms split into the gradient groups `task` and `kd`.
+    func checkGradientGroups(_ names: [String]) throws {
+        let optimizers = [recipe.optimizer.name] + recipe.optimizer.groups.map(\.optimizer.name)
+        guard optimizers.contains(.dot), !(names.contains(DOT.taskGroup) && names.contains(DOT.distillationGroup)) else { return }
+        throw TrainError.incompatibleData("optimizer.name: dot needs an objective whose loss terms form the gradient groups "
+            + "'\(DOT.taskGroup)' and '\(DOT.distillationGroup)' (kd, dkd); objective '\(recipe.objective.name)' has "
+            + (names.isEmpty ? "none" : names.joined(separator: ", ")))
     }
 }

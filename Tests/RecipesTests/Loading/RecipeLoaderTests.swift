@@ -132,7 +132,7 @@ final class RecipeLoaderTests: XCTestCase {
         XCTAssertEqual(oneView?.keyPath, "data.views")
         let kd = error(minimal.replacingOccurrences(of: "name: supervised", with: "name: kd"))
         XCTAssertEqual(kd?.kind, .missingKey)
-        XCTAssertEqual(kd?.keyPath, "objective.kd.teacher", "an absent section is an empty one: the required key is named")
+        XCTAssertEqual(kd?.keyPath, "objective.kd.teachers", "an absent section is an empty one: the required key is named")
     }
 
     func testOverridesApplyAndValidatePaths() throws {
@@ -288,8 +288,10 @@ final class RecipeLoaderTests: XCTestCase {
         let kd = try load(minimal.replacingOccurrences(of: "name: supervised", with: """
         name: kd
           kd:
-            teacher: runs/t/checkpoints/best.safetensors
-            teacher_model: {backbone: resnet34}
+            teachers:
+              - checkpoint: runs/t/checkpoints/best.safetensors
+                model: {backbone: resnet34}
+                normalize: {mean: [0.5, 0.4, 0.3], std: [0.25, 0.25, 0.2]}
         """))
         XCTAssertEqual(try RecipeLoader().load(yaml: try kd.yamlString()), kd)
     }

@@ -31,7 +31,7 @@ final class RecipeFilesTests: XCTestCase {
         XCTAssertEqual(byol.model.stem, .cifar)
         let kd = try RecipeLoader().load(contentsOf: recipesFolder.appendingPathComponent("kd/kd-resnet18-fmnist.yaml"))
         guard let options = kd.objective.options(as: KDOptions.self) else { return XCTFail("expected kd") }
-        XCTAssertLessThan(kd.model.width, options.teacherModel.width)
+        XCTAssertLessThan(kd.model.width, options.teachers[0].model.width)
         let quick = try RecipeLoader().load(contentsOf: recipesFolder.appendingPathComponent("quickstart.yaml"),
                                             overrides: ["train.max_steps=5"])
         XCTAssertEqual(quick.train.maxSteps, 5)

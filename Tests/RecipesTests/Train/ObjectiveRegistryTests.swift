@@ -22,7 +22,7 @@ extension TrainerTests {
             let plain = try RecipeLoader().load(contentsOf: file)
             XCTAssertEqual(plain.objective.name, entry.name, "\(entry.recipe) trains '\(entry.name)'")
             var extra = ["train.checkpoint_every=2", "train.log_every=1"]
-            if entry.needs.contains(.teacher) { extra.append("objective.\(entry.name).teacher=\(teacher)") }
+            extra += teacherOverrides(plain, checkpoint: teacher)
             extra += stateOverrides[entry.name] ?? []
             let (done, straight) = try run(file, extra: extra, name: "\(entry.name)-straight", steps: 4)
             XCTAssertEqual(done.steps, 4, entry.name)

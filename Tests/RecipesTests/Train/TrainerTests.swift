@@ -27,6 +27,18 @@ final class TrainerTests: XCTestCase {
         return o
     }
 
+    /// Overrides that give every teacher of `recipe` the tiny teacher `checkpoint` (a tiny resnet18) and,
+    /// when the recipe starts its student from a checkpoint (`model.init`), that one too.
+    func teacherOverrides(_ recipe: Recipe, checkpoint: String) -> [String] {
+        var o: [String] = []
+        for (path, _) in recipe.objective.options.models {
+            let entry = path.dropLast().joined(separator: ".")
+            o += ["\(entry).checkpoint=\(checkpoint)", "\(entry).model.backbone=resnet18"]
+        }
+        if recipe.model.initFrom != nil { o.append("model.init=\(checkpoint)") }
+        return o
+    }
+
     /// A quiet trainer for `file` shrunk by `tinyOverrides` plus `extra`, in the run folder `name`.
     func trainer(_ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
                  stopAfter: Int? = nil) throws -> Trainer {
@@ -57,8 +69,7 @@ final class TrainerTests: XCTestCase {
         let teacher = teacherRun.checkpoint(named: "best").path
         for file in files {
             let plain = try RecipeLoader().load(contentsOf: file)
-            let extra: [String]
-            extra = plain.objective.entry.needs.contains(.teacher) ? ["objective.\(plain.objective.name).teacher=\(teacher)"] : []
+            let extra = teacherOverrides(plain, checkpoint: teacher)
             let (summary, run) = try run(file, extra: extra, name: file.deletingPathExtension().lastPathComponent)
             XCTAssertEqual(summary.status, .completed, file.path)
             XCTAssertEqual(summary.steps, 2, file.path)
@@ -117,8 +128,8 @@ final class TrainerTests: XCTestCase {
         }
         // A missing teacher checkpoint names the recipe field.
         let kd = Self.recipesFolder.appendingPathComponent("kd/kd-resnet18-fmnist.yaml")
-        XCTAssertThrowsError(try run(kd, extra: ["objective.kd.teacher=/nonexistent/t.safetensors"], name: "noteacher")) { e in
-            XCTAssertTrue(String(describing: e).contains("objective.kd.teacher"), "\(e)")
+        XCTAssertThrowsError(try run(kd, extra: ["objective.kd.teachers.0.checkpoint=/nonexistent/t.safetensors"], name: "noteacher")) { e in
+            XCTAssertTrue(String(describing: e).contains("objective.kd.teachers.0.checkpoint"), "\(e)")
         }
         // A checkpoint for another backbone: strict loading names a key.
         let (_, r) = try run(file, name: "ok")
