@@ -11,6 +11,7 @@ references run in float64 on those exact values, so the expected numbers are the
 for the stored inputs, rounded once to float32.
 """
 import json
+import math
 import os
 
 import numpy as np
@@ -139,6 +140,23 @@ def sela_reference(logits, lamb):
     return torch.from_numpy(np.nanargmax(ps, 0).astype(np.int64))
 
 
+def clip_reference(image, text, log_scale):
+    """open_clip src/open_clip/model.py `CLIP.forward` + src/open_clip/loss.py `ClipLoss` on one
+    process (world_size 1, so the features are not gathered): the model returns
+    F.normalize(features, dim=-1) for both towers and logit_scale.exp(); `get_logits` forms
+    logits_per_image = logit_scale * image_features @ text_features.T and logits_per_text =
+    logit_scale * text_features @ image_features.T; labels = arange(N);
+    total_loss = (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2.
+    The log-scale is a leaf, so its gradient is checked too."""
+    image_features = F.normalize(image, dim=-1)
+    text_features = F.normalize(text, dim=-1)
+    logit_scale = log_scale.exp()
+    logits_per_image = logit_scale * image_features @ text_features.T
+    logits_per_text = logit_scale * text_features @ image_features.T
+    labels = torch.arange(logits_per_image.shape[0], dtype=torch.long)
+    return (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2
+
+
 # --- cases -------------------------------------------------------------------------------------
 
 def ssl_inputs(g, n, d, names=("p1", "p2", "z1", "z2")):
@@ -213,6 +231,14 @@ def case_list():
         inputs = {"logits": torch.randn(n, k, generator=g) * scale}
         cases.append((f"sela_n{n}_k{k}_l{lamb or 'default'}", "sela", inputs, params,
                       lambda x, p, lamb=float(lamb or "25"): (torch.zeros(()), {"labels": sela_reference(x["logits"], lamb)})))
+    # CLIP (appended): the log-scale at CLIP's init log(1/0.07), at both clamp bounds (0, ln 100)
+    # and elsewhere; text correlated with its image so the diagonal matters.
+    for n, d, log_scale in [(4, 8, math.log(1 / 0.07)), (16, 32, 0.0), (6, 16, math.log(100.0)), (1, 4, 1.0), (32, 64, 3.3)]:
+        image = torch.randn(n, d, generator=g)
+        text = 0.5 * image + torch.randn(n, d, generator=g)
+        inputs = {"image": image, "text": text, "log_scale": torch.tensor(log_scale)}
+        cases.append((f"clip_n{n}_d{d}_s{log_scale:.3f}", "clip", inputs, {},
+                      lambda x, p: clip_reference(x["image"], x["text"], x["log_scale"])))
     return cases
 
 
