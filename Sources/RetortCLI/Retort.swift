@@ -14,6 +14,7 @@ struct Retort: ParsableCommand {
             SweepCommand.self,
             CompareCommand.self,
             ProbeCommand.self,
+            ZeroShotCommand.self,
             EmbedCommand.self,
             LossCommand.self,
             ZooCommand.self,
