@@ -7,6 +7,9 @@ public struct TextBatch {
     public var ids: IntTensor
     /// `[N, L]` ids of the EDA-augmented captions (DeCLIP), when the pipeline augments.
     public var augmentedIDs: IntTensor?
+    /// Per sample, the EDA operation the worker drew for `augmentedIDs` (1 synonym replacement, 2 random
+    /// swap, 3 random deletion; `DataStore.CaptionAugmenter.Operation`), when the pipeline augments.
+    public var augmentations: [UInt8]?
     /// `[N, L]` MLM inputs (chosen positions masked), when the pipeline masks.
     public var maskedIDs: IntTensor?
     /// `[N, L]` MLM targets: the original id at chosen positions, −1 elsewhere.
@@ -17,9 +20,9 @@ public struct TextBatch {
     public var padding: Int32
 
     /// A text batch.
-    public init(ids: IntTensor, augmentedIDs: IntTensor? = nil, maskedIDs: IntTensor? = nil, maskTargets: IntTensor? = nil,
-                truncatedCount: Int = 0, padding: Int32 = 0) {
-        self.ids = ids; self.augmentedIDs = augmentedIDs; self.maskedIDs = maskedIDs; self.maskTargets = maskTargets
+    public init(ids: IntTensor, augmentedIDs: IntTensor? = nil, augmentations: [UInt8]? = nil, maskedIDs: IntTensor? = nil,
+                maskTargets: IntTensor? = nil, truncatedCount: Int = 0, padding: Int32 = 0) {
+        self.ids = ids; self.augmentedIDs = augmentedIDs; self.augmentations = augmentations; self.maskedIDs = maskedIDs; self.maskTargets = maskTargets
         self.truncatedCount = truncatedCount; self.padding = padding
     }
 

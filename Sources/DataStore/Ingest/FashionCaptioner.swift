@@ -49,14 +49,14 @@ public struct FashionCaptioner: Sendable {
 
     /// The templates; `{class}` and `{brightness}`, `{width}`, ... are replaced by a word each.
     public static let templates: [String] = [
-        "a photo of {a} {brightness} {width} {class} with a {texture} look",
+        "a photo of {a} {brightness} {width} {class} with {a} {texture} look",
         "{a} {texture} {class}, {brightness} and {height}",
         "{a} {height} {brightness} {class} that looks {balance}",
         "this {class} is {width}, {fill} and {texture}",
         "{a} {balance} {class} in {brightness} tones, {width} and {height}",
         "a picture of {a} {fill} {texture} {class}",
         "{a} {width} {height} {class}, {fill} and {brightness}",
-        "a {brightness} image of {a} {balance} {class} with a {fill} shape",
+        "a {brightness} image of {a} {balance} {class} with {a} {fill} shape",
     ]
 
     /// Every word with its alternatives (class words and attribute words), for synonym replacement.
@@ -160,11 +160,16 @@ public struct FashionCaptioner: Sendable {
                 // The article agrees with the word after it (once that is filled in).
                 var next = i + 1 < parts.count ? parts[i + 1] : ""
                 for (k, v) in slots { next = next.replacingOccurrences(of: "{\(k)}", with: v) }
-                word = "aeiou".contains(next.first ?? "x") ? "an" : "a"
+                word = Self.article(before: next)
             }
             out.append(word)
         }
         return out.joined(separator: " ")
+    }
+
+    /// `an` before a vowel sound, else `a` (`a uniform`, `an airy`).
+    static func article(before word: String) -> String {
+        "aeiou".contains(word.first ?? "x") && !word.hasPrefix("uni") ? "an" : "a"
     }
 
     /// The caption of a gray image `[height, width]` with source index `index` and class `label`.

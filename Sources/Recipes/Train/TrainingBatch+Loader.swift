@@ -45,7 +45,8 @@ extension TextBatch {
             let rows = encoded.compactMap { $0[keyPath: k] }
             return rows.count == n && n > 0 ? rows : nil
         }
-        self.init(ids: stack(encoded.map(\.ids))!, augmentedIDs: stack(all(\.augmentedIDs)), maskedIDs: stack(all(\.maskedIDs)),
+        self.init(ids: stack(encoded.map(\.ids))!, augmentedIDs: stack(all(\.augmentedIDs)),
+                  augmentations: encoded.allSatisfy({ $0.augmentedIDs != nil }) && n > 0 ? encoded.map(\.augmentation) : nil, maskedIDs: stack(all(\.maskedIDs)),
                   maskTargets: stack(all(\.maskTargets)), truncatedCount: encoded.filter(\.truncated).count,
                   padding: CaptionTokenizer.padding)
     }

@@ -21,6 +21,8 @@ extension TrainerTests {
         XCTAssertEqual(text.ids.shape, [8, 32])
         XCTAssertEqual(text.augmentedIDs?.shape, [8, 32])
         XCTAssertEqual(text.maskTargets?.shape, [8, 32])
+        XCTAssertEqual(text.augmentations?.count, 8, "the EDA operation of each caption is recorded")
+        XCTAssertTrue(text.augmentations?.allSatisfy { (1...3).contains($0) } == true)
         XCTAssertEqual(text.truncatedCount, 0, "the generator's captions fit in 32 word tokens")
         let tokenizer = try (recipe.objective.options as! DeCLIPOptions).clip.makeTokenizer()
         for i in 0..<8 {
