@@ -16,11 +16,14 @@ public struct TextTransformer: Layer {
     public var finalNorm: LayerNorm
     /// `[D, E]`.
     public var projection: Parameter
+    /// The id whose (first) position is pooled: the tokenizer's end of text.
+    public var endToken: Int32
 
     /// An encoder for `contextLength` tokens of width `width` with `depth` blocks and `headCount`
     /// heads, projecting to `featureCount` (CLIP init: token N(0, 0.02²), position N(0, 0.01²)).
     public init(contextLength: Int, vocabularySize: Int = ByteTokenizer.vocabularySize, width: Int, depth: Int,
-                headCount: Int, featureCount: Int, rng: inout Philox) {
+                headCount: Int, featureCount: Int, endToken: Int32 = ByteTokenizer.end, rng: inout Philox) {
+        self.endToken = endToken
         tokenEmbedding = Embedding(vocabularySize: vocabularySize, featureCount: width, std: 0.02, rng: &rng)
         positionEmbedding = Parameter(Initializer.normal([contextLength, width], std: 0.01, rng: &rng), role: .embedding)
         blocks = (0..<depth).map { _ in TransformerBlock(featureCount: width, headCount: headCount, causal: true, epsilon: 1e-5, rng: &rng) }
@@ -56,7 +59,7 @@ public struct TextTransformer: Layer {
         // The end token's position per row (the last position if a row has none).
         let positions = (0..<b).map { r -> Int32 in
             let row = ids.scalars[(r * l)..<((r + 1) * l)]
-            let p = row.firstIndex(of: ByteTokenizer.end).map { $0 - r * l } ?? (l - 1)
+            let p = row.firstIndex(of: endToken).map { $0 - r * l } ?? (l - 1)
             return Int32(r * l + p)
         }
         let pooled = x.reshaped(to: [b * l, d]).indexSelect(alongAxis: 0, IntTensor(positions))

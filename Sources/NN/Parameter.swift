@@ -16,10 +16,13 @@ public enum ParameterRole: String, Sendable, Codable, CaseIterable {
     case runningStatistic
     /// An integer counter (BatchNorm `num_batches_tracked`): saved as I64, never trained.
     case counter
+    /// A learnable scalar scale or temperature (CLIP's log logit scale): no weight decay, as
+    /// open_clip excludes parameters with ndim < 2 and `logit_scale` from it.
+    case scale
 
     /// Whether this role is excluded from weight decay and layer-wise adaptation by default
-    /// (biases and normalisation parameters, as in LARS/LAMB practice).
-    public var isNormOrBias: Bool { self == .bias || self == .normScale || self == .normShift }
+    /// (biases and normalisation parameters, as in LARS/LAMB practice, and learnable scales).
+    public var isNormOrBias: Bool { self == .bias || self == .normScale || self == .normShift || self == .scale }
 }
 
 /// A tensor owned by a layer, with its role and whether the optimizer updates it.

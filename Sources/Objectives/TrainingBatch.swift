@@ -16,6 +16,8 @@ public struct TrainingBatch {
     public var sampleIDs: [UInt64]
     /// Per-sample captions, when the store has a text field.
     public var texts: [String]?
+    /// The captions tokenised for a text tower, when the run tokenises them (CLIP, DeCLIP).
+    public var text: TextBatch?
     /// The mixup/cutmix parameters, when the batch was mixed (`data.mix`).
     public var mix: MixInfo?
     /// Teacher outputs cached for exactly these views (`retort cache-logits`), when the run uses a cache.
@@ -23,7 +25,7 @@ public struct TrainingBatch {
 
     /// A batch with views of the given infos (`viewInfo` defaults to whole-image, unflipped views in one group).
     public init(views: [Tensor], viewInfo: [ViewInfo]? = nil, labels: IntTensor?, sampleIDs: [UInt64], texts: [String]? = nil,
-                mix: MixInfo? = nil, teacherOutputs: TeacherOutputs? = nil) {
+                mix: MixInfo? = nil, teacherOutputs: TeacherOutputs? = nil, text: TextBatch? = nil) {
         self.views = views
         self.viewInfo = viewInfo ?? views.map { ViewInfo.wholeImage(count: $0.shape[0], height: $0.shape[2], width: $0.shape[3]) }
         self.labels = labels
@@ -31,6 +33,7 @@ public struct TrainingBatch {
         self.texts = texts
         self.mix = mix
         self.teacherOutputs = teacherOutputs
+        self.text = text
     }
 
     /// The number of samples N.

@@ -15,6 +15,7 @@ struct Retort: ParsableCommand {
             CompareCommand.self,
             ProbeCommand.self,
             EvaluateCommand.self,
+            ZeroShotCommand.self,
             EmbedCommand.self,
             LossCommand.self,
             ZooCommand.self,

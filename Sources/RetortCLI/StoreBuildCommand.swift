@@ -26,7 +26,8 @@ struct StoreBuildOptions: ParsableArguments {
 struct StoreBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build", abstract: "Build a store from a dataset.",
-        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildCIFAR10.self, BuildCIFAR100.self, BuildImageFolder.self, BuildCaptions.self]
+        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildCIFAR10.self, BuildCIFAR100.self, BuildImageFolder.self, BuildCaptions.self,
+                      BuildFashionMNISTCaptions.self]
     )
 
     struct BuildFashionMNIST: ParsableCommand {
@@ -37,6 +38,21 @@ struct StoreBuildCommand: ParsableCommand {
         func run() throws {
             try options.prepare()
             options.report(try Ingest.mnist(dir: dir, split: split, fashion: true, out: options.out, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildFashionMNISTCaptions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fashion-mnist-captions",
+            abstract: "Fashion-MNIST with a caption per image (class synonym + attributes measured on the image; docs/datastore.md).")
+        @Option(help: "train or test.") var split = "train"
+        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
+        @Option(help: "Use these captions instead: one line per image, in the idx file's order.") var captions: String?
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            try options.prepare()
+            options.report(try Ingest.fashionMNISTCaptions(dir: dir, split: split, out: options.out, captionsFile: captions,
+                                                           shuffleSeed: options.shuffleSeed))
         }
     }
 

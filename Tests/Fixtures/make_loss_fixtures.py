@@ -11,6 +11,7 @@ references run in float64 on those exact values, so the expected numbers are the
 for the stored inputs, rounded once to float32.
 """
 import json
+import math
 import os
 
 import numpy as np
@@ -185,6 +186,21 @@ def meal_v2_discriminator_reference(student, teacher):
     n = output.shape[0] // 2
     target = torch.tensor([[1.0, 0.0]] * n + [[0.0, 1.0]] * n, dtype=output.dtype)
     return torch.nn.BCEWithLogitsLoss()(output, target)
+def clip_reference(image, text, log_scale):
+    """open_clip src/open_clip/model.py `CLIP.forward` + src/open_clip/loss.py `ClipLoss` on one
+    process (world_size 1, so the features are not gathered): the model returns
+    F.normalize(features, dim=-1) for both towers and logit_scale.exp(); `get_logits` forms
+    logits_per_image = logit_scale * image_features @ text_features.T and logits_per_text =
+    logit_scale * text_features @ image_features.T; labels = arange(N);
+    total_loss = (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2.
+    The log-scale is a leaf, so its gradient is checked too."""
+    image_features = F.normalize(image, dim=-1)
+    text_features = F.normalize(text, dim=-1)
+    logit_scale = log_scale.exp()
+    logits_per_image = logit_scale * image_features @ text_features.T
+    logits_per_text = logit_scale * text_features @ image_features.T
+    labels = torch.arange(logits_per_image.shape[0], dtype=torch.long)
+    return (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -288,6 +304,14 @@ def case_list():
         inputs = {"student": F.relu(torch.randn(n, 2, generator=g) * scale), "teacher": F.relu(torch.randn(n, 2, generator=g) * scale)}
         cases.append((f"meal_v2_discriminator_n{n}", "meal_v2_discriminator", inputs, {},
                       lambda x, p: meal_v2_discriminator_reference(x["student"], x["teacher"])))
+    # CLIP (appended): the log-scale at CLIP's init log(1/0.07), at both clamp bounds (0, ln 100)
+    # and elsewhere; text correlated with its image so the diagonal matters.
+    for n, d, log_scale in [(4, 8, math.log(1 / 0.07)), (16, 32, 0.0), (6, 16, math.log(100.0)), (1, 4, 1.0), (32, 64, 3.3)]:
+        image = torch.randn(n, d, generator=g)
+        text = 0.5 * image + torch.randn(n, d, generator=g)
+        inputs = {"image": image, "text": text, "log_scale": torch.tensor(log_scale)}
+        cases.append((f"clip_n{n}_d{d}_s{log_scale:.3f}", "clip", inputs, {},
+                      lambda x, p: clip_reference(x["image"], x["text"], x["log_scale"])))
     return cases
 
 

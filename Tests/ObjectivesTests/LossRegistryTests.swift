@@ -81,6 +81,27 @@ final class LossRegistryTests: XCTestCase {
         assertGradients([a, b], "SimSiam") { SSLLosses.simsiam(predictions: ($0[0], $0[1]), targets: (z1, z2)) }
     }
 
+    func testCLIPLossGradientsIncludingTheLogScaleByFiniteDifferences() {
+        let image = GradientCheck.random([4, 6], seed: 21), text = GradientCheck.random([4, 6], seed: 22)
+        assertGradients([image, text, Tensor(1.3)], "CLIP symmetric InfoNCE") {
+            CLIPLosses.symmetric(image: $0[0], text: $0[1], logScale: $0[2])
+        }
+        // Off-square logits (DeCLIP's nearest-neighbour term: N images against M ≥ N texts).
+        let more = GradientCheck.random([5, 6], seed: 23)
+        assertGradients([image, more, Tensor(0.7)], "CLIP pairwise") {
+            let l = CLIPLosses.scaledLogits(image: $0[0], text: $0[1], logScale: $0[2])
+            return CLIPLosses.pairwise(logitsPerImage: l, logitsPerText: l)
+        }
+    }
+
+    func testCLIPLogScaleGetsAGradientThatLowersTheLossOfAlignedPairs() throws {
+        let out = try LossRegistry.evaluate(name: "clip", inputs: inputs("clip_n32_d64_s3.300"))
+        let g = try XCTUnwrap(out.tensors["grad.log_scale"])
+        XCTAssertEqual(g.shape, Shape([]))
+        // Text is correlated with its own image: a sharper softmax lowers the loss.
+        XCTAssertLessThan(g.scalar, 0)
+    }
+
     // MARK: - Errors
 
     func error(_ body: () throws -> Any) -> LossError? {

@@ -85,6 +85,9 @@ extension Ingest {
                 guard parts.count == 2 else { throw StoreError.badInput(path: list, detail: "line \(n + 1): expected path<TAB>caption") }
                 path = parts[0]; caption = parts[1]
             }
+            guard !caption.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw StoreError.badInput(path: list, detail: "line \(n + 1): empty caption")
+            }
             if !path.hasPrefix("/") { path = (base.isEmpty ? "." : base) + "/" + path }
             items.append((path, caption))
         }

@@ -40,9 +40,16 @@ public enum Ingest {
     /// CIFAR-10 class names.
     public static let cifar10Classes = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
-    /// MNIST or Fashion-MNIST from `dir` (idx files, gzipped or not), split "train" or "test".
-    @discardableResult
-    public static func mnist(dir: String, split: String, fashion: Bool, out: String, shuffleSeed: UInt64? = 0) throws -> StoreSummary {
+    /// The decoded idx files of an MNIST-layout split: `count` images of `rows × cols` bytes each
+    /// (`images`, concatenated in source order) and their labels.
+    struct IDXSplit {
+        var count: Int, rows: Int, cols: Int
+        var images: ArraySlice<UInt8>, labels: ArraySlice<UInt8>
+        var imagesPath: String, labelsPath: String
+    }
+
+    /// Reads split "train" or "test" of the idx files (gzipped or not) in `dir`.
+    static func idxSplit(dir: String, split: String) throws -> IDXSplit {
         let prefix: String
         switch split {
         case "train": prefix = "train"
@@ -65,6 +72,16 @@ public enum Ingest {
         guard be32(labels, 4) == n, labels.count == 8 + n else {
             throw StoreError.badInput(path: labelsPath, detail: "label count does not match \(n) images")
         }
+        return IDXSplit(count: n, rows: rows, cols: cols, images: images[16...], labels: labels[8...],
+                        imagesPath: imagesPath, labelsPath: labelsPath)
+    }
+
+    /// MNIST or Fashion-MNIST from `dir` (idx files, gzipped or not), split "train" or "test".
+    @discardableResult
+    public static func mnist(dir: String, split: String, fashion: Bool, out: String, shuffleSeed: UInt64? = 0) throws -> StoreSummary {
+        let data = try idxSplit(dir: dir, split: split)
+        let (n, rows, cols) = (data.count, data.rows, data.cols)
+        let (images, labels, imagesPath, labelsPath) = (data.images, data.labels, data.imagesPath, data.labelsPath)
         let name = fashion ? "fashion-mnist" : "mnist"
         let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], hasLabels: true,
                                  classNames: fashion ? fashionMNISTClasses : (0..<10).map(String.init),
@@ -72,8 +89,9 @@ public enum Ingest {
         let px = rows * cols
         return try StoreWriter.write(to: out, schema: schema) { w in
             for i in permutation(n, seed: shuffleSeed) {
-                let img = RawImage(height: rows, width: cols, channels: 1, pixels: Array(images[(16 + i * px)..<(16 + (i + 1) * px)]))
-                try w.append(StoreSample(id: UInt64(i), label: Int32(labels[8 + i]), values: [.image(img)]))
+                let start = images.startIndex + i * px
+                let img = RawImage(height: rows, width: cols, channels: 1, pixels: Array(images[start..<(start + px)]))
+                try w.append(StoreSample(id: UInt64(i), label: Int32(labels[labels.startIndex + i]), values: [.image(img)]))
             }
         }
     }

@@ -32,6 +32,8 @@ public struct Batch: Sendable {
     public var mix: MixParams?
     /// Per sample, the store's text field (captions); nil when the store has none (or `loadTexts` is off).
     public var texts: [String]?
+    /// Per sample, the tokenised caption (`LoaderConfig.text`); nil without a text pipeline.
+    public var encodedTexts: [EncodedText]?
 
     /// A batch (an empty one is the starting point for `EpochIterator.next(into:)`).
     public init(epoch: Int = 0, step: Int = 0, views: [ViewBatch] = [], labels: [Int32] = [], sampleIDs: [UInt64] = [], indices: [Int] = [],

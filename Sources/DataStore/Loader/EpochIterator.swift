@@ -22,7 +22,8 @@ public final class EpochIterator {
         let c = loader.channels
         viewSizes = cfg.views.map { c * $0.outHeight * $0.outWidth }
         let ring = cfg.prefetchBatches
-        state = EpochState(total: (steps - startStep) * b, batch: b, ring: ring, viewSizes: viewSizes, texts: loader.textField != nil)
+        state = EpochState(total: (steps - startStep) * b, batch: b, ring: ring, viewSizes: viewSizes, texts: loader.textField != nil,
+                           encoded: loader.textField != nil && loader.config.text != nil)
         let schedule = loader.chunkSchedule(order, from: startStep * b)
         for _ in 0..<cfg.workers {
             let st = state, ld = loader, sizes = viewSizes, ep = epoch, base = startStep * b
@@ -79,6 +80,7 @@ public final class EpochIterator {
             fill(&batch.sampleIDs, ref.sampleIDs)
             fill(&batch.indices, ref.indices)
             if let t = ref.texts { fill(&batch.texts, t) } else { batch.texts = nil }
+            if let e = ref.encodedTexts { fill(&batch.encodedTexts, e) } else { batch.encodedTexts = nil }
             batch.mix = ref.mix
             batch.epoch = ref.epoch
             batch.step = ref.step
@@ -138,7 +140,8 @@ public final class EpochIterator {
             sampleIDs: UnsafeBufferPointer(start: slot.ids, count: b),
             indices: UnsafeBufferPointer(start: slot.indices, count: b),
             mix: mix,
-            texts: slot.texts.map { UnsafeBufferPointer(start: $0, count: b) })
+            texts: slot.texts.map { UnsafeBufferPointer(start: $0, count: b) },
+            encodedTexts: slot.encoded.map { UnsafeBufferPointer(start: $0, count: b) })
         return try body(ref)
     }
 }
@@ -165,4 +168,6 @@ public struct BatchBuffers {
     public let mix: MixParams?
     /// Per sample text (captions), nil when the loader reads no text field.
     public let texts: UnsafeBufferPointer<String>?
+    /// Per sample tokenised caption, nil when the loader has no `TextPipeline`.
+    public let encodedTexts: UnsafeBufferPointer<EncodedText>?
 }

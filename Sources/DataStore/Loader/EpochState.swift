@@ -9,9 +9,11 @@ final class BatchSlot: @unchecked Sendable {
     let indices: UnsafeMutablePointer<Int>
     /// Per sample text (captions), only when the loader reads a text field.
     let texts: UnsafeMutablePointer<String>?
+    /// Per sample tokenised caption, only when the loader has a `TextPipeline`.
+    let encoded: UnsafeMutablePointer<EncodedText>?
     let batch: Int
 
-    init(batch: Int, viewSizes: [Int], texts: Bool = false) {
+    init(batch: Int, viewSizes: [Int], texts: Bool = false, encoded: Bool = false) {
         self.batch = batch
         pixels = viewSizes.map { let p = UnsafeMutablePointer<Float>.allocate(capacity: batch * $0); p.initialize(repeating: 0, count: batch * $0); return p }
         let blank = ViewParams(srcHeight: 0, srcWidth: 0, top: 0, left: 0, height: 0, width: 0, flipped: false, outHeight: 0, outWidth: 0)
@@ -26,12 +28,20 @@ final class BatchSlot: @unchecked Sendable {
         } else {
             self.texts = nil
         }
+        if encoded {
+            let e = UnsafeMutablePointer<EncodedText>.allocate(capacity: batch)
+            e.initialize(repeating: EncodedText(ids: []), count: batch)
+            self.encoded = e
+        } else {
+            self.encoded = nil
+        }
     }
     deinit {
         for p in pixels { p.deallocate() }
         for p in params { p.deinitialize(count: batch); p.deallocate() }
         labels.deallocate(); ids.deallocate(); indices.deallocate()
         if let texts { texts.deinitialize(count: batch); texts.deallocate() }
+        if let encoded { encoded.deinitialize(count: batch); encoded.deallocate() }
     }
 }
 
@@ -48,9 +58,9 @@ final class EpochState: @unchecked Sendable {
     let total: Int
     let slots: [BatchSlot]
 
-    init(total: Int, batch: Int, ring: Int, viewSizes: [Int], texts: Bool = false) {
+    init(total: Int, batch: Int, ring: Int, viewSizes: [Int], texts: Bool = false, encoded: Bool = false) {
         self.total = total
-        slots = (0..<ring).map { _ in BatchSlot(batch: batch, viewSizes: viewSizes, texts: texts) }
+        slots = (0..<ring).map { _ in BatchSlot(batch: batch, viewSizes: viewSizes, texts: texts, encoded: encoded) }
         done = Array(repeating: 0, count: ring)
         limit = min(total, ring * batch)
     }

@@ -177,6 +177,9 @@ extension Loader {
         slot.labels[j] = store.label(sample)
         slot.ids[j] = id
         slot.indices[j] = sample
-        if let t = textField, let texts = slot.texts { texts[j] = try store.text(sample: sample, field: t) }
+        if let t = textField, let texts = slot.texts {
+            texts[j] = try store.text(sample: sample, field: t)
+            if let pipeline = config.text, let encoded = slot.encoded { encoded[j] = pipeline.encode(texts[j], epoch: epoch, sampleID: id) }
+        }
     }
 }

@@ -72,6 +72,9 @@ public final class Loader: @unchecked Sendable {
         } else {
             textField = store.schema.fields.firstIndex { $0.kind == .text }
         }
+        if config.text != nil && textField == nil {
+            throw StoreError.invalidArgument("\(store.path): the loader tokenises captions but the store has no text field (or loadTexts is off)")
+        }
         if let m = config.mix {
             guard m.mixupAlpha >= 0, m.cutmixAlpha >= 0, (0...1).contains(m.probability), (0...1).contains(m.switchProbability) else {
                 throw StoreError.invalidArgument("loader: mix needs alphas >= 0 and probabilities in [0, 1]")

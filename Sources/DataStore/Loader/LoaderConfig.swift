@@ -73,6 +73,9 @@ public struct LoaderConfig: Sendable {
     public var textField: String? = nil
     /// Return the text field (captions) with each batch when the store has one; false skips reading it.
     public var loadTexts: Bool = true
+    /// Tokenise (and for DeCLIP augment and mask) each caption in the worker (`Batch.encodedTexts`);
+    /// nil: captions are returned as strings only. Needs a text field.
+    public var text: TextPipeline? = nil
 
     /// A config with defaults: 2 workers, quasi-random order, 2 batches of prefetch.
     public init(batchSize: Int, views: [ViewSpec]) {

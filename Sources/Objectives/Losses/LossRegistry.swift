@@ -92,6 +92,14 @@ public enum LossRegistry {
             return LossValue(loss: Tensor(0), integerExtras: ["labels": labels])
         },
         LossEntry(
+            name: "clip",
+            definition: "½ (CE(s · Î T̂ᵀ, arange) + CE(s · T̂ Îᵀ, arange)), s = exp(log_scale) (open_clip ClipLoss on logits from openai/CLIP model.py)",
+            inputs: [LossInput("image", ["N", "D"]), LossInput("text", ["N", "D"]), LossInput("log_scale", [])]
+        ) { a in
+            try LossRegistry.finite(a, "clip", "log_scale")
+            return LossValue(loss: CLIPLosses.symmetric(image: a.tensor("image"), text: a.tensor("text"), logScale: a.tensor("log_scale")))
+        },
+        LossEntry(
             name: "kd",
             definition: "T² · KL(softmax(sg t/T) ‖ softmax(s/T)), batch mean (mdistiller kd_loss)",
             inputs: [LossInput("student", ["N", "K"]), LossInput("teacher", ["N", "K"])],

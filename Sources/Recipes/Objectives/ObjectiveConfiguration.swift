@@ -1,4 +1,5 @@
 import Backbones
+import DataStore
 import Foundation
 import NN
 import Objectives
@@ -19,6 +20,9 @@ public protocol ObjectiveConfiguration: Codable, Sendable, Equatable {
     /// The models the options name besides `model` (teachers), with their key paths, so that the
     /// loader checks their backbone names against the zoo.
     var models: [(path: [String], options: ModelOptions)] { get }
+    /// What the loader's workers do with captions (tokenise, augment, mask) for this objective;
+    /// nil: captions stay strings (`TrainingBatch.texts`) and `TrainingBatch.text` is nil.
+    func textPipeline(seed: UInt64) throws -> TextPipeline?
 }
 
 extension ObjectiveConfiguration {
@@ -26,6 +30,8 @@ extension ObjectiveConfiguration {
     public func problem(in recipe: Recipe) -> RecipeValueError? { nil }
     /// No other models unless the objective names some.
     public var models: [(path: [String], options: ModelOptions)] { [] }
+    /// No tokenised text unless the objective trains a text tower.
+    public func textPipeline(seed: UInt64) throws -> TextPipeline? { nil }
 
     /// Whether `other` holds the same options.
     func isEqual(to other: any ObjectiveConfiguration) -> Bool { (other as? Self) == self }

@@ -37,6 +37,12 @@ public enum ObjectiveRegistry {
         ObjectiveEntry(name: "sela", options: SeLaOptions.self, needs: [],
                        summary: "self-labelling: cross-entropy against dataset-wide Sinkhorn-Knopp pseudo-labels recomputed at epoch starts",
                        paper: "Asano et al. 2020", recipe: "Recipes/ssl/sela-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "clip", options: CLIPOptions.self, needs: [.text],
+                       summary: "image-text contrastive: symmetric InfoNCE between image and caption embeddings with a learnable scale",
+                       paper: "Radford et al. 2021", recipe: "Recipes/clip/clip-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "declip", options: DeCLIPOptions.self, needs: [.text, .multipleViews],
+                       summary: "CLIP + image SimSiam + caption MLM + 2x2-view InfoNCE + nearest-neighbour caption supervision",
+                       paper: "Li et al. 2022", recipe: "Recipes/clip/declip-resnet18-fmnist.yaml"),
     ]
 
     /// The row named `name`, or nil.

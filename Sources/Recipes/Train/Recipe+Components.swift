@@ -61,12 +61,12 @@ extension OptimizerOptions {
                          weightDecay: Float(weightDecay), groups: groups)
         case .lars:
             return LARS(learningRate: Float(lr), momentum: Float(momentum), weightDecay: Float(weightDecay),
-                        trustCoefficient: Float(trustCoefficient), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift] : [])
+                        trustCoefficient: Float(trustCoefficient), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift, .scale] : [])
         case .dot:
             return DOT(learningRate: Float(lr), momentum: Float(momentum), delta: Float(delta), weightDecay: Float(weightDecay), groups: groups)
         case .lamb:
             return LAMB(learningRate: Float(lr), beta1: Float(betas.lower), beta2: Float(betas.upper), epsilon: Float(eps),
-                        weightDecay: Float(weightDecay), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift] : [])
+                        weightDecay: Float(weightDecay), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift, .scale] : [])
         }
     }
 }

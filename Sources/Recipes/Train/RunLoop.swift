@@ -21,6 +21,8 @@ struct RunLoop<O: Objective> {
     private let processStart = Date()
     /// Training seconds of the run so far, earlier processes included; saved with each checkpoint.
     private var elapsedSeconds: Double { earlierSeconds + Date().timeIntervalSince(processStart) }
+    /// Whether the log already said that captions are cut to the text context (said once per process).
+    var saidTruncated = false
     private var recipe: Recipe { trainer.recipe }
     private var run: RunDirectory { trainer.run }
 
@@ -112,6 +114,11 @@ struct RunLoop<O: Objective> {
             try log(reports, to: metrics)
             let stepStart = Date()
             let batch = TrainingBatch(loaded)
+            if !saidTruncated, let text = batch.text, text.truncatedCount > 0 {
+                saidTruncated = true
+                trainer.log("step \(state.step): \(text.truncatedCount) of \(batch.count) captions are longer than the text context "
+                            + "(\(text.ids.shape[1]) tokens with start and end) and were truncated; said once")
+            }
             var context = Context(training: true, rng: Philox(seed: recipe.train.seed, keys: [0x73746570, UInt64(state.step)]))
             let result = try step.run(&model, batch: batch, progress: progress, context: &context, lastCheckpoint: lastCheckpoint)
             state.step += 1

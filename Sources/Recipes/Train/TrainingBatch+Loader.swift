@@ -29,6 +29,25 @@ extension TrainingBatch {
         self.init(views: views, viewInfo: infos,
                   labels: labels.contains(where: { $0 < 0 }) ? nil : IntTensor(shape: [n], scalars: labels),
                   sampleIDs: Array(batch.sampleIDs.prefix(n)), texts: batch.texts.map { Array($0.prefix(n)) },
-                  mix: batch.mix.map { m in MixInfo(lambda: m.lambda, partner: m.partner, box: m.box.map { [$0.0, $0.1, $0.2, $0.3] }) })
+                  mix: batch.mix.map { m in MixInfo(lambda: m.lambda, partner: m.partner, box: m.box.map { [$0.0, $0.1, $0.2, $0.3] }) },
+                  text: batch.encodedTexts.map { TextBatch(Array($0.prefix(n))) })
+    }
+}
+
+extension TextBatch {
+    /// The `[N, L]` tensors of the worker's encoded captions (all of one context length).
+    init(_ encoded: [EncodedText]) {
+        let n = encoded.count, l = encoded.first?.ids.count ?? 0
+        func stack(_ rows: [[Int32]]?) -> IntTensor? {
+            rows.map { IntTensor(shape: [n, l], scalars: $0.flatMap { $0 }) }
+        }
+        let all = { (k: KeyPath<EncodedText, [Int32]?>) -> [[Int32]]? in
+            let rows = encoded.compactMap { $0[keyPath: k] }
+            return rows.count == n && n > 0 ? rows : nil
+        }
+        self.init(ids: stack(encoded.map(\.ids))!, augmentedIDs: stack(all(\.augmentedIDs)),
+                  augmentations: encoded.allSatisfy({ $0.augmentedIDs != nil }) && n > 0 ? encoded.map(\.augmentation) : nil, maskedIDs: stack(all(\.maskedIDs)),
+                  maskTargets: stack(all(\.maskTargets)), truncatedCount: encoded.filter(\.truncated).count,
+                  padding: CaptionTokenizer.padding)
     }
 }

@@ -29,8 +29,9 @@ struct TrainingData {
             throw TrainError.incompatibleData("objective '\(name)' needs captions but \(store.path) has no text field")
         }
         split = ValidationSplit(count: store.count, fraction: recipe.data.valFraction, seed: recipe.train.seed)
-        let config = recipe.data.makeLoaderConfig(imageSize: (geometry.height, geometry.width), channels: recipe.model.inChannels,
+        var config = recipe.data.makeLoaderConfig(imageSize: (geometry.height, geometry.width), channels: recipe.model.inChannels,
                                                   seed: recipe.train.seed, positions: split.isEmpty ? nil : split.trainPositions)
+        config.text = try recipe.objective.options.textPipeline(seed: recipe.train.seed)
         guard config.views.count >= objective.viewCount else {
             throw TrainError.incompatibleData("objective '\(name)' needs \(objective.viewCount) views; data.views makes \(config.views.count)")
         }

@@ -208,6 +208,7 @@ extension TrainerTests {
         }
         XCTAssertTrue(tb.viewInfo[0].flipped.contains(true) && tb.viewInfo[0].flipped.contains(false))
         XCTAssertEqual(tb.sampleIDs, batch.sampleIDs)
-        XCTAssertNil(tb.texts, "the store has no captions")
+        XCTAssertEqual(tb.texts, batch.texts, "the tiny stores carry captions")
+        XCTAssertNil(tb.text, "captions are tokenised only for an objective with a text pipeline")
     }
 }

@@ -13,11 +13,16 @@ enum TinyStores {
             let full = dir.appendingPathComponent("full-\(split).rstore").path
             try Ingest.mnist(dir: source, split: split, fashion: true, out: full)
             let reader = try StoreReader(path: full)
-            try StoreWriter.write(to: dir.appendingPathComponent("\(split).rstore").path, schema: reader.schema) { w in
+            // With a caption per image (FashionCaptioner), so that the image-text objectives train too.
+            var schema = reader.schema
+            schema.fields.append(FieldSpec(name: "caption", kind: .text))
+            let captioner = FashionCaptioner()
+            try StoreWriter.write(to: dir.appendingPathComponent("\(split).rstore").path, schema: schema) { w in
                 for i in 0..<n {
                     let px = try reader.bytes(sample: i, field: 0)
+                    let caption = captioner.caption(pixels: px, height: 28, width: 28, index: reader.sampleID(i), label: Int(reader.label(i)))
                     try w.append(StoreSample(id: reader.sampleID(i), label: reader.label(i),
-                                             values: [.image(RawImage(height: 28, width: 28, channels: 1, pixels: px))]))
+                                             values: [.image(RawImage(height: 28, width: 28, channels: 1, pixels: px)), .text(caption)]))
                 }
             }
             try FileManager.default.removeItem(atPath: full)

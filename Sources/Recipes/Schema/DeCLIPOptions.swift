@@ -1,0 +1,80 @@
+import Backbones
+import DataStore
+import Objectives
+
+/// Options of DeCLIP: CLIP's (`clip`), the SimSiam heads of the image self-supervision, the
+/// nearest-neighbour text queue, EDA and MLM rates, and the loss weights (the reference's yfcc15m /
+/// 88M R50 configs: clip 0.4, nns 0.2, simsiam 0.2, mlm 0.2). The reference's heads are
+/// 1024-1024-1024 with a 512 predictor bottleneck and a 2^16 queue; the defaults here are sized
+/// for Fashion-MNIST on CPUs.
+public struct DeCLIPOptions: Codable, Sendable, Equatable {
+    /// The CLIP part (text tower, embedding width, tokenizer).
+    public var clip = CLIPOptions()
+    /// SimSiam projector hidden width.
+    public var projectorHidden: Int = 512
+    /// SimSiam projector output width.
+    public var projectorOut: Int = 512
+    /// SimSiam predictor bottleneck.
+    public var predictorHidden: Int = 128
+    /// Rows of the nearest-neighbour text queue.
+    public var queueLength: Int = 4096
+    /// EDA's share of changed words.
+    public var edaAlpha: Double = 0.1
+    /// MLM's choice probability.
+    public var maskProbability: Double = 0.15
+    /// Weight of the four-view CLIP term.
+    public var clipWeight: Double = 0.4
+    /// Weight of the nearest-neighbour term.
+    public var nnsWeight: Double = 0.2
+    /// Weight of the image SimSiam term.
+    public var simsiamWeight: Double = 0.2
+    /// Weight of the MLM term.
+    public var mlmWeight: Double = 0.2
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case clip, projectorHidden = "projector_hidden", projectorOut = "projector_out", predictorHidden = "predictor_hidden"
+        case queueLength = "queue_length", edaAlpha = "eda_alpha", maskProbability = "mask_probability"
+        case clipWeight = "clip_weight", nnsWeight = "nns_weight", simsiamWeight = "simsiam_weight", mlmWeight = "mlm_weight"
+    }
+
+    /// The defaults above.
+    public init() {}
+
+    /// Decodes with defaults and checks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try c.load(&clip, .clip)
+        try c.load(&projectorHidden, .projectorHidden, .atLeast(1))
+        try c.load(&projectorOut, .projectorOut, .atLeast(1))
+        try c.load(&predictorHidden, .predictorHidden, .atLeast(1))
+        try c.load(&queueLength, .queueLength, .atLeast(1))
+        try c.load(&edaAlpha, .edaAlpha, .within(0...1))
+        try c.load(&maskProbability, .maskProbability, .within(0...1))
+        try c.load(&clipWeight, .clipWeight, .nonNegative)
+        try c.load(&nnsWeight, .nnsWeight, .nonNegative)
+        try c.load(&simsiamWeight, .simsiamWeight, .nonNegative)
+        try c.load(&mlmWeight, .mlmWeight, .nonNegative)
+    }
+}
+
+extension DeCLIPOptions: ObjectiveConfiguration {
+    /// `DeCLIP` around `model`, with the online probe when `eval.online_probe` is on.
+    public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
+        let tokenizer = try clip.makeTokenizer()
+        let tower = clip.makeTextTower(tokenizer: tokenizer, rng: &setup.rng)
+        let base = CLIP(model: model, textTower: tower, vocabulary: tokenizer.vocabularyList,
+                        probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        return DeCLIP(clip: base, model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut,
+                      predictorHidden: predictorHidden, queueLength: queueLength,
+                      weights: (Float(clipWeight), Float(nnsWeight), Float(simsiamWeight), Float(mlmWeight)), rng: &setup.rng)
+    }
+
+    /// Tokenise, EDA-augment (synonyms from the caption generator's table) and MLM-mask each caption in the workers.
+    public func textPipeline(seed: UInt64) throws -> TextPipeline? {
+        TextPipeline(tokenizer: try clip.makeTokenizer(), augmenter: CaptionAugmenter(alpha: Float(edaAlpha)),
+                     maskProbability: Float(maskProbability), seed: seed)
+    }
+
+    /// Two views per sample.
+    public func problem(in recipe: Recipe) -> RecipeValueError? { requireViews(2, "declip", in: recipe) }
+}

@@ -1,0 +1,89 @@
+import Backbones
+import Foundation
+import NN
+import Objectives
+import Recipes
+import Support
+import TensorCore
+
+/// Costs of CLIP (never timed in tests):
+/// - `clip step`: one CLIP training step at batch 256 (1 × 28 × 28 images, ResNet-18 cifar stem at
+///   width 0.5 + projection to 128; the recipe's text tower: width 128, 4 layers, 4 heads, context 32,
+///   captions of 12 words; symmetric InfoNCE over the 256 × 256 logits; AdamW and the log-scale clamp),
+///   in images per second; `Benchmarks/torch_clip.py` runs the same step in PyTorch and writes
+///   `.build/torch_clip.json`, which this suite reads for a ratio;
+/// - `text tower step`: forward and backward of the text tower alone on the same captions;
+/// - the size of the `N × N` logits (and of their gradient) at that batch.
+///
+/// Options: `--threads N` (2), `--iterations N` (3 timed after one warm-up; the best counts),
+/// `--quick` (batch 32), `--torch-json PATH`.
+enum CLIPBench {
+    static func run(_ args: [String]) throws {
+        let threads = Int(ZooBench.value(of: "--threads", in: args) ?? "2") ?? 2
+        let iterations = Int(ZooBench.value(of: "--iterations", in: args) ?? "3") ?? 3
+        Threading.setCount(threads)
+        let batch = args.contains("--quick") ? 32 : 256
+        print("threads \(threads), best of \(iterations) after one warm-up, batch \(batch)")
+
+        var rng = Philox(seed: 12)
+        let options = CLIPOptions()
+        let tokenizer = try options.makeTokenizer()
+        let net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
+                                     zeroInitResidual: false, rng: &rng)
+        let tower = TextTransformer(contextLength: options.contextLength, vocabularySize: tokenizer.vocabularySize, width: options.textWidth,
+                                    depth: options.textLayers, headCount: options.textHeads, featureCount: options.embedDim,
+                                    endToken: 2, rng: &rng)
+        let clip = CLIP(model: net, textTower: tower, vocabulary: tokenizer.vocabularyList, rng: &rng)
+        let images = Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 784)).map { _ in rng.nextNormal() })
+        var ids: [Int32] = []
+        for _ in 0..<batch {
+            let words = (0..<12).map { _ in Int32(5 + rng.nextInt(below: tokenizer.vocabularySize - 5)) }
+            let row = [Int32(1)] + words + [Int32(2)]
+            ids += row + [Int32](repeating: 0, count: options.contextLength - row.count)
+        }
+        let text = TextBatch(ids: IntTensor(shape: [batch, options.contextLength], scalars: ids))
+        var b = TrainingBatch(views: [images], labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
+        b.text = text
+        var model = TrainModel(backbone: net, objective: clip)
+        var optimizer = AdamW(learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
+                              groups: [ParameterGroup.normAndBiasWithoutDecay()])
+        var failure: Error?
+        let progress = TrainingProgress(step: 0, totalSteps: 1, epoch: 0)
+        let t = ZooBench.best(iterations: iterations) {
+            do {
+                let (_, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
+                    var ctx = Context(training: true, rng: Philox(seed: 1))
+                    let out = try m.objective.losses(model: &m.backbone, batch: b, progress: progress, context: &ctx)
+                    return (out.total.scalar, out.total)
+                }
+                optimizer.step(model: &model, gradients: g)
+                model.objective.afterStep(model: model.backbone, progress: progress)
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let rate = Double(batch) / t
+        var line = String(format: "clip step resnet18 cifar w0.5 + text 128x4 ctx 32, batch %d: %.3f s, %.1f img/s", batch, t, rate)
+        let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_clip.json"
+        if let data = FileManager.default.contents(atPath: path),
+           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let torch = (json["images_per_second"] as? NSNumber)?.doubleValue, (json["batch"] as? NSNumber)?.intValue == batch {
+            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, rate / torch)
+        } else {
+            line += " (no PyTorch baseline: python3 Benchmarks/torch_clip.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"
+        }
+        print(line)
+
+        var textTower = tower
+        let mask = Tensor(shape: text.ids.shape, scalars: ids.map { $0 == 0 ? 0 : 1 })
+        let tt = ZooBench.best(iterations: iterations) {
+            let (_, _) = textTower.valueAndGradient { m -> (value: Float, root: Tensor) in
+                var ctx = Context(training: true, rng: Philox(seed: 1))
+                let s = m.features(text.ids, mask: mask, context: &ctx).squared().mean()
+                return (s.scalar, s)
+            }
+        }
+        let parameters = textTower.parameterCount
+        print(String(format: "text tower step (%d parameters), batch %d: %.3f s; logits %d x %d: %d KiB (+ the same for their gradient)",
+                     parameters, batch, tt, batch, batch, batch * batch * 4 / 1024))
+    }
+}
