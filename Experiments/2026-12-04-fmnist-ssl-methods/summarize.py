@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
 """Tables of this folder's README from the files next to it (no numbers typed by hand):
+wall time per run from its copied metrics.jsonl (`<run>.metrics.jsonl`: a run resumed after a kill at a
+commit before 3d9db87 restarted its clock, so the segments are added: the last elapsed_seconds before each
+restart plus the final one),
 the method table (this folder's summaries, the reused SimCLR/SimSiam/BYOL/random rows of the earlier
 folders at the same budget), SwAV prototype usage on the validation part (`evaluate-*.json`, from
 `retort evaluate`), and SeLa's labellings (`sela-labellings.jsonl`).
@@ -33,11 +36,29 @@ rows = [
     ("SimCLR", os.path.join(EXP, "2026-12-03-simclr-simsiam-fmnist", "simclr.summary.json"), "../2026-12-03-simclr-simsiam-fmnist"),
     ("SimSiam (CIFAR optimisation)", os.path.join(EXP, "2026-12-04-simsiam-byol-fmnist", "simsiam.summary.json"), "../2026-12-04-simsiam-byol-fmnist"),
     ("BYOL", os.path.join(EXP, "2026-12-04-simsiam-byol-fmnist", "byol.summary.json"), "../2026-12-04-simsiam-byol-fmnist"),
-    ("SwAV, multi-crop 2×28+4×16, queue", os.path.join(HERE, "swav-mc-queue.summary.json"), "this folder"),
-    ("SwAV, multi-crop 2×28+4×16, no queue", os.path.join(HERE, "swav-mc.summary.json"), "this folder"),
-    ("SwAV, 2×28, queue", os.path.join(HERE, "swav-2crop-queue.summary.json"), "this folder"),
-    ("SeLa, 10 heads × 30, 4 labellings", os.path.join(HERE, "sela.summary.json"), "this folder"),
+    ("SwAV, multi-crop 2×28+4×16, queue; reference LARC (trust 0.001)", os.path.join(HERE, "swav-mc-queue.summary.json"), "this folder, round 1"),
+    ("SeLa, 10 heads × 30, 4 labellings", os.path.join(HERE, "sela.summary.json"), "this folder, round 1"),
+    ("SwAV, multi-crop 2×28+4×16, queue; solo-learn LARS (trust 0.02)", os.path.join(HERE, "swav-mc-queue-solo.summary.json"), "this folder, round 2"),
+    ("SwAV, 2×28, queue; solo-learn LARS", os.path.join(HERE, "swav-2crop-queue-solo.summary.json"), "this folder, round 2"),
+    ("SwAV, multi-crop 2×28+4×16, no queue; solo-learn LARS", os.path.join(HERE, "swav-mc-solo.summary.json"), "this folder, round 2"),
 ]
+
+def run_wall(summary_path, summary):
+    """Training seconds: from the run's metrics (segments added) when copied here, else the summary's."""
+    metrics = summary_path.replace(".summary.json", ".metrics.jsonl")
+    if not os.path.exists(metrics):
+        return summary.get("wall_seconds")
+    total, last = 0.0, None
+    with open(metrics) as f:
+        for line in f:
+            e = json.loads(line).get("elapsed_seconds")
+            if e is None:
+                continue
+            if last is not None and e < last:
+                total += last
+            last = e
+    return total + max(last or 0.0, summary.get("wall_seconds") or 0.0)
+
 
 with open(RANDOM) as f:
     rnd = json.load(f)
@@ -48,7 +69,7 @@ print("|---|---|---|---|---|---|---|---|")
 print(f"| random init | {pct(random_linear)} | - | {pct(random_knn)} | - | - | - | {rows[0][2]} |")
 for name, path, source in rows[1:]:
     if not os.path.exists(path):
-        print(f"| {name} | (missing) | | | | | | {source} |")
+        print(f"| {name} | not finished yet | | | | | | {source} |")
         continue
     with open(path) as f:
         s = json.load(f)
@@ -56,21 +77,17 @@ for name, path, source in rows[1:]:
     lin, knn = m.get("linear_top1"), m.get("knn_top1")
     gain = "-" if lin is None else f"{100 * (lin - random_linear):+.1f}"
     ips = s.get("images_per_second")
-    print(f"| {name} | {pct(lin)} | {gain} | {pct(knn)} | {pct(m.get('val_knn_top1'))} | {wall(s.get('wall_seconds'))} | "
+    print(f"| {name} | {pct(lin)} | {gain} | {pct(knn)} | {pct(m.get('val_knn_top1'))} | {wall(run_wall(path, s))} | "
           f"{'-' if ips is None else f'{ips:.0f}'} | {source} |")
 
 print()
-print("| SwAV run (K = 300) | prototypes used, last training batch (Sinkhorn codes) | prototypes used on the validation part (argmax score) | val kNN (evaluate) | step |")
-print("|---|---|---|---|---|")
-for run in ["swav-mc-queue", "swav-mc", "swav-2crop-queue"]:
+print("| SwAV run (K = 300) | prototypes in use on the validation part (argmax score of >= 1 of 6,000 samples) | val kNN (retort evaluate) | step |")
+print("|---|---|---|---|")
+for run in ["swav-mc-queue", "swav-mc-queue-solo", "swav-2crop-queue-solo", "swav-mc-solo"]:
     ev = os.path.join(HERE, f"evaluate-{run}.json")
-    last = None
-    metrics = os.path.join(HERE, f"{run}.last-step.json")
-    if os.path.exists(metrics):
-        last = load(f"{run}.last-step.json").get("prototypes_used")
     if os.path.exists(ev):
         e = load(f"evaluate-{run}.json")
-        print(f"| {run} | {'-' if last is None else int(last)} | {int(e['val_prototypes_used'])} of 300 | {pct(e['val_knn_top1'])} | {int(e['step'])} |")
+        print(f"| {run} | {int(e['val_prototypes_used'])} of 300 | {pct(e['val_knn_top1'])} | {int(e['step'])} |")
 
 print()
 print("| SeLa labelling | step | NMI vs labels | ARI | clusters used (of 30, head 0) | Sinkhorn updates |")
