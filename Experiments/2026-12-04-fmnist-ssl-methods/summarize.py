@@ -100,3 +100,8 @@ if os.path.exists(path):
             m = r.get("metrics", r)
             print(f"| {i + 1} | {r.get('step', '-')} | {m['sela_nmi']:.3f} | {m['sela_ari']:.3f} | {int(m['sela_clusters'])} | "
                   f"{int(m['sela_sinkhorn_iterations'])} |")
+ev = os.path.join(HERE, "evaluate-sela.json")
+if os.path.exists(ev):
+    e = load("evaluate-sela.json")
+    print(f"| end, validation part (head 0's argmax on 6,000 held-out samples; retort evaluate) | {int(e['step'])} | "
+          f"{e['val_sela_nmi']:.3f} | {e['val_sela_ari']:.3f} | {int(e['val_sela_clusters'])} | - |")
