@@ -25,6 +25,9 @@ public enum ObjectiveRegistry {
         ObjectiveEntry(name: "sela", options: SeLaOptions.self, needs: [],
                        summary: "self-labelling: cross-entropy against dataset-wide Sinkhorn-Knopp pseudo-labels recomputed at epoch starts",
                        paper: "Asano et al. 2020", recipe: "Recipes/ssl/sela-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "pixpro", options: PixProOptions.self, needs: [.multipleViews],
+                       summary: "pixel propagation: propagated pixel features regress a momentum branch's features of the same source location in the other view",
+                       paper: "Xie et al. 2021", recipe: "Recipes/ssl/pixpro-resnet18-mosaic.yaml"),
     ]
 
     /// The row named `name`, or nil.
