@@ -26,7 +26,7 @@ struct StoreBuildOptions: ParsableArguments {
 struct StoreBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build", abstract: "Build a store from a dataset.",
-        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildCIFAR10.self, BuildCIFAR100.self, BuildImageFolder.self, BuildCaptions.self]
+        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildFashionMNISTMosaic.self, BuildCIFAR10.self, BuildCIFAR100.self, BuildImageFolder.self, BuildCaptions.self]
     )
 
     struct BuildFashionMNIST: ParsableCommand {
@@ -37,6 +37,28 @@ struct StoreBuildCommand: ParsableCommand {
         func run() throws {
             try options.prepare()
             options.report(try Ingest.mnist(dir: dir, split: split, fashion: true, out: options.out, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildFashionMNISTMosaic: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fashion-mnist-mosaic",
+            abstract: "56x56 mosaics of 2-4 Fashion-MNIST items with a per-pixel label map (field `segmentation`).",
+            discussion: "Items come from the given split only; see Sources/DataStore/FORMAT.md (mosaic stores).")
+        @Option(help: "train or test.") var split = "train"
+        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
+        @Option(help: "Number of mosaics (default: 20000 for train, 4000 for test).") var count: Int?
+        @Option(help: "Seed of the composition (items, sizes, positions).") var mosaicSeed: UInt64 = 0
+        @Option(help: "A pixel is an item's where its resampled intensity is above this (0-255).") var threshold: Int = 25
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            var m = MosaicOptions()
+            m.count = count ?? (split == "test" ? 4000 : 20_000)
+            m.seed = mosaicSeed
+            guard (0...254).contains(threshold) else { throw ValidationError("--threshold must be in 0...254, got \(threshold)") }
+            m.threshold = UInt8(threshold)
+            try options.prepare()
+            options.report(try Ingest.fashionMNISTMosaic(dir: dir, split: split, options: m, out: options.out, shuffleSeed: options.shuffleSeed))
         }
     }
 
