@@ -1,6 +1,8 @@
 import ArgumentParser
 import DataStore
 import Foundation
+import NN
+import Recipes
 
 /// Options every `store build` subcommand shares.
 struct StoreBuildOptions: ParsableArguments {
@@ -50,6 +52,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Option(help: "Number of mosaics (default: 20000 for train, 4000 for test).") var count: Int?
         @Option(help: "Seed of the composition (items, sizes, positions).") var mosaicSeed: UInt64 = 0
         @Option(help: "A pixel is an item's where its resampled intensity is above this (0-255).") var threshold: Int = 25
+        @Option(help: "Also write a PNG of the first mosaics (image | label map) here.") var preview: String?
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
             var m = MosaicOptions()
@@ -59,6 +62,15 @@ struct StoreBuildCommand: ParsableCommand {
             m.threshold = UInt8(threshold)
             try options.prepare()
             options.report(try Ingest.fashionMNISTMosaic(dir: dir, split: split, options: m, out: options.out, shuffleSeed: options.shuffleSeed))
+            if let preview {
+                let idx = try Ingest.readIDX(dir: dir, split: split)
+                let rows = (0..<min(6, m.count)).map { i -> (input: [UInt8], labels: [UInt8]) in
+                    let mosaic = Ingest.mosaic(i, from: idx, options: m)
+                    return (mosaic.image, mosaic.labels)
+                }
+                try AtomicFile.write(Data(try MaskPicture.grid(rows, height: m.size, width: m.size)), to: URL(fileURLWithPath: preview))
+                print("preview: \(preview)")
+            }
         }
     }
 

@@ -23,4 +23,24 @@ public enum MaskPicture {
         }
         return try rgb.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: total, height: height, channels: 3) }
     }
+
+    /// The PNG bytes of a grid: one row per `(input, labels)` pair (grayscale image | coloured label
+    /// map), each `height × width`, rows and panels 2 px apart (a store's mosaics at a glance).
+    public static func grid(_ rows: [(input: [UInt8], labels: [UInt8])], height: Int, width: Int) throws -> [UInt8] {
+        let gap = 2, total = 2 * width + gap, tall = rows.count * height + (rows.count - 1) * gap
+        var rgb = [UInt8](repeating: 255, count: max(tall, 1) * total * 3)
+        for (k, row) in rows.enumerated() {
+            for y in 0..<height {
+                for x in 0..<width {
+                    let p = y * width + x, top = k * (height + gap) + y
+                    let panels: [[UInt8]] = [[row.input[p], row.input[p], row.input[p]], palette[Int(row.labels[p]) % palette.count]]
+                    for (j, colour) in panels.enumerated() {
+                        let o = (top * total + j * (width + gap) + x) * 3
+                        rgb[o] = colour[0]; rgb[o + 1] = colour[1]; rgb[o + 2] = colour[2]
+                    }
+                }
+            }
+        }
+        return try rgb.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: total, height: max(tall, 1), channels: 3) }
+    }
 }
