@@ -9,6 +9,7 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("zoo", ZooBench.run),
     ("store", StoreBench.run),
     ("ssl", SSLBench.run),
+    ("pixpro", PixProBench.run),
 ]
 
 // The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.
