@@ -12,6 +12,8 @@ public struct BackboneOptions: Codable, Sendable, Equatable {
     public var width: Float = 1
     /// ResNet: γ = 0 in each residual branch's last BN (Goyal et al. 2017).
     public var zeroInitResidual: Bool = false
+    /// ResNet: stride of the last stage, 2 (torchvision) or 1 (C5 at the resolution of C4).
+    public var lastStride: Int = 2
     /// ViT image size (square).
     public var imageSize: Int = 224
     /// ViT patch size.

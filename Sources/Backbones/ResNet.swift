@@ -25,11 +25,19 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
     public let stem: ResNetStem
     /// The pooled feature width (512·expansion·width).
     public let featureCount: Int
+    /// The stride of the last stage (`layer4`): 2 as torchvision, or 1 to keep the third stage's
+    /// resolution (a 56 px input with the CIFAR stem gives a 14 × 14 C5 map instead of 7 × 7; the
+    /// weights have the same shapes either way, the first block's convolution and shortcut just
+    /// do not subsample).
+    public let lastStride: Int
 
-    /// A ResNet with `blocks` per stage; `width` multiplies every channel count (64, 128, 256, 512).
+    /// A ResNet with `blocks` per stage; `width` multiplies every channel count (64, 128, 256, 512);
+    /// `lastStride` (1 or 2) is the stride of `layer4`.
     public init(blocks: [Int], stem: ResNetStem = .imagenet, inputChannels: Int = 3, width: Float = 1,
-                classCount: Int? = 1000, zeroInitResidual: Bool = false, rng: inout Philox) {
+                classCount: Int? = 1000, zeroInitResidual: Bool = false, lastStride: Int = 2, rng: inout Philox) {
         precondition(blocks.count == 4, "ResNet: need 4 stages, got \(blocks)")
+        precondition(lastStride == 1 || lastStride == 2, "ResNet: last stride \(lastStride), want 1 or 2")
+        self.lastStride = lastStride
         let widths = [64, 128, 256, 512].map { max(1, Int((Float($0) * width).rounded())) }
         self.stem = stem
         switch stem {
@@ -50,7 +58,7 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
         layer1 = stage(blocks[0], widths[0], 1, &rng)
         layer2 = stage(blocks[1], widths[1], 2, &rng)
         layer3 = stage(blocks[2], widths[2], 2, &rng)
-        layer4 = stage(blocks[3], widths[3], 2, &rng)
+        layer4 = stage(blocks[3], widths[3], lastStride, &rng)
         featureCount = inChannels
         fc = classCount.map { Linear(inputCount: inChannels, outputCount: $0, rng: &rng) }
     }

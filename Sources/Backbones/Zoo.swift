@@ -71,14 +71,20 @@ public enum Zoo {
         BackboneEntry(name: name, summary: summary) { o, rng in
             try checkCommon(name, o)
             guard o.width > 0 else { throw ZooError.invalidOption(entry: name, option: "width", message: "must be > 0, got \(o.width)") }
+            guard o.lastStride == 1 || o.lastStride == 2 else {
+                throw ZooError.invalidOption(entry: name, option: "lastStride", message: "must be 1 or 2, got \(o.lastStride)")
+            }
             return ResNet<B>(blocks: blocks, stem: o.stem, inputChannels: o.inputChannels, width: o.width,
-                             classCount: o.classCount, zeroInitResidual: o.zeroInitResidual, rng: &rng)
+                             classCount: o.classCount, zeroInitResidual: o.zeroInitResidual, lastStride: o.lastStride, rng: &rng)
         }
     }
 
     static func vit(_ name: String, width: Int, depth: Int, heads: Int, _ summary: String) -> BackboneEntry {
         BackboneEntry(name: name, summary: summary) { o, rng in
             try checkCommon(name, o)
+            guard o.lastStride == 2 else {
+                throw ZooError.invalidOption(entry: name, option: "lastStride", message: "applies to ResNets only (a ViT's patch map is image size / patch size)")
+            }
             guard o.patchSize > 0, o.imageSize > 0, o.imageSize % o.patchSize == 0 else {
                 throw ZooError.invalidOption(entry: name, option: "patchSize", message: "image size \(o.imageSize) is not a positive multiple of patch size \(o.patchSize)")
             }

@@ -10,6 +10,7 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("store", StoreBench.run),
     ("ssl", SSLBench.run),
     ("clip", CLIPBench.run),
+    ("pixpro", PixProBench.run),
 ]
 
 // The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DataStore
 import Foundation
+import NN
+import Recipes
 
 /// Options every `store build` subcommand shares.
 struct StoreBuildOptions: ParsableArguments {
@@ -26,8 +28,8 @@ struct StoreBuildOptions: ParsableArguments {
 struct StoreBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build", abstract: "Build a store from a dataset.",
-        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildCIFAR10.self, BuildCIFAR100.self, BuildImageFolder.self, BuildCaptions.self,
-                      BuildFashionMNISTCaptions.self]
+        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildFashionMNISTMosaic.self, BuildCIFAR10.self, BuildCIFAR100.self,
+                      BuildImageFolder.self, BuildCaptions.self, BuildFashionMNISTCaptions.self]
     )
 
     struct BuildFashionMNIST: ParsableCommand {
@@ -53,6 +55,38 @@ struct StoreBuildCommand: ParsableCommand {
             try options.prepare()
             options.report(try Ingest.fashionMNISTCaptions(dir: dir, split: split, out: options.out, captionsFile: captions,
                                                            shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    struct BuildFashionMNISTMosaic: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fashion-mnist-mosaic",
+            abstract: "56x56 mosaics of 2-4 Fashion-MNIST items with a per-pixel label map (field `segmentation`).",
+            discussion: "Items come from the given split only; see Sources/DataStore/FORMAT.md (mosaic stores).")
+        @Option(help: "train or test.") var split = "train"
+        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
+        @Option(help: "Number of mosaics (default: 20000 for train, 4000 for test).") var count: Int?
+        @Option(help: "Seed of the composition (items, sizes, positions).") var mosaicSeed: UInt64 = 0
+        @Option(help: "A pixel is an item's where its resampled intensity is above this (0-255).") var threshold: Int = 25
+        @Option(help: "Also write a PNG of the first mosaics (image | label map) here.") var preview: String?
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            var m = MosaicOptions()
+            m.count = count ?? (split == "test" ? 4000 : 20_000)
+            m.seed = mosaicSeed
+            guard (0...254).contains(threshold) else { throw ValidationError("--threshold must be in 0...254, got \(threshold)") }
+            m.threshold = UInt8(threshold)
+            try options.prepare()
+            options.report(try Ingest.fashionMNISTMosaic(dir: dir, split: split, options: m, out: options.out, shuffleSeed: options.shuffleSeed))
+            if let preview {
+                let idx = try Ingest.readIDX(dir: dir, split: split)
+                let rows = (0..<min(6, m.count)).map { i -> (input: [UInt8], labels: [UInt8]) in
+                    let mosaic = Ingest.mosaic(i, from: idx, options: m)
+                    return (mosaic.image, mosaic.labels)
+                }
+                try AtomicFile.write(Data(try MaskPicture.grid(rows, height: m.size, width: m.size)), to: URL(fileURLWithPath: preview))
+                print("preview: \(preview)")
+            }
         }
     }
 

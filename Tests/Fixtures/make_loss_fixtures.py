@@ -201,6 +201,91 @@ def clip_reference(image, text, log_scale):
     logits_per_text = logit_scale * text_features @ image_features.T
     labels = torch.arange(logits_per_image.shape[0], dtype=torch.long)
     return (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2
+def ppm_reference(feat, gamma, clamp_value=0.0):
+    """zdaxie/PixPro contrast/models/PixPro.py `PixPro.featprop` with pixpro_transform_layer = 0
+    (value_transform = Identity): value = F.normalize(feat, dim=1); feat = F.normalize(feat, dim=1);
+    attention = bmm(feat^T, feat), clamp(min=pixpro_clamp_value), + 1e-6 if p < 1, ** p;
+    out = bmm(value, attention^T), reshaped to N x C x H x W (before forward's final normalize)."""
+    n, c, h, w = feat.shape
+    value = F.normalize(feat, dim=1).view(n, c, -1)
+    x = F.normalize(feat, dim=1).view(n, c, -1)
+    attention = torch.bmm(x.transpose(1, 2), x)
+    attention = torch.clamp(attention, min=clamp_value)
+    if gamma < 1.0:
+        attention = attention + 1e-6
+    attention = attention ** gamma
+    return torch.bmm(value, attention.transpose(1, 2)).view(n, c, h, w)
+
+
+def pixpro_regression_reference(q, k, coord_q, coord_k, pos_ratio):
+    """PixPro.py module-level `regression_loss(q, k, coord_q, coord_k, pos_ratio)`, line by line:
+    bin width/height = (x2 - x1) / W, (y2 - y1) / H; centres (i + 0.5) * bin + start; distance of
+    every query/key centre pair divided by the larger bin diagonal; pos_mask = dist < pos_ratio
+    (detached); logit = bmm(q^T, k); per sample sum(logit * mask) / (sum(mask) + 1e-6);
+    -2 * mean."""
+    n, c, h, w = q.shape
+    q = q.view(n, c, -1)
+    k = k.view(n, c, -1)
+    x_array = torch.arange(0., float(w), dtype=coord_q.dtype).view(1, 1, -1).repeat(1, h, 1)
+    y_array = torch.arange(0., float(h), dtype=coord_q.dtype).view(1, -1, 1).repeat(1, 1, w)
+    q_bin_width = ((coord_q[:, 2] - coord_q[:, 0]) / w).view(-1, 1, 1)
+    q_bin_height = ((coord_q[:, 3] - coord_q[:, 1]) / h).view(-1, 1, 1)
+    k_bin_width = ((coord_k[:, 2] - coord_k[:, 0]) / w).view(-1, 1, 1)
+    k_bin_height = ((coord_k[:, 3] - coord_k[:, 1]) / h).view(-1, 1, 1)
+    q_start_x = coord_q[:, 0].view(-1, 1, 1)
+    q_start_y = coord_q[:, 1].view(-1, 1, 1)
+    k_start_x = coord_k[:, 0].view(-1, 1, 1)
+    k_start_y = coord_k[:, 1].view(-1, 1, 1)
+    q_bin_diag = torch.sqrt(q_bin_width ** 2 + q_bin_height ** 2)
+    k_bin_diag = torch.sqrt(k_bin_width ** 2 + k_bin_height ** 2)
+    max_bin_diag = torch.max(q_bin_diag, k_bin_diag)
+    center_q_x = (x_array + 0.5) * q_bin_width + q_start_x
+    center_q_y = (y_array + 0.5) * q_bin_height + q_start_y
+    center_k_x = (x_array + 0.5) * k_bin_width + k_start_x
+    center_k_y = (y_array + 0.5) * k_bin_height + k_start_y
+    dist_center = torch.sqrt((center_q_x.view(-1, h * w, 1) - center_k_x.view(-1, 1, h * w)) ** 2
+                             + (center_q_y.view(-1, h * w, 1) - center_k_y.view(-1, 1, h * w)) ** 2) / max_bin_diag
+    pos_mask = (dist_center < pos_ratio).to(q.dtype).detach()
+    logit = torch.bmm(q.transpose(1, 2), k)
+    loss = (logit * pos_mask).sum(-1).sum(-1) / (pos_mask.sum(-1).sum(-1) + 1e-6)
+    return -2 * loss.mean()
+
+
+def pixpro_reference(y1, y2, x1, x2, box1, box2, pos_ratio):
+    """PixPro.forward's pixel loss: pred = F.normalize(featprop(proj), dim=1) (the featprop output
+    is given here as y), keys = F.normalize(proj_k, dim=1) under no_grad (x detached);
+    regression_loss(pred_1, proj_2_ng, coord1, coord2) + regression_loss(pred_2, proj_1_ng, coord2, coord1).
+    The coordinates carry no gradient (the mask is detached)."""
+    p1, p2 = F.normalize(y1, dim=1), F.normalize(y2, dim=1)
+    k1, k2 = F.normalize(x1.detach(), dim=1), F.normalize(x2.detach(), dim=1)
+    b1, b2 = box1.detach(), box2.detach()
+    return (pixpro_regression_reference(p1, k2, b1, b2, pos_ratio)
+            + pixpro_regression_reference(p2, k1, b2, b1, pos_ratio))
+
+
+def pixpro_coord(rng, height, width, scale=(0.08, 1.0), ratio=(3. / 4., 4. / 3.), flip_p=0.5):
+    """contrast/data/transform_coord.py: RandomResizedCropCoord.get_params + __call__'s coord
+    [j/(W-1), i/(H-1), (j+w-1)/(W-1), (i+h-1)/(H-1)], then RandomHorizontalFlipCoord swapping
+    coord[0] and coord[2] with probability flip_p (python `random` as the reference, seeded here)."""
+    import math
+    area = height * width
+    for _ in range(10):
+        target_area = rng.uniform(*scale) * area
+        log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
+        aspect_ratio = math.exp(rng.uniform(*log_ratio))
+        w = int(round(math.sqrt(target_area * aspect_ratio)))
+        h = int(round(math.sqrt(target_area / aspect_ratio)))
+        if 0 < w <= width and 0 < h <= height:
+            i = rng.randint(0, height - h)
+            j = rng.randint(0, width - w)
+            break
+    else:
+        i, j, h, w = 0, 0, height, width
+    coord = torch.tensor([float(j) / (width - 1), float(i) / (height - 1),
+                          float(j + w - 1) / (width - 1), float(i + h - 1) / (height - 1)])
+    if rng.random() < flip_p:
+        coord = torch.tensor([coord[2], coord[1], coord[0], coord[3]])
+    return coord
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -312,6 +397,40 @@ def case_list():
         inputs = {"image": image, "text": text, "log_scale": torch.tensor(log_scale)}
         cases.append((f"clip_n{n}_d{d}_s{log_scale:.3f}", "clip", inputs, {},
                       lambda x, p: clip_reference(x["image"], x["text"], x["log_scale"])))
+    # PixPro (appended after SeLa, so the earlier cases keep their random draws).
+    for n, c, h, w, gamma in [(2, 8, 4, 4, None), (3, 6, 3, 5, "0.5"), (2, 16, 7, 7, "1"), (1, 4, 2, 3, "3")]:
+        params = {} if gamma is None else {"gamma": gamma}
+        inputs = {"features": torch.randn(n, c, h, w, generator=g)}
+        cases.append((f"ppm_n{n}_c{c}_h{h}_w{w}_g{gamma or 'default'}", "ppm", inputs, params,
+                      lambda x, p, gm=float(gamma or "2"): (lambda y: ((y * x["features"]).sum(), {"propagated": y}))(
+                          ppm_reference(x["features"], gm))))
+    import random
+    rng = random.Random(20261204)
+    pixpro_cases = [
+        # (N, C, H, W, threshold, source image height, width, crop scale, box layout)
+        (4, 8, 7, 7, None, 56, 56, (0.08, 1.0), "random"),
+        (3, 6, 4, 5, "1.5", 56, 40, (0.3, 1.0), "random"),
+        (3, 5, 3, 3, "0.7", 28, 28, (0.08, 1.0), "special"),
+        (2, 4, 5, 4, "2.5", 32, 48, (0.2, 1.0), "random"),
+    ]
+    for n, c, h, w, thr, img_h, img_w, scale, layout in pixpro_cases:
+        params = {} if thr is None else {"threshold": thr}
+        inputs = {k: torch.randn(n, c, h, w, generator=g) for k in ("y1", "y2", "x1", "x2")}
+        box1 = torch.stack([pixpro_coord(rng, img_h, img_w, scale) for _ in range(n)])
+        box2 = torch.stack([pixpro_coord(rng, img_h, img_w, scale) for _ in range(n)])
+        if layout == "special":
+            # sample 0: the same crop in both views (only the matching bins are positive, as
+            # neighbours are 1/sqrt(2) diagonals apart); sample 1: that crop and its mirror;
+            # sample 2: disjoint crops (no positive pair: the sample counts 0 in the mean).
+            box1[0] = torch.tensor([0.1, 0.2, 0.7, 0.9])
+            box2[0] = box1[0]
+            box1[1] = torch.tensor([0.0, 0.0, 1.0, 1.0])
+            box2[1] = torch.tensor([1.0, 0.0, 0.0, 1.0])
+            box1[2] = torch.tensor([0.0, 0.0, 0.3, 0.3])
+            box2[2] = torch.tensor([1.0, 0.6, 0.7, 1.0])
+        inputs["box1"], inputs["box2"] = box1, box2
+        cases.append((f"pixpro_n{n}_c{c}_h{h}_w{w}_t{thr or 'default'}_{layout}", "pixpro", inputs, params,
+                      lambda x, p, t=float(thr or "0.7"): pixpro_reference(x["y1"], x["y2"], x["x1"], x["x2"], x["box1"], x["box2"], t)))
     return cases
 
 

@@ -11,18 +11,16 @@ extension Ingest {
     @discardableResult
     public static func fashionMNISTCaptions(dir: String, split: String, out: String, captionsFile: String? = nil,
                                             captioner: FashionCaptioner = FashionCaptioner(), shuffleSeed: UInt64? = 0) throws -> StoreSummary {
-        let data = try idxSplit(dir: dir, split: split)
+        let data = try readIDX(dir: dir, split: split)
         let given = try captionsFile.map { try captionLines($0, expected: data.count) }
-        let px = data.rows * data.cols
-        let source = "fashion-mnist-captions \(split): \(data.imagesPath), \(data.labelsPath); captions: "
+        let source = "fashion-mnist-captions \(split): \(data.source); captions: "
             + (captionsFile ?? "FashionCaptioner seed \(captioner.seed)")
         let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw), FieldSpec(name: "caption", kind: .text)],
                                  hasLabels: true, classNames: fashionMNISTClasses, source: source, shuffleSeed: shuffleSeed)
         return try StoreWriter.write(to: out, schema: schema) { w in
             for i in permutation(data.count, seed: shuffleSeed) {
-                let start = data.images.startIndex + i * px
-                let pixels = Array(data.images[start..<(start + px)])
-                let label = Int(data.labels[data.labels.startIndex + i])
+                let pixels = data.image(i)
+                let label = Int(data.labels[i])
                 guard label < fashionMNISTClasses.count else {
                     throw StoreError.badInput(path: data.labelsPath, detail: "image \(i): label \(label) is not a Fashion-MNIST class (0-9)")
                 }

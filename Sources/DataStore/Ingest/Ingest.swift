@@ -40,16 +40,47 @@ public enum Ingest {
     /// CIFAR-10 class names.
     public static let cifar10Classes = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
-    /// The decoded idx files of an MNIST-layout split: `count` images of `rows × cols` bytes each
-    /// (`images`, concatenated in source order) and their labels.
-    struct IDXSplit {
-        var count: Int, rows: Int, cols: Int
-        var images: ArraySlice<UInt8>, labels: ArraySlice<UInt8>
-        var imagesPath: String, labelsPath: String
+    /// MNIST or Fashion-MNIST from `dir` (idx files, gzipped or not), split "train" or "test".
+    @discardableResult
+    public static func mnist(dir: String, split: String, fashion: Bool, out: String, shuffleSeed: UInt64? = 0) throws -> StoreSummary {
+        let idx = try readIDX(dir: dir, split: split)
+        let name = fashion ? "fashion-mnist" : "mnist"
+        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], hasLabels: true,
+                                 classNames: fashion ? fashionMNISTClasses : (0..<10).map(String.init),
+                                 source: "\(name) \(split): \(idx.source)", shuffleSeed: shuffleSeed)
+        return try StoreWriter.write(to: out, schema: schema) { w in
+            for i in permutation(idx.count, seed: shuffleSeed) {
+                let img = RawImage(height: idx.rows, width: idx.cols, channels: 1, pixels: idx.image(i))
+                try w.append(StoreSample(id: UInt64(i), label: Int32(idx.labels[i]), values: [.image(img)]))
+            }
+        }
     }
 
-    /// Reads split "train" or "test" of the idx files (gzipped or not) in `dir`.
-    static func idxSplit(dir: String, split: String) throws -> IDXSplit {
+    /// The images and labels of an (Fashion-)MNIST split in idx format.
+    public struct IDXImages: Sendable {
+        /// All pixels, image after image, `rows × cols` bytes each.
+        public var pixels: [UInt8]
+        /// One label per image.
+        public var labels: [UInt8]
+        /// Image count, height and width.
+        public var count: Int, rows: Int, cols: Int
+        /// The files read.
+        public var source: String
+        /// The label file (named in errors about a label).
+        public var labelsPath: String
+
+        /// A set of `count` images of `rows × cols` pixels.
+        public init(pixels: [UInt8], labels: [UInt8], count: Int, rows: Int, cols: Int, source: String, labelsPath: String = "") {
+            self.pixels = pixels; self.labels = labels; self.count = count; self.rows = rows; self.cols = cols; self.source = source
+            self.labelsPath = labelsPath
+        }
+
+        /// The pixels of image `i`.
+        public func image(_ i: Int) -> [UInt8] { Array(pixels[(i * rows * cols)..<((i + 1) * rows * cols)]) }
+    }
+
+    /// Reads `train-*` or `t10k-*` idx files (gzipped or not) from `dir`; `split` is "train" or "test".
+    public static func readIDX(dir: String, split: String) throws -> IDXImages {
         let prefix: String
         switch split {
         case "train": prefix = "train"
@@ -72,28 +103,8 @@ public enum Ingest {
         guard be32(labels, 4) == n, labels.count == 8 + n else {
             throw StoreError.badInput(path: labelsPath, detail: "label count does not match \(n) images")
         }
-        return IDXSplit(count: n, rows: rows, cols: cols, images: images[16...], labels: labels[8...],
-                        imagesPath: imagesPath, labelsPath: labelsPath)
-    }
-
-    /// MNIST or Fashion-MNIST from `dir` (idx files, gzipped or not), split "train" or "test".
-    @discardableResult
-    public static func mnist(dir: String, split: String, fashion: Bool, out: String, shuffleSeed: UInt64? = 0) throws -> StoreSummary {
-        let data = try idxSplit(dir: dir, split: split)
-        let (n, rows, cols) = (data.count, data.rows, data.cols)
-        let (images, labels, imagesPath, labelsPath) = (data.images, data.labels, data.imagesPath, data.labelsPath)
-        let name = fashion ? "fashion-mnist" : "mnist"
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], hasLabels: true,
-                                 classNames: fashion ? fashionMNISTClasses : (0..<10).map(String.init),
-                                 source: "\(name) \(split): \(imagesPath), \(labelsPath)", shuffleSeed: shuffleSeed)
-        let px = rows * cols
-        return try StoreWriter.write(to: out, schema: schema) { w in
-            for i in permutation(n, seed: shuffleSeed) {
-                let start = images.startIndex + i * px
-                let img = RawImage(height: rows, width: cols, channels: 1, pixels: Array(images[start..<(start + px)]))
-                try w.append(StoreSample(id: UInt64(i), label: Int32(labels[labels.startIndex + i]), values: [.image(img)]))
-            }
-        }
+        return IDXImages(pixels: Array(images[16...]), labels: Array(labels[8...]), count: n, rows: rows, cols: cols,
+                         source: "\(imagesPath), \(labelsPath)", labelsPath: labelsPath)
     }
 
     /// CIFAR-10 (1 label byte) or CIFAR-100 (coarse, fine label bytes; fine is the label, coarse

@@ -98,6 +98,29 @@ public enum LossRegistry {
         ) { a in
             try LossRegistry.finite(a, "clip", "log_scale")
             return LossValue(loss: CLIPLosses.symmetric(image: a.tensor("image"), text: a.tensor("text"), logScale: a.tensor("log_scale")))
+            name: "ppm",
+            definition: "PixPro featprop with the identity value transform, before the final normalisation: y_i = Σ_j max(cos(x_i, x_j), 0)^γ · x̂_j "
+                + "(+1e-6 on the attention when γ < 1; zdaxie/PixPro PixPro.py); loss = Σ propagated · features",
+            inputs: [LossInput("features", ["N", "C", "H", "W"])],
+            parameters: [LossParameter("gamma", .positiveFloat, default: "2")],
+            extraOutputs: [LossOutput("propagated", ["N", "C", "H", "W"])]
+        ) { a in
+            try LossRegistry.finite(a, "ppm", "features")
+            let x = a.tensor("features")
+            let y = PixProLosses.propagate(features: x, values: x, gamma: a.float("gamma"))
+            return LossValue(loss: (y * x).sum(), extras: ["propagated": y])
+        },
+        LossEntry(
+            name: "pixpro",
+            definition: "L(ŷ1, sg x̂2, box1, box2) + L(ŷ2, sg x̂1, box2, box1), L = PixPro regression_loss: −2 mean_n Σ A_ij ⟨q_i, k_j⟩ / (Σ A_ij + 1e-6), "
+                + "A_ij = 1[bin-centre distance / larger bin diagonal < threshold]; box (x0, y0, x1, y1) normalised by (W − 1, H − 1), flipped: x0 > x1",
+            inputs: [LossInput("y1", ["N", "C", "H", "W"]), LossInput("y2", ["N", "C", "H", "W"]), LossInput("x1", ["N", "C", "H", "W"]),
+                     LossInput("x2", ["N", "C", "H", "W"]), LossInput("box1", ["N", "4"]), LossInput("box2", ["N", "4"])],
+            parameters: [LossParameter("threshold", .positiveFloat, default: "0.7")]
+        ) { a in
+            for name in ["y1", "y2", "x1", "x2", "box1", "box2"] { try LossRegistry.finite(a, "pixpro", name) }
+            return LossValue(loss: PixProLosses.consistency(predictions: (a.tensor("y1"), a.tensor("y2")), keys: (a.tensor("x1"), a.tensor("x2")),
+                                                            boxes: (a.tensor("box1"), a.tensor("box2")), threshold: a.float("threshold")))
         },
         LossEntry(
             name: "kd",

@@ -43,6 +43,9 @@ public enum ObjectiveRegistry {
         ObjectiveEntry(name: "declip", options: DeCLIPOptions.self, needs: [.text, .multipleViews],
                        summary: "CLIP + image SimSiam + caption MLM + 2x2-view InfoNCE + nearest-neighbour caption supervision",
                        paper: "Li et al. 2022", recipe: "Recipes/clip/declip-resnet18-fmnist.yaml"),
+        ObjectiveEntry(name: "pixpro", options: PixProOptions.self, needs: [.multipleViews],
+                       summary: "pixel propagation: propagated pixel features regress a momentum branch's features of the same source location in the other view",
+                       paper: "Xie et al. 2021", recipe: "Recipes/ssl/pixpro-resnet18-mosaic.yaml"),
     ]
 
     /// The row named `name`, or nil.

@@ -26,12 +26,15 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var patchSize: Int?
     /// Zero-initialise the last norm scale of each residual block (Goyal et al. 2017).
     public var zeroInitResidual: Bool = false
+    /// Stride of a ResNet's last stage: 2 (torchvision) or 1, which keeps the C5 map at the
+    /// resolution of C4 (14 × 14 for a 56 px input with the CIFAR stem) for dense objectives.
+    public var lastStride: Int = 2
     /// Start from a checkpoint instead of random weights (fine-tuning, MEAL V2 students).
     public var initFrom: ModelInit?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case backbone, stem, width, inChannels = "in_channels", classes, imageSize = "image_size", patchSize = "patch_size"
-        case zeroInitResidual = "zero_init_residual", initFrom = "init"
+        case zeroInitResidual = "zero_init_residual", lastStride = "last_stride", initFrom = "init"
     }
 
     /// Creates model options with defaults.
@@ -54,6 +57,7 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         try c.loadOptional(&imageSize, .imageSize, .atLeast(1))
         try c.loadOptional(&patchSize, .patchSize, .atLeast(1))
         try c.load(&zeroInitResidual, .zeroInitResidual)
+        try c.load(&lastStride, .lastStride, ValueCheck { $0 == 1 || $0 == 2 ? nil : "must be 1 or 2, got \($0)" })
         try c.loadOptional(&initFrom, .initFrom)
     }
 }

@@ -21,6 +21,7 @@ extension ModelOptions {
     public var backboneOptions: BackboneOptions {
         var o = BackboneOptions(inputChannels: inChannels, classCount: classes > 0 ? classes : nil,
                                 stem: stem == .cifar ? .cifar : .imagenet, width: Float(width))
+        o.lastStride = lastStride
         if let s = imageSize { o.imageSize = s }
         if let p = patchSize { o.patchSize = p }
         return o

@@ -1,0 +1,91 @@
+import Backbones
+import Foundation
+import NN
+import Objectives
+import Recipes
+import Support
+import TensorCore
+
+/// One PixPro training step (never timed in tests), the workload of `Recipes/ssl/pixpro-resnet18-mosaic.yaml`:
+/// two 56 px views of 1 channel, ResNet-18 with the CIFAR stem (full width) whose C5 map is 7 × 7
+/// (`--map 7`, last stride 2) or 14 × 14 (`--map 14`, last stride 1), MLP2d projector 512 → 4096 →
+/// 256, propagation with a 1-layer value transform and γ 2, momentum branch, pixel consistency
+/// loss over random boxes (flips included) at threshold 0.7, backward, LARS, EMA update. Prints the
+/// best step time, images per second and the process's peak resident memory after the steps
+/// (run one `--map` per process for a clean peak), and the ratio to `Benchmarks/torch_pixpro.py`'s
+/// JSON when it is there.
+///
+/// Measured (2026-12-04, shared 2-vCPU machine under load, so the times are not claims): batch 128,
+/// hidden 4096: peak RSS 5.58 GiB at 7 × 7, 8.68 GiB at 14 × 14. The (HW)² attention is small
+/// (128 × 196² floats = 20 MB at 14 × 14); the peak is the MLP2d's 4096-wide per-pixel activations
+/// (411 MB per tensor per view at 14 × 14) and the 56 px backbone activations.
+///
+/// Options: `--map 7|14` (14), `--batch N` (128; `--quick`: 16), `--threads N` (2), `--iterations N`
+/// (2 timed after one warm-up; the best counts), `--hidden N` (4096), `--torch-json PATH`
+/// (`.build/torch_pixpro_<map>.json`).
+enum PixProBench {
+    static func run(_ args: [String]) throws {
+        let threads = Int(ZooBench.value(of: "--threads", in: args) ?? "2") ?? 2
+        let iterations = Int(ZooBench.value(of: "--iterations", in: args) ?? "2") ?? 2
+        let map = Int(ZooBench.value(of: "--map", in: args) ?? "14") ?? 14
+        let batch = Int(ZooBench.value(of: "--batch", in: args) ?? (args.contains("--quick") ? "16" : "128")) ?? 128
+        let hidden = Int(ZooBench.value(of: "--hidden", in: args) ?? "4096") ?? 4096
+        guard map == 7 || map == 14 else {
+            print("error: --map must be 7 or 14, got \(map)")
+            return
+        }
+        Threading.setCount(threads)
+        print("threads \(threads), best of \(iterations) after one warm-up")
+
+        var rng = Philox(seed: 13)
+        let net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, classCount: nil,
+                                     lastStride: map == 14 ? 1 : 2, rng: &rng)
+        let pixpro = PixPro(model: net, projectorHidden: hidden, projectorOutput: 256, transformLayers: 1, gamma: 2, threshold: 0.7,
+                            baseMomentum: 0.99, rng: &rng)
+        let views = (0..<2).map { _ in Tensor(shape: [batch, 1, 56, 56], scalars: (0..<(batch * 56 * 56)).map { _ in rng.nextNormal() }) }
+        let infos = (0..<2).map { v -> ViewInfo in
+            var boxes: [Float] = [], flips: [Bool] = []
+            for _ in 0..<batch {
+                let w = rng.nextUniform(in: 0.45, 1), h = rng.nextUniform(in: 0.45, 1)
+                let x0 = rng.nextUniform(in: 0, 1 - w), y0 = rng.nextUniform(in: 0, 1 - h)
+                let flip = rng.nextUniform() < 0.5
+                boxes += flip ? [x0 + w, y0, x0, y0 + h] : [x0, y0, x0 + w, y0 + h]
+                flips.append(flip)
+            }
+            return ViewInfo(boxes: Tensor(shape: [batch, 4], scalars: boxes), flipped: flips, height: 56, width: 56, group: 0)
+        }
+        let b = TrainingBatch(views: views, viewInfo: infos, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
+        var model = TrainModel(backbone: net, objective: pixpro)
+        var optimizer = LARS(learningRate: 0.5, momentum: 0.9, weightDecay: 1e-5, trustCoefficient: 0.001, excludedRoles: [])
+        var failure: Error?, loss: Float = .nan, step = 0
+        let t = ZooBench.best(iterations: iterations) {
+            do {
+                let (value, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
+                    var ctx = Context(training: true, rng: Philox(seed: 1))
+                    let out = try m.objective.losses(model: &m.backbone, batch: b, progress: TrainingProgress(step: step, totalSteps: 100, epoch: 0),
+                                                     context: &ctx)
+                    return (out.total.scalar, out.total)
+                }
+                loss = value
+                optimizer.step(model: &model, gradients: g)
+                step += 1
+                model.objective.afterStep(model: model.backbone, progress: TrainingProgress(step: step, totalSteps: 100, epoch: 0))
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let peak = ResourceUsage.peakResidentBytes().map { String(format: "%.2f GiB", Double($0) / Double(1 << 30)) } ?? "unknown"
+        let images = Double(batch) / t
+        var line = String(format: "pixpro step 2x56 px, resnet18 cifar, %dx%d map, hidden %d, batch %d: %.2f s, %.1f img/s, loss %.4f, peak RSS %@",
+                          map, map, hidden, batch, t, images, loss, peak)
+        let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_pixpro_\(map).json"
+        if let data = FileManager.default.contents(atPath: path),
+           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let torch = (json["images_per_second"] as? NSNumber)?.doubleValue, (json["batch"] as? NSNumber)?.intValue == batch,
+           (json["map"] as? NSNumber)?.intValue == map {
+            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
+        } else {
+            line += " (no PyTorch baseline: python3 Benchmarks/torch_pixpro.py --map \(map) --batch \(batch))"
+        }
+        print(line)
+    }
+}
