@@ -98,6 +98,8 @@ public enum LossRegistry {
         ) { a in
             try LossRegistry.finite(a, "clip", "log_scale")
             return LossValue(loss: CLIPLosses.symmetric(image: a.tensor("image"), text: a.tensor("text"), logScale: a.tensor("log_scale")))
+        },
+        LossEntry(
             name: "ppm",
             definition: "PixPro featprop with the identity value transform, before the final normalisation: y_i = Σ_j max(cos(x_i, x_j), 0)^γ · x̂_j "
                 + "(+1e-6 on the attention when γ < 1; zdaxie/PixPro PixPro.py); loss = Σ propagated · features",

@@ -35,7 +35,7 @@ public enum ObjectiveRegistry {
                        summary: "swapped assignments: predict each view's Sinkhorn codes over prototypes from the other (multi-crop) views",
                        paper: "Caron et al. 2020", recipe: "Recipes/ssl/swav-resnet18-fmnist.yaml"),
         ObjectiveEntry(name: "sela", options: SeLaOptions.self, needs: [],
-                       summary: "self-labelling: cross-entropy against dataset-wide Sinkhorn-Knopp pseudo-labels recomputed at epoch starts",
+                       summary: "self-labelling: cross-entropy against dataset-wide Sinkhorn-Knopp pseudo-labels recomputed at quadratically spaced steps",
                        paper: "Asano et al. 2020", recipe: "Recipes/ssl/sela-resnet18-fmnist.yaml"),
         ObjectiveEntry(name: "clip", options: CLIPOptions.self, needs: [.text],
                        summary: "image-text contrastive: symmetric InfoNCE between image and caption embeddings with a learnable scale",
