@@ -81,12 +81,19 @@ for name, path, source in rows[1:]:
           f"{'-' if ips is None else f'{ips:.0f}'} | {source} |")
 
 print()
-print("| SwAV run (K = 300) | prototypes in use on the validation part (argmax score of >= 1 of 6,000 samples) | val kNN (retort evaluate) | step |")
+print("| SwAV run (K = 300) | prototypes in use on the validation part (argmax score of >= 1 of 6,000 samples) | val kNN | step |")
 print("|---|---|---|---|")
 for run in ["swav-mc-queue", "swav-mc-queue-solo", "swav-2crop-queue-solo", "swav-mc-solo"]:
+    # retort evaluate's output, else the run's own end-of-run validation metrics (code from 6e1340f on).
     ev = os.path.join(HERE, f"evaluate-{run}.json")
     if os.path.exists(ev):
         e = load(f"evaluate-{run}.json")
+    elif os.path.exists(os.path.join(HERE, f"{run}.summary.json")):
+        s = load(f"{run}.summary.json")
+        e = dict(s["metrics"], step=s["steps"])
+    else:
+        continue
+    if "val_prototypes_used" in e:
         print(f"| {run} | {int(e['val_prototypes_used'])} of 300 | {pct(e['val_knn_top1'])} | {int(e['step'])} |")
 
 print()
