@@ -1,4 +1,4 @@
-"""What the PyTorch baselines of `retort-bench` share (imported by torch_swav.py, torch_clip.py,
+"""What the PyTorch baselines of `retort-bench` share (the timing loop and the JSON they write included) (imported by torch_swav.py, torch_clip.py,
 torch_pixpro.py; run them from anywhere, Python puts this folder on the path): torch itself, or a
 clean exit when it is not installed (the baselines are optional), and the ResNet basic block that
 matches Retort's `BasicBlock` (conv3x3-BN-ReLU-conv3x3-BN, a 1x1 conv + BN shortcut when the shape
@@ -24,3 +24,24 @@ class Block(nn.Module):
     def forward(self, x):
         y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
         return F.relu(y + (self.downsample(x) if self.downsample is not None else x))
+
+
+def best_seconds(step, iterations):
+    """The fastest of `iterations` (at least 1) timed calls of `step`, after one untimed warm-up call."""
+    import time
+    step()
+    times = []
+    for _ in range(max(iterations, 1)):
+        t = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def write_result(path, result, indent=None):
+    """Writes `result` as JSON to `path` (its folder made if missing), for `retort-bench` to read."""
+    import json
+    import os
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=indent)

@@ -13,12 +13,9 @@ Usage: python3 Benchmarks/torch_clip.py [--threads 2] [--iterations 3] [--batch 
 Writes {"images_per_second": ..., "seconds": ..., "batch": ...} (read by retort-bench clip).
 """
 import argparse
-import json
 import math
-import os
-import time
 
-from torch_blocks import Block, F, nn, torch  # torch, or a clean exit without it
+from torch_blocks import Block, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
 
 
 class ImageTower(nn.Module):
@@ -112,18 +109,10 @@ def main():
         with torch.no_grad():
             logit_scale.clamp_(0, math.log(100))
 
-    step()
-    times = []
-    for _ in range(max(a.iterations, 1)):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    seconds = min(times)
+    seconds = best_seconds(step, a.iterations)
     result = {"images_per_second": a.batch / seconds, "seconds": seconds, "batch": a.batch, "threads": a.threads}
     print(f"torch {torch.__version__}, threads {a.threads}: clip step batch {a.batch}: {seconds:.3f} s, {a.batch / seconds:.1f} img/s")
-    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump(result, f, indent=1)
+    write_result(a.out, result, indent=1)
     print(f"wrote {a.out}")
 
 

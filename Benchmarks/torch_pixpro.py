@@ -14,12 +14,9 @@ Writes {"images_per_second": ..., "seconds": ..., "batch": ..., "map": ...} (rea
 """
 import argparse
 import copy
-import json
 import math
-import os
-import time
 
-from torch_blocks import Block, F, nn, torch  # torch, or a clean exit without it
+from torch_blocks import Block, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
 
 
 class Encoder(nn.Module):
@@ -127,19 +124,11 @@ def main():
                     q.grad.mul_(0.001 * pn / (gn + 1e-8))
         optimizer.step()
 
-    step()
-    times = []
-    for _ in range(max(a.iterations, 1)):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    best = min(times)
+    best = best_seconds(step, a.iterations)
     result = {"images_per_second": batch / best, "seconds": best, "batch": batch, "map": a.map}
     print(f"pytorch pixpro step 2x56 px, resnet18 cifar, {a.map}x{a.map} map, batch {batch}: {best:.2f} s, {batch / best:.1f} img/s")
     out = a.out or f".build/torch_pixpro_{a.map}.json"
-    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-    with open(out, "w") as f:
-        json.dump(result, f)
+    write_result(out, result)
 
 
 if __name__ == "__main__":

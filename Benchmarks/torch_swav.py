@@ -11,11 +11,8 @@ Usage: python3 Benchmarks/torch_swav.py [--threads 2] [--iterations 3] [--batch 
 Writes {"images_per_second": ..., "seconds": ..., "batch": ...} (read by retort-bench ssl).
 """
 import argparse
-import json
-import os
-import time
 
-from torch_blocks import Block, F, nn, torch  # torch, or a clean exit without it
+from torch_blocks import Block, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
 
 
 class SwAVNet(nn.Module):
@@ -116,18 +113,10 @@ def main():
         loss.backward()
         lars_step(model, opt)
 
-    step()
-    times = []
-    for _ in range(max(a.iterations, 1)):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    seconds = min(times)
+    seconds = best_seconds(step, a.iterations)
     result = {"images_per_second": a.batch / seconds, "seconds": seconds, "batch": a.batch, "threads": a.threads}
     print(f"torch {torch.__version__}, threads {a.threads}: swav step batch {a.batch}: {seconds:.2f} s, {a.batch / seconds:.1f} img/s")
-    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump(result, f, indent=1)
+    write_result(a.out, result, indent=1)
     print(f"wrote {a.out}")
 
 
