@@ -127,11 +127,8 @@ public struct SeLa<Model: Backbone>: Objective {
         sampleIDs = ids
         labels = table
         row = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var metrics: [String: Float] = ["sela_clusters": Float(Set(table[0]).count), "sela_sinkhorn_iterations": Float(iterations)]
-        if let truth, truth.count == ids.count {
-            metrics["sela_nmi"] = Float(Metrics.normalizedMutualInformation(truth, table[0]))
-            metrics["sela_ari"] = Float(Metrics.adjustedRandIndex(truth, table[0]))
-        }
+        var metrics = Self.clusterMetrics(table[0], truth: truth)
+        metrics["sela_sinkhorn_iterations"] = Float(iterations)
         return metrics
     }
 
@@ -146,10 +143,16 @@ public struct SeLa<Model: Backbone>: Objective {
             if let l = b.labels, truth != nil { truth!.append(contentsOf: l.scalars) } else { truth = nil }
         }
         guard !predicted.isEmpty else { return [:] }
-        var metrics: [String: Float] = ["sela_clusters": Float(Set(predicted).count)]
-        if let truth, truth.count == predicted.count {
-            metrics["sela_nmi"] = Float(Metrics.normalizedMutualInformation(truth, predicted))
-            metrics["sela_ari"] = Float(Metrics.adjustedRandIndex(truth, predicted))
+        return Self.clusterMetrics(predicted, truth: truth)
+    }
+
+    /// `sela_clusters` (distinct values of `labels`) and, when `truth` covers every sample, `sela_nmi`
+    /// and `sela_ari` of `labels` against it.
+    static func clusterMetrics(_ labels: [Int32], truth: [Int32]?) -> [String: Float] {
+        var metrics: [String: Float] = ["sela_clusters": Float(Set(labels).count)]
+        if let truth, truth.count == labels.count {
+            metrics["sela_nmi"] = Float(Metrics.normalizedMutualInformation(truth, labels))
+            metrics["sela_ari"] = Float(Metrics.adjustedRandIndex(truth, labels))
         }
         return metrics
     }
