@@ -9,21 +9,26 @@ import TensorCore
 /// Zero-shot evaluation of an image–text checkpoint (`retort zeroshot`): classification of a test
 /// store by cosine to class embeddings from prompt ensembles (openai/CLIP `zeroshot_classifier`:
 /// each class's prompts are embedded, normalised, averaged and normalised again), and, when the
-/// store has captions, image→text and text→image retrieval recall@1/5 among all its pairs.
+/// store has captions, image→text and text→image retrieval recall@1/5 within pools of its pairs
+/// (Flickr30K's test set has 1,000 images) and the class-level recall@1 (the top candidate is of
+/// the query's class), which templated captions of one class make the more telling number.
 public enum ZeroShot {
     /// Evaluates the CLIP/DeCLIP checkpoint `checkpoint` (the backbone file of a run, e.g.
     /// `checkpoints/last.safetensors`; the text tower is read from `<name>.objective.safetensors`
     /// and the vocabulary from `<name>.state.safetensors` beside it) on the store `test`, with
-    /// `templates` (`{}` = the class name; nil: `ZeroShotPrompts.templates`).
-    public static func evaluate(checkpoint: URL, test: String, templates: [String]? = nil) throws -> ZeroShotReport {
+    /// `templates` (`{}` = the class name; nil: `ZeroShotPrompts.templates`); retrieval within
+    /// consecutive pools of `pool` pairs (0: all pairs in one pool).
+    public static func evaluate(checkpoint: URL, test: String, templates: [String]? = nil, pool: Int = 1000) throws -> ZeroShotReport {
         let loaded = try CheckpointModel.load(checkpoint)
         guard let recipe = loaded.recipe else {
             throw TrainError.incompatibleData("\(checkpoint.path) carries no recipe; zeroshot needs a checkpoint written by retort train")
         }
-        return try evaluate(loaded.backbone, recipe: recipe, checkpoint: checkpoint, test: test, templates: templates ?? ZeroShotPrompts.templates)
+        return try evaluate(loaded.backbone, recipe: recipe, checkpoint: checkpoint, test: test,
+                            templates: templates ?? ZeroShotPrompts.templates, pool: pool)
     }
 
-    static func evaluate<B: Backbone>(_ backbone: B, recipe: Recipe, checkpoint: URL, test: String, templates: [String]) throws -> ZeroShotReport {
+    static func evaluate<B: Backbone>(_ backbone: B, recipe: Recipe, checkpoint: URL, test: String, templates: [String], pool: Int) throws -> ZeroShotReport {
+        guard pool >= 0 else { throw TrainError.incompatibleData("the retrieval pool must be 0 (all pairs) or a positive number of pairs, not \(pool)") }
         guard !templates.isEmpty, templates.allSatisfy({ $0.contains("{}") }) else {
             throw TrainError.incompatibleData("every prompt template must contain {} (the class name)")
         }
@@ -72,7 +77,8 @@ public enum ZeroShot {
                 let ids = IntTensor(shape: [rows.count, tokenizer.contextLength], scalars: rows.flatMap { $0 })
                 textEmbeddings.append(clip.embedTexts(ids, padding: CaptionTokenizer.padding, context: &context).l2Normalized(alongAxis: 1))
             }
-            report.retrieval = RetrievalRecall(images: imageEmbeddings, texts: Tensor.concatenate(textEmbeddings, alongAxis: 0))
+            report.retrieval = RetrievalRecall(images: imageEmbeddings, texts: Tensor.concatenate(textEmbeddings, alongAxis: 0),
+                                               labels: labels, pool: pool)
         }
         return report
     }
@@ -118,18 +124,24 @@ public struct ZeroShotReport: Codable, Sendable, Equatable {
         var lines = [String(format: "zero-shot (%d classes, %d templates, %d images): top-1 %.4f, top-5 %.4f",
                             classes.count, templates, samples, top1, top5)]
         if let r = retrieval {
-            lines.append(String(format: "retrieval (%d pairs): image->text R@1 %.4f R@5 %.4f, text->image R@1 %.4f R@5 %.4f",
-                                r.pairs, r.imageToText1, r.imageToText5, r.textToImage1, r.textToImage5))
+            lines.append(String(format: "retrieval (%d pairs, pools of %d): image->text R@1 %.4f R@5 %.4f, text->image R@1 %.4f R@5 %.4f",
+                                r.pairs, r.pool, r.imageToText1, r.imageToText5, r.textToImage1, r.textToImage5))
+            lines.append(String(format: "class-level R@1 (the top candidate is of the query's class): image->text %.4f, text->image %.4f",
+                                r.imageToTextClass1, r.textToImageClass1))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 }
 
-/// Image→text and text→image recall@1/5 among `N` pairs (row `n` of both is pair `n`): the share of
-/// queries whose own partner is among the `k` most similar of all `N` candidates.
+/// Image→text and text→image recall@1/5 within pools of `pool` consecutive pairs (row `n` of both
+/// is pair `n`): the share of queries whose own partner is among the `k` most similar of the
+/// candidates in its pool (ties count for the partner), averaged over all queries; and the
+/// class-level recall@1: the share of queries whose most similar candidate has the query's label.
 public struct RetrievalRecall: Codable, Sendable, Equatable {
     /// Pairs N.
     public var pairs: Int
+    /// Pairs per pool (the last pool may be smaller).
+    public var pool: Int
     /// Image → text recall@1.
     public var imageToText1: Double
     /// Image → text recall@5.
@@ -138,33 +150,59 @@ public struct RetrievalRecall: Codable, Sendable, Equatable {
     public var textToImage1: Double
     /// Text → image recall@5.
     public var textToImage5: Double
+    /// Image → text: the top caption is of the image's class.
+    public var imageToTextClass1: Double
+    /// Text → image: the top image is of the caption's class.
+    public var textToImageClass1: Double
 
     enum CodingKeys: String, CodingKey {
-        case pairs, imageToText1 = "image_to_text_r1", imageToText5 = "image_to_text_r5"
+        case pairs, pool, imageToText1 = "image_to_text_r1", imageToText5 = "image_to_text_r5"
         case textToImage1 = "text_to_image_r1", textToImage5 = "text_to_image_r5"
+        case imageToTextClass1 = "image_to_text_class_r1", textToImageClass1 = "text_to_image_class_r1"
     }
 
-    /// Recall of normalised `images` and `texts` `[N, E]`, computed in blocks of rows (no `[N, N]` matrix).
-    public init(images: Tensor, texts: Tensor) {
+    /// Recall of normalised `images` and `texts` `[N, E]` with the pairs' `labels` `[N]`, pool by
+    /// pool (`pool` 0: one pool of all N); one `[P, P]` score block at a time.
+    public init(images: Tensor, texts: Tensor, labels: [Int], pool: Int = 1000) {
         let n = images.shape[0]
         pairs = n
-        func recall(_ queries: Tensor, _ candidates: Tensor) -> (Double, Double) {
-            var r1 = 0, r5 = 0
-            let block = 512
-            for start in stride(from: 0, to: n, by: block) {
-                let rows = min(block, n - start)
-                let s = Tensor.matmul(queries.slice(alongAxis: 0, start..<(start + rows)), candidates, transposeB: true)  // [rows, N]
-                for i in 0..<rows {
-                    let own = s.scalars[i * n + start + i]
-                    var higher = 0
-                    for j in 0..<n where s.scalars[i * n + j] > own { higher += 1 }
-                    if higher < 1 { r1 += 1 }
-                    if higher < 5 { r5 += 1 }
-                }
-            }
-            return (Double(r1) / Double(max(n, 1)), Double(r5) / Double(max(n, 1)))
+        self.pool = pool == 0 ? n : min(pool, n)
+        let size = max(self.pool, 1)
+        var hits = (i2t1: 0, i2t5: 0, t2i1: 0, t2i5: 0, i2tClass: 0, t2iClass: 0)
+        for start in stride(from: 0, to: n, by: size) {
+            let range = start..<min(start + size, n)
+            let q = images.slice(alongAxis: 0, range), c = texts.slice(alongAxis: 0, range)
+            let forward = Self.ranks(Tensor.matmul(q, c, transposeB: true), labels: Array(labels[range]))
+            let backward = Self.ranks(Tensor.matmul(c, q, transposeB: true), labels: Array(labels[range]))
+            hits.i2t1 += forward.r1; hits.i2t5 += forward.r5; hits.i2tClass += forward.sameClass
+            hits.t2i1 += backward.r1; hits.t2i5 += backward.r5; hits.t2iClass += backward.sameClass
         }
-        (imageToText1, imageToText5) = recall(images, texts)
-        (textToImage1, textToImage5) = recall(texts, images)
+        let total = Double(max(n, 1))
+        imageToText1 = Double(hits.i2t1) / total
+        imageToText5 = Double(hits.i2t5) / total
+        textToImage1 = Double(hits.t2i1) / total
+        textToImage5 = Double(hits.t2i5) / total
+        imageToTextClass1 = Double(hits.i2tClass) / total
+        textToImageClass1 = Double(hits.t2iClass) / total
+    }
+
+    /// Counts over the rows of `scores` `[P, P]` (query × candidate, partner on the diagonal): the
+    /// partner within the top 1 and top 5, and the top candidate of the query's class.
+    static func ranks(_ scores: Tensor, labels: [Int]) -> (r1: Int, r5: Int, sameClass: Int) {
+        let p = scores.shape[0]
+        var r1 = 0, r5 = 0, sameClass = 0
+        let s = scores.scalars
+        for i in 0..<p {
+            let row = i * p, own = s[row + i]
+            var higher = 0, best = 0
+            for j in 0..<p {
+                if s[row + j] > own { higher += 1 }
+                if s[row + j] > s[row + best] { best = j }
+            }
+            if higher < 1 { r1 += 1 }
+            if higher < 5 { r5 += 1 }
+            if labels[best] == labels[i] { sameClass += 1 }
+        }
+        return (r1, r5, sameClass)
     }
 }
