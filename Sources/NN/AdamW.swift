@@ -37,38 +37,19 @@ public struct AdamW: Optimizer {
         self.groups = groups
     }
 
-    /// One update, in place.
+    /// One update, in place (`ParameterUpdate.adamw`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        model.forEachParameter { path, p in
-            guard p.isTrainable, let g = gradients[path] else { return }
-            OptimizerSupport.check(g, p, path: path)
-            let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
+        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+                                       weightDecay: weightDecay) { path, p, g, h in
             let t = (parameterSteps[path] ?? 0) + 1
             parameterSteps[path] = t
-            if firstMoments[path] == nil {
-                firstMoments[path] = Tensor(zeros: p.shape)
-                secondMoments[path] = Tensor(zeros: p.shape)
-            }
             let stepSize = Float(Double(h.learningRate) / (1 - pow(Double(b1), Double(t))))
             let correction2 = Float((1 - pow(Double(b2), Double(t))).squareRoot())
-            let decay = 1 - h.learningRate * h.weightDecay
-            p.value = p.value.detached
-            g.withUnsafeBufferPointer { gp in
-                p.value.withUnsafeMutableBufferPointer { w in
-                    firstMoments[path]!.withUnsafeMutableBufferPointer { m in
-                        secondMoments[path]!.withUnsafeMutableBufferPointer { v in
-                            for i in 0..<w.count {
-                                w[i] *= decay
-                                m[i] += (gp[i] - m[i]) * (1 - b1)
-                                v[i] = v[i] * b2 + (1 - b2) * gp[i] * gp[i]
-                                w[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
-                            }
-                        }
-                    }
-                }
-            }
+            ParameterUpdate.adamw(&p.value, gradient: g, firstMoment: &firstMoments[path], secondMoment: &secondMoments[path],
+                                  decay: 1 - h.learningRate * h.weightDecay, stepSize: stepSize, correction2: correction2,
+                                  beta1: b1, beta2: b2, epsilon: eps)
         }
     }
 

@@ -98,24 +98,12 @@ public struct DOT: Optimizer {
         }
     }
 
-    /// d = g + λθ (λ = 0 on a first update unless `decayOnFirst`); b = d (first) or m·b + d; θ ← θ − η·b.
+    /// d = g + λθ (λ = 0 on a first update unless `decayOnFirst`); b = d (first) or m·b + d; θ ← θ − η·b
+    /// (`ParameterUpdate.heavyBall`).
     private static func momentumStep(_ value: inout Tensor, _ buffer: inout Tensor?, gradient g: Tensor, momentum m: Float,
                                      decay: Float, decayOnFirst: Bool, learningRate lr: Float) {
-        let first = buffer == nil
-        let lambda = first && !decayOnFirst ? 0 : decay
-        var b = buffer ?? Tensor(zeros: value.shape)
-        g.withUnsafeBufferPointer { gp in
-            value.withUnsafeMutableBufferPointer { w in
-                b.withUnsafeMutableBufferPointer { bp in
-                    for i in 0..<w.count {
-                        let d = lambda != 0 ? gp[i] + lambda * w[i] : gp[i]
-                        bp[i] = first ? d : m * bp[i] + d
-                        w[i] -= lr * bp[i]
-                    }
-                }
-            }
-        }
-        buffer = b
+        let lambda = buffer == nil && !decayOnFirst ? 0 : decay
+        ParameterUpdate.heavyBall(&value, gradient: g, momentumBuffer: &buffer, learningRate: lr, weightDecay: lambda, momentum: m)
     }
 
     /// Both buffer sets (`<path>.momentum_buffer`, `<path>.momentum_kd_buffer`) and the step count.

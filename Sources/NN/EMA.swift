@@ -40,11 +40,7 @@ public struct EMA: Sendable {
             let averaged = o.isTrainable || (o.role != .runningStatistic && o.role != .counter)
             if !averaged && !copyStats { return }
             let t = averaged ? tau : 0  // running statistics are copied (into the target's own storage)
-            o.value.withUnsafeBufferPointer { src in
-                p.value.withUnsafeMutableBufferPointer { dst in
-                    for i in 0..<dst.count { dst[i] = t * dst[i] + (1 - t) * src[i] }
-                }
-            }
+            ParameterUpdate.movingAverage(&p.value, towards: o.value, momentum: t)
         }
     }
 }

@@ -42,44 +42,19 @@ public struct LAMB: Optimizer {
         self.groups = groups
     }
 
-    /// One update, in place.
+    /// One update, in place (`ParameterUpdate.lamb`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        model.forEachParameter { path, p in
-            guard p.isTrainable, let g = gradients[path] else { return }
-            OptimizerSupport.check(g, p, path: path)
-            let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
+        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+                                       weightDecay: weightDecay) { path, p, g, h in
             let adapt = !excludedRoles.contains(p.role)
-            let wd = adapt ? h.weightDecay : 0
             let t = (parameterSteps[path] ?? 0) + 1
             parameterSteps[path] = t
-            if firstMoments[path] == nil {
-                firstMoments[path] = Tensor(zeros: p.shape)
-                secondMoments[path] = Tensor(zeros: p.shape)
-            }
             let c1 = Float(1 - pow(Double(b1), Double(t))), c2 = Float(1 - pow(Double(b2), Double(t)))
-            p.value = p.value.detached
-            var r = [Float](repeating: 0, count: p.value.count)
-            g.withUnsafeBufferPointer { gp in
-                p.value.withUnsafeMutableBufferPointer { w in
-                    firstMoments[path]!.withUnsafeMutableBufferPointer { m in
-                        secondMoments[path]!.withUnsafeMutableBufferPointer { v in
-                            var wn = 0.0, rn = 0.0
-                            for i in 0..<w.count {
-                                m[i] = b1 * m[i] + (1 - b1) * gp[i]
-                                v[i] = b2 * v[i] + (1 - b2) * gp[i] * gp[i]
-                                r[i] = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps) + wd * w[i]
-                                wn += Double(w[i]) * Double(w[i])
-                                rn += Double(r[i]) * Double(r[i])
-                            }
-                            let trust: Float = adapt && wn > 0 && rn > 0 ? Float(wn.squareRoot() / rn.squareRoot()) : 1
-                            let scale = h.learningRate * trust
-                            for i in 0..<w.count { w[i] -= scale * r[i] }
-                        }
-                    }
-                }
-            }
+            ParameterUpdate.lamb(&p.value, gradient: g, firstMoment: &firstMoments[path], secondMoment: &secondMoments[path],
+                                 learningRate: h.learningRate, weightDecay: adapt ? h.weightDecay : 0, adapt: adapt,
+                                 beta1: b1, beta2: b2, epsilon: eps, correction1: c1, correction2: c2)
         }
     }
 

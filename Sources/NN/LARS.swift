@@ -33,38 +33,15 @@ public struct LARS: Optimizer {
         self.groups = groups
     }
 
-    /// One update, in place.
+    /// One update, in place (`ParameterUpdate.lars`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (mu, eta) = (momentum, trustCoefficient)
-        model.forEachParameter { path, p in
-            guard p.isTrainable, let g = gradients[path] else { return }
-            OptimizerSupport.check(g, p, path: path)
-            let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
+        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+                                       weightDecay: weightDecay) { path, p, g, h in
             let adapt = !excludedRoles.contains(p.role)
-            let wd = adapt ? h.weightDecay : 0
-            if momentumBuffers[path] == nil { momentumBuffers[path] = Tensor(zeros: p.shape) }
-            p.value = p.value.detached
-            g.withUnsafeBufferPointer { gp in
-                p.value.withUnsafeMutableBufferPointer { w in
-                    var q: Float = 1
-                    if adapt {
-                        var pn = 0.0, dn = 0.0
-                        for i in 0..<w.count {
-                            let d = Double(gp[i] + wd * w[i])
-                            pn += Double(w[i]) * Double(w[i])
-                            dn += d * d
-                        }
-                        if pn > 0 && dn > 0 { q = Float(Double(eta) * pn.squareRoot() / dn.squareRoot()) }
-                    }
-                    momentumBuffers[path]!.withUnsafeMutableBufferPointer { b in
-                        for i in 0..<w.count {
-                            b[i] = b[i] * mu + (gp[i] + wd * w[i]) * q
-                            w[i] -= h.learningRate * b[i]
-                        }
-                    }
-                }
-            }
+            ParameterUpdate.lars(&p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
+                                 weightDecay: adapt ? h.weightDecay : 0, momentum: mu, trustCoefficient: eta, adapt: adapt)
         }
     }
 

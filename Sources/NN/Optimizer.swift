@@ -89,10 +89,18 @@ enum OptimizerSupport {
         return file
     }
 
-    /// The Euclidean norm, accumulated in Double.
-    static func norm(_ p: UnsafeBufferPointer<Float>) -> Double {
-        var s = 0.0
-        for v in p { s += Double(v) * Double(v) }
-        return s.squareRoot()
+    /// The walk every optimizer's step shares: each trainable parameter of `model` that has a
+    /// gradient in `gradients`, the gradient checked against its shape, its group's learning rate and
+    /// weight decay resolved, its value detached from any tape so the update writes in place; then
+    /// `update(path, &parameter, gradient, hyperparameters)` applies the method's rule.
+    static func forEachUpdate<M: Layer>(of model: inout M, gradients: [String: Tensor], groups: [ParameterGroup], learningRate: Float,
+                                        weightDecay: Float, _ update: (String, inout Parameter, Tensor, ResolvedHyperparameters) -> Void) {
+        model.forEachParameter { path, p in
+            guard p.isTrainable, let g = gradients[path] else { return }
+            check(g, p, path: path)
+            let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
+            p.value = p.value.detached
+            update(path, &p, g, h)
+        }
     }
 }

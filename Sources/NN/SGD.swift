@@ -33,33 +33,14 @@ public struct SGD: Optimizer {
         self.groups = groups
     }
 
-    /// One update, in place.
+    /// One update, in place (`ParameterUpdate.sgd`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (mu, damp, nest) = (momentum, dampening, nesterov)
-        model.forEachParameter { path, p in
-            guard p.isTrainable, let g = gradients[path] else { return }
-            OptimizerSupport.check(g, p, path: path)
-            let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
-            p.value = p.value.detached
-            let first = momentumBuffers[path] == nil
-            if mu != 0 && first { momentumBuffers[path] = Tensor(zeros: p.shape) }
-            g.withUnsafeBufferPointer { gp in
-                p.value.withUnsafeMutableBufferPointer { w in
-                    if mu == 0 {
-                        for i in 0..<w.count { w[i] -= h.learningRate * (gp[i] + h.weightDecay * w[i]) }
-                        return
-                    }
-                    momentumBuffers[path]!.withUnsafeMutableBufferPointer { b in
-                        for i in 0..<w.count {
-                            var d = gp[i] + h.weightDecay * w[i]
-                            b[i] = first ? d : mu * b[i] + (1 - damp) * d
-                            d = nest ? d + mu * b[i] : b[i]
-                            w[i] -= h.learningRate * d
-                        }
-                    }
-                }
-            }
+        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+                                       weightDecay: weightDecay) { path, p, g, h in
+            ParameterUpdate.sgd(&p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
+                                weightDecay: h.weightDecay, momentum: mu, dampening: damp, nesterov: nest)
         }
     }
 

@@ -103,10 +103,9 @@ public enum SwAVLosses {
             let all = try sinkhorn(out, epsilon: epsilon, iterations: iterations)
             let q = all.shape[0] == n ? all : all.slice(alongAxis: 0, (all.shape[0] - n)..<all.shape[0])
             codes.append(q)
-            q.withUnsafeBufferPointer { qp in
-                for v in 0..<views where v != a {
-                    for j in 0..<(n * k) { weights[v * n * k + j] += qp[j] * scale }
-                }
+            let qp = q.scalars
+            for v in 0..<views where v != a {
+                for j in 0..<(n * k) { weights[v * n * k + j] += qp[j] * scale }
             }
         }
         let logProbabilities = (scores / temperature).logSoftmax(alongAxis: 1)

@@ -135,27 +135,22 @@ public struct SwAV<Model: Backbone>: Objective {
 
     /// Whether the queue has been filled once (its last row is not zero; embeddings are unit vectors).
     func isFull(_ queue: Tensor) -> Bool {
-        let (a, l, d) = (queue.shape[0], queue.shape[1], queue.shape[2])
-        return queue.withUnsafeBufferPointer { q in (0..<a).contains { i in (0..<d).contains { q[(i * l + l - 1) * d + $0] != 0 } } }
+        let l = queue.shape[1]
+        return queue.detached.slice(alongAxis: 1, (l - 1)..<l).scalars.contains { $0 != 0 }
     }
 
     /// The queue with each assigned view's `N` embeddings in front (`queue[i, N:] = queue[i, :-N]`,
-    /// `queue[i, :N] = z_a`).
+    /// `queue[i, :N] = z_a`); `z` is `[V·N, D]`, the queue `[A, L, D]`.
     func enqueue(_ z: Tensor, into queue: Tensor, batchSize n: Int) -> Tensor {
         let (a, l, d) = (queue.shape[0], queue.shape[1], queue.shape[2])
         let m = min(n, l)
-        var out = queue
-        out.withUnsafeMutableBufferPointer { q in
-            z.withUnsafeBufferPointer { zp in
-                for (i, view) in assign.enumerated() where i < a {
-                    let block = q.baseAddress! + i * l * d
-                    // Move rows 0..<l−m to m..<l (back to front: the ranges overlap), then copy the newest rows in.
-                    for j in stride(from: (l - m) * d - 1, through: 0, by: -1) { block[m * d + j] = block[j] }
-                    for j in 0..<(m * d) { block[j] = zp[view * n * d + j] }
-                }
-            }
+        let blocks = (0..<a).map { i -> Tensor in
+            let block = queue.slice(alongAxis: 0, i..<(i + 1)).reshaped(to: [l, d])
+            guard i < assign.count else { return block }
+            let newest = z.slice(alongAxis: 0, (assign[i] * n)..<(assign[i] * n + m))
+            return m == l ? newest : Tensor.concatenate([newest, block.slice(alongAxis: 0, 0..<(l - m))], alongAxis: 0)
         }
-        return out
+        return Tensor.concatenate(blocks, alongAxis: 0).reshaped(to: [a, l, d])
     }
 
     /// `code_entropy`: entropy (nats) of the mean code over all rows of `codes`; `prototypes_used`:
@@ -166,9 +161,8 @@ public struct SwAV<Model: Backbone>: Objective {
         var mean = [Double](repeating: 0, count: k), used = Set<Int32>(), rows = 0
         for q in codes {
             rows += q.shape[0]
-            q.withUnsafeBufferPointer { p in
-                for i in 0..<q.shape[0] { for j in 0..<k { mean[j] += Double(p[i * k + j]) } }
-            }
+            let p = q.scalars
+            for i in 0..<q.shape[0] { for j in 0..<k { mean[j] += Double(p[i * k + j]) } }
             used.formUnion(q.argmax(alongAxis: 1).scalars)
         }
         var entropy = 0.0
