@@ -21,7 +21,7 @@ import TensorCore
 /// (411 MB per tensor per view at 14 × 14) and the 56 px backbone activations.
 ///
 /// Options: `--map 7|14` (14), `--batch N` (128; `--quick`: 16), `--threads N` (2), `--iterations N`
-/// (2 timed after one warm-up; the best counts), `--hidden N` (4096), `--torch-json PATH`
+/// (2 timed after one warm-up; the best counts; 0: a single step, for the peak memory), `--hidden N` (4096), `--torch-json PATH`
 /// (`.build/torch_pixpro_<map>.json`).
 enum PixProBench {
     static func run(_ args: [String]) throws {
@@ -58,7 +58,7 @@ enum PixProBench {
         var model = TrainModel(backbone: net, objective: pixpro)
         var optimizer = LARS(learningRate: 0.5, momentum: 0.9, weightDecay: 1e-5, trustCoefficient: 0.001, excludedRoles: [])
         var failure: Error?, loss: Float = .nan, step = 0
-        let t = ZooBench.best(iterations: iterations) {
+        func runStep() {
             do {
                 let (value, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
                     var ctx = Context(training: true, rng: Philox(seed: 1))
@@ -72,6 +72,8 @@ enum PixProBench {
                 model.objective.afterStep(model: model.backbone, progress: TrainingProgress(step: step, totalSteps: 100, epoch: 0))
             } catch { failure = error }
         }
+        // --iterations 0: one step only (its time includes first-call costs), for a peak-memory reading.
+        let t = iterations == 0 ? ZooBench.seconds(runStep) : ZooBench.best(iterations: iterations, runStep)
         if let failure { throw failure }
         let peak = ResourceUsage.peakResidentBytes().map { String(format: "%.2f GiB", Double($0) / Double(1 << 30)) } ?? "unknown"
         let images = Double(batch) / t

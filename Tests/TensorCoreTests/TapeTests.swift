@@ -73,3 +73,43 @@ extension TapeTests {
         XCTAssertGreaterThan(both[1][0].abs().sum().scalar, 0)
     }
 }
+
+extension TapeTests {
+    /// A loss swept ahead (`backpropagateAhead`) and then added to the total with a weight gives
+    /// the gradients of one sweep, also per gradient group (a group without it gets none of it),
+    /// and its graph's saved tensors are freed at once.
+    func testBackpropagateAheadMatchesOneSweep() {
+        let x0 = GradientCheck.random([3, 4], seed: 1), w0 = GradientCheck.random([4, 2], seed: 2)
+        func losses(_ tape: Tape, ahead: Bool) -> (x: Tensor, w: Tensor, a: Tensor, b: Tensor) {
+            let x = tape.watch(x0), w = tape.watch(w0)
+            let a = (x.matmul(w).tanh() * 2).sum()
+            if ahead { a.backpropagateAhead() }
+            return (x, w, a, (x * x).sum() + w.sum())
+        }
+        let plain = Tape(), early = Tape()
+        let p = losses(plain, ahead: false), e = losses(early, ahead: true)
+        let nodes = early.nodeCount
+        let g1 = plain.gradients(ofEach: [p.a * 3 + p.b, p.b], wrt: [p.x, p.w])
+        let g2 = early.gradients(ofEach: [e.a * 3 + e.b, e.b], wrt: [e.x, e.w])
+        XCTAssertEqual(early.nodeCount, nodes + 2)
+        for group in 0..<2 {
+            for i in 0..<2 { assertClose(g2[group][i], g1[group][i], atol: 1e-6, rtol: 1e-6, "group \(group), input \(i)") }
+        }
+        XCTAssertGreaterThan((g2[0][1] - g2[1][1]).abs().sum().scalar, 0, "the ahead loss reaches w in the first group only")
+    }
+
+    func testBackpropagateAheadFreesSavedTensorsAndIsANoOpUntraced() {
+        weak var probe: AnyObject?
+        let tape = Tape()
+        let x = tape.watch(GradientCheck.random([64], seed: 3))
+        do {
+            let y = x.exp()
+            probe = Mirror(reflecting: y).children.first { $0.label == "storage" }?.value as AnyObject
+            y.sum().backpropagateAhead()
+        }
+        XCTAssertNil(probe, "the exp output saved by its pullback is freed by the ahead sweep")
+        let untraced = Tensor([1, 2]).sum()
+        untraced.backpropagateAhead()
+        XCTAssertEqual(untraced.scalar, 3)
+    }
+}
