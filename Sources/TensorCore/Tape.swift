@@ -185,3 +185,27 @@ extension Tensor {
         return out
     }
 }
+
+extension Tensor {
+    /// Activation checkpointing (Chen et al. 2016, "Training deep nets with sublinear memory cost";
+    /// PyTorch's `torch.utils.checkpoint`): runs `forward` now without recording anything, and records
+    /// its result as one op on `inputs` whose pullback runs `recompute(inputs)` again on a fresh tape
+    /// from the saved inputs and differentiates it. Only `inputs` are kept between the passes; the
+    /// ops inside are paid twice in time. `recompute` must compute what `forward` did from the same
+    /// values (same mode, same random draws); its side effects are the caller's to discard.
+    /// Without a recording tape among `inputs`, returns `forward()`.
+    public static func recomputed(_ inputs: [Tensor], forward: () -> Tensor,
+                                  recompute: @escaping ([Tensor]) -> Tensor) -> Tensor {
+        guard let tape = inputs.lazy.compactMap({ $0.trace?.tape }).first(where: { $0.isRecording }) else { return forward() }
+        let output = tape.withoutRecording(forward)
+        let saved = inputs.map(\.detached), wanted = inputs.map(\.isTraced)
+        return traced(output, inputs: inputs) { g in
+            let inner = Tape()
+            let watched = saved.map { inner.watch($0) }
+            let y = recompute(watched)
+            guard y.isTraced else { return wanted.map { _ in nil } }
+            let grads = inner.gradients(of: y, wrt: watched, seed: g)
+            return zip(grads, wanted).map { $1 ? $0 : nil }
+        }
+    }
+}
