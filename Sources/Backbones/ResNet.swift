@@ -84,20 +84,22 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
         var x = bn1.forward(conv1(input), context: &context).relu()
         if stem == .imagenet { x = x.maxPool2d(kernel: 3, stride: 2, padding: 1) }
         var stages: [Tensor] = []
-        for i in layer1.indices { x = block(&layer1[i], x, &context) }
+        let recompute = recomputesBlocks
+        for i in layer1.indices { x = Self.block(&layer1[i], x, &context, recompute: recompute) }
         stages.append(x)
-        for i in layer2.indices { x = block(&layer2[i], x, &context) }
+        for i in layer2.indices { x = Self.block(&layer2[i], x, &context, recompute: recompute) }
         stages.append(x)
-        for i in layer3.indices { x = block(&layer3[i], x, &context) }
+        for i in layer3.indices { x = Self.block(&layer3[i], x, &context, recompute: recompute) }
         stages.append(x)
-        for i in layer4.indices { x = block(&layer4[i], x, &context) }
+        for i in layer4.indices { x = Self.block(&layer4[i], x, &context, recompute: recompute) }
         stages.append(x)
         return BackboneOutput(features: x.globalAveragePool(), intermediates: stages)
     }
 
-    /// One residual block, recomputed in the backward pass when `recomputesBlocks`.
-    private func block(_ b: inout Block, _ x: Tensor, _ context: inout Context) -> Tensor {
-        recomputesBlocks ? b.recomputingForward(x, context: &context) : b.forward(x, context: &context)
+    /// One residual block, recomputed in the backward pass when `recompute` (`recomputesBlocks`;
+    /// static, so the call does not hold a copy of the network while the block is mutated).
+    private static func block(_ b: inout Block, _ x: Tensor, _ context: inout Context, recompute: Bool) -> Tensor {
+        recompute ? b.recomputingForward(x, context: &context) : b.forward(x, context: &context)
     }
 
     /// `fc` on pooled features, if the network has a classifier.
