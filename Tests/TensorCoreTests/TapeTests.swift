@@ -37,17 +37,23 @@ final class TapeTests: XCTestCase {
     }
 
     func testSavedTensorsFreedDuringBackward() {
+        XCTAssertTrue(expOutputIsFreed { tape, x, loss in _ = tape.gradients(of: loss, wrt: [x]) },
+                      "the exp output saved by its pullback should be freed after backward")
+    }
+
+    /// Whether the output of `exp` on a watched tensor, saved by its pullback, is freed once `sweep`
+    /// has run on `sum(exp(x))` and the tensors of the scope are gone.
+    func expOutputIsFreed(by sweep: (Tape, Tensor, Tensor) -> Void) -> Bool {
         weak var probe: AnyObject?
         let tape = Tape()
         let x = tape.watch(GradientCheck.random([64], seed: 3))
         do {
             let y = x.exp()
             probe = Mirror(reflecting: y).children.first { $0.label == "storage" }?.value as AnyObject
-            let loss = y.sum()
             XCTAssertNotNil(probe)
-            _ = tape.gradients(of: loss, wrt: [x])
+            sweep(tape, x, y.sum())
         }
-        XCTAssertNil(probe, "the exp output saved by its pullback should be freed after backward")
+        return probe == nil
     }
 }
 
@@ -99,15 +105,8 @@ extension TapeTests {
     }
 
     func testBackpropagateAheadFreesSavedTensorsAndIsANoOpUntraced() {
-        weak var probe: AnyObject?
-        let tape = Tape()
-        let x = tape.watch(GradientCheck.random([64], seed: 3))
-        do {
-            let y = x.exp()
-            probe = Mirror(reflecting: y).children.first { $0.label == "storage" }?.value as AnyObject
-            y.sum().backpropagateAhead()
-        }
-        XCTAssertNil(probe, "the exp output saved by its pullback is freed by the ahead sweep")
+        XCTAssertTrue(expOutputIsFreed { _, _, loss in loss.backpropagateAhead() },
+                      "the exp output saved by its pullback is freed by the ahead sweep")
         let untraced = Tensor([1, 2]).sum()
         untraced.backpropagateAhead()
         XCTAssertEqual(untraced.scalar, 3)
