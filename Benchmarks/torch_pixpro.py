@@ -10,7 +10,8 @@ warm-up; float32 on the CPU (no AMP).
 
 Usage: python3 Benchmarks/torch_pixpro.py [--map 14] [--batch 128] [--threads 2] [--iterations 2]
        [--hidden 4096] [--quick] [--out .build/torch_pixpro_<map>.json]
-Writes {"images_per_second": ..., "seconds": ..., "batch": ..., "map": ...} (read by retort-bench pixpro).
+Writes {"images_per_second": ..., "seconds": ..., "batch": ..., "map": ..., "peak_rss_gib": ...} (read by retort-bench
+pixpro); peak RSS is the process maximum (ru_maxrss), which includes importing torch.
 """
 import argparse
 import copy
@@ -124,9 +125,18 @@ def main():
                     q.grad.mul_(0.001 * pn / (gn + 1e-8))
         optimizer.step()
 
-    best = best_seconds(step, a.iterations)
-    result = {"images_per_second": batch / best, "seconds": best, "batch": batch, "map": a.map}
-    print(f"pytorch pixpro step 2x56 px, resnet18 cifar, {a.map}x{a.map} map, batch {batch}: {best:.2f} s, {batch / best:.1f} img/s")
+    if a.iterations == 0:  # a single step (first-call costs included), for the peak memory
+        import time
+        t0 = time.perf_counter()
+        step()
+        best = time.perf_counter() - t0
+    else:
+        best = best_seconds(step, a.iterations)
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux -> GiB
+    result = {"images_per_second": batch / best, "seconds": best, "batch": batch, "map": a.map, "peak_rss_gib": peak}
+    print(f"pytorch pixpro step 2x56 px, resnet18 cifar, {a.map}x{a.map} map, hidden {a.hidden}, batch {batch}: "
+          f"{best:.2f} s, {batch / best:.1f} img/s, peak RSS {peak:.2f} GiB")
     out = a.out or f".build/torch_pixpro_{a.map}.json"
     write_result(out, result)
 

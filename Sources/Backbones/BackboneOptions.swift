@@ -14,6 +14,8 @@ public struct BackboneOptions: Codable, Sendable, Equatable {
     public var zeroInitResidual: Bool = false
     /// ResNet: stride of the last stage, 2 (torchvision) or 1 (C5 at the resolution of C4).
     public var lastStride: Int = 2
+    /// ResNet: activation checkpointing per residual block (`ResNet.recomputesBlocks`).
+    public var recomputesBlocks = false
     /// ViT image size (square).
     public var imageSize: Int = 224
     /// ViT patch size.

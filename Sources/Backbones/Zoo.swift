@@ -74,8 +74,10 @@ public enum Zoo {
             guard o.lastStride == 1 || o.lastStride == 2 else {
                 throw ZooError.invalidOption(entry: name, option: "lastStride", message: "must be 1 or 2, got \(o.lastStride)")
             }
-            return ResNet<B>(blocks: blocks, stem: o.stem, inputChannels: o.inputChannels, width: o.width,
-                             classCount: o.classCount, zeroInitResidual: o.zeroInitResidual, lastStride: o.lastStride, rng: &rng)
+            var net = ResNet<B>(blocks: blocks, stem: o.stem, inputChannels: o.inputChannels, width: o.width,
+                                classCount: o.classCount, zeroInitResidual: o.zeroInitResidual, lastStride: o.lastStride, rng: &rng)
+            net.recomputesBlocks = o.recomputesBlocks
+            return net
         }
     }
 
@@ -84,6 +86,9 @@ public enum Zoo {
             try checkCommon(name, o)
             guard o.lastStride == 2 else {
                 throw ZooError.invalidOption(entry: name, option: "lastStride", message: "applies to ResNets only (a ViT's patch map is image size / patch size)")
+            }
+            guard !o.recomputesBlocks else {
+                throw ZooError.invalidOption(entry: name, option: "recomputesBlocks", message: "applies to ResNets only")
             }
             guard o.patchSize > 0, o.imageSize > 0, o.imageSize % o.patchSize == 0 else {
                 throw ZooError.invalidOption(entry: name, option: "patchSize", message: "image size \(o.imageSize) is not a positive multiple of patch size \(o.patchSize)")

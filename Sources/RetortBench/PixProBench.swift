@@ -15,13 +15,16 @@ import TensorCore
 /// (run one `--map` per process for a clean peak), and the ratio to `Benchmarks/torch_pixpro.py`'s
 /// JSON when it is there.
 ///
-/// Measured (2026-12-04, shared 2-vCPU machine under load, so the times are not claims): batch 128,
-/// hidden 4096: peak RSS 5.58 GiB at 7 × 7, 8.68 GiB at 14 × 14. The (HW)² attention is small
-/// (128 × 196² floats = 20 MB at 14 × 14); the peak is the MLP2d's 4096-wide per-pixel activations
-/// (411 MB per tensor per view at 14 × 14) and the 56 px backbone activations.
+/// Measured (`Experiments/2026-12-04-fmnist-pixpro/memory.txt`), batch 128, hidden 4096, peak RSS at
+/// 7 × 7 / 14 × 14: 5.58 / 8.68 GiB with both views' activations alive at once; 2.83 / 4.85 GiB with
+/// the first view's term swept ahead (`backpropagateAhead`); PyTorch 5.23 / 7.92 GiB. The (HW)²
+/// attention is small (128 × 196² floats = 20 MB at 14 × 14); what remains is one view's 56 px
+/// backbone activations and the MLP2d's 4096-wide per-pixel ones (411 MB per tensor at 14 × 14),
+/// which `--recompute` (activation checkpointing per block) cuts further.
 ///
 /// Options: `--map 7|14` (14), `--batch N` (128; `--quick`: 16), `--threads N` (2), `--iterations N`
-/// (2 timed after one warm-up; the best counts), `--hidden N` (4096), `--torch-json PATH`
+/// (2 timed after one warm-up; the best counts; 0: a single step, for the peak memory), `--recompute`
+/// (activation checkpointing per residual block), `--hidden N` (4096), `--torch-json PATH`
 /// (`.build/torch_pixpro_<map>.json`).
 enum PixProBench {
     static func run(_ args: [String]) throws {
@@ -35,11 +38,13 @@ enum PixProBench {
             return
         }
         Threading.setCount(threads)
-        print("threads \(threads), best of \(iterations) after one warm-up")
+        print(iterations == 0 ? "threads \(threads), one step (peak memory)" : "threads \(threads), best of \(iterations) after one warm-up")
 
         var rng = Philox(seed: 13)
-        let net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, classCount: nil,
+        var net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, classCount: nil,
                                      lastStride: map == 14 ? 1 : 2, rng: &rng)
+        // --recompute: activation checkpointing per residual block (`model.recompute_activations`).
+        net.recomputesBlocks = args.contains("--recompute")
         let pixpro = PixPro(model: net, projectorHidden: hidden, projectorOutput: 256, transformLayers: 1, gamma: 2, threshold: 0.7,
                             baseMomentum: 0.99, rng: &rng)
         let views = (0..<2).map { _ in Tensor(shape: [batch, 1, 56, 56], scalars: (0..<(batch * 56 * 56)).map { _ in rng.nextNormal() }) }
@@ -58,7 +63,7 @@ enum PixProBench {
         var model = TrainModel(backbone: net, objective: pixpro)
         var optimizer = LARS(learningRate: 0.5, momentum: 0.9, weightDecay: 1e-5, trustCoefficient: 0.001, excludedRoles: [])
         var failure: Error?, loss: Float = .nan, step = 0
-        let t = ZooBench.best(iterations: iterations) {
+        func runStep() {
             do {
                 let (value, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
                     var ctx = Context(training: true, rng: Philox(seed: 1))
@@ -72,11 +77,13 @@ enum PixProBench {
                 model.objective.afterStep(model: model.backbone, progress: TrainingProgress(step: step, totalSteps: 100, epoch: 0))
             } catch { failure = error }
         }
+        // --iterations 0: one step only (its time includes first-call costs), for a peak-memory reading.
+        let t = iterations == 0 ? ZooBench.seconds(runStep) : ZooBench.best(iterations: iterations, runStep)
         if let failure { throw failure }
         let peak = ResourceUsage.peakResidentBytes().map { String(format: "%.2f GiB", Double($0) / Double(1 << 30)) } ?? "unknown"
         let images = Double(batch) / t
-        var line = String(format: "pixpro step 2x56 px, resnet18 cifar, %dx%d map, hidden %d, batch %d: %.2f s, %.1f img/s, loss %.4f, peak RSS %@",
-                          map, map, hidden, batch, t, images, loss, peak)
+        var line = String(format: "pixpro step 2x56 px, resnet18 cifar%@, %dx%d map, hidden %d, batch %d: %.2f s, %.1f img/s, loss %.4f, peak RSS %@",
+                          net.recomputesBlocks ? " (blocks recomputed)" : "", map, map, hidden, batch, t, images, loss, peak)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_pixpro_\(map).json"
         if let data = FileManager.default.contents(atPath: path),
            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

@@ -32,30 +32,31 @@ public enum ParameterUpdate {
     /// `torch.optim.AdamW` with the bias corrections folded by the caller (`OptimizerKernels.adamw`).
     public static func adamw(_ w: inout Tensor, gradient g: Tensor, firstMoment: inout Tensor?, secondMoment: inout Tensor?,
                              decay: Float, stepSize: Float, correction2: Float, beta1: Float, beta2: Float, epsilon: Float) {
-        precondition(g.count == w.count, "adamw: gradient has \(g.count) elements, parameter \(w.count)")
-        var m = firstMoment ?? Tensor(zeros: w.shape), v = secondMoment ?? Tensor(zeros: w.shape)
-        firstMoment = nil
-        secondMoment = nil
-        g.withUnsafeBufferPointer { gp in
-            w.withUnsafeMutableBufferPointer { wp in
-                m.withUnsafeMutableBufferPointer { mp in
-                    v.withUnsafeMutableBufferPointer { vp in
-                        guard let wa = wp.baseAddress, let ga = gp.baseAddress, let ma = mp.baseAddress, let va = vp.baseAddress else { return }
-                        OptimizerKernels.adamw(wa, ga, firstMoment: ma, secondMoment: va, count: wp.count, decay: decay, stepSize: stepSize,
-                                               correction2: correction2, beta1: beta1, beta2: beta2, epsilon: epsilon)
-                    }
-                }
-            }
+        withMoments(&w, gradient: g, firstMoment: &firstMoment, secondMoment: &secondMoment, name: "adamw") { wa, ga, ma, va, count in
+            OptimizerKernels.adamw(wa, ga, firstMoment: ma, secondMoment: va, count: count, decay: decay, stepSize: stepSize,
+                                   correction2: correction2, beta1: beta1, beta2: beta2, epsilon: epsilon)
         }
-        firstMoment = m
-        secondMoment = v
     }
 
     /// LAMB with its trust ratio (`OptimizerKernels.lamb`); `correction1` = 1 − β₁ᵗ, `correction2` = 1 − β₂ᵗ.
     public static func lamb(_ w: inout Tensor, gradient g: Tensor, firstMoment: inout Tensor?, secondMoment: inout Tensor?,
                             learningRate: Float, weightDecay: Float, adapt: Bool, beta1: Float, beta2: Float, epsilon: Float,
                             correction1: Float, correction2: Float) {
-        precondition(g.count == w.count, "lamb: gradient has \(g.count) elements, parameter \(w.count)")
+        withMoments(&w, gradient: g, firstMoment: &firstMoment, secondMoment: &secondMoment, name: "lamb") { wa, ga, ma, va, count in
+            OptimizerKernels.lamb(wa, ga, firstMoment: ma, secondMoment: va, count: count, learningRate: learningRate,
+                                  weightDecay: weightDecay, adapt: adapt, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                  correction1: correction1, correction2: correction2)
+        }
+    }
+
+    /// Runs an Adam-family `kernel(w, g, m, v, count)` on the parameter, its gradient and its two
+    /// moment buffers (zero-filled on first use; taken out of the optionals while the kernel runs so
+    /// they are not copied on write). An empty parameter runs nothing.
+    private static func withMoments(
+        _ w: inout Tensor, gradient g: Tensor, firstMoment: inout Tensor?, secondMoment: inout Tensor?, name: String,
+        kernel: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) {
+        precondition(g.count == w.count, "\(name): gradient has \(g.count) elements, parameter \(w.count)")
         var m = firstMoment ?? Tensor(zeros: w.shape), v = secondMoment ?? Tensor(zeros: w.shape)
         firstMoment = nil
         secondMoment = nil
@@ -64,9 +65,7 @@ public enum ParameterUpdate {
                 m.withUnsafeMutableBufferPointer { mp in
                     v.withUnsafeMutableBufferPointer { vp in
                         guard let wa = wp.baseAddress, let ga = gp.baseAddress, let ma = mp.baseAddress, let va = vp.baseAddress else { return }
-                        OptimizerKernels.lamb(wa, ga, firstMoment: ma, secondMoment: va, count: wp.count, learningRate: learningRate,
-                                              weightDecay: weightDecay, adapt: adapt, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                              correction1: correction1, correction2: correction2)
+                        kernel(wa, ga, ma, va, wp.count)
                     }
                 }
             }

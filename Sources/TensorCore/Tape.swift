@@ -19,6 +19,9 @@ public final class Tape {
     }
 
     @usableFromInline var nodes: [Node] = []
+    /// Sweeps run ahead of the final one (`Tensor.backpropagateAhead`): root node id → the
+    /// gradients of the leaves it reaches (leaf node id → gradient) for a seed of 1.
+    var aheadGradients: [Int: [Int: Tensor]] = [:]
     /// Whether ops on traced tensors are recorded now.
     public private(set) var isRecording = true
 
@@ -93,8 +96,21 @@ public final class Tape {
         isRecording = false
         defer { isRecording = wasRecording }
         for id in stride(from: lossTrace.id, through: 0, by: -1) {
-            guard let pullback = nodes[id].pullback else { continue }
             guard let g = grads[id] else { continue }
+            if let ahead = aheadGradients[id] {
+                // A root swept ahead: its leaves' gradients scaled by the gradient arriving at it.
+                let scale = g.scalar
+                for (leaf, lg) in ahead {
+                    let scaled = scale == 1 ? lg : lg * scale
+                    if let existing = grads[leaf] { grads[leaf] = existing + scaled } else { grads[leaf] = scaled }
+                }
+                grads[id] = nil
+                continue
+            }
+            guard let pullback = nodes[id].pullback else {
+                require(nodes[id].inputs.isEmpty, "gradients(of:): an op whose saved tensors were freed by an earlier sweep (backpropagateAhead) gets a gradient: a later loss reuses that graph")
+                continue
+            }
             let inputGrads = pullback(g)
             if freeing { nodes[id].pullback = nil }  // frees the saved tensors
             if !keep.contains(id) { grads[id] = nil }
@@ -104,6 +120,49 @@ public final class Tape {
             }
         }
         return zip(wanted, wrt).map { id, t in grads[id] ?? Tensor(zeros: t.shape) }
+    }
+}
+
+extension Tape {
+    /// The sweep behind `Tensor.backpropagateAhead`: runs the backward pass of the scalar `loss`
+    /// (traced on this tape) with a seed of 1 now, frees what its ops saved, and keeps the
+    /// gradients of the leaves it reaches for the final sweep.
+    func sweepAhead(from loss: Tensor) {
+        guard let trace = loss.trace, trace.tape === self, isRecording else { return }
+        require(loss.count == 1, "backpropagateAhead: the loss must be a scalar, got shape \(loss.shape)")
+        var grads = [trace.id: Tensor(repeating: 1, shape: loss.shape)]
+        isRecording = false
+        defer { isRecording = true }
+        for id in stride(from: trace.id, through: 0, by: -1) {
+            guard let g = grads[id], !nodes[id].inputs.isEmpty else { continue }
+            require(aheadGradients[id] == nil && nodes[id].pullback != nil,
+                    "backpropagateAhead: the graph of this loss was already swept by an earlier backpropagateAhead")
+            let inputGrads = nodes[id].pullback!(g)
+            nodes[id].pullback = nil
+            grads[id] = nil
+            for (input, ig) in zip(nodes[id].inputs, inputGrads) {
+                guard let input, let ig else { continue }
+                if let existing = grads[input] { grads[input] = existing + ig } else { grads[input] = ig }
+            }
+        }
+        aheadGradients[trace.id] = grads
+    }
+}
+
+extension Tensor {
+    /// Runs the backward pass of this scalar loss now instead of in the final sweep, when it is
+    /// traced on a recording tape (otherwise does nothing), and frees the tensors its ops saved.
+    /// The final sweep (`Tape.gradients`) then adds this loss's parameter gradients times the
+    /// gradient that reaches it from the total, so the gradients are those of one sweep up to
+    /// float rounding (summation order), also for per-group sweeps (DOT).
+    ///
+    /// Contract: no later loss may use an op of this loss's graph other than the leaves (a later
+    /// gradient into a freed op is a precondition failure). Objectives whose loss is a sum of
+    /// per-view terms with constant targets (BYOL, PixPro: the momentum branch's keys) call it
+    /// on the first view's term before the second view's forward pass, which roughly halves the
+    /// peak memory of the step (the first view's activations are gone before the second's exist).
+    public func backpropagateAhead() {
+        trace?.tape?.sweepAhead(from: self)
     }
 }
 
@@ -124,5 +183,29 @@ extension Tensor {
         var out = output
         out.trace = Trace(tape: tape, id: tape.record(inputs: ids, pullback: pullback))
         return out
+    }
+}
+
+extension Tensor {
+    /// Activation checkpointing (Chen et al. 2016, "Training deep nets with sublinear memory cost";
+    /// PyTorch's `torch.utils.checkpoint`): runs `forward` now without recording anything, and records
+    /// its result as one op on `inputs` whose pullback runs `recompute(inputs)` again on a fresh tape
+    /// from the saved inputs and differentiates it. Only `inputs` are kept between the passes; the
+    /// ops inside are paid twice in time. `recompute` must compute what `forward` did from the same
+    /// values (same mode, same random draws); its side effects are the caller's to discard.
+    /// Without a recording tape among `inputs`, returns `forward()`.
+    public static func recomputed(_ inputs: [Tensor], forward: () -> Tensor,
+                                  recompute: @escaping ([Tensor]) -> Tensor) -> Tensor {
+        guard let tape = inputs.lazy.compactMap({ $0.trace?.tape }).first(where: { $0.isRecording }) else { return forward() }
+        let output = tape.withoutRecording(forward)
+        let saved = inputs.map(\.detached), wanted = inputs.map(\.isTraced)
+        return traced(output, inputs: inputs) { g in
+            let inner = Tape()
+            let watched = saved.map { inner.watch($0) }
+            let y = recompute(watched)
+            guard y.isTraced else { return wanted.map { _ in nil } }
+            let grads = inner.gradients(of: y, wrt: watched, seed: g)
+            return zip(grads, wanted).map { $1 ? $0 : nil }
+        }
     }
 }

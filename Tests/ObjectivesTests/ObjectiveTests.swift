@@ -70,6 +70,27 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertGreaterThan(g["objective.probe.layers.0.weight"]!.abs().sum().scalar, 0)
     }
 
+    /// View 1's term is differentiated before view 2's forward pass (`backpropagateAhead`): the
+    /// gradients equal one sweep of the symmetric loss of the same forward passes.
+    func testBYOLGradientsWithTheFirstViewSweptAheadEqualOneSweep() throws {
+        var model = tinyNet(classes: nil, seed: 1)
+        var rng = Philox(seed: 2)
+        var byol = BYOL(model: model, projectorHidden: 16, projectorOutput: 8, predictorHidden: 16, rng: &rng)
+        let b = batch(views: 2)
+        var pair = Pair(model: model, objective: byol)
+        let (reference, oneSweep) = pair.valueAndGradient { p -> (value: Float, root: Tensor) in
+            var ctx = Context(training: true, rng: Philox(seed: 1)), targetContext = ctx
+            let q = b.views.map { v in p.objective.predictor.forward(p.objective.projector.forward(p.model.features(v, context: &ctx), context: &ctx), context: &ctx) }
+            let z = b.views.map { v in p.objective.target.projector.forward(p.objective.target.backbone.features(v, context: &targetContext), context: &targetContext) }
+            let loss = SSLLosses.byolSymmetric(predictions: (q[0], q[1]), targets: (z[0], z[1]))
+            return (loss.scalar, loss)
+        }
+        let (out, ahead) = try gradients(&byol, &model, b)
+        XCTAssertEqual(out.terms[0].value.scalar, reference, accuracy: 1e-6)
+        XCTAssertEqual(Set(ahead.keys), Set(oneSweep.keys))
+        for (key, g) in oneSweep { assertClose(ahead[key]!, g, atol: 1e-6, rtol: 1e-5, key) }
+    }
+
     func testBYOLTargetFollowsTheOnlineNetworkByEMA() throws {
         var model = tinyNet(classes: nil, seed: 1)
         var rng = Philox(seed: 2)

@@ -45,6 +45,35 @@ extension ObjectiveTests {
         }
     }
 
+    /// The first view's term is differentiated before the second view's forward pass
+    /// (`backpropagateAhead`): the gradients equal one sweep of the same consistency loss.
+    func testPixProGradientsWithTheFirstViewSweptAheadEqualOneSweep() throws {
+        var model = tinyNet(classes: nil, seed: 1)
+        var rng = Philox(seed: 2)
+        var pixpro = PixPro(model: model, projectorHidden: 16, projectorOutput: 8, threshold: 1.5, rng: &rng)
+        let b = pixproBatch()
+        var pair = Pair(model: model, objective: pixpro)
+        let (reference, oneSweep) = pair.valueAndGradient { p -> (value: Float, root: Tensor) in
+            var ctx = Context(training: true, rng: Philox(seed: 1)), targetContext = ctx
+            let x = b.views.map { v in
+                p.objective.target.projector.forward(p.objective.target.backbone.extract(v, context: &targetContext).intermediates[3],
+                                                     context: &targetContext)
+            }
+            let y = b.views.map { v in
+                p.objective.propagation.forward(p.objective.projector.forward(p.model.extract(v, context: &ctx).intermediates[3], context: &ctx),
+                                                context: &ctx)
+            }
+            let loss = PixProLosses.consistency(predictions: (y[0], y[1]), keys: (x[0], x[1]),
+                                                boxes: (b.viewInfo[0].boxes, b.viewInfo[1].boxes), threshold: 1.5)
+            return (loss.scalar, loss)
+        }
+        let (out, ahead) = try gradients(&pixpro, &model, b)
+        XCTAssertEqual(out.terms[0].value.scalar, reference, accuracy: 1e-6)
+        XCTAssertEqual(Set(ahead.keys), Set(oneSweep.keys))
+        for (key, g) in oneSweep { assertClose(ahead[key]!, g, atol: 1e-6, rtol: 1e-5, key) }
+        XCTAssertGreaterThan(oneSweep["conv1.weight"]!.abs().sum().scalar, 0)
+    }
+
     func testPixProMomentumBranchFollowsByEMAWithTauK() throws {
         let model = tinyNet(classes: nil, seed: 1)
         var rng = Philox(seed: 2)

@@ -107,10 +107,18 @@ public enum PixProLosses {
     /// The keys are detached (they come from the momentum encoder). Returns a scalar.
     public static func consistency(predictions y: (Tensor, Tensor), keys x: (Tensor, Tensor), boxes: (Tensor, Tensor),
                                    threshold: Float) -> Tensor {
-        let q1 = y.0.l2Normalized(alongAxis: 1), q2 = y.1.l2Normalized(alongAxis: 1)
-        let k1 = x.0.detached.l2Normalized(alongAxis: 1), k2 = x.1.detached.l2Normalized(alongAxis: 1)
-        return regression(query: q1, key: k2, boxQuery: boxes.0, boxKey: boxes.1, threshold: threshold)
-            + regression(query: q2, key: k1, boxQuery: boxes.1, boxKey: boxes.0, threshold: threshold)
+        direction(prediction: y.0, key: x.1, boxPrediction: boxes.0, boxKey: boxes.1, threshold: threshold)
+            + direction(prediction: y.1, key: x.0, boxPrediction: boxes.1, boxKey: boxes.0, threshold: threshold)
+    }
+
+    /// One direction of `consistency`: `regression(ŷ, sg x̂, boxPrediction, boxKey, threshold)`
+    /// with ŷ = `prediction` and x̂ = `key` (detached) normalised along C (1e-12). `[N, C, H, W]`
+    /// each, boxes `[N, 4]`; returns a scalar. Depends on one view's online branch only, so a
+    /// step can differentiate it before the other view's forward pass.
+    public static func direction(prediction y: Tensor, key x: Tensor, boxPrediction: Tensor, boxKey: Tensor,
+                                 threshold: Float) -> Tensor {
+        regression(query: y.l2Normalized(alongAxis: 1), key: x.detached.l2Normalized(alongAxis: 1),
+                   boxQuery: boxPrediction, boxKey: boxKey, threshold: threshold)
     }
 
     /// PixPro's instance loss (`PixPro.regression_loss(x, y)`): `−2 · mean_n ⟨x_n, y_n⟩` summed over

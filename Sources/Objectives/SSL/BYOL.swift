@@ -64,18 +64,24 @@ public struct BYOL<Model: Backbone>: Objective {
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "byol", needed: 2, got: batch.views.count) }
-        var q: [Tensor] = [], z: [Tensor] = [], features: [Tensor] = []
-        for v in batch.views.prefix(2) {
-            let f = model.features(v, context: &context)
-            features.append(f)
-            q.append(predictor.forward(projector.forward(f, context: &context), context: &context))
-        }
+        // Targets first (no gradient): the loss is then ℓ(q1, z2′) + ℓ(q2, z1′) with constant targets, and
+        // view 1's term is differentiated (`backpropagateAhead`) before view 2's forward pass, so only one
+        // view's activations are alive at a time (the same gradients up to summation order).
+        var z: [Tensor] = [], directions: [Tensor] = [], features: [Tensor] = []
         var targetContext = Context(training: context.isTraining, rng: context.rng)
         for v in batch.views.prefix(2) {
             let f = target.backbone.features(v.detached, context: &targetContext)
             z.append(target.projector.forward(f, context: &targetContext).detached)
         }
-        let loss = SSLLosses.byolSymmetric(predictions: (q[0], q[1]), targets: (z[0], z[1]))
+        for (i, v) in batch.views.prefix(2).enumerated() {
+            let f = model.features(v, context: &context)
+            features.append(f.detached)
+            let q = predictor.forward(projector.forward(f, context: &context), context: &context)
+            let direction = SSLLosses.byolRegression(prediction: q, target: z[1 - i])
+            if i == 0 { direction.backpropagateAhead() }
+            directions.append(direction)
+        }
+        let loss = directions[0] + directions[1]
         var terms = [LossTerm("byol", loss)]
         var metrics: [String: Float] = [:]
         probe?.addTerm(features: features[0], labels: batch.labels, context: &context, to: &terms, metrics: &metrics)

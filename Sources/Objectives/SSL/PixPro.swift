@@ -100,38 +100,50 @@ public struct PixPro<Model: Backbone>: Objective {
 
     /// `pixpro` and, with the instance branch, `pixpro_instance`; with a probe and labels, `probe`.
     /// Metrics: `pixpro_pairs` (positive pairs per sample, view 1 → view 2), `probe_accuracy`.
+    ///
+    /// The keys come first (momentum branch, no gradient); the loss is then a sum of one term per
+    /// view whose other operand is constant, so without the instance branch the first view's term
+    /// is differentiated (`backpropagateAhead`) before the second view's forward pass: only one
+    /// view's activations are alive at a time (the same gradients, up to summation order).
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "pixpro", needed: 2, got: batch.views.count) }
-        var queries: [Tensor] = [], instances: [Tensor] = [], features: [Tensor] = []
-        for v in batch.views.prefix(2) {
-            let out = model.extract(v, context: &context)
-            let map = try Self.lastMap(out)
-            features.append(out.features)
-            queries.append(propagation.forward(projector.forward(map, context: &context), context: &context))
-            if instanceWeight > 0, instanceProjector != nil, predictor != nil {
-                let projected = instanceProjector!.forward(map, context: &context)
-                instances.append(predictor!.forward(projected, context: &context).mean(alongAxes: [2, 3]))
-            }
-        }
+        let views = Array(batch.views.prefix(2))
         var keys: [Tensor] = [], instanceKeys: [Tensor] = []
         var targetContext = Context(training: context.isTraining, rng: context.rng)
-        for v in batch.views.prefix(2) {
+        for v in views {
             let map = try Self.lastMap(target.backbone.extract(v.detached, context: &targetContext)).detached
             keys.append(target.projector.forward(map, context: &targetContext).detached)
             if instanceWeight > 0, target.instanceProjector != nil {
                 instanceKeys.append(target.instanceProjector!.forward(map, context: &targetContext).mean(alongAxes: [2, 3]).detached)
             }
         }
-        let boxes = Self.boxes(of: batch)
-        let loss = PixProLosses.consistency(predictions: (queries[0], queries[1]), keys: (keys[0], keys[1]), boxes: boxes, threshold: threshold)
-        var terms = [LossTerm("pixpro", loss)]
+        let (box0, box1) = Self.boxes(of: batch)
+        let boxes = [box0, box1]
+        var directions: [Tensor] = [], instances: [Tensor] = [], features: [Tensor] = []
+        var mapShape: Shape = []
+        for (i, v) in views.enumerated() {
+            let out = model.extract(v, context: &context)
+            let map = try Self.lastMap(out)
+            mapShape = map.shape
+            features.append(out.features.detached)
+            let query = propagation.forward(projector.forward(map, context: &context), context: &context)
+            let direction = PixProLosses.direction(prediction: query, key: keys[1 - i], boxPrediction: boxes[i], boxKey: boxes[1 - i],
+                                                   threshold: threshold)
+            if instanceWeight > 0, instanceProjector != nil, predictor != nil {
+                let projected = instanceProjector!.forward(map, context: &context)
+                instances.append(predictor!.forward(projected, context: &context).mean(alongAxes: [2, 3]))
+            } else if i == 0 {
+                direction.backpropagateAhead()
+            }
+            directions.append(direction)
+        }
+        var terms = [LossTerm("pixpro", directions[0] + directions[1])]
         if instanceWeight > 0 {
             terms.append(LossTerm("pixpro_instance", PixProLosses.instance(predictions: (instances[0], instances[1]), keys: (instanceKeys[0], instanceKeys[1])),
                                   weight: instanceWeight))
         }
-        let h = queries[0].shape[2], w = queries[0].shape[3]
-        let pairs = PixProLosses.positivePairs(boxQuery: boxes.0, boxKey: boxes.1, height: h, width: w, threshold: threshold)
+        let pairs = PixProLosses.positivePairs(boxQuery: box0, boxKey: box1, height: mapShape[2], width: mapShape[3], threshold: threshold)
         var metrics: [String: Float] = ["pixpro_pairs": pairs.sum().scalar / Float(max(batch.count, 1))]
         probe?.addTerm(features: features[0], labels: batch.labels, context: &context, to: &terms, metrics: &metrics)
         return ObjectiveOutput(terms: terms, metrics: metrics, features: features[0])

@@ -29,12 +29,17 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     /// Stride of a ResNet's last stage: 2 (torchvision) or 1, which keeps the C5 map at the
     /// resolution of C4 (14 × 14 for a 56 px input with the CIFAR stem) for dense objectives.
     public var lastStride: Int = 2
+    /// Activation checkpointing (ResNets): each residual block keeps only its input for the backward
+    /// pass and is recomputed there: about a quarter of the backbone's activation memory for one
+    /// more forward pass of the blocks. Values and gradients are unchanged.
+    public var recomputeActivations = false
     /// Start from a checkpoint instead of random weights (fine-tuning, MEAL V2 students).
     public var initFrom: ModelInit?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case backbone, stem, width, inChannels = "in_channels", classes, imageSize = "image_size", patchSize = "patch_size"
-        case zeroInitResidual = "zero_init_residual", lastStride = "last_stride", initFrom = "init"
+        case zeroInitResidual = "zero_init_residual", lastStride = "last_stride"
+        case recomputeActivations = "recompute_activations", initFrom = "init"
     }
 
     /// Creates model options with defaults.
@@ -58,6 +63,7 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         try c.loadOptional(&patchSize, .patchSize, .atLeast(1))
         try c.load(&zeroInitResidual, .zeroInitResidual)
         try c.load(&lastStride, .lastStride, ValueCheck { $0 == 1 || $0 == 2 ? nil : "must be 1 or 2, got \($0)" })
+        try c.load(&recomputeActivations, .recomputeActivations)
         try c.loadOptional(&initFrom, .initFrom)
     }
 }

@@ -22,6 +22,7 @@ extension ModelOptions {
         var o = BackboneOptions(inputChannels: inChannels, classCount: classes > 0 ? classes : nil,
                                 stem: stem == .cifar ? .cifar : .imagenet, width: Float(width))
         o.lastStride = lastStride
+        o.recomputesBlocks = recomputeActivations
         if let s = imageSize { o.imageSize = s }
         if let p = patchSize { o.patchSize = p }
         return o
