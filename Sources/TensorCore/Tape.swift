@@ -89,36 +89,8 @@ public final class Tape {
             }
             return tr.id
         }
-        let keep = Set(wanted)
-        var grads = [Int: Tensor]()
-        grads[lossTrace.id] = seedValue
-        let wasRecording = isRecording
-        isRecording = false
-        defer { isRecording = wasRecording }
-        for id in stride(from: lossTrace.id, through: 0, by: -1) {
-            guard let g = grads[id] else { continue }
-            if let ahead = aheadGradients[id] {
-                // A root swept ahead: its leaves' gradients scaled by the gradient arriving at it.
-                let scale = g.scalar
-                for (leaf, lg) in ahead {
-                    let scaled = scale == 1 ? lg : lg * scale
-                    if let existing = grads[leaf] { grads[leaf] = existing + scaled } else { grads[leaf] = scaled }
-                }
-                grads[id] = nil
-                continue
-            }
-            guard let pullback = nodes[id].pullback else {
-                require(nodes[id].inputs.isEmpty, "gradients(of:): an op whose saved tensors were freed by an earlier sweep (backpropagateAhead) gets a gradient: a later loss reuses that graph")
-                continue
-            }
-            let inputGrads = pullback(g)
-            if freeing { nodes[id].pullback = nil }  // frees the saved tensors
-            if !keep.contains(id) { grads[id] = nil }
-            for (input, ig) in zip(nodes[id].inputs, inputGrads) {
-                guard let input, let ig else { continue }
-                if let existing = grads[input] { grads[input] = existing + ig } else { grads[input] = ig }
-            }
-        }
+        var grads = [lossTrace.id: seedValue]
+        propagate(&grads, from: lossTrace.id, keep: Set(wanted), freeing: freeing, ahead: false)
         return zip(wanted, wrt).map { id, t in grads[id] ?? Tensor(zeros: t.shape) }
     }
 }
@@ -131,21 +103,45 @@ extension Tape {
         guard let trace = loss.trace, trace.tape === self, isRecording else { return }
         require(loss.count == 1, "backpropagateAhead: the loss must be a scalar, got shape \(loss.shape)")
         var grads = [trace.id: Tensor(repeating: 1, shape: loss.shape)]
+        propagate(&grads, from: trace.id, keep: [], freeing: true, ahead: true)
+        aheadGradients[trace.id] = grads
+    }
+
+    /// The reverse walk of every sweep: pulls `grads` back from node `root` to node 0 through each
+    /// op's pullback, summing what reaches each input; a root swept ahead adds its leaves'
+    /// gradients times the gradient that reaches it. On return `grads` holds the gradients of the
+    /// leaves reached and of the ids in `keep`. `freeing` drops each pullback once it has run (and
+    /// with it the tensors it saved); `ahead` (the sweep of `backpropagateAhead`) refuses to cross
+    /// a graph that an earlier ahead sweep freed.
+    private func propagate(_ grads: inout [Int: Tensor], from root: Int, keep: Set<Int>, freeing: Bool, ahead: Bool) {
+        let wasRecording = isRecording
         isRecording = false
-        defer { isRecording = true }
-        for id in stride(from: trace.id, through: 0, by: -1) {
-            guard let g = grads[id], !nodes[id].inputs.isEmpty else { continue }
-            require(aheadGradients[id] == nil && nodes[id].pullback != nil,
-                    "backpropagateAhead: the graph of this loss was already swept by an earlier backpropagateAhead")
-            let inputGrads = nodes[id].pullback!(g)
-            nodes[id].pullback = nil
-            grads[id] = nil
+        defer { isRecording = wasRecording }
+        func accumulate(_ g: Tensor, at id: Int) {
+            if let existing = grads[id] { grads[id] = existing + g } else { grads[id] = g }
+        }
+        for id in stride(from: root, through: 0, by: -1) {
+            guard let g = grads[id], !nodes[id].inputs.isEmpty else { continue }  // leaves keep their gradient
+            let sweptTwice = "backpropagateAhead: the graph of this loss was already swept by an earlier backpropagateAhead"
+            if let leaves = aheadGradients[id] {
+                require(!ahead, sweptTwice)
+                let scale = g.scalar
+                for (leaf, lg) in leaves { accumulate(scale == 1 ? lg : lg * scale, at: leaf) }
+                grads[id] = nil
+                continue
+            }
+            guard let pullback = nodes[id].pullback else {
+                fatalError(ahead ? sweptTwice
+                                 : "gradients(of:): an op whose saved tensors were freed by an earlier sweep (backpropagateAhead) gets a gradient: a later loss reuses that graph")
+            }
+            let inputGrads = pullback(g)
+            if freeing { nodes[id].pullback = nil }
+            if !keep.contains(id) { grads[id] = nil }
             for (input, ig) in zip(nodes[id].inputs, inputGrads) {
                 guard let input, let ig else { continue }
-                if let existing = grads[input] { grads[input] = existing + ig } else { grads[input] = ig }
+                accumulate(ig, at: input)
             }
         }
-        aheadGradients[trace.id] = grads
     }
 }
 
