@@ -77,38 +77,41 @@ public enum ParameterUpdate {
     /// LARS with its trust ratio (`OptimizerKernels.lars`); the buffer starts at zero.
     public static func lars(_ w: inout Tensor, gradient g: Tensor, momentumBuffer: inout Tensor?, learningRate: Float,
                             weightDecay: Float, momentum: Float, trustCoefficient: Float, adapt: Bool) {
-        precondition(g.count == w.count, "lars: gradient has \(g.count) elements, parameter \(w.count)")
-        var b = momentumBuffer ?? Tensor(zeros: w.shape)
-        momentumBuffer = nil
-        g.withUnsafeBufferPointer { gp in
-            w.withUnsafeMutableBufferPointer { wp in
-                b.withUnsafeMutableBufferPointer { bp in
-                    guard let wa = wp.baseAddress, let ga = gp.baseAddress, let ba = bp.baseAddress else { return }
-                    OptimizerKernels.lars(wa, ga, buffer: ba, count: wp.count, learningRate: learningRate, weightDecay: weightDecay,
-                                          momentum: momentum, trustCoefficient: trustCoefficient, adapt: adapt)
-                }
-            }
+        withBuffer(&w, gradient: g, buffer: &momentumBuffer, name: "lars") { wa, ga, ba, count in
+            OptimizerKernels.lars(wa, ga, buffer: ba, count: count, learningRate: learningRate, weightDecay: weightDecay,
+                                  momentum: momentum, trustCoefficient: trustCoefficient, adapt: adapt)
         }
-        momentumBuffer = b
     }
 
     /// Heavy-ball momentum (`OptimizerKernels.heavyBall`): a nil buffer makes this the first step.
     public static func heavyBall(_ w: inout Tensor, gradient g: Tensor, momentumBuffer: inout Tensor?, learningRate: Float,
                                  weightDecay: Float, momentum: Float) {
-        precondition(g.count == w.count, "heavyBall: gradient has \(g.count) elements, parameter \(w.count)")
         let first = momentumBuffer == nil
-        var b = momentumBuffer ?? Tensor(zeros: w.shape)
-        momentumBuffer = nil
+        withBuffer(&w, gradient: g, buffer: &momentumBuffer, name: "heavyBall") { wa, ga, ba, count in
+            OptimizerKernels.heavyBall(wa, ga, buffer: ba, count: count, learningRate: learningRate, weightDecay: weightDecay,
+                                       momentum: momentum, firstStep: first)
+        }
+    }
+
+    /// Runs a momentum `kernel(w, g, buffer, count)` on the parameter, its gradient and its buffer
+    /// (zero-filled on first use; taken out of the optional while the kernel runs so it is not
+    /// copied on write). An empty parameter runs nothing.
+    private static func withBuffer(
+        _ w: inout Tensor, gradient g: Tensor, buffer: inout Tensor?, name: String,
+        kernel: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) {
+        precondition(g.count == w.count, "\(name): gradient has \(g.count) elements, parameter \(w.count)")
+        var b = buffer ?? Tensor(zeros: w.shape)
+        buffer = nil
         g.withUnsafeBufferPointer { gp in
             w.withUnsafeMutableBufferPointer { wp in
                 b.withUnsafeMutableBufferPointer { bp in
                     guard let wa = wp.baseAddress, let ga = gp.baseAddress, let ba = bp.baseAddress else { return }
-                    OptimizerKernels.heavyBall(wa, ga, buffer: ba, count: wp.count, learningRate: learningRate, weightDecay: weightDecay,
-                                               momentum: momentum, firstStep: first)
+                    kernel(wa, ga, ba, wp.count)
                 }
             }
         }
-        momentumBuffer = b
+        buffer = b
     }
 
     /// target ← τ·target + (1 − τ)·source (`OptimizerKernels.movingAverage`).
