@@ -121,11 +121,9 @@ public struct PixPro<Model: Backbone>: Objective {
         let (box0, box1) = Self.boxes(of: batch)
         let boxes = [box0, box1]
         var directions: [Tensor] = [], instances: [Tensor] = [], features: [Tensor] = []
-        var mapShape: Shape = []
         for (i, v) in views.enumerated() {
             let out = model.extract(v, context: &context)
             let map = try Self.lastMap(out)
-            mapShape = map.shape
             features.append(out.features.detached)
             let query = propagation.forward(projector.forward(map, context: &context), context: &context)
             let direction = PixProLosses.direction(prediction: query, key: keys[1 - i], boxPrediction: boxes[i], boxKey: boxes[1 - i],
@@ -143,7 +141,7 @@ public struct PixPro<Model: Backbone>: Objective {
             terms.append(LossTerm("pixpro_instance", PixProLosses.instance(predictions: (instances[0], instances[1]), keys: (instanceKeys[0], instanceKeys[1])),
                                   weight: instanceWeight))
         }
-        let pairs = PixProLosses.positivePairs(boxQuery: box0, boxKey: box1, height: mapShape[2], width: mapShape[3], threshold: threshold)
+        let pairs = PixProLosses.positivePairs(boxQuery: box0, boxKey: box1, height: keys[0].shape[2], width: keys[0].shape[3], threshold: threshold)
         var metrics: [String: Float] = ["pixpro_pairs": pairs.sum().scalar / Float(max(batch.count, 1))]
         probe?.addTerm(features: features[0], labels: batch.labels, context: &context, to: &terms, metrics: &metrics)
         return ObjectiveOutput(terms: terms, metrics: metrics, features: features[0])
