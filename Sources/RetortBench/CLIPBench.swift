@@ -48,25 +48,14 @@ enum CLIPBench {
         var optimizer = AdamW(learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
                               groups: [ParameterGroup.normAndBiasWithoutDecay()])
         var failure: Error?
-        let progress = TrainingProgress(step: 0, totalSteps: 1, epoch: 0)
         let t = ZooBench.best(iterations: iterations) {
-            do {
-                let (_, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
-                    var ctx = Context(training: true, rng: Philox(seed: 1))
-                    let out = try m.objective.losses(model: &m.backbone, batch: b, progress: progress, context: &ctx)
-                    return (out.total.scalar, out.total)
-                }
-                optimizer.step(model: &model, gradients: g)
-                model.objective.afterStep(model: model.backbone, progress: progress)
-            } catch { failure = error }
+            do { _ = try model.benchStep(b, optimizer: &optimizer, totalSteps: 1) } catch { failure = error }
         }
         if let failure { throw failure }
         let rate = Double(batch) / t
         var line = String(format: "clip step resnet18 cifar w0.5 + text 128x4 ctx 32, batch %d: %.3f s, %.1f img/s", batch, t, rate)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_clip.json"
-        if let data = FileManager.default.contents(atPath: path),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let torch = (json["images_per_second"] as? NSNumber)?.doubleValue, (json["batch"] as? NSNumber)?.intValue == batch {
+        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
             line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, rate / torch)
         } else {
             line += " (no PyTorch baseline: python3 Benchmarks/torch_clip.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"

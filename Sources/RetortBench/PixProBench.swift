@@ -65,16 +65,8 @@ enum PixProBench {
         var failure: Error?, loss: Float = .nan, step = 0
         func runStep() {
             do {
-                let (value, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
-                    var ctx = Context(training: true, rng: Philox(seed: 1))
-                    let out = try m.objective.losses(model: &m.backbone, batch: b, progress: TrainingProgress(step: step, totalSteps: 100, epoch: 0),
-                                                     context: &ctx)
-                    return (out.total.scalar, out.total)
-                }
-                loss = value
-                optimizer.step(model: &model, gradients: g)
+                loss = try model.benchStep(b, optimizer: &optimizer, step: step)
                 step += 1
-                model.objective.afterStep(model: model.backbone, progress: TrainingProgress(step: step, totalSteps: 100, epoch: 0))
             } catch { failure = error }
         }
         // --iterations 0: one step only (its time includes first-call costs), for a peak-memory reading.
@@ -85,10 +77,7 @@ enum PixProBench {
         var line = String(format: "pixpro step 2x56 px, resnet18 cifar%@, %dx%d map, hidden %d, batch %d: %.2f s, %.1f img/s, loss %.4f, peak RSS %@",
                           net.recomputesBlocks ? " (blocks recomputed)" : "", map, map, hidden, batch, t, images, loss, peak)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_pixpro_\(map).json"
-        if let data = FileManager.default.contents(atPath: path),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let torch = (json["images_per_second"] as? NSNumber)?.doubleValue, (json["batch"] as? NSNumber)?.intValue == batch,
-           (json["map"] as? NSNumber)?.intValue == map {
+        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch, "map": map]) {
             line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
         } else {
             line += " (no PyTorch baseline: python3 Benchmarks/torch_pixpro.py --map \(map) --batch \(batch))"

@@ -52,24 +52,13 @@ enum SSLBench {
         var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
         var failure: Error?
         let t = ZooBench.best(iterations: iterations) {
-            do {
-                let (_, g) = try model.valueAndGradient { m -> (value: Float, root: Tensor) in
-                    var ctx = Context(training: true, rng: Philox(seed: 1))
-                    let out = try m.objective.losses(model: &m.backbone, batch: b, progress: TrainingProgress(step: 0, totalSteps: 1, epoch: 0),
-                                                     context: &ctx)
-                    return (out.total.scalar, out.total)
-                }
-                optimizer.step(model: &model, gradients: g)
-                model.objective.afterStep(model: model.backbone, progress: TrainingProgress(step: 1, totalSteps: 1, epoch: 0))
-            } catch { failure = error }
+            do { _ = try model.benchStep(b, optimizer: &optimizer, totalSteps: 1) } catch { failure = error }
         }
         if let failure { throw failure }
         let images = Double(batch) / t
         var line = String(format: "swav step 2x28 + 4x16, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_swav.json"
-        if let data = FileManager.default.contents(atPath: path),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let torch = (json["images_per_second"] as? NSNumber)?.doubleValue, (json["batch"] as? NSNumber)?.intValue == batch {
+        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
             line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
         } else {
             line += " (no PyTorch baseline: python3 Benchmarks/torch_swav.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"

@@ -11,6 +11,7 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("ssl", SSLBench.run),
     ("clip", CLIPBench.run),
     ("pixpro", PixProBench.run),
+    ("kd", KDBench.run),
 ]
 
 // The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.

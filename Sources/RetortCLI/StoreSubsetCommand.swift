@@ -2,7 +2,7 @@ import ArgumentParser
 import DataStore
 import Foundation
 
-/// `retort store subset IN --out OUT (--fraction F | --per-class N | --ids FILE) [--drop-labels] [--seed S]`:
+/// `retort store subset IN --out OUT (--fraction F | --per-class N | --ids FILE) [--complement] [--drop-labels] [--seed S]`:
 /// a new store with a subset of IN's samples, bytes copied verbatim (see `StoreSubset`).
 struct StoreSubsetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +14,8 @@ struct StoreSubsetCommand: ParsableCommand {
     @Option(help: "Keep the first N samples of each label after a seeded shuffle.") var perClass: Int?
     @Option(help: "Keep the samples whose ids are listed in FILE (one per line; blank lines and # comments ok).") var ids: String?
     @Flag(help: "Write the subset without labels (hasLabels false, labels -1).") var dropLabels = false
+    @Flag(help: "Keep the samples the selection leaves out (the same selection and seed without it give the other part).")
+    var complement = false
     @Option(help: "Selection seed.") var seed: UInt64 = 0
 
     func validate() throws {
@@ -26,7 +28,8 @@ struct StoreSubsetCommand: ParsableCommand {
         if let fraction { selection = .fraction(fraction) } else if let perClass { selection = .perClass(perClass) } else { selection = .idsFile(ids!) }
         let dir = (out as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let s = try StoreSubset.subset(input: input, output: out, selection: selection, seed: seed, dropLabels: dropLabels)
+        let s = try StoreSubset.subset(input: input, output: out, selection: selection, seed: seed, dropLabels: dropLabels,
+                                       complement: complement)
         print(String(format: "wrote %@: %d samples, %d chunks, %d bytes, fingerprint %016llx", s.path, s.samples, s.chunks, s.fileBytes, s.fingerprint))
     }
 }

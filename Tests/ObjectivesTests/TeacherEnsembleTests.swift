@@ -41,4 +41,35 @@ extension ObjectiveTests {
         // Inference mode: no statistics moved, and teachers are frozen.
         XCTAssertTrue(two.members.allSatisfy { member in member.model.namedParameters.allSatisfy { !$0.parameter.isTrainable } })
     }
+
+    func testDistillationHeldOutMetricsFollowTheirDefinitions() throws {
+        // Two batches of a pass; the student is another net, so agreement and KL are not trivial.
+        let batches = [batch(views: 1, n: 4), batch(views: 1, n: 3)]
+        let pass = DatasetPass(sampleCount: 7) { visit in for b in batches { try visit(b) } }
+        var kd = HintonKD<Net>(teachers: TeacherEnsemble(teacher: tinyNet(classes: 3, seed: 4)))
+        var student = tinyNet(classes: 3, seed: 9)
+        let metrics = try kd.validationMetrics(model: &student, data: pass)
+        var agreed = 0.0, kl = 0.0, correct = 0.0
+        for b in batches {
+            var context = Context(training: false, rng: Philox(seed: 0))
+            let t = kd.teachers.logits(b.views[0], rng: Philox(seed: 0))[0], s = student.forward(b.views[0], context: &context)
+            let pt = t.softmax(alongAxis: 1).scalars, ls = s.logSoftmax(alongAxis: 1).scalars
+            for i in 0..<b.count {
+                let row = (3 * i)..<(3 * i + 3)
+                let ti = row.max { pt[$0] < pt[$1] }!, si = row.max { ls[$0] < ls[$1] }!
+                agreed += ti - 3 * i == si - 3 * i ? 1 : 0
+                correct += ti - 3 * i == Int(b.labels!.scalars[i]) ? 1 : 0
+                kl += row.reduce(0.0) { $0 + Double(pt[$1]) * (log(Double(pt[$1])) - Double(ls[$1])) }
+            }
+        }
+        XCTAssertEqual(Double(metrics["agreement"]!), agreed / 7, accuracy: 1e-6)
+        XCTAssertEqual(Double(metrics["teacher_accuracy"]!), correct / 7, accuracy: 1e-6)
+        XCTAssertEqual(Double(metrics["teacher_kl"]!), kl / 7, accuracy: 1e-5)
+        XCTAssertGreaterThan(metrics["teacher_kl"]!, 0)
+        // The teacher as its own student: full agreement, no divergence.
+        var same = tinyNet(classes: 3, seed: 4)
+        let own = try kd.validationMetrics(model: &same, data: pass)
+        XCTAssertEqual(own["agreement"], 1)
+        XCTAssertEqual(Double(own["teacher_kl"]!), 0, accuracy: 1e-6)
+    }
 }

@@ -198,12 +198,21 @@ public enum StoreSubset {
         }
     }
 
-    /// Reads `input`, selects with `selection` and `seed`, and writes the subset to `output`.
+    /// Reads `input`, selects with `selection` and `seed`, and writes the subset to `output`; with
+    /// `complement`, the samples the selection leaves out instead (the same selection and seed with and
+    /// without it split the store into two disjoint parts, e.g. a labelled and an unlabelled one).
     @discardableResult
     public static func subset(input: String, output: String, selection: SubsetSelection, seed: UInt64 = 0,
-                              dropLabels: Bool = false) throws -> StoreSummary {
+                              dropLabels: Bool = false, complement: Bool = false) throws -> StoreSummary {
         let store = try StoreReader(path: input, cacheBytes: 64 << 20)
-        let positions = try select(store, selection, seed: seed)
-        return try write(store, positions: positions, to: output, dropLabels: dropLabels, note: describe(selection, seed: seed))
+        var positions = try select(store, selection, seed: seed)
+        var note = describe(selection, seed: seed)
+        if complement {
+            let kept = Set(positions)
+            positions = (0..<store.count).filter { !kept.contains($0) }
+            note = "the complement of " + note
+            guard !positions.isEmpty else { throw StoreSubsetError.emptySelection("the complement of \(describe(selection, seed: seed))") }
+        }
+        return try write(store, positions: positions, to: output, dropLabels: dropLabels, note: note)
     }
 }

@@ -14,7 +14,7 @@ import TensorCore
 /// without a tape. Terms: `ce`, `tckd`, `nckd` (each logged; the warm-up factor is in the weights of
 /// the last two, and the metric `dkd_warmup`); gradient groups `task` = [`ce`] and `kd` = [`tckd`,
 /// `nckd`] for DOT.
-public struct DKD<Model: Backbone>: Objective {
+public struct DKD<Model: Backbone>: Objective, Distilling {
     /// The frozen teachers (backbones with classifiers of the student's class count; several: their mean softmax).
     public var teachers: TeacherEnsemble
     /// α, the weight of the target-class term.

@@ -13,7 +13,7 @@ import TensorCore
 ///   the loader before either network), view 0 for both.
 /// Each teacher renormalises the view it receives to its own statistics (`TeacherEnsemble`), so in the
 /// consistent settings both networks receive bit-identical pixels (`views(_:)`).
-public struct FunctionMatching<Model: Backbone>: Objective {
+public struct FunctionMatching<Model: Backbone>: Objective, Distilling {
     /// The frozen teachers.
     public var teachers: TeacherEnsemble
     /// Which view the teachers see.

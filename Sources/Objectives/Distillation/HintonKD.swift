@@ -7,7 +7,7 @@ import TensorCore
 /// L = α·CE(y, s) + (1 − α)·T²·KL(softmax(t/T) ‖ softmax(s/T)). The teachers run in inference mode
 /// with no tape; several form an ensemble whose target is their mean softmax at T = 1
 /// (`TeacherEnsemble.targetLogits`). α = 0 (or no labels) gives the pure soft-target loss.
-public struct HintonKD<Model: Backbone>: Objective {
+public struct HintonKD<Model: Backbone>: Objective, Distilling {
     /// The frozen teachers (backbones with classifiers of the student's class count).
     public var teachers: TeacherEnsemble
     /// T.

@@ -15,7 +15,7 @@ import TensorCore
 /// no min-max, no gradient reversal, so the student also descends the discriminator loss.
 /// Terms `meal_v2` and `discriminator`; metrics `discriminator_accuracy` (rows whose argmax is their
 /// target), and with labels `accuracy`, `teacher_accuracy` (of the ensemble), `agreement`.
-public struct MEALV2<Model: Backbone>: Objective {
+public struct MEALV2<Model: Backbone>: Objective, Distilling {
     /// The frozen teachers (at least two in the reference).
     public var teachers: TeacherEnsemble
     /// The discriminator (trained, under `objective.discriminator.`).

@@ -7,7 +7,7 @@ import TensorCore
 /// ½(KL(p_t ‖ p_s) + KL(p_s ‖ p_t)) at T = 1 (`KDLosses.dml`), with no ground-truth term, so unlabelled
 /// images train it as well as labelled ones; teacher and student see the same view. Term `dml`;
 /// metrics `agreement`, and with labels `accuracy`, `teacher_accuracy`.
-public struct SSLD<Model: Backbone>: Objective {
+public struct SSLD<Model: Backbone>: Objective, Distilling {
     /// The frozen teachers (several: their mean softmax).
     public var teachers: TeacherEnsemble
 

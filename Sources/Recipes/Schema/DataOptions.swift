@@ -35,10 +35,12 @@ public struct DataOptions: Codable, Sendable, Equatable {
     public var valFraction: Double = 0
     /// Batch mixing (mixup/cutmix); nil: off.
     public var mix: MixOptions?
+    /// A second store filling a share of every batch (SSLD's unlabelled images); nil: off.
+    public var extra: ExtraDataOptions?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case train, test, batchSize = "batch_size", workers, prefetch, order, dropLast = "drop_last", normalize, views
-        case valFraction = "val_fraction", mix
+        case valFraction = "val_fraction", mix, extra
     }
 
     /// Creates data options with defaults.
@@ -67,5 +69,18 @@ public struct DataOptions: Codable, Sendable, Equatable {
         try c.load(&views, .views, ValueCheck { $0.isEmpty ? "must list at least one view" : nil })
         try c.load(&valFraction, .valFraction, .halfOpen(0, 1))
         try c.loadOptional(&mix, .mix)
+        try c.loadOptional(&extra, .extra)
+        if let extra {
+            let k = extra.count(ofBatch: batchSize)
+            guard k >= 1 && k < batchSize else {
+                throw c.invalid(.extra, "fraction \(extra.fraction) of batch_size \(batchSize) gives \(k) extra samples; it must leave at least one of each store")
+            }
+            if mix != nil {
+                throw c.invalid(.extra, "cannot be combined with data.mix: a mix pairs samples within one loader's batch")
+            }
+        }
     }
+
+    /// Samples per batch from `train`: `batch_size` less the extra store's share.
+    public var mainBatchSize: Int { batchSize - (extra?.count(ofBatch: batchSize) ?? 0) }
 }

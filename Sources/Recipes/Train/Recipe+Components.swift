@@ -126,7 +126,7 @@ extension DataOptions {
     /// The loader configuration for training with `seed` over the stored `positions` (nil: all).
     public func makeLoaderConfig(imageSize: (height: Int, width: Int), channels: Int, seed: UInt64,
                                  positions: [Int]? = nil) -> LoaderConfig {
-        var c = LoaderConfig(batchSize: batchSize, views: makeViewSpecs(imageSize: imageSize))
+        var c = LoaderConfig(batchSize: mainBatchSize, views: makeViewSpecs(imageSize: imageSize))
         c.positions = positions
         c.mix = mix.map { MixConfig(mixupAlpha: Float($0.mixupAlpha), cutmixAlpha: Float($0.cutmixAlpha),
                                     probability: Float($0.prob), switchProbability: Float($0.switchProb)) }

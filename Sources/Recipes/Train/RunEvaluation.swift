@@ -41,8 +41,8 @@ struct RunEvaluation {
     }
 
     /// Selects the backbone (`best` is the last checkpoint unless an earlier validation score beat
-    /// the final one), then scores it on the test split into `summary`.
-    func finish<B: Backbone>(_ last: B, bestScore: Double?, summary: inout RunSummary) throws {
+    /// the final one), scores it on the test split into `summary`, and returns it.
+    func finish<B: Backbone>(_ last: B, bestScore: Double?, summary: inout RunSummary) throws -> B {
         var selected = last
         var selectedTrain: ExtractedFeatures?  // the selected backbone's training-store features, when already extracted
         if recipe.eval.knnEvery > 0, !split.isEmpty {
@@ -62,6 +62,7 @@ struct RunEvaluation {
             try copyCheckpoint(from: "last", to: "best")
         }
         try scoreOnTest(selected, train: selectedTrain, summary: &summary)
+        return selected
     }
 
     /// kNN and/or linear probe of `backbone` on the test split, and its classifier's test accuracy;

@@ -96,7 +96,8 @@ struct RunLoop<O: Objective> {
         meter.finish(into: &summary, stepsPerEpoch: data.stepsPerEpoch)
         summary.finishedAt = RunSummary.timestamp(Date())
         summary.metrics.merge(try objectiveValidationMetrics()) { _, new in new }
-        try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
+        var selected = try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
+        summary.metrics.merge(try objectiveTestMetrics(&selected)) { _, new in new }
         try board?.append(MetricsRecord(step: state.step, epoch: summary.epochs, metrics: Dictionary(uniqueKeysWithValues: summary.metrics.map { ("final_" + $0.key, $0.value) })))
         try summary.write(to: run.summary)
         return summary
@@ -105,7 +106,7 @@ struct RunLoop<O: Objective> {
     /// The steps of the current epoch from `state.stepInEpoch`; false when the test hook stopped the run.
     private mutating func runEpoch(metrics: MetricsLog, meter: inout RunMeter, summary: inout RunSummary, pass: DatasetPass,
                                    reports: HookReports) throws -> Bool {
-        let it = try data.loader.epoch(state.epoch, startingAt: state.stepInEpoch)
+        let it = try data.batches.epoch(state.epoch, startingAt: state.stepInEpoch, globalStep: state.step)
         let checkpointEvery = recipe.train.checkpointEvery ?? data.stepsPerEpoch
         while state.step < data.totalSteps {
             let waitStart = Date()
@@ -161,6 +162,14 @@ struct RunLoop<O: Objective> {
         guard !data.split.isEmpty else { return [:] }
         let values = try model.objective.validationMetrics(model: &model.backbone, data: data.validationPass())
         return Dictionary(uniqueKeysWithValues: values.map { ("val_" + $0.key, Double($0.value)) })
+    }
+
+    /// The objective's held-out metrics (`Objective.validationMetrics`) of the selected backbone on the
+    /// test split, `test_`-prefixed (distillation: `test_agreement`, `test_teacher_kl`); scored once, at the end.
+    private mutating func objectiveTestMetrics(_ backbone: inout O.Model) throws -> [String: Double] {
+        guard recipe.eval.linearProbe || recipe.eval.knnEvery > 0, let pass = try data.testPass() else { return [:] }
+        let values = try model.objective.validationMetrics(model: &backbone, data: pass)
+        return Dictionary(uniqueKeysWithValues: values.map { ("test_" + $0.key, Double($0.value)) })
     }
 
     /// Loads the checkpoint set `name` and scores it on the validation part: `val_knn_top1` and the

@@ -2,13 +2,13 @@ import DataStore
 import Objectives
 
 /// The training store of a run, checked against the objective, with its validation split, the
-/// training loader over the training part, and the run length in steps.
+/// training batches over the training part (joined by `data.extra`'s store), and the run length in steps.
 struct TrainingData {
     let store: StoreReader
     /// Image size and channels of the stored images.
     let geometry: (height: Int, width: Int, channels: Int)
     let split: ValidationSplit
-    let loader: Loader
+    let batches: TrainingBatches
     let stepsPerEpoch: Int
     let totalSteps: Int
     private let recipe: Recipe
@@ -35,7 +35,9 @@ struct TrainingData {
         guard config.views.count >= objective.viewCount else {
             throw TrainError.incompatibleData("objective '\(name)' needs \(objective.viewCount) views; data.views makes \(config.views.count)")
         }
-        loader = try Loader(store: store, config: config)
+        let loader = try Loader(store: store, config: config)
+        batches = TrainingBatches(main: loader, extra: try Self.extraLoader(recipe: recipe, objective: objective, main: store,
+                                                                             geometry: geometry, config: config))
         stepsPerEpoch = loader.stepsPerEpoch
         guard stepsPerEpoch > 0 else {
             throw TrainError.incompatibleData("\(store.path) has \(split.trainPositions.count) training samples, fewer than one batch of \(config.batchSize)")
@@ -43,20 +45,63 @@ struct TrainingData {
         totalSteps = min(recipe.train.maxSteps ?? Int.max, recipe.train.epochs * stepsPerEpoch)
     }
 
+    /// The loader of `data.extra`'s store: the training loader's views and text pipeline, the extra share
+    /// of each batch, all of its samples, its own seed stream; nil without `data.extra`. Throws when the
+    /// store does not fit (image size, labels the objective needs, sample ids shared with `main`).
+    private static func extraLoader<O: Objective>(recipe: Recipe, objective: O, main: StoreReader,
+                                                  geometry: (height: Int, width: Int, channels: Int), config: LoaderConfig) throws -> Loader? {
+        guard let options = recipe.data.extra else { return nil }
+        let store = try StoreReader(path: options.store)
+        let shape = try FeatureExtractor.imageGeometry(of: store)
+        guard shape.height == geometry.height, shape.width == geometry.width, [1, 3].contains(recipe.model.inChannels) || shape.channels == geometry.channels else {
+            throw TrainError.incompatibleData("data.extra: \(store.path) holds \(shape.height)x\(shape.width)x\(shape.channels) images, "
+                                              + "\(main.path) \(geometry.height)x\(geometry.width)x\(geometry.channels)")
+        }
+        if objective.needsLabels && !store.schema.hasLabels {
+            throw TrainError.incompatibleData("data.extra: objective '\(recipe.objective.name)' needs labels but \(store.path) has none")
+        }
+        if recipe.objective.entry.needs.contains(.text) && !store.schema.fields.contains(where: { $0.kind == .text }) {
+            throw TrainError.incompatibleData("data.extra: objective '\(recipe.objective.name)' needs captions but \(store.path) has no text field")
+        }
+        let mainIDs = Set((0..<main.count).map(main.sampleID))
+        if let shared = (0..<store.count).first(where: { mainIDs.contains(store.sampleID($0)) }) {
+            throw TrainError.incompatibleData("data.extra: \(store.path) and \(main.path) share sample id \(store.sampleID(shared)); "
+                                              + "the stores must be disjoint (split one with `retort store subset --complement`)")
+        }
+        var extra = config
+        extra.batchSize = options.count(ofBatch: recipe.data.batchSize)
+        extra.positions = nil
+        extra.seed = config.seed ^ 0x4558_5452   // 'EXTR': its own view and order stream
+        let loader = try Loader(store: store, config: extra)
+        guard loader.stepsPerEpoch > 0 else {
+            throw TrainError.incompatibleData("data.extra: \(store.path) has \(store.count) samples, fewer than its share of a batch (\(extra.batchSize))")
+        }
+        return loader
+    }
+
     /// A no-grad pass over the training part for epoch hooks: centre views (no flip), the run's
     /// normalisation, store order, the last batch not padded; hooks' metrics go to `report`.
     func datasetPass(report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
-        pass(over: split.trainPositions, all: split.isEmpty, report: report)
+        pass(over: store, positions: split.trainPositions, all: split.isEmpty, report: report)
     }
 
     /// The same pass over the validation part (empty when the run has none), for
     /// `Objective.validationMetrics`.
     func validationPass() -> DatasetPass {
-        pass(over: split.validationPositions, all: false)
+        pass(over: store, positions: split.validationPositions, all: false)
     }
 
-    /// A pass over the store positions `positions` (every sample when `all`).
-    private func pass(over positions: [Int], all: Bool, report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
+    /// The same pass over the whole of `data.test` (nil when the recipe has none), for the objective's
+    /// held-out metrics scored once at the end of a run.
+    func testPass() throws -> DatasetPass? {
+        guard let path = recipe.data.test else { return nil }
+        let test = try StoreReader(path: path)
+        return pass(over: test, positions: Array(0..<test.count), all: true)
+    }
+
+    /// A pass over the positions `positions` of `store` (every sample when `all`).
+    private func pass(over store: StoreReader, positions: [Int], all: Bool,
+                      report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
         let norm = recipe.evaluationNormalization
         var view = DataStore.ViewSpec(crop: .center, outHeight: geometry.height, outWidth: geometry.width)
         view.flipProbability = 0
@@ -68,7 +113,6 @@ struct TrainingData {
         config.channels = recipe.model.inChannels
         config.positions = all ? nil : positions
         config.workers = recipe.data.workers
-        let store = self.store
         return DatasetPass(sampleCount: positions.count, report: report) { visit in
             guard !positions.isEmpty else { return }
             let it = try Loader(store: store, config: config).epoch(0)

@@ -64,6 +64,26 @@ final class StoreSubsetTests: XCTestCase {
         XCTAssertEqual(try StoreReader(path: dir + "/f1.0.rstore").count, 12)
     }
 
+    func testComplementIsTheDisjointRest() throws {
+        let dir = StoreFixtures.tempDir()
+        let src = dir + "/in.rstore"
+        try Self.labelled(at: src, samples: 25)
+        try StoreSubset.subset(input: src, output: dir + "/part.rstore", selection: .fraction(0.4), seed: 3)
+        try StoreSubset.subset(input: src, output: dir + "/rest.rstore", selection: .fraction(0.4), seed: 3, dropLabels: true, complement: true)
+        let part = try StoreReader(path: dir + "/part.rstore"), rest = try StoreReader(path: dir + "/rest.rstore")
+        XCTAssertEqual(part.count, 10)
+        XCTAssertEqual(rest.count, 15)
+        let a = Set((0..<part.count).map(part.sampleID)), b = Set((0..<rest.count).map(rest.sampleID))
+        XCTAssertTrue(a.isDisjoint(with: b))
+        XCTAssertEqual(a.union(b), Set((7000..<7025).map(UInt64.init)))
+        XCTAssertFalse(rest.schema.hasLabels)
+        XCTAssertTrue(rest.schema.source.contains("the complement of fraction 0.4, seed 3"), rest.schema.source)
+        try assertCopiedVerbatim(dir + "/rest.rstore", from: src, dropLabels: true)
+        XCTAssertThrowsError(try StoreSubset.subset(input: src, output: dir + "/none.rstore", selection: .fraction(1), complement: true)) {
+            guard case .emptySelection = $0 as? StoreSubsetError else { return XCTFail("\($0)") }
+        }
+    }
+
     func testSameInputAndSeedGiveByteIdenticalOutput() throws {
         let dir = StoreFixtures.tempDir()
         let src = dir + "/in.rstore"

@@ -4,7 +4,8 @@ import XCTest
 
 /// Tiny Fashion-MNIST stores (real images from the Debian package) shared by the runner tests.
 enum TinyStores {
-    /// The folder holding `train.rstore` (256 samples) and `test.rstore` (128 samples).
+    /// The folder holding `train.rstore` (256 samples), `test.rstore` (128 samples) and
+    /// `unlabelled.rstore` (the next 64 training images, without labels or captions).
     static let folder: Result<URL, Error> = Result {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("retort-tiny-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -25,6 +26,10 @@ enum TinyStores {
                                              values: [.image(RawImage(height: 28, width: 28, channels: 1, pixels: px)), .text(caption)]))
                 }
             }
+            if split == "train" {
+                try StoreSubset.write(reader, positions: Array(n..<(n + 64)), to: dir.appendingPathComponent("unlabelled.rstore").path,
+                                      dropLabels: true)
+            }
             try FileManager.default.removeItem(atPath: full)
         }
         return dir
@@ -34,4 +39,6 @@ enum TinyStores {
     static func train() throws -> String { try folder.get().appendingPathComponent("train.rstore").path }
     /// The test store path.
     static func test() throws -> String { try folder.get().appendingPathComponent("test.rstore").path }
+    /// The unlabelled store path (sample ids disjoint from the train store's).
+    static func unlabelled() throws -> String { try folder.get().appendingPathComponent("unlabelled.rstore").path }
 }

@@ -24,6 +24,7 @@ final class TrainerTests: XCTestCase {
             if key.hasSuffix("_out") { o.append("objective.\(name).\(key)=16") }
         }
         for (path, _) in recipe.objective.options.models { o.append(path.joined(separator: ".") + ".width=0.125") }
+        if recipe.data.extra != nil { o.append("data.extra.store=\(try TinyStores.unlabelled())") }
         return o
     }
 
@@ -76,6 +77,10 @@ final class TrainerTests: XCTestCase {
             XCTAssertFalse(summary.finalLosses.isEmpty, file.path)
             XCTAssertTrue(summary.finalLosses.values.allSatisfy { $0.isFinite }, file.path)
             XCTAssertNotNil(summary.probe?.knn, file.path)
+            if !plain.objective.options.models.isEmpty {   // distillation: how the student follows its teachers on the test split
+                XCTAssertNotNil(summary.metrics["test_agreement"], file.path)
+                XCTAssertNotNil(summary.metrics["test_teacher_kl"], file.path)
+            }
             let records = try MetricsLog.read(run.metrics)
             XCTAssertEqual(records.last?.step, 2, file.path)
             for name in ["last.safetensors", "last.objective.safetensors", "last.optimizer.safetensors", "last.state.safetensors",

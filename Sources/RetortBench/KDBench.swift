@@ -1,0 +1,65 @@
+import Backbones
+import Foundation
+import NN
+import Objectives
+import Recipes
+import Support
+import TensorCore
+
+/// One Hinton KD step with a live teacher (never timed in tests), the workload of the distillation
+/// issue's speed bar: a frozen ResNet-18 teacher (CIFAR stem, full width, 1 channel, 10 classes) in
+/// inference mode and a ResNet-18 student at width 0.25 on the same 1 × 28 × 28 view, batch 128;
+/// loss 0.5·CE + 0.5·T²·KL at T = 4 (`HintonKD`), backward, SGD (0.1, momentum 0.9, Nesterov,
+/// weight decay 5e-4). Also times the same student's supervised step without the teacher, and the
+/// teacher's forward alone, so the teacher's share of a KD step is visible. Prints images per second
+/// and the ratio to `Benchmarks/torch_kd.py`'s JSON when it is there.
+///
+/// Options: `--batch N` (128; `--quick`: 32), `--threads N` (2), `--iterations N` (3 timed after one
+/// warm-up; the best counts), `--torch-json PATH` (`.build/torch_kd.json`).
+enum KDBench {
+    static func run(_ args: [String]) throws {
+        let threads = Int(ZooBench.value(of: "--threads", in: args) ?? "2") ?? 2
+        let iterations = Int(ZooBench.value(of: "--iterations", in: args) ?? "3") ?? 3
+        let batch = Int(ZooBench.value(of: "--batch", in: args) ?? (args.contains("--quick") ? "32" : "128")) ?? 128
+        Threading.setCount(threads)
+        print("threads \(threads), best of \(iterations) after one warm-up")
+
+        var rng = Philox(seed: 17)
+        func resnet18(width: Float) -> ResNet<BasicBlock> {
+            ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: width, classCount: 10, zeroInitResidual: false, rng: &rng)
+        }
+        let teacher = resnet18(width: 1), student = resnet18(width: 0.25)
+        let x = Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 28 * 28)).map { _ in rng.nextNormal() })
+        let b = TrainingBatch(views: [x], labels: IntTensor((0..<batch).map { $0 % 10 }), sampleIDs: (0..<batch).map(UInt64.init))
+        func sgd() -> SGD { SGD(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4) }
+
+        var failure: Error?
+        var kd = TrainModel(backbone: student, objective: HintonKD<ResNet<BasicBlock>>(teachers: TeacherEnsemble(teacher: teacher), temperature: 4, alpha: 0.5))
+        var kdOptimizer = sgd()
+        let tKD = ZooBench.best(iterations: iterations) {
+            do { _ = try kd.benchStep(b, optimizer: &kdOptimizer) } catch { failure = error }
+        }
+        var alone = TrainModel(backbone: student, objective: Supervised<ResNet<BasicBlock>>())
+        var aloneOptimizer = sgd()
+        let tAlone = ZooBench.best(iterations: iterations) {
+            do { _ = try alone.benchStep(b, optimizer: &aloneOptimizer) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        var ensemble = TeacherEnsemble(teacher: teacher)
+        let tTeacher = ZooBench.best(iterations: iterations) { _ = ensemble.logits(x, rng: Philox(seed: 1)) }
+
+        let images = Double(batch) / tKD
+        var line = String(format: "kd step, resnet18 teacher + resnet18 x0.25 student, 28 px, batch %d: %.3f s, %.1f img/s "
+                          + "(teacher forward %.3f s; the student alone %.3f s, %.1f img/s)", batch, tKD, images, tTeacher, tAlone, Double(batch) / tAlone)
+        let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_kd.json"
+        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
+            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
+            if let torchAlone = TorchBaseline.value("student_seconds", at: path, matching: ["batch": batch]) {
+                line += String(format: " (student alone: ratio %.2f)", torchAlone / tAlone)
+            }
+        } else {
+            line += " (no PyTorch baseline: python3 Benchmarks/torch_kd.py" + (batch == 128 ? "" : " --batch \(batch)") + ")"
+        }
+        print(line)
+    }
+}
