@@ -8,6 +8,10 @@ public enum ObjectiveError: Error, Equatable, CustomStringConvertible {
     case missingText(objective: String)
     /// Two tensors that must agree do not (student and teacher logits, say).
     case shapeMismatch(objective: String, message: String)
+    /// A distillation objective without live teachers got a batch without cached teacher outputs.
+    case missingTeacherOutputs(objective: String)
+    /// The objective cannot train from a teacher-logit cache (what it needs beyond the cached target).
+    case cacheUnsupported(objective: String, reason: String)
 
     /// One line naming the objective and what to change.
     public var description: String {
@@ -16,6 +20,8 @@ public enum ObjectiveError: Error, Equatable, CustomStringConvertible {
         case let .tooFewViews(o, n, g): return "objective '\(o)' needs \(n) views per sample, data.views makes \(g)"
         case let .missingText(o): return "objective '\(o)' needs captions but the store has no text field"
         case let .shapeMismatch(o, m): return "objective '\(o)': \(m)"
+        case let .missingTeacherOutputs(o): return "objective '\(o)' has no live teachers and the batch carries no cached teacher outputs (teacher_cache)"
+        case let .cacheUnsupported(o, r): return "objective '\(o)' cannot train from a teacher cache: \(r)"
         }
     }
 }

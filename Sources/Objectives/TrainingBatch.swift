@@ -121,16 +121,14 @@ public struct MixInfo: Sendable, Equatable {
     }
 }
 
-/// A teacher's top-k outputs cached for the exact views of a batch (`retort cache-logits`).
+/// The teachers' target for exactly this batch's views, read from a teacher-logit cache
+/// (`retort cache-logits`) instead of running the teachers: the target logits `[N, C]` that
+/// `TeacherEnsemble.targetLogits` gives for the view the teachers see (one teacher's logits, or
+/// log p̄ of an ensemble), rebuilt from the cached top-k (exact when k = C).
 public struct TeacherOutputs: Sendable {
-    /// Per view: the top-k logits `[N, k]`.
-    public var values: [Tensor]
-    /// Per view: the class ids of those logits `[N, k]`.
-    public var classes: [IntTensor]
+    /// The target logits `[N, C]`.
+    public var logits: Tensor
 
-    /// A cached record.
-    public init(values: [Tensor], classes: [IntTensor]) {
-        self.values = values
-        self.classes = classes
-    }
+    /// A cached target.
+    public init(logits: Tensor) { self.logits = logits }
 }

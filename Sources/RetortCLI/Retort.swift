@@ -11,6 +11,7 @@ struct Retort: ParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file (StoreCommand.swift, TrainCommand.swift, ...).
             TrainCommand.self,
+            CacheLogitsCommand.self,
             SweepCommand.self,
             CompareCommand.self,
             ProbeCommand.self,

@@ -68,7 +68,8 @@ public struct DKD<Model: Backbone>: Objective, Distilling {
                                 context: inout Context) throws -> ObjectiveOutput {
         guard let labels = batch.labels else { throw ObjectiveError.missingLabels(objective: "dkd") }
         let x = batch.views[0]
-        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "dkd", context: &context)
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x,
+                                            cached: batch.teacherOutputs, objective: "dkd", context: &context)
         let warmup = warmupFactor(progress)
         let d = KDLosses.dkd(student: f.student, teacher: f.target, labels: labels, temperature: temperature)
         let terms = [LossTerm("ce", Tensor.crossEntropy(logits: f.student, labels: labels), weight: ceWeight),

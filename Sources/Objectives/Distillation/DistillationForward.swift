@@ -3,9 +3,11 @@ import NN
 import TensorCore
 
 /// One forward pass of a distillation objective: the frozen teachers on their view (inference mode,
-/// detached), then the student on its view (traced), with the logit shapes checked.
+/// detached) or, when the batch carries them, the cached teacher outputs for that view
+/// (`TrainingBatch.teacherOutputs`, `retort cache-logits`), then the student on its view (traced),
+/// with the logit shapes checked.
 public struct DistillationForward {
-    /// Each teacher's logits `[N, K]`.
+    /// Each teacher's logits `[N, K]`; from a cache, the one target.
     public var teachers: [Tensor]
     /// The target logits `[N, K]`: the one teacher's, or log of the teachers' mean softmax (`TeacherEnsemble.targetLogits`).
     public var target: Tensor
@@ -14,11 +16,19 @@ public struct DistillationForward {
     /// The student's logits `[N, K]`.
     public var student: Tensor
 
-    /// Runs `teachers` on `teacherView` and `model` (its features, then its classifier) on `studentView`;
-    /// throws `ObjectiveError.shapeMismatch` naming `objective` when the student's and the teachers' logits differ in shape.
+    /// Runs `teachers` on `teacherView` (or takes `cached`, the cache's target for that view) and
+    /// `model` (its features, then its classifier) on `studentView`; throws `ObjectiveError.shapeMismatch`
+    /// naming `objective` when the student's and the teachers' logits differ in shape.
     public init<M: Backbone>(model: inout M, studentView: Tensor, teachers ensemble: inout TeacherEnsemble, teacherView: Tensor,
-                             objective: String, context: inout Context) throws {
-        teachers = ensemble.logits(teacherView, rng: context.rng)
+                             cached: TeacherOutputs? = nil, objective: String, context: inout Context) throws {
+        if let cached {
+            teachers = [cached.logits]
+        } else {
+            guard ensemble.count > 0 else {
+                throw ObjectiveError.missingTeacherOutputs(objective: objective)
+            }
+            teachers = ensemble.logits(teacherView, rng: context.rng)
+        }
         target = TeacherEnsemble.targetLogits(teachers)
         features = model.features(studentView, context: &context)
         student = model.classify(features) ?? features

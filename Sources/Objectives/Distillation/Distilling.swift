@@ -12,13 +12,22 @@ import TensorCore
 /// - `teacher_accuracy` (with labels): the target's top-1 accuracy.
 /// Teacher and student see the same centre view (each teacher under its own normalisation).
 public protocol Distilling {
-    /// The frozen teachers.
+    /// The frozen teachers (none when the run reads a teacher cache).
     var teachers: TeacherEnsemble { get set }
+    /// The index of the batch view the teachers see (`retort cache-logits` caches that view).
+    var teacherViewIndex: Int { get }
+}
+
+extension Distilling {
+    /// The teachers see view 0 unless an objective says otherwise.
+    public var teacherViewIndex: Int { 0 }
 }
 
 extension Objective where Self: Distilling {
-    /// `agreement`, `teacher_kl` and `teacher_accuracy` over `data` (see `Distilling`).
+    /// `agreement`, `teacher_kl` and `teacher_accuracy` over `data` (see `Distilling`); none without
+    /// live teachers (a run from a teacher cache).
     public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] {
+        guard teachers.count > 0 else { return [:] }
         var agreed = 0.0, kl = 0.0, correct = 0.0, count = 0, labelled = 0
         try data.forEachBatch { batch in
             var context = Context(training: false, rng: Philox(seed: 0))

@@ -31,6 +31,9 @@ public struct FunctionMatching<Model: Backbone>: Objective, Distilling {
     /// The teachers come from their own checkpoints.
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
+    /// The teachers see view 1 in the `fixed` and `independent` settings, else the student's view 0.
+    public var teacherViewIndex: Int { setting == .fixed || setting == .independent ? 1 : 0 }
+
     /// The student's view and the teachers' view (before each teacher's own renormalisation): the very
     /// same tensor in the consistent settings.
     public func views(_ batch: TrainingBatch) -> (student: Tensor, teacher: Tensor) {
@@ -48,7 +51,7 @@ public struct FunctionMatching<Model: Backbone>: Objective, Distilling {
         }
         let (studentView, teacherView) = views(batch)
         let f = try DistillationForward(model: &model, studentView: studentView, teachers: &teachers, teacherView: teacherView,
-                                        objective: "function_matching", context: &context)
+                                        cached: batch.teacherOutputs, objective: "function_matching", context: &context)
         // No accuracy against the unmixed labels of a mixed batch.
         return ObjectiveOutput(terms: [LossTerm("kl", KDLosses.hinton(student: f.student, teacher: f.target, temperature: 1))],
                                metrics: f.metrics(labels: batch.mix == nil ? batch.labels : nil), features: f.features)

@@ -38,6 +38,10 @@ public struct MEALV2<Model: Backbone>: Objective, Distilling {
     /// `meal_v2` and `discriminator`.
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
+        guard batch.teacherOutputs == nil else {
+            throw ObjectiveError.cacheUnsupported(objective: "meal_v2", reason: "its discriminator takes the teachers' mean raw logits, "
+                                                  + "and a cache holds only the ensemble's target")
+        }
         let x = batch.views[0]
         let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "meal_v2", context: &context)
         let (s, all) = (f.student, f.teachers)

@@ -24,7 +24,8 @@ public struct SSLD<Model: Backbone>: Objective, Distilling {
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
         let x = batch.views[0]
-        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "ssld", context: &context)
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x,
+                                            cached: batch.teacherOutputs, objective: "ssld", context: &context)
         return ObjectiveOutput(terms: [LossTerm("dml", KDLosses.dml(student: f.student, teacher: f.target))],
                                metrics: f.metrics(labels: batch.labels), features: f.features)
     }

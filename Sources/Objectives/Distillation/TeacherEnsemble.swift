@@ -60,9 +60,9 @@ public struct TeacherEnsemble: @unchecked Sendable {
     /// The teachers, in recipe order.
     public var members: [Member]
 
-    /// An ensemble of `members` (at least one).
+    /// An ensemble of `members`; none when the objective reads its teachers' outputs from a cache
+    /// (`TrainingBatch.teacherOutputs`).
     public init(_ members: [Member]) {
-        require(!members.isEmpty, "TeacherEnsemble: no teachers")
         self.members = members
     }
 

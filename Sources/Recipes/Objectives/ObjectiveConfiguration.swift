@@ -23,6 +23,9 @@ public protocol ObjectiveConfiguration: Codable, Sendable, Equatable {
     /// What the loader's workers do with captions (tokenise, augment, mask) for this objective;
     /// nil: captions stay strings (`TrainingBatch.texts`) and `TrainingBatch.text` is nil.
     func textPipeline(seed: UInt64) throws -> TextPipeline?
+    /// The teacher-logit cache a distillation objective reads instead of running its teachers
+    /// (`teacher_cache`); the runner attaches its outputs to every batch (`TrainingBatch.teacherOutputs`).
+    var teacherCacheOptions: TeacherCacheOptions? { get }
 }
 
 extension ObjectiveConfiguration {
@@ -32,6 +35,8 @@ extension ObjectiveConfiguration {
     public var models: [(path: [String], options: ModelOptions)] { [] }
     /// No tokenised text unless the objective trains a text tower.
     public func textPipeline(seed: UInt64) throws -> TextPipeline? { nil }
+    /// No teacher cache unless a distillation objective names one.
+    public var teacherCacheOptions: TeacherCacheOptions? { nil }
 
     /// Whether `other` holds the same options.
     func isEqual(to other: any ObjectiveConfiguration) -> Bool { (other as? Self) == self }

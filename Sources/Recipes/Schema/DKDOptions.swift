@@ -7,6 +7,8 @@ import Objectives
 public struct DKDOptions: Codable, Sendable, Equatable {
     /// The teachers (required; several form an ensemble, see `TeacherOptions`).
     public var teachers: [TeacherOptions] = []
+    /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`).
+    public var teacherCache: TeacherCacheOptions?
     /// α, weight of the target-class term (`ALPHA`).
     public var alpha: Double = 1
     /// β, weight of the non-target-class term (`BETA`: 8; 2 to 8 per CIFAR pair, 0.5 on ImageNet R34→R18).
@@ -19,10 +21,10 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     public var warmupFraction: Double = 20.0 / 240.0
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, alpha, beta, temperature, ceWeight = "ce_weight", warmupFraction = "warmup_fraction"
+        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", alpha, beta, temperature, ceWeight = "ce_weight", warmupFraction = "warmup_fraction"
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
         case teacher, teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .alpha, .beta, .temperature, .ceWeight, .warmupFraction] }
+        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .alpha, .beta, .temperature, .ceWeight, .warmupFraction] }
     }
 
     /// Defaults (the teachers must still be set).
@@ -31,7 +33,8 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        teachers = try c.loadTeachers(.teachers, oldKeys: [.teacher, .teacherModel], objective: "dkd")
+        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
+                                                             oldKeys: [.teacher, .teacherModel], objective: "dkd")
         try c.load(&alpha, .alpha, .nonNegative)
         try c.load(&beta, .beta, .nonNegative)
         try c.load(&temperature, .temperature, .positive)
@@ -42,7 +45,7 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     /// Encodes the current keys.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(teachers, forKey: .teachers)
+        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
         try c.encode(alpha, forKey: .alpha)
         try c.encode(beta, forKey: .beta)
         try c.encode(temperature, forKey: .temperature)
@@ -57,6 +60,9 @@ extension DKDOptions: ObjectiveConfiguration {
         DKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "dkd", setup: setup), alpha: Float(alpha), beta: Float(beta),
                temperature: Float(temperature), ceWeight: Float(ceWeight), warmupFraction: warmupFraction)
     }
+
+    /// The cache read instead of live teachers, if any.
+    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "dkd") }

@@ -13,14 +13,16 @@ extension TeacherViewSetting: RecipeName {
 public struct FunctionMatchingOptions: Codable, Sendable, Equatable {
     /// The teachers (several: their mean softmax).
     public var teachers: [TeacherOptions] = []
+    /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`).
+    public var teacherCache: TeacherCacheOptions?
     /// `fixed`, `independent`, `consistent` or `function_matching`.
     public var setting: TeacherViewSetting = .functionMatching
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, setting
+        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", setting
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
         case teacher, teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .setting] }
+        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .setting] }
     }
 
     /// Defaults (the teachers must still be set).
@@ -29,14 +31,15 @@ public struct FunctionMatchingOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        teachers = try c.loadTeachers(.teachers, oldKeys: [.teacher, .teacherModel], objective: "function_matching")
+        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
+                                                             oldKeys: [.teacher, .teacherModel], objective: "function_matching")
         try c.load(&setting, .setting)
     }
 
     /// Encodes the current keys.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(teachers, forKey: .teachers)
+        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
         try c.encode(setting, forKey: .setting)
     }
 }
@@ -46,6 +49,9 @@ extension FunctionMatchingOptions: ObjectiveConfiguration {
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         FunctionMatching<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "function_matching", setup: setup), setting: setting)
     }
+
+    /// The cache read instead of live teachers, if any.
+    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "function_matching") }

@@ -5,16 +5,18 @@ import Objectives
 public struct KDOptions: Codable, Sendable, Equatable {
     /// The teachers (required; several form an ensemble, see `TeacherOptions`).
     public var teachers: [TeacherOptions] = []
+    /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`).
+    public var teacherCache: TeacherCacheOptions?
     /// Softmax temperature T.
     public var temperature: Double = 4
     /// Weight of the hard-label cross-entropy term; the KD term gets `1 - alpha`.
     public var alpha: Double = 0.5
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, temperature, alpha
+        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", temperature, alpha
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
         case teacher, teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .temperature, .alpha] }
+        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .temperature, .alpha] }
     }
 
     /// Defaults (the teachers must still be set).
@@ -30,7 +32,8 @@ public struct KDOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        teachers = try c.loadTeachers(.teachers, oldKeys: [.teacher, .teacherModel], objective: "kd")
+        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
+                                                             oldKeys: [.teacher, .teacherModel], objective: "kd")
         try c.load(&temperature, .temperature, .positive)
         try c.load(&alpha, .alpha, .probability)
     }
@@ -38,7 +41,7 @@ public struct KDOptions: Codable, Sendable, Equatable {
     /// Encodes the current keys.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(teachers, forKey: .teachers)
+        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
         try c.encode(temperature, forKey: .temperature)
         try c.encode(alpha, forKey: .alpha)
     }
@@ -50,6 +53,9 @@ extension KDOptions: ObjectiveConfiguration {
         HintonKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "kd", setup: setup),
                     temperature: Float(temperature), alpha: Float(alpha))
     }
+
+    /// The cache read instead of live teachers, if any.
+    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "kd") }

@@ -6,12 +6,14 @@ import Objectives
 public struct SSLDOptions: Codable, Sendable, Equatable {
     /// The teachers (several: their mean softmax).
     public var teachers: [TeacherOptions] = []
+    /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`).
+    public var teacherCache: TeacherCacheOptions?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers
+        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets"
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
         case teacher, teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers] }
+        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets] }
     }
 
     /// Defaults (the teachers must still be set).
@@ -20,13 +22,14 @@ public struct SSLDOptions: Codable, Sendable, Equatable {
     /// Decodes with checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        teachers = try c.loadTeachers(.teachers, oldKeys: [.teacher, .teacherModel], objective: "ssld")
+        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
+                                                             oldKeys: [.teacher, .teacherModel], objective: "ssld")
     }
 
     /// Encodes the current keys.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(teachers, forKey: .teachers)
+        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
     }
 }
 
@@ -35,6 +38,9 @@ extension SSLDOptions: ObjectiveConfiguration {
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         SSLD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "ssld", setup: setup))
     }
+
+    /// The cache read instead of live teachers, if any.
+    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "ssld") }

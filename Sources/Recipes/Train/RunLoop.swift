@@ -114,7 +114,7 @@ struct RunLoop<O: Objective> {
             try model.objective.beforeStep(model: &model.backbone, progress: progress, data: pass)
             try log(reports, to: metrics)
             let stepStart = Date()
-            let batch = TrainingBatch(loaded)
+            let batch = try data.trainingBatch(loaded, step: state.step)
             if !saidTruncated, let text = batch.text, text.truncatedCount > 0 {
                 saidTruncated = true
                 trainer.log("step \(state.step): \(text.truncatedCount) of \(batch.count) captions are longer than the text context "

@@ -11,6 +11,8 @@ struct TrainingData {
     let batches: TrainingBatches
     let stepsPerEpoch: Int
     let totalSteps: Int
+    /// The teacher-logit cache the objective reads (`teacher_cache`), checked against this run.
+    let teacherCache: TeacherCacheReader?
     private let recipe: Recipe
 
     /// Opens `recipe.data.train` for an objective that needs `viewCount` views (and labels).
@@ -43,6 +45,18 @@ struct TrainingData {
             throw TrainError.incompatibleData("\(store.path) has \(split.trainPositions.count) training samples, fewer than one batch of \(config.batchSize)")
         }
         totalSteps = min(recipe.train.maxSteps ?? Int.max, recipe.train.epochs * stepsPerEpoch)
+        let teacherView = (objective as? any Distilling)?.teacherViewIndex ?? 0, steps = totalSteps
+        teacherCache = try recipe.objective.options.teacherCacheOptions.map {
+            try TeacherCacheReader(options: $0, recipe: recipe, teacherView: teacherView, steps: steps)
+        }
+    }
+
+    /// The objectives' batch of global step `step`: the loaded one with the cached teacher outputs
+    /// for its views attached when the run reads a teacher cache.
+    func trainingBatch(_ loaded: DataStore.Batch, step: Int) throws -> TrainingBatch {
+        var batch = TrainingBatch(loaded)
+        if let teacherCache { batch.teacherOutputs = try teacherCache.outputs(step: step, sampleIDs: batch.sampleIDs) }
+        return batch
     }
 
     /// The loader of `data.extra`'s store: the training loader's views and text pipeline, the extra share

@@ -1,0 +1,128 @@
+import Backbones
+import DataStore
+import Foundation
+import NN
+import Objectives
+import Support
+import TensorCore
+
+extension TeacherCache {
+    /// What `write` made.
+    public struct Summary: Sendable {
+        /// The cache file.
+        public var path: String
+        /// Its header.
+        public var header: Header
+        /// Its size in bytes.
+        public var fileBytes: Int
+        /// Segments computed by this call (the others were there from a killed call).
+        public var segmentsComputed: Int
+    }
+
+    /// Runs the recipe's teachers once over exactly the views its student run draws (the same loader,
+    /// seeds and steps) and writes their target logits, top `topK` (nil: all classes) in `dtype`, to
+    /// the cache `path` (see `TeacherCache`). Work is kept in segments of `segmentSteps` steps under
+    /// `path + ".partial"`, each written atomically: a killed call continues at the first missing
+    /// segment, and the finished file (merged in order, written atomically) is byte-identical to an
+    /// uninterrupted call's. `stopAfterSegments` is a test hook (stop as if killed).
+    @discardableResult
+    public static func write(recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, segmentSteps: Int = 64,
+                             log: @escaping (String) -> Void = { _ in }, stopAfterSegments: Int? = nil) throws -> Summary {
+        Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
+        var setup = ObjectiveSetup(recipe: recipe)
+        let objective = try recipe.objective.options.makeObjective(model: backbone, setup: &setup)
+        return try write(objective, recipe: recipe, to: path, topK: topK, dtype: dtype, segmentSteps: segmentSteps, log: log,
+                         stopAfterSegments: stopAfterSegments)
+    }
+
+    private static func write<O: Objective>(_ objective: O, recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, segmentSteps: Int,
+                                            log: (String) -> Void, stopAfterSegments: Int?) throws -> Summary {
+        guard let distilling = objective as? any Distilling, distilling.teachers.count > 0 else {
+            throw TrainError.incompatibleData("objective '\(recipe.objective.name)' has no teachers to cache (a distillation objective with `teachers:`)")
+        }
+        var teachers = distilling.teachers
+        let data = try TrainingData(recipe: recipe, objective: objective)
+        let classes = recipe.model.classes, k = min(topK ?? classes, classes)
+        guard k >= 1, classes <= Int(UInt16.max) else { throw TrainError.incompatibleData("cache-logits: --top-k must be >= 1, got \(k)") }
+        let header = Header(topK: k, dtype: dtype, classes: classes, steps: data.totalSteps, batchSize: recipe.data.batchSize,
+                            identity: try identity(recipe: recipe, teacherView: distilling.teacherViewIndex),
+                            teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]   // the same bytes in every process (a resumed call's segments match)
+        let source = String(decoding: try encoder.encode(header), as: UTF8.self)
+        let schema = StoreSchema(fields: fields, hasLabels: false, source: source)
+        let partial = URL(fileURLWithPath: path + ".partial")
+        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        let segmentCount = (data.totalSteps + segmentSteps - 1) / segmentSteps
+        var computed = 0
+        let start = Date()
+        for segment in 0..<segmentCount {
+            let file = partial.appendingPathComponent(String(format: "segment-%06d.rstore", segment)).path
+            if FileManager.default.fileExists(atPath: file) {
+                let existing = try StoreReader(path: file).schema
+                guard existing.source == schema.source, existing.fields == schema.fields else {
+                    throw TrainError.incompatibleData("\(file) was begun with other settings; delete \(partial.path) to start over")
+                }
+                continue
+            }
+            if let stop = stopAfterSegments, computed >= stop { throw CancellationError() }
+            let steps = segment * segmentSteps..<min((segment + 1) * segmentSteps, data.totalSteps)
+            try StoreWriter.write(to: file, schema: schema) { w in
+                try forEachBatch(data, steps: steps) { step, batch in
+                    let x = batch.views[distilling.teacherViewIndex]
+                    let logits = TeacherEnsemble.targetLogits(teachers.logits(x, rng: Philox(seed: 0)))
+                    try w.append(StoreSample(id: UInt64(step), label: -1, values: entries(logits, topK: k, dtype: dtype, sampleIDs: batch.sampleIDs)))
+                }
+            }
+            computed += 1
+            let done = Double(steps.upperBound), rate = Double(computed * segmentSteps) / max(Date().timeIntervalSince(start), 1e-9)
+            log(String(format: "cache-logits: step %d of %d (segment %d of %d), %.1f steps/s, ETA %.0f s", steps.upperBound, data.totalSteps,
+                       segment + 1, segmentCount, rate, (Double(data.totalSteps) - done) / max(rate, 1e-9)))
+        }
+        let summary = try StoreWriter.write(to: path, schema: schema) { w in
+            for segment in 0..<segmentCount {
+                let r = try StoreReader(path: partial.appendingPathComponent(String(format: "segment-%06d.rstore", segment)).path)
+                for i in 0..<r.count {
+                    try w.append(StoreSample(id: r.sampleID(i), label: -1, values: try (0..<fields.count).map { .bytes(try r.bytes(sample: i, field: $0)) }))
+                }
+            }
+        }
+        try FileManager.default.removeItem(at: partial)
+        return Summary(path: path, header: header, fileBytes: summary.fileBytes, segmentsComputed: computed)
+    }
+
+    /// Calls `body` with each global step of `steps` and its training batch, as the run draws them.
+    private static func forEachBatch(_ data: TrainingData, steps: Range<Int>, _ body: (Int, TrainingBatch) throws -> Void) throws {
+        var step = steps.lowerBound
+        while step < steps.upperBound {
+            let epoch = step / data.stepsPerEpoch
+            let it = try data.batches.epoch(epoch, startingAt: step % data.stepsPerEpoch, globalStep: step)
+            while step < steps.upperBound, let loaded = try it.next() {
+                try body(step, TrainingBatch(loaded))
+                step += 1
+            }
+            guard step >= (epoch + 1) * data.stepsPerEpoch || step == steps.upperBound else {
+                throw TrainError.incompatibleData("cache-logits: epoch \(epoch) ended early at step \(step)")
+            }
+        }
+    }
+
+    /// The stored fields of one step from its target `logits` `[N, C]`: per view the top-k values
+    /// (largest first; all C in class order when k = C) and the log-sum-exp in `dtype`, the k class
+    /// ids, the sample id (see `TeacherCache`).
+    static func entries(_ logits: Tensor, topK k: Int, dtype: ValueType, sampleIDs: [UInt64]) -> [FieldValue] {
+        let c = logits.shape[1], z = logits.scalars
+        var values: [Float] = [], classes: [UInt8] = [], ids: [UInt8] = []
+        for (i, id) in sampleIDs.enumerated() {
+            let row = Array(z[i * c..<(i + 1) * c])
+            let m = row.max() ?? 0
+            let lse = m + Foundation.log(row.reduce(Float(0)) { $0 + Foundation.exp($1 - m) })
+            let order = k == c ? Array(0..<c) : Array(row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k))
+            values += order.map { row[$0] } + [lse]
+            if k < c { for j in order { withUnsafeBytes(of: UInt16(j).littleEndian) { classes += $0 } } }
+            withUnsafeBytes(of: id.littleEndian) { ids += $0 }
+        }
+        return [.bytes(encode(values, as: dtype)), .bytes(classes), .bytes(ids)]
+    }
+}
