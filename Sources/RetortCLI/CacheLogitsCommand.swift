@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Recipes
 
-/// `retort cache-logits RECIPE --out CACHE [--epochs E] [--top-k K] [--dtype f16|f32] [--set a.b=c]...`:
+/// `retort cache-logits RECIPE --out CACHE [--epochs E] [--top-k K] [--dtype f16|f32] [--pool N] [--set a.b=c]...`:
 /// the recipe's teachers run once over exactly the views its student run draws; their top-k target
 /// logits go to a cache that a student recipe reads with `teacher_cache: CACHE` (see `TeacherCache`).
 /// A killed call continues where it stopped when run again with the same arguments.
@@ -20,6 +20,8 @@ struct CacheLogitsCommand: ParsableCommand {
     var topK: Int?
     @Option(help: "Stored value type: f16 or f32.")
     var dtype: String = "f16"
+    @Option(help: "Pool mode: record N views per sample (FKD/ml-dr style; the student draws among them each epoch). Default: exact mode.")
+    var pool: Int?
     @Option(name: .customLong("set"), help: "Override a recipe value, e.g. --set data.batch_size=256 (repeatable).")
     var overrides: [String] = []
 
@@ -28,11 +30,11 @@ struct CacheLogitsCommand: ParsableCommand {
             guard let type = TeacherCache.ValueType(rawValue: dtype) else { throw ValidationError("--dtype must be f16 or f32, got \(dtype)") }
             let loaded = try RecipeLoader().load(contentsOf: URL(fileURLWithPath: recipe),
                                                  overrides: overrides + (epochs.map { ["train.epochs=\($0)"] } ?? []))
-            let s = try TeacherCache.write(recipe: loaded, to: out, topK: topK, dtype: type) {
+            let s = try TeacherCache.write(recipe: loaded, to: out, topK: topK, dtype: type, pool: pool) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
-            print("wrote \(s.path): \(s.header.steps) steps x \(s.header.batchSize) views, top \(s.header.topK) of \(s.header.classes) "
-                  + "in \(s.header.dtype.rawValue), \(s.fileBytes) bytes")
+            let what = s.header.poolSize.map { "a pool of \($0) recorded views per sample" } ?? "\(s.header.steps) steps x \(s.header.batchSize) views"
+            print("wrote \(s.path): \(what), top \(s.header.topK) of \(s.header.classes) in \(s.header.dtype.rawValue), \(s.fileBytes) bytes")
         }
     }
 }

@@ -124,7 +124,7 @@ extension Loader {
         var denom = config.jpegDCTScaling && info.codec == .jpeg ? 8 : 1
         let views = config.views.count
         for v in 0..<views {
-            let p = config.replay?(id, v)
+            let p = config.replay?(id, v, epoch)
                 ?? config.views[v].draw(seed: config.seed, epoch: epoch, sampleID: id, view: v, srcHeight: info.height, srcWidth: info.width)
             guard p.outHeight == config.views[v].outHeight, p.outWidth == config.views[v].outWidth, p.srcHeight == info.height, p.srcWidth == info.width else {
                 throw StoreError.invalidArgument("\(store.path): sample \(sample): view \(v) parameters are for a \(p.srcHeight)x\(p.srcWidth) source and \(p.outHeight)x\(p.outWidth) output; the sample is \(info.height)x\(info.width) and the view \(config.views[v].outHeight)x\(config.views[v].outWidth)")

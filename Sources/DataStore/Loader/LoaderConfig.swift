@@ -60,8 +60,9 @@ public struct LoaderConfig: Sendable {
     public var cacheBytes: Int = 256 << 20
     /// What to do with a sample that fails to decode.
     public var onDecodeError: DecodeErrorPolicy = .raise
-    /// Replay: recorded parameters for (sample id, view), used instead of drawing (teacher-logit caching).
-    public var replay: (@Sendable (UInt64, Int) -> ViewParams?)? = nil
+    /// Replay: recorded parameters for (sample id, view, epoch), used instead of drawing (a teacher
+    /// cache's pool of recorded views); nil from the closure draws as usual.
+    public var replay: (@Sendable (_ sampleID: UInt64, _ view: Int, _ epoch: Int) -> ViewParams?)? = nil
     /// The stored positions the loader may visit (nil: all). Every order runs over these only (as a
     /// set: `sequential` visits them in stored order), steps per epoch come from their count, and a
     /// decode substitution picks the next position of the set, so a held-out sample is never

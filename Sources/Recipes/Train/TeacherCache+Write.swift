@@ -25,33 +25,36 @@ extension TeacherCache {
     /// `path + ".partial"`, each written atomically: a killed call continues at the first missing
     /// segment, and the finished file (merged in order, written atomically) is byte-identical to an
     /// uninterrupted call's. `stopAfterSegments` is a test hook (stop as if killed).
+    /// With `pool`, a pool cache of that many recorded views per sample instead (`TeacherCache+Pool.swift`).
     @discardableResult
-    public static func write(recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, segmentSteps: Int = 64,
+    public static func write(recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, pool: Int? = nil, segmentSteps: Int = 64,
                              log: @escaping (String) -> Void = { _ in }, stopAfterSegments: Int? = nil) throws -> Summary {
         Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
         let objective = try recipe.objective.options.makeObjective(model: backbone, setup: &setup)
-        return try write(objective, recipe: recipe, to: path, topK: topK, dtype: dtype, segmentSteps: segmentSteps, log: log,
+        return try write(objective, recipe: recipe, to: path, topK: topK, dtype: dtype, pool: pool, segmentSteps: segmentSteps, log: log,
                          stopAfterSegments: stopAfterSegments)
     }
 
-    private static func write<O: Objective>(_ objective: O, recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, segmentSteps: Int,
-                                            log: (String) -> Void, stopAfterSegments: Int?) throws -> Summary {
+    private static func write<O: Objective>(_ objective: O, recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, pool: Int?,
+                                            segmentSteps: Int, log: (String) -> Void, stopAfterSegments: Int?) throws -> Summary {
         guard let distilling = objective as? any Distilling, distilling.teachers.count > 0 else {
             throw TrainError.incompatibleData("objective '\(recipe.objective.name)' has no teachers to cache (a distillation objective with `teachers:`)")
         }
-        var teachers = distilling.teachers
-        let data = try TrainingData(recipe: recipe, objective: objective)
         let classes = recipe.model.classes, k = min(topK ?? classes, classes)
         guard k >= 1, classes <= Int(UInt16.max) else { throw TrainError.incompatibleData("cache-logits: --top-k must be >= 1, got \(k)") }
+        if let pool {
+            guard pool >= 1 else { throw TrainError.incompatibleData("cache-logits: --pool must be >= 1, got \(pool)") }
+            return try writePool(objective, teachers: distilling.teachers, teacherView: distilling.teacherViewIndex, recipe: recipe, to: path,
+                                 topK: k, dtype: dtype, pool: pool, log: log, stopAfterSegments: stopAfterSegments)
+        }
+        var teachers = distilling.teachers
+        let data = try TrainingData(recipe: recipe, objective: objective)
         let header = Header(topK: k, dtype: dtype, classes: classes, steps: data.totalSteps, batchSize: recipe.data.batchSize,
                             identity: try identity(recipe: recipe, teacherView: distilling.teacherViewIndex),
                             teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]   // the same bytes in every process (a resumed call's segments match)
-        let source = String(decoding: try encoder.encode(header), as: UTF8.self)
-        let schema = StoreSchema(fields: fields, hasLabels: false, source: source)
+        let schema = try header.schema()
         let partial = URL(fileURLWithPath: path + ".partial")
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
         let segmentCount = (data.totalSteps + segmentSteps - 1) / segmentSteps
@@ -111,7 +114,7 @@ extension TeacherCache {
     /// The stored fields of one step from its target `logits` `[N, C]`: per view the top-k values
     /// (largest first; all C in class order when k = C) and the log-sum-exp in `dtype`, the k class
     /// ids, the sample id (see `TeacherCache`).
-    static func entries(_ logits: Tensor, topK k: Int, dtype: ValueType, sampleIDs: [UInt64]) -> [FieldValue] {
+    public static func entries(_ logits: Tensor, topK k: Int, dtype: ValueType, sampleIDs: [UInt64]) -> [FieldValue] {
         let c = logits.shape[1], z = logits.scalars
         var values: [Float] = [], classes: [UInt8] = [], ids: [UInt8] = []
         for (i, id) in sampleIDs.enumerated() {

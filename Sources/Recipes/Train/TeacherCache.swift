@@ -34,8 +34,12 @@ public enum TeacherCache {
         public var format = "retort-teacher-cache"
         /// The format version.
         public var version = 1
-        /// `exact`: one entry per step and sample of the run.
+        /// `exact`: one entry per step and sample of the run; `pool`: `poolSize` recorded views per sample.
         public var mode = "exact"
+        /// Pool mode: the recorded views per sample (nil in exact mode).
+        public var poolSize: Int?
+        /// Pool mode: the recipe's views per sample, each recorded (nil in exact mode).
+        public var viewCount: Int?
         /// Logits kept per entry.
         public var topK: Int
         /// Their type.
@@ -50,6 +54,24 @@ public enum TeacherCache {
         public var identity: [String: String]
         /// The teachers (checkpoint and model), for provenance.
         public var teachers: [String]
+
+        /// A header (the format, version and mode are fixed).
+        public init(topK: Int, dtype: ValueType, classes: Int, steps: Int, batchSize: Int, identity: [String: String], teachers: [String]) {
+            self.topK = topK
+            self.dtype = dtype
+            self.classes = classes
+            self.steps = steps
+            self.batchSize = batchSize
+            self.identity = identity
+            self.teachers = teachers
+        }
+
+        /// The store schema of a cache with this header (the header as canonical JSON in `source`).
+        public func schema() throws -> StoreSchema {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]   // the same bytes in every process (a resumed call's segments match)
+            return StoreSchema(fields: TeacherCache.fields, hasLabels: false, source: String(decoding: try encoder.encode(self), as: UTF8.self))
+        }
     }
 
     /// The fields of an entry.
@@ -57,8 +79,9 @@ public enum TeacherCache {
                          FieldSpec(name: "samples", kind: .bytes)]
 
     /// The identity of the views a run of `recipe` draws and the teachers see (view `teacherView`):
-    /// what a cache must have been made for.
-    static func identity(recipe: Recipe, teacherView: Int) throws -> [String: String] {
+    /// what a cache must have been made for. A pool (`pool`) holds views per sample, so the batch
+    /// size, order and seed of the student run do not enter it (nor may it mix batches or add a store).
+    static func identity(recipe: Recipe, teacherView: Int, pool: Bool = false) throws -> [String: String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -67,6 +90,11 @@ public enum TeacherCache {
             return String(format: "%016llx (%d samples)", r.fingerprint, r.count)
         }
         let d = recipe.data
+        if pool {
+            return ["data.train": try store(d.train), "data.val_fraction": "\(d.valFraction)", "data.views": try json(d.views),
+                    "data.normalize": try json(d.normalize), "model.in_channels": "\(recipe.model.inChannels)",
+                    "teacher view": "\(teacherView)", "train.seed (of the validation split)": "\(d.valFraction > 0 ? recipe.train.seed : 0)"]
+        }
         return [
             "data.train": try store(d.train),
             "data.extra": try d.extra.map { "\(try store($0.store)), fraction \($0.fraction)" } ?? "none",
@@ -80,23 +108,41 @@ public enum TeacherCache {
 
 /// Reads a teacher cache for a student run: checks that it was made for this run's views, then gives
 /// each step's `TeacherOutputs`.
-public struct TeacherCacheReader {
+public struct TeacherCacheReader: Sendable {
     /// The header.
     public let header: TeacherCache.Header
-    private let store: StoreReader
-    private let targets: TeacherCacheOptions.Targets
+    let store: StoreReader
+    let targets: TeacherCacheOptions.Targets
+    /// Pool mode: the stored row of each sample id, and the seed that picks a recorded view per epoch.
+    var poolRows: [UInt64: Int] = [:]
+    var poolSeed: UInt64 = 0
 
-    /// Opens the cache `options.path` for a run of `recipe` whose teachers see view `teacherView`
-    /// and that takes `steps` steps; throws naming what differs when the cache was made for another run.
-    public init(options: TeacherCacheOptions, recipe: Recipe, teacherView: Int, steps: Int) throws {
-        store = try StoreReader(path: options.path)
-        targets = options.targets
+    /// Opens the cache at `path` (its header read, no run checked against it) with `targets` for the
+    /// classes outside the top-k.
+    public init(path: String, targets: TeacherCacheOptions.Targets = .renormalized) throws {
+        store = try StoreReader(path: path)
+        self.targets = targets
         guard let data = store.schema.source.data(using: .utf8), let h = try? JSONDecoder().decode(TeacherCache.Header.self, from: data),
               h.format == "retort-teacher-cache" else {
-            throw TrainError.incompatibleData("\(options.path) is not a teacher cache (retort cache-logits writes one)")
+            throw TrainError.incompatibleData("\(path) is not a teacher cache (retort cache-logits writes one)")
         }
         header = h
-        let expected = try TeacherCache.identity(recipe: recipe, teacherView: teacherView)
+        if h.mode == "pool" { for i in 0..<store.count { poolRows[store.sampleID(i)] = i } }
+    }
+
+    /// Opens the cache `options.path` for a run of `recipe` whose teachers see view `teacherView`
+    /// and that takes `steps` steps (nil: checked later with `requireSteps`); throws naming what
+    /// differs when the cache was made for another run.
+    public init(options: TeacherCacheOptions, recipe: Recipe, teacherView: Int, steps: Int?) throws {
+        try self.init(path: options.path, targets: options.targets)
+        let h = header
+        if h.mode == "pool" {
+            guard recipe.data.mix == nil, recipe.data.extra == nil else {
+                throw TrainError.incompatibleData("teacher cache \(options.path) is a pool of recorded views per sample; it cannot serve data.mix or data.extra")
+            }
+            poolSeed = recipe.train.seed
+        }
+        let expected = try TeacherCache.identity(recipe: recipe, teacherView: teacherView, pool: h.mode == "pool")
         for key in expected.keys.sorted() where h.identity[key] != expected[key] {
             throw TrainError.incompatibleData("teacher cache \(options.path) was made for another \(key): "
                 + "the cache has \(h.identity[key] ?? "none"), this run \(expected[key]!)")
@@ -104,13 +150,19 @@ public struct TeacherCacheReader {
         guard h.classes == recipe.model.classes else {
             throw TrainError.incompatibleData("teacher cache \(options.path) holds \(h.classes) classes, model.classes is \(recipe.model.classes)")
         }
-        guard h.steps >= steps, store.count == h.steps else {
-            throw TrainError.incompatibleData("teacher cache \(options.path) covers \(h.steps) steps (\(store.count) stored), this run takes \(steps)")
+        if let steps { try requireSteps(steps) }
+    }
+
+    /// Throws unless the cache covers a run of `steps` steps (a pool covers any).
+    public func requireSteps(_ steps: Int) throws {
+        guard header.mode == "pool" || (header.steps >= steps && store.count == header.steps) else {
+            throw TrainError.incompatibleData("teacher cache \(store.path) covers \(header.steps) steps (\(store.count) stored), this run takes \(steps)")
         }
     }
 
-    /// The target logits `[N, C]` of step `step`'s batch, whose samples are `sampleIDs`.
-    public func outputs(step: Int, sampleIDs: [UInt64]) throws -> TeacherOutputs {
+    /// The target logits `[N, C]` of step `step`'s batch (in `epoch`), whose samples are `sampleIDs`.
+    public func outputs(step: Int, epoch: Int = 0, sampleIDs: [UInt64]) throws -> TeacherOutputs {
+        if header.mode == "pool" { return try poolOutputs(epoch: epoch, sampleIDs: sampleIDs) }
         let c = header.classes, k = header.topK, n = sampleIDs.count
         let ids = try store.bytes(sample: step, field: 2).withUnsafeBytes { raw in
             (0..<(raw.count / 8)).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }

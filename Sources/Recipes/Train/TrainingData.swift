@@ -37,6 +37,14 @@ struct TrainingData {
         guard config.views.count >= objective.viewCount else {
             throw TrainError.incompatibleData("objective '\(name)' needs \(objective.viewCount) views; data.views makes \(config.views.count)")
         }
+        let teacherView = (objective as? any Distilling)?.teacherViewIndex ?? 0
+        let cache = try recipe.objective.options.teacherCacheOptions.map {
+            try TeacherCacheReader(options: $0, recipe: recipe, teacherView: teacherView, steps: nil)
+        }
+        if let cache, cache.header.mode == "pool" {   // the loader renders the pool's recorded views
+            config.replay = { id, view, epoch in cache.viewParams(id: id, view: view, epoch: epoch) }
+        }
+        teacherCache = cache
         let loader = try Loader(store: store, config: config)
         batches = TrainingBatches(main: loader, extra: try Self.extraLoader(recipe: recipe, objective: objective, main: store,
                                                                              geometry: geometry, config: config))
@@ -45,17 +53,14 @@ struct TrainingData {
             throw TrainError.incompatibleData("\(store.path) has \(split.trainPositions.count) training samples, fewer than one batch of \(config.batchSize)")
         }
         totalSteps = min(recipe.train.maxSteps ?? Int.max, recipe.train.epochs * stepsPerEpoch)
-        let teacherView = (objective as? any Distilling)?.teacherViewIndex ?? 0, steps = totalSteps
-        teacherCache = try recipe.objective.options.teacherCacheOptions.map {
-            try TeacherCacheReader(options: $0, recipe: recipe, teacherView: teacherView, steps: steps)
-        }
+        try teacherCache?.requireSteps(totalSteps)
     }
 
     /// The objectives' batch of global step `step`: the loaded one with the cached teacher outputs
     /// for its views attached when the run reads a teacher cache.
     func trainingBatch(_ loaded: DataStore.Batch, step: Int) throws -> TrainingBatch {
         var batch = TrainingBatch(loaded)
-        if let teacherCache { batch.teacherOutputs = try teacherCache.outputs(step: step, sampleIDs: batch.sampleIDs) }
+        if let teacherCache { batch.teacherOutputs = try teacherCache.outputs(step: step, epoch: loaded.epoch, sampleIDs: batch.sampleIDs) }
         return batch
     }
 

@@ -130,12 +130,12 @@ final class LoaderTests: XCTestCase {
         // The loader's replay hook uses recorded parameters instead of drawing.
         var c = config(workers: 2)
         let recorded = [b.views[0].params[0], b.views[1].params[0]]
-        c.replay = { _, v in recorded[v] }
+        c.replay = { _, v, _ in recorded[v] }
         let r = try Self.all(Loader(path: Self.path, config: c), epoch: 0)[0]
         XCTAssertEqual(r.views[1].params[3], recorded[1])
         XCTAssertEqual(r.views[0].params[5], recorded[0])
         // Replayed parameters of the wrong output size are an error, not a buffer overrun.
-        c.replay = { _, _ in recorded[0] }
+        c.replay = { _, _, _ in recorded[0] }
         XCTAssertThrowsError(try Self.all(Loader(path: Self.path, config: c), epoch: 0))
     }
 

@@ -1,7 +1,10 @@
+import Backbones
 import DataStore
 import Foundation
 import NN
+import Objectives
 import Recipes
+import TensorCore
 import XCTest
 
 /// `retort cache-logits` (exact mode) and distillation from the cache: the same losses as the live
@@ -111,5 +114,56 @@ extension TrainerTests {
         for j in [1, 2, 4] { XCTAssertEqual(uniform[j], (1 - p[3] - p[0]) / 3, accuracy: 1e-6) }
         // k = C: the logits themselves.
         XCTAssertEqual(TeacherCache.targetRow(values: z, logSumExp: lse, classes: nil, classCount: 5, targets: .renormalized), z)
+    }
+}
+
+/// Checks, at every step of a run from a pool cache, that the cached target equals the live teacher's
+/// logits on the view the loader rendered (so the view is the recorded one), and trains the student
+/// on the mean square of its features.
+struct PoolCheckObjective<Model: Backbone>: Objective {
+    final class Log: @unchecked Sendable {
+        var largestDifference: Float = 0
+        var epochs: Set<Int> = []
+        var steps = 0
+    }
+    var teachers: TeacherEnsemble
+    let log: Log
+    var viewCount: Int { 1 }
+    mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
+
+    mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress, context: inout Context) throws -> ObjectiveOutput {
+        let live = teachers.logits(batch.views[0], rng: context.rng)[0].scalars
+        let cached = batch.teacherOutputs!.logits.scalars
+        log.largestDifference = max(log.largestDifference, zip(live, cached).map { abs($0 - $1) }.max() ?? .infinity)
+        log.epochs.insert(progress.epoch)
+        log.steps += 1
+        let f = model.features(batch.views[0], context: &context)
+        return ObjectiveOutput(terms: [LossTerm("square", (f * f).mean())])
+    }
+}
+
+extension TrainerTests {
+    func testPoolCacheReplaysItsRecordedViewsAcrossEpochs() throws {
+        let recipe = try kdRecipe(steps: 20, extra: ["train.epochs=2"])   // 224 training samples, 14 steps of 16 an epoch
+        let path = tmp.url.appendingPathComponent("pool.rstore").path
+        let s = try TeacherCache.write(recipe: recipe, to: path, topK: nil, dtype: .f32, pool: 3)
+        XCTAssertEqual(s.header.poolSize, 3)
+        let store = try StoreReader(path: path)
+        XCTAssertEqual(store.count, 224, "one record per training sample, whatever the epochs")
+        XCTAssertEqual(try store.bytes(sample: 0, field: 2).count, 3 * ViewParams.byteCount)
+        XCTAssertTrue(store.verify().isEmpty)
+        let teacher = try CheckpointModel.load(tmp.url.appendingPathComponent("cache-teacher/checkpoints/best.safetensors")).backbone
+        let log = PoolCheckObjective<Net>.Log()
+        var trainer = Trainer(recipe: try fromCache(recipe, path), run: try RunDirectory.create(at: tmp.url.appendingPathComponent("pool-run")))
+        trainer.log = { _ in }
+        trainer.interactive = false
+        try trainer.train { (_: Net, _) in PoolCheckObjective<Net>(teachers: TeacherEnsemble(teacher: teacher), log: log) }
+        XCTAssertEqual(log.steps, 20)
+        XCTAssertEqual(log.epochs, [0, 1])
+        XCTAssertLessThan(log.largestDifference, 1e-5, "the cached target is the live teacher's on the rendered view")
+        // ViewParams records round-trip.
+        var p = ViewParams(srcHeight: 28, srcWidth: 28, top: -2, left: 3, height: 28, width: 28, flipped: true, outHeight: 28, outWidth: 28, resampled: false)
+        p.jittered = true; p.brightness = 1.25; p.hue = -0.1; p.blurSigma = 0.7; p.blurKernel = 5; p.solarized = true; p.jitterOrder = 0x1302
+        XCTAssertEqual(ViewParams(bytes: p.bytes[...]), p)
     }
 }

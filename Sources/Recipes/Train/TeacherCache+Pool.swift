@@ -1,0 +1,112 @@
+import DataStore
+import Foundation
+import NN
+import Objectives
+import Support
+import TensorCore
+
+/// Pool mode (FKD / ml-dr style): `poolSize` recorded views per training sample, drawn once with the
+/// recipe's augmentation (pool entry r of a sample is the view the loader draws for it in epoch r),
+/// each stored with its view parameters beside the teachers' top-k target; a student run picks one
+/// entry per sample and epoch (`Philox(train.seed, [pool, epoch, id])`) and its loader renders exactly
+/// that entry's recorded views (`LoaderConfig.replay`), so the cache does not grow with the epochs.
+/// One stored sample per training sample (its sample id), fields `logits` (poolSize × (k + 1)),
+/// `classes` (poolSize × k u16; empty when k = C) and `views` (poolSize × views × the 64-byte
+/// `ViewParams` record: 64 bytes per recorded view, beside the 2(k + 1) + 2k of its target).
+extension TeacherCache {
+    /// Writes the pool cache of `recipe` (see the extension's note); segments are pool passes.
+    static func writePool<O: Objective>(_ objective: O, teachers: TeacherEnsemble, teacherView: Int, recipe: Recipe, to path: String, topK k: Int,
+                                        dtype: ValueType, pool: Int, log: (String) -> Void, stopAfterSegments: Int?) throws -> Summary {
+        guard recipe.data.mix == nil, recipe.data.extra == nil else {
+            throw TrainError.incompatibleData("cache-logits --pool: not with data.mix or data.extra (a pool records views per sample)")
+        }
+        var teachers = teachers
+        let data = try TrainingData(recipe: recipe, objective: objective)
+        let positions = data.split.trainPositions
+        var header = Header(topK: k, dtype: dtype, classes: recipe.model.classes, steps: 0, batchSize: recipe.data.batchSize,
+                            identity: try identity(recipe: recipe, teacherView: teacherView, pool: true),
+                            teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
+        header.mode = "pool"
+        header.poolSize = pool
+        header.viewCount = recipe.data.viewCount
+        let schema = try header.schema()
+        var config = recipe.data.makeLoaderConfig(imageSize: (data.geometry.height, data.geometry.width), channels: recipe.model.inChannels,
+                                                  seed: recipe.train.seed, positions: data.split.isEmpty ? nil : positions)
+        config.batchSize = recipe.data.batchSize
+        config.order = .sequential
+        config.dropLast = false
+        let loader = try Loader(store: data.store, config: config)
+        let partial = URL(fileURLWithPath: path + ".partial")
+        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        func segment(_ r: Int) -> String { partial.appendingPathComponent(String(format: "pool-%06d.rstore", r)).path }
+        var computed = 0
+        for r in 0..<pool {
+            if FileManager.default.fileExists(atPath: segment(r)) {
+                let existing = try StoreReader(path: segment(r)).schema
+                guard existing.source == schema.source, existing.fields == schema.fields else {
+                    throw TrainError.incompatibleData("\(segment(r)) was begun with other settings; delete \(partial.path) to start over")
+                }
+                continue
+            }
+            if let stop = stopAfterSegments, computed >= stop { throw CancellationError() }
+            let it = try loader.epoch(r)
+            try StoreWriter.write(to: segment(r), schema: schema) { w in
+                while let loaded = try it.next() {
+                    let batch = TrainingBatch(loaded)
+                    let logits = TeacherEnsemble.targetLogits(teachers.logits(batch.views[teacherView], rng: Philox(seed: 0)))
+                    let n = batch.count
+                    for i in 0..<n {
+                        let row = logits.slice(alongAxis: 0, i..<(i + 1))
+                        let fields = entries(row, topK: k, dtype: dtype, sampleIDs: [batch.sampleIDs[i]])
+                        let views = loaded.views.flatMap { $0.params[i].bytes }
+                        try w.append(StoreSample(id: batch.sampleIDs[i], label: -1, values: [fields[0], fields[1], .bytes(views)]))
+                    }
+                }
+            }
+            computed += 1
+            log("cache-logits: pool pass \(r + 1) of \(pool) (\(positions.count) samples)")
+        }
+        let parts = try (0..<pool).map { try StoreReader(path: segment($0)) }
+        let summary = try StoreWriter.write(to: path, schema: schema) { w in
+            for i in 0..<parts[0].count {
+                let fields = try (0..<3).map { f in FieldValue.bytes(try parts.flatMap { try $0.bytes(sample: i, field: f) }) }
+                try w.append(StoreSample(id: parts[0].sampleID(i), label: -1, values: fields))
+            }
+        }
+        try FileManager.default.removeItem(at: partial)
+        return Summary(path: path, header: header, fileBytes: summary.fileBytes, segmentsComputed: computed)
+    }
+}
+
+extension TeacherCacheReader {
+    /// Pool mode: the entry sample `id` uses in `epoch`.
+    func poolEntry(epoch: Int, id: UInt64) -> Int {
+        var rng = Philox(seed: poolSeed, keys: [0x706f_6f6c, UInt64(epoch), id])   // 'pool'
+        return rng.nextInt(below: header.poolSize ?? 1)
+    }
+
+    /// Pool mode: the recorded parameters of view `view` of sample `id` in `epoch` (nil for a sample
+    /// the pool does not hold), for `LoaderConfig.replay`.
+    public func viewParams(id: UInt64, view: Int, epoch: Int) -> ViewParams? {
+        guard let row = poolRows[id], let views = header.viewCount, let bytes = try? store.bytes(sample: row, field: 2) else { return nil }
+        let at = (poolEntry(epoch: epoch, id: id) * views + view) * ViewParams.byteCount
+        return ViewParams(bytes: bytes[at..<(at + ViewParams.byteCount)])
+    }
+
+    /// Pool mode: the target logits `[N, C]` of the entries the samples `sampleIDs` use in `epoch`.
+    func poolOutputs(epoch: Int, sampleIDs: [UInt64]) throws -> TeacherOutputs {
+        let c = header.classes, k = header.topK
+        var logits = [Float]()
+        logits.reserveCapacity(sampleIDs.count * c)
+        for id in sampleIDs {
+            guard let row = poolRows[id] else {
+                throw TrainError.incompatibleData("teacher cache \(store.path) has no recorded views of sample \(id)")
+            }
+            let r = poolEntry(epoch: epoch, id: id)
+            let values = Array(TeacherCache.decode(try store.bytes(sample: row, field: 0), as: header.dtype)[r * (k + 1)..<(r + 1) * (k + 1)])
+            let classes = k == c ? nil : Array(TeacherCache.decodeClasses(try store.bytes(sample: row, field: 1))[r * k..<(r + 1) * k])
+            logits += TeacherCache.targetRow(values: Array(values.dropLast()), logSumExp: values.last!, classes: classes, classCount: c, targets: targets)
+        }
+        return TeacherOutputs(logits: Tensor(shape: [sampleIDs.count, c], scalars: logits))
+    }
+}
