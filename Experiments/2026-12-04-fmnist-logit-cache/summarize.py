@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Tables of the logit-cache experiment: per row (mean ± std over seeds) the student's test accuracy, kNN, training
+images/s and its ratio to the student alone of the same seed, wall time; and per cache its size and the wall time of
+its teacher pass. Usage: summarize.py FOLDER > results.md"""
+import glob, os, re, statistics, sys, json
+
+folder = sys.argv[1]
+runs = {os.path.basename(p)[:-len(".summary.json")]: json.load(open(p)) for p in glob.glob(os.path.join(folder, "*.summary.json"))}
+ROWS = [("alone", "student alone (no teacher)"), ("live", "KD, live teacher"), ("k10", "KD from cache, K = 10 (all), F16"),
+        ("k5", "KD from cache, K = 5, renormalised"), ("k2", "KD from cache, K = 2, renormalised"),
+        ("k2-uniform", "KD from cache, K = 2, rest uniform")]
+ROWS += [(f"pool{n}", f"KD from a pool of {n} views/sample, K = 10")
+         for n in sorted({int(m.group(1)) for m in (re.match(r"pool(\d+)-s", r) for r in runs) if m})]
+
+def cell(v, d=2):
+    if not v:
+        return "–"
+    return f"{v[0]:.{d}f}" if len(v) == 1 else f"{statistics.mean(v):.{d}f} ± {statistics.stdev(v):.{d}f}"
+
+print("## Students (ResNet-18 x0.125, 420 steps of 128; mean ± std over seeds)\n")
+print("| row | seeds | test acc % | kNN % | img/s | img/s ÷ alone (same seed) | wall min |\n|---|---|---|---|---|---|---|")
+for key, label in ROWS:
+    names = sorted(n for n in runs if n.rsplit("-s", 1)[0] == key)
+    if not names:
+        continue
+    acc = [100 * runs[n]["metrics"]["test_accuracy"] for n in names]
+    knn = [100 * runs[n]["metrics"]["knn_top1"] for n in names]
+    ips = [runs[n]["images_per_second"] for n in names]
+    ratio = [runs[n]["images_per_second"] / runs["alone-s" + n.rsplit("-s", 1)[1]]["images_per_second"]
+             for n in names if "alone-s" + n.rsplit("-s", 1)[1] in runs]
+    wall = [runs[n]["wall_seconds"] / 60 for n in names]
+    print(f"| {label} | {','.join(n.rsplit('-s', 1)[1] for n in names)} | {cell(acc)} | {cell(knn)} | {cell(ips, 0)} | {cell(ratio)} | {cell(wall, 1)} |")
+
+print("\n## Caches\n")
+print("| cache | bytes | teacher pass |\n|---|---|---|")
+for p in sorted(glob.glob(os.path.join(folder, "*.size.txt"))):
+    n = os.path.basename(p)[:-len(".size.txt")]
+    t = os.path.join(folder, n + ".time.txt")
+    print(f"| {n} | {open(p).read().split()[0]} | {open(t).read().strip() if os.path.exists(t) else '–'} |")
