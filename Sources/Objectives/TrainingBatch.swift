@@ -128,7 +128,13 @@ public struct MixInfo: Sendable, Equatable {
 public struct TeacherOutputs: Sendable {
     /// The target logits `[N, C]`.
     public var logits: Tensor
+    /// The mean of the teachers' raw logits `[N, C]` (`TeacherEnsemble.meanLogits`), cached for an
+    /// ensemble (MEAL V2's discriminator input); nil for a cache of one teacher.
+    public var meanLogits: Tensor?
 
-    /// A cached target.
-    public init(logits: Tensor) { self.logits = logits }
+    /// A cached target (and the ensemble's mean logits).
+    public init(logits: Tensor, meanLogits: Tensor? = nil) {
+        self.logits = logits
+        self.meanLogits = meanLogits
+    }
 }

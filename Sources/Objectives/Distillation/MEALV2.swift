@@ -38,15 +38,17 @@ public struct MEALV2<Model: Backbone>: Objective, Distilling {
     /// `meal_v2` and `discriminator`.
     public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
                                 context: inout Context) throws -> ObjectiveOutput {
-        guard batch.teacherOutputs == nil else {
+        if let cached = batch.teacherOutputs, cached.meanLogits == nil {
             throw ObjectiveError.cacheUnsupported(objective: "meal_v2", reason: "its discriminator takes the teachers' mean raw logits, "
-                                                  + "and a cache holds only the ensemble's target")
+                                                  + "which a cache holds only when it was made from an ensemble")
         }
         let x = batch.views[0]
-        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, objective: "meal_v2", context: &context)
+        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, cached: batch.teacherOutputs,
+                                        objective: "meal_v2", context: &context)
         let (s, all) = (f.student, f.teachers)
         let n = s.shape[0]
-        let d = discriminator.forward(Tensor.concatenate([s, TeacherEnsemble.meanLogits(all)], alongAxis: 0), context: &context)
+        let mean = batch.teacherOutputs?.meanLogits ?? TeacherEnsemble.meanLogits(all)
+        let d = discriminator.forward(Tensor.concatenate([s, mean], alongAxis: 0), context: &context)
         let dStudent = d.slice(alongAxis: 0, 0..<n), dTeacher = d.slice(alongAxis: 0, n..<(2 * n))
         let terms = [LossTerm("meal_v2", KDLosses.mealV2(student: s, teachers: all)),
                      LossTerm("discriminator", KDLosses.mealV2Discriminator(student: dStudent, teacher: dTeacher))]

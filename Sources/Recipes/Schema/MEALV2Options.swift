@@ -9,14 +9,16 @@ import Objectives
 public struct MEALV2Options: Codable, Sendable, Equatable {
     /// The teachers (at least two; their softmaxes are averaged at T = 1).
     public var teachers: [TeacherOptions] = []
+    /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`; made from at least two teachers).
+    public var teacherCache: TeacherCacheOptions?
     /// Width reduction k of the discriminator: C → C/k → C/k² → 2 (the reference: 8 for 1000 classes).
     public var discriminatorReduction: Int = 8
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, discriminatorReduction = "discriminator_reduction"
+        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", discriminatorReduction = "discriminator_reduction"
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
         case teacher, teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .discriminatorReduction] }
+        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .discriminatorReduction] }
     }
 
     /// Defaults (the teachers must still be set).
@@ -25,14 +27,15 @@ public struct MEALV2Options: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        teachers = try c.loadTeachers(.teachers, oldKeys: [.teacher, .teacherModel], objective: "meal_v2", minimum: 2)
+        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
+                                                             oldKeys: [.teacher, .teacherModel], objective: "meal_v2", minimum: 2)
         try c.load(&discriminatorReduction, .discriminatorReduction, .atLeast(1))
     }
 
     /// Encodes the current keys.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(teachers, forKey: .teachers)
+        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
         try c.encode(discriminatorReduction, forKey: .discriminatorReduction)
     }
 }
@@ -43,6 +46,9 @@ extension MEALV2Options: ObjectiveConfiguration {
         let ensemble = try TeacherOptions.ensemble(teachers, objective: "meal_v2", setup: setup)
         return MEALV2<B>(teachers: ensemble, classCount: setup.classCount, discriminatorReduction: discriminatorReduction, rng: &setup.rng)
     }
+
+    /// The cache read instead of live teachers, if any.
+    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "meal_v2") }

@@ -37,11 +37,11 @@ extension KeyedDecodingContainer {
     /// The teachers of a distillation objective: the `teachers` list at `teachersKey`, or a cache at
     /// `cacheKey` (then `targetsKey` may choose its reconstruction), not both.
     func loadTeacherSource(_ teachersKey: Key, cache cacheKey: Key, targets targetsKey: Key, oldKeys: [Key],
-                           objective: String) throws -> (teachers: [TeacherOptions], cache: TeacherCacheOptions?) {
+                           objective: String, minimum: Int = 1) throws -> (teachers: [TeacherOptions], cache: TeacherCacheOptions?) {
         let hasTeachers = try contains(teachersKey) && !decodeNil(forKey: teachersKey)
         guard contains(cacheKey), try !decodeNil(forKey: cacheKey) else {
             if contains(targetsKey) { throw invalid(targetsKey, "is only read with teacher_cache") }
-            return (try loadTeachers(teachersKey, oldKeys: oldKeys, objective: objective), nil)
+            return (try loadTeachers(teachersKey, oldKeys: oldKeys, objective: objective, minimum: minimum), nil)
         }
         if hasTeachers { throw invalid(cacheKey, "give teachers or teacher_cache, not both") }
         var cache = TeacherCacheOptions(path: try require(cacheKey, ValueCheck<String> { $0.isEmpty ? "must not be empty" : nil }))

@@ -11,8 +11,9 @@ import TensorCore
 /// entry per sample and epoch (`Philox(train.seed, [pool, epoch, id])`) and its loader renders exactly
 /// that entry's recorded views (`LoaderConfig.replay`), so the cache does not grow with the epochs.
 /// One stored sample per training sample (its sample id), fields `logits` (poolSize × (k + 1)),
-/// `classes` (poolSize × k u16; empty when k = C) and `views` (poolSize × views × the 64-byte
-/// `ViewParams` record: 64 bytes per recorded view, beside the 2(k + 1) + 2k of its target).
+/// `classes` (poolSize × k u16; empty when k = C), `views` (poolSize × views × the 64-byte
+/// `ViewParams` record: 64 bytes per recorded view, beside the 2(k + 1) + 2k of its target) and
+/// `means` (poolSize × C, an ensemble's mean logits; empty for one teacher).
 extension TeacherCache {
     /// Writes the pool cache of `recipe` (see the extension's note); segments are pool passes.
     static func writePool<O: Objective>(_ objective: O, teachers: TeacherEnsemble, teacherView: Int, recipe: Recipe, to path: String, topK k: Int,
@@ -53,13 +54,13 @@ extension TeacherCache {
             try StoreWriter.write(to: segment(r), schema: schema) { w in
                 while let loaded = try it.next() {
                     let batch = TrainingBatch(loaded)
-                    let logits = TeacherEnsemble.targetLogits(teachers.logits(batch.views[teacherView], rng: Philox(seed: 0)))
-                    let n = batch.count
-                    for i in 0..<n {
-                        let row = logits.slice(alongAxis: 0, i..<(i + 1))
-                        let fields = entries(row, topK: k, dtype: dtype, sampleIDs: [batch.sampleIDs[i]])
+                    let all = teachers.logits(batch.views[teacherView], rng: Philox(seed: 0))
+                    let logits = TeacherEnsemble.targetLogits(all), means = meanLogits(all)
+                    for i in 0..<batch.count {
+                        let fields = entries(logits.slice(alongAxis: 0, i..<(i + 1)), topK: k, dtype: dtype, sampleIDs: [batch.sampleIDs[i]],
+                                             means: means?.slice(alongAxis: 0, i..<(i + 1)))
                         let views = loaded.views.flatMap { $0.params[i].bytes }
-                        try w.append(StoreSample(id: batch.sampleIDs[i], label: -1, values: [fields[0], fields[1], .bytes(views)]))
+                        try w.append(StoreSample(id: batch.sampleIDs[i], label: -1, values: [fields[0], fields[1], .bytes(views), fields[3]]))
                     }
                 }
             }
@@ -69,7 +70,7 @@ extension TeacherCache {
         let parts = try (0..<pool).map { try StoreReader(path: segment($0)) }
         let summary = try StoreWriter.write(to: path, schema: schema) { w in
             for i in 0..<parts[0].count {
-                let fields = try (0..<3).map { f in FieldValue.bytes(try parts.flatMap { try $0.bytes(sample: i, field: f) }) }
+                let fields = try (0..<schema.fields.count).map { f in FieldValue.bytes(try parts.flatMap { try $0.bytes(sample: i, field: f) }) }
                 try w.append(StoreSample(id: parts[0].sampleID(i), label: -1, values: fields))
             }
         }
@@ -96,7 +97,7 @@ extension TeacherCacheReader {
     /// Pool mode: the target logits `[N, C]` of the entries the samples `sampleIDs` use in `epoch`.
     func poolOutputs(epoch: Int, sampleIDs: [UInt64]) throws -> TeacherOutputs {
         let c = header.classes, k = header.topK
-        var logits = [Float]()
+        var logits = [Float](), means = [Float]()
         logits.reserveCapacity(sampleIDs.count * c)
         for id in sampleIDs {
             guard let row = poolRows[id] else {
@@ -106,7 +107,10 @@ extension TeacherCacheReader {
             let values = Array(TeacherCache.decode(try store.bytes(sample: row, field: 0), as: header.dtype)[r * (k + 1)..<(r + 1) * (k + 1)])
             let classes = k == c ? nil : Array(TeacherCache.decodeClasses(try store.bytes(sample: row, field: 1))[r * k..<(r + 1) * k])
             logits += TeacherCache.targetRow(values: Array(values.dropLast()), logSumExp: values.last!, classes: classes, classCount: c, targets: targets)
+            let mean = TeacherCache.decode(try store.bytes(sample: row, field: 3), as: header.dtype)
+            if !mean.isEmpty { means += mean[r * c..<(r + 1) * c] }
         }
-        return TeacherOutputs(logits: Tensor(shape: [sampleIDs.count, c], scalars: logits))
+        return TeacherOutputs(logits: Tensor(shape: [sampleIDs.count, c], scalars: logits),
+                              meanLogits: means.isEmpty ? nil : Tensor(shape: [sampleIDs.count, c], scalars: means))
     }
 }

@@ -73,9 +73,9 @@ extension TeacherCache {
             let steps = segment * segmentSteps..<min((segment + 1) * segmentSteps, data.totalSteps)
             try StoreWriter.write(to: file, schema: schema) { w in
                 try forEachBatch(data, steps: steps) { step, batch in
-                    let x = batch.views[distilling.teacherViewIndex]
-                    let logits = TeacherEnsemble.targetLogits(teachers.logits(x, rng: Philox(seed: 0)))
-                    try w.append(StoreSample(id: UInt64(step), label: -1, values: entries(logits, topK: k, dtype: dtype, sampleIDs: batch.sampleIDs)))
+                    let all = teachers.logits(batch.views[distilling.teacherViewIndex], rng: Philox(seed: 0))
+                    try w.append(StoreSample(id: UInt64(step), label: -1, values: entries(TeacherEnsemble.targetLogits(all), topK: k, dtype: dtype,
+                                                                                          sampleIDs: batch.sampleIDs, means: meanLogits(all))))
                 }
             }
             computed += 1
@@ -87,7 +87,7 @@ extension TeacherCache {
             for segment in 0..<segmentCount {
                 let r = try StoreReader(path: partial.appendingPathComponent(String(format: "segment-%06d.rstore", segment)).path)
                 for i in 0..<r.count {
-                    try w.append(StoreSample(id: r.sampleID(i), label: -1, values: try (0..<fields.count).map { .bytes(try r.bytes(sample: i, field: $0)) }))
+                    try w.append(StoreSample(id: r.sampleID(i), label: -1, values: try (0..<schema.fields.count).map { .bytes(try r.bytes(sample: i, field: $0)) }))
                 }
             }
         }
@@ -111,10 +111,13 @@ extension TeacherCache {
         }
     }
 
+    /// The ensemble's mean raw logits when there are several teachers (MEAL V2's discriminator input), else nil.
+    static func meanLogits(_ all: [Tensor]) -> Tensor? { all.count > 1 ? TeacherEnsemble.meanLogits(all) : nil }
+
     /// The stored fields of one step from its target `logits` `[N, C]`: per view the top-k values
     /// (largest first; all C in class order when k = C) and the log-sum-exp in `dtype`, the k class
-    /// ids, the sample id (see `TeacherCache`).
-    public static func entries(_ logits: Tensor, topK k: Int, dtype: ValueType, sampleIDs: [UInt64]) -> [FieldValue] {
+    /// ids, the sample id, and the ensemble's mean logits `means` when given (see `TeacherCache`).
+    public static func entries(_ logits: Tensor, topK k: Int, dtype: ValueType, sampleIDs: [UInt64], means: Tensor? = nil) -> [FieldValue] {
         let c = logits.shape[1], z = logits.scalars
         var values: [Float] = [], classes: [UInt8] = [], ids: [UInt8] = []
         for (i, id) in sampleIDs.enumerated() {
@@ -126,6 +129,6 @@ extension TeacherCache {
             if k < c { for j in order { withUnsafeBytes(of: UInt16(j).littleEndian) { classes += $0 } } }
             withUnsafeBytes(of: id.littleEndian) { ids += $0 }
         }
-        return [.bytes(encode(values, as: dtype)), .bytes(classes), .bytes(ids)]
+        return [.bytes(encode(values, as: dtype)), .bytes(classes), .bytes(ids), .bytes(means.map { encode($0.scalars, as: dtype) } ?? [])]
     }
 }

@@ -11,7 +11,9 @@ import TensorCore
 /// - `logits`: per view, the top-k target logits, largest first, then the log-sum-exp of all C logits,
 ///   as little-endian F16 or F32 (n × (k + 1) values); with k = C, the C logits in class order, then the lse;
 /// - `classes`: per view, the k class ids as little-endian UInt16 (n × k; empty when k = C);
-/// - `samples`: per view, the store sample id, little-endian UInt64 (checked against the batch).
+/// - `samples`: per view, the store sample id, little-endian UInt64 (checked against the batch);
+/// - `means`: for an ensemble, per view the mean of the teachers' raw logits (C values; MEAL V2's
+///   discriminator input), else empty.
 /// The schema's `source` is the header (`TeacherCache.Header`, JSON): the run identity it was made for
 /// (store fingerprints, data and augmentation sections, seed, teacher view), k, the value type, the
 /// steps covered and the teachers. With k = 10 in F16 a view costs 2·10 + 2·10 = 40 bytes of logits and
@@ -70,13 +72,17 @@ public enum TeacherCache {
         public func schema() throws -> StoreSchema {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]   // the same bytes in every process (a resumed call's segments match)
-            return StoreSchema(fields: TeacherCache.fields, hasLabels: false, source: String(decoding: try encoder.encode(self), as: UTF8.self))
+            return StoreSchema(fields: mode == "pool" ? TeacherCache.poolFields : TeacherCache.fields, hasLabels: false,
+                               source: String(decoding: try encoder.encode(self), as: UTF8.self))
         }
     }
 
     /// The fields of an entry.
     static let fields = [FieldSpec(name: "logits", kind: .bytes), FieldSpec(name: "classes", kind: .bytes),
-                         FieldSpec(name: "samples", kind: .bytes)]
+                         FieldSpec(name: "samples", kind: .bytes), FieldSpec(name: "means", kind: .bytes)]
+    /// The fields of a pool record (views in place of sample ids).
+    static let poolFields = [FieldSpec(name: "logits", kind: .bytes), FieldSpec(name: "classes", kind: .bytes),
+                             FieldSpec(name: "views", kind: .bytes), FieldSpec(name: "means", kind: .bytes)]
 
     /// The identity of the views a run of `recipe` draws and the teachers see (view `teacherView`):
     /// what a cache must have been made for. A pool (`pool`) holds views per sample, so the batch
@@ -181,7 +187,8 @@ public struct TeacherCacheReader: Sendable {
             logits += TeacherCache.targetRow(values: Array(row.dropLast()), logSumExp: row.last!, classes: classes.map { Array($0[i * k..<(i + 1) * k]) },
                                              classCount: c, targets: targets)
         }
-        return TeacherOutputs(logits: Tensor(shape: [n, c], scalars: logits))
+        let means = TeacherCache.decode(try store.bytes(sample: step, field: 3), as: header.dtype)
+        return TeacherOutputs(logits: Tensor(shape: [n, c], scalars: logits), meanLogits: means.isEmpty ? nil : Tensor(shape: [n, c], scalars: means))
     }
 }
 

@@ -63,6 +63,24 @@ extension TrainerTests {
         }
     }
 
+    func testMEALV2FromACacheOfItsEnsembleGivesTheLiveLosses() throws {
+        let file = Self.recipesFolder.appendingPathComponent("kd/meal-v2-resnet18-fmnist.yaml")
+        let (_, teacherRun) = try run(Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml"), name: "meal-teacher")
+        let (_, otherRun) = try run(Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml"), extra: ["train.seed=5"],
+                                    name: "meal-teacher-2")
+        let plain = try RecipeLoader().load(contentsOf: file)
+        let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: 3)
+            + teacherOverrides(plain, checkpoint: teacherRun.checkpoint(named: "best").path)
+            + ["objective.meal_v2.teachers.1.checkpoint=\(otherRun.checkpoint(named: "best").path)", "train.log_every=1"])
+        let path = tmp.url.appendingPathComponent("meal.rstore").path
+        try TeacherCache.write(recipe: recipe, to: path, topK: nil, dtype: .f32)
+        let cached = try RecipeLoader().load(yaml: try recipe.yamlString(), overrides: ["objective.meal_v2.teachers=null",
+                                                                                        "objective.meal_v2.teacher_cache=\(path)"])
+        let live = try stepLosses(recipe, name: "meal-live"), fromCache = try stepLosses(cached, name: "meal-cached")
+        XCTAssertEqual(live.count, 3)
+        for (a, b) in zip(live, fromCache) { XCTAssertEqual(a, b, accuracy: 1e-5, "MEAL V2 loss per step, live vs cache") }
+    }
+
     func testCacheRefusesAnotherRunAndACorruptFile() throws {
         let recipe = try kdRecipe(steps: 2)
         let path = tmp.url.appendingPathComponent("kd.rstore").path
