@@ -26,6 +26,8 @@ public protocol ObjectiveConfiguration: Codable, Sendable, Equatable {
     /// The teacher-logit cache a distillation objective reads instead of running its teachers
     /// (`teacher_cache`); the runner attaches its outputs to every batch (`TrainingBatch.teacherOutputs`).
     var teacherCacheOptions: TeacherCacheOptions? { get }
+    /// A distillation objective's `teachers` entries (recorded in the caches made from it).
+    var teacherEntries: [TeacherOptions] { get }
 }
 
 extension ObjectiveConfiguration {
@@ -37,6 +39,8 @@ extension ObjectiveConfiguration {
     public func textPipeline(seed: UInt64) throws -> TextPipeline? { nil }
     /// No teacher cache unless a distillation objective names one.
     public var teacherCacheOptions: TeacherCacheOptions? { nil }
+    /// No teachers unless a distillation objective lists some.
+    public var teacherEntries: [TeacherOptions] { [] }
 
     /// Whether `other` holds the same options.
     func isEqual(to other: any ObjectiveConfiguration) -> Bool { (other as? Self) == self }

@@ -64,6 +64,9 @@ extension DKDOptions: ObjectiveConfiguration {
     /// The cache read instead of live teachers, if any.
     public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
+    /// The teachers' entries.
+    public var teacherEntries: [TeacherOptions] { teachers }
+
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "dkd") }
 

@@ -53,6 +53,9 @@ extension FunctionMatchingOptions: ObjectiveConfiguration {
     /// The cache read instead of live teachers, if any.
     public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
+    /// The teachers' entries.
+    public var teacherEntries: [TeacherOptions] { teachers }
+
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "function_matching") }
 

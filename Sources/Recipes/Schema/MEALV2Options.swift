@@ -50,6 +50,9 @@ extension MEALV2Options: ObjectiveConfiguration {
     /// The cache read instead of live teachers, if any.
     public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
 
+    /// The teachers' entries.
+    public var teacherEntries: [TeacherOptions] { teachers }
+
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "meal_v2") }
 

@@ -27,6 +27,7 @@ extension TeacherCache {
         var header = Header(topK: k, dtype: dtype, classes: recipe.model.classes, steps: 0, batchSize: recipe.data.batchSize,
                             identity: try identity(recipe: recipe, teacherView: teacherView, pool: true),
                             teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
+        header.teacherOptions = recipe.objective.options.teacherEntries
         header.mode = "pool"
         header.poolSize = pool
         header.viewCount = recipe.data.viewCount

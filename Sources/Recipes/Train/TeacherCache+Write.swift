@@ -51,9 +51,10 @@ extension TeacherCache {
         }
         var teachers = distilling.teachers
         let data = try TrainingData(recipe: recipe, objective: objective)
-        let header = Header(topK: k, dtype: dtype, classes: classes, steps: data.totalSteps, batchSize: recipe.data.batchSize,
+        var header = Header(topK: k, dtype: dtype, classes: classes, steps: data.totalSteps, batchSize: recipe.data.batchSize,
                             identity: try identity(recipe: recipe, teacherView: distilling.teacherViewIndex),
                             teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
+        header.teacherOptions = recipe.objective.options.teacherEntries
         let schema = try header.schema()
         let partial = URL(fileURLWithPath: path + ".partial")
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)

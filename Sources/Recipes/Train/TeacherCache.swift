@@ -56,6 +56,9 @@ public enum TeacherCache {
         public var identity: [String: String]
         /// The teachers (checkpoint and model), for provenance.
         public var teachers: [String]
+        /// The teachers' recipe entries, so a student run from the cache can load them for its held-out
+        /// teacher–student metrics (`Distilling`); nil in caches made without them.
+        public var teacherOptions: [TeacherOptions]?
 
         /// A header (the format, version and mode are fixed).
         public init(topK: Int, dtype: ValueType, classes: Int, steps: Int, batchSize: Int, identity: [String: String], teachers: [String]) {

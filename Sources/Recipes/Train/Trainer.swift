@@ -63,12 +63,28 @@ public struct Trainer {
         Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
-        var objective = try make(backbone, &setup)
+        var objective = withCachedTeachers(try make(backbone, &setup), setup: setup)
         // `eval.online_probe` for every objective: wrapped unless it trains its own probe (`probe.*`).
         if recipe.eval.onlineProbe, !objective.namedParameters.contains(where: { $0.path.hasPrefix("probe.") }) {
             objective = Self.withProbe(objective, backbone: backbone, setup: &setup)
         }
         return (objective, backbone)
+    }
+
+    /// A distillation objective that reads a teacher cache gets the cache's teachers back (when the cache
+    /// records them and their checkpoints still load) for its held-out teacher–student metrics
+    /// (`Distilling`); its training still reads the cache (`DistillationForward` prefers cached outputs).
+    private func withCachedTeachers(_ objective: any Objective, setup: ObjectiveSetup) -> any Objective {
+        guard let options = recipe.objective.options.teacherCacheOptions, var distilling = objective as? any Distilling,
+              distilling.teachers.count == 0, let header = try? TeacherCacheReader(path: options.path).header,
+              let entries = header.teacherOptions, !entries.isEmpty else { return objective }
+        do {
+            distilling.teachers = try TeacherOptions.ensemble(entries, objective: recipe.objective.name, setup: setup)
+            return distilling as? any Objective ?? objective
+        } catch {
+            log("held-out teacher-student metrics skipped: the teachers recorded in \(options.path) did not load (\(error))")
+            return objective
+        }
     }
 
     private func evaluate<O: Objective>(_ objective: O, backbone: any Backbone, checkpoint name: String) throws -> [String: Double] {

@@ -45,6 +45,11 @@ extension TrainerTests {
         XCTAssertEqual(live.count, 4)
         XCTAssertEqual(cached.count, 4)
         for (a, b) in zip(live, cached) { XCTAssertEqual(a, b, accuracy: 1e-5, "loss per step, live vs cache") }
+        // The cache records its teachers, so the run from it still reports how the student follows them.
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: tmp.url.appendingPathComponent("kd-cached/summary.json"))) as? [String: Any]
+        let metrics = summary?["metrics"] as? [String: Double] ?? [:]
+        XCTAssertNotNil(metrics["test_agreement"], "\(metrics)")
+        XCTAssertNotNil(metrics["test_teacher_kl"], "\(metrics)")
         // F16: every view's logits within cosine 0.9999 of the F32 ones.
         try TeacherCache.write(recipe: recipe, to: f16, topK: nil, dtype: .f16)
         let student = try fromCache(recipe, f32)
