@@ -18,18 +18,21 @@ def cell(v, d=2):
     return f"{v[0]:.{d}f}" if len(v) == 1 else f"{statistics.mean(v):.{d}f} ± {statistics.stdev(v):.{d}f}"
 
 print("## Students (ResNet-18 x0.125, 420 steps of 128; mean ± std over seeds)\n")
-print("| row | seeds | test acc % | kNN % | img/s | img/s ÷ alone (same seed) | wall min |\n|---|---|---|---|---|---|---|")
+print("| row | seeds | test acc % | agreement % | KL(t‖s) | kNN % | img/s | img/s ÷ alone (same seed) | wall min |\n|---|---|---|---|---|---|---|---|---|")
 for key, label in ROWS:
     names = sorted(n for n in runs if n.rsplit("-s", 1)[0] == key)
     if not names:
         continue
     acc = [100 * runs[n]["metrics"]["test_accuracy"] for n in names]
     knn = [100 * runs[n]["metrics"]["knn_top1"] for n in names]
+    agree = [100 * runs[n]["metrics"]["test_agreement"] for n in names if "test_agreement" in runs[n]["metrics"]]
+    kl = [runs[n]["metrics"]["test_teacher_kl"] for n in names if "test_teacher_kl" in runs[n]["metrics"]]
     ips = [runs[n]["images_per_second"] for n in names]
     ratio = [runs[n]["images_per_second"] / runs["alone-s" + n.rsplit("-s", 1)[1]]["images_per_second"]
              for n in names if "alone-s" + n.rsplit("-s", 1)[1] in runs]
     wall = [runs[n]["wall_seconds"] / 60 for n in names]
-    print(f"| {label} | {','.join(n.rsplit('-s', 1)[1] for n in names)} | {cell(acc)} | {cell(knn)} | {cell(ips, 0)} | {cell(ratio)} | {cell(wall, 1)} |")
+    print(f"| {label} | {','.join(n.rsplit('-s', 1)[1] for n in names)} | {cell(acc)} | {cell(agree)} | {cell(kl, 3)} | {cell(knn)} | "
+          f"{cell(ips, 0)} | {cell(ratio)} | {cell(wall, 1)} |")
 
 print("\n## Caches\n")
 print("| cache | bytes | teacher pass |\n|---|---|---|")
