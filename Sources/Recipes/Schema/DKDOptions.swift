@@ -54,18 +54,12 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     }
 }
 
-extension DKDOptions: ObjectiveConfiguration {
+extension DKDOptions: ObjectiveConfiguration, DistillationOptions {
     /// `DKD` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         DKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "dkd", setup: setup), alpha: Float(alpha), beta: Float(beta),
                temperature: Float(temperature), ceWeight: Float(ceWeight), warmupFraction: warmupFraction)
     }
-
-    /// The cache read instead of live teachers, if any.
-    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
-
-    /// The teachers' entries.
-    public var teacherEntries: [TeacherOptions] { teachers }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "dkd") }

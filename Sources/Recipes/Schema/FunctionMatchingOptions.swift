@@ -44,17 +44,11 @@ public struct FunctionMatchingOptions: Codable, Sendable, Equatable {
     }
 }
 
-extension FunctionMatchingOptions: ObjectiveConfiguration {
+extension FunctionMatchingOptions: ObjectiveConfiguration, DistillationOptions {
     /// `FunctionMatching` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         FunctionMatching<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "function_matching", setup: setup), setting: setting)
     }
-
-    /// The cache read instead of live teachers, if any.
-    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
-
-    /// The teachers' entries.
-    public var teacherEntries: [TeacherOptions] { teachers }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "function_matching") }

@@ -47,18 +47,12 @@ public struct KDOptions: Codable, Sendable, Equatable {
     }
 }
 
-extension KDOptions: ObjectiveConfiguration {
+extension KDOptions: ObjectiveConfiguration, DistillationOptions {
     /// `HintonKD` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         HintonKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "kd", setup: setup),
                     temperature: Float(temperature), alpha: Float(alpha))
     }
-
-    /// The cache read instead of live teachers, if any.
-    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
-
-    /// The teachers' entries.
-    public var teacherEntries: [TeacherOptions] { teachers }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "kd") }

@@ -40,18 +40,12 @@ public struct MEALV2Options: Codable, Sendable, Equatable {
     }
 }
 
-extension MEALV2Options: ObjectiveConfiguration {
+extension MEALV2Options: ObjectiveConfiguration, DistillationOptions {
     /// `MEALV2` with the teachers loaded (strictly) and a discriminator drawn from the objective's RNG.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         let ensemble = try TeacherOptions.ensemble(teachers, objective: "meal_v2", setup: setup)
         return MEALV2<B>(teachers: ensemble, classCount: setup.classCount, discriminatorReduction: discriminatorReduction, rng: &setup.rng)
     }
-
-    /// The cache read instead of live teachers, if any.
-    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
-
-    /// The teachers' entries.
-    public var teacherEntries: [TeacherOptions] { teachers }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "meal_v2") }

@@ -33,17 +33,11 @@ public struct SSLDOptions: Codable, Sendable, Equatable {
     }
 }
 
-extension SSLDOptions: ObjectiveConfiguration {
+extension SSLDOptions: ObjectiveConfiguration, DistillationOptions {
     /// `SSLD` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         SSLD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "ssld", setup: setup))
     }
-
-    /// The cache read instead of live teachers, if any.
-    public var teacherCacheOptions: TeacherCacheOptions? { teacherCache }
-
-    /// The teachers' entries.
-    public var teacherEntries: [TeacherOptions] { teachers }
 
     /// The teachers' architectures.
     public var models: [(path: [String], options: ModelOptions)] { TeacherOptions.models(teachers, objective: "ssld") }

@@ -24,59 +24,36 @@ extension TeacherCache {
         var teachers = teachers
         let data = try TrainingData(recipe: recipe, objective: objective)
         let positions = data.split.trainPositions
-        var header = Header(topK: k, dtype: dtype, classes: recipe.model.classes, steps: 0, batchSize: recipe.data.batchSize,
-                            identity: try identity(recipe: recipe, teacherView: teacherView, pool: true),
-                            teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
-        header.teacherOptions = recipe.objective.options.teacherEntries
+        var header = try Header(recipe: recipe, topK: k, dtype: dtype, steps: 0,
+                                identity: try identity(recipe: recipe, teacherView: teacherView, pool: true))
         header.mode = "pool"
         header.poolSize = pool
         header.viewCount = recipe.data.viewCount
-        let schema = try header.schema()
         var config = recipe.data.makeLoaderConfig(imageSize: (data.geometry.height, data.geometry.width), channels: recipe.model.inChannels,
                                                   seed: recipe.train.seed, positions: data.split.isEmpty ? nil : positions)
-        config.batchSize = recipe.data.batchSize
-        config.order = .sequential
+        config.order = .sequential   // every training sample once per pass, in stored order
         config.dropLast = false
         let loader = try Loader(store: data.store, config: config)
-        let partial = URL(fileURLWithPath: path + ".partial")
-        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
-        func segment(_ r: Int) -> String { partial.appendingPathComponent(String(format: "pool-%06d.rstore", r)).path }
-        var computed = 0
-        for r in 0..<pool {
-            if FileManager.default.fileExists(atPath: segment(r)) {
-                let existing = try StoreReader(path: segment(r)).schema
-                guard existing.source == schema.source, existing.fields == schema.fields else {
-                    throw TrainError.incompatibleData("\(segment(r)) was begun with other settings; delete \(partial.path) to start over")
-                }
-                continue
-            }
-            if let stop = stopAfterSegments, computed >= stop { throw CancellationError() }
+        return try writeSegments(pool, header: header, to: path, stopAfter: stopAfterSegments) { r, _, w in
             let it = try loader.epoch(r)
-            try StoreWriter.write(to: segment(r), schema: schema) { w in
-                while let loaded = try it.next() {
-                    let batch = TrainingBatch(loaded)
-                    let all = teachers.logits(batch.views[teacherView], rng: Philox(seed: 0))
-                    let logits = TeacherEnsemble.targetLogits(all), means = meanLogits(all)
-                    for i in 0..<batch.count {
-                        let fields = entries(logits.slice(alongAxis: 0, i..<(i + 1)), topK: k, dtype: dtype, sampleIDs: [batch.sampleIDs[i]],
-                                             means: means?.slice(alongAxis: 0, i..<(i + 1)))
-                        let views = loaded.views.flatMap { $0.params[i].bytes }
-                        try w.append(StoreSample(id: batch.sampleIDs[i], label: -1, values: [fields[0], fields[1], .bytes(views), fields[3]]))
-                    }
+            while let loaded = try it.next() {
+                let batch = TrainingBatch(loaded)
+                let all = teachers.logits(batch.views[teacherView], rng: Philox(seed: 0))
+                let logits = TeacherEnsemble.targetLogits(all), means = meanLogits(all)
+                for i in 0..<batch.count {
+                    let fields = entries(logits.slice(alongAxis: 0, i..<(i + 1)), topK: k, dtype: dtype, sampleIDs: [batch.sampleIDs[i]],
+                                         means: means?.slice(alongAxis: 0, i..<(i + 1)))
+                    let views = loaded.views.flatMap { $0.params[i].bytes }
+                    try w.append(StoreSample(id: batch.sampleIDs[i], label: -1, values: [fields[0], fields[1], .bytes(views), fields[3]]))
                 }
             }
-            computed += 1
             log("cache-logits: pool pass \(r + 1) of \(pool) (\(positions.count) samples)")
-        }
-        let parts = try (0..<pool).map { try StoreReader(path: segment($0)) }
-        let summary = try StoreWriter.write(to: path, schema: schema) { w in
-            for i in 0..<parts[0].count {
-                let fields = try (0..<schema.fields.count).map { f in FieldValue.bytes(try parts.flatMap { try $0.bytes(sample: i, field: f) }) }
+        } merge: { parts, w in
+            for i in 0..<parts[0].count {   // per sample, its entries of every pass in order
+                let fields = try (0..<parts[0].schema.fields.count).map { f in FieldValue.bytes(try parts.flatMap { try $0.bytes(sample: i, field: f) }) }
                 try w.append(StoreSample(id: parts[0].sampleID(i), label: -1, values: fields))
             }
         }
-        try FileManager.default.removeItem(at: partial)
-        return Summary(path: path, header: header, fileBytes: summary.fileBytes, segmentsComputed: computed)
     }
 }
 

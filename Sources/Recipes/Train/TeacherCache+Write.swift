@@ -51,47 +51,55 @@ extension TeacherCache {
         }
         var teachers = distilling.teachers
         let data = try TrainingData(recipe: recipe, objective: objective)
-        var header = Header(topK: k, dtype: dtype, classes: classes, steps: data.totalSteps, batchSize: recipe.data.batchSize,
-                            identity: try identity(recipe: recipe, teacherView: distilling.teacherViewIndex),
-                            teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
-        header.teacherOptions = recipe.objective.options.teacherEntries
+        let header = try Header(recipe: recipe, topK: k, dtype: dtype, steps: data.totalSteps,
+                                identity: try identity(recipe: recipe, teacherView: distilling.teacherViewIndex))
+        let segmentCount = (data.totalSteps + segmentSteps - 1) / segmentSteps
+        let start = Date()
+        return try writeSegments(segmentCount, header: header, to: path, stopAfter: stopAfterSegments) { segment, computed, w in
+            let steps = segment * segmentSteps..<min((segment + 1) * segmentSteps, data.totalSteps)
+            try forEachBatch(data, steps: steps) { step, batch in
+                let all = teachers.logits(batch.views[distilling.teacherViewIndex], rng: Philox(seed: 0))
+                try w.append(StoreSample(id: UInt64(step), label: -1, values: entries(TeacherEnsemble.targetLogits(all), topK: k, dtype: dtype,
+                                                                                      sampleIDs: batch.sampleIDs, means: meanLogits(all))))
+            }
+            let done = Double(steps.upperBound), rate = Double((computed + 1) * segmentSteps) / max(Date().timeIntervalSince(start), 1e-9)
+            log(String(format: "cache-logits: step %d of %d (segment %d of %d), %.1f steps/s, ETA %.0f s", steps.upperBound, data.totalSteps,
+                       segment + 1, segmentCount, rate, (Double(data.totalSteps) - done) / max(rate, 1e-9)))
+        } merge: { parts, w in
+            for r in parts {   // the steps in order
+                for i in 0..<r.count {
+                    try w.append(StoreSample(id: r.sampleID(i), label: -1, values: try (0..<r.schema.fields.count).map { .bytes(try r.bytes(sample: i, field: $0)) }))
+                }
+            }
+        }
+    }
+
+    /// Writes `count` segments under `path + ".partial"` (segment `i` by `body(i, segments computed so
+    /// far, writer)`, each atomically; a segment already there from a killed call is kept when it was made
+    /// with the same header, else an error), then the cache `path` from all of them by `merge`
+    /// (atomically), and removes the segments. `stopAfter` is the test hook (stop as if killed).
+    static func writeSegments(_ count: Int, header: Header, to path: String, stopAfter: Int?,
+                              _ body: (Int, Int, StoreWriter) throws -> Void,
+                              merge: ([StoreReader], StoreWriter) throws -> Void) throws -> Summary {
         let schema = try header.schema()
         let partial = URL(fileURLWithPath: path + ".partial")
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
-        let segmentCount = (data.totalSteps + segmentSteps - 1) / segmentSteps
+        func segment(_ i: Int) -> String { partial.appendingPathComponent(String(format: "segment-%06d.rstore", i)).path }
         var computed = 0
-        let start = Date()
-        for segment in 0..<segmentCount {
-            let file = partial.appendingPathComponent(String(format: "segment-%06d.rstore", segment)).path
-            if FileManager.default.fileExists(atPath: file) {
-                let existing = try StoreReader(path: file).schema
+        for i in 0..<count {
+            if FileManager.default.fileExists(atPath: segment(i)) {
+                let existing = try StoreReader(path: segment(i)).schema
                 guard existing.source == schema.source, existing.fields == schema.fields else {
-                    throw TrainError.incompatibleData("\(file) was begun with other settings; delete \(partial.path) to start over")
+                    throw TrainError.incompatibleData("\(segment(i)) was begun with other settings; delete \(partial.path) to start over")
                 }
                 continue
             }
-            if let stop = stopAfterSegments, computed >= stop { throw CancellationError() }
-            let steps = segment * segmentSteps..<min((segment + 1) * segmentSteps, data.totalSteps)
-            try StoreWriter.write(to: file, schema: schema) { w in
-                try forEachBatch(data, steps: steps) { step, batch in
-                    let all = teachers.logits(batch.views[distilling.teacherViewIndex], rng: Philox(seed: 0))
-                    try w.append(StoreSample(id: UInt64(step), label: -1, values: entries(TeacherEnsemble.targetLogits(all), topK: k, dtype: dtype,
-                                                                                          sampleIDs: batch.sampleIDs, means: meanLogits(all))))
-                }
-            }
+            if let stop = stopAfter, computed >= stop { throw CancellationError() }
+            try StoreWriter.write(to: segment(i), schema: schema) { try body(i, computed, $0) }
             computed += 1
-            let done = Double(steps.upperBound), rate = Double(computed * segmentSteps) / max(Date().timeIntervalSince(start), 1e-9)
-            log(String(format: "cache-logits: step %d of %d (segment %d of %d), %.1f steps/s, ETA %.0f s", steps.upperBound, data.totalSteps,
-                       segment + 1, segmentCount, rate, (Double(data.totalSteps) - done) / max(rate, 1e-9)))
         }
-        let summary = try StoreWriter.write(to: path, schema: schema) { w in
-            for segment in 0..<segmentCount {
-                let r = try StoreReader(path: partial.appendingPathComponent(String(format: "segment-%06d.rstore", segment)).path)
-                for i in 0..<r.count {
-                    try w.append(StoreSample(id: r.sampleID(i), label: -1, values: try (0..<schema.fields.count).map { .bytes(try r.bytes(sample: i, field: $0)) }))
-                }
-            }
-        }
+        let parts = try (0..<count).map { try StoreReader(path: segment($0)) }
+        let summary = try StoreWriter.write(to: path, schema: schema) { try merge(parts, $0) }
         try FileManager.default.removeItem(at: partial)
         return Summary(path: path, header: header, fileBytes: summary.fileBytes, segmentsComputed: computed)
     }

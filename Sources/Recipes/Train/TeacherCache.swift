@@ -71,6 +71,13 @@ public enum TeacherCache {
             self.teachers = teachers
         }
 
+        /// The header of a cache of `recipe`'s teachers (their architectures and recipe entries recorded).
+        init(recipe: Recipe, topK: Int, dtype: ValueType, steps: Int, identity: [String: String]) throws {
+            self.init(topK: topK, dtype: dtype, classes: recipe.model.classes, steps: steps, batchSize: recipe.data.batchSize, identity: identity,
+                      teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
+            teacherOptions = recipe.objective.options.teacherEntries
+        }
+
         /// The store schema of a cache with this header (the header as canonical JSON in `source`).
         public func schema() throws -> StoreSchema {
             let encoder = JSONEncoder()
@@ -131,12 +138,19 @@ public struct TeacherCacheReader: Sendable {
     public init(path: String, targets: TeacherCacheOptions.Targets = .renormalized) throws {
         store = try StoreReader(path: path)
         self.targets = targets
+        header = try Self.header(of: store)
+        if header.mode == "pool" { for i in 0..<store.count { poolRows[store.sampleID(i)] = i } }
+    }
+
+    /// The header of the cache at `path` (nothing else read).
+    public static func header(at path: String) throws -> TeacherCache.Header { try header(of: StoreReader(path: path)) }
+
+    private static func header(of store: StoreReader) throws -> TeacherCache.Header {
         guard let data = store.schema.source.data(using: .utf8), let h = try? JSONDecoder().decode(TeacherCache.Header.self, from: data),
               h.format == "retort-teacher-cache" else {
-            throw TrainError.incompatibleData("\(path) is not a teacher cache (retort cache-logits writes one)")
+            throw TrainError.incompatibleData("\(store.path) is not a teacher cache (retort cache-logits writes one)")
         }
-        header = h
-        if h.mode == "pool" { for i in 0..<store.count { poolRows[store.sampleID(i)] = i } }
+        return h
     }
 
     /// Opens the cache `options.path` for a run of `recipe` whose teachers see view `teacherView`

@@ -76,7 +76,7 @@ public struct Trainer {
     /// (`Distilling`); its training still reads the cache (`DistillationForward` prefers cached outputs).
     private func withCachedTeachers(_ objective: any Objective, setup: ObjectiveSetup) -> any Objective {
         guard let options = recipe.objective.options.teacherCacheOptions, var distilling = objective as? any Distilling,
-              distilling.teachers.count == 0, let header = try? TeacherCacheReader(path: options.path).header,
+              distilling.teachers.count == 0, let header = try? TeacherCacheReader.header(at: options.path),
               let entries = header.teacherOptions, !entries.isEmpty else { return objective }
         do {
             distilling.teachers = try TeacherOptions.ensemble(entries, objective: recipe.objective.name, setup: setup)
