@@ -107,6 +107,13 @@ extension TrainerTests {
         try bytes.write(to: URL(fileURLWithPath: path))
         XCTAssertFalse(try StoreReader(path: path).verify().isEmpty)
         XCTAssertThrowsError(try stepLosses(try fromCache(recipe, path), name: "corrupt"))
+        // Bad arguments name the flag.
+        let other = tmp.url.appendingPathComponent("other.rstore").path
+        XCTAssertThrowsError(try TeacherCache.write(recipe: recipe, to: other, topK: 0, dtype: .f16)) { XCTAssertTrue("\($0)".contains("--top-k"), "\($0)") }
+        XCTAssertThrowsError(try TeacherCache.write(recipe: recipe, to: other, topK: nil, dtype: .f16, pool: 0)) { XCTAssertTrue("\($0)".contains("--pool"), "\($0)") }
+        XCTAssertThrowsError(try TeacherCache.write(recipe: try fromCache(recipe, path), to: other, topK: nil, dtype: .f16)) {
+            XCTAssertTrue("\($0)".contains("no teachers to cache"), "\($0)")
+        }
     }
 
     func testKilledCacheRunResumesToTheSameBytes() throws {
