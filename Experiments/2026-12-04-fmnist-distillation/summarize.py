@@ -3,19 +3,28 @@
 seeds (test accuracy of the student's classifier, top-1 agreement and KL(teacher || student) on the test split,
 kNN top-1, wall time), the teachers, the four patient-and-consistent settings, and the published claims with the
 numbers that decide them. Usage: summarize.py FOLDER > results.md"""
-import glob, json, os, statistics, sys
+import glob, json, os, re, statistics, sys
 
 folder = sys.argv[1]
 summaries = {os.path.basename(p)[:-len(".summary.json")]: json.load(open(p))
              for p in glob.glob(os.path.join(folder, "*.summary.json"))}
 
+def max_steps(name):
+    path = os.path.join(folder, name + ".resolved.yaml")
+    m = re.search(r"max_steps: (\d+)", open(path).read()) if os.path.exists(path) else None
+    return int(m.group(1)) if m else None
+
+STEPS = max_steps("alone-s0") or 0
+FM_EPOCHS = sorted({int(m.group(1)) for m in (re.match(r"fm-.*-e(\d+)$", n) for n in summaries) if m})
+FM_EPOCHS = [str(e) for e in FM_EPOCHS]
+
 def metric(s, key):
     return s.get("metrics", {}).get(key)
 
-ROWS = [("alone", "student alone, 420 steps"), ("alone2x", "student alone, 840 steps"), ("kd", "Hinton KD (T 4, α 0.5)"),
+ROWS = [("alone", f"student alone, {STEPS} steps"), ("alone2x", f"student alone, {2 * STEPS} steps"), ("kd", "Hinton KD (T 4, α 0.5)"),
         ("dkd", "DKD (α 1, β 8, T 4)"), ("kd-dot", "KD + DOT (Δ 0.075)"), ("dkd-dot", "DKD + DOT (Δ 0.075)"),
-        ("meal-v2", "MEAL V2, ResNet-18 + ResNet-34 (from student alone, +420)"),
-        ("meal-v2-single", "MEAL V2, ResNet-18 only (from student alone, +420)"), ("ssld", "SSLD (+ unlabelled half)")]
+        ("meal-v2", f"MEAL V2, ResNet-18 + ResNet-34 (from student alone, +{STEPS})"),
+        ("meal-v2-single", f"MEAL V2, ResNet-18 only (from student alone, +{STEPS})"), ("ssld", "SSLD (+ unlabelled half)")]
 COLS = [("test_accuracy", "test acc %", 100), ("test_agreement", "agreement %", 100), ("test_teacher_kl", "KL(t‖s)", 1),
         ("knn_top1", "kNN %", 100), ("wall_seconds", "wall min", 1 / 60)]
 
@@ -38,7 +47,7 @@ for t in ["teacher-r18", "teacher-r34"]:
         s = summaries[t]
         print(f"| {t} | {100 * metric(s, 'test_accuracy'):.2f} | {100 * metric(s, 'knn_top1'):.2f} | {s['wall_seconds'] / 60:.1f} |")
 
-print("\n## Students: ResNet-18 ×0.125, 420 steps of 128 (mean ± std over the seeds listed)\n")
+print(f"\n## Students: ResNet-18 ×0.125, {STEPS} steps of 128 (mean ± std over the seeds listed)\n")
 print("| row | seeds | " + " | ".join(c[1] for c in COLS) + " |")
 print("|---|---|" + "---|" * len(COLS))
 for key, label in ROWS:
@@ -54,11 +63,11 @@ for key, label in ROWS:
     print(f"| {label} | {seeds} | " + " | ".join(cells) + " |")
 
 print("\n## Patient and consistent teaching (1,000 images, single seed)\n")
-print("| setting | " + " | ".join(f"{e} epochs: test acc % / agreement % / KL" for e in ["10", "60"]) + " |\n|---|---|---|")
+print("| setting | " + " | ".join(f"{e} epochs: test acc % / agreement % / KL" for e in FM_EPOCHS) + " |\n|---|" + "---|" * len(FM_EPOCHS))
 fm = {}
 for setting in ["fixed", "independent", "consistent", "function_matching"]:
     cells = []
-    for e in ["10", "60"]:
+    for e in FM_EPOCHS:
         s = summaries.get(f"fm-{setting}-e{e}")
         if s is None:
             cells.append("–")
@@ -85,15 +94,16 @@ print(f"- DKD ≥ KD: DKD − KD = {diff('dkd', 'kd')}")
 print(f"- DOT helps KD: (KD + DOT) − KD = {diff('kd-dot', 'kd')}")
 print(f"- DOT helps DKD: (DKD + DOT) − DKD = {diff('dkd-dot', 'dkd')}")
 print(f"- The ensemble helps MEAL V2: ensemble − one teacher = {diff('meal-v2', 'meal-v2-single')}")
-print(f"- MEAL V2 beats the student trained as long alone: MEAL V2 − alone 840 = {diff('meal-v2', 'alone2x')}")
+print(f"- MEAL V2 beats the student trained as long alone: MEAL V2 − alone {2 * STEPS} = {diff('meal-v2', 'alone2x')}")
 print(f"- KD helps at all: KD − alone = {diff('kd', 'alone')}")
 print(f"- SSLD (with unlabelled images, no labels) vs KD: SSLD − KD = {diff('ssld', 'kd')}")
 order = ["function_matching", "consistent", "independent", "fixed"]
-for e in ["10", "60"]:
+for e in FM_EPOCHS:
     vals = [(s, fm.get((s, e))) for s in order]
     if all(v is not None for _, v in vals):
         ranked = sorted(vals, key=lambda x: -x[1])
         print(f"- Patient and consistent, {e} epochs (single seed): " + " > ".join(f"{s} {100 * v:.2f}" for s, v in ranked))
-if all(fm.get((s, e)) is not None for s in order for e in ["10", "60"]):
-    gains = {s: 100 * (fm[(s, "60")] - fm[(s, "10")]) for s in order}
-    print("- Gain from 10 to 60 epochs: " + ", ".join(f"{s} {g:+.2f}" for s, g in gains.items()))
+if len(FM_EPOCHS) > 1 and all(fm.get((s, e)) is not None for s in order for e in FM_EPOCHS):
+    lo, hi = FM_EPOCHS[0], FM_EPOCHS[-1]
+    gains = {s: 100 * (fm[(s, hi)] - fm[(s, lo)]) for s in order}
+    print(f"- Gain from {lo} to {hi} epochs: " + ", ".join(f"{s} {g:+.2f}" for s, g in gains.items()))

@@ -4,12 +4,16 @@
 # KD's accuracy at the cost of training the student alone?
 # Setup: the distillation experiment's data split and teacher (Experiments/2026-12-04-fmnist-distillation: the
 # labelled half of train, ResNet-18 x0.25 teacher `teacher-r18`, 4x the student's FLOPs), its Hinton KD student
-# (ResNet-18 x0.125, T 4, alpha 0.5, 420 steps of 128, cosine with 40 warm-up steps). Rows per seed: the student
-# alone, KD with the live teacher, KD from an exact cache with K = 10 (F16), K = 5 and K = 2 (F16, renormalised
-# top-k as FKD; K = 2 also with the rest spread uniformly), and from pools of N = 4 and 16 recorded views (K = 10,
-# F16). Each cache is made once per seed (exact caches depend on the seed; pools only on the validation split,
-# i.e. train.seed, so they are made per seed too). The wall time of every cache pass is recorded (cache-*.log).
-# Budget (about 4 CPU-hours, 2 cores): 2 seeds.
+# (ResNet-18 x0.125, T 4, alpha 0.5, STEPS = 210 steps of 128 = one epoch of the labelled part, cosine with 40
+# warm-up steps). Rows per seed: the student alone and KD with the live teacher (the distillation experiment's runs
+# alone-sN and kd-sN, the same recipe and seed, copied here rather than trained twice), KD from an exact cache with
+# K = 10 (F16), K = 5 and K = 2 (F16, renormalised top-k as FKD; K = 2 also with the rest spread uniformly), and
+# from pools of N = 4 and 16 recorded views per sample (K = 10, F16). Each cache is made per seed (exact caches
+# depend on the seed; pools on the validation split, i.e. train.seed). The wall time of every cache pass is
+# recorded (*.time.txt). With one epoch each sample is drawn once, so a pool row draws one of N recorded views:
+# it checks the replay and prices the N teacher passes; a pool's variety across epochs cannot show at this size.
+# Budget (about 4 CPU-hours, 2 cores; cut to fit one session beside the distillation experiment): one epoch per
+# student, seeds and pools as order.sh in the distillation folder ran them (each run's summary names its seed).
 # The exact script behind the committed numbers: run it from the repository root of a clean checkout of the commit
 # in each run's *.commit.txt, after the distillation experiment made its teacher (TEACHER below).
 # Resumable: finished runs and caches are skipped, a killed run resumed, a killed cache pass continued.
@@ -19,9 +23,10 @@ R=.build/release/retort
 OUT=Experiments/2026-12-04-fmnist-logit-cache
 RUNS=${RUNS:-$HOME/retort-runs/logit-cache}
 TEACHER=${TEACHER:-$HOME/retort-runs/distillation/teacher-r18/checkpoints/best.safetensors}
-STEPS=${STEPS:-420}
+STEPS=${STEPS:-210}
 SEEDS=${SEEDS:-"0 1"}
-POOLS=${POOLS:-"4 16"}
+POOLS=${POOLS-"4 16"}
+DRUNS=${DRUNS:-$HOME/retort-runs/distillation}
 LAST=${LAST:-}   # appended to every command (a smoke test: LAST="--set train.max_steps=2")
 mkdir -p "$RUNS" "$OUT"
 [ -f data/fmnist-labelled.rstore ] || $R store subset data/fmnist-train.rstore --fraction 0.5 --seed 0 --out data/fmnist-labelled.rstore
@@ -54,6 +59,11 @@ cache() {   # cache FILE ARGS...: make a cache unless it exists (a killed pass c
   echo "$((SECONDS - start)) s wall (this call; a continued pass counts only its last part)" > "$file.time"
   cat "$file.time"
 }
+borrow() {   # borrow NAME RUN: a row the distillation experiment ran with this very recipe and seed
+  [ -f "$DRUNS/$2/summary.json" ] || { echo "no $DRUNS/$2: run Experiments/2026-12-04-fmnist-distillation/run.sh first"; exit 1; }
+  for f in summary.json resolved.yaml metrics.jsonl; do cp "$DRUNS/$2/$f" "$OUT/$1.$f"; done
+  cp "$DRUNS/$2.commit.txt" "$OUT/$1.commit.txt"
+}
 FROM=(--set objective.kd.teachers=null)
 
 RUN_NAMES=()
@@ -64,14 +74,13 @@ for seed in $SEEDS; do
   cache $C-k5.rstore --top-k 5 --dtype f16 "${S[@]}"
   cache $C-k2.rstore --top-k 2 --dtype f16 "${S[@]}"
   for n in $POOLS; do cache $C-pool$n.rstore --top-k 10 --dtype f16 --pool $n "${S[@]}"; done
-  # Alternating: the student alone, live KD, then each cache (throughput compared within the same stretch of time).
-  train alone-s$seed Recipes/supervised/resnet18-fmnist.yaml "${S[@]}"
-  train live-s$seed $KD "${S[@]}" "${LIVE[@]}"
+  borrow alone-s$seed alone-s$seed
+  borrow live-s$seed kd-s$seed
   train k10-s$seed $KD "${S[@]}" "${FROM[@]}" --set objective.kd.teacher_cache=$C-k10.rstore
   train k5-s$seed $KD "${S[@]}" "${FROM[@]}" --set objective.kd.teacher_cache=$C-k5.rstore
   train k2-s$seed $KD "${S[@]}" "${FROM[@]}" --set objective.kd.teacher_cache=$C-k2.rstore
   train k2-uniform-s$seed $KD "${S[@]}" "${FROM[@]}" --set objective.kd.teacher_cache=$C-k2.rstore --set objective.kd.cache_targets=uniform_rest
-  RUN_NAMES+=(alone-s$seed live-s$seed k10-s$seed k5-s$seed k2-s$seed k2-uniform-s$seed)
+  RUN_NAMES+=(k10-s$seed k5-s$seed k2-s$seed k2-uniform-s$seed)
   for n in $POOLS; do
     train pool$n-s$seed $KD "${S[@]}" "${FROM[@]}" --set objective.kd.teacher_cache=$C-pool$n.rstore
     RUN_NAMES+=(pool$n-s$seed)
