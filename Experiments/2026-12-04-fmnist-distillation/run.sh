@@ -7,18 +7,17 @@
 # each batch from the unlabelled half (data.extra). Each run holds out 10 % of its store as the validation part;
 # the test split is scored once per run at the end (the student's classifier: test_accuracy; teacher-student
 # test_agreement and test_teacher_kl; kNN).
-# Budget (about 8 CPU-hours for the issue, 2 cores; measured alone before the run: teacher ResNet-18 x0.25
-# 128 img/s, ResNet-34 x0.25 60 img/s, student x0.125 alone 280 img/s, KD 155 img/s). A first run at twice these
-# sizes (420 student steps, teachers 3 and 2 epochs, patient-and-consistent at 10 and 60 epochs) was lost with its
-# machine after ~2.5 hours; this run had to fit one 3-hour session beside the logit-cache experiment, so: teachers
-# ResNet-18 x0.25 (2 epochs) and ResNet-34 x0.25 (1 epoch) instead of full width; the student ResNet-18 x0.125;
-# every student row STEPS = 210 steps of 128 (one epoch of the labelled half's 27,000 training samples), cosine
-# with 40 warm-up steps; seeds as many as the session allowed (SEEDS; see each run's summary); MEAL V2 as its
-# reference fine-tunes a trained student (model.init: the same seed's student-alone run) for the same STEPS at its
-# constant lr 0.01, so "student alone, 2 x STEPS" is its fair baseline; MEAL V2 with one teacher is the recipe with
-# the ResNet-18 teacher listed twice (the mean of two equal softmaxes is that softmax). The four
-# patient-and-consistent settings run on a 1,000-image class-balanced subset of the labelled half (not 10,000:
-# budget) for 10 and 30 epochs, single seed.
+# Budget (about 8 CPU-hours for the issue, 2 cores; measured alone before the run on the first machine: teacher
+# ResNet-18 x0.25 128 img/s, ResNet-34 x0.25 60 img/s, student x0.125 alone 280 img/s, KD 155 img/s; the machine of
+# the committed run, a Zen 5 with AVX-512, trains the ResNet-18 x0.25 teacher at ~500 img/s): teachers ResNet-18
+# x0.25 (3 epochs) and ResNet-34 x0.25 (2 epochs) instead of full width; the student ResNet-18 x0.125; every student
+# row STEPS = 420 steps of 128 (2 epochs of the labelled half's 27,000 training samples), cosine with 40 warm-up
+# steps, 3 seeds; MEAL V2 as its reference fine-tunes a trained student (model.init: the same seed's student-alone
+# run) for the same 420 steps at its constant lr 0.01, so "student alone, 840 steps" is its fair baseline; MEAL V2
+# with one teacher is the recipe with the ResNet-18 teacher listed twice (the mean of two equal softmaxes is that
+# softmax). The four patient-and-consistent settings run on a 1,000-image class-balanced subset of the labelled half
+# (not 10,000: budget) for 10 and 60 epochs, single seed. A first run of this script was lost with its machine;
+# order.sh gives the order in which the committed run went through the rows.
 # The exact script behind the committed numbers: run it from the repository root of a clean checkout of the
 # commit in each run's *.commit.txt. Resumable: a finished run (summary.json) is skipped, a killed one resumed.
 set -euo pipefail
@@ -26,11 +25,11 @@ make build
 R=.build/release/retort
 OUT=Experiments/2026-12-04-fmnist-distillation
 RUNS=${RUNS:-$HOME/retort-runs/distillation}
-STEPS=${STEPS:-210}
-SEEDS=${SEEDS:-"0 1 2"}   # order.sh runs the seeds in the order the session allowed
-T18_EPOCHS=${T18_EPOCHS:-2}
-T34_EPOCHS=${T34_EPOCHS:-1}
-FM_EPOCHS=${FM_EPOCHS-"10 30"}
+STEPS=${STEPS:-420}
+SEEDS=${SEEDS:-"0 1 2"}
+T18_EPOCHS=${T18_EPOCHS:-3}
+T34_EPOCHS=${T34_EPOCHS:-2}
+FM_EPOCHS=${FM_EPOCHS-"10 60"}
 LAST=${LAST:-}   # appended to every `retort train` (a smoke test of this script: LAST="--set train.max_steps=2")
 mkdir -p data "$RUNS" "$OUT"
 [ -f data/fmnist-train.rstore ] || $R store build fashion-mnist --split train --out data/fmnist-train.rstore

@@ -4,16 +4,15 @@
 # KD's accuracy at the cost of training the student alone?
 # Setup: the distillation experiment's data split and teacher (Experiments/2026-12-04-fmnist-distillation: the
 # labelled half of train, ResNet-18 x0.25 teacher `teacher-r18`, 4x the student's FLOPs), its Hinton KD student
-# (ResNet-18 x0.125, T 4, alpha 0.5, STEPS = 210 steps of 128 = one epoch of the labelled part, cosine with 40
+# (ResNet-18 x0.125, T 4, alpha 0.5, STEPS = 420 steps of 128 = two epochs of the labelled part, cosine with 40
 # warm-up steps). Rows per seed: the student alone and KD with the live teacher (the distillation experiment's runs
 # alone-sN and kd-sN, the same recipe and seed, copied here rather than trained twice), KD from an exact cache with
 # K = 10 (F16), K = 5 and K = 2 (F16, renormalised top-k as FKD; K = 2 also with the rest spread uniformly), and
 # from pools of N = 4 and 16 recorded views per sample (K = 10, F16). Each cache is made per seed (exact caches
 # depend on the seed; pools on the validation split, i.e. train.seed). The wall time of every cache pass is
-# recorded (*.time.txt). With one epoch each sample is drawn once, so a pool row draws one of N recorded views:
-# it checks the replay and prices the N teacher passes; a pool's variety across epochs cannot show at this size.
-# Budget (about 4 CPU-hours, 2 cores; cut to fit one session beside the distillation experiment): one epoch per
-# student, seeds and pools as order.sh in the distillation folder ran them (each run's summary names its seed).
+# recorded (*.time.txt). With two epochs each sample is drawn twice, so a pool row replays at most two of its N
+# recorded views: it checks the replay and prices the N teacher passes more than it shows a pool's variety.
+# Budget (about 4 CPU-hours, 2 cores): 2 seeds; order.sh in the distillation folder gives the order of the rows.
 # The exact script behind the committed numbers: run it from the repository root of a clean checkout of the commit
 # in each run's *.commit.txt, after the distillation experiment made its teacher (TEACHER below).
 # Resumable: finished runs and caches are skipped, a killed run resumed, a killed cache pass continued.
@@ -23,7 +22,7 @@ R=.build/release/retort
 OUT=Experiments/2026-12-04-fmnist-logit-cache
 RUNS=${RUNS:-$HOME/retort-runs/logit-cache}
 TEACHER=${TEACHER:-$HOME/retort-runs/distillation/teacher-r18/checkpoints/best.safetensors}
-STEPS=${STEPS:-210}
+STEPS=${STEPS:-420}
 SEEDS=${SEEDS:-"0 1"}
 POOLS=${POOLS-"4 16"}
 DRUNS=${DRUNS:-$HOME/retort-runs/distillation}
