@@ -4,7 +4,10 @@
 #     names it (and every name there still does: the list only shrinks);
 #  2. no `@_exported import` anywhere (every file imports what it uses, explicitly);
 #  3. every Swift target's dependency list in Package.swift names exactly the package modules its
-#     files import.
+#     files import;
+#  4. the Swift files follow the checked-in .swift-format (house layout, 4-space indentation, 150 columns,
+#     documentation on every public declaration): `swift format lint --strict` (the toolchain's swift-format,
+#     a few seconds). Fix with `swift format format -i -r -p Sources Tests`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -54,6 +57,13 @@ for dir in Sources/* Tests/*; do
     [ -z "$missing" ] || complain "target $target imports $(echo $missing) but Package.swift does not declare it"
     [ -z "$unused" ] || complain "target $target declares $(echo $unused) in Package.swift but no file of it imports that"
 done
+
+# 4. House style (.swift-format).
+if ! swift format --version >/dev/null 2>&1; then
+    complain "swift-format is missing from the Swift toolchain (swift format --version fails)"
+elif ! swift format lint --strict -r -p Sources Tests; then
+    complain "the Swift files above do not follow .swift-format: run swift format format -i -r -p Sources Tests"
+fi
 
 if [ "$fail" -ne 0 ]; then exit 1; fi
 echo "lint: ok"

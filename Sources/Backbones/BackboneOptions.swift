@@ -24,8 +24,10 @@ public struct BackboneOptions: Codable, Sendable, Equatable {
     public var pooling: ViTPooling = .classToken
 
     /// Default options.
-    public init(inputChannels: Int = 3, classCount: Int? = nil, stem: ResNetStem = .imagenet, width: Float = 1,
-                zeroInitResidual: Bool = false, imageSize: Int = 224, patchSize: Int = 16, pooling: ViTPooling = .classToken) {
+    public init(
+        inputChannels: Int = 3, classCount: Int? = nil, stem: ResNetStem = .imagenet, width: Float = 1,
+        zeroInitResidual: Bool = false, imageSize: Int = 224, patchSize: Int = 16, pooling: ViTPooling = .classToken
+    ) {
         self.inputChannels = inputChannels
         self.classCount = classCount
         self.stem = stem

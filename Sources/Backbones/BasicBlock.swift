@@ -17,13 +17,19 @@ public struct BasicBlock: TensorLayer {
 
     /// A block `inputChannels -> channels` with stride `stride`.
     public init(inputChannels: Int, channels: Int, stride: Int, zeroInitResidual: Bool, rng: inout Philox) {
-        conv1 = Conv2D(inputChannels: inputChannels, outputChannels: channels, kernel: 3, stride: Size2(stride, stride), padding: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        conv1 = Conv2D(
+            inputChannels: inputChannels, outputChannels: channels, kernel: 3, stride: Size2(stride, stride), padding: 1, bias: false,
+            initialization: .kaimingNormalFanOut, rng: &rng)
         bn1 = BatchNorm(featureCount: channels)
-        conv2 = Conv2D(inputChannels: channels, outputChannels: channels, kernel: 3, padding: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        conv2 = Conv2D(
+            inputChannels: channels, outputChannels: channels, kernel: 3, padding: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
         bn2 = BatchNorm(featureCount: channels, zeroScale: zeroInitResidual)
         if stride != 1 || inputChannels != channels {
-            downsample = Downsample(conv: Conv2D(inputChannels: inputChannels, outputChannels: channels, kernel: 1, stride: Size2(stride, stride), bias: false, initialization: .kaimingNormalFanOut, rng: &rng),
-                                    bn: BatchNorm(featureCount: channels))
+            downsample = Downsample(
+                conv: Conv2D(
+                    inputChannels: inputChannels, outputChannels: channels, kernel: 1, stride: Size2(stride, stride), bias: false,
+                    initialization: .kaimingNormalFanOut, rng: &rng),
+                bn: BatchNorm(featureCount: channels))
         }
     }
 

@@ -22,15 +22,21 @@ public struct Bottleneck: TensorLayer {
     /// A block `inputChannels -> 4·channels` with stride `stride`.
     public init(inputChannels: Int, channels: Int, stride: Int, zeroInitResidual: Bool, rng: inout Philox) {
         let out = channels * 4
-        conv1 = Conv2D(inputChannels: inputChannels, outputChannels: channels, kernel: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        conv1 = Conv2D(
+            inputChannels: inputChannels, outputChannels: channels, kernel: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
         bn1 = BatchNorm(featureCount: channels)
-        conv2 = Conv2D(inputChannels: channels, outputChannels: channels, kernel: 3, stride: Size2(stride, stride), padding: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        conv2 = Conv2D(
+            inputChannels: channels, outputChannels: channels, kernel: 3, stride: Size2(stride, stride), padding: 1, bias: false,
+            initialization: .kaimingNormalFanOut, rng: &rng)
         bn2 = BatchNorm(featureCount: channels)
         conv3 = Conv2D(inputChannels: channels, outputChannels: out, kernel: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
         bn3 = BatchNorm(featureCount: out, zeroScale: zeroInitResidual)
         if stride != 1 || inputChannels != out {
-            downsample = Downsample(conv: Conv2D(inputChannels: inputChannels, outputChannels: out, kernel: 1, stride: Size2(stride, stride), bias: false, initialization: .kaimingNormalFanOut, rng: &rng),
-                                    bn: BatchNorm(featureCount: out))
+            downsample = Downsample(
+                conv: Conv2D(
+                    inputChannels: inputChannels, outputChannels: out, kernel: 1, stride: Size2(stride, stride), bias: false,
+                    initialization: .kaimingNormalFanOut, rng: &rng),
+                bn: BatchNorm(featureCount: out))
         }
     }
 

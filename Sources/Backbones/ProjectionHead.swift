@@ -14,8 +14,14 @@ public enum HeadLayer: TensorLayer {
     /// Visits the wrapped layer's parameters.
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
         switch self {
-        case .linear(var l): self = .relu; l.visitParameters(&visitor); self = .linear(l)
-        case .batchNorm(var b): self = .relu; b.visitParameters(&visitor); self = .batchNorm(b)
+        case .linear(var l):
+            self = .relu
+            l.visitParameters(&visitor)
+            self = .linear(l)
+        case .batchNorm(var b):
+            self = .relu
+            b.visitParameters(&visitor)
+            self = .batchNorm(b)
         case .relu: break
         }
     }
@@ -24,7 +30,11 @@ public enum HeadLayer: TensorLayer {
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
         switch self {
         case .linear(let l): return l(input)
-        case .batchNorm(var b): self = .relu; let y = b.forward(input, context: &context); self = .batchNorm(b); return y
+        case .batchNorm(var b):
+            self = .relu
+            let y = b.forward(input, context: &context)
+            self = .batchNorm(b)
+            return y
         case .relu: return input.relu()
         }
     }
@@ -42,8 +52,10 @@ public struct ProjectionHead: TensorLayer {
     /// A head `input -> hidden -> ... -> output` with `layerCount` Linear layers (>= 1).
     /// `batchNorm` puts BN after every hidden Linear (and drops their bias); `lastBatchNorm` adds BN
     /// after the last Linear.
-    public init(inputCount: Int, hiddenCount: Int, outputCount: Int, layerCount: Int = 2, batchNorm: Bool = true,
-                lastBatchNorm: Bool = false, rng: inout Philox) {
+    public init(
+        inputCount: Int, hiddenCount: Int, outputCount: Int, layerCount: Int = 2, batchNorm: Bool = true,
+        lastBatchNorm: Bool = false, rng: inout Philox
+    ) {
         precondition(layerCount >= 1, "ProjectionHead: need at least one layer")
         var layers: [HeadLayer] = []
         var width = inputCount

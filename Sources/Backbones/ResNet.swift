@@ -37,8 +37,10 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
 
     /// A ResNet with `blocks` per stage; `width` multiplies every channel count (64, 128, 256, 512);
     /// `lastStride` (1 or 2) is the stride of `layer4`.
-    public init(blocks: [Int], stem: ResNetStem = .imagenet, inputChannels: Int = 3, width: Float = 1,
-                classCount: Int? = 1000, zeroInitResidual: Bool = false, lastStride: Int = 2, rng: inout Philox) {
+    public init(
+        blocks: [Int], stem: ResNetStem = .imagenet, inputChannels: Int = 3, width: Float = 1,
+        classCount: Int? = 1000, zeroInitResidual: Bool = false, lastStride: Int = 2, rng: inout Philox
+    ) {
         precondition(blocks.count == 4, "ResNet: need 4 stages, got \(blocks)")
         precondition(lastStride == 1 || lastStride == 2, "ResNet: last stride \(lastStride), want 1 or 2")
         self.lastStride = lastStride
@@ -46,15 +48,20 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
         self.stem = stem
         switch stem {
         case .imagenet:
-            conv1 = Conv2D(inputChannels: inputChannels, outputChannels: widths[0], kernel: 7, stride: 2, padding: 3, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+            conv1 = Conv2D(
+                inputChannels: inputChannels, outputChannels: widths[0], kernel: 7, stride: 2, padding: 3, bias: false,
+                initialization: .kaimingNormalFanOut, rng: &rng)
         case .cifar:
-            conv1 = Conv2D(inputChannels: inputChannels, outputChannels: widths[0], kernel: 3, stride: 1, padding: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+            conv1 = Conv2D(
+                inputChannels: inputChannels, outputChannels: widths[0], kernel: 3, stride: 1, padding: 1, bias: false,
+                initialization: .kaimingNormalFanOut, rng: &rng)
         }
         bn1 = BatchNorm(featureCount: widths[0])
         var inChannels = widths[0]
         func stage(_ count: Int, _ channels: Int, _ stride: Int, _ rng: inout Philox) -> [Block] {
             (0..<count).map { i in
-                let b = Block(inputChannels: inChannels, channels: channels, stride: i == 0 ? stride : 1, zeroInitResidual: zeroInitResidual, rng: &rng)
+                let b = Block(
+                    inputChannels: inChannels, channels: channels, stride: i == 0 ? stride : 1, zeroInitResidual: zeroInitResidual, rng: &rng)
                 inChannels = channels * Block.expansion
                 return b
             }
@@ -80,7 +87,8 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
 
     /// Pooled features `[N, F]` and the four stage outputs.
     public mutating func extract(_ input: Tensor, context: inout Context) -> BackboneOutput {
-        precondition(input.rank == 4 && input.shape[1] == conv1.weight.shape[1], "ResNet: input \(input.shape) must be [N, \(conv1.weight.shape[1]), H, W]")
+        precondition(
+            input.rank == 4 && input.shape[1] == conv1.weight.shape[1], "ResNet: input \(input.shape) must be [N, \(conv1.weight.shape[1]), H, W]")
         var x = bn1.forward(conv1(input), context: &context).relu()
         if stem == .imagenet { x = x.maxPool2d(kernel: 3, stride: 2, padding: 1) }
         var stages: [Tensor] = []

@@ -21,8 +21,10 @@ public struct TextTransformer: Layer {
 
     /// An encoder for `contextLength` tokens of width `width` with `depth` blocks and `headCount`
     /// heads, projecting to `featureCount` (CLIP init: token N(0, 0.02²), position N(0, 0.01²)).
-    public init(contextLength: Int, vocabularySize: Int = ByteTokenizer.vocabularySize, width: Int, depth: Int,
-                headCount: Int, featureCount: Int, endToken: Int32 = ByteTokenizer.end, rng: inout Philox) {
+    public init(
+        contextLength: Int, vocabularySize: Int = ByteTokenizer.vocabularySize, width: Int, depth: Int,
+        headCount: Int, featureCount: Int, endToken: Int32 = ByteTokenizer.end, rng: inout Philox
+    ) {
         self.endToken = endToken
         tokenEmbedding = Embedding(vocabularySize: vocabularySize, featureCount: width, std: 0.02, rng: &rng)
         positionEmbedding = Parameter(Initializer.normal([contextLength, width], std: 0.01, rng: &rng), role: .embedding)
@@ -48,7 +50,9 @@ public struct TextTransformer: Layer {
     /// Features `[B, E]` (the state at each row's first end token) and each block's tokens `[B, L, D]`.
     public mutating func extract(_ ids: IntTensor, mask: Tensor? = nil, context: inout Context) -> (features: Tensor, intermediates: [Tensor]) {
         precondition(ids.shape.rank == 2 && ids.shape[1] == contextLength, "TextTransformer: ids \(ids.shape) must be [B, \(contextLength)]")
-        let b = ids.shape[0], l = contextLength, d = positionEmbedding.shape[1]
+        let b = ids.shape[0]
+        let l = contextLength
+        let d = positionEmbedding.shape[1]
         var x = tokenEmbedding(ids) + positionEmbedding.value
         var states: [Tensor] = []
         for i in blocks.indices {

@@ -15,8 +15,10 @@ public struct TransformerBlock: TensorLayer {
     public var mlp: MLP
 
     /// A block of width `featureCount`; Linear weights trunc-normal(0.02), biases 0 (timm init).
-    public init(featureCount d: Int, headCount: Int, mlpRatio: Float = 4, causal: Bool = false,
-                epsilon: Float = 1e-6, rng: inout Philox) {
+    public init(
+        featureCount d: Int, headCount: Int, mlpRatio: Float = 4, causal: Bool = false,
+        epsilon: Float = 1e-6, rng: inout Philox
+    ) {
         norm1 = LayerNorm(featureCount: d, epsilon: epsilon)
         attn = MultiHeadAttention(featureCount: d, headCount: headCount, causal: causal, rng: &rng)
         norm2 = LayerNorm(featureCount: d, epsilon: epsilon)

@@ -35,13 +35,16 @@ public struct VisionTransformer: Backbone {
     public var featureCount: Int { positionEmbedding.shape[2] }
 
     /// A ViT of width `featureCount` with `depth` blocks on `imageSize`² images cut into `patchSize`² patches.
-    public init(imageSize: Int, patchSize: Int, inputChannels: Int = 3, featureCount d: Int, depth: Int, headCount: Int,
-                mlpRatio: Float = 4, pooling: ViTPooling = .classToken, classCount: Int? = 1000, rng: inout Philox) {
+    public init(
+        imageSize: Int, patchSize: Int, inputChannels: Int = 3, featureCount d: Int, depth: Int, headCount: Int,
+        mlpRatio: Float = 4, pooling: ViTPooling = .classToken, classCount: Int? = 1000, rng: inout Philox
+    ) {
         precondition(imageSize % patchSize == 0, "VisionTransformer: image size \(imageSize) is not a multiple of patch size \(patchSize)")
         let grid = imageSize / patchSize
         self.pooling = pooling
         self.patchSize = patchSize
-        patchEmbed = Conv2D(inputChannels: inputChannels, outputChannels: d, kernel: Size2(patchSize, patchSize), stride: Size2(patchSize, patchSize), rng: &rng)
+        patchEmbed = Conv2D(
+            inputChannels: inputChannels, outputChannels: d, kernel: Size2(patchSize, patchSize), stride: Size2(patchSize, patchSize), rng: &rng)
         let tokens = grid * grid + (pooling == .classToken ? 1 : 0)
         positionEmbedding = Parameter(Initializer.truncatedNormal([1, tokens, d], std: 0.02, rng: &rng), role: .embedding)
         classToken = pooling == .classToken ? Parameter(Initializer.normal([1, 1, d], std: 1e-6, rng: &rng), role: .embedding) : nil

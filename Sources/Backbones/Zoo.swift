@@ -25,7 +25,7 @@ public enum Zoo {
 
     /// The text encoders (name and summary).
     public static let textEncoders: [(name: String, summary: String)] = [
-        ("clip_text", "CLIP-style causal text transformer over byte tokens (TextEncoderOptions)"),
+        ("clip_text", "CLIP-style causal text transformer over byte tokens (TextEncoderOptions)")
     ]
 
     /// The heads (name and summary).
@@ -50,14 +50,18 @@ public enum Zoo {
     }
 
     /// Builds the text encoder named `name` (`clip_text`).
-    public static func makeTextEncoder(_ name: String, options: TextEncoderOptions = TextEncoderOptions(), rng: inout Philox) throws -> TextTransformer {
+    public static func makeTextEncoder(_ name: String, options: TextEncoderOptions = TextEncoderOptions(), rng: inout Philox) throws
+        -> TextTransformer
+    {
         guard name == "clip_text" else { throw ZooError.unknownName(name, known: textEncoders.map(\.name)) }
         guard options.width % options.headCount == 0 else {
-            throw ZooError.invalidOption(entry: name, option: "headCount", message: "width \(options.width) is not a multiple of \(options.headCount) heads")
+            throw ZooError.invalidOption(
+                entry: name, option: "headCount", message: "width \(options.width) is not a multiple of \(options.headCount) heads")
         }
         guard options.contextLength >= 2 else { throw ZooError.invalidOption(entry: name, option: "contextLength", message: "must be >= 2") }
-        return TextTransformer(contextLength: options.contextLength, width: options.width, depth: options.depth,
-                               headCount: options.headCount, featureCount: options.featureCount, rng: &rng)
+        return TextTransformer(
+            contextLength: options.contextLength, width: options.width, depth: options.depth,
+            headCount: options.headCount, featureCount: options.featureCount, rng: &rng)
     }
 
     static func checkCommon(_ name: String, _ o: BackboneOptions) throws {
@@ -74,8 +78,9 @@ public enum Zoo {
             guard o.lastStride == 1 || o.lastStride == 2 else {
                 throw ZooError.invalidOption(entry: name, option: "lastStride", message: "must be 1 or 2, got \(o.lastStride)")
             }
-            var net = ResNet<B>(blocks: blocks, stem: o.stem, inputChannels: o.inputChannels, width: o.width,
-                                classCount: o.classCount, zeroInitResidual: o.zeroInitResidual, lastStride: o.lastStride, rng: &rng)
+            var net = ResNet<B>(
+                blocks: blocks, stem: o.stem, inputChannels: o.inputChannels, width: o.width,
+                classCount: o.classCount, zeroInitResidual: o.zeroInitResidual, lastStride: o.lastStride, rng: &rng)
             net.recomputesBlocks = o.recomputesBlocks
             return net
         }
@@ -85,16 +90,19 @@ public enum Zoo {
         BackboneEntry(name: name, summary: summary) { o, rng in
             try checkCommon(name, o)
             guard o.lastStride == 2 else {
-                throw ZooError.invalidOption(entry: name, option: "lastStride", message: "applies to ResNets only (a ViT's patch map is image size / patch size)")
+                throw ZooError.invalidOption(
+                    entry: name, option: "lastStride", message: "applies to ResNets only (a ViT's patch map is image size / patch size)")
             }
             guard !o.recomputesBlocks else {
                 throw ZooError.invalidOption(entry: name, option: "recomputesBlocks", message: "applies to ResNets only")
             }
             guard o.patchSize > 0, o.imageSize > 0, o.imageSize % o.patchSize == 0 else {
-                throw ZooError.invalidOption(entry: name, option: "patchSize", message: "image size \(o.imageSize) is not a positive multiple of patch size \(o.patchSize)")
+                throw ZooError.invalidOption(
+                    entry: name, option: "patchSize", message: "image size \(o.imageSize) is not a positive multiple of patch size \(o.patchSize)")
             }
-            return VisionTransformer(imageSize: o.imageSize, patchSize: o.patchSize, inputChannels: o.inputChannels, featureCount: width,
-                                     depth: depth, headCount: heads, pooling: o.pooling, classCount: o.classCount, rng: &rng)
+            return VisionTransformer(
+                imageSize: o.imageSize, patchSize: o.patchSize, inputChannels: o.inputChannels, featureCount: width,
+                depth: depth, headCount: heads, pooling: o.pooling, classCount: o.classCount, rng: &rng)
         }
     }
 }

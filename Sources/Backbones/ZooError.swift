@@ -10,8 +10,8 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
     /// Text naming the entry and option.
     public var description: String {
         switch self {
-        case let .unknownName(n, known): return "unknown backbone '\(n)' (known: \(known.joined(separator: ", ")))"
-        case let .invalidOption(e, o, m): return "\(e): option '\(o)': \(m)"
+        case .unknownName(let n, let known): return "unknown backbone '\(n)' (known: \(known.joined(separator: ", ")))"
+        case .invalidOption(let e, let o, let m): return "\(e): option '\(o)': \(m)"
         }
     }
 }

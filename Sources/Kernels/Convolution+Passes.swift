@@ -1,4 +1,5 @@
 import Support
+
 /// The forward and backward passes of `Convolution`, in blocks of images.
 ///
 /// When the batch gives at least one block per thread, each thread takes whole blocks and runs
@@ -37,18 +38,23 @@ extension Convolution {
 
     /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C/groups, KH, KW]) + bias[O]`;
     /// `blockColumns` (GEMM width per block) is exposed for tuning.
-    public static func forward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                               blockColumns: Int = targetColumns) {
+    public static func forward(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+        blockColumns: Int = targetColumns
+    ) {
         let plan = BlockPlan(g, columns: blockColumns)
-        let x = SendablePointer(input), w = SendablePointer(weight), y = SendablePointer(output)
+        let x = SendablePointer(input)
+        let w = SendablePointer(weight)
+        let y = SendablePointer(output)
         let b = bias.map { SendablePointer($0) }
         runBlocks(plan.count, scratch: plan.scratchCount) { blocks, scratch, parallel in
             for block in blocks {
                 let n0 = block * plan.size
-                forwardBlock(g, input: x.base, weight: w.base, bias: b?.base, output: y.base, firstImage: n0,
-                             imageCount: min(plan.size, g.batch - n0), direct: plan.direct, scratch: scratch,
-                             tmp: scratch + plan.columnCount, parallel: parallel)
+                forwardBlock(
+                    g, input: x.base, weight: w.base, bias: b?.base, output: y.base, firstImage: n0,
+                    imageCount: min(plan.size, g.batch - n0), direct: plan.direct, scratch: scratch,
+                    tmp: scratch + plan.columnCount, parallel: parallel)
             }
         }
     }
@@ -56,10 +62,12 @@ extension Convolution {
     /// Gradients of `forward` given `gradOutput[N, O, OH, OW]`: `gradInput[N, C, H, W]`,
     /// `gradWeight[O, C/groups, KH, KW]`, `gradBias[O]` (each overwritten; nil skips it);
     /// `blockColumns` as in `forward`.
-    public static func backward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                                gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
-                                gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
-                                blockColumns: Int = targetColumns) {
+    public static func backward(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
+        gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+        blockColumns: Int = targetColumns
+    ) {
         if let gradBias { biasGradient(g, gradOutput: gradOutput, into: gradBias) }
         if gradInput == nil && gradWeight == nil { return }
         let plan = BlockPlan(g, columns: blockColumns)
@@ -72,17 +80,21 @@ extension Convolution {
             gradWeight.update(repeating: 0, count: weightCount)
             partials.update(repeating: 0, count: (groups - 1) * weightCount)
         }
-        let x = SendablePointer(input), w = SendablePointer(weight), dy = SendablePointer(gradOutput)
-        let dx = gradInput.map { SendablePointer($0) }, dw = gradWeight.map { SendablePointer($0) }
+        let x = SendablePointer(input)
+        let w = SendablePointer(weight)
+        let dy = SendablePointer(gradOutput)
+        let dx = gradInput.map { SendablePointer($0) }
+        let dw = gradWeight.map { SendablePointer($0) }
         let p = SendablePointer(partials)
         runBlocks(groups, scratch: plan.scratchCount) { groupRange, scratch, parallel in
             for j in groupRange {
                 let target = dw.map { j == 0 ? $0.base : p.base + (j - 1) * weightCount }
                 for block in (plan.count * j / groups)..<(plan.count * (j + 1) / groups) {
                     let n0 = block * plan.size
-                    backwardBlock(g, input: x.base, weight: w.base, gradOutput: dy.base, gradInput: dx?.base,
-                                  gradWeight: target, firstImage: n0, imageCount: min(plan.size, g.batch - n0),
-                                  direct: plan.direct, scratch: scratch, dyBuffer: scratch + plan.columnCount, parallel: parallel)
+                    backwardBlock(
+                        g, input: x.base, weight: w.base, gradOutput: dy.base, gradInput: dx?.base,
+                        gradWeight: target, firstImage: n0, imageCount: min(plan.size, g.batch - n0),
+                        direct: plan.direct, scratch: scratch, dyBuffer: scratch + plan.columnCount, parallel: parallel)
                 }
             }
         }
@@ -96,8 +108,10 @@ extension Convolution {
     /// Runs `body` over `0..<count` work items: split across threads (each with its own scratch of
     /// `scratch` floats, OpenBLAS single-threaded, helpers serial: `parallel` false) when there is
     /// at least one item per thread, else in order on this thread with parallel helpers.
-    static func runBlocks(_ count: Int, scratch: Int,
-                          _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Float>, _ parallel: Bool) -> Void) {
+    static func runBlocks(
+        _ count: Int, scratch: Int,
+        _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Float>, _ parallel: Bool) -> Void
+    ) {
         let threads = ParallelLoops.threadCount
         if threads > 1 && count >= threads {
             BLAS.withSingleThread {
@@ -115,12 +129,17 @@ extension Convolution {
     }
 
     /// The forward pass of images `n0..<n0+count`, every group.
-    static func forwardBlock(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                             bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, firstImage n0: Int,
-                             imageCount count: Int, direct: Bool, scratch: UnsafeMutablePointer<Float>,
-                             tmp: UnsafeMutablePointer<Float>, parallel: Bool) {
-        let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
-        let rows = g.columnRows, og = g.groupOutputChannels, ld = count * ohw
+    static func forwardBlock(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, firstImage n0: Int,
+        imageCount count: Int, direct: Bool, scratch: UnsafeMutablePointer<Float>,
+        tmp: UnsafeMutablePointer<Float>, parallel: Bool
+    ) {
+        let ohw = g.outputHeight * g.outputWidth
+        let hw = g.height * g.width
+        let rows = g.columnRows
+        let og = g.groupOutputChannels
+        let ld = count * ohw
         for grp in 0..<g.groups {
             let col: UnsafePointer<Float>
             if direct {
@@ -132,32 +151,41 @@ extension Convolution {
             let w = weight + grp * og * rows
             if count == 1 {
                 let planes = output + (n0 * g.outputChannels + grp * og) * ohw
-                BLAS.gemm(transA: false, transB: false, m: og, n: ohw, k: rows, a: w, lda: rows, b: col, ldb: ohw,
-                          c: planes, ldc: ohw)
+                BLAS.gemm(
+                    transA: false, transB: false, m: og, n: ohw, k: rows, a: w, lda: rows, b: col, ldb: ohw,
+                    c: planes, ldc: ohw)
                 if let bias {
                     for o in 0..<og {
-                        let v = bias[grp * og + o], plane = planes + o * ohw
+                        let v = bias[grp * og + o]
+                        let plane = planes + o * ohw
                         for i in 0..<ohw { plane[i] += v }
                     }
                 }
             } else {
-                BLAS.gemm(transA: false, transB: false, m: og, n: ld, k: rows, a: w, lda: rows, b: col, ldb: ld,
-                          c: tmp, ldc: ld)
-                shuffle(g, planes: output, matrix: tmp, firstImage: n0, imageCount: count, group: grp, toMatrix: false,
-                        bias: bias, parallel: parallel)
+                BLAS.gemm(
+                    transA: false, transB: false, m: og, n: ld, k: rows, a: w, lda: rows, b: col, ldb: ld,
+                    c: tmp, ldc: ld)
+                shuffle(
+                    g, planes: output, matrix: tmp, firstImage: n0, imageCount: count, group: grp, toMatrix: false,
+                    bias: bias, parallel: parallel)
             }
         }
     }
 
     /// The backward pass of images `n0..<n0+count`, every group: the input gradient of those
     /// images (written), the weight gradient added into `gradWeight` (beta = 1).
-    static func backwardBlock(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                              gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
-                              gradWeight: UnsafeMutablePointer<Float>?, firstImage n0: Int, imageCount count: Int,
-                              direct: Bool, scratch: UnsafeMutablePointer<Float>, dyBuffer: UnsafeMutablePointer<Float>,
-                              parallel: Bool) {
-        let ohw = g.outputHeight * g.outputWidth, hw = g.height * g.width
-        let rows = g.columnRows, og = g.groupOutputChannels, ld = count * ohw
+    static func backwardBlock(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
+        gradWeight: UnsafeMutablePointer<Float>?, firstImage n0: Int, imageCount count: Int,
+        direct: Bool, scratch: UnsafeMutablePointer<Float>, dyBuffer: UnsafeMutablePointer<Float>,
+        parallel: Bool
+    ) {
+        let ohw = g.outputHeight * g.outputWidth
+        let hw = g.height * g.width
+        let rows = g.columnRows
+        let og = g.groupOutputChannels
+        let ld = count * ohw
         // The block's own images, zeroed here (cache-warm, on this block's thread) before col2im adds.
         gradInput.map { (start: UnsafeMutablePointer<Float>) in
             (start + n0 * g.inputChannels * hw).update(repeating: 0, count: count * g.inputChannels * hw)
@@ -167,8 +195,9 @@ extension Convolution {
             if count == 1 {
                 dy = gradOutput + (n0 * g.outputChannels + grp * og) * ohw
             } else {
-                shuffle(g, planes: UnsafeMutablePointer(mutating: gradOutput), matrix: dyBuffer,
-                        firstImage: n0, imageCount: count, group: grp, toMatrix: true, parallel: parallel)
+                shuffle(
+                    g, planes: UnsafeMutablePointer(mutating: gradOutput), matrix: dyBuffer,
+                    firstImage: n0, imageCount: count, group: grp, toMatrix: true, parallel: parallel)
                 dy = UnsafePointer(dyBuffer)
             }
             let w = weight + grp * og * rows
@@ -176,23 +205,29 @@ extension Convolution {
             if let gradWeight {
                 // dW_g[Og, rows] += dY_g[Og, cols] · col[rows, cols]ᵀ
                 let col: UnsafePointer<Float>
-                if direct { col = input + inputSlice * hw } else {
+                if direct {
+                    col = input + inputSlice * hw
+                } else {
                     im2col(g, input: input, firstImage: n0, imageCount: count, group: grp, col: scratch, parallel: parallel)
                     col = UnsafePointer(scratch)
                 }
-                BLAS.gemm(transA: false, transB: true, m: og, n: rows, k: ld, a: dy, lda: ld, b: col, ldb: ld,
-                          beta: 1, c: gradWeight + grp * og * rows, ldc: rows)
+                BLAS.gemm(
+                    transA: false, transB: true, m: og, n: rows, k: ld, a: dy, lda: ld, b: col, ldb: ld,
+                    beta: 1, c: gradWeight + grp * og * rows, ldc: rows)
             }
             if let gradInput {
                 // dcol[rows, cols] = W_gᵀ · dY_g, then col2im.
                 if direct {
-                    BLAS.gemm(transA: true, transB: false, m: rows, n: ohw, k: og, a: w, lda: rows, b: dy, ldb: ohw,
-                              beta: 1, c: gradInput + inputSlice * hw, ldc: hw)
+                    BLAS.gemm(
+                        transA: true, transB: false, m: rows, n: ohw, k: og, a: w, lda: rows, b: dy, ldb: ohw,
+                        beta: 1, c: gradInput + inputSlice * hw, ldc: hw)
                 } else {
-                    BLAS.gemm(transA: true, transB: false, m: rows, n: ld, k: og, a: w, lda: rows, b: dy, ldb: ld,
-                              c: scratch, ldc: ld)
-                    col2im(g, col: scratch, firstImage: n0, imageCount: count, group: grp, gradInput: gradInput,
-                           parallel: parallel)
+                    BLAS.gemm(
+                        transA: true, transB: false, m: rows, n: ld, k: og, a: w, lda: rows, b: dy, ldb: ld,
+                        c: scratch, ldc: ld)
+                    col2im(
+                        g, col: scratch, firstImage: n0, imageCount: count, group: grp, gradInput: gradInput,
+                        parallel: parallel)
                 }
             }
         }
@@ -201,7 +236,8 @@ extension Convolution {
     /// gradBias[o] = Σ over images and pixels of gradOutput[n, o] (Double accumulation per channel).
     static func biasGradient(_ g: ConvolutionGeometry, gradOutput: UnsafePointer<Float>, into gradBias: UnsafeMutablePointer<Float>) {
         let ohw = g.outputHeight * g.outputWidth
-        let gb = SendablePointer(gradBias), gy = SendablePointer(gradOutput)
+        let gb = SendablePointer(gradBias)
+        let gy = SendablePointer(gradOutput)
         parallelFor(g.outputChannels, grain: max(1, 8192 / max(ohw * g.batch, 1))) { range in
             for o in range {
                 var acc: Double = 0

@@ -1,9 +1,14 @@
 /// Naive direct convolution (seven nested loops), the reference the fast kernels are tested against.
 extension Convolution {
     /// Direct-loop forward: `output[N, O, OH, OW]` (overwritten), bias optional.
-    public static func naiveForward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
-        let oh = g.outputHeight, ow = g.outputWidth, cg = g.groupInputChannels, og = g.groupOutputChannels
+    public static func naiveForward(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    ) {
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let cg = g.groupInputChannels
+        let og = g.groupOutputChannels
         for n in 0..<g.batch {
             for o in 0..<g.outputChannels {
                 let grp = o / og
@@ -32,10 +37,15 @@ extension Convolution {
     }
 
     /// Direct-loop backward: all three gradients (each overwritten).
-    public static func naiveBackward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                                     gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>,
-                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>) {
-        let oh = g.outputHeight, ow = g.outputWidth, cg = g.groupInputChannels, og = g.groupOutputChannels
+    public static func naiveBackward(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>,
+        gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>
+    ) {
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let cg = g.groupInputChannels
+        let og = g.groupOutputChannels
         gradInput.update(repeating: 0, count: g.batch * g.inputChannels * g.height * g.width)
         gradWeight.update(repeating: 0, count: g.outputChannels * g.columnRows)
         gradBias.update(repeating: 0, count: g.outputChannels)

@@ -32,13 +32,25 @@ public struct ConvolutionGeometry: Sendable, Hashable {
     public var groups: Int
 
     /// Creates a geometry; sizes are validated by the caller (TensorCore states the shapes).
-    public init(batch: Int, inputChannels: Int, height: Int, width: Int, outputChannels: Int,
-                kernelHeight: Int, kernelWidth: Int, strideH: Int = 1, strideW: Int = 1,
-                padH: Int = 0, padW: Int = 0, dilationH: Int = 1, dilationW: Int = 1, groups: Int = 1) {
-        self.batch = batch; self.inputChannels = inputChannels; self.height = height; self.width = width
-        self.outputChannels = outputChannels; self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
-        self.strideH = strideH; self.strideW = strideW; self.padH = padH; self.padW = padW
-        self.dilationH = dilationH; self.dilationW = dilationW; self.groups = groups
+    public init(
+        batch: Int, inputChannels: Int, height: Int, width: Int, outputChannels: Int,
+        kernelHeight: Int, kernelWidth: Int, strideH: Int = 1, strideW: Int = 1,
+        padH: Int = 0, padW: Int = 0, dilationH: Int = 1, dilationW: Int = 1, groups: Int = 1
+    ) {
+        self.batch = batch
+        self.inputChannels = inputChannels
+        self.height = height
+        self.width = width
+        self.outputChannels = outputChannels
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.strideH = strideH
+        self.strideW = strideW
+        self.padH = padH
+        self.padW = padW
+        self.dilationH = dilationH
+        self.dilationW = dilationW
+        self.groups = groups
     }
 
     /// Output height (OH).

@@ -1,4 +1,5 @@
 import Support
+
 /// Channels-last (NHWC) forward convolution, groups = 1, kept to measure the layout question of
 /// the design (NCHW vs NHWC on OpenBLAS); the engine itself uses NCHW (`Convolution`).
 /// Input `[N, H, W, C]`, weight `[KH, KW, C, O]`, output `[N, OH, OW, O]`:
@@ -6,20 +7,27 @@ import Support
 /// `[pixels, KH·KW·C] x [KH·KW·C, O]` per block of images.
 public enum ConvolutionNHWC {
     /// Forward convolution in NHWC (output overwritten).
-    public static func forward(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                               output: UnsafeMutablePointer<Float>) {
+    public static func forward(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>
+    ) {
         require(g.groups == 1, "ConvolutionNHWC supports groups = 1 only")
-        let oh = g.outputHeight, ow = g.outputWidth, ohw = oh * ow, c = g.inputChannels
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let ohw = oh * ow
+        let c = g.inputChannels
         let kdim = g.kernelHeight * g.kernelWidth * c
         let block = Convolution.imagesPerBlock(g)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, kdim * block * ohw))
         defer { scratch.deallocate() }
-        let src = SendablePointer(input), col = SendablePointer(scratch)
+        let src = SendablePointer(input)
+        let col = SendablePointer(scratch)
         for n0 in stride(from: 0, to: g.batch, by: block) {
             let nb = min(block, g.batch - n0)
             parallelFor(nb * oh, grain: max(1, 64 / max(ow, 1))) { range in
                 for task in range {
-                    let b = task / oh, y = task % oh
+                    let b = task / oh
+                    let y = task % oh
                     let image = src.base + (n0 + b) * g.height * g.width * c
                     for x in 0..<ow {
                         var dst = col.base + ((b * oh + y) * ow + x) * kdim
@@ -38,8 +46,9 @@ public enum ConvolutionNHWC {
                     }
                 }
             }
-            BLAS.gemm(transA: false, transB: false, m: nb * ohw, n: g.outputChannels, k: kdim, a: scratch, lda: kdim,
-                      b: weight, ldb: g.outputChannels, c: output + n0 * ohw * g.outputChannels, ldc: g.outputChannels)
+            BLAS.gemm(
+                transA: false, transB: false, m: nb * ohw, n: g.outputChannels, k: kdim, a: scratch, lda: kdim,
+                b: weight, ldb: g.outputChannels, c: output + n0 * ohw * g.outputChannels, ldc: g.outputChannels)
         }
     }
 }

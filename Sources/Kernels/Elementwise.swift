@@ -35,7 +35,10 @@ public enum Elementwise {
             UnsafeMutableRawPointer(out + i).storeBytes(of: v.replacing(with: zero, where: v .< zero), as: SIMD16<Float>.self)
             i += 16
         }
-        while i < n { out[i] = x[i] < 0 ? 0 : x[i]; i += 1 }
+        while i < n {
+            out[i] = x[i] < 0 ? 0 : x[i]
+            i += 1
+        }
     }
 
     /// out[i] = GELU(x[i]) = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel), erf as in
@@ -58,8 +61,10 @@ public enum Elementwise {
     /// out = f(a, b) in `VectorMath.Lanes` steps; the last partial step runs through zero-padded
     /// lanes, so every element gets the same arithmetic wherever it sits.
     @inline(__always) @usableFromInline
-    static func lanes(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
-                      _ f: (VectorMath.Lanes, VectorMath.Lanes) -> VectorMath.Lanes) {
+    static func lanes(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
+        _ f: (VectorMath.Lanes, VectorMath.Lanes) -> VectorMath.Lanes
+    ) {
         typealias V = VectorMath.Lanes
         var i = 0
         while i + V.scalarCount <= n {
@@ -69,8 +74,12 @@ public enum Elementwise {
             i += V.scalarCount
         }
         if i < n {
-            var va = V(repeating: 0), vb = V(repeating: 0)
-            for j in 0..<(n - i) { va[j] = a[i + j]; vb[j] = b[i + j] }
+            var va = V(repeating: 0)
+            var vb = V(repeating: 0)
+            for j in 0..<(n - i) {
+                va[j] = a[i + j]
+                vb[j] = b[i + j]
+            }
             let r = f(va, vb)
             for j in 0..<(n - i) { out[i + j] = r[j] }
         }
@@ -88,6 +97,9 @@ public enum Elementwise {
             UnsafeMutableRawPointer(out + i).storeBytes(of: vector(va, vb), as: SIMD16<Float>.self)
             i += 16
         }
-        while i < n { out[i] = scalar(a[i], b[i]); i += 1 }
+        while i < n {
+            out[i] = scalar(a[i], b[i])
+            i += 1
+        }
     }
 }

@@ -1,22 +1,29 @@
 import Support
+
 /// Batch and layer normalisation on raw buffers, forward and fused backward.
 /// Batch-norm data is `[outer, channels, inner]` (`[N, C, H·W]`, or `[N, C, 1]` for `[N, C]`);
 /// statistics are per channel over outer·inner elements.
 public enum Normalization {
     /// Per-channel mean and biased variance of `x[outer, channels, inner]`, accumulated in Double
     /// around a per-channel shift (the channel's first element) so large means do not cancel.
-    public static func channelStatistics(_ x: UnsafePointer<Float>, outer: Int, channels: Int, inner: Int,
-                                         mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>) {
-        let src = SendablePointer(x), mp = SendablePointer(mean), vp = SendablePointer(variance)
+    public static func channelStatistics(
+        _ x: UnsafePointer<Float>, outer: Int, channels: Int, inner: Int,
+        mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>
+    ) {
+        let src = SendablePointer(x)
+        let mp = SendablePointer(mean)
+        let vp = SendablePointer(variance)
         let m = Double(outer * inner)
         parallelFor(channels) { range in
             for c in range {
                 let k = src[c * inner]
-                var s: Double = 0, ss: Double = 0
+                var s: Double = 0
+                var ss: Double = 0
                 for n in 0..<outer {
                     let plane = src.base + (n * channels + c) * inner
                     let (ps, pss) = VectorSums.shiftedMoments(plane, inner, shift: k)
-                    s += Double(ps); ss += Double(pss)
+                    s += Double(ps)
+                    ss += Double(pss)
                 }
                 let mu = s / m
                 mp[c] = Float(Double(k) + mu)
@@ -26,16 +33,24 @@ public enum Normalization {
     }
 
     /// `y = (x − mean[c])·invStd[c]·scale[c] + shift[c]`.
-    public static func batchNormForward(_ x: UnsafePointer<Float>, outer: Int, channels: Int, inner: Int,
-                                        mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-                                        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        let src = SendablePointer(x), dst = SendablePointer(y)
-        let mp = SendablePointer(mean), ip = SendablePointer(invStd), sp = SendablePointer(scale), bp = SendablePointer(shift)
+    public static func batchNormForward(
+        _ x: UnsafePointer<Float>, outer: Int, channels: Int, inner: Int,
+        mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+    ) {
+        let src = SendablePointer(x)
+        let dst = SendablePointer(y)
+        let mp = SendablePointer(mean)
+        let ip = SendablePointer(invStd)
+        let sp = SendablePointer(scale)
+        let bp = SendablePointer(shift)
         parallelFor(outer * channels, grain: max(1, 16384 / max(inner, 1))) { range in
             for p in range {
                 let c = p % channels
-                let a = ip[c] * sp[c], b = bp[c] - mp[c] * a
-                let i0 = src.base + p * inner, o0 = dst.base + p * inner
+                let a = ip[c] * sp[c]
+                let b = bp[c] - mp[c] * a
+                let i0 = src.base + p * inner
+                let o0 = dst.base + p * inner
                 for i in 0..<inner { o0[i] = i0[i] * a + b }
             }
         }
@@ -44,23 +59,33 @@ public enum Normalization {
     /// Fused batch-norm backward. With batch statistics (`training`):
     /// `dx = scale·invStd·(dy − mean(dy) − x̂·mean(dy·x̂))`; with running statistics `dx = dy·scale·invStd`.
     /// Always `dScale = Σ dy·x̂`, `dShift = Σ dy` per channel. All outputs are overwritten.
-    public static func batchNormBackward(_ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-                                         outer: Int, channels: Int, inner: Int,
-                                         mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, scale: UnsafePointer<Float>,
-                                         training: Bool, gradInput: UnsafeMutablePointer<Float>,
-                                         gradScale: UnsafeMutablePointer<Float>, gradShift: UnsafeMutablePointer<Float>) {
-        let xs = SendablePointer(x), gy = SendablePointer(gradOutput), gx = SendablePointer(gradInput)
-        let mp = SendablePointer(mean), ip = SendablePointer(invStd), sp = SendablePointer(scale)
-        let gsp = SendablePointer(gradScale), gbp = SendablePointer(gradShift)
+    public static func batchNormBackward(
+        _ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        outer: Int, channels: Int, inner: Int,
+        mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, scale: UnsafePointer<Float>,
+        training: Bool, gradInput: UnsafeMutablePointer<Float>,
+        gradScale: UnsafeMutablePointer<Float>, gradShift: UnsafeMutablePointer<Float>
+    ) {
+        let xs = SendablePointer(x)
+        let gy = SendablePointer(gradOutput)
+        let gx = SendablePointer(gradInput)
+        let mp = SendablePointer(mean)
+        let ip = SendablePointer(invStd)
+        let sp = SendablePointer(scale)
+        let gsp = SendablePointer(gradScale)
+        let gbp = SendablePointer(gradShift)
         parallelFor(channels) { range in
             for c in range {
                 let mu = mp[c]
-                var s: Double = 0, sd: Double = 0
+                var s: Double = 0
+                var sd: Double = 0
                 for n in 0..<outer {
                     let off = (n * channels + c) * inner
-                    let xp = xs.base + off, gp = gy.base + off
+                    let xp = xs.base + off
+                    let gp = gy.base + off
                     let (ps, psd) = VectorSums.gradientMoments(gp, xp, inner, mean: mu)
-                    s += Double(ps); sd += Double(psd)
+                    s += Double(ps)
+                    sd += Double(psd)
                 }
                 gbp[c] = Float(s)
                 gsp[c] = Float(sd) * ip[c]
@@ -71,11 +96,15 @@ public enum Normalization {
             for p in range {
                 let c = p % channels
                 let off = p * inner
-                let xp = xs.base + off, gp = gy.base + off, op = gx.base + off
+                let xp = xs.base + off
+                let gp = gy.base + off
+                let op = gx.base + off
                 let k = sp[c] * ip[c]
                 if training {
                     // dx = k·(dy − dShift/M − (x − μ)·invStd·dScale/M)
-                    let a = gbp[c] / m, b = ip[c] * gsp[c] / m, mu = mp[c]
+                    let a = gbp[c] / m
+                    let b = ip[c] * gsp[c] / m
+                    let mu = mp[c]
                     for i in 0..<inner { op[i] = k * (gp[i] - a - (xp[i] - mu) * b) }
                 } else {
                     for i in 0..<inner { op[i] = k * gp[i] }
@@ -86,20 +115,28 @@ public enum Normalization {
 
     /// Layer norm over rows of length `d`: `y = (x − μ_row)·invStd_row·scale + shift` (scale, shift
     /// `[d]`, optional); writes each row's mean and 1/√(var + ε) (biased variance).
-    public static func layerNormForward(_ x: UnsafePointer<Float>, rows: Int, d: Int, epsilon: Float,
-                                        scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
-                                        mean: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>) {
-        let src = SendablePointer(x), dst = SendablePointer(y), mp = SendablePointer(mean), ip = SendablePointer(invStd)
-        let sp = scale.map { SendablePointer($0) }, bp = shift.map { SendablePointer($0) }
+    public static func layerNormForward(
+        _ x: UnsafePointer<Float>, rows: Int, d: Int, epsilon: Float,
+        scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
+        mean: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>
+    ) {
+        let src = SendablePointer(x)
+        let dst = SendablePointer(y)
+        let mp = SendablePointer(mean)
+        let ip = SendablePointer(invStd)
+        let sp = scale.map { SendablePointer($0) }
+        let bp = shift.map { SendablePointer($0) }
         parallelFor(rows, grain: max(1, 8192 / max(d, 1))) { range in
             for r in range {
-                let row = src.base + r * d, out = dst.base + r * d
+                let row = src.base + r * d
+                let out = dst.base + r * d
                 let k = row[0]
                 let (s, ss) = VectorSums.shiftedMoments(row, d, shift: k)
                 let ms = s / Float(d)
                 let mu = k + ms
                 let inv = 1 / (max(ss / Float(d) - ms * ms, 0) + epsilon).squareRoot()
-                mp[r] = mu; ip[r] = inv
+                mp[r] = mu
+                ip[r] = inv
                 for j in 0..<d {
                     var t = (row[j] - mu) * inv
                     if let sp { t *= sp[j] }
@@ -112,24 +149,35 @@ public enum Normalization {
 
     /// Fused layer-norm backward: `dx = invStd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))` with `ĝ = dy·scale`;
     /// `dScale = Σ_rows dy·x̂`, `dShift = Σ_rows dy` (each optional). Outputs are overwritten.
-    public static func layerNormBackward(_ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, rows: Int, d: Int,
-                                         scale: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-                                         gradInput: UnsafeMutablePointer<Float>?, gradScale: UnsafeMutablePointer<Float>?,
-                                         gradShift: UnsafeMutablePointer<Float>?) {
-        let xs = SendablePointer(x), gy = SendablePointer(gradOutput)
-        let mp = SendablePointer(mean), ip = SendablePointer(invStd), sp = scale.map { SendablePointer($0) }
+    public static func layerNormBackward(
+        _ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, rows: Int, d: Int,
+        scale: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+        gradInput: UnsafeMutablePointer<Float>?, gradScale: UnsafeMutablePointer<Float>?,
+        gradShift: UnsafeMutablePointer<Float>?
+    ) {
+        let xs = SendablePointer(x)
+        let gy = SendablePointer(gradOutput)
+        let mp = SendablePointer(mean)
+        let ip = SendablePointer(invStd)
+        let sp = scale.map { SendablePointer($0) }
         if let gradInput {
             let gx = SendablePointer(gradInput)
             parallelFor(rows, grain: max(1, 8192 / max(d, 1))) { range in
                 for r in range {
-                    let xr = xs.base + r * d, gr = gy.base + r * d, out = gx.base + r * d
-                    let mu = mp[r], inv = ip[r]
-                    var a: Float = 0, b: Float = 0
+                    let xr = xs.base + r * d
+                    let gr = gy.base + r * d
+                    let out = gx.base + r * d
+                    let mu = mp[r]
+                    let inv = ip[r]
+                    var a: Float = 0
+                    var b: Float = 0
                     for j in 0..<d {
                         let gh = sp.map { gr[j] * $0[j] } ?? gr[j]
-                        a += gh; b += gh * (xr[j] - mu) * inv
+                        a += gh
+                        b += gh * (xr[j] - mu) * inv
                     }
-                    a /= Float(d); b /= Float(d)
+                    a /= Float(d)
+                    b /= Float(d)
                     for j in 0..<d {
                         let gh = sp.map { gr[j] * $0[j] } ?? gr[j]
                         out[j] = inv * (gh - a - (xr[j] - mu) * inv * b)
@@ -138,14 +186,22 @@ public enum Normalization {
             }
         }
         if gradScale == nil && gradShift == nil { return }
-        let gs = gradScale.map { SendablePointer($0) }, gb = gradShift.map { SendablePointer($0) }
+        let gs = gradScale.map { SendablePointer($0) }
+        let gb = gradShift.map { SendablePointer($0) }
         let chunk = 256
         parallelFor((d + chunk - 1) / chunk) { range in
             for blk in range {
-                let lo = blk * chunk, hi = min(d, lo + chunk)
-                for j in lo..<hi { gs?[j] = 0; gb?[j] = 0 }
+                let lo = blk * chunk
+                let hi = min(d, lo + chunk)
+                for j in lo..<hi {
+                    gs?[j] = 0
+                    gb?[j] = 0
+                }
                 for r in 0..<rows {
-                    let xr = xs.base + r * d, gr = gy.base + r * d, mu = mp[r], inv = ip[r]
+                    let xr = xs.base + r * d
+                    let gr = gy.base + r * d
+                    let mu = mp[r]
+                    let inv = ip[r]
                     if let gs { for j in lo..<hi { gs[j] += gr[j] * (xr[j] - mu) * inv } }
                     if let gb { for j in lo..<hi { gb[j] += gr[j] } }
                 }

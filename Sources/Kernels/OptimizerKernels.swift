@@ -5,9 +5,11 @@
 public enum OptimizerKernels {
     /// `torch.optim.SGD` on one parameter: d = g + λw; b = d on the first step, else μb + (1 − τ)d;
     /// d = d + μb (Nesterov) or b; w ← w − η d. With `buffer` nil: w ← w − η (g + λw) (μ = 0).
-    public static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, buffer b: UnsafeMutablePointer<Float>?, count n: Int,
-                           learningRate lr: Float, weightDecay wd: Float, momentum mu: Float, dampening: Float,
-                           nesterov: Bool, firstStep: Bool) {
+    public static func sgd(
+        _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, buffer b: UnsafeMutablePointer<Float>?, count n: Int,
+        learningRate lr: Float, weightDecay wd: Float, momentum mu: Float, dampening: Float,
+        nesterov: Bool, firstStep: Bool
+    ) {
         guard let b else {
             for i in 0..<n { w[i] -= lr * (g[i] + wd * w[i]) }
             return
@@ -23,9 +25,11 @@ public enum OptimizerKernels {
     /// `torch.optim.AdamW` (single-tensor path) on one parameter: w ← w · decay (decay = 1 − ηλ);
     /// m ← m + (g − m)(1 − β₁); v ← β₂v + (1 − β₂)g²; w ← w − stepSize · m / (√v / correction2 + ε),
     /// stepSize = η / (1 − β₁ᵗ), correction2 = √(1 − β₂ᵗ).
-    public static func adamw(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
-                             secondMoment v: UnsafeMutablePointer<Float>, count n: Int, decay: Float, stepSize: Float,
-                             correction2: Float, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float) {
+    public static func adamw(
+        _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
+        secondMoment v: UnsafeMutablePointer<Float>, count n: Int, decay: Float, stepSize: Float,
+        correction2: Float, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float
+    ) {
         for i in 0..<n {
             w[i] *= decay
             m[i] += (g[i] - m[i]) * (1 - b1)
@@ -36,12 +40,15 @@ public enum OptimizerKernels {
 
     /// LAMB (You et al. 2020, Algorithm 2) on one parameter: m and v as Adam; r = (m / c1) / (√(v / c2) + ε) + λw;
     /// w ← w − η · (‖w‖ / ‖r‖) · r, the trust ratio 1 when `adapt` is false or either norm is 0 (norms in Double).
-    public static func lamb(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
-                            secondMoment v: UnsafeMutablePointer<Float>, count n: Int, learningRate lr: Float, weightDecay wd: Float,
-                            adapt: Bool, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, correction1 c1: Float, correction2 c2: Float) {
+    public static func lamb(
+        _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
+        secondMoment v: UnsafeMutablePointer<Float>, count n: Int, learningRate lr: Float, weightDecay wd: Float,
+        adapt: Bool, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, correction1 c1: Float, correction2 c2: Float
+    ) {
         let r = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
         defer { r.deallocate() }
-        var wn = 0.0, rn = 0.0
+        var wn = 0.0
+        var rn = 0.0
         for i in 0..<n {
             m[i] = b1 * m[i] + (1 - b1) * g[i]
             v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
@@ -56,11 +63,14 @@ public enum OptimizerKernels {
 
     /// LARS (You et al. 2017; solo-learn/BYOL's form) on one parameter: q = η_t ‖w‖ / ‖g + λw‖ when `adapt`
     /// and both norms are positive, else 1 (norms in Double); b ← μb + q(g + λw); w ← w − η b.
-    public static func lars(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, buffer b: UnsafeMutablePointer<Float>, count n: Int,
-                            learningRate lr: Float, weightDecay wd: Float, momentum mu: Float, trustCoefficient eta: Float, adapt: Bool) {
+    public static func lars(
+        _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, buffer b: UnsafeMutablePointer<Float>, count n: Int,
+        learningRate lr: Float, weightDecay wd: Float, momentum mu: Float, trustCoefficient eta: Float, adapt: Bool
+    ) {
         var q: Float = 1
         if adapt {
-            var pn = 0.0, dn = 0.0
+            var pn = 0.0
+            var dn = 0.0
             for i in 0..<n {
                 let d = Double(g[i] + wd * w[i])
                 pn += Double(w[i]) * Double(w[i])
@@ -76,8 +86,10 @@ public enum OptimizerKernels {
 
     /// Heavy-ball momentum without dampening (mdistiller DOT's per-group step): d = g + λw (g alone when
     /// λ = 0); b = d on the first step, else m·b + d; w ← w − η b.
-    public static func heavyBall(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, buffer b: UnsafeMutablePointer<Float>, count n: Int,
-                                 learningRate lr: Float, weightDecay lambda: Float, momentum m: Float, firstStep: Bool) {
+    public static func heavyBall(
+        _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, buffer b: UnsafeMutablePointer<Float>, count n: Int,
+        learningRate lr: Float, weightDecay lambda: Float, momentum m: Float, firstStep: Bool
+    ) {
         for i in 0..<n {
             let d = lambda != 0 ? g[i] + lambda * w[i] : g[i]
             b[i] = firstStep ? d : m * b[i] + d

@@ -27,8 +27,10 @@ public struct AdamW: Optimizer {
     public private(set) var parameterSteps: [String: Int] = [:]
 
     /// An AdamW optimizer with PyTorch's defaults.
-    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-                weightDecay: Float = 0.01, groups: [ParameterGroup] = []) {
+    public init(
+        learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+        weightDecay: Float = 0.01, groups: [ParameterGroup] = []
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -41,15 +43,18 @@ public struct AdamW: Optimizer {
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-                                       weightDecay: weightDecay) { path, p, g, h in
+        OptimizerSupport.forEachUpdate(
+            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+            weightDecay: weightDecay
+        ) { path, p, g, h in
             let t = (parameterSteps[path] ?? 0) + 1
             parameterSteps[path] = t
             let stepSize = Float(Double(h.learningRate) / (1 - pow(Double(b1), Double(t))))
             let correction2 = Float((1 - pow(Double(b2), Double(t))).squareRoot())
-            ParameterUpdate.adamw(&p.value, gradient: g, firstMoment: &firstMoments[path], secondMoment: &secondMoments[path],
-                                  decay: 1 - h.learningRate * h.weightDecay, stepSize: stepSize, correction2: correction2,
-                                  beta1: b1, beta2: b2, epsilon: eps)
+            ParameterUpdate.adamw(
+                &p.value, gradient: g, firstMoment: &firstMoments[path], secondMoment: &secondMoments[path],
+                decay: 1 - h.learningRate * h.weightDecay, stepSize: stepSize, correction2: correction2,
+                beta1: b1, beta2: b2, epsilon: eps)
         }
     }
 

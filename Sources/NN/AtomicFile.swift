@@ -18,7 +18,8 @@ public enum AtomicFile {
     public static func write(_ data: Data, to url: URL, fileSystem: some FileSystem = POSIXFileSystem()) throws {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary =
+            directory + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let fd: Int32
         do {
             fd = try fileSystem.createNew(temporary)
@@ -35,8 +36,10 @@ public enum AtomicFile {
         } catch {
             if open { try? fileSystem.close(fd, path: temporary) }
             fileSystem.removeIfPresent(temporary)
-            throw AtomicWriteError(path: path, underlying: error as? FileSystemError
-                ?? FileSystemError(operation: "write", path: temporary, code: EIO))
+            throw AtomicWriteError(
+                path: path,
+                underlying: error as? FileSystemError
+                    ?? FileSystemError(operation: "write", path: temporary, code: EIO))
         }
         do {
             try fileSystem.synchronizeDirectory(directory)

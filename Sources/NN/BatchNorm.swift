@@ -50,9 +50,10 @@ public struct BatchNorm: TensorLayer {
     /// `[N, C]` or `[N, C, H, W]` -> same shape.
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
         let training = context.isTraining
-        let y = Tensor.batchNorm(input, scale: weight.value, shift: bias.value, runningMean: &runningMean.value,
-                                 runningVariance: &runningVariance.value, training: training,
-                                 momentum: momentum, epsilon: epsilon)
+        let y = Tensor.batchNorm(
+            input, scale: weight.value, shift: bias.value, runningMean: &runningMean.value,
+            runningVariance: &runningVariance.value, training: training,
+            momentum: momentum, epsilon: epsilon)
         if training { batchesTracked.value.withUnsafeMutableBufferPointer { $0[0] += 1 } }
         return y
     }

@@ -18,12 +18,12 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     /// Text naming the file, key and shapes.
     public var description: String {
         switch self {
-        case let .io(file, message): return "\(file): \(message)"
-        case let .malformed(file, message): return "\(file): not a valid safetensors file: \(message)"
-        case let .unsupportedDType(file, key, dtype): return "\(file): tensor '\(key)' has unsupported dtype \(dtype)"
-        case let .missingKey(file, key, shape): return "\(file): missing key '\(key)' (model expects shape \(shape))"
-        case let .unexpectedKey(file, key, shape): return "\(file): unexpected key '\(key)' (shape \(shape)) not in the model"
-        case let .shapeMismatch(file, key, expected, found):
+        case .io(let file, let message): return "\(file): \(message)"
+        case .malformed(let file, let message): return "\(file): not a valid safetensors file: \(message)"
+        case .unsupportedDType(let file, let key, let dtype): return "\(file): tensor '\(key)' has unsupported dtype \(dtype)"
+        case .missingKey(let file, let key, let shape): return "\(file): missing key '\(key)' (model expects shape \(shape))"
+        case .unexpectedKey(let file, let key, let shape): return "\(file): unexpected key '\(key)' (shape \(shape)) not in the model"
+        case .shapeMismatch(let file, let key, let expected, let found):
             return "\(file): key '\(key)' has shape \(found) in the file but the model expects \(expected)"
         }
     }

@@ -26,10 +26,14 @@ public struct Conv2D: TensorLayer {
     }
 
     /// A convolution with `kernel` size and the given geometry.
-    public init(inputChannels: Int, outputChannels: Int, kernel: Size2, stride: Size2 = 1, padding: Size2 = 0,
-                dilation: Size2 = 1, groups: Int = 1, bias: Bool = true,
-                initialization: Initialization = .pytorchDefault, rng: inout Philox) {
-        precondition(inputChannels % groups == 0 && outputChannels % groups == 0, "Conv2D: channels \(inputChannels)->\(outputChannels) do not split into \(groups) groups")
+    public init(
+        inputChannels: Int, outputChannels: Int, kernel: Size2, stride: Size2 = 1, padding: Size2 = 0,
+        dilation: Size2 = 1, groups: Int = 1, bias: Bool = true,
+        initialization: Initialization = .pytorchDefault, rng: inout Philox
+    ) {
+        precondition(
+            inputChannels % groups == 0 && outputChannels % groups == 0,
+            "Conv2D: channels \(inputChannels)->\(outputChannels) do not split into \(groups) groups")
         let shape: Shape = [outputChannels, inputChannels / groups, kernel.h, kernel.w]
         let (fanIn, fanOut) = Initializer.fans(shape)
         switch initialization {

@@ -68,8 +68,9 @@ public struct DOT: Optimizer {
     /// One update from the groups `task` and `kd` (a missing group counts as empty).
     public mutating func step<M: Layer>(model: inout M, gradientGroups: [(name: String, gradients: [String: Tensor])]) {
         for g in gradientGroups {
-            precondition(g.name == Self.taskGroup || g.name == Self.distillationGroup,
-                         "DOT: gradient group '\(g.name)' is neither '\(Self.taskGroup)' nor '\(Self.distillationGroup)'")
+            precondition(
+                g.name == Self.taskGroup || g.name == Self.distillationGroup,
+                "DOT: gradient group '\(g.name)' is neither '\(Self.taskGroup)' nor '\(Self.distillationGroup)'")
         }
         let task = gradientGroups.first { $0.name == Self.taskGroup }?.gradients ?? [:]
         let kd = gradientGroups.first { $0.name == Self.distillationGroup }?.gradients ?? [:]
@@ -81,27 +82,32 @@ public struct DOT: Optimizer {
         let (taskMomentum, kdMomentum, meanMomentum) = (momentum - delta, momentum + delta, ((momentum - delta) + (momentum + delta)) / 2)
         model.forEachParameter { path, p in
             guard p.isTrainable else { return }
-            let gTask = task[path], gKD = distillation[path]
+            let gTask = task[path]
+            let gKD = distillation[path]
             guard gTask != nil || gKD != nil else { return }
             let h = groups.resolve(path: path, role: p.role, learningRate: learningRate, weightDecay: weightDecay)
             p.value = p.value.detached
             if let g = gTask {
                 OptimizerSupport.check(g, p, path: path)
-                Self.momentumStep(&p.value, &taskBuffers[path], gradient: g, momentum: gKD != nil ? taskMomentum : meanMomentum,
-                                  decay: h.weightDecay, decayOnFirst: true, learningRate: h.learningRate)
+                Self.momentumStep(
+                    &p.value, &taskBuffers[path], gradient: g, momentum: gKD != nil ? taskMomentum : meanMomentum,
+                    decay: h.weightDecay, decayOnFirst: true, learningRate: h.learningRate)
             }
             if let g = gKD {
                 OptimizerSupport.check(g, p, path: path)
-                Self.momentumStep(&p.value, &distillationBuffers[path], gradient: g, momentum: gTask != nil ? kdMomentum : meanMomentum,
-                                  decay: gTask != nil ? 0 : h.weightDecay, decayOnFirst: false, learningRate: h.learningRate)
+                Self.momentumStep(
+                    &p.value, &distillationBuffers[path], gradient: g, momentum: gTask != nil ? kdMomentum : meanMomentum,
+                    decay: gTask != nil ? 0 : h.weightDecay, decayOnFirst: false, learningRate: h.learningRate)
             }
         }
     }
 
     /// d = g + λθ (λ = 0 on a first update unless `decayOnFirst`); b = d (first) or m·b + d; θ ← θ − η·b
     /// (`ParameterUpdate.heavyBall`).
-    private static func momentumStep(_ value: inout Tensor, _ buffer: inout Tensor?, gradient g: Tensor, momentum m: Float,
-                                     decay: Float, decayOnFirst: Bool, learningRate lr: Float) {
+    private static func momentumStep(
+        _ value: inout Tensor, _ buffer: inout Tensor?, gradient g: Tensor, momentum m: Float,
+        decay: Float, decayOnFirst: Bool, learningRate lr: Float
+    ) {
         let lambda = buffer == nil && !decayOnFirst ? 0 : decay
         ParameterUpdate.heavyBall(&value, gradient: g, momentumBuffer: &buffer, learningRate: lr, weightDecay: lambda, momentum: m)
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// An I/O failure naming the operation, the path and the OS error.
 public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -34,12 +34,14 @@ public enum Initializer {
     /// `trunc_normal_(w, std, a, b)`: N(0, std²) resampled until inside [a, b] (timm ViT uses
     /// std 0.02 with the absolute bounds a = -2, b = 2).
     public static func truncatedNormal(_ shape: Shape, std: Float = 0.02, a: Float = -2, b: Float = 2, rng: inout Philox) -> Tensor {
-        Tensor(shape: shape, scalars: (0..<shape.count).map { _ in
-            while true {
-                let v = rng.nextNormal() * std
-                if v >= a && v <= b { return v }
-            }
-        })
+        Tensor(
+            shape: shape,
+            scalars: (0..<shape.count).map { _ in
+                while true {
+                    let v = rng.nextNormal() * std
+                    if v >= a && v <= b { return v }
+                }
+            })
     }
 
     /// The fan-in and fan-out of a weight: `[out, in]` or `[out, in, kh, kw]` (PyTorch's rule).

@@ -30,9 +30,11 @@ public struct LAMB: Optimizer {
     public private(set) var parameterSteps: [String: Int] = [:]
 
     /// A LAMB optimizer.
-    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-6,
-                weightDecay: Float = 0.01, excludedRoles: Set<ParameterRole> = [.bias, .normScale, .normShift],
-                groups: [ParameterGroup] = []) {
+    public init(
+        learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-6,
+        weightDecay: Float = 0.01, excludedRoles: Set<ParameterRole> = [.bias, .normScale, .normShift],
+        groups: [ParameterGroup] = []
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -46,15 +48,19 @@ public struct LAMB: Optimizer {
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-                                       weightDecay: weightDecay) { path, p, g, h in
+        OptimizerSupport.forEachUpdate(
+            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+            weightDecay: weightDecay
+        ) { path, p, g, h in
             let adapt = !excludedRoles.contains(p.role)
             let t = (parameterSteps[path] ?? 0) + 1
             parameterSteps[path] = t
-            let c1 = Float(1 - pow(Double(b1), Double(t))), c2 = Float(1 - pow(Double(b2), Double(t)))
-            ParameterUpdate.lamb(&p.value, gradient: g, firstMoment: &firstMoments[path], secondMoment: &secondMoments[path],
-                                 learningRate: h.learningRate, weightDecay: adapt ? h.weightDecay : 0, adapt: adapt,
-                                 beta1: b1, beta2: b2, epsilon: eps, correction1: c1, correction2: c2)
+            let c1 = Float(1 - pow(Double(b1), Double(t)))
+            let c2 = Float(1 - pow(Double(b2), Double(t)))
+            ParameterUpdate.lamb(
+                &p.value, gradient: g, firstMoment: &firstMoments[path], secondMoment: &secondMoments[path],
+                learningRate: h.learningRate, weightDecay: adapt ? h.weightDecay : 0, adapt: adapt,
+                beta1: b1, beta2: b2, epsilon: eps, correction1: c1, correction2: c2)
         }
     }
 

@@ -23,8 +23,10 @@ public struct LARS: Optimizer {
     public private(set) var momentumBuffers: [String: Tensor] = [:]
 
     /// A LARS optimizer; by default biases and norm parameters are excluded.
-    public init(learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-6, trustCoefficient: Float = 0.001,
-                excludedRoles: Set<ParameterRole> = [.bias, .normScale, .normShift], groups: [ParameterGroup] = []) {
+    public init(
+        learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-6, trustCoefficient: Float = 0.001,
+        excludedRoles: Set<ParameterRole> = [.bias, .normScale, .normShift], groups: [ParameterGroup] = []
+    ) {
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
@@ -37,11 +39,14 @@ public struct LARS: Optimizer {
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (mu, eta) = (momentum, trustCoefficient)
-        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-                                       weightDecay: weightDecay) { path, p, g, h in
+        OptimizerSupport.forEachUpdate(
+            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+            weightDecay: weightDecay
+        ) { path, p, g, h in
             let adapt = !excludedRoles.contains(p.role)
-            ParameterUpdate.lars(&p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
-                                 weightDecay: adapt ? h.weightDecay : 0, momentum: mu, trustCoefficient: eta, adapt: adapt)
+            ParameterUpdate.lars(
+                &p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
+                weightDecay: adapt ? h.weightDecay : 0, momentum: mu, trustCoefficient: eta, adapt: adapt)
         }
     }
 

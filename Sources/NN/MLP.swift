@@ -13,8 +13,10 @@ public struct MLP: TensorLayer {
     public var dropout: Dropout
 
     /// An MLP with PyTorch default initialisation.
-    public init(inputCount: Int, hiddenCount: Int, outputCount: Int, activation: Activation = .gelu,
-                dropProbability: Float = 0, rng: inout Philox) {
+    public init(
+        inputCount: Int, hiddenCount: Int, outputCount: Int, activation: Activation = .gelu,
+        dropProbability: Float = 0, rng: inout Philox
+    ) {
         fc1 = Linear(inputCount: inputCount, outputCount: hiddenCount, rng: &rng)
         fc2 = Linear(inputCount: hiddenCount, outputCount: outputCount, rng: &rng)
         self.activation = activation

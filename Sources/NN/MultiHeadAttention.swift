@@ -18,8 +18,10 @@ public struct MultiHeadAttention: TensorLayer {
     public var attentionDropout: Dropout
 
     /// Attention over `featureCount` features with `headCount` heads (PyTorch default init).
-    public init(featureCount: Int, headCount: Int, causal: Bool = false, qkvBias: Bool = true,
-                attentionDropProbability: Float = 0, rng: inout Philox) {
+    public init(
+        featureCount: Int, headCount: Int, causal: Bool = false, qkvBias: Bool = true,
+        attentionDropProbability: Float = 0, rng: inout Philox
+    ) {
         precondition(featureCount % headCount == 0, "MultiHeadAttention: \(featureCount) features do not split into \(headCount) heads")
         qkv = Linear(inputCount: featureCount, outputCount: 3 * featureCount, bias: qkvBias, rng: &rng)
         proj = Linear(inputCount: featureCount, outputCount: featureCount, rng: &rng)
@@ -44,7 +46,8 @@ public struct MultiHeadAttention: TensorLayer {
     public mutating func forward(_ input: Tensor, keyPaddingMask: Tensor?, context: inout Context) -> Tensor {
         precondition(input.rank == 3, "MultiHeadAttention: input must be [B, T, D], got \(input.shape)")
         let (b, t, d) = (input.shape[0], input.shape[1], input.shape[2])
-        let h = headCount, hd = d / headCount
+        let h = headCount
+        let hd = d / headCount
         let packed = qkv(input).reshaped(to: [b, t, 3, h, hd]).permuted([2, 0, 3, 1, 4])  // [3, B, H, T, hd]
         let q = packed.slice(alongAxis: 0, 0..<1).reshaped(to: [b, h, t, hd])
         let k = packed.slice(alongAxis: 0, 1..<2).reshaped(to: [b, h, t, hd])
@@ -63,7 +66,8 @@ public struct MultiHeadAttention: TensorLayer {
         let masked: Float = -1e9
         let pad = keyPaddingMask?.detached.scalars
         if let keyPaddingMask {
-            precondition(keyPaddingMask.shape == [batch, t], "MultiHeadAttention: key padding mask \(keyPaddingMask.shape), expected [\(batch), \(t)]")
+            precondition(
+                keyPaddingMask.shape == [batch, t], "MultiHeadAttention: key padding mask \(keyPaddingMask.shape), expected [\(batch), \(t)]")
         }
         let rows = pad == nil ? 1 : batch
         return Tensor(shape: [rows, 1, t, t]) { buf in

@@ -62,7 +62,9 @@ enum OptimizerSupport {
     }
 
     /// Splits saved state back into per-name dictionaries; throws on unknown keys.
-    static func load(_ file: SafeTensors, names: [String], fileName: String) throws -> (buffers: [String: [String: Tensor]], steps: [String: Int], step: Int) {
+    static func load(_ file: SafeTensors, names: [String], fileName: String) throws -> (
+        buffers: [String: [String: Tensor]], steps: [String: Int], step: Int
+    ) {
         var buffers: [String: [String: Tensor]] = [:]
         for (key, t) in file.tensors {
             guard let name = names.first(where: { key.hasSuffix("." + $0) }) else {
@@ -73,9 +75,13 @@ enum OptimizerSupport {
         var steps: [String: Int] = [:]
         var step = 0
         for (key, t) in file.integers {
-            if key == "step" { step = Int(t.scalars.first ?? 0) } else if key.hasSuffix(".step") {
+            if key == "step" {
+                step = Int(t.scalars.first ?? 0)
+            } else if key.hasSuffix(".step") {
                 steps[String(key.dropLast(5))] = Int(t.scalars.first ?? 0)
-            } else { throw CheckpointError.unexpectedKey(file: fileName, key: key, shape: t.shape) }
+            } else {
+                throw CheckpointError.unexpectedKey(file: fileName, key: key, shape: t.shape)
+            }
         }
         return (buffers, steps, step)
     }
@@ -93,8 +99,10 @@ enum OptimizerSupport {
     /// gradient in `gradients`, the gradient checked against its shape, its group's learning rate and
     /// weight decay resolved, its value detached from any tape so the update writes in place; then
     /// `update(path, &parameter, gradient, hyperparameters)` applies the method's rule.
-    static func forEachUpdate<M: Layer>(of model: inout M, gradients: [String: Tensor], groups: [ParameterGroup], learningRate: Float,
-                                        weightDecay: Float, _ update: (String, inout Parameter, Tensor, ResolvedHyperparameters) -> Void) {
+    static func forEachUpdate<M: Layer>(
+        of model: inout M, gradients: [String: Tensor], groups: [ParameterGroup], learningRate: Float,
+        weightDecay: Float, _ update: (String, inout Parameter, Tensor, ResolvedHyperparameters) -> Void
+    ) {
         model.forEachParameter { path, p in
             guard p.isTrainable, let g = gradients[path] else { return }
             check(g, p, path: path)

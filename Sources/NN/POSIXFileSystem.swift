@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The real POSIX file system.
 public struct POSIXFileSystem: FileSystem {
@@ -63,24 +64,24 @@ public struct POSIXFileSystem: FileSystem {
 
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
-    return Glibc.write(fd, buffer, count)
+        return Glibc.write(fd, buffer, count)
     #else
-    return Darwin.write(fd, buffer, count)
+        return Darwin.write(fd, buffer, count)
     #endif
 }
 
 private func systemClose(_ fd: Int32) -> Int32 {
     #if canImport(Glibc)
-    return Glibc.close(fd)
+        return Glibc.close(fd)
     #else
-    return Darwin.close(fd)
+        return Darwin.close(fd)
     #endif
 }
 
 private func systemRename(_ a: String, _ b: String) -> Int32 {
     #if canImport(Glibc)
-    return Glibc.rename(a, b)
+        return Glibc.rename(a, b)
     #else
-    return Darwin.rename(a, b)
+        return Darwin.rename(a, b)
     #endif
 }

@@ -14,8 +14,10 @@ public struct ParameterGroup: Sendable {
     public var weightDecay: Float?
 
     /// A group of the parameters `matches` accepts.
-    public init(name: String, learningRateScale: Float = 1, weightDecay: Float? = nil,
-                matches: @escaping @Sendable (_ path: String, _ role: ParameterRole) -> Bool) {
+    public init(
+        name: String, learningRateScale: Float = 1, weightDecay: Float? = nil,
+        matches: @escaping @Sendable (_ path: String, _ role: ParameterRole) -> Bool
+    ) {
         self.name = name
         self.matches = matches
         self.learningRateScale = learningRateScale

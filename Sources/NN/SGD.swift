@@ -22,8 +22,10 @@ public struct SGD: Optimizer {
     public private(set) var momentumBuffers: [String: Tensor] = [:]
 
     /// An SGD optimizer.
-    public init(learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false,
-                weightDecay: Float = 0, groups: [ParameterGroup] = []) {
+    public init(
+        learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false,
+        weightDecay: Float = 0, groups: [ParameterGroup] = []
+    ) {
         precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov needs momentum > 0 and no dampening")
         self.learningRate = learningRate
         self.momentum = momentum
@@ -37,10 +39,13 @@ public struct SGD: Optimizer {
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
         stepCount += 1
         let (mu, damp, nest) = (momentum, dampening, nesterov)
-        OptimizerSupport.forEachUpdate(of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-                                       weightDecay: weightDecay) { path, p, g, h in
-            ParameterUpdate.sgd(&p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
-                                weightDecay: h.weightDecay, momentum: mu, dampening: damp, nesterov: nest)
+        OptimizerSupport.forEachUpdate(
+            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
+            weightDecay: weightDecay
+        ) { path, p, g, h in
+            ParameterUpdate.sgd(
+                &p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
+                weightDecay: h.weightDecay, momentum: mu, dampening: damp, nesterov: nest)
         }
     }
 

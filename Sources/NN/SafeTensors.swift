@@ -49,13 +49,15 @@ public struct SafeTensors: Sendable {
             if key == "__metadata__" {
                 guard let m = value as? [String: Any] else { throw CheckpointError.malformed(file: file, message: "__metadata__ is not an object") }
                 for (k, v) in m {
-                    guard let s = v as? String else { throw CheckpointError.malformed(file: file, message: "__metadata__ value for '\(k)' is not a string") }
+                    guard let s = v as? String else {
+                        throw CheckpointError.malformed(file: file, message: "__metadata__ value for '\(k)' is not a string")
+                    }
                     result.metadata[k] = s
                 }
                 continue
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let dims = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+                let dims = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
             else { throw CheckpointError.malformed(file: file, message: "entry '\(key)' lacks dtype, shape or data_offsets") }
             // Negative or overflowing dimensions would trap in `Shape`; they are a malformed file.
             var elementCount = 1
@@ -87,16 +89,20 @@ public struct SafeTensors: Sendable {
                 let p = UnsafeRawPointer(raw.baseAddress! + base)
                 switch dtype {
                 case "I64":
-                    result.integers[key] = Int64Tensor(shape: shape, scalars: (0..<shape.count).map {
-                        Int64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))
-                    })
+                    result.integers[key] = Int64Tensor(
+                        shape: shape,
+                        scalars: (0..<shape.count).map {
+                            Int64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))
+                        })
                 default:
                     result.tensors[key] = Tensor(shape: shape) { out in
                         for i in 0..<out.count {
                             switch dtype {
                             case "F32": out[i] = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                             case "F16": out[i] = halfToFloat(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-                            default: out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
+                            default:
+                                out[i] = Float(
+                                    bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
                             }
                         }
                     }
@@ -108,7 +114,12 @@ public struct SafeTensors: Sendable {
 
     /// The file's bytes: keys sorted, data in key order, header padded with spaces to 8 bytes.
     public func serialized() -> Data {
-        struct Item { let key: String; let dtype: String; let shape: Shape; let bytes: Int }
+        struct Item {
+            let key: String
+            let dtype: String
+            let shape: Shape
+            let bytes: Int
+        }
         var items: [Item] = []
         for (k, t) in tensors { items.append(Item(key: k, dtype: "F32", shape: t.shape, bytes: 4 * t.count)) }
         for (k, t) in integers {
@@ -137,9 +148,13 @@ public struct SafeTensors: Sendable {
         out.append(contentsOf: headerBytes)
         for it in items {
             if let t = tensors[it.key], it.dtype == "F32" {
-                t.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 4 * $0.count)) }
+                t.withUnsafeBufferPointer {
+                    out.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 4 * $0.count))
+                }
             } else if let t = integers[it.key] {
-                t.scalars.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 8 * $0.count)) }
+                t.scalars.withUnsafeBufferPointer {
+                    out.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 8 * $0.count))
+                }
             }
         }
         return out

@@ -33,7 +33,9 @@ public struct WarmupCosineSchedule: Schedule {
 
     /// A warmup + cosine schedule.
     public init(base: Float, final: Float = 0, warmupSteps: Int, totalSteps: Int, warmupStartFactor: Float = 0) {
-        precondition(totalSteps > 0 && warmupSteps >= 0 && warmupSteps <= totalSteps, "WarmupCosineSchedule: need 0 <= warmup \(warmupSteps) <= total \(totalSteps)")
+        precondition(
+            totalSteps > 0 && warmupSteps >= 0 && warmupSteps <= totalSteps,
+            "WarmupCosineSchedule: need 0 <= warmup \(warmupSteps) <= total \(totalSteps)")
         self.base = base
         self.final = final
         self.warmupSteps = warmupSteps

@@ -8,19 +8,26 @@ extension TensorLayer {
     /// `forward`; less memory, one more forward pass of the layer in time. Used by ResNet's
     /// `recomputesBlocks` (`model.recompute_activations`).
     public mutating func recomputingForward(_ input: Tensor, context: inout Context) -> Tensor {
-        var paths: [String] = [], parameters: [Tensor] = []
+        var paths: [String] = []
+        var parameters: [Tensor] = []
         forEachParameter { path, p in
-            if p.value.isTraced { paths.append(path); parameters.append(p.value) }
-        }
-        let start = context, copy = self
-        return Tensor.recomputed([input] + parameters, forward: { forward(input, context: &context) }) { inputs in
-            var layer = copy
-            let replacement = Dictionary(uniqueKeysWithValues: zip(paths, inputs.dropFirst()))
-            layer.forEachParameter { path, p in
-                if let value = replacement[path] { p.value = value }
+            if p.value.isTraced {
+                paths.append(path)
+                parameters.append(p.value)
             }
-            var ctx = start
-            return layer.forward(inputs[0], context: &ctx)
         }
+        let start = context
+        let copy = self
+        return Tensor.recomputed(
+            [input] + parameters, forward: { forward(input, context: &context) },
+            recompute: { inputs in
+                var layer = copy
+                let replacement = Dictionary(uniqueKeysWithValues: zip(paths, inputs.dropFirst()))
+                layer.forEachParameter { path, p in
+                    if let value = replacement[path] { p.value = value }
+                }
+                var ctx = start
+                return layer.forward(inputs[0], context: &ctx)
+            })
     }
 }

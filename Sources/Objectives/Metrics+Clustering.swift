@@ -35,13 +35,17 @@ extension Metrics {
         // MI = Σ_ij (n_ij / N) (log n_ij + log N − log a_i − log b_j).
         var mi = 0.0
         for key in table.cells.keys.sorted() {  // a fixed order: the same bits in every process
-            let (a, b) = Contingency.labels(key), nij = table.cells[key]!
+            let (a, b) = Contingency.labels(key)
+            let nij = table.cells[key]!
             mi += nij / n * (Foundation.log(nij) + Foundation.log(n) - Foundation.log(table.rows[a]!) - Foundation.log(table.columns[b]!))
         }
         mi = max(mi, 0)
         if mi == 0 { return 0 }
         func entropy(_ counts: [Int32: Double]) -> Double {
-            counts.keys.sorted().reduce(0) { h, k in let p = counts[k]! / n; return h - p * Foundation.log(p) }
+            counts.keys.sorted().reduce(0) { h, k in
+                let p = counts[k]! / n
+                return h - p * Foundation.log(p)
+            }
         }
         return mi / ((entropy(table.rows) + entropy(table.columns)) / 2)
     }

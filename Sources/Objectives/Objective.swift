@@ -99,8 +99,10 @@ public struct DatasetPass {
 
     /// A pass that calls `visit` for each batch when run; `report` receives the hooks' metrics
     /// (the runner logs them as a record of `metrics.jsonl` at the current step).
-    public init(sampleCount: Int, report: @escaping ([String: Float]) -> Void = { _ in },
-                run: @escaping (_ visit: (TrainingBatch) throws -> Void) throws -> Void) {
+    public init(
+        sampleCount: Int, report: @escaping ([String: Float]) -> Void = { _ in },
+        run: @escaping (_ visit: (TrainingBatch) throws -> Void) throws -> Void
+    ) {
         self.sampleCount = sampleCount
         self.run = run
         self.reporter = report
@@ -133,8 +135,10 @@ public protocol Objective<Model>: Layer {
     var gradientGroups: [GradientGroup] { get }
     /// The loss terms for one batch. Parameters are traced when gradients are wanted; an objective
     /// stops gradients with `detached` and runs frozen modules in their own inference context.
-    mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                         context: inout Context) throws -> ObjectiveOutput
+    mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput
     /// Runs after each optimizer step (EMA updates, prototype normalisation, queue updates).
     mutating func afterStep(model: Model, progress: TrainingProgress)
     /// Runs before each optimizer step, after the epoch's `epochStart` (`progress.step` steps done);

@@ -16,12 +16,13 @@ public enum ObjectiveError: Error, Equatable, CustomStringConvertible {
     /// One line naming the objective and what to change.
     public var description: String {
         switch self {
-        case let .missingLabels(o): return "objective '\(o)' needs labels but the batch has none (use a labelled store)"
-        case let .tooFewViews(o, n, g): return "objective '\(o)' needs \(n) views per sample, data.views makes \(g)"
-        case let .missingText(o): return "objective '\(o)' needs captions but the store has no text field"
-        case let .shapeMismatch(o, m): return "objective '\(o)': \(m)"
-        case let .missingTeacherOutputs(o): return "objective '\(o)' has no live teachers and the batch carries no cached teacher outputs (teacher_cache)"
-        case let .cacheUnsupported(o, r): return "objective '\(o)' cannot train from a teacher cache: \(r)"
+        case .missingLabels(let o): return "objective '\(o)' needs labels but the batch has none (use a labelled store)"
+        case .tooFewViews(let o, let n, let g): return "objective '\(o)' needs \(n) views per sample, data.views makes \(g)"
+        case .missingText(let o): return "objective '\(o)' needs captions but the store has no text field"
+        case .shapeMismatch(let o, let m): return "objective '\(o)': \(m)"
+        case .missingTeacherOutputs(let o):
+            return "objective '\(o)' has no live teachers and the batch carries no cached teacher outputs (teacher_cache)"
+        case .cacheUnsupported(let o, let r): return "objective '\(o)' cannot train from a teacher cache: \(r)"
         }
     }
 }

@@ -21,8 +21,10 @@ public struct Supervised<Model: Backbone>: Objective {
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
     /// `ce`: cross-entropy of `model(view 0)` against the (possibly mixed) labels; metric `accuracy`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard let labels = batch.labels else { throw ObjectiveError.missingLabels(objective: "supervised") }
         let features = model.features(batch.views[0], context: &context)
         let logits = model.classify(features) ?? features
@@ -34,7 +36,8 @@ public struct Supervised<Model: Backbone>: Objective {
         } else {
             ce = Tensor.crossEntropy(logits: logits, labels: labels, labelSmoothing: labelSmoothing)
         }
-        return ObjectiveOutput(terms: [LossTerm("ce", ce)], metrics: ["accuracy": Metrics.accuracy(logits, labels)],
-                               features: features)
+        return ObjectiveOutput(
+            terms: [LossTerm("ce", ce)], metrics: ["accuracy": Metrics.accuracy(logits, labels)],
+            features: features)
     }
 }

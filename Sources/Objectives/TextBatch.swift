@@ -20,10 +20,17 @@ public struct TextBatch {
     public var padding: Int32
 
     /// A text batch.
-    public init(ids: IntTensor, augmentedIDs: IntTensor? = nil, augmentations: [UInt8]? = nil, maskedIDs: IntTensor? = nil,
-                maskTargets: IntTensor? = nil, truncatedCount: Int = 0, padding: Int32 = 0) {
-        self.ids = ids; self.augmentedIDs = augmentedIDs; self.augmentations = augmentations; self.maskedIDs = maskedIDs; self.maskTargets = maskTargets
-        self.truncatedCount = truncatedCount; self.padding = padding
+    public init(
+        ids: IntTensor, augmentedIDs: IntTensor? = nil, augmentations: [UInt8]? = nil, maskedIDs: IntTensor? = nil,
+        maskTargets: IntTensor? = nil, truncatedCount: Int = 0, padding: Int32 = 0
+    ) {
+        self.ids = ids
+        self.augmentedIDs = augmentedIDs
+        self.augmentations = augmentations
+        self.maskedIDs = maskedIDs
+        self.maskTargets = maskTargets
+        self.truncatedCount = truncatedCount
+        self.padding = padding
     }
 
     /// The attention mask `[N, L]` of `ids`: 1 for tokens, 0 for padding.

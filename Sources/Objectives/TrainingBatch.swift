@@ -24,8 +24,10 @@ public struct TrainingBatch {
     public var teacherOutputs: TeacherOutputs?
 
     /// A batch with views of the given infos (`viewInfo` defaults to whole-image, unflipped views in one group).
-    public init(views: [Tensor], viewInfo: [ViewInfo]? = nil, labels: IntTensor?, sampleIDs: [UInt64], texts: [String]? = nil,
-                mix: MixInfo? = nil, teacherOutputs: TeacherOutputs? = nil, text: TextBatch? = nil) {
+    public init(
+        views: [Tensor], viewInfo: [ViewInfo]? = nil, labels: IntTensor?, sampleIDs: [UInt64], texts: [String]? = nil,
+        mix: MixInfo? = nil, teacherOutputs: TeacherOutputs? = nil, text: TextBatch? = nil
+    ) {
         self.views = views
         self.viewInfo = viewInfo ?? views.map { ViewInfo.wholeImage(count: $0.shape[0], height: $0.shape[2], width: $0.shape[3]) }
         self.labels = labels
@@ -42,7 +44,8 @@ public struct TrainingBatch {
     /// View indices grouped by resolution group, groups in order of first appearance (SwAV forwards
     /// the 2 global crops together and the small crops together, so BatchNorm statistics are per group).
     public var viewGroups: [[Int]] {
-        var groups: [Int: [Int]] = [:], order: [Int] = []
+        var groups: [Int: [Int]] = [:]
+        var order: [Int] = []
         for (v, info) in viewInfo.enumerated() {
             if groups[info.group] == nil { order.append(info.group) }
             groups[info.group, default: []].append(v)
@@ -87,8 +90,9 @@ public struct ViewInfo: Sendable {
     /// `count` unflipped whole-image views of `height × width` in group 0.
     public static func wholeImage(count: Int, height: Int, width: Int) -> ViewInfo {
         let box: [Float] = [0, 0, 1, 1]
-        return ViewInfo(boxes: Tensor(shape: [count, 4], scalars: Array((0..<count).map { _ in box }.joined())),
-                        flipped: Array(repeating: false, count: count), height: height, width: width, group: 0)
+        return ViewInfo(
+            boxes: Tensor(shape: [count, 4], scalars: Array((0..<count).map { _ in box }.joined())),
+            flipped: Array(repeating: false, count: count), height: height, width: width, group: 0)
     }
 }
 

@@ -11,8 +11,9 @@ extension TrainModel {
     mutating func benchStep<P: Optimizer>(_ batch: TrainingBatch, optimizer: inout P, step: Int = 0, totalSteps: Int = 100) throws -> Float {
         let (value, g) = try valueAndGradient { m -> (value: Float, root: Tensor) in
             var context = Context(training: true, rng: Philox(seed: 1))
-            let out = try m.objective.losses(model: &m.backbone, batch: batch, progress: TrainingProgress(step: step, totalSteps: totalSteps, epoch: 0),
-                                             context: &context)
+            let out = try m.objective.losses(
+                model: &m.backbone, batch: batch, progress: TrainingProgress(step: step, totalSteps: totalSteps, epoch: 0),
+                context: &context)
             return (out.total.scalar, out.total)
         }
         optimizer.step(model: &self, gradients: g)
@@ -32,8 +33,9 @@ enum TorchBaseline {
     /// The number `key` from the JSON at `path` when every `matching` key holds that integer, else nil.
     static func value(_ key: String, at path: String, matching: [String: Int]) -> Double? {
         guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              matching.allSatisfy({ (json[$0.key] as? NSNumber)?.intValue == $0.value }) else { return nil }
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            matching.allSatisfy({ (json[$0.key] as? NSNumber)?.intValue == $0.value })
+        else { return nil }
         return (json[key] as? NSNumber)?.doubleValue
     }
 }

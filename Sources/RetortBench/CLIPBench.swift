@@ -28,11 +28,13 @@ enum CLIPBench {
         var rng = Philox(seed: 12)
         let options = CLIPOptions()
         let tokenizer = try options.makeTokenizer()
-        let net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
-                                     zeroInitResidual: false, rng: &rng)
-        let tower = TextTransformer(contextLength: options.contextLength, vocabularySize: tokenizer.vocabularySize, width: options.textWidth,
-                                    depth: options.textLayers, headCount: options.textHeads, featureCount: options.embedDim,
-                                    endToken: 2, rng: &rng)
+        let net = ResNet<BasicBlock>(
+            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
+            zeroInitResidual: false, rng: &rng)
+        let tower = TextTransformer(
+            contextLength: options.contextLength, vocabularySize: tokenizer.vocabularySize, width: options.textWidth,
+            depth: options.textLayers, headCount: options.textHeads, featureCount: options.embedDim,
+            endToken: 2, rng: &rng)
         let clip = CLIP(model: net, textTower: tower, vocabulary: tokenizer.vocabularyList, rng: &rng)
         let images = Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 784)).map { _ in rng.nextNormal() })
         var ids: [Int32] = []
@@ -45,8 +47,9 @@ enum CLIPBench {
         var b = TrainingBatch(views: [images], labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         b.text = text
         var model = TrainModel(backbone: net, objective: clip)
-        var optimizer = AdamW(learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
-                              groups: [ParameterGroup.normAndBiasWithoutDecay()])
+        var optimizer = AdamW(
+            learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
+            groups: [ParameterGroup.normAndBiasWithoutDecay()])
         var failure: Error?
         let t = ZooBench.best(iterations: iterations) {
             do { _ = try model.benchStep(b, optimizer: &optimizer, totalSteps: 1) } catch { failure = error }
@@ -72,7 +75,9 @@ enum CLIPBench {
             }
         }
         let parameters = textTower.parameterCount
-        print(String(format: "text tower step (%d parameters), batch %d: %.3f s; logits %d x %d: %d KiB (+ the same for their gradient)",
-                     parameters, batch, tt, batch, batch, batch * batch * 4 / 1024))
+        print(
+            String(
+                format: "text tower step (%d parameters), batch %d: %.3f s; logits %d x %d: %d KiB (+ the same for their gradient)",
+                parameters, batch, tt, batch, batch, batch * batch * 4 / 1024))
     }
 }

@@ -30,7 +30,8 @@ enum EngineBench {
     /// GFLOP/s of an n x n x n SGEMM.
     static func gemmPeak(_ n: Int, threads: Int) -> Double {
         Threading.setCount(threads)
-        let a = randomBuffer(n * n, seed: 1), b = randomBuffer(n * n, seed: 2)
+        let a = randomBuffer(n * n, seed: 1)
+        let b = randomBuffer(n * n, seed: 2)
         var c = [Float](repeating: 0, count: n * n)
         let t = best(5) {
             c.withUnsafeMutableBufferPointer { pc in
@@ -73,38 +74,56 @@ enum EngineBench {
         print("")
         print("conv2d NCHW im2col+sgemm, no bias (as in ResNet), batch \(batch), 2 threads (fraction of 2-thread sgemm peak);")
         print("bwd = dX + dW (stem: dW only, its input needs no gradient)")
-        print(pad("layer", 24) + pad("fwd ms", 10) + pad("fwd GF/s", 10) + pad("fwd %", 8)
-              + pad("bwd ms", 10) + pad("bwd GF/s", 10) + pad("bwd %", 8))
+        print(
+            pad("layer", 24) + pad("fwd ms", 10) + pad("fwd GF/s", 10) + pad("fwd %", 8)
+                + pad("bwd ms", 10) + pad("bwd GF/s", 10) + pad("bwd %", 8))
         // Several rounds over all layers, keeping each layer's best time, so a burst of load from
         // other processes on a shared machine does not decide the result.
         let rounds = args.contains("--quick") ? 1 : 3
-        var tf = [Double](repeating: .infinity, count: resnet18.count), tb = tf
+        var tf = [Double](repeating: .infinity, count: resnet18.count)
+        var tb = tf
         for _ in 0..<rounds {
             for (i, l) in resnet18.enumerated() {
                 let (f, b) = timeLayer(l, batch: batch)
-                tf[i] = min(tf[i], f); tb[i] = min(tb[i], b)
+                tf[i] = min(tf[i], f)
+                tb[i] = min(tb[i], b)
             }
         }
         // The fractions use the better of the peaks measured before and after the table.
         let peakAfter = gemmPeak(2048, threads: 2)
         Threading.setCount(2)
         let peak = max(peak2, peakAfter)
-        var totalFlops = 0.0, totalTime = 0.0, fwdFlops = 0.0, fwdTime = 0.0
+        var totalFlops = 0.0
+        var totalTime = 0.0
+        var fwdFlops = 0.0
+        var fwdTime = 0.0
         for (i, l) in resnet18.enumerated() {
             let g = geometry(l, batch: batch)
-            let ff = g.forwardFLOPs, fb = ff * (l.inputGrad ? 2 : 1)
-            let rf = ff / tf[i] / 1e9, rb = fb / tb[i] / 1e9
-            totalFlops += Double(l.count) * (ff + fb); totalTime += Double(l.count) * (tf[i] + tb[i])
-            fwdFlops += Double(l.count) * ff; fwdTime += Double(l.count) * tf[i]
-            print(pad(l.name, 24) + pad(String(format: "%.1f", tf[i] * 1e3), 10) + pad(String(format: "%.1f", rf), 10)
-                  + pad(String(format: "%.0f%%", 100 * rf / peak), 8)
-                  + pad(String(format: "%.1f", tb[i] * 1e3), 10) + pad(String(format: "%.1f", rb), 10)
-                  + pad(String(format: "%.0f%%", 100 * rb / peak), 8))
+            let ff = g.forwardFLOPs
+            let fb = ff * (l.inputGrad ? 2 : 1)
+            let rf = ff / tf[i] / 1e9
+            let rb = fb / tb[i] / 1e9
+            totalFlops += Double(l.count) * (ff + fb)
+            totalTime += Double(l.count) * (tf[i] + tb[i])
+            fwdFlops += Double(l.count) * ff
+            fwdTime += Double(l.count) * tf[i]
+            print(
+                pad(l.name, 24) + pad(String(format: "%.1f", tf[i] * 1e3), 10) + pad(String(format: "%.1f", rf), 10)
+                    + pad(String(format: "%.0f%%", 100 * rf / peak), 8)
+                    + pad(String(format: "%.1f", tb[i] * 1e3), 10) + pad(String(format: "%.1f", rb), 10)
+                    + pad(String(format: "%.0f%%", 100 * rb / peak), 8))
         }
-        print(String(format: "(sgemm 2-thread peak re-measured after the table: %.1f GFLOP/s; a big gap means a contended machine; fractions use the larger)", peakAfter))
+        print(
+            String(
+                format:
+                    "(sgemm 2-thread peak re-measured after the table: %.1f GFLOP/s; a big gap means a contended machine; fractions use the larger)",
+                peakAfter))
         let total = totalFlops / totalTime / 1e9
-        print(String(format: "ResNet-18 convs (weighted by occurrence): fwd %.1f GFLOP/s (%.0f%%), fwd+bwd %.1f GFLOP/s = %.0f%% of 2-thread peak, %.2f s per batch",
-                     fwdFlops / fwdTime / 1e9, 100 * fwdFlops / fwdTime / 1e9 / peak, total, 100 * total / peak, totalTime))
+        print(
+            String(
+                format:
+                    "ResNet-18 convs (weighted by occurrence): fwd %.1f GFLOP/s (%.0f%%), fwd+bwd %.1f GFLOP/s = %.0f%% of 2-thread peak, %.2f s per batch",
+                fwdFlops / fwdTime / 1e9, 100 * fwdFlops / fwdTime / 1e9 / peak, total, 100 * total / peak, totalTime))
         print("")
         try bandwidth()
         if args.contains("--layout") { layoutComparison() }
@@ -113,8 +132,9 @@ enum EngineBench {
 
     static func geometry(_ l: Layer, batch: Int) -> ConvolutionGeometry {
         let p = l.k == 3 ? 1 : 0
-        return ConvolutionGeometry(batch: batch, inputChannels: l.c, height: l.h, width: l.h, outputChannels: l.o,
-                                   kernelHeight: l.k, kernelWidth: l.k, strideH: l.s, strideW: l.s, padH: p, padW: p)
+        return ConvolutionGeometry(
+            batch: batch, inputChannels: l.c, height: l.h, width: l.h, outputChannels: l.o,
+            kernelHeight: l.k, kernelWidth: l.k, strideH: l.s, strideW: l.s, padH: p, padW: p)
     }
 
     /// Best-of-2 seconds of one forward and one backward pass (dX only where the layer needs it).
@@ -125,7 +145,8 @@ enum EngineBench {
         let ohw = g.outputHeight * g.outputWidth
         var y = [Float](repeating: 0, count: batch * l.o * ohw)
         let gy = randomBuffer(batch * l.o * ohw, seed: 6)
-        var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: 0, count: w.count)
+        var gx = [Float](repeating: 0, count: x.count)
+        var gw = [Float](repeating: 0, count: w.count)
         let tf = best(2) {
             y.withUnsafeMutableBufferPointer { py in
                 Convolution.forward(g, input: x, weight: w, bias: nil, output: py.baseAddress!)
@@ -134,8 +155,9 @@ enum EngineBench {
         let tb = best(2) {
             gx.withUnsafeMutableBufferPointer { px in
                 gw.withUnsafeMutableBufferPointer { pw in
-                    Convolution.backward(g, input: x, weight: w, gradOutput: gy, gradInput: l.inputGrad ? px.baseAddress! : nil,
-                                         gradWeight: pw.baseAddress!, gradBias: nil)
+                    Convolution.backward(
+                        g, input: x, weight: w, gradOutput: gy, gradInput: l.inputGrad ? px.baseAddress! : nil,
+                        gradWeight: pw.baseAddress!, gradBias: nil)
                 }
             }
         }
@@ -155,34 +177,48 @@ enum EngineBench {
             print(pad(name, 40) + String(format: "%7.2f ms  %6.1f GB/s", t * 1e3, bytes / t / 1e9))
         }
         print("memory-bound kernels on [128, 64, 32, 32] (bytes = minimal traffic: each tensor read or written once per pass)")
-        report("copy into a new tensor (ceiling)", bytes: 8 * n, best(3) {
-            let t = a.withUnsafeBufferPointer { src in
-                Tensor(shape: shape) { dst in
-                    let s = SendablePointer(src.baseAddress!), d = SendablePointer(dst.baseAddress!), count = shape.count
-                    parallelFor(count, grain: 1 << 16) { r in (d.base + r.lowerBound).update(from: s.base + r.lowerBound, count: r.count) }
+        report(
+            "copy into a new tensor (ceiling)", bytes: 8 * n,
+            best(3) {
+                let t = a.withUnsafeBufferPointer { src in
+                    Tensor(shape: shape) { dst in
+                        let s = SendablePointer(src.baseAddress!)
+                        let d = SendablePointer(dst.baseAddress!)
+                        let count = shape.count
+                        parallelFor(count, grain: 1 << 16) { r in (d.base + r.lowerBound).update(from: s.base + r.lowerBound, count: r.count) }
+                    }
                 }
-            }
-            sink += Double(t.count)
-        })
+                sink += Double(t.count)
+            })
         var warm = Tensor(zeros: shape)
-        report("copy into an existing buffer", bytes: 8 * n, best(3) {
-            a.withUnsafeBufferPointer { src in
-                warm.withUnsafeMutableBufferPointer { dst in
-                    let s = SendablePointer(src.baseAddress!), d = SendablePointer(dst.baseAddress!), count = shape.count
-                    parallelFor(count, grain: 1 << 16) { r in (d.base + r.lowerBound).update(from: s.base + r.lowerBound, count: r.count) }
+        report(
+            "copy into an existing buffer", bytes: 8 * n,
+            best(3) {
+                a.withUnsafeBufferPointer { src in
+                    warm.withUnsafeMutableBufferPointer { dst in
+                        let s = SendablePointer(src.baseAddress!)
+                        let d = SendablePointer(dst.baseAddress!)
+                        let count = shape.count
+                        parallelFor(count, grain: 1 << 16) { r in (d.base + r.lowerBound).update(from: s.base + r.lowerBound, count: r.count) }
+                    }
                 }
-            }
-        })
+            })
         report("add (read 2, write 1)", bytes: 12 * n, best(3) { sink += Double((a + b).count) })
         report("relu (read 1, write 1)", bytes: 8 * n, best(3) { sink += Double(a.relu().count) })
-        let scale = Tensor(repeating: 1, shape: [64]), shift = Tensor(zeros: [64])
-        var rm = Tensor(zeros: [64]), rv = Tensor(repeating: 1, shape: [64])
-        report("batchNorm fwd train (read x 2x, write y)", bytes: 12 * n, best(3) {
-            sink += Double(Tensor.batchNorm(a, scale: scale, shift: shift, runningMean: &rm, runningVariance: &rv, training: true).count)
-        })
-        report("batchNorm fwd eval (read x, write y)", bytes: 8 * n, best(3) {
-            sink += Double(Tensor.batchNorm(a, scale: scale, shift: shift, runningMean: &rm, runningVariance: &rv, training: false).count)
-        })
+        let scale = Tensor(repeating: 1, shape: [64])
+        let shift = Tensor(zeros: [64])
+        var rm = Tensor(zeros: [64])
+        var rv = Tensor(repeating: 1, shape: [64])
+        report(
+            "batchNorm fwd train (read x 2x, write y)", bytes: 12 * n,
+            best(3) {
+                sink += Double(Tensor.batchNorm(a, scale: scale, shift: shift, runningMean: &rm, runningVariance: &rv, training: true).count)
+            })
+        report(
+            "batchNorm fwd eval (read x, write y)", bytes: 8 * n,
+            best(3) {
+                sink += Double(Tensor.batchNorm(a, scale: scale, shift: shift, runningMean: &rm, runningVariance: &rv, training: false).count)
+            })
         let tb = best(3) {
             let tape = Tape()
             let x = tape.watch(a)
@@ -200,35 +236,48 @@ enum EngineBench {
     static func tuneBlockColumns() {
         print("")
         print("block-width sweep, batch 128, fwd+bwd GFLOP/s")
-        for l in resnet18 where l.name.hasPrefix("64->64") || l.name.hasPrefix("256->256") || l.name.hasPrefix("512") || l.name.hasPrefix("128->256 1x1") {
+        for l in resnet18
+        where l.name.hasPrefix("64->64") || l.name.hasPrefix("256->256") || l.name.hasPrefix("512") || l.name.hasPrefix("128->256 1x1") {
             let p = l.k == 3 ? 1 : 0
-            let g = ConvolutionGeometry(batch: 128, inputChannels: l.c, height: l.h, width: l.h, outputChannels: l.o,
-                                        kernelHeight: l.k, kernelWidth: l.k, strideH: l.s, strideW: l.s, padH: p, padW: p)
-            let x = randomBuffer(128 * l.c * l.h * l.h, seed: 3), w = randomBuffer(l.o * l.c * l.k * l.k, seed: 4)
+            let g = ConvolutionGeometry(
+                batch: 128, inputChannels: l.c, height: l.h, width: l.h, outputChannels: l.o,
+                kernelHeight: l.k, kernelWidth: l.k, strideH: l.s, strideW: l.s, padH: p, padW: p)
+            let x = randomBuffer(128 * l.c * l.h * l.h, seed: 3)
+            let w = randomBuffer(l.o * l.c * l.k * l.k, seed: 4)
             let ohw = g.outputHeight * g.outputWidth
             var y = [Float](repeating: 0, count: 128 * l.o * ohw)
-            var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: 0, count: w.count)
+            var gx = [Float](repeating: 0, count: x.count)
+            var gw = [Float](repeating: 0, count: w.count)
             var line = pad(l.name, 24)
             for cols in [512, 1024, 2048, 4096, 8192] {
-                let tf = best(1) { y.withUnsafeMutableBufferPointer { Convolution.forward(g, input: x, weight: w, bias: nil, output: $0.baseAddress!, blockColumns: cols) } }
+                let tf = best(1) {
+                    y.withUnsafeMutableBufferPointer {
+                        Convolution.forward(g, input: x, weight: w, bias: nil, output: $0.baseAddress!, blockColumns: cols)
+                    }
+                }
                 let tb = best(1) {
-                    gx.withUnsafeMutableBufferPointer { px in gw.withUnsafeMutableBufferPointer { pw in
-                        Convolution.backward(g, input: x, weight: w, gradOutput: y, gradInput: px.baseAddress!, gradWeight: pw.baseAddress!,
-                                             gradBias: nil, blockColumns: cols)
-                    } }
+                    gx.withUnsafeMutableBufferPointer { px in
+                        gw.withUnsafeMutableBufferPointer { pw in
+                            Convolution.backward(
+                                g, input: x, weight: w, gradOutput: y, gradInput: px.baseAddress!, gradWeight: pw.baseAddress!,
+                                gradBias: nil, blockColumns: cols)
+                        }
+                    }
                 }
                 line += String(format: "%d: %.0f/%.0f  ", cols, g.forwardFLOPs / tf / 1e9, 2 * g.forwardFLOPs / tb / 1e9)
             }
             // The forward GEMMs alone (same shapes, no im2col), as the ceiling of this scheme.
-            let block = Convolution.imagesPerBlock(g), cols = block * ohw
+            let block = Convolution.imagesPerBlock(g)
+            let cols = block * ohw
             let col = randomBuffer(g.columnRows * cols, seed: 11)
             var out = [Float](repeating: 0, count: l.o * cols)
             let blocks = (128 + block - 1) / block
             let tg = best(2) {
                 out.withUnsafeMutableBufferPointer { po in
                     for _ in 0..<blocks {
-                        BLAS.gemm(transA: false, transB: false, m: l.o, n: cols, k: g.columnRows, a: w, lda: g.columnRows,
-                                  b: col, ldb: cols, c: po.baseAddress!, ldc: cols)
+                        BLAS.gemm(
+                            transA: false, transB: false, m: l.o, n: cols, k: g.columnRows, a: w, lda: g.columnRows,
+                            b: col, ldb: cols, c: po.baseAddress!, ldc: cols)
                     }
                 }
             }
@@ -243,14 +292,18 @@ enum EngineBench {
         print("")
         print("layout comparison, forward 3x3 pad 1, batch 128, 2 threads")
         for (c, h, o) in [(64, 32, 64), (256, 8, 256)] {
-            let g = ConvolutionGeometry(batch: 128, inputChannels: c, height: h, width: h, outputChannels: o,
-                                        kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1)
-            let x = randomBuffer(128 * c * h * h, seed: 9), w = randomBuffer(o * c * 9, seed: 10)
+            let g = ConvolutionGeometry(
+                batch: 128, inputChannels: c, height: h, width: h, outputChannels: o,
+                kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1)
+            let x = randomBuffer(128 * c * h * h, seed: 9)
+            let w = randomBuffer(o * c * 9, seed: 10)
             var y = [Float](repeating: 0, count: 128 * o * h * h)
             let tn = best(2) { y.withUnsafeMutableBufferPointer { Convolution.forward(g, input: x, weight: w, bias: nil, output: $0.baseAddress!) } }
             let th = best(2) { y.withUnsafeMutableBufferPointer { ConvolutionNHWC.forward(g, input: x, weight: w, output: $0.baseAddress!) } }
-            print(String(format: "C=%d %dx%d O=%d: NCHW %.1f GFLOP/s, NHWC %.1f GFLOP/s", c, h, h, o,
-                         g.forwardFLOPs / tn / 1e9, g.forwardFLOPs / th / 1e9))
+            print(
+                String(
+                    format: "C=%d %dx%d O=%d: NCHW %.1f GFLOP/s, NHWC %.1f GFLOP/s", c, h, h, o,
+                    g.forwardFLOPs / tn / 1e9, g.forwardFLOPs / th / 1e9))
         }
     }
 }

@@ -30,15 +30,18 @@ enum KDBench {
 
         var rng = Philox(seed: 17)
         func resnet18(width: Float) -> ResNet<BasicBlock> {
-            ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: width, classCount: 10, zeroInitResidual: false, rng: &rng)
+            ResNet<BasicBlock>(
+                blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: width, classCount: 10, zeroInitResidual: false, rng: &rng)
         }
-        let teacher = resnet18(width: 1), student = resnet18(width: 0.25)
+        let teacher = resnet18(width: 1)
+        let student = resnet18(width: 0.25)
         let x = Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 28 * 28)).map { _ in rng.nextNormal() })
         let b = TrainingBatch(views: [x], labels: IntTensor((0..<batch).map { $0 % 10 }), sampleIDs: (0..<batch).map(UInt64.init))
         func sgd() -> SGD { SGD(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4) }
 
         var failure: Error?
-        var kd = TrainModel(backbone: student, objective: HintonKD<ResNet<BasicBlock>>(teachers: TeacherEnsemble(teacher: teacher), temperature: 4, alpha: 0.5))
+        var kd = TrainModel(
+            backbone: student, objective: HintonKD<ResNet<BasicBlock>>(teachers: TeacherEnsemble(teacher: teacher), temperature: 4, alpha: 0.5))
         var kdOptimizer = sgd()
         let tKD = ZooBench.best(iterations: iterations) {
             do { _ = try kd.benchStep(b, optimizer: &kdOptimizer) } catch { failure = error }
@@ -53,7 +56,8 @@ enum KDBench {
         let tTeacher = ZooBench.best(iterations: iterations) { _ = ensemble.logits(x, rng: Philox(seed: 1)) }
 
         // From a cache: the teacher's logits of 8 steps (the same view; each step reads its own entry).
-        let ids = b.sampleIDs, steps = 8
+        let ids = b.sampleIDs
+        let steps = 8
         let target = TeacherEnsemble.targetLogits(ensemble.logits(x, rng: Philox(seed: 1)))
         let header = TeacherCache.Header(topK: 10, dtype: .f16, classes: 10, steps: steps, batchSize: batch, identity: [:], teachers: ["bench"])
         let cachePath = FileManager.default.temporaryDirectory.appendingPathComponent("retort-bench-kd-\(getpid()).rstore").path
@@ -64,7 +68,8 @@ enum KDBench {
             }
         }
         let reader = try TeacherCacheReader(path: cachePath)
-        var fromCache = TrainModel(backbone: student, objective: HintonKD<ResNet<BasicBlock>>(teachers: TeacherEnsemble([]), temperature: 4, alpha: 0.5))
+        var fromCache = TrainModel(
+            backbone: student, objective: HintonKD<ResNet<BasicBlock>>(teachers: TeacherEnsemble([]), temperature: 4, alpha: 0.5))
         var cacheOptimizer = sgd()
         var step = 0
         let tCache = ZooBench.best(iterations: iterations) {
@@ -76,12 +81,15 @@ enum KDBench {
             } catch { failure = error }
         }
         if let failure { throw failure }
-        print(String(format: "kd step from a cache (top 10 of 10, f16), batch %d: %.3f s, %.1f img/s = %.2f of the student alone (bar >= 0.95), "
-                     + "%.1fx the live-teacher kd step", batch, tCache, Double(batch) / tCache, tAlone / tCache, tKD / tCache))
+        print(
+            String(
+                format: "kd step from a cache (top 10 of 10, f16), batch %d: %.3f s, %.1f img/s = %.2f of the student alone (bar >= 0.95), "
+                    + "%.1fx the live-teacher kd step", batch, tCache, Double(batch) / tCache, tAlone / tCache, tKD / tCache))
 
         let images = Double(batch) / tKD
-        var line = String(format: "kd step, resnet18 teacher + resnet18 x0.25 student, 28 px, batch %d: %.3f s, %.1f img/s "
-                          + "(teacher forward %.3f s; the student alone %.3f s, %.1f img/s)", batch, tKD, images, tTeacher, tAlone, Double(batch) / tAlone)
+        var line = String(
+            format: "kd step, resnet18 teacher + resnet18 x0.25 student, 28 px, batch %d: %.3f s, %.1f img/s "
+                + "(teacher forward %.3f s; the student alone %.3f s, %.1f img/s)", batch, tKD, images, tTeacher, tAlone, Double(batch) / tAlone)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_kd.json"
         if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
             line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)

@@ -41,18 +41,23 @@ enum PixProBench {
         print(iterations == 0 ? "threads \(threads), one step (peak memory)" : "threads \(threads), best of \(iterations) after one warm-up")
 
         var rng = Philox(seed: 13)
-        var net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, classCount: nil,
-                                     lastStride: map == 14 ? 1 : 2, rng: &rng)
+        var net = ResNet<BasicBlock>(
+            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, classCount: nil,
+            lastStride: map == 14 ? 1 : 2, rng: &rng)
         // --recompute: activation checkpointing per residual block (`model.recompute_activations`).
         net.recomputesBlocks = args.contains("--recompute")
-        let pixpro = PixPro(model: net, projectorHidden: hidden, projectorOutput: 256, transformLayers: 1, gamma: 2, threshold: 0.7,
-                            baseMomentum: 0.99, rng: &rng)
+        let pixpro = PixPro(
+            model: net, projectorHidden: hidden, projectorOutput: 256, transformLayers: 1, gamma: 2, threshold: 0.7,
+            baseMomentum: 0.99, rng: &rng)
         let views = (0..<2).map { _ in Tensor(shape: [batch, 1, 56, 56], scalars: (0..<(batch * 56 * 56)).map { _ in rng.nextNormal() }) }
         let infos = (0..<2).map { v -> ViewInfo in
-            var boxes: [Float] = [], flips: [Bool] = []
+            var boxes: [Float] = []
+            var flips: [Bool] = []
             for _ in 0..<batch {
-                let w = rng.nextUniform(in: 0.45, 1), h = rng.nextUniform(in: 0.45, 1)
-                let x0 = rng.nextUniform(in: 0, 1 - w), y0 = rng.nextUniform(in: 0, 1 - h)
+                let w = rng.nextUniform(in: 0.45, 1)
+                let h = rng.nextUniform(in: 0.45, 1)
+                let x0 = rng.nextUniform(in: 0, 1 - w)
+                let y0 = rng.nextUniform(in: 0, 1 - h)
                 let flip = rng.nextUniform() < 0.5
                 boxes += flip ? [x0 + w, y0, x0, y0 + h] : [x0, y0, x0 + w, y0 + h]
                 flips.append(flip)
@@ -62,7 +67,9 @@ enum PixProBench {
         let b = TrainingBatch(views: views, viewInfo: infos, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         var model = TrainModel(backbone: net, objective: pixpro)
         var optimizer = LARS(learningRate: 0.5, momentum: 0.9, weightDecay: 1e-5, trustCoefficient: 0.001, excludedRoles: [])
-        var failure: Error?, loss: Float = .nan, step = 0
+        var failure: Error?
+        var loss: Float = .nan
+        var step = 0
         func runStep() {
             do {
                 loss = try model.benchStep(b, optimizer: &optimizer, step: step)
@@ -74,8 +81,9 @@ enum PixProBench {
         if let failure { throw failure }
         let peak = ResourceUsage.peakResidentBytes().map { String(format: "%.2f GiB", Double($0) / Double(1 << 30)) } ?? "unknown"
         let images = Double(batch) / t
-        var line = String(format: "pixpro step 2x56 px, resnet18 cifar%@, %dx%d map, hidden %d, batch %d: %.2f s, %.1f img/s, loss %.4f, peak RSS %@",
-                          net.recomputesBlocks ? " (blocks recomputed)" : "", map, map, hidden, batch, t, images, loss, peak)
+        var line = String(
+            format: "pixpro step 2x56 px, resnet18 cifar%@, %dx%d map, hidden %d, batch %d: %.2f s, %.1f img/s, loss %.4f, peak RSS %@",
+            net.recomputesBlocks ? " (blocks recomputed)" : "", map, map, hidden, batch, t, images, loss, peak)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_pixpro_\(map).json"
         if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch, "map": map]) {
             line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)

@@ -1,9 +1,9 @@
 import Backbones
 import Foundation
-import Support
 import NN
 import Objectives
 import Recipes
+import Support
 import TensorCore
 
 /// Costs of the clustering objectives (never timed in tests):
@@ -24,21 +24,28 @@ enum SSLBench {
         print("threads \(threads), best of \(iterations) after one warm-up")
 
         // SeLa: logits of one head for the whole of Fashion-MNIST's training split.
-        let n = 60_000, k = 30
+        let n = 60_000
+        let k = 30
         var rng = Philox(seed: 11)
         let logits = Tensor(shape: [n, k], scalars: (0..<(n * k)).map { _ in 2 * rng.nextNormal() })
         for lambda in args.contains("--skip-sela") ? [] : [10.0, 25.0] {
             var result: SelfLabelLosses.Labelling?
             let t = ZooBench.best(iterations: iterations) { result = try? SelfLabelLosses.labels(logits: logits, lambda: lambda) }
-            guard let result else { print("sela labelling: the solver failed"); continue }
-            print(String(format: "sela labelling %d x %d, lambda %g: %.3f s (%d Sinkhorn updates, %d clusters used; bar < 2 s)",
-                         n, k, lambda, t, result.iterations, Set(result.labels).count))
+            guard let result else {
+                print("sela labelling: the solver failed")
+                continue
+            }
+            print(
+                String(
+                    format: "sela labelling %d x %d, lambda %g: %.3f s (%d Sinkhorn updates, %d clusters used; bar < 2 s)",
+                    n, k, lambda, t, result.iterations, Set(result.labels).count))
         }
 
         if args.contains("--skip-swav") { return }
         let batch = args.contains("--quick") ? 32 : 256
-        let net = ResNet<BasicBlock>(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
-                                     zeroInitResidual: false, rng: &rng)
+        let net = ResNet<BasicBlock>(
+            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
+            zeroInitResidual: false, rng: &rng)
         let swav = SwAV(model: net, projectorHidden: 2048, projectorOutput: 128, prototypeCount: 300, rng: &rng)
         let sizes = [28, 28, 16, 16, 16, 16]
         let views = sizes.map { s in Tensor(shape: [batch, 1, s, s], scalars: (0..<(batch * s * s)).map { _ in rng.nextNormal() }) }

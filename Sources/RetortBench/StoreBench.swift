@@ -28,31 +28,81 @@ enum StoreBench {
             for i in 0..<20000 { params.append(spec.draw(seed: 1, epoch: 0, sampleID: UInt64(i), view: 0, srcHeight: 32, srcWidth: 32)) }
             let t1 = LoaderBench.cpuTime()
             try img.withUnsafeBufferPointer { s in
-                for p in params { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out) }
+                for p in params {
+                    try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out)
+                }
             }
             let t2 = LoaderBench.cpuTime()
-            var geo: [ViewParams] = params.map { var q = $0; q.jittered = false; q.grayscale = false; return q }
+            var geo: [ViewParams] = params.map {
+                var q = $0
+                q.jittered = false
+                q.grayscale = false
+                return q
+            }
             try img.withUnsafeBufferPointer { s in
-                for p in geo { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out) }
+                for p in geo {
+                    try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: p, mean: [0.5], std: [0.25], into: out)
+                }
             }
             let t3 = LoaderBench.cpuTime()
             geo = []
             let base = ViewParams(srcHeight: 32, srcWidth: 32, top: 2, left: 3, height: 20, width: 25, flipped: true, outHeight: 32, outWidth: 32)
             let variants: [(String, (inout ViewParams) -> Void)] = [
-                ("geometry", { _ in }), ("brightness", { $0.jittered = true; $0.brightness = 1.2 }),
-                ("contrast", { $0.jittered = true; $0.contrast = 1.2 }), ("saturation", { $0.jittered = true; $0.saturation = 1.2 }),
-                ("hue", { $0.jittered = true; $0.hue = 0.05 }), ("grayscale", { $0.grayscale = true }),
-                ("all4", { $0.jittered = true; $0.brightness = 1.2; $0.contrast = 0.8; $0.saturation = 1.2; $0.hue = 0.05 })]
+                ("geometry", { _ in }),
+                (
+                    "brightness",
+                    {
+                        $0.jittered = true
+                        $0.brightness = 1.2
+                    }
+                ),
+                (
+                    "contrast",
+                    {
+                        $0.jittered = true
+                        $0.contrast = 1.2
+                    }
+                ),
+                (
+                    "saturation",
+                    {
+                        $0.jittered = true
+                        $0.saturation = 1.2
+                    }
+                ),
+                (
+                    "hue",
+                    {
+                        $0.jittered = true
+                        $0.hue = 0.05
+                    }
+                ), ("grayscale", { $0.grayscale = true }),
+                (
+                    "all4",
+                    {
+                        $0.jittered = true
+                        $0.brightness = 1.2
+                        $0.contrast = 0.8
+                        $0.saturation = 1.2
+                        $0.hue = 0.05
+                    }
+                ),
+            ]
             for (name, f) in variants {
                 var q = base
                 f(&q)
                 let a = LoaderBench.cpuTime()
                 try img.withUnsafeBufferPointer { s in
-                    for _ in 0..<20000 { try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: q, mean: [0.5], std: [0.25], into: out) }
+                    for _ in 0..<20000 {
+                        try aug.render(src: s.baseAddress!, height: 32, width: 32, channels: 3, params: q, mean: [0.5], std: [0.25], into: out)
+                    }
                 }
                 print(String(format: "  micro %@: %.2f us", name, (LoaderBench.cpuTime() - a) / 20000 * 1e6))
             }
-            print(String(format: "micro 32px view: draw %.2f us, render %.2f us (geometry only %.2f us)", (t1 - t0) / 20000 * 1e6, (t2 - t1) / 20000 * 1e6, (t3 - t2) / 20000 * 1e6))
+            print(
+                String(
+                    format: "micro 32px view: draw %.2f us, render %.2f us (geometry only %.2f us)", (t1 - t0) / 20000 * 1e6, (t2 - t1) / 20000 * 1e6,
+                    (t3 - t2) / 20000 * 1e6))
             out.deallocate()
             if args.contains("--micro-only") { return }
         }
@@ -88,13 +138,15 @@ enum StoreBench {
     @discardableResult
     static func synthStore(_ path: String, n: Int, h: Int, w: Int, c: Int) throws -> [UInt8] {
         var all = [UInt8](repeating: 0, count: n * h * w * c)
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], classNames: (0..<10).map(String.init),
-                                 source: "synthetic \(h)x\(w)x\(c)")
+        let schema = StoreSchema(
+            fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], classNames: (0..<10).map(String.init),
+            source: "synthetic \(h)x\(w)x\(c)")
         try StoreWriter.write(to: path, schema: schema) { wr in
             for i in 0..<n {
                 let img = synthImage(i, h: h, w: w, c: c)
                 for k in 0..<img.count { all[i * img.count + k] = img[k] }
-                try wr.append(StoreSample(id: UInt64(i), label: Int32(i % 10), values: [.image(RawImage(height: h, width: w, channels: c, pixels: img))]))
+                try wr.append(
+                    StoreSample(id: UInt64(i), label: Int32(i % 10), values: [.image(RawImage(height: h, width: w, channels: c, pixels: img))]))
             }
         }
         return all
@@ -102,13 +154,17 @@ enum StoreBench {
 
     static func synthImage(_ i: Int, h: Int, w: Int, c: Int) -> [UInt8] {
         var rng = Philox(seed: 77, stream: UInt64(i))
-        let cy = rng.nextUniform(in: 0.3, 0.7) * Float(h), cx = rng.nextUniform(in: 0.3, 0.7) * Float(w)
-        let ry = rng.nextUniform(in: 0.15, 0.4) * Float(h), rx = rng.nextUniform(in: 0.15, 0.4) * Float(w)
-        let fg = (0..<3).map { _ in rng.nextUniform(in: 60, 255) }, bg = (0..<3).map { _ in rng.nextUniform(in: 0, 120) }
+        let cy = rng.nextUniform(in: 0.3, 0.7) * Float(h)
+        let cx = rng.nextUniform(in: 0.3, 0.7) * Float(w)
+        let ry = rng.nextUniform(in: 0.15, 0.4) * Float(h)
+        let rx = rng.nextUniform(in: 0.15, 0.4) * Float(w)
+        let fg = (0..<3).map { _ in rng.nextUniform(in: 60, 255) }
+        let bg = (0..<3).map { _ in rng.nextUniform(in: 0, 120) }
         var out = [UInt8](repeating: 0, count: h * w * c)
         for y in 0..<h {
             for x in 0..<w {
-                let dy = (Float(y) - cy) / ry, dx = (Float(x) - cx) / rx
+                let dy = (Float(y) - cy) / ry
+                let dx = (Float(x) - cx) / rx
                 let t = max(0, min(1, 1.5 - (dy * dy + dx * dx).squareRoot()))
                 let shade = 0.75 + 0.25 * Float(x) / Float(w)
                 for ch in 0..<c {
@@ -122,7 +178,8 @@ enum StoreBench {
 
     static func sslRows(_ path: String, name: String, size: Int, workers: Int, batches: Int) throws -> [(String, String)] {
         let store = try StoreReader(path: path, cacheBytes: 0)
-        let dc0 = LoaderBench.cpuTime(), dt0 = DispatchTime.now().uptimeNanoseconds
+        let dc0 = LoaderBench.cpuTime()
+        let dt0 = DispatchTime.now().uptimeNanoseconds
         let d = try LoaderBench.decodeRate(store, field: 0)
         let dCPU = d.samplesPerSecond * (Double(DispatchTime.now().uptimeNanoseconds - dt0) / 1e9) / (LoaderBench.cpuTime() - dc0)
         var cfg = LoaderConfig(batchSize: 256, views: [ViewSpec.ssl(size: size), ViewSpec.ssl(size: size)])
@@ -134,13 +191,24 @@ enum StoreBench {
         pad.views = [ViewSpec(crop: .padRandom(padding: 4), outHeight: size, outWidth: size).with { $0.flipProbability = 0.5 }]
         let rp = try LoaderBench.measure(Loader(path: path, config: pad), maxBatches: min(batches, loader.stepsPerEpoch - 2))
         let budget = (16 + workers + 4) * store.schema.chunkBytes
-        print(String(format: "%@: raw zstd decode D = %.0f MB/s = %.0f img/s (1 thread); two-view SSL %.0f img/s (%.3f D, %.3f of %d-thread D); pad-crop+flip %.0f img/s; cache peak %d B (window budget %d B)",
-                     name, d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond,
-                     r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, rp.imagesPerSecond, loader.cachePeakBytes, budget))
-        return [("\(name): raw zstd chunk decode D (1 thread)", String(format: "%.0f MB/s = %.0f img/s", d.bytesPerSecond / 1e6, d.samplesPerSecond)),
-                ("\(name): two-view SSL (RRC, flip, jitter p0.8, gray p0.2), \(workers) workers, zero-copy", String(format: "%.0f img/s = %.3f D (%.3f × %d-thread D); per CPU-s %.0f = %.3f × D per CPU-s", r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond, r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, r.imagesPerCPUSecond, r.imagesPerCPUSecond / dCPU)),
-                ("\(name): pad 4 + crop + flip, \(workers) workers", String(format: "%.0f img/s", rp.imagesPerSecond)),
-                ("\(name): decoded-chunk cache peak (quasi-random, window 16)", "\(loader.cachePeakBytes) B ≤ budget \(budget) B")]
+        print(
+            String(
+                format:
+                    "%@: raw zstd decode D = %.0f MB/s = %.0f img/s (1 thread); two-view SSL %.0f img/s (%.3f D, %.3f of %d-thread D); pad-crop+flip %.0f img/s; cache peak %d B (window budget %d B)",
+                name, d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond, r.imagesPerSecond / d.samplesPerSecond,
+                r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, rp.imagesPerSecond, loader.cachePeakBytes, budget))
+        return [
+            ("\(name): raw zstd chunk decode D (1 thread)", String(format: "%.0f MB/s = %.0f img/s", d.bytesPerSecond / 1e6, d.samplesPerSecond)),
+            (
+                "\(name): two-view SSL (RRC, flip, jitter p0.8, gray p0.2), \(workers) workers, zero-copy",
+                String(
+                    format: "%.0f img/s = %.3f D (%.3f × %d-thread D); per CPU-s %.0f = %.3f × D per CPU-s", r.imagesPerSecond,
+                    r.imagesPerSecond / d.samplesPerSecond, r.imagesPerSecond / (d.samplesPerSecond * Double(workers)), workers, r.imagesPerCPUSecond,
+                    r.imagesPerCPUSecond / dCPU)
+            ),
+            ("\(name): pad 4 + crop + flip, \(workers) workers", String(format: "%.0f img/s", rp.imagesPerSecond)),
+            ("\(name): decoded-chunk cache peak (quasi-random, window 16)", "\(loader.cachePeakBytes) B ≤ budget \(budget) B"),
+        ]
     }
 
     static func jpegRows(_ dir: String, n: Int, workers: Int, export: String?) throws -> [(String, String)] {
@@ -152,10 +220,14 @@ enum StoreBench {
             // 4x nearest upscale plus fine noise: photo-like JPEG sizes at q90.
             var rng = Philox(seed: 5, stream: UInt64(i))
             var big = [UInt8](repeating: 0, count: h * w * 3)
-            for y in 0..<h { for x in 0..<w { for c in 0..<3 {
-                let v = Float(small[((y / 4) * 125 + x / 4) * 3 + c]) + rng.nextUniform(in: -10, 10)
-                big[(y * w + x) * 3 + c] = UInt8(max(0, min(255, v)))
-            } } }
+            for y in 0..<h {
+                for x in 0..<w {
+                    for c in 0..<3 {
+                        let v = Float(small[((y / 4) * 125 + x / 4) * 3 + c]) + rng.nextUniform(in: -10, 10)
+                        big[(y * w + x) * 3 + c] = UInt8(max(0, min(255, v)))
+                    }
+                }
+            }
             files.append(try big.withUnsafeBufferPointer { try codec.encode($0.baseAddress!, width: w, height: h, channels: 3, quality: 90) })
         }
         if let export {
@@ -196,13 +268,21 @@ enum StoreBench {
         let decodeRate = Double(rounds * n) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         let decodeCPURate = Double(rounds * n) / (LoaderBench.cpuTime() - c0)
         // Interleaved single-thread split: decode vs render (RRC 224 + flip + normalise) of the same images.
-        let spec = ViewSpec(crop: .randomResized(scale: 0.08...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 224, outWidth: 224).with { $0.flipProbability = 0.5 }
+        let spec = ViewSpec(crop: .randomResized(scale: 0.08...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 224, outWidth: 224).with {
+            $0.flipProbability = 0.5
+        }
         let aug = Augmenter()
         let dec = JPEGCodec()
         let img = UnsafeMutablePointer<UInt8>.allocate(capacity: h * w * 3)
         let outBuf = UnsafeMutablePointer<Float>.allocate(capacity: 3 * 224 * 224)
-        defer { img.deallocate(); outBuf.deallocate() }
-        var tDec = 0.0, tRen = 0.0, tROI = 0.0, roiArea = 0.0
+        defer {
+            img.deallocate()
+            outBuf.deallocate()
+        }
+        var tDec = 0.0
+        var tRen = 0.0
+        var tROI = 0.0
+        var roiArea = 0.0
         let region = JPEGRegionDecoder()
         for round in 0..<3 {
             for (i, f) in files.enumerated() {
@@ -214,22 +294,28 @@ enum StoreBench {
                 let a2 = LoaderBench.cpuTime()
                 // The region-of-interest decode of the same crop box (what the loader decodes).
                 _ = try f.withUnsafeBytes {
-                    try region.decode($0, denominator: 1, fastUpsample: false, channels: 3, top: p.top, left: max(0, p.left - 2), rows: p.height,
-                                      cols: min(w, p.left + p.width + 2) - max(0, p.left - 2), into: img, capacity: h * w * 3)
+                    try region.decode(
+                        $0, denominator: 1, fastUpsample: false, channels: 3, top: p.top, left: max(0, p.left - 2), rows: p.height,
+                        cols: min(w, p.left + p.width + 2) - max(0, p.left - 2), into: img, capacity: h * w * 3)
                 }
                 tROI += LoaderBench.cpuTime() - a2
                 roiArea += Double(p.height * p.width) / Double(h * w)
-                tDec += a1 - a0; tRen += a2 - a1
+                tDec += a1 - a0
+                tRen += a2 - a1
             }
         }
-        print(String(format: "JPEG region decode of the RRC box (1 thread, CPU time): %.0f us per image (%.3f x full decode; boxes cover %.2f of the image on average)",
-                     tROI / Double(3 * n) * 1e6, tROI / tDec, roiArea / Double(3 * n)))
+        print(
+            String(
+                format:
+                    "JPEG region decode of the RRC box (1 thread, CPU time): %.0f us per image (%.3f x full decode; boxes cover %.2f of the image on average)",
+                tROI / Double(3 * n) * 1e6, tROI / tDec, roiArea / Double(3 * n)))
         for (bh, bw) in [(375, 500), (300, 300), (200, 200), (224, 224), (120, 160)] {
             var p = ViewParams(srcHeight: h, srcWidth: w, top: 0, left: 0, height: bh, width: bw, flipped: false, outHeight: 224, outWidth: 224)
             let a0 = LoaderBench.cpuTime()
             for _ in 0..<100 { try aug.render(src: img, height: h, width: w, channels: 3, params: p, mean: [0.5], std: [0.25], into: outBuf) }
             let a1 = LoaderBench.cpuTime()
-            p.jittered = true; p.brightness = 1.1
+            p.jittered = true
+            p.brightness = 1.1
             for _ in 0..<100 { try aug.render(src: img, height: h, width: w, channels: 3, params: p, mean: [0.5], std: [0.25], into: outBuf) }
             let a2 = LoaderBench.cpuTime()
             print(String(format: "  render box %dx%d -> 224: %.0f us direct, %.0f us via uint8 + LUT", bh, bw, (a1 - a0) * 1e4, (a2 - a1) * 1e4))
@@ -241,17 +327,31 @@ enum StoreBench {
             tFast += LoaderBench.cpuTime() - a0
         }
         print(String(format: "JPEG decode with TJFLAG_FASTUPSAMPLE: %.0f us per image", tFast / Double(n) * 1e6))
-        print(String(format: "JPEG split (1 thread, CPU time): decode %.0f us, RRC-224 render %.0f us per image (render / decode = %.3f)",
-                     tDec / Double(3 * n) * 1e6, tRen / Double(3 * n) * 1e6, tRen / tDec))
-        var cfg = LoaderConfig(batchSize: 32, views: [ViewSpec(crop: .randomResized(scale: 0.08...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 224, outWidth: 224).with { $0.flipProbability = 0.5 }])
+        print(
+            String(
+                format: "JPEG split (1 thread, CPU time): decode %.0f us, RRC-224 render %.0f us per image (render / decode = %.3f)",
+                tDec / Double(3 * n) * 1e6, tRen / Double(3 * n) * 1e6, tRen / tDec))
+        var cfg = LoaderConfig(
+            batchSize: 32,
+            views: [
+                ViewSpec(crop: .randomResized(scale: 0.08...1, ratio: 0.75...(4.0 / 3.0)), outHeight: 224, outWidth: 224).with {
+                    $0.flipProbability = 0.5
+                }
+            ])
         cfg.workers = workers
         cfg.order = .random
-        var rows: [(String, String)] = [("JPEG \(w)x\(h) q90 (avg \(avg) B): tjDecompress2 full decode, \(workers) threads", String(format: "%.0f img/s (%.0f img per CPU-s)", decodeRate, decodeCPURate))]
+        var rows: [(String, String)] = [
+            (
+                "JPEG \(w)x\(h) q90 (avg \(avg) B): tjDecompress2 full decode, \(workers) threads",
+                String(format: "%.0f img/s (%.0f img per CPU-s)", decodeRate, decodeCPURate)
+            )
+        ]
         // The path (region-of-interest decode, batches read in place as in the SSL rows), then the
         // same with batches copied out (`next(into:)`), with the full decode, and with fast upsampling.
         let variants: [(label: String, region: Bool, zeroCopy: Bool, fastUp: Bool)] = [
             ("", true, true, false), (", batches copied out", true, false, false),
-            (", full decode (no region of interest)", false, true, false), (", TJFLAG_FASTUPSAMPLE", true, true, true)]
+            (", full decode (no region of interest)", false, true, false), (", TJFLAG_FASTUPSAMPLE", true, true, true),
+        ]
         for v in variants {
             cfg.jpegRegionDecode = v.region
             cfg.jpegFastUpsample = v.fastUp
@@ -259,12 +359,23 @@ enum StoreBench {
             var total = LoaderBench.Result(images: 0, seconds: 0)
             for e in 0..<2 {
                 let r = try LoaderBench.measure(loader, epoch: e, warmup: 1, zeroCopy: v.zeroCopy)
-                total.images += r.images; total.seconds += r.seconds; total.cpuSeconds += r.cpuSeconds
+                total.images += r.images
+                total.seconds += r.seconds
+                total.cpuSeconds += r.cpuSeconds
             }
-            print(String(format: "JPEG %dx%d q90 (avg %d B): single-pass decode %.0f img/s (%d threads), %.0f img per CPU-s; RRC-224 + flip loader%@ %.0f img/s = %.3f x decode, %.0f img per CPU-s = %.3f x decode per CPU-s",
-                         w, h, avg, decodeRate, workers, decodeCPURate, v.label, total.imagesPerSecond, total.imagesPerSecond / decodeRate,
-                         total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate))
-            rows.append(("JPEG → RRC 224 + flip → normalised float\(v.label), \(workers) workers", String(format: "%.0f img/s = %.3f × decode (per CPU-s: %.0f = %.3f × decode)", total.imagesPerSecond, total.imagesPerSecond / decodeRate, total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate)))
+            print(
+                String(
+                    format:
+                        "JPEG %dx%d q90 (avg %d B): single-pass decode %.0f img/s (%d threads), %.0f img per CPU-s; RRC-224 + flip loader%@ %.0f img/s = %.3f x decode, %.0f img per CPU-s = %.3f x decode per CPU-s",
+                    w, h, avg, decodeRate, workers, decodeCPURate, v.label, total.imagesPerSecond, total.imagesPerSecond / decodeRate,
+                    total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate))
+            rows.append(
+                (
+                    "JPEG → RRC 224 + flip → normalised float\(v.label), \(workers) workers",
+                    String(
+                        format: "%.0f img/s = %.3f × decode (per CPU-s: %.0f = %.3f × decode)", total.imagesPerSecond,
+                        total.imagesPerSecond / decodeRate, total.imagesPerCPUSecond, total.imagesPerCPUSecond / decodeCPURate)
+                ))
         }
         return rows
     }
@@ -273,7 +384,9 @@ enum StoreBench {
         let path = dir + "/million.rstore"
         let schema = StoreSchema(fields: [FieldSpec(name: "value", kind: .bytes)], source: "synthetic tiny samples")
         try StoreWriter.write(to: path, schema: schema) { wr in
-            for i in 0..<n { try wr.append(StoreSample(id: UInt64(i), label: Int32(i % 1000), values: [.bytes([UInt8(i & 255), UInt8(i >> 8 & 255)])])) }
+            for i in 0..<n {
+                try wr.append(StoreSample(id: UInt64(i), label: Int32(i % 1000), values: [.bytes([UInt8(i & 255), UInt8(i >> 8 & 255)])]))
+            }
         }
         // Cold-ish open: the first open after writing; then the median of 5 opens.
         var times: [Double] = []
@@ -298,12 +411,19 @@ enum StoreBench {
         var d = try Data(contentsOf: URL(fileURLWithPath: path))
         d[r.fileBytes - 12_000_000] ^= 4
         try d.write(to: URL(fileURLWithPath: path + ".bad"))
-        do { _ = try StoreReader(path: path + ".bad"); print("ERROR: corrupt index opened") } catch { print("corrupt index detected: \(error)") }
+        do {
+            _ = try StoreReader(path: path + ".bad")
+            print("ERROR: corrupt index opened")
+        } catch { print("corrupt index detected: \(error)") }
         print(String(format: "open a %d-sample store (%d B, index %d B, checksummed at open): %.3f s", n, r.fileBytes, r.stats().indexBytes, open))
         return [("open \(n)-sample store (index checksummed)", String(format: "%.3f s", open))]
     }
 }
 
 extension ViewSpec {
-    func with(_ f: (inout ViewSpec) -> Void) -> ViewSpec { var c = self; f(&c); return c }
+    func with(_ f: (inout ViewSpec) -> Void) -> ViewSpec {
+        var c = self
+        f(&c)
+        return c
+    }
 }

@@ -69,16 +69,22 @@ enum ZooBench {
         let torchPath = value(of: "--torch-json", in: args) ?? ".build/torch_zoo.json"
         Threading.setCount(threads)
         let workloads = [
-            Workload(name: "resnet18_cifar_32_b128", model: "resnet18", options: BackboneOptions(classCount: 10, stem: .cifar), batch: 128, image: 32),
+            Workload(
+                name: "resnet18_cifar_32_b128", model: "resnet18", options: BackboneOptions(classCount: 10, stem: .cifar), batch: 128, image: 32),
             Workload(name: "resnet50_224_b16", model: "resnet50", options: BackboneOptions(classCount: 1000), batch: 16, image: 224),
-            Workload(name: "vit_tiny_p4_32_b128", model: "vit_tiny", options: BackboneOptions(classCount: 10, imageSize: 32, patchSize: 4), batch: 128, image: 32),
+            Workload(
+                name: "vit_tiny_p4_32_b128", model: "vit_tiny", options: BackboneOptions(classCount: 10, imageSize: 32, patchSize: 4), batch: 128,
+                image: 32),
         ]
         var torch: [String: [String: Double]] = [:]
         if let data = FileManager.default.contents(atPath: torchPath),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Double]] {
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Double]]
+        {
             torch = json
         }
-        print("threads \(threads), iterations \(iterations)\(quick ? ", quick (batch / 8)" : ""), torch baseline: \(torch.isEmpty ? "none (run Benchmarks/torch_zoo.py)" : torchPath)")
+        print(
+            "threads \(threads), iterations \(iterations)\(quick ? ", quick (batch / 8)" : ""), torch baseline: \(torch.isEmpty ? "none (run Benchmarks/torch_zoo.py)" : torchPath)"
+        )
         print("| workload | batch | train img/s | infer img/s | torch train img/s | torch infer img/s | train ratio | infer ratio |")
         print("|---|---|---|---|---|---|---|---|")
         let only = value(of: "--only", in: args)
@@ -88,7 +94,8 @@ enum ZooBench {
             let model = try Zoo.make(w.model, options: w.options, rng: &rng)
             let r = measureAny(model, w, batch: batch, iterations: iterations)
             let t = torch[w.name]
-            let tt = t?["train"], ti = t?["infer"]
+            let tt = t?["train"]
+            let ti = t?["infer"]
             func f(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "-" }
             func ratio(_ a: Double, _ b: Double?) -> String { b.map { String(format: "%.2f", a / $0) } ?? "-" }
             print("| \(w.name) | \(batch) | \(f(r.train)) | \(f(r.infer)) | \(f(tt)) | \(f(ti)) | \(ratio(r.train, tt)) | \(ratio(r.infer, ti)) |")

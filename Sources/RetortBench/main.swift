@@ -18,13 +18,22 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
 MemoryPolicy.retainFreedBlocks()
 // Every ratio depends on the GEMM kernels: name them, and say when the environment forces a core.
 let forcedCore = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
-print("OpenBLAS kernels: \(BLAS.coreName)" + (forcedCore.map { " (forced by OPENBLAS_CORETYPE=\($0); `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` lets OpenBLAS choose)" } ?? " (OpenBLAS's own CPU detection)"))
+print(
+    "OpenBLAS kernels: \(BLAS.coreName)"
+        + (forcedCore.map { " (forced by OPENBLAS_CORETYPE=\($0); `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` lets OpenBLAS choose)" }
+            ?? " (OpenBLAS's own CPU detection)"))
 if !CommandLine.arguments.contains("--blas-spin") { BLAS.limitIdleSpinning() }  // --blas-spin: OpenBLAS's default, for comparison
 
 let args = Array(CommandLine.arguments.dropFirst())
 let wanted = args.filter { !$0.hasPrefix("-") }
-if wanted.contains("list") { for s in suites { print(s.name) }; exit(0) }
+if wanted.contains("list") {
+    for s in suites { print(s.name) }
+    exit(0)
+}
 for s in suites where wanted.isEmpty || wanted.contains(s.name) {
     print("== \(s.name) ==")
-    do { try s.run(args) } catch { print("error: \(error)"); exit(1) }
+    do { try s.run(args) } catch {
+        print("error: \(error)")
+        exit(1)
+    }
 }

@@ -28,12 +28,14 @@ struct CacheLogitsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard let type = TeacherCache.ValueType(rawValue: dtype) else { throw ValidationError("--dtype must be f16 or f32, got \(dtype)") }
-            let loaded = try RecipeLoader().load(contentsOf: URL(fileURLWithPath: recipe),
-                                                 overrides: overrides + (epochs.map { ["train.epochs=\($0)"] } ?? []))
+            let loaded = try RecipeLoader().load(
+                contentsOf: URL(fileURLWithPath: recipe),
+                overrides: overrides + (epochs.map { ["train.epochs=\($0)"] } ?? []))
             let s = try TeacherCache.write(recipe: loaded, to: out, topK: topK, dtype: type, pool: pool) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
-            let what = s.header.poolSize.map { "a pool of \($0) recorded views per sample" } ?? "\(s.header.steps) steps x \(s.header.batchSize) views"
+            let what =
+                s.header.poolSize.map { "a pool of \($0) recorded views per sample" } ?? "\(s.header.steps) steps x \(s.header.batchSize) views"
             print("wrote \(s.path): \(what), top \(s.header.topK) of \(s.header.classes) in \(s.header.dtype.rawValue), \(s.fileBytes) bytes")
         }
     }

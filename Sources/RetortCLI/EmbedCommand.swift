@@ -40,8 +40,9 @@ struct EmbedCommand: ParsableCommand {
             setThreads(threads)
             let loaded = try CheckpointModel.load(URL(fileURLWithPath: checkpoint), model: try modelArguments.modelOptions())
             let norm = try modelArguments.normalization(fallback: loaded.normalization, channels: loaded.options.inChannels)
-            let e = try FeatureExtractor.extract(loaded.backbone, storePath: store, mean: norm.mean, std: norm.std,
-                                                 channels: loaded.options.inChannels, withLogits: true)
+            let e = try FeatureExtractor.extract(
+                loaded.backbone, storePath: store, mean: norm.mean, std: norm.std,
+                channels: loaded.options.inChannels, withLogits: true)
             if let map {
                 try drawMap(map, features: e)
                 return
@@ -68,10 +69,13 @@ struct EmbedCommand: ParsableCommand {
         drawer.tsne.seed = seed
         let classNames = try StoreReader(path: store).schema.classNames
         let started = Date()
-        let title = "\(method == .tsne ? "t-SNE" : "PCA") of \(URL(fileURLWithPath: checkpoint).lastPathComponent) on \(URL(fileURLWithPath: store).lastPathComponent)"
+        let title =
+            "\(method == .tsne ? "t-SNE" : "PCA") of \(URL(fileURLWithPath: checkpoint).lastPathComponent) on \(URL(fileURLWithPath: store).lastPathComponent)"
         let drawn = try drawer.draw(features: e.features, labels: e.labels.scalars, classNames: classNames, title: title)
         try AtomicFile.write(drawn.svg, to: URL(fileURLWithPath: out))
-        print(String(format: "wrote %@: %@ of %d samples (%d features) in %.1f s", out, method.rawValue, drawn.positions.count,
-                     e.features.shape[1], Date().timeIntervalSince(started)))
+        print(
+            String(
+                format: "wrote %@: %@ of %d samples (%d features) in %.1f s", out, method.rawValue, drawn.positions.count,
+                e.features.shape[1], Date().timeIntervalSince(started)))
     }
 }

@@ -11,11 +11,11 @@ struct LossCommand: ParsableCommand {
         commandName: "loss",
         abstract: "Evaluate a loss and its gradients on tensors from a safetensors file (or `list` the losses).",
         discussion: """
-        Writes F32 `loss` (shape []) and `grad.X` for every F32 input X (zeros where the loss stops \
-        the gradient) plus the loss's extra outputs. A bad request (unknown loss, missing or extra \
-        input, wrong shape or dtype, bad parameter, unreadable file) prints one line and exits 2 \
-        without writing the output file.
-        """
+            Writes F32 `loss` (shape []) and `grad.X` for every F32 input X (zeros where the loss stops \
+            the gradient) plus the loss's extra outputs. A bad request (unknown loss, missing or extra \
+            input, wrong shape or dtype, bad parameter, unreadable file) prints one line and exits 2 \
+            without writing the output file.
+            """
     )
 
     @Argument(help: "The loss name (see `retort loss list`), or `list`.")
@@ -36,8 +36,9 @@ struct LossCommand: ParsableCommand {
             }
             guard let inputs else { throw ValidationError("\(name): give --inputs IN.safetensors") }
             guard let out else { throw ValidationError("\(name): give --out OUT.safetensors") }
-            let result = try LossRegistry.run(name: name, inputs: URL(fileURLWithPath: inputs),
-                                              output: URL(fileURLWithPath: out), assignments: params)
+            let result = try LossRegistry.run(
+                name: name, inputs: URL(fileURLWithPath: inputs),
+                output: URL(fileURLWithPath: out), assignments: params)
             let loss = result.tensors["loss"]?.scalars.first ?? .nan
             print("\(name): loss \(loss); wrote \(out) (\(result.tensors.count + result.integers.count) tensors)")
         } catch {

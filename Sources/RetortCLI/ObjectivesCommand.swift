@@ -4,8 +4,9 @@ import Recipes
 
 /// `retort objectives list`: every objective of the registry with what it needs, its options and their defaults.
 struct ObjectivesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "objectives", abstract: "List the training objectives.",
-                                                    subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "objectives", abstract: "List the training objectives.",
+        subcommands: [List.self])
 
     /// `retort objectives list`.
     struct List: ParsableCommand {

@@ -10,11 +10,11 @@ struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe", abstract: "Linear probe and kNN on frozen features (--dense: per-pixel probe on feature maps).",
         discussion: """
-        --dense needs stores with a per-pixel label map (`retort store build fashion-mnist-mosaic`): a 1x1 \
-        convolution on the backbone's last-stage map, its logits upsampled bilinearly to the label \
-        resolution, fitted on sampled pixels of the first --train-images training images with the \
-        weight decay chosen on a held-out tenth of them; reports mIoU and pixel accuracy on the test store.
-        """
+            --dense needs stores with a per-pixel label map (`retort store build fashion-mnist-mosaic`): a 1x1 \
+            convolution on the backbone's last-stage map, its logits upsampled bilinearly to the label \
+            resolution, fitted on sampled pixels of the first --train-images training images with the \
+            weight decay chosen on a held-out tenth of them; reports mIoU and pixel accuracy on the test store.
+            """
     )
 
     @Argument(help: "A backbone checkpoint (.safetensors).")
@@ -50,12 +50,15 @@ struct ProbeCommand: ParsableCommand {
             let loaded = try CheckpointModel.load(url, model: try modelArguments.modelOptions())
             let norm = try modelArguments.normalization(fallback: loaded.normalization, channels: loaded.options.inChannels)
             if dense { return try runDense(loaded.backbone, url: url, mean: norm.mean, std: norm.std, channels: loaded.options.inChannels) }
-            let trainF = try FeatureExtractor.extract(loaded.backbone, storePath: train, mean: norm.mean, std: norm.std,
-                                                      channels: loaded.options.inChannels)
-            let testF = try FeatureExtractor.extract(loaded.backbone, storePath: test, mean: norm.mean, std: norm.std,
-                                                     channels: loaded.options.inChannels)
-            let report = try Probe.run(train: trainF, test: testF, source: url.lastPathComponent, eval: EvalOptions(),
-                                       classCount: nil, linear: !noLinear, knn: !noKnn)
+            let trainF = try FeatureExtractor.extract(
+                loaded.backbone, storePath: train, mean: norm.mean, std: norm.std,
+                channels: loaded.options.inChannels)
+            let testF = try FeatureExtractor.extract(
+                loaded.backbone, storePath: test, mean: norm.mean, std: norm.std,
+                channels: loaded.options.inChannels)
+            let report = try Probe.run(
+                train: trainF, test: testF, source: url.lastPathComponent, eval: EvalOptions(),
+                classCount: nil, linear: !noLinear, knn: !noKnn)
             print(report.table(), terminator: "")
             let out = json.map { URL(fileURLWithPath: $0) } ?? url.deletingPathExtension().appendingPathExtension("probe.json")
             let encoder = JSONEncoder()
@@ -74,9 +77,10 @@ struct ProbeCommand: ParsableCommand {
         options.trainImages = trainImages
         options.pixelsPerImage = pixelsPerImage
         options.maxIterations = iterations
-        let result = try DenseProbe.run(backbone, train: train, test: test, mean: mean, std: std, channels: channels, options: options,
-                                        masks: outMasks.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                        progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let result = try DenseProbe.run(
+            backbone, train: train, test: test, mean: mean, std: std, channels: channels, options: options,
+            masks: outMasks.map { URL(fileURLWithPath: $0, isDirectory: true) },
+            progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         print(result.table(), terminator: "")
         let out = json.map { URL(fileURLWithPath: $0) } ?? url.deletingPathExtension().appendingPathExtension("dense.json")
         let encoder = JSONEncoder()

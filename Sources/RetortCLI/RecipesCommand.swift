@@ -4,8 +4,9 @@ import Recipes
 
 /// `retort recipes list [DIR]`: the recipes under `Recipes/` with their objective, model and description.
 struct RecipesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "recipes", abstract: "List and check recipes.",
-                                                    subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "recipes", abstract: "List and check recipes.",
+        subcommands: [List.self])
 
     /// `retort recipes list`.
     struct List: ParsableCommand {
@@ -21,9 +22,10 @@ struct RecipesCommand: ParsableCommand {
                     do {
                         let r = try RecipeLoader().load(contentsOf: url)
                         let model = "\(r.model.backbone) x\(r.model.width)"
-                        print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
-                              + r.objective.name.padding(toLength: 12, withPad: " ", startingAt: 0)
-                              + model.padding(toLength: 18, withPad: " ", startingAt: 0) + (r.description ?? ""))
+                        print(
+                            name.padding(toLength: 36, withPad: " ", startingAt: 0)
+                                + r.objective.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                                + model.padding(toLength: 18, withPad: " ", startingAt: 0) + (r.description ?? ""))
                     } catch {
                         print(name.padding(toLength: 36, withPad: " ", startingAt: 0) + "INVALID: \(error)")
                     }

@@ -19,8 +19,10 @@ struct StoreBuildOptions: ParsableArguments {
     }
 
     func report(_ s: StoreSummary) {
-        print(String(format: "wrote %@: %d samples, %d chunks, %d bytes (raw payload %d, ratio %.3f), fingerprint %016llx",
-                     s.path, s.samples, s.chunks, s.fileBytes, s.rawBytes, Double(s.rawBytes) / Double(max(s.fileBytes, 1)), s.fingerprint))
+        print(
+            String(
+                format: "wrote %@: %d samples, %d chunks, %d bytes (raw payload %d, ratio %.3f), fingerprint %016llx",
+                s.path, s.samples, s.chunks, s.fileBytes, s.rawBytes, Double(s.rawBytes) / Double(max(s.fileBytes, 1)), s.fingerprint))
     }
 }
 
@@ -28,8 +30,10 @@ struct StoreBuildOptions: ParsableArguments {
 struct StoreBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build", abstract: "Build a store from a dataset.",
-        subcommands: [BuildMNIST.self, BuildFashionMNIST.self, BuildFashionMNISTMosaic.self, BuildCIFAR10.self, BuildCIFAR100.self,
-                      BuildImageFolder.self, BuildCaptions.self, BuildFashionMNISTCaptions.self]
+        subcommands: [
+            BuildMNIST.self, BuildFashionMNIST.self, BuildFashionMNISTMosaic.self, BuildCIFAR10.self, BuildCIFAR100.self,
+            BuildImageFolder.self, BuildCaptions.self, BuildFashionMNISTCaptions.self,
+        ]
     )
 
     struct BuildFashionMNIST: ParsableCommand {
@@ -53,8 +57,10 @@ struct StoreBuildCommand: ParsableCommand {
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
             try options.prepare()
-            options.report(try Ingest.fashionMNISTCaptions(dir: dir, split: split, out: options.out, captionsFile: captions,
-                                                           shuffleSeed: options.shuffleSeed))
+            options.report(
+                try Ingest.fashionMNISTCaptions(
+                    dir: dir, split: split, out: options.out, captionsFile: captions,
+                    shuffleSeed: options.shuffleSeed))
         }
     }
 
@@ -134,7 +140,8 @@ struct StoreBuildCommand: ParsableCommand {
     }
 
     struct BuildCaptions: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "captions", abstract: "Image+caption list: TSV (path<TAB>caption) or JSON Lines.")
+        static let configuration = CommandConfiguration(
+            commandName: "captions", abstract: "Image+caption list: TSV (path<TAB>caption) or JSON Lines.")
         @Argument(help: "The list file (.tsv or .jsonl).") var list: String
         @Option(help: "keep or raw.") var images = "keep"
         @OptionGroup var options: StoreBuildOptions

@@ -7,8 +7,10 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Build, inspect, verify, benchmark and subset Retort dataset stores (.rstore).",
-        subcommands: [StoreBuildCommand.self, StoreInspectCommand.self, StoreVerifyCommand.self, StoreBenchCommand.self,
-                      StoreSubsetCommand.self]
+        subcommands: [
+            StoreBuildCommand.self, StoreInspectCommand.self, StoreVerifyCommand.self, StoreBenchCommand.self,
+            StoreSubsetCommand.self,
+        ]
     )
 }
 
@@ -26,7 +28,9 @@ struct StoreInspectCommand: ParsableCommand {
         print("file bytes:  \(r.fileBytes)  (index \(s.indexBytes))")
         print(String(format: "fingerprint: %016llx", r.fingerprint))
         print("source:      \(r.schema.source)")
-        print("writer:      \(r.schema.writer), shuffle seed \(r.schema.shuffleSeed.map(String.init) ?? "none"), chunk \(r.schema.chunkBytes) B, zstd level \(r.schema.zstdLevel)")
+        print(
+            "writer:      \(r.schema.writer), shuffle seed \(r.schema.shuffleSeed.map(String.init) ?? "none"), chunk \(r.schema.chunkBytes) B, zstd level \(r.schema.zstdLevel)"
+        )
         print("fields:")
         for f in s.fields {
             let ratio = f.storedBytes > 0 ? Double(f.rawBytes) / Double(f.storedBytes) : 0
@@ -77,7 +81,10 @@ struct StoreVerifyCommand: ParsableCommand {
 struct StoreBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure loader throughput (images/s) for a pipeline.")
     @Argument(help: "The store file.") var file: String
-    @Option(help: "Pipeline: ssl (2 views: RRC, flip, jitter, grayscale), multicrop (2 large + 6 small), rrc (1 view RRC + flip), padcrop (pad 4 + crop + flip).")
+    @Option(
+        help:
+            "Pipeline: ssl (2 views: RRC, flip, jitter, grayscale), multicrop (2 large + 6 small), rrc (1 view RRC + flip), padcrop (pad 4 + crop + flip)."
+    )
     var pipeline = "ssl"
     @Option(help: "Output size of the (large) views; default: the stored image size.") var size: Int?
     @Option(help: "Batch size.") var batch = 256
@@ -104,14 +111,19 @@ struct StoreBenchCommand: ParsableCommand {
         }
         let loader = try Loader(path: file, config: cfg)
         let r = try LoaderBench.measure(loader, maxBatches: batches, zeroCopy: zeroCopy)
-        print(String(format: "%@: %d images in %.2f s = %.0f images/s (%d workers, batch %d, %@ order, %d views); %.0f images per CPU-second (%.1f us CPU per image)",
-                     pipeline, r.images, r.seconds, r.imagesPerSecond, workers, batch, order, cfg.views.count,
-                     r.imagesPerCPUSecond, 1e6 / r.imagesPerCPUSecond))
+        print(
+            String(
+                format:
+                    "%@: %d images in %.2f s = %.0f images/s (%d workers, batch %d, %@ order, %d views); %.0f images per CPU-second (%.1f us CPU per image)",
+                pipeline, r.images, r.seconds, r.imagesPerSecond, workers, batch, order, cfg.views.count,
+                r.imagesPerCPUSecond, 1e6 / r.imagesPerCPUSecond))
         print("decoded-chunk cache peak: \(loader.cachePeakBytes) B, chunk loads \(loader.chunkLoads)")
         if noDecodeRate { return }
         let d = try LoaderBench.decodeRate(probe, field: f)
-        print(String(format: "raw chunk decode (1 thread): %.0f MB/s = %.0f samples/s; loader / decode = %.3f",
-                     d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond / d.samplesPerSecond))
+        print(
+            String(
+                format: "raw chunk decode (1 thread): %.0f MB/s = %.0f samples/s; loader / decode = %.3f",
+                d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond / d.samplesPerSecond))
     }
 
     /// The named pipeline's view specs at output size `size`.

@@ -25,11 +25,19 @@ struct StoreSubsetCommand: ParsableCommand {
 
     func run() throws {
         let selection: SubsetSelection
-        if let fraction { selection = .fraction(fraction) } else if let perClass { selection = .perClass(perClass) } else { selection = .idsFile(ids!) }
+        if let fraction {
+            selection = .fraction(fraction)
+        } else if let perClass {
+            selection = .perClass(perClass)
+        } else {
+            selection = .idsFile(ids!)
+        }
         let dir = (out as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let s = try StoreSubset.subset(input: input, output: out, selection: selection, seed: seed, dropLabels: dropLabels,
-                                       complement: complement)
-        print(String(format: "wrote %@: %d samples, %d chunks, %d bytes, fingerprint %016llx", s.path, s.samples, s.chunks, s.fileBytes, s.fingerprint))
+        let s = try StoreSubset.subset(
+            input: input, output: out, selection: selection, seed: seed, dropLabels: dropLabels,
+            complement: complement)
+        print(
+            String(format: "wrote %@: %d samples, %d chunks, %d bytes, fingerprint %016llx", s.path, s.samples, s.chunks, s.fileBytes, s.fingerprint))
     }
 }

@@ -28,7 +28,9 @@ struct SweepCommand: ParsableCommand {
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path), let path = Bundle.main.executablePath {
             process.executableURL = URL(fileURLWithPath: path)
         }
-        process.arguments = resume ? ["train", "--resume", folder.path]
+        process.arguments =
+            resume
+            ? ["train", "--resume", folder.path]
             : ["train", recipe.path, "--run-dir", folder.path] + run.overrides.flatMap { ["--set", $0] }
         // Foundation starts the child in a session of its own, so a Ctrl-C or kill of the sweep would not reach it:
         // it exits by itself when the sweep is gone (a killed run, resumed by the next sweep).
@@ -55,7 +57,9 @@ struct SweepCommand: ParsableCommand {
             try AtomicFile.write(comparison.markdown(), to: folder.appendingPathComponent("compare.md"))
             try AtomicFile.write(try comparison.jsonData(), to: folder.appendingPathComponent("compare.json"))
             let counts = Dictionary(grouping: done, by: \.action).mapValues(\.count)
-            print("\(plan.runs.count) runs in \(folder.path): \(counts[.started] ?? 0) started, \(counts[.resumed] ?? 0) resumed, \(counts[.skipped] ?? 0) already done; table in compare.md / compare.json")
+            print(
+                "\(plan.runs.count) runs in \(folder.path): \(counts[.started] ?? 0) started, \(counts[.resumed] ?? 0) resumed, \(counts[.skipped] ?? 0) already done; table in compare.md / compare.json"
+            )
         }
     }
 }

@@ -10,13 +10,13 @@ struct ZeroShotCommand: ParsableCommand {
         commandName: "zeroshot",
         abstract: "Zero-shot top-1/top-5 from class prompts, and image<->text retrieval recall@1/5, of a CLIP/DeCLIP checkpoint.",
         discussion: """
-        CHECKPOINT is a run's backbone file (checkpoints/last.safetensors); the text tower is read from \
-        last.objective.safetensors and the vocabulary from last.state.safetensors beside it. Each class name is \
-        put through every template (a line with {} for the name); the class embedding is the normalised mean of \
-        the normalised prompt embeddings, and images are classified by cosine. Retrieval runs when the store has captions: \
-        recall@1/5 of the partner within pools of --pool pairs, and the class-level recall@1 (the top candidate is of the \
-        query's class), the telling number when captions are templated per class.
-        """
+            CHECKPOINT is a run's backbone file (checkpoints/last.safetensors); the text tower is read from \
+            last.objective.safetensors and the vocabulary from last.state.safetensors beside it. Each class name is \
+            put through every template (a line with {} for the name); the class embedding is the normalised mean of \
+            the normalised prompt embeddings, and images are classified by cosine. Retrieval runs when the store has captions: \
+            recall@1/5 of the partner within pools of --pool pairs, and the class-level recall@1 (the top candidate is of the \
+            query's class), the telling number when captions are templated per class.
+            """
     )
 
     @Argument(help: "The checkpoint (.safetensors) of a clip or declip run.")

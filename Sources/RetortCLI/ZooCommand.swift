@@ -33,7 +33,8 @@ struct ZooCommand: ParsableCommand {
             for e in Zoo.textEncoders { print("  \(e.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(e.summary)") }
             print("heads:")
             for e in Zoo.heads { print("  \(e.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(e.summary)") }
-            print("options: inputChannels 1|3, classCount, stem imagenet|cifar, width, zeroInitResidual, imageSize, patchSize, pooling classToken|mean")
+            print(
+                "options: inputChannels 1|3, classCount, stem imagenet|cifar, width, zeroInitResidual, imageSize, patchSize, pooling classToken|mean")
         }
     }
 }

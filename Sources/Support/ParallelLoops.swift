@@ -26,9 +26,13 @@ public func parallelFor(_ count: Int, grain: Int = 1, _ body: @Sendable (Range<I
     let threads = ParallelLoops.threadCount
     let minChunk = max(grain, 1)
     let chunks = min(threads, max(1, count / minChunk))
-    if chunks <= 1 { body(0..<count); return }
+    if chunks <= 1 {
+        body(0..<count)
+        return
+    }
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        let lo = count * c / chunks, hi = count * (c + 1) / chunks
+        let lo = count * c / chunks
+        let hi = count * (c + 1) / chunks
         if lo < hi { body(lo..<hi) }
     }
 }

@@ -57,8 +57,10 @@ public struct Philox: Sendable {
     public mutating func next() -> UInt32 {
         if used == 4 {
             buffer = Philox.block(
-                counter: (UInt32(truncatingIfNeeded: position), UInt32(truncatingIfNeeded: position >> 32),
-                          UInt32(truncatingIfNeeded: stream), UInt32(truncatingIfNeeded: stream >> 32)),
+                counter: (
+                    UInt32(truncatingIfNeeded: position), UInt32(truncatingIfNeeded: position >> 32),
+                    UInt32(truncatingIfNeeded: stream), UInt32(truncatingIfNeeded: stream >> 32)
+                ),
                 key: (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32)))
             position &+= 1
             used = 0
@@ -83,7 +85,8 @@ public struct Philox: Sendable {
     }
     /// A standard normal Float (Box–Muller).
     public mutating func nextNormal() -> Float {
-        let u1 = max(nextUniform(), 1e-12), u2 = nextUniform()
+        let u1 = max(nextUniform(), 1e-12)
+        let u2 = nextUniform()
         return (-2 * _logf(u1)).squareRoot() * _cosf(2 * .pi * u2)
     }
 }

@@ -1,4 +1,5 @@
 import Support
+
 /// A small integer tensor for labels, class ids and indices (row-major, no autodiff).
 public struct IntTensor: Equatable, Sendable {
     /// The dimensions.

@@ -1,4 +1,5 @@
 import Support
+
 /// The dimensions of a row-major tensor, outermost first (e.g. `[N, C, H, W]`).
 public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByArrayLiteral {
     /// The extent of each dimension.
@@ -22,7 +23,10 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
     public var strides: [Int] {
         var s = [Int](repeating: 1, count: dims.count)
         var acc = 1
-        for i in stride(from: dims.count - 1, through: 0, by: -1) { s[i] = acc; acc *= dims[i] }
+        for i in stride(from: dims.count - 1, through: 0, by: -1) {
+            s[i] = acc
+            acc *= dims[i]
+        }
         return s
     }
     /// Text like `[2, 3, 4]`.

@@ -6,7 +6,10 @@ public struct Size2: Hashable, Sendable, Codable, ExpressibleByIntegerLiteral, C
     /// The horizontal extent.
     public var w: Int
     /// A pair of values.
-    public init(_ h: Int, _ w: Int) { self.h = h; self.w = w }
+    public init(_ h: Int, _ w: Int) {
+        self.h = h
+        self.w = w
+    }
     /// The same value for height and width.
     public init(integerLiteral v: Int) { self.init(v, v) }
     /// Text like `3x3`.

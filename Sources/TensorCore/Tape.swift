@@ -1,4 +1,5 @@
 import Support
+
 /// A reverse-mode autodiff tape (a Wengert list). Ops on traced tensors append a node holding
 /// their input ids and a pullback; `gradients(of:wrt:)` walks the nodes backwards, freeing each
 /// pullback (and the tensors it saved) once it has run.
@@ -131,8 +132,11 @@ extension Tape {
                 continue
             }
             guard let pullback = nodes[id].pullback else {
-                fatalError(ahead ? sweptTwice
-                                 : "gradients(of:): an op whose saved tensors were freed by an earlier sweep (backpropagateAhead) gets a gradient: a later loss reuses that graph")
+                fatalError(
+                    ahead
+                        ? sweptTwice
+                        : "gradients(of:): an op whose saved tensors were freed by an earlier sweep (backpropagateAhead) gets a gradient: a later loss reuses that graph"
+                )
             }
             let inputGrads = pullback(g)
             if freeing { nodes[id].pullback = nil }
@@ -190,11 +194,14 @@ extension Tensor {
     /// ops inside are paid twice in time. `recompute` must compute what `forward` did from the same
     /// values (same mode, same random draws); its side effects are the caller's to discard.
     /// Without a recording tape among `inputs`, returns `forward()`.
-    public static func recomputed(_ inputs: [Tensor], forward: () -> Tensor,
-                                  recompute: @escaping ([Tensor]) -> Tensor) -> Tensor {
+    public static func recomputed(
+        _ inputs: [Tensor], forward: () -> Tensor,
+        recompute: @escaping ([Tensor]) -> Tensor
+    ) -> Tensor {
         guard let tape = inputs.lazy.compactMap({ $0.trace?.tape }).first(where: { $0.isRecording }) else { return forward() }
         let output = tape.withoutRecording(forward)
-        let saved = inputs.map(\.detached), wanted = inputs.map(\.isTraced)
+        let saved = inputs.map(\.detached)
+        let wanted = inputs.map(\.isTraced)
         return traced(output, inputs: inputs) { g in
             let inner = Tape()
             let watched = saved.map { inner.watch($0) }

@@ -1,5 +1,6 @@
 import Kernels
 import Support
+
 /// Broadcasting arithmetic with gradients: `+ - * /`, negation.
 extension Tensor {
     /// a + b, broadcasting.
@@ -16,8 +17,10 @@ extension Tensor {
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let out = zipMap(a, b, kernel: .multiply, name: "mul") { $0 * $1 }
         return traced(out, inputs: [a, b]) { g in
-            [(g * b.detached).unbroadcast(to: a.shape),
-             (g * a.detached).unbroadcast(to: b.shape)]
+            [
+                (g * b.detached).unbroadcast(to: a.shape),
+                (g * a.detached).unbroadcast(to: b.shape),
+            ]
         }
     }
     /// a / b, broadcasting.

@@ -33,7 +33,8 @@ extension Tensor {
         let n = a.count
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                let sa = SendablePointer(pa.baseAddress!), sb = SendablePointer(pb.baseAddress!)
+                let sa = SendablePointer(pa.baseAddress!)
+                let sb = SendablePointer(pb.baseAddress!)
                 return Tensor(shape: a.shape) { dst in
                     let d = SendablePointer(dst.baseAddress!)
                     parallelFor(n, grain: grain) { r in
@@ -63,7 +64,8 @@ extension Tensor {
         let rows = outShape.count / inner
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                let sa = SendablePointer(pa.baseAddress!), sb = SendablePointer(pb.baseAddress!)
+                let sa = SendablePointer(pa.baseAddress!)
+                let sb = SendablePointer(pb.baseAddress!)
                 return Tensor(shape: outShape) { dst in
                     let d = SendablePointer(dst.baseAddress!)
                     parallelFor(rows, grain: Swift.max(1, elementwiseGrain / inner)) { r in
@@ -88,7 +90,8 @@ extension Tensor {
         let n = outShape.count
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                let sa = SendablePointer(pa.baseAddress!), sb = SendablePointer(pb.baseAddress!)
+                let sa = SendablePointer(pa.baseAddress!)
+                let sb = SendablePointer(pb.baseAddress!)
                 return Tensor(shape: outShape) { dst in
                     let d = SendablePointer(dst.baseAddress!)
                     if a.shape == b.shape {
@@ -102,12 +105,15 @@ extension Tensor {
                     } else {
                         let plan = BroadcastPlan(out: outShape, a: a.shape, b: b.shape)
                         let inner = plan.dims.last ?? 1
-                        let ia = plan.stridesA.last ?? 0, ib = plan.stridesB.last ?? 0
+                        let ia = plan.stridesA.last ?? 0
+                        let ib = plan.stridesB.last ?? 0
                         let rows = n / Swift.max(inner, 1)
                         parallelFor(rows, grain: Swift.max(1, elementwiseGrain / Swift.max(inner, 1))) { r in
                             for row in r {
                                 let (oa, ob) = plan.offsets(row: row)
-                                let dp = d + row * inner, ap = sa + oa, bp = sb + ob
+                                let dp = d + row * inner
+                                let ap = sa + oa
+                                let bp = sb + ob
                                 if ia == 1 && ib == 1 {
                                     for j in 0..<inner { dp[j] = f(ap[j], bp[j]) }
                                 } else if ia == 1 {
@@ -161,23 +167,33 @@ extension Tensor {
             let st = s.strides
             return (0..<out.rank).map { i in i < pad || s.dims[i - pad] == 1 ? 0 : st[i - pad] }
         }
-        let ea = expanded(a), eb = expanded(b)
+        let ea = expanded(a)
+        let eb = expanded(b)
         for i in 0..<out.rank where out.dims[i] != 1 {
             if let last = dims.indices.last,
-               stridesA[last] == ea[i] * out.dims[i], stridesB[last] == eb[i] * out.dims[i] {
+                stridesA[last] == ea[i] * out.dims[i], stridesB[last] == eb[i] * out.dims[i]
+            {
                 dims[last] *= out.dims[i]
                 stridesA[last] = ea[i]
                 stridesB[last] = eb[i]
             } else {
-                dims.append(out.dims[i]); stridesA.append(ea[i]); stridesB.append(eb[i])
+                dims.append(out.dims[i])
+                stridesA.append(ea[i])
+                stridesB.append(eb[i])
             }
         }
-        if dims.isEmpty { dims = [1]; stridesA = [0]; stridesB = [0] }
+        if dims.isEmpty {
+            dims = [1]
+            stridesA = [0]
+            stridesB = [0]
+        }
     }
 
     /// Offsets into a and b of the first element of output row `row` (all dims but the last).
     @inlinable func offsets(row: Int) -> (Int, Int) {
-        var r = row, oa = 0, ob = 0
+        var r = row
+        var oa = 0
+        var ob = 0
         var i = dims.count - 2
         while i >= 0 {
             let d = dims[i]

@@ -6,16 +6,20 @@ extension Tensor {
     /// into the table (repeated indices accumulate). Every index must lie in `0..<V`.
     public static func embedding(_ table: Tensor, indices: IntTensor) -> Tensor {
         require(table.rank == 2, "embedding: table \(table.shape) must be [V, D] (indices \(indices.shape))")
-        let v = table.shape[0], d = table.shape[1]
+        let v = table.shape[0]
+        let d = table.shape[1]
         let idx = indices.scalars
         for (i, k) in idx.enumerated() {
-            require(k >= 0 && Int(k) < v, "embedding: index \(k) at position \(i) is out of range for V = \(v) (table \(table.shape), indices \(indices.shape))")
+            require(
+                k >= 0 && Int(k) < v,
+                "embedding: index \(k) at position \(i) is out of range for V = \(v) (table \(table.shape), indices \(indices.shape))")
         }
         let outShape = Shape(indices.shape.dims + [d])
         if outShape.count == 0 { return emptyResult(outShape, inputs: [table]) }
         let out = table.withUnsafeBufferPointer { pt in
             idx.withUnsafeBufferPointer { pi in
-                let src = SendablePointer(pt.baseAddress!), ix = SendablePointer(pi.baseAddress!)
+                let src = SendablePointer(pt.baseAddress!)
+                let ix = SendablePointer(pi.baseAddress!)
                 return Tensor(shape: outShape) { po in
                     let dst = SendablePointer(po.baseAddress!)
                     parallelFor(idx.count, grain: Swift.max(1, 8192 / Swift.max(d, 1))) { r in
@@ -31,7 +35,8 @@ extension Tensor {
                 gt.withUnsafeMutableBufferPointer { pt in
                     // Sequential over indices so repeated rows accumulate in a fixed order.
                     for (i, k) in idx.enumerated() {
-                        let row = pt.baseAddress! + Int(k) * d, src = pg.baseAddress! + i * d
+                        let row = pt.baseAddress! + Int(k) * d
+                        let src = pg.baseAddress! + i * d
                         for j in 0..<d { row[j] += src[j] }
                     }
                 }

@@ -28,7 +28,8 @@ extension Tensor {
                 g.withUnsafeBufferPointer { gs in
                     for o in 0..<outer {
                         for (j, i) in idx.enumerated() {
-                            let d = dst.baseAddress! + (o * n + i) * inner, q = gs.baseAddress! + (o * k + j) * inner
+                            let d = dst.baseAddress! + (o * n + i) * inner
+                            let q = gs.baseAddress! + (o * k + j) * inner
                             for t in 0..<inner { d[t] += q[t] }
                         }
                     }
@@ -50,9 +51,11 @@ extension Tensor {
         for i in idx { require(i >= 0 && Int(i) < n, "gather: index \(i) out of range 0..<\(n)") }
         let out = withUnsafeBufferPointer { src in
             Tensor(shape: Shape(dims)) { dst in
-                for o in 0..<outer { for i in 0..<inner {
-                    dst[o * inner + i] = src[(o * n + Int(idx[o * inner + i])) * inner + i]
-                } }
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        dst[o * inner + i] = src[(o * n + Int(idx[o * inner + i])) * inner + i]
+                    }
+                }
             }
         }
         let s = shape
@@ -60,9 +63,11 @@ extension Tensor {
             var full = Tensor(zeros: s)
             full.withUnsafeMutableBufferPointer { dst in
                 g.withUnsafeBufferPointer { gs in
-                    for o in 0..<outer { for i in 0..<inner {
-                        dst[(o * n + Int(idx[o * inner + i])) * inner + i] += gs[o * inner + i]
-                    } }
+                    for o in 0..<outer {
+                        for i in 0..<inner {
+                            dst[(o * n + Int(idx[o * inner + i])) * inner + i] += gs[o * inner + i]
+                        }
+                    }
                 }
             }
             return [full]
@@ -82,11 +87,14 @@ extension Tensor {
             fatalError("where: shapes \(condition.shape), \(a.shape), \(b.shape) do not broadcast")
         }
         let cond = condition.detached.broadcast(to: outShape)
-        let out = Tensor.zipMap(cond, a.detached, op: "where") { $0 != 0 ? $1 : 0 }
+        let out =
+            Tensor.zipMap(cond, a.detached, op: "where") { $0 != 0 ? $1 : 0 }
             + Tensor.zipMap(cond, b.detached, op: "where") { $0 != 0 ? 0 : $1 }
         return traced(out, inputs: [a, b]) { g in
-            [Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? $0 : 0 }.unbroadcast(to: a.shape),
-             Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? 0 : $0 }.unbroadcast(to: b.shape)]
+            [
+                Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? $0 : 0 }.unbroadcast(to: a.shape),
+                Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? 0 : $0 }.unbroadcast(to: b.shape),
+            ]
         }
     }
 }

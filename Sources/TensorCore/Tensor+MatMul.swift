@@ -9,7 +9,8 @@ extension Tensor {
         require(a.rank >= 2 && b.rank >= 2, "matmul: operands must have rank >= 2, got \(a.shape) and \(b.shape)")
         let (m, ka) = transposeA ? (a.shape[-1], a.shape[-2]) : (a.shape[-2], a.shape[-1])
         let (kb, n) = transposeB ? (b.shape[-1], b.shape[-2]) : (b.shape[-2], b.shape[-1])
-        let batchA = Array(a.shape.dims.dropLast(2)), batchB = Array(b.shape.dims.dropLast(2))
+        let batchA = Array(a.shape.dims.dropLast(2))
+        let batchB = Array(b.shape.dims.dropLast(2))
         require(ka == kb, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
         require(batchB.isEmpty || batchA == batchB, "matmul: batch dimensions differ: \(a.shape) x \(b.shape)")
         let batch = batchA.reduce(1, *)
@@ -18,21 +19,27 @@ extension Tensor {
             b.withUnsafeBufferPointer { pb in
                 Tensor(shape: Shape(batchA + [m, n])) { pc in
                     for i in 0..<batch {
-                        BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                                  a: pa.baseAddress! + i * m * k, lda: a.shape[-1],
-                                  b: pb.baseAddress! + (batchB.isEmpty ? 0 : i * k * n), ldb: b.shape[-1],
-                                  c: pc.baseAddress! + i * m * n, ldc: n)
+                        BLAS.gemm(
+                            transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                            a: pa.baseAddress! + i * m * k, lda: a.shape[-1],
+                            b: pb.baseAddress! + (batchB.isEmpty ? 0 : i * k * n), ldb: b.shape[-1],
+                            c: pc.baseAddress! + i * m * n, ldc: n)
                     }
                 }
             }
         }
-        let ad = a.detached, bd = b.detached
+        let ad = a.detached
+        let bd = b.detached
         return traced(out, inputs: [a, b]) { g in
             // dA = g · op(B)ᵀ (transposed back if A was), dB = op(A)ᵀ · g (likewise).
-            let ga = transposeA ? matmul(g, bd, transposeA: false, transposeB: !transposeB).transposed()
-                                : matmul(g, bd, transposeA: false, transposeB: !transposeB)
-            var gb = transposeB ? matmul(g, ad, transposeA: true, transposeB: transposeA)
-                                : matmul(ad, g, transposeA: !transposeA, transposeB: false)
+            let ga =
+                transposeA
+                ? matmul(g, bd, transposeA: false, transposeB: !transposeB).transposed()
+                : matmul(g, bd, transposeA: false, transposeB: !transposeB)
+            var gb =
+                transposeB
+                ? matmul(g, ad, transposeA: true, transposeB: transposeA)
+                : matmul(ad, g, transposeA: !transposeA, transposeB: false)
             if batchB.isEmpty && !batchA.isEmpty { gb = gb.sum(alongAxes: Array(0..<batchA.count)) }
             return [ga, gb]
         }

@@ -1,5 +1,5 @@
-import Kernels
 import Foundation
+import Kernels
 
 /// Elementwise math with gradients. Shapes are preserved: `[*] -> [*]`.
 extension Tensor {
@@ -84,12 +84,14 @@ extension Tensor {
             let c: Float = 0.7978845608028654
             let out = map { v in 0.5 * v * (1 + Foundation.tanh(c * (v + 0.044715 * v * v * v))) }
             return Tensor.traced(out, inputs: [self]) { g in
-                [Tensor.zipMap(g, x, op: "gelu") { g, v in
-                    let u = c * (v + 0.044715 * v * v * v)
-                    let t = Foundation.tanh(u)
-                    let du = c * (1 + 3 * 0.044715 * v * v)
-                    return g * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du)
-                }]
+                [
+                    Tensor.zipMap(g, x, op: "gelu") { g, v in
+                        let u = c * (v + 0.044715 * v * v * v)
+                        let t = Foundation.tanh(u)
+                        let du = c * (1 + 3 * 0.044715 * v * v)
+                        return g * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du)
+                    }
+                ]
             }
         }
     }

@@ -9,26 +9,31 @@ extension Tensor {
     /// mean and biased variance and updates the (untraced) running statistics
     /// `r ← (1 − momentum)·r + momentum·s` with the unbiased batch variance (as PyTorch);
     /// inference uses the running statistics. Gradients for x, scale and shift.
-    public static func batchNorm(_ x: Tensor, scale: Tensor, shift: Tensor, runningMean: inout Tensor,
-                                 runningVariance: inout Tensor, training: Bool, momentum: Float = 0.1,
-                                 epsilon: Float = 1e-5) -> Tensor {
+    public static func batchNorm(
+        _ x: Tensor, scale: Tensor, shift: Tensor, runningMean: inout Tensor,
+        runningVariance: inout Tensor, training: Bool, momentum: Float = 0.1,
+        epsilon: Float = 1e-5
+    ) -> Tensor {
         require(x.rank == 2 || x.rank == 4, "batchNorm: input \(x.shape) must be [N, C] or [N, C, H, W]")
         let c = x.shape[1]
-        let outer = x.shape[0], inner = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
+        let outer = x.shape[0]
+        let inner = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
         for (name, t) in [("scale", scale), ("shift", shift), ("runningMean", runningMean), ("runningVariance", runningVariance)] {
             require(t.shape == [c], "batchNorm: \(name) \(t.shape) must be [\(c)] for input \(x.shape)")
         }
         let m = outer * inner
         if x.count == 0 && !training { return emptyResult(x.shape, inputs: [x, scale, shift]) }
-        var mean = Tensor(zeros: [c]), invStd = Tensor(zeros: [c])
+        var mean = Tensor(zeros: [c])
+        var invStd = Tensor(zeros: [c])
         if training {
             require(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
             var variance = Tensor(zeros: [c])
             x.withUnsafeBufferPointer { px in
                 mean.withUnsafeMutableBufferPointer { pm in
                     variance.withUnsafeMutableBufferPointer { pv in
-                        Normalization.channelStatistics(px.baseAddress!, outer: outer, channels: c, inner: inner,
-                                                        mean: pm.baseAddress!, variance: pv.baseAddress!)
+                        Normalization.channelStatistics(
+                            px.baseAddress!, outer: outer, channels: c, inner: inner,
+                            mean: pm.baseAddress!, variance: pv.baseAddress!)
                     }
                 }
             }
@@ -53,18 +58,23 @@ extension Tensor {
                     scale.withUnsafeBufferPointer { ps in
                         shift.withUnsafeBufferPointer { pb in
                             Tensor(shape: x.shape) { py in
-                                Normalization.batchNormForward(px.baseAddress!, outer: outer, channels: c, inner: inner,
-                                                               mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!,
-                                                               shift: pb.baseAddress!, y: py.baseAddress!)
+                                Normalization.batchNormForward(
+                                    px.baseAddress!, outer: outer, channels: c, inner: inner,
+                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!,
+                                    shift: pb.baseAddress!, y: py.baseAddress!)
                             }
                         }
                     }
                 }
             }
         }
-        let xd = x.detached, sd = scale.detached, savedMean = mean, savedInvStd = invStd
+        let xd = x.detached
+        let sd = scale.detached
+        let savedMean = mean
+        let savedInvStd = invStd
         return traced(out, inputs: [x, scale, shift]) { gy in
-            var gs = Tensor(zeros: [c]), gb = Tensor(zeros: [c])
+            var gs = Tensor(zeros: [c])
+            var gb = Tensor(zeros: [c])
             let gx = xd.withUnsafeBufferPointer { px in
                 gy.withUnsafeBufferPointer { pg in
                     savedMean.withUnsafeBufferPointer { pm in
@@ -97,25 +107,31 @@ extension Tensor {
         let normShape = Shape(Array(shape.dims.suffix(axisCount)))
         if let scale { require(scale.shape == normShape, "layerNorm: scale \(scale.shape) must be \(normShape) for input \(shape)") }
         if let shift { require(shift.shape == normShape, "layerNorm: shift \(shift.shape) must be \(normShape) for input \(shape)") }
-        let d = normShape.count, rows = d == 0 ? 0 : count / d
+        let d = normShape.count
+        let rows = d == 0 ? 0 : count / d
         if count == 0 { return Tensor.emptyResult(shape, inputs: [self] + [scale, shift].compactMap { $0 }) }
-        var mean = Tensor(zeros: [rows]), invStd = Tensor(zeros: [rows])
-        let sc = scale?.detached, sh = shift?.detached
+        var mean = Tensor(zeros: [rows])
+        var invStd = Tensor(zeros: [rows])
+        let sc = scale?.detached
+        let sh = shift?.detached
         let out = withUnsafeBufferPointer { px in
             withOptionalPointer(sc) { ps in
                 withOptionalPointer(sh) { pb in
                     mean.withUnsafeMutableBufferPointer { pm in
                         invStd.withUnsafeMutableBufferPointer { pi in
                             Tensor(shape: shape) { py in
-                                Normalization.layerNormForward(px.baseAddress!, rows: rows, d: d, epsilon: epsilon, scale: ps, shift: pb,
-                                                               y: py.baseAddress!, mean: pm.baseAddress!, invStd: pi.baseAddress!)
+                                Normalization.layerNormForward(
+                                    px.baseAddress!, rows: rows, d: d, epsilon: epsilon, scale: ps, shift: pb,
+                                    y: py.baseAddress!, mean: pm.baseAddress!, invStd: pi.baseAddress!)
                             }
                         }
                     }
                 }
             }
         }
-        let x = detached, savedMean = mean, savedInvStd = invStd
+        let x = detached
+        let savedMean = mean
+        let savedInvStd = invStd
         var inputs = [self]
         if let scale { inputs.append(scale) }
         if let shift { inputs.append(shift) }

@@ -6,15 +6,19 @@ extension Tensor {
     /// The pooling geometry of `self` `[N, C, H, W]`, validated for the op named `op`.
     func poolingGeometry(_ op: String, kernel: Size2, stride: Size2, padding: Size2) -> ConvolutionGeometry {
         require(rank == 4, "\(op): input \(shape) must be [N, C, H, W]")
-        require(kernel.h >= 1 && kernel.w >= 1 && stride.h >= 1 && stride.w >= 1,
-                     "\(op): kernel \(kernel) and stride \(stride) must be >= 1 (input \(shape))")
-        require(padding.h >= 0 && padding.w >= 0 && 2 * padding.h <= kernel.h && 2 * padding.w <= kernel.w,
-                     "\(op): padding \(padding) must be at most half of kernel \(kernel) (input \(shape))")
-        let g = ConvolutionGeometry(batch: shape[0], inputChannels: shape[1], height: shape[2], width: shape[3],
-                                    outputChannels: shape[1], kernelHeight: kernel.h, kernelWidth: kernel.w,
-                                    strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w)
-        require(g.outputHeight >= 1 && g.outputWidth >= 1,
-                     "\(op): input \(shape) is smaller than kernel \(kernel) with padding \(padding)")
+        require(
+            kernel.h >= 1 && kernel.w >= 1 && stride.h >= 1 && stride.w >= 1,
+            "\(op): kernel \(kernel) and stride \(stride) must be >= 1 (input \(shape))")
+        require(
+            padding.h >= 0 && padding.w >= 0 && 2 * padding.h <= kernel.h && 2 * padding.w <= kernel.w,
+            "\(op): padding \(padding) must be at most half of kernel \(kernel) (input \(shape))")
+        let g = ConvolutionGeometry(
+            batch: shape[0], inputChannels: shape[1], height: shape[2], width: shape[3],
+            outputChannels: shape[1], kernelHeight: kernel.h, kernelWidth: kernel.w,
+            strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w)
+        require(
+            g.outputHeight >= 1 && g.outputWidth >= 1,
+            "\(op): input \(shape) is smaller than kernel \(kernel) with padding \(padding)")
         return g
     }
 
@@ -66,7 +70,8 @@ extension Tensor {
     /// Global average pooling: `[N, C, H, W] -> [N, C]`, the mean over H·W.
     public func globalAveragePool() -> Tensor {
         require(rank == 4, "globalAveragePool: input \(shape) must be [N, C, H, W]")
-        let planes = shape[0] * shape[1], hw = shape[2] * shape[3]
+        let planes = shape[0] * shape[1]
+        let hw = shape[2] * shape[3]
         let inv = 1 / Float(Swift.max(hw, 1))
         if planes == 0 || hw == 0 { return Tensor.emptyResult([shape[0], shape[1]], inputs: [self]) }
         let out = withUnsafeBufferPointer { px in

@@ -17,7 +17,8 @@ extension Tensor {
                 let d = SendablePointer(dst.baseAddress!)
                 parallelFor(outer * inner, grain: Swift.max(1, 4096 / Swift.max(n, 1))) { r in
                     for j in r {
-                        let o = j / inner, i = j % inner
+                        let o = j / inner
+                        let i = j % inner
                         d[j] = f(UnsafePointer(s.base + o * n * inner + i), n, inner)
                     }
                 }

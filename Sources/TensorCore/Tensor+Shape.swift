@@ -11,8 +11,9 @@ extension Tensor {
             require(known > 0 && count % known == 0, "reshaped(to:): cannot reshape \(shape) to \(newDims)")
             dims[i] = count / known
         }
-        require(dims.allSatisfy { $0 >= 0 } && dims.reduce(1, *) == count,
-                "reshaped(to:): cannot reshape \(shape) (\(count) elements) to \(newDims)")
+        require(
+            dims.allSatisfy { $0 >= 0 } && dims.reduce(1, *) == count,
+            "reshaped(to:): cannot reshape \(shape) (\(count) elements) to \(newDims)")
         let s = shape
         return Tensor.traced(withShape(Shape(dims)), inputs: [self]) { g in [g.withShape(s)] }
     }
@@ -31,7 +32,8 @@ extension Tensor {
         let inStrides = shape.strides
         let outDims = order.map { shape.dims[$0] }
         let srcStrides = order.map { inStrides[$0] }
-        let inner = outDims.last ?? 1, innerStride = srcStrides.last ?? 1
+        let inner = outDims.last ?? 1
+        let innerStride = srcStrides.last ?? 1
         let rows = count / Swift.max(inner, 1)
         let out = withUnsafeBufferPointer { src in
             let s = SendablePointer(src.baseAddress!)
@@ -39,9 +41,14 @@ extension Tensor {
                 let d = SendablePointer(dst.baseAddress!)
                 parallelFor(rows, grain: Swift.max(1, 16384 / Swift.max(inner, 1))) { r in
                     for row in r {
-                        var rem = row, off = 0
+                        var rem = row
+                        var off = 0
                         var i = outDims.count - 2
-                        while i >= 0 { off += (rem % outDims[i]) * srcStrides[i]; rem /= outDims[i]; i -= 1 }
+                        while i >= 0 {
+                            off += (rem % outDims[i]) * srcStrides[i]
+                            rem /= outDims[i]
+                            i -= 1
+                        }
                         let dp = d + row * inner
                         for j in 0..<inner { dp[j] = s[off + j * innerStride] }
                     }
@@ -64,9 +71,11 @@ extension Tensor {
         require(!parts.isEmpty, "concatenate: no tensors")
         let a = parts[0].shape.axis(axis)
         for p in parts {
-            var d0 = parts[0].shape.dims, d1 = p.shape.dims
+            var d0 = parts[0].shape.dims
+            var d1 = p.shape.dims
             require(d0.count == d1.count, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ in rank")
-            d0[a] = 0; d1[a] = 0
+            d0[a] = 0
+            d1[a] = 0
             require(d0 == d1, "concatenate: shapes \(parts[0].shape) and \(p.shape) differ off axis \(a)")
         }
         let (outer, _, inner) = parts[0].shape.split(at: a)
@@ -89,15 +98,19 @@ extension Tensor {
         }
         return traced(out, inputs: parts) { g in
             var start = 0
-            return sizes.map { n in defer { start += n }; return g.slice(alongAxis: a, start..<(start + n)) }
+            return sizes.map { n in
+                defer { start += n }
+                return g.slice(alongAxis: a, start..<(start + n))
+            }
         }
     }
 
     /// The sub-tensor with indices `range` along `axis`.
     public func slice(alongAxis axis: Int, _ range: Range<Int>) -> Tensor {
         let a = shape.axis(axis)
-        require(range.lowerBound >= 0 && range.upperBound <= shape.dims[a],
-                     "slice: range \(range) out of bounds for axis \(a) of shape \(shape)")
+        require(
+            range.lowerBound >= 0 && range.upperBound <= shape.dims[a],
+            "slice: range \(range) out of bounds for axis \(a) of shape \(shape)")
         let (outer, n, inner) = shape.split(at: a)
         var dims = shape.dims
         dims[a] = range.count
@@ -128,7 +141,10 @@ extension Tensor {
         let a = shape.axis(axis)
         require(sizes.reduce(0, +) == shape.dims[a], "split: sizes \(sizes) do not add up to \(shape.dims[a]) (axis \(a) of \(shape))")
         var start = 0
-        return sizes.map { n in defer { start += n }; return slice(alongAxis: a, start..<(start + n)) }
+        return sizes.map { n in
+            defer { start += n }
+            return slice(alongAxis: a, start..<(start + n))
+        }
     }
     /// Splits along `axis` into `parts` equal pieces.
     public func split(count parts: Int, alongAxis axis: Int = 0) -> [Tensor] {

@@ -13,7 +13,8 @@ extension Tensor {
                 let d = SendablePointer(dst.baseAddress!)
                 parallelFor(outer * inner, grain: Swift.max(1, 4096 / Swift.max(n, 1))) { r in
                     for j in r {
-                        let o = j / inner, i = j % inner
+                        let o = j / inner
+                        let i = j % inner
                         let off = o * n * inner + i
                         f(UnsafePointer(s.base + off), d.base + off, n, inner)
                     }
@@ -29,7 +30,11 @@ extension Tensor {
             var m = -Float.infinity
             for k in 0..<n { m = Swift.max(m, p[k * s]) }
             var acc: Float = 0
-            for k in 0..<n { let e = Foundation.exp(p[k * s] - m); q[k * s] = e; acc += e }
+            for k in 0..<n {
+                let e = Foundation.exp(p[k * s] - m)
+                q[k * s] = e
+                acc += e
+            }
             let inv = 1 / acc
             for k in 0..<n { q[k * s] *= inv }
         }

@@ -18,7 +18,10 @@ public enum TensorDiagnostics {
 @usableFromInline struct Trace {
     @usableFromInline weak var tape: Tape?
     @usableFromInline let id: Int
-    @usableFromInline init(tape: Tape, id: Int) { self.tape = tape; self.id = id }
+    @usableFromInline init(tape: Tape, id: Int) {
+        self.tape = tape
+        self.id = id
+    }
 }
 
 /// A Float32, row-major, contiguous tensor: a value type over copy-on-write storage.
@@ -99,7 +102,11 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
     /// The tensor's id on its tape, if traced.
     public var traceID: Int? { trace?.id }
     /// The same values, cut from the tape: gradients do not flow through the result.
-    @inlinable public var detached: Tensor { var t = self; t.trace = nil; return t }
+    @inlinable public var detached: Tensor {
+        var t = self
+        t.trace = nil
+        return t
+    }
     /// Same as `detached` (the name most SSL code uses).
     @inlinable public func stopGradient() -> Tensor { detached }
 

@@ -11,7 +11,9 @@ final class ProjectionHeadTests: XCTestCase {
         var projector = ProjectionHead(inputCount: 8, hiddenCount: 16, outputCount: 4, layerCount: 3, batchNorm: true, lastBatchNorm: true, rng: &rng)
         XCTAssertEqual(projector.visitedParameterCount, reflectedCount(of: Parameter.self, in: projector))
         let paths = Set(projector.namedParameters.map(\.path))
-        XCTAssertTrue(paths.isSuperset(of: ["layers.0.weight", "layers.1.running_mean", "layers.3.weight", "layers.6.weight", "layers.7.bias"]), "\(paths.sorted())")
+        XCTAssertTrue(
+            paths.isSuperset(of: ["layers.0.weight", "layers.1.running_mean", "layers.3.weight", "layers.6.weight", "layers.7.bias"]),
+            "\(paths.sorted())")
         XCTAssertFalse(paths.contains("layers.0.bias"), "no bias before BN")
         var ctx = Context(training: true)
         XCTAssertEqual(projector.forward(GradientCheck.random([4, 8], seed: 1), context: &ctx).shape, [4, 4])

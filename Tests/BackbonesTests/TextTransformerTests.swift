@@ -19,7 +19,8 @@ final class TextTransformerTests: XCTestCase {
 
     func testTextEncoderShapesCausalityAndGradients() throws {
         var rng = Philox(seed: 2)
-        var enc = try Zoo.makeTextEncoder("clip_text", options: TextEncoderOptions(contextLength: 8, width: 16, depth: 2, headCount: 2, featureCount: 12), rng: &rng)
+        var enc = try Zoo.makeTextEncoder(
+            "clip_text", options: TextEncoderOptions(contextLength: 8, width: 16, depth: 2, headCount: 2, featureCount: 12), rng: &rng)
         XCTAssertEqual(enc.visitedParameterCount, reflectedCount(of: Parameter.self, in: enc))
         XCTAssertNotNil(enc.stateDict["blocks.1.attn.qkv.weight"])
         let tok = ByteTokenizer(contextLength: 8)
@@ -30,8 +31,9 @@ final class TextTransformerTests: XCTestCase {
         XCTAssertEqual(out.intermediates.count, 2)
         // Causal: the states at positions 0...2 of "ab" and "abcd" agree (same prefix).
         let s = out.intermediates[1]
-        assertClose(s.slice(alongAxis: 0, 0..<1).slice(alongAxis: 1, 0..<3), s.slice(alongAxis: 0, 1..<2).slice(alongAxis: 1, 0..<3),
-                    atol: 1e-8, rtol: 1e-5)
+        assertClose(
+            s.slice(alongAxis: 0, 0..<1).slice(alongAxis: 1, 0..<3), s.slice(alongAxis: 0, 1..<2).slice(alongAxis: 1, 0..<3),
+            atol: 1e-8, rtol: 1e-5)
         let tape = Tape()
         let watched = enc.watchParameters(on: tape)
         let f = enc.features(ids, mask: mask, context: &ctx)

@@ -11,7 +11,8 @@ final class TorchParityTests: XCTestCase {
     /// Runs `model` on the fixture input in inference and training mode and compares logits, the
     /// gradient of Σ logits·r with respect to the input and some weight gradients.
     private func compare<M: Backbone>(_ model: M, _ io: SafeTensors, weightGradients: [String], label: String) -> M {
-        let x = io.tensors["x"]!, r = io.tensors["r"]!
+        let x = io.tensors["x"]!
+        let r = io.tensors["r"]!
         var m = model
         for training in [false, true] {
             let tape = Tape()
@@ -73,10 +74,12 @@ final class TorchParityTests: XCTestCase {
             let c = 0.001 * Double(path.utf8.reduce(0) { $0 + Int($1) })
             let isNormScale = path.hasSuffix("norm1.weight") || path.hasSuffix("norm2.weight") || path == "norm.weight"
             let scale = isNormScale ? 0.1 : (path.contains("pos_embed") || path.contains("cls_token")) ? 0.1 : path.hasSuffix(".bias") ? 0.02 : 0.05
-            p.value = Tensor(shape: p.shape, scalars: (0..<p.shape.count).map { j in
-                let v = Float(scale * sin(0.618034 * Double(j + 1) + c))
-                return isNormScale ? 1 + v : v
-            })
+            p.value = Tensor(
+                shape: p.shape,
+                scalars: (0..<p.shape.count).map { j in
+                    let v = Float(scale * sin(0.618034 * Double(j + 1) + c))
+                    return isNormScale ? 1 + v : v
+                })
         }
         let io = try SafeTensors.read(from: Fixtures.url("nn/vit_tiny_p4_16_io.safetensors"))
         _ = compare(model, io, weightGradients: ["patch_embed.proj.weight", "cls_token", "blocks.11.attn.qkv.weight"], label: "vit_tiny")
@@ -92,7 +95,8 @@ final class TorchParityTests: XCTestCase {
         try model.save(to: url)
         var other = try Zoo.make("resnet18", options: BackboneOptions(classCount: 10, stem: .cifar, width: 0.125), rng: &rng)
         try other.load(from: url)
-        let a = model.stateDict, b = other.stateDict
+        let a = model.stateDict
+        let b = other.stateDict
         XCTAssertEqual(a.count, b.count)
         for (k, v) in a { XCTAssertEqual(v.scalars.map { $0.bitPattern }, b[k]!.scalars.map { $0.bitPattern }, k) }
         var wrong = try Zoo.make("resnet18", options: BackboneOptions(classCount: 10, stem: .imagenet, width: 0.125), rng: &rng)

@@ -12,7 +12,10 @@ final class ZooTests: XCTestCase {
             if name.hasPrefix("resnet") {
                 return [
                     (name, BackboneOptions(inputChannels: 3, classCount: 5, stem: .cifar, width: 0.125), [2, 3, 8, 8]),
-                    (name, BackboneOptions(inputChannels: 1, classCount: nil, stem: .imagenet, width: 0.125, zeroInitResidual: true), [2, 1, 32, 32]),
+                    (
+                        name, BackboneOptions(inputChannels: 1, classCount: nil, stem: .imagenet, width: 0.125, zeroInitResidual: true),
+                        [2, 1, 32, 32]
+                    ),
                 ]
             }
             return [
@@ -80,8 +83,10 @@ final class ZooTests: XCTestCase {
         var rng = Philox(seed: 1)
         let m = try Zoo.make("resnet50", options: BackboneOptions(classCount: 10, width: 0.25, zeroInitResidual: true), rng: &rng)
         let state = m.stateDict
-        for key in ["conv1.weight", "bn1.running_var", "layer1.0.downsample.0.weight", "layer1.0.downsample.1.num_batches_tracked",
-                    "layer3.5.conv3.weight", "layer4.2.bn3.weight", "fc.weight", "fc.bias"] {
+        for key in [
+            "conv1.weight", "bn1.running_var", "layer1.0.downsample.0.weight", "layer1.0.downsample.1.num_batches_tracked",
+            "layer3.5.conv3.weight", "layer4.2.bn3.weight", "fc.weight", "fc.bias",
+        ] {
             XCTAssertNotNil(state[key], key)
         }
         XCTAssertNil(state["layer1.1.downsample.0.weight"])

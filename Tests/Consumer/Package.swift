@@ -11,7 +11,7 @@ let package = Package(
     name: "RetortConsumer",
     dependencies: [.package(url: retort, from: "0.0.1")],
     targets: [
-        .executableTarget(name: "RetortConsumer", dependencies: [.product(name: "Retort", package: "retort")]),
+        .executableTarget(name: "RetortConsumer", dependencies: [.product(name: "Retort", package: "retort")])
     ],
     swiftLanguageModes: [.v6]
 )

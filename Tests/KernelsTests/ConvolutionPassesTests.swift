@@ -23,15 +23,17 @@ final class ConvolutionPassesTests: XCTestCase {
         let bias = (0..<g.outputChannels).map { _ in rng.nextNormal() }
         let outCount = g.batch * g.outputChannels * g.outputHeight * g.outputWidth
         let gy = (0..<outCount).map { _ in rng.nextNormal() }
-        var r = Result(y: .init(repeating: .nan, count: outCount), dx: .init(repeating: .nan, count: x.count),
-                       dw: .init(repeating: .nan, count: w.count), db: .init(repeating: .nan, count: bias.count))
+        var r = Result(
+            y: .init(repeating: .nan, count: outCount), dx: .init(repeating: .nan, count: x.count),
+            dw: .init(repeating: .nan, count: w.count), db: .init(repeating: .nan, count: bias.count))
         if naive {
             Convolution.naiveForward(g, input: x, weight: w, bias: bias, output: &r.y)
             Convolution.naiveBackward(g, input: x, weight: w, gradOutput: gy, gradInput: &r.dx, gradWeight: &r.dw, gradBias: &r.db)
         } else {
             Convolution.forward(g, input: x, weight: w, bias: bias, output: &r.y, blockColumns: blockColumns)
-            Convolution.backward(g, input: x, weight: w, gradOutput: gy, gradInput: &r.dx, gradWeight: &r.dw,
-                                 gradBias: &r.db, blockColumns: blockColumns)
+            Convolution.backward(
+                g, input: x, weight: w, gradOutput: gy, gradInput: &r.dx, gradWeight: &r.dw,
+                gradBias: &r.db, blockColumns: blockColumns)
         }
         return r
     }
@@ -39,17 +41,21 @@ final class ConvolutionPassesTests: XCTestCase {
     func testBlockPassesMatchNaiveAndDoNotDependOnThreadCount() {
         let geometries = [
             // 3x3 pad 1 (ResNet body), odd batch so the last block is short.
-            ConvolutionGeometry(batch: 7, inputChannels: 5, height: 6, width: 6, outputChannels: 4,
-                                kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padH: 1, padW: 1),
+            ConvolutionGeometry(
+                batch: 7, inputChannels: 5, height: 6, width: 6, outputChannels: 4,
+                kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padH: 1, padW: 1),
             // 1x1 stride 2 (shortcut), grouped 3x3 with stride 2 and dilation.
-            ConvolutionGeometry(batch: 9, inputChannels: 4, height: 7, width: 5, outputChannels: 6,
-                                kernelHeight: 1, kernelWidth: 1, strideH: 2, strideW: 2, padH: 0, padW: 0),
-            ConvolutionGeometry(batch: 5, inputChannels: 4, height: 9, width: 8, outputChannels: 6,
-                                kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 2, padW: 1,
-                                dilationH: 2, dilationW: 1, groups: 2),
+            ConvolutionGeometry(
+                batch: 9, inputChannels: 4, height: 7, width: 5, outputChannels: 6,
+                kernelHeight: 1, kernelWidth: 1, strideH: 2, strideW: 2, padH: 0, padW: 0),
+            ConvolutionGeometry(
+                batch: 5, inputChannels: 4, height: 9, width: 8, outputChannels: 6,
+                kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 2, padW: 1,
+                dilationH: 2, dilationW: 1, groups: 2),
             // 1x1 stride 1 with one image per block: the GEMM reads the input planes directly.
-            ConvolutionGeometry(batch: 4, inputChannels: 3, height: 8, width: 8, outputChannels: 5,
-                                kernelHeight: 1, kernelWidth: 1, strideH: 1, strideW: 1, padH: 0, padW: 0),
+            ConvolutionGeometry(
+                batch: 4, inputChannels: 3, height: 8, width: 8, outputChannels: 5,
+                kernelHeight: 1, kernelWidth: 1, strideH: 1, strideW: 1, padH: 0, padW: 0),
         ]
         for (i, g) in geometries.enumerated() {
             let reference = run(g, threads: 1, blockColumns: 1, naive: true)

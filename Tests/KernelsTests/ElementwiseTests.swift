@@ -16,12 +16,17 @@ final class ElementwiseTests: XCTestCase {
             (.add, { $0 + $1 }), (.subtract, { $0 - $1 }), (.multiply, { $0 * $1 }), (.reluGradient, { $1 > 0 ? $0 : 0 }),
         ]
         for n in lengths {
-            let a = values(n, seed: 1), b = values(n, seed: 2)
+            let a = values(n, seed: 1)
+            let b = values(n, seed: 2)
             for (op, f) in cases {
                 var out = [Float](repeating: .nan, count: n)
-                a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in out.withUnsafeMutableBufferPointer { po in
-                    if n > 0 { Elementwise.apply(op, pa.baseAddress!, pb.baseAddress!, po.baseAddress!, count: n) }
-                } } }
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        out.withUnsafeMutableBufferPointer { po in
+                            if n > 0 { Elementwise.apply(op, pa.baseAddress!, pb.baseAddress!, po.baseAddress!, count: n) }
+                        }
+                    }
+                }
                 XCTAssertEqual(out, zip(a, b).map(f), "\(op) n=\(n)")
             }
         }
@@ -29,21 +34,29 @@ final class ElementwiseTests: XCTestCase {
 
     func testInPlaceAddAliasingTheOutput() {
         var a = values(37, seed: 3)
-        let b = values(37, seed: 4), expected = zip(a, b).map { $0 + $1 }
-        b.withUnsafeBufferPointer { pb in a.withUnsafeMutableBufferPointer { pa in
-            Elementwise.apply(.add, pa.baseAddress!, pb.baseAddress!, pa.baseAddress!, count: 37)
-        } }
+        let b = values(37, seed: 4)
+        let expected = zip(a, b).map { $0 + $1 }
+        b.withUnsafeBufferPointer { pb in
+            a.withUnsafeMutableBufferPointer { pa in
+                Elementwise.apply(.add, pa.baseAddress!, pb.baseAddress!, pa.baseAddress!, count: 37)
+            }
+        }
         XCTAssertEqual(a, expected)
     }
 
     func testReluKeepsNaNAndZeroesNegatives() {
         for n in lengths {
             var x = values(n, seed: 5)
-            if n > 2 { x[n - 1] = .nan; x[1] = .nan }
+            if n > 2 {
+                x[n - 1] = .nan
+                x[1] = .nan
+            }
             var out = [Float](repeating: 7, count: n)
-            x.withUnsafeBufferPointer { px in out.withUnsafeMutableBufferPointer { po in
-                if n > 0 { Elementwise.relu(px.baseAddress!, po.baseAddress!, count: n) }
-            } }
+            x.withUnsafeBufferPointer { px in
+                out.withUnsafeMutableBufferPointer { po in
+                    if n > 0 { Elementwise.relu(px.baseAddress!, po.baseAddress!, count: n) }
+                }
+            }
             for i in 0..<n {
                 if x[i].isNaN { XCTAssertTrue(out[i].isNaN, "n=\(n) i=\(i)") } else { XCTAssertEqual(out[i], max(x[i], 0), "n=\(n) i=\(i)") }
             }
@@ -54,11 +67,18 @@ final class ElementwiseTests: XCTestCase {
         // As the scalar rule `y > 0 ? g : 0`: a NaN output passes no gradient, in the vector body too.
         let g = [Float](repeating: 2, count: 20)
         var y = [Float](repeating: 1, count: 20)
-        y[3] = .nan; y[18] = .nan; y[5] = 0; y[6] = -1
+        y[3] = .nan
+        y[18] = .nan
+        y[5] = 0
+        y[6] = -1
         var out = [Float](repeating: 9, count: 20)
-        g.withUnsafeBufferPointer { pg in y.withUnsafeBufferPointer { py in out.withUnsafeMutableBufferPointer { po in
-            Elementwise.apply(.reluGradient, pg.baseAddress!, py.baseAddress!, po.baseAddress!, count: 20)
-        } } }
+        g.withUnsafeBufferPointer { pg in
+            y.withUnsafeBufferPointer { py in
+                out.withUnsafeMutableBufferPointer { po in
+                    Elementwise.apply(.reluGradient, pg.baseAddress!, py.baseAddress!, po.baseAddress!, count: 20)
+                }
+            }
+        }
         XCTAssertEqual(out, (0..<20).map { [3, 5, 6, 18].contains($0) ? 0 : 2 })
     }
 }

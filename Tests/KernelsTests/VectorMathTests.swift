@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import Kernels
+import XCTest
 
 final class VectorMathTests: XCTestCase {
     /// Points spread over `lo...hi` in groups of lanes.
@@ -38,14 +38,19 @@ final class VectorMathTests: XCTestCase {
 
     func testGELUAndItsGradientMatchTheScalarFormulas() {
         for n in [1, 15, 16, 17, 40] {
-            let x = (0..<n).map { Float($0) * 0.37 - 6 }, g = (0..<n).map { 1 + Float($0 % 5) * 0.5 }
-            var y = [Float](repeating: .nan, count: n), dx = [Float](repeating: .nan, count: n)
-            x.withUnsafeBufferPointer { px in g.withUnsafeBufferPointer { pg in
-                y.withUnsafeMutableBufferPointer { Elementwise.gelu(px.baseAddress!, $0.baseAddress!, count: n) }
-                dx.withUnsafeMutableBufferPointer { Elementwise.geluGradient(pg.baseAddress!, px.baseAddress!, $0.baseAddress!, count: n) }
-            } }
+            let x = (0..<n).map { Float($0) * 0.37 - 6 }
+            let g = (0..<n).map { 1 + Float($0 % 5) * 0.5 }
+            var y = [Float](repeating: .nan, count: n)
+            var dx = [Float](repeating: .nan, count: n)
+            x.withUnsafeBufferPointer { px in
+                g.withUnsafeBufferPointer { pg in
+                    y.withUnsafeMutableBufferPointer { Elementwise.gelu(px.baseAddress!, $0.baseAddress!, count: n) }
+                    dx.withUnsafeMutableBufferPointer { Elementwise.geluGradient(pg.baseAddress!, px.baseAddress!, $0.baseAddress!, count: n) }
+                }
+            }
             for i in 0..<n {
-                let v = Double(x[i]), cdf = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot()))
+                let v = Double(x[i])
+                let cdf = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot()))
                 let pdf = Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
                 XCTAssertEqual(Double(y[i]), v * cdf, accuracy: 1e-6 * max(1, abs(v)), "gelu(\(v)) n=\(n)")
                 XCTAssertEqual(Double(dx[i]), Double(g[i]) * (cdf + v * pdf), accuracy: 2e-6 * Double(g[i]), "gelu'(\(v)) n=\(n)")

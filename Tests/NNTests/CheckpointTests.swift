@@ -66,7 +66,8 @@ final class CheckpointTests: XCTestCase {
         var restored = AdamW(learningRate: 0.01)
         try restored.loadState(SafeTensors.read(from: url), file: url.path)
         XCTAssertEqual(restored.stepCount, 1)
-        var a = net, b = net
+        var a = net
+        var b = net
         opt.step(model: &a, gradients: grads)
         restored.step(model: &b, gradients: grads)
         XCTAssertEqual(a.stateDict["conv.weight"]!.scalars, b.stateDict["conv.weight"]!.scalars)

@@ -18,15 +18,18 @@ final class DOTTests: XCTestCase {
     }
 
     private func trajectory(_ f: SafeTensors, _ make: () -> DOT) -> (Toy, DOT) {
-        var model = Toy(f), opt = make()
+        var model = Toy(f)
+        var opt = make()
         for s in 0..<5 { opt.step(model: &model, gradientGroups: groups(f, step: s)) }
         return (model, opt)
     }
 
     func testMatchesReferenceTrajectory() throws {
         let f = try fixture()
-        for (name, make) in [("dot", { DOT(learningRate: 0.1, momentum: 0.9, delta: 0.075, weightDecay: 1e-2) }),
-                             ("dot_nodecay", { DOT(learningRate: 0.05, momentum: 0.9, delta: 0.09) })] {
+        for (name, make) in [
+            ("dot", { DOT(learningRate: 0.1, momentum: 0.9, delta: 0.075, weightDecay: 1e-2) }),
+            ("dot_nodecay", { DOT(learningRate: 0.05, momentum: 0.9, delta: 0.09) }),
+        ] {
             let (model, opt) = trajectory(f, make)
             XCTAssertEqual(model.namedParameters.map(\.path), ["weight", "bias", "norm_scale"])
             for (path, p) in model.namedParameters {
@@ -51,7 +54,8 @@ final class DOTTests: XCTestCase {
             assertClose(state.tensors[key]!, reference, atol: 1e-6, rtol: 1e-6, key)
         }
         // 3 steps, save, load into a fresh optimizer, 2 more: the same parameters as 5 straight steps.
-        var model = Toy(f), first = make()
+        var model = Toy(f)
+        var first = make()
         for s in 0..<3 { first.step(model: &model, gradientGroups: groups(f, step: s)) }
         var resumed = make()
         try resumed.loadState(first.state, file: "dot.state")
@@ -70,12 +74,15 @@ final class DOTTests: XCTestCase {
     func testZeroDeltaIsMomentumSGDOnTheSum() throws {
         let f = try fixture()
         let paths = ["weight", "bias", "norm_scale"]
-        var a = Toy(f), b = Toy(f)
+        var a = Toy(f)
+        var b = Toy(f)
         var dot = DOT(learningRate: 0.1, momentum: 0.9, delta: 0, weightDecay: 1e-2)
         var sgd = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-2)
         for s in 0..<5 {
             // Every parameter gets both gradients (the first elements of the stored weight gradients).
-            var tg: [String: Tensor] = [:], kg: [String: Tensor] = [:], sum: [String: Tensor] = [:]
+            var tg: [String: Tensor] = [:]
+            var kg: [String: Tensor] = [:]
+            var sum: [String: Tensor] = [:]
             for p in paths {
                 let shape = a.stateDict[p]!.shape
                 tg[p] = Tensor(shape: shape, scalars: Array(f.tensors["task\(s).weight"]!.scalars.prefix(shape.count)))

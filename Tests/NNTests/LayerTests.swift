@@ -34,8 +34,12 @@ final class LayerTests: XCTestCase {
     func testDottedPathsAndRoles() {
         let net = TinyNet()
         let paths = net.namedParameters.map(\.path)
-        XCTAssertEqual(paths, ["conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var",
-                               "bn.num_batches_tracked", "head.weight", "head.bias"])
+        XCTAssertEqual(
+            paths,
+            [
+                "conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var",
+                "bn.num_batches_tracked", "head.weight", "head.bias",
+            ])
         let roles = Dictionary(uniqueKeysWithValues: net.namedParameters.map { ($0.path, $0.parameter.role) })
         XCTAssertEqual(roles["bn.weight"], .normScale)
         XCTAssertEqual(roles["bn.running_var"], .runningStatistic)
@@ -97,8 +101,10 @@ final class LayerTests: XCTestCase {
         let x = Tensor(repeating: 1, shape: [1000])
         var infer = Context.inference
         XCTAssertEqual(d.forward(x, context: &infer).scalars, x.scalars)
-        var a = Context(training: true, rng: Philox(seed: 1)), b = Context(training: true, rng: Philox(seed: 1))
-        let ya = d.forward(x, context: &a), yb = d.forward(x, context: &b)
+        var a = Context(training: true, rng: Philox(seed: 1))
+        var b = Context(training: true, rng: Philox(seed: 1))
+        let ya = d.forward(x, context: &a)
+        let yb = d.forward(x, context: &b)
         XCTAssertEqual(ya.scalars, yb.scalars)
         let kept = ya.scalars.filter { $0 != 0 }
         XCTAssertEqual(kept.first, 2)

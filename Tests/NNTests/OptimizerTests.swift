@@ -108,7 +108,8 @@ final class OptimizerTests: XCTestCase {
         var online = TinyNet(seed: 2)
         var ctx = Context(training: true)
         _ = online.forward(GradientCheck.random([2, 2, 3, 3], seed: 1), context: &ctx)
-        let t0 = target.stateDict, o = online.stateDict
+        let t0 = target.stateDict
+        let o = online.stateDict
         EMA(baseMomentum: 0.9).update(target: &target, online: online, step: 0)
         let t1 = target.stateDict
         XCTAssertEqual(t1["head.weight"]!.scalars[0], 0.9 * t0["head.weight"]!.scalars[0] + 0.1 * o["head.weight"]!.scalars[0], accuracy: 1e-6)

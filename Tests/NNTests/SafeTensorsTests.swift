@@ -7,8 +7,10 @@ import XCTest
 final class SafeTensorsTests: XCTestCase {
     func testRoundTripIsBitExact() throws {
         let dir = try TemporaryDirectory(removedAfter: self).url
-        let specials: [Float] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
-                                 Float(bitPattern: 0x7FC0_1234), 1e-30, -3.25]
+        let specials: [Float] = [
+            0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+            Float(bitPattern: 0x7FC0_1234), 1e-30, -3.25,
+        ]
         let random = GradientCheck.random([3, 5, 2], seed: 4)
         var file = SafeTensors(metadata: ["format": "pt", "quote\"key": "line\nbreak"])
         file.tensors["a.b.weight"] = random

@@ -1,5 +1,5 @@
-import Foundation
 import Backbones
+import Foundation
 import NN
 import Objectives
 import Support
@@ -11,8 +11,9 @@ import XCTest
 extension ObjectiveTests {
     func tinyCLIP(_ model: Net, vocabulary: [String] = ["<pad>", "<start>", "<end>", "<mask>", "<unk>", "a", "b"]) -> CLIP<Net> {
         var rng = Philox(seed: 3)
-        let tower = TextTransformer(contextLength: 6, vocabularySize: 12, width: 8, depth: 1, headCount: 2, featureCount: 6,
-                                    endToken: 2, rng: &rng)
+        let tower = TextTransformer(
+            contextLength: 6, vocabularySize: 12, width: 8, depth: 1, headCount: 2, featureCount: 6,
+            endToken: 2, rng: &rng)
         return CLIP(model: model, textTower: tower, vocabulary: vocabulary, rng: &rng)
     }
 
@@ -40,12 +41,15 @@ extension ObjectiveTests {
         let (out, g) = try gradients(&clip, &model, b)
         XCTAssertEqual(out.terms.map(\.name), ["clip"])
         XCTAssertEqual(out.metrics["logit_scale"]!, 1 / 0.07, accuracy: 1e-3)
-        for key in ["objective.logit_scale", "objective.image_projection.weight", "objective.text.text_projection",
-                    "objective.text.token_embedding.weight", "conv1.weight"] {
+        for key in [
+            "objective.logit_scale", "objective.image_projection.weight", "objective.text.text_projection",
+            "objective.text.token_embedding.weight", "conv1.weight",
+        ] {
             XCTAssertGreaterThan(try XCTUnwrap(g[key], key).abs().sum().scalar, 0, key)
         }
         // The term is the pure loss of the two towers' embeddings.
-        var m = model, c = clip
+        var m = model
+        var c = clip
         var ctx = Context(training: true, rng: Philox(seed: 1))
         let zi = c.embedImages(model: &m, b.views[0], context: &ctx).embeddings
         let zt = c.embedTexts(b.text!.ids, padding: 0, context: &ctx)
@@ -79,8 +83,11 @@ extension ObjectiveTests {
         }
         var m = model
         var ctx = Context(training: true, rng: Philox(seed: 1))
-        XCTAssertThrowsError(try clip.losses(model: &m, batch: batch(views: 1), progress: TrainingProgress(step: 0, totalSteps: 1, epoch: 0),
-                                             context: &ctx)) { e in
+        XCTAssertThrowsError(
+            try clip.losses(
+                model: &m, batch: batch(views: 1), progress: TrainingProgress(step: 0, totalSteps: 1, epoch: 0),
+                context: &ctx)
+        ) { e in
             XCTAssertTrue("\(e)".contains("captions"), "\(e)")
         }
     }

@@ -11,8 +11,9 @@ import XCTest
 extension ObjectiveTests {
     func tinyDeCLIP(_ model: Net, queue: Int = 16) -> DeCLIP<Net> {
         var rng = Philox(seed: 4)
-        return DeCLIP(clip: tinyCLIP(model), model: model, projectorHidden: 8, projectorOutput: 8, predictorHidden: 4,
-                      queueLength: queue, rng: &rng)
+        return DeCLIP(
+            clip: tinyCLIP(model), model: model, projectorHidden: 8, projectorOutput: 8, predictorHidden: 4,
+            queueLength: queue, rng: &rng)
     }
 
     func declipBatch(n: Int = 4) -> TrainingBatch {
@@ -21,14 +22,17 @@ extension ObjectiveTests {
         b.viewInfo = batch(views: 2, n: n).viewInfo
         let ids = b.text!.ids.scalars
         // EDA copy: the first two words swapped; MLM: the second position masked (id 3), its target kept.
-        var augmented = ids, masked = ids, targets = [Int32](repeating: -1, count: ids.count)
+        var augmented = ids
+        var masked = ids
+        var targets = [Int32](repeating: -1, count: ids.count)
         for r in 0..<n {
             augmented.swapAt(r * 6 + 1, r * 6 + 2)
             targets[r * 6 + 1] = ids[r * 6 + 1]
             masked[r * 6 + 1] = 3
         }
-        b.text = TextBatch(ids: b.text!.ids, augmentedIDs: IntTensor(shape: [n, 6], scalars: augmented),
-                           maskedIDs: IntTensor(shape: [n, 6], scalars: masked), maskTargets: IntTensor(shape: [n, 6], scalars: targets))
+        b.text = TextBatch(
+            ids: b.text!.ids, augmentedIDs: IntTensor(shape: [n, 6], scalars: augmented),
+            maskedIDs: IntTensor(shape: [n, 6], scalars: masked), maskTargets: IntTensor(shape: [n, 6], scalars: targets))
         return b
     }
 
@@ -39,9 +43,11 @@ extension ObjectiveTests {
         XCTAssertEqual(out.terms.map(\.name), ["clip", "nns", "simsiam", "mlm"])
         XCTAssertEqual(out.terms.map(\.weight), [0.4, 0.2, 0.2, 0.2])
         XCTAssertTrue(out.terms.allSatisfy { $0.value.scalar.isFinite })
-        for key in ["objective.logit_scale", "objective.image_projection.weight", "objective.text.token_embedding.weight",
-                    "objective.simsiam.projector.layers.0.weight", "objective.simsiam.predictor.layers.0.weight",
-                    "objective.mlm_head.weight", "conv1.weight"] {
+        for key in [
+            "objective.logit_scale", "objective.image_projection.weight", "objective.text.token_embedding.weight",
+            "objective.simsiam.projector.layers.0.weight", "objective.simsiam.predictor.layers.0.weight",
+            "objective.mlm_head.weight", "conv1.weight",
+        ] {
             XCTAssertGreaterThan(try XCTUnwrap(g[key], key).abs().sum().scalar, 0, key)
         }
         // Both captions of the 4 samples were enqueued after the lookup.
@@ -55,7 +61,9 @@ extension ObjectiveTests {
         var declip = tinyDeCLIP(model, queue: 3)
         // A known queue: the three unit axes of the first three dimensions.
         var q = [Float](repeating: 0, count: 18)
-        q[0] = 1; q[6 + 1] = 1; q[12 + 2] = 1
+        q[0] = 1
+        q[6 + 1] = 1
+        q[12 + 2] = 1
         var state = declip.state
         state.tensors["nn_queue"] = Tensor(shape: [3, 6], scalars: q)
         state.integers["nn_queue_pointer"] = Int64Tensor(shape: [1], scalars: [2])

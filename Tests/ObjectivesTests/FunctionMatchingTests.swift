@@ -10,8 +10,10 @@ import XCTest
 extension ObjectiveTests {
     /// The student's (tiny net, seed 3, training mode) and the teacher's (seed 4, inference) logits of `x`.
     private func referenceLogits(_ x: Tensor) -> (student: Tensor, teacher: Tensor) {
-        var teacher = tinyNet(classes: 3, seed: 4), student = tinyNet(classes: 3, seed: 3)
-        var inference = Context(training: false, rng: Philox(seed: 1)), training = Context(training: true, rng: Philox(seed: 1))
+        var teacher = tinyNet(classes: 3, seed: 4)
+        var student = tinyNet(classes: 3, seed: 3)
+        var inference = Context(training: false, rng: Philox(seed: 1))
+        var training = Context(training: true, rng: Philox(seed: 1))
         let t = teacher.forward(x, context: &inference)
         return (student.classify(student.features(x, context: &training))!, t)
     }

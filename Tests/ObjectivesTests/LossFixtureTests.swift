@@ -40,7 +40,8 @@ final class LossFixtureTests: XCTestCase {
     }
 
     func testLossGradientsByFiniteDifferences() {
-        let p = GradientCheck.random([4, 5], seed: 1), z = GradientCheck.random([4, 5], seed: 2)
+        let p = GradientCheck.random([4, 5], seed: 1)
+        let z = GradientCheck.random([4, 5], seed: 2)
         assertGradients([p], "BYOL regression") { SSLLosses.byolRegression(prediction: $0[0], target: z) }
         assertGradients([p], "Hinton KD") { KDLosses.hinton(student: $0[0], teacher: z, temperature: 2) }
     }

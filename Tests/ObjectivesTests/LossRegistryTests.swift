@@ -53,8 +53,9 @@ final class LossRegistryTests: XCTestCase {
             let mine = all.filter { $0.loss == entry.name }
             XCTAssertGreaterThanOrEqual(mine.count, 2, "\(entry.name): fixture cases")
             for p in entry.parameters {
-                XCTAssertTrue(mine.contains { $0.parameters[p.name] != nil && $0.parameters[p.name] != p.defaultValue },
-                              "\(entry.name): no case sets \(p.name) to a non-default value")
+                XCTAssertTrue(
+                    mine.contains { $0.parameters[p.name] != nil && $0.parameters[p.name] != p.defaultValue },
+                    "\(entry.name): no case sets \(p.name) to a non-default value")
                 if p.defaultValue != nil {  // a required parameter has no default to use
                     XCTAssertTrue(mine.contains { $0.parameters[p.name] == nil }, "\(entry.name): no case uses the default \(p.name)")
                 }
@@ -75,14 +76,17 @@ final class LossRegistryTests: XCTestCase {
     }
 
     func testNewLossFunctionsPassFiniteDifferenceChecks() {
-        let a = GradientCheck.random([3, 5], seed: 11), b = GradientCheck.random([3, 5], seed: 12)
+        let a = GradientCheck.random([3, 5], seed: 11)
+        let b = GradientCheck.random([3, 5], seed: 12)
         assertGradients([a, b], "NT-Xent") { ContrastiveLosses.ntXent($0[0], $0[1], temperature: 0.5) }
-        let z1 = GradientCheck.random([3, 5], seed: 13), z2 = GradientCheck.random([3, 5], seed: 14)
+        let z1 = GradientCheck.random([3, 5], seed: 13)
+        let z2 = GradientCheck.random([3, 5], seed: 14)
         assertGradients([a, b], "SimSiam") { SSLLosses.simsiam(predictions: ($0[0], $0[1]), targets: (z1, z2)) }
     }
 
     func testCLIPLossGradientsIncludingTheLogScaleByFiniteDifferences() {
-        let image = GradientCheck.random([4, 6], seed: 21), text = GradientCheck.random([4, 6], seed: 22)
+        let image = GradientCheck.random([4, 6], seed: 21)
+        let text = GradientCheck.random([4, 6], seed: 22)
         assertGradients([image, text, Tensor(1.3)], "CLIP symmetric InfoNCE") {
             CLIPLosses.symmetric(image: $0[0], text: $0[1], logScale: $0[2])
         }
@@ -105,8 +109,13 @@ final class LossRegistryTests: XCTestCase {
     // MARK: - Errors
 
     func error(_ body: () throws -> Any) -> LossError? {
-        do { _ = try body(); XCTFail("expected a LossError"); return nil } catch let e as LossError { return e } catch {
-            XCTFail("expected a LossError, got \(error)"); return nil
+        do {
+            _ = try body()
+            XCTFail("expected a LossError")
+            return nil
+        } catch let e as LossError { return e } catch {
+            XCTFail("expected a LossError, got \(error)")
+            return nil
         }
     }
 
@@ -116,7 +125,7 @@ final class LossRegistryTests: XCTestCase {
 
     func testUnknownLossSuggestsTheClosestName() {
         let e = error { try LossRegistry.evaluate(name: "simclrr", inputs: SafeTensors()) }
-        guard case let .unknownLoss(name, suggestion, known)? = e else { return XCTFail("\(String(describing: e))") }
+        guard case .unknownLoss(let name, let suggestion, let known)? = e else { return XCTFail("\(String(describing: e))") }
         XCTAssertEqual(name, "simclrr")
         XCTAssertEqual(suggestion, "simclr")
         XCTAssertEqual(known, LossRegistry.names)
@@ -138,7 +147,7 @@ final class LossRegistryTests: XCTestCase {
         var file = ssl(names: ["z1", "z2"])
         file.tensors["z3"] = GradientCheck.random([4, 8])
         let e = error { try LossRegistry.evaluate(name: "simclr", inputs: file) }
-        guard case let .extraInput(loss, input, _, accepted)? = e else { return XCTFail("\(String(describing: e))") }
+        guard case .extraInput(let loss, let input, _, let accepted)? = e else { return XCTFail("\(String(describing: e))") }
         XCTAssertEqual(loss, "simclr")
         XCTAssertEqual(input, "z3")
         XCTAssertEqual(accepted, ["z1", "z2"])
@@ -162,7 +171,7 @@ final class LossRegistryTests: XCTestCase {
         var file = ssl()
         file.tensors["z2"] = GradientCheck.random([5, 8])
         let e = error { try LossRegistry.evaluate(name: "byol", inputs: file) }
-        guard case let .wrongShape(loss, input, expected, found, reason)? = e else { return XCTFail("\(String(describing: e))") }
+        guard case .wrongShape(let loss, let input, let expected, let found, let reason)? = e else { return XCTFail("\(String(describing: e))") }
         XCTAssertEqual([loss, input], ["byol", "z2"])
         XCTAssertEqual(expected, ["N", "D"])
         XCTAssertEqual(found, [5, 8])
@@ -177,7 +186,7 @@ final class LossRegistryTests: XCTestCase {
         // Rank.
         var flat = ssl(names: ["z1", "z2"])
         flat.tensors["z1"] = GradientCheck.random([32])
-        guard case let .wrongShape(_, "z1", _, _, rankReason)? = error({ try LossRegistry.evaluate(name: "simclr", inputs: flat) }) else {
+        guard case .wrongShape(_, "z1", _, _, let rankReason)? = error({ try LossRegistry.evaluate(name: "simclr", inputs: flat) }) else {
             return XCTFail("rank")
         }
         XCTAssertTrue(rankReason.contains("rank 1"), rankReason)
@@ -200,7 +209,8 @@ final class LossRegistryTests: XCTestCase {
         let file = ssl(names: ["z1", "z2"])
         let unknown = error { try LossRegistry.evaluate(name: "simclr", inputs: file, parameters: ["temprature": "0.5"]) }
         XCTAssertEqual(unknown, .unknownParameter(loss: "simclr", parameter: "temprature", suggestion: "temperature", accepted: ["temperature"]))
-        XCTAssertTrue(unknown!.description.contains("'temprature'") && unknown!.description.contains("did you mean 'temperature'"), unknown!.description)
+        XCTAssertTrue(
+            unknown!.description.contains("'temprature'") && unknown!.description.contains("did you mean 'temperature'"), unknown!.description)
         for bad in ["abc", "0", "-1", "nan", "inf", ""] {
             let e = error { try LossRegistry.evaluate(name: "simclr", inputs: file, parameters: ["temperature": bad]) }
             XCTAssertEqual(e, .invalidParameter(loss: "simclr", parameter: "temperature", value: bad, expected: "positive number"), bad)
@@ -212,7 +222,8 @@ final class LossRegistryTests: XCTestCase {
 
     func testParameterAssignmentsParse() throws {
         XCTAssertEqual(try LossRegistry.parseAssignments(["temperature=0.5", "assign=0,1"]), ["temperature": "0.5", "assign": "0,1"])
-        XCTAssertEqual(error { try LossRegistry.parseAssignments(["temperature"]) }, .malformedParameter(text: "temperature", reason: "expected KEY=VALUE"))
+        XCTAssertEqual(
+            error { try LossRegistry.parseAssignments(["temperature"]) }, .malformedParameter(text: "temperature", reason: "expected KEY=VALUE"))
         guard case .malformedParameter? = error({ try LossRegistry.parseAssignments(["t=1", "t=2"]) }) else { return XCTFail("duplicate") }
         guard case .malformedParameter? = error({ try LossRegistry.parseAssignments(["=1"]) }) else { return XCTFail("empty key") }
     }
@@ -247,7 +258,8 @@ final class LossRegistryTests: XCTestCase {
             XCTAssertEqual($0 as? LossError, .missingInput(loss: "byol", input: "p1", expected: "F32 [N, D]", similar: nil))
         }
         // An F64 tensor (numpy's default) is a dtype error naming the input.
-        let header = #"{"student":{"dtype":"F64","shape":[1,2],"data_offsets":[0,16]},"teacher":{"dtype":"F32","shape":[1,2],"data_offsets":[16,24]}}"#
+        let header =
+            #"{"student":{"dtype":"F64","shape":[1,2],"data_offsets":[0,16]},"teacher":{"dtype":"F32","shape":[1,2],"data_offsets":[16,24]}}"#
         var f64 = Data()
         withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { f64.append(contentsOf: $0) }
         f64.append(contentsOf: Array(header.utf8) + [UInt8](repeating: 0, count: 24))

@@ -37,10 +37,14 @@ extension ObjectiveTests {
         XCTAssertEqual(out.metrics["discriminator_accuracy"], Float(correct) / Float(2 * n))
         // One backward reaches the student and the discriminator, not the teachers.
         XCTAssertGreaterThan(g["fc.weight"]!.abs().sum().scalar, 0)
-        XCTAssertGreaterThan(g["objective.discriminator.conv1.weight"]!.abs().sum().scalar
-            + g["objective.discriminator.conv3.bias"]!.abs().sum().scalar, 0)
-        XCTAssertEqual(Set(g.keys.filter { $0.hasPrefix("objective.") }),
-                       ["objective.discriminator.conv1.weight", "objective.discriminator.conv1.bias", "objective.discriminator.conv2.weight",
-                        "objective.discriminator.conv2.bias", "objective.discriminator.conv3.weight", "objective.discriminator.conv3.bias"])
+        XCTAssertGreaterThan(
+            g["objective.discriminator.conv1.weight"]!.abs().sum().scalar
+                + g["objective.discriminator.conv3.bias"]!.abs().sum().scalar, 0)
+        XCTAssertEqual(
+            Set(g.keys.filter { $0.hasPrefix("objective.") }),
+            [
+                "objective.discriminator.conv1.weight", "objective.discriminator.conv1.bias", "objective.discriminator.conv2.weight",
+                "objective.discriminator.conv2.bias", "objective.discriminator.conv3.weight", "objective.discriminator.conv3.bias",
+            ])
     }
 }

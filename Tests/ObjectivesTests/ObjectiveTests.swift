@@ -16,8 +16,9 @@ final class ObjectiveTests: XCTestCase {
     }
 
     func batch(views: Int, n: Int = 4) -> TrainingBatch {
-        TrainingBatch(views: (0..<views).map { GradientCheck.random([n, 1, 12, 12], seed: UInt64(10 + $0)) },
-                      labels: IntTensor((0..<n).map { $0 % 3 }), sampleIDs: (0..<n).map(UInt64.init))
+        TrainingBatch(
+            views: (0..<views).map { GradientCheck.random([n, 1, 12, 12], seed: UInt64(10 + $0)) },
+            labels: IntTensor((0..<n).map { $0 % 3 }), sampleIDs: (0..<n).map(UInt64.init))
     }
 
     /// A backbone and an objective trained together (the objective's parameters under `objective.`).
@@ -31,16 +32,20 @@ final class ObjectiveTests: XCTestCase {
     }
 
     /// One training step's gradients, keyed by path.
-    func gradients<O: Objective>(_ objective: inout O, _ model: inout O.Model, _ b: TrainingBatch,
-                                 progress: TrainingProgress = TrainingProgress(step: 0, totalSteps: 10, epoch: 0)) throws
-        -> (ObjectiveOutput, [String: Tensor]) {
+    func gradients<O: Objective>(
+        _ objective: inout O, _ model: inout O.Model, _ b: TrainingBatch,
+        progress: TrainingProgress = TrainingProgress(step: 0, totalSteps: 10, epoch: 0)
+    ) throws
+        -> (ObjectiveOutput, [String: Tensor])
+    {
         var pair = Pair(model: model, objective: objective)
         let (out, g) = try pair.valueAndGradient { p -> (value: ObjectiveOutput, root: Tensor) in
             var ctx = Context(training: true, rng: Philox(seed: 1))
             let out = try p.objective.losses(model: &p.model, batch: b, progress: progress, context: &ctx)
             return (out, out.total)
         }
-        model = pair.model; objective = pair.objective
+        model = pair.model
+        objective = pair.objective
         return (out, g)
     }
 
@@ -56,7 +61,8 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertEqual(out.terms.map(\.name), ["byol", "probe"])
         // The term is the symmetric loss of the online predictions against the target projections
         // of the other view, recomputed from the same forward passes.
-        var m = model, o = byol
+        var m = model
+        var o = byol
         var ctx = Context(training: true, rng: Philox(seed: 1))
         let q = b.views.map { v in o.predictor.forward(o.projector.forward(m.features(v, context: &ctx), context: &ctx), context: &ctx) }
         var targetContext = Context(training: true, rng: Philox(seed: 1))
@@ -79,9 +85,14 @@ final class ObjectiveTests: XCTestCase {
         let b = batch(views: 2)
         var pair = Pair(model: model, objective: byol)
         let (reference, oneSweep) = pair.valueAndGradient { p -> (value: Float, root: Tensor) in
-            var ctx = Context(training: true, rng: Philox(seed: 1)), targetContext = ctx
-            let q = b.views.map { v in p.objective.predictor.forward(p.objective.projector.forward(p.model.features(v, context: &ctx), context: &ctx), context: &ctx) }
-            let z = b.views.map { v in p.objective.target.projector.forward(p.objective.target.backbone.features(v, context: &targetContext), context: &targetContext) }
+            var ctx = Context(training: true, rng: Philox(seed: 1))
+            var targetContext = ctx
+            let q = b.views.map { v in
+                p.objective.predictor.forward(p.objective.projector.forward(p.model.features(v, context: &ctx), context: &ctx), context: &ctx)
+            }
+            let z = b.views.map { v in
+                p.objective.target.projector.forward(p.objective.target.backbone.features(v, context: &targetContext), context: &targetContext)
+            }
             let loss = SSLLosses.byolSymmetric(predictions: (q[0], q[1]), targets: (z[0], z[1]))
             return (loss.scalar, loss)
         }

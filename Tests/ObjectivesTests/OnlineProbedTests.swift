@@ -22,8 +22,9 @@ extension ObjectiveTests {
         XCTAssertEqual(wrapped.base.sampleIDs, (100..<112).map(UInt64.init))
         XCTAssertEqual(reports.items.count, 1)
         XCTAssertEqual(Set(wrapped.state.integers.keys), ["sample_ids", "labels"])
-        var restored = OnlineProbed(SeLa(model: model, headCount: 1, clusterCount: 4, lambda: 10, labelUpdates: 3, rng: &rng),
-                                    model: model, classCount: 3, rng: &rng)
+        var restored = OnlineProbed(
+            SeLa(model: model, headCount: 1, clusterCount: 4, lambda: 10, labelUpdates: 3, rng: &rng),
+            model: model, classCount: 3, rng: &rng)
         try restored.loadState(wrapped.state, file: "state.safetensors")
         XCTAssertEqual(restored.base.labels, wrapped.base.labels)
     }

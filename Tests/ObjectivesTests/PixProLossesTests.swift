@@ -24,8 +24,10 @@ final class PixProLossesTests: XCTestCase {
 
     func testConsistencyAndRegressionGradients() {
         let shape: Shape = [2, 3, 3, 2]
-        let y1 = GradientCheck.random(shape, seed: 31), y2 = GradientCheck.random(shape, seed: 32)
-        let x1 = GradientCheck.random(shape, seed: 33), x2 = GradientCheck.random(shape, seed: 34)
+        let y1 = GradientCheck.random(shape, seed: 31)
+        let y2 = GradientCheck.random(shape, seed: 32)
+        let x1 = GradientCheck.random(shape, seed: 33)
+        let x2 = GradientCheck.random(shape, seed: 34)
         let b1 = Tensor(shape: [2, 4], scalars: [0.1, 0.0, 0.8, 0.9, 0.9, 0.2, 0.1, 1.0])
         let b2 = Tensor(shape: [2, 4], scalars: [0.0, 0.1, 0.7, 1.0, 0.2, 0.0, 1.0, 0.8])
         assertGradients([y1, y2], "pixpro consistency") {
@@ -35,16 +37,20 @@ final class PixProLossesTests: XCTestCase {
         assertGradients([y1, x2], "pixpro regression") {
             PixProLosses.regression(query: $0[0], key: $0[1], boxQuery: b1, boxKey: b2, threshold: 1.5)
         }
-        let p1 = GradientCheck.random([3, 5], seed: 35), p2 = GradientCheck.random([3, 5], seed: 36)
-        let k1 = GradientCheck.random([3, 5], seed: 37), k2 = GradientCheck.random([3, 5], seed: 38)
+        let p1 = GradientCheck.random([3, 5], seed: 35)
+        let p2 = GradientCheck.random([3, 5], seed: 36)
+        let k1 = GradientCheck.random([3, 5], seed: 37)
+        let k2 = GradientCheck.random([3, 5], seed: 38)
         assertGradients([p1, p2], "pixpro instance") { PixProLosses.instance(predictions: ($0[0], $0[1]), keys: (k1, k2)) }
     }
 
     func testKeysGetNoGradientInConsistency() {
         let shape: Shape = [1, 2, 2, 2]
         let tape = Tape()
-        let y1 = tape.watch(GradientCheck.random(shape, seed: 41)), y2 = tape.watch(GradientCheck.random(shape, seed: 42))
-        let x1 = tape.watch(GradientCheck.random(shape, seed: 43)), x2 = tape.watch(GradientCheck.random(shape, seed: 44))
+        let y1 = tape.watch(GradientCheck.random(shape, seed: 41))
+        let y2 = tape.watch(GradientCheck.random(shape, seed: 42))
+        let x1 = tape.watch(GradientCheck.random(shape, seed: 43))
+        let x2 = tape.watch(GradientCheck.random(shape, seed: 44))
         let box = Tensor(shape: [1, 4], scalars: [0, 0, 1, 1])
         let loss = PixProLosses.consistency(predictions: (y1, y2), keys: (x1, x2), boxes: (box, box), threshold: 0.7)
         let g = tape.gradients(of: loss, wrt: [y1, x1, x2])
@@ -70,7 +76,8 @@ final class PixProLossesTests: XCTestCase {
     func testFlippedBoxPairsMirroredBins() {
         let plain = Tensor(shape: [1, 4], scalars: [0, 0, 1, 1])
         let flipped = Tensor(shape: [1, 4], scalars: [1, 0, 0, 1])
-        let h = 3, w = 3
+        let h = 3
+        let w = 3
         let mask = PixProLosses.positivePairs(boxQuery: plain, boxKey: flipped, height: h, width: w, threshold: 0.7)
         for r in 0..<h {
             for c in 0..<w {
@@ -83,13 +90,16 @@ final class PixProLossesTests: XCTestCase {
 
     /// Disjoint crops have no positive pair: the sample's term is 0, and it still counts in the mean.
     func testDisjointCropsContributeZero() {
-        let q = GradientCheck.random([2, 3, 2, 2], seed: 51), k = GradientCheck.random([2, 3, 2, 2], seed: 52)
+        let q = GradientCheck.random([2, 3, 2, 2], seed: 51)
+        let k = GradientCheck.random([2, 3, 2, 2], seed: 52)
         let same = Tensor(shape: [1, 4], scalars: [0, 0, 1, 1])
         let b1 = Tensor(shape: [2, 4], scalars: [0, 0, 1, 1, 0, 0, 0.3, 0.3])
         let b2 = Tensor(shape: [2, 4], scalars: [0, 0, 1, 1, 0.7, 0.7, 1, 1])
         let both = PixProLosses.regression(query: q, key: k, boxQuery: b1, boxKey: b2, threshold: 0.7).scalar
-        let first = PixProLosses.regression(query: q.slice(alongAxis: 0, 0..<1), key: k.slice(alongAxis: 0, 0..<1),
-                                            boxQuery: same, boxKey: same, threshold: 0.7).scalar
+        let first = PixProLosses.regression(
+            query: q.slice(alongAxis: 0, 0..<1), key: k.slice(alongAxis: 0, 0..<1),
+            boxQuery: same, boxKey: same, threshold: 0.7
+        ).scalar
         XCTAssertEqual(both, first / 2, accuracy: 1e-6)
         XCTAssertNotEqual(first, 0)
     }

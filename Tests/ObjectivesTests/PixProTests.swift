@@ -29,13 +29,19 @@ extension ObjectiveTests {
         let b = pixproBatch()
         let (out, g) = try gradients(&pixpro, &model, b)
         XCTAssertEqual(out.terms.map(\.name), ["pixpro", "probe"])
-        var m = model, o = pixpro
+        var m = model
+        var o = pixpro
         var ctx = Context(training: true, rng: Philox(seed: 1))
-        let y = b.views.map { v in o.propagation.forward(o.projector.forward(m.extract(v, context: &ctx).intermediates[3], context: &ctx), context: &ctx) }
+        let y = b.views.map { v in
+            o.propagation.forward(o.projector.forward(m.extract(v, context: &ctx).intermediates[3], context: &ctx), context: &ctx)
+        }
         var targetContext = Context(training: true, rng: Philox(seed: 1))
-        let x = b.views.map { v in o.target.projector.forward(o.target.backbone.extract(v, context: &targetContext).intermediates[3], context: &targetContext) }
+        let x = b.views.map { v in
+            o.target.projector.forward(o.target.backbone.extract(v, context: &targetContext).intermediates[3], context: &targetContext)
+        }
         XCTAssertEqual(y[0].shape, [4, 8, 2, 2], "12 px, CIFAR stem: a 2x2 C5 map")
-        let reference = PixProLosses.consistency(predictions: (y[0], y[1]), keys: (x[0], x[1]), boxes: (b.viewInfo[0].boxes, b.viewInfo[1].boxes), threshold: 1.5)
+        let reference = PixProLosses.consistency(
+            predictions: (y[0], y[1]), keys: (x[0], x[1]), boxes: (b.viewInfo[0].boxes, b.viewInfo[1].boxes), threshold: 1.5)
         XCTAssertEqual(out.terms[0].value.scalar, reference.scalar, accuracy: 1e-5)
         XCTAssertNotEqual(reference.scalar, 0)
         XCTAssertGreaterThan(out.metrics["pixpro_pairs"] ?? 0, 0)
@@ -54,17 +60,21 @@ extension ObjectiveTests {
         let b = pixproBatch()
         var pair = Pair(model: model, objective: pixpro)
         let (reference, oneSweep) = pair.valueAndGradient { p -> (value: Float, root: Tensor) in
-            var ctx = Context(training: true, rng: Philox(seed: 1)), targetContext = ctx
+            var ctx = Context(training: true, rng: Philox(seed: 1))
+            var targetContext = ctx
             let x = b.views.map { v in
-                p.objective.target.projector.forward(p.objective.target.backbone.extract(v, context: &targetContext).intermediates[3],
-                                                     context: &targetContext)
+                p.objective.target.projector.forward(
+                    p.objective.target.backbone.extract(v, context: &targetContext).intermediates[3],
+                    context: &targetContext)
             }
             let y = b.views.map { v in
-                p.objective.propagation.forward(p.objective.projector.forward(p.model.extract(v, context: &ctx).intermediates[3], context: &ctx),
-                                                context: &ctx)
+                p.objective.propagation.forward(
+                    p.objective.projector.forward(p.model.extract(v, context: &ctx).intermediates[3], context: &ctx),
+                    context: &ctx)
             }
-            let loss = PixProLosses.consistency(predictions: (y[0], y[1]), keys: (x[0], x[1]),
-                                                boxes: (b.viewInfo[0].boxes, b.viewInfo[1].boxes), threshold: 1.5)
+            let loss = PixProLosses.consistency(
+                predictions: (y[0], y[1]), keys: (x[0], x[1]),
+                boxes: (b.viewInfo[0].boxes, b.viewInfo[1].boxes), threshold: 1.5)
             return (loss.scalar, loss)
         }
         let (out, ahead) = try gradients(&pixpro, &model, b)
@@ -106,8 +116,9 @@ extension ObjectiveTests {
 
     func testPixProTrainsAViTOnItsPatchTokenMap() throws {
         var rng = Philox(seed: 1)
-        var vit = VisionTransformer(imageSize: 12, patchSize: 4, inputChannels: 1, featureCount: 8, depth: 1, headCount: 2,
-                                    pooling: .classToken, classCount: nil, rng: &rng)
+        var vit = VisionTransformer(
+            imageSize: 12, patchSize: 4, inputChannels: 1, featureCount: 8, depth: 1, headCount: 2,
+            pooling: .classToken, classCount: nil, rng: &rng)
         var pixpro = PixPro(model: vit, projectorHidden: 8, projectorOutput: 4, threshold: 1.5, rng: &rng)
         let (out, g) = try gradients(&pixpro, &vit, pixproBatch())
         XCTAssertTrue(out.terms[0].value.scalar.isFinite)

@@ -1,7 +1,7 @@
 import Backbones
-import Support
 import NN
 import Objectives
+import Support
 import TensorCore
 import TestSupport
 import XCTest
@@ -12,16 +12,20 @@ import XCTest
 extension ObjectiveTests {
     /// A pass over `n` samples in batches of `batch` (ids 100, 101, ...; labels id % 3).
     func pass(_ n: Int, batch: Int = 8, labelled: Bool = true, reports: ReportLog? = nil) -> DatasetPass {
-        DatasetPass(sampleCount: n, report: { reports?.items.append($0) }) { visit in
-            var start = 0
-            while start < n {
-                let m = min(batch, n - start)
-                let ids = (start..<(start + m)).map { UInt64(100 + $0) }
-                try visit(TrainingBatch(views: [GradientCheck.random([m, 1, 12, 12], seed: UInt64(1000 + start))],
-                                        labels: labelled ? IntTensor(ids.map { Int($0 % 3) }) : nil, sampleIDs: ids))
-                start += m
-            }
-        }
+        DatasetPass(
+            sampleCount: n, report: { reports?.items.append($0) },
+            run: { visit in
+                var start = 0
+                while start < n {
+                    let m = min(batch, n - start)
+                    let ids = (start..<(start + m)).map { UInt64(100 + $0) }
+                    try visit(
+                        TrainingBatch(
+                            views: [GradientCheck.random([m, 1, 12, 12], seed: UInt64(1000 + start))],
+                            labels: labelled ? IntTensor(ids.map { Int($0 % 3) }) : nil, sampleIDs: ids))
+                    start += m
+                }
+            })
     }
 
     final class ReportLog: @unchecked Sendable { var items: [[String: Float]] = [] }
@@ -45,8 +49,9 @@ extension ObjectiveTests {
         var rng = Philox(seed: 2)
         var sela = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 10, labelUpdates: 3, probeClasses: 3, rng: &rng)
         // Before any labelling a batch has no pseudo-labels: a typed error.
-        let b = TrainingBatch(views: [GradientCheck.random([4, 1, 12, 12], seed: 5)], labels: IntTensor([0, 1, 2, 0]),
-                              sampleIDs: [103, 100, 117, 102])
+        let b = TrainingBatch(
+            views: [GradientCheck.random([4, 1, 12, 12], seed: 5)], labels: IntTensor([0, 1, 2, 0]),
+            sampleIDs: [103, 100, 117, 102])
         XCTAssertThrowsError(try gradients(&sela, &model, b)) { XCTAssertTrue("\($0)".contains("no labelling"), "\($0)") }
         let reports = ReportLog()
         let before = model.stateDict
@@ -106,7 +111,8 @@ extension ObjectiveTests {
         let cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
         XCTAssertGreaterThanOrEqual(cases.count, 6)
         for c in cases {
-            let u = (c["u"] as! [Int]).map(Int32.init), v = (c["v"] as! [Int]).map(Int32.init)
+            let u = (c["u"] as! [Int]).map(Int32.init)
+            let v = (c["v"] as! [Int]).map(Int32.init)
             let name = c["case"] as! String
             XCTAssertEqual(Metrics.normalizedMutualInformation(u, v), (c["nmi"] as! NSNumber).doubleValue, accuracy: 1e-9, "\(name) nmi")
             XCTAssertEqual(Metrics.adjustedRandIndex(u, v), (c["ari"] as! NSNumber).doubleValue, accuracy: 1e-9, "\(name) ari")
@@ -118,7 +124,8 @@ extension ObjectiveTests {
         var rng = Philox(seed: 6)
         var sela = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 10, labelUpdates: 1, rng: &rng)
         var ctx = Context(training: false, rng: Philox(seed: 0))
-        var predicted: [Int32] = [], truth: [Int32] = []
+        var predicted: [Int32] = []
+        var truth: [Int32] = []
         try pass(20, batch: 8).forEachBatch { b in
             var m = model
             let logits = sela.heads[0](m.features(b.views[0], context: &ctx)).scalars

@@ -16,7 +16,8 @@ extension ObjectiveTests {
         let (out, g) = try gradients(&simclr, &model, b)
         XCTAssertEqual(out.terms.map(\.name), ["simclr", "probe"])
         // The term is the pure loss on the projections of the two views (same forward, same value).
-        var m = model, s = simclr
+        var m = model
+        var s = simclr
         var ctx = Context(training: true, rng: Philox(seed: 1))
         let z = b.views.map { v in s.projector.forward(m.features(v, context: &ctx), context: &ctx) }
         XCTAssertEqual(out.terms[0].value.scalar, ContrastiveLosses.ntXent(z[0], z[1], temperature: 0.2).scalar, accuracy: 1e-5)

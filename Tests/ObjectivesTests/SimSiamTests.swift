@@ -21,7 +21,8 @@ extension ObjectiveTests {
         XCTAssertGreaterThan(g["objective.projector.layers.0.weight"]!.abs().sum().scalar, 0, "through the predictor branch")
         XCTAssertGreaterThan(g["conv1.weight"]!.abs().sum().scalar, 0)
         // The term is the pure loss on (p, z) of the same forward (its stop-gradient is checked by its fixtures).
-        var m = model, s = simsiam
+        var m = model
+        var s = simsiam
         var ctx = Context(training: true, rng: Philox(seed: 1))
         let z = b.views.map { v in s.projector.forward(m.features(v, context: &ctx), context: &ctx) }
         let p = z.map { s.predictor.forward($0, context: &ctx) }

@@ -26,13 +26,15 @@ final class SinkhornTests: XCTestCase {
         let inputs = try SafeTensors.read(from: Self.fixtures.appendingPathComponent("sinkhorn_n16_k12_e0.03_i5.inputs.safetensors"))
         let expected = try SafeTensors.read(from: Self.fixtures.appendingPathComponent("sinkhorn_n16_k12_e0.03_i5.expected.safetensors"))
         let q = try SwAVLosses.sinkhorn(inputs.tensors["scores"]!, epsilon: 0.03, iterations: 5)
-        let (rows, columns) = sums(q), (refRows, refColumns) = sums(expected.tensors["assignments"]!)
+        let (rows, columns) = sums(q)
+        let (refRows, refColumns) = sums(expected.tensors["assignments"]!)
         assertClose(rows, refRows, rtol: 1e-5, "row sums")
         assertClose(columns, refColumns, rtol: 1e-4, "column sums")
         // The last step normalises samples: every row sums to 1 exactly (to rounding).
         for r in rows { XCTAssertEqual(r, 1, accuracy: 1e-5) }
         // Run to convergence, each prototype gets B/K of the mass (equipartition), each sample 1.
-        let b = 64, k = 8
+        let b = 64
+        let k = 8
         let converged = try SwAVLosses.sinkhorn(cosineScores(b, k, seed: 3), epsilon: 0.05, iterations: 200)
         let (r2, c2) = sums(converged)
         for r in r2 { XCTAssertEqual(r, 1, accuracy: 1e-4) }
@@ -43,7 +45,7 @@ final class SinkhornTests: XCTestCase {
     func testTooSmallEpsilonIsAnErrorNamingSwAVsSinkhornNotNaN() {
         let scores = cosineScores(8, 5, seed: 1)
         XCTAssertThrowsError(try SwAVLosses.sinkhorn(scores, epsilon: 0.005, iterations: 3)) { e in
-            guard case let .nonFinite(solver, parameter, value, _)? = e as? SinkhornError else { return XCTFail("\(e)") }
+            guard case .nonFinite(let solver, let parameter, let value, _)? = e as? SinkhornError else { return XCTFail("\(e)") }
             XCTAssertEqual(solver, "SwAV's Sinkhorn")
             XCTAssertEqual(parameter, "epsilon")
             XCTAssertEqual(value, Double(Float(0.005)))
@@ -62,13 +64,16 @@ final class SinkhornTests: XCTestCase {
             XCTAssertEqual(e as? SinkhornError, .nonFiniteInput(solver: "SeLa's Sinkhorn-Knopp"))
         }
         // The same through the swapped-prediction loss and `retort loss swav` (exit code 2 there).
-        XCTAssertThrowsError(try SwAVLosses.swappedPrediction(scores: cosineScores(12, 5, seed: 2), views: 3, assign: [0, 1],
-                                                              temperature: 0.1, epsilon: 0.001, iterations: 3)) { e in
+        XCTAssertThrowsError(
+            try SwAVLosses.swappedPrediction(
+                scores: cosineScores(12, 5, seed: 2), views: 3, assign: [0, 1],
+                temperature: 0.1, epsilon: 0.001, iterations: 3)
+        ) { e in
             XCTAssertTrue(e is SinkhornError, "\(e)")
         }
         let file = SafeTensors(tensors: ["scores": cosineScores(12, 5, seed: 2)])
         XCTAssertThrowsError(try LossRegistry.evaluate(name: "swav", inputs: file, parameters: ["views": "3", "epsilon": "0.001"])) { e in
-            guard case let .invalidInput(loss, input, message)? = e as? LossError else { return XCTFail("\(e)") }
+            guard case .invalidInput(let loss, let input, let message)? = e as? LossError else { return XCTFail("\(e)") }
             XCTAssertEqual([loss, input], ["swav", "scores"])
             XCTAssertTrue(message.contains("SwAV's Sinkhorn") && message.contains("0.001"), message)
         }
@@ -78,26 +83,33 @@ final class SinkhornTests: XCTestCase {
         // The codes are constants of the loss (no gradient through Sinkhorn), so the finite
         // differences perturb only the views that are not assigned (views 2 and 3 of 4).
         let queue = cosineScores(2 * 6, 5, seed: 9).reshaped(to: [2, 6, 5])
-        let assigned = cosineScores(6, 5, seed: 7) * 3, predicted = cosineScores(6, 5, seed: 8) * 3
+        let assigned = cosineScores(6, 5, seed: 7) * 3
+        let predicted = cosineScores(6, 5, seed: 8) * 3
         assertGradients([predicted], "swapped prediction") {
-            try! SwAVLosses.swappedPrediction(scores: Tensor.concatenate([assigned, $0[0]], alongAxis: 0), views: 4, assign: [0, 1],
-                                              temperature: 0.5, epsilon: 0.5, iterations: 3, queue: queue).loss
+            try! SwAVLosses.swappedPrediction(
+                scores: Tensor.concatenate([assigned, $0[0]], alongAxis: 0), views: 4, assign: [0, 1],
+                temperature: 0.5, epsilon: 0.5, iterations: 3, queue: queue
+            ).loss
         }
     }
 
     func testSwAVLossRowChecksViewsAssignAndQueue() {
         let scores = cosineScores(12, 5, seed: 4)
         func error(_ inputs: SafeTensors, _ p: [String: String]) -> LossError? {
-            do { _ = try LossRegistry.evaluate(name: "swav", inputs: inputs, parameters: p); XCTFail("expected an error"); return nil } catch {
+            do {
+                _ = try LossRegistry.evaluate(name: "swav", inputs: inputs, parameters: p)
+                XCTFail("expected an error")
+                return nil
+            } catch {
                 return error as? LossError
             }
         }
         let file = SafeTensors(tensors: ["scores": scores])
         XCTAssertEqual(error(file, [:]), .missingParameter(loss: "swav", parameter: "views", expected: "positive integer"))
         guard case .invalidParameter("swav", "views", "1", _)? = error(file, ["views": "1"]) else { return XCTFail("views 1") }
-        guard case let .wrongShape("swav", "scores", _, _, reason)? = error(file, ["views": "5"]) else { return XCTFail("12 rows, 5 views") }
+        guard case .wrongShape("swav", "scores", _, _, let reason)? = error(file, ["views": "5"]) else { return XCTFail("12 rows, 5 views") }
         XCTAssertTrue(reason.contains("12 rows"), reason)
-        guard case let .invalidParameter("swav", "assign", _, expected)? = error(file, ["views": "3", "assign": "0,3"]) else {
+        guard case .invalidParameter("swav", "assign", _, let expected)? = error(file, ["views": "3", "assign": "0,3"]) else {
             return XCTFail("assign out of range")
         }
         XCTAssertTrue(expected.contains("3"), expected)
@@ -129,7 +141,7 @@ final class SinkhornTests: XCTestCase {
         var dead = logits.scalars
         for i in 0..<600 { dead[i * 6 + 2] = -100 }
         XCTAssertThrowsError(try SelfLabelLosses.labels(logits: Tensor(shape: [600, 6], scalars: dead), lambda: 25)) { e in
-            guard case let .nonFinite(solver, "lambda", 25, detail)? = e as? SinkhornError else { return XCTFail("\(e)") }
+            guard case .nonFinite(let solver, "lambda", 25, let detail)? = e as? SinkhornError else { return XCTFail("\(e)") }
             XCTAssertEqual(solver, "SeLa's Sinkhorn-Knopp")
             XCTAssertTrue(detail.contains("cluster 2"), detail)
             XCTAssertTrue("\(e)".contains("lambda = 25"), "\(e)")

@@ -1,7 +1,7 @@
 import Backbones
-import Support
 import NN
 import Objectives
+import Support
 import TensorCore
 import TestSupport
 import XCTest
@@ -41,15 +41,17 @@ extension ObjectiveTests {
     func testSwAVLossIsTheSwappedPredictionOfTheModelsScores() throws {
         var model = tinyNet(classes: nil, seed: 1)
         var rng = Philox(seed: 2)
-        var swav = SwAV(model: model, projectorHidden: 16, projectorOutput: 8, prototypeCount: 6, temperature: 0.1, epsilon: 0.05,
-                        iterations: 3, assign: [0, 1], probeClasses: 3, rng: &rng)
+        var swav = SwAV(
+            model: model, projectorHidden: 16, projectorOutput: 8, prototypeCount: 6, temperature: 0.1, epsilon: 0.05,
+            iterations: 3, assign: [0, 1], probeClasses: 3, rng: &rng)
         let norms = swav.prototypes.weight.value.squared().sum(alongAxes: [1]).scalars
         for v in norms { XCTAssertEqual(v, 1, accuracy: 1e-5, "unit prototypes from the start") }
         let b = multiCropBatch()
         let (out, g) = try gradients(&swav, &model, b)
         XCTAssertEqual(out.terms.map(\.name), ["swav", "probe"])
         // The same value from the pure loss on the model's scores.
-        var m = model, s = swav
+        var m = model
+        var s = swav
         var ctx = Context(training: true, rng: Philox(seed: 1))
         let f = Tensor.concatenate(m.multiCropFeatures(b, context: &ctx), alongAxis: 0)
         let scores = s.prototypes(s.projector.forward(f, context: &ctx).l2Normalized(alongAxis: 1))
@@ -90,10 +92,12 @@ extension ObjectiveTests {
         let (withPartialQueue, _) = try gradients(&swav, &model, b, progress: epoch1)
         let (without, _) = try gradients(&probe, &model, b, progress: epoch1)
         XCTAssertEqual(withPartialQueue.terms[0].value.scalar, without.terms[0].value.scalar, accuracy: 1e-6)
-        // Now full: the queue enters the codes and changes the loss.
-        let (withQueue, _) = try gradients(&swav, &model, b, progress: epoch1)
-        let (stillWithout, _) = try gradients(&probe, &model, b, progress: epoch1)
-        XCTAssertNotEqual(withQueue.terms[0].value.scalar, stillWithout.terms[0].value.scalar)
+        // Now full: the queue enters the codes and changes the loss. (Of another batch: a queue holding copies of
+        // this batch's own embeddings leaves Sinkhorn's codes equal up to rounding.)
+        let other = multiCropBatch(seed: 90)
+        let (withQueue, _) = try gradients(&swav, &model, other, progress: epoch1)
+        let (stillWithout, _) = try gradients(&probe, &model, other, progress: epoch1)
+        XCTAssertGreaterThan(abs(withQueue.terms[0].value.scalar - stillWithout.terms[0].value.scalar), 1e-4)
         // The state round-trips bit-exactly; a wrong shape names the key.
         var restored = SwAV(model: model, projectorHidden: 16, projectorOutput: 8, prototypeCount: 6, queueLength: 8, queueStartEpoch: 1, rng: &rng)
         try restored.loadState(swav.state, file: "s.safetensors")
@@ -107,8 +111,12 @@ extension ObjectiveTests {
     /// Argmax prototype of each held-out sample's score row, recomputed with plain loops (inference mode).
     private func argmaxPrototypes(_ swav: SwAV<Net>, model: Net, data: DatasetPass) throws -> Set<Int> {
         var ctx = Context(training: false, rng: Philox(seed: 0))
-        var swav = swav, model = model, out = Set<Int>()
-        let c = swav.prototypes.weight.value.scalars, k = swav.prototypes.outputCount, d = swav.prototypes.inputCount
+        var swav = swav
+        var model = model
+        var out = Set<Int>()
+        let c = swav.prototypes.weight.value.scalars
+        let k = swav.prototypes.outputCount
+        let d = swav.prototypes.inputCount
         try data.forEachBatch { b in
             let z = swav.projector.forward(model.features(b.views[0], context: &ctx), context: &ctx).l2Normalized(alongAxis: 1).scalars
             for i in 0..<(z.count / d) {

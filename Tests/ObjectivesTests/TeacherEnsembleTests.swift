@@ -26,7 +26,9 @@ extension ObjectiveTests {
 
     func testEnsembleTargetIsTheMeanSoftmax() {
         var one = TeacherEnsemble(teacher: tinyNet(classes: 3, seed: 4))
-        var two = TeacherEnsemble([TeacherEnsemble.Member(model: tinyNet(classes: 3, seed: 4)), TeacherEnsemble.Member(model: tinyNet(classes: 3, seed: 6))])
+        var two = TeacherEnsemble([
+            TeacherEnsemble.Member(model: tinyNet(classes: 3, seed: 4)), TeacherEnsemble.Member(model: tinyNet(classes: 3, seed: 6)),
+        ])
         let x = batch(views: 1).views[0]
         let single = one.logits(x, rng: Philox(seed: 1))
         XCTAssertEqual(single.count, 1)
@@ -49,14 +51,19 @@ extension ObjectiveTests {
         var kd = HintonKD<Net>(teachers: TeacherEnsemble(teacher: tinyNet(classes: 3, seed: 4)))
         var student = tinyNet(classes: 3, seed: 9)
         let metrics = try kd.validationMetrics(model: &student, data: pass)
-        var agreed = 0.0, kl = 0.0, correct = 0.0
+        var agreed = 0.0
+        var kl = 0.0
+        var correct = 0.0
         for b in batches {
             var context = Context(training: false, rng: Philox(seed: 0))
-            let t = kd.teachers.logits(b.views[0], rng: Philox(seed: 0))[0], s = student.forward(b.views[0], context: &context)
-            let pt = t.softmax(alongAxis: 1).scalars, ls = s.logSoftmax(alongAxis: 1).scalars
+            let t = kd.teachers.logits(b.views[0], rng: Philox(seed: 0))[0]
+            let s = student.forward(b.views[0], context: &context)
+            let pt = t.softmax(alongAxis: 1).scalars
+            let ls = s.logSoftmax(alongAxis: 1).scalars
             for i in 0..<b.count {
                 let row = (3 * i)..<(3 * i + 3)
-                let ti = row.max { pt[$0] < pt[$1] }!, si = row.max { ls[$0] < ls[$1] }!
+                let ti = row.max { pt[$0] < pt[$1] }!
+                let si = row.max { ls[$0] < ls[$1] }!
                 agreed += ti - 3 * i == si - 3 * i ? 1 : 0
                 correct += ti - 3 * i == Int(b.labels!.scalars[i]) ? 1 : 0
                 kl += row.reduce(0.0) { $0 + Double(pt[$1]) * (log(Double(pt[$1])) - Double(ls[$1])) }

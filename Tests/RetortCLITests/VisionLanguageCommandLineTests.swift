@@ -33,8 +33,10 @@ final class VisionLanguageCommandLineTests: XCTestCase {
         try Data(be32(0x801) + be32(3) + [0, 1, 2]).write(to: dir.appendingPathComponent("t10k-labels-idx1-ubyte"))
         try "one\ntwo\n".write(to: dir.appendingPathComponent("caps.txt"), atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("c.rstore")
-        let outcome = try run(["store", "build", "fashion-mnist-captions", "--split", "test", "--dir", dir.path,
-                               "--captions", dir.appendingPathComponent("caps.txt").path, "--out", out.path])
+        let outcome = try run([
+            "store", "build", "fashion-mnist-captions", "--split", "test", "--dir", dir.path,
+            "--captions", dir.appendingPathComponent("caps.txt").path, "--out", out.path,
+        ])
         XCTAssertNotEqual(outcome.status, 0)
         XCTAssertTrue(outcome.stderr.contains("caps.txt") && outcome.stderr.contains("line 3"), outcome.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))

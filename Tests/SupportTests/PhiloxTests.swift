@@ -13,8 +13,12 @@ final class PhiloxTests: XCTestCase {
     }
 
     func testStreamsAreReproducibleAndDistinct() {
-        var a = Philox(seed: 42, keys: [1, 2, 3]), b = Philox(seed: 42, keys: [1, 2, 3]), c = Philox(seed: 42, keys: [1, 2, 4])
-        let xa = (0..<10).map { _ in a.next() }, xb = (0..<10).map { _ in b.next() }, xc = (0..<10).map { _ in c.next() }
+        var a = Philox(seed: 42, keys: [1, 2, 3])
+        var b = Philox(seed: 42, keys: [1, 2, 3])
+        var c = Philox(seed: 42, keys: [1, 2, 4])
+        let xa = (0..<10).map { _ in a.next() }
+        let xb = (0..<10).map { _ in b.next() }
+        let xc = (0..<10).map { _ in c.next() }
         XCTAssertEqual(xa, xb)
         XCTAssertNotEqual(xa, xc)
     }
@@ -22,7 +26,9 @@ final class PhiloxTests: XCTestCase {
     func testUniformAndNormalMoments() {
         var r = Philox(seed: 7)
         let n = 100_000
-        var s = 0.0, s2 = 0.0, inRange = true
+        var s = 0.0
+        var s2 = 0.0
+        var inRange = true
         for _ in 0..<n {
             let u = r.nextUniform()
             inRange = inRange && u >= 0 && u < 1
@@ -31,7 +37,11 @@ final class PhiloxTests: XCTestCase {
         XCTAssertTrue(inRange)
         XCTAssertEqual(s / Double(n), 0.5, accuracy: 0.005)
         s = 0
-        for _ in 0..<n { let z = Double(r.nextNormal()); s += z; s2 += z * z }
+        for _ in 0..<n {
+            let z = Double(r.nextNormal())
+            s += z
+            s2 += z * z
+        }
         XCTAssertEqual(s / Double(n), 0, accuracy: 0.01)
         XCTAssertEqual(s2 / Double(n), 1, accuracy: 0.02)
         var counts = [Int](repeating: 0, count: 7)

@@ -13,23 +13,24 @@ final class Conv2DTests: XCTestCase {
         Case(n: 1, c: 1, h: 5, w: 5, o: 1, kh: 3, kw: 3, bias: false),
         Case(n: 2, c: 3, h: 7, w: 6, o: 4, kh: 3, kw: 3, padding: 1),
         Case(n: 2, c: 4, h: 9, w: 8, o: 6, kh: 3, kw: 3, stride: 2, padding: 1, groups: 2),
-        Case(n: 1, c: 6, h: 8, w: 8, o: 6, kh: 3, kw: 3, padding: 1, groups: 6),             // depthwise
+        Case(n: 1, c: 6, h: 8, w: 8, o: 6, kh: 3, kw: 3, padding: 1, groups: 6),  // depthwise
         Case(n: 3, c: 4, h: 7, w: 8, o: 8, kh: 3, kw: 3, stride: 2, padding: 1, groups: 4),  // depthwise x2
         Case(n: 3, c: 5, h: 11, w: 7, o: 4, kh: 5, kw: 3, stride: Size2(2, 1), padding: Size2(2, 1), dilation: Size2(1, 2)),
-        Case(n: 2, c: 8, h: 6, w: 6, o: 4, kh: 1, kw: 1),                                     // pointwise
-        Case(n: 2, c: 8, h: 8, w: 8, o: 16, kh: 1, kw: 1, stride: 2, bias: false),            // 1x1 stride 2
+        Case(n: 2, c: 8, h: 6, w: 6, o: 4, kh: 1, kw: 1),  // pointwise
+        Case(n: 2, c: 8, h: 8, w: 8, o: 16, kh: 1, kw: 1, stride: 2, bias: false),  // 1x1 stride 2
         Case(n: 2, c: 3, h: 10, w: 10, o: 4, kh: 3, kw: 3, padding: 2, dilation: 2),
         Case(n: 5, c: 2, h: 4, w: 4, o: 3, kh: 2, kw: 2, stride: 3, padding: 1),
         Case(n: 4, c: 6, h: 5, w: 3, o: 9, kh: 3, kw: 2, stride: Size2(1, 2), padding: Size2(0, 1), groups: 3),
-        Case(n: 2, c: 2, h: 46, w: 46, o: 3, kh: 3, kw: 3, padding: 1),                      // one image per GEMM
-        Case(n: 2, c: 3, h: 48, w: 48, o: 4, kh: 1, kw: 1, bias: false),                      // pointwise, no im2col
+        Case(n: 2, c: 2, h: 46, w: 46, o: 3, kh: 3, kw: 3, padding: 1),  // one image per GEMM
+        Case(n: 2, c: 3, h: 48, w: 48, o: 4, kh: 1, kw: 1, bias: false),  // pointwise, no im2col
         Case(n: 1, c: 3, h: 2, w: 2, o: 2, kh: 3, kw: 3, padding: 1),
     ]
 
     func geometry(_ k: Case) -> ConvolutionGeometry {
-        ConvolutionGeometry(batch: k.n, inputChannels: k.c, height: k.h, width: k.w, outputChannels: k.o,
-                            kernelHeight: k.kh, kernelWidth: k.kw, strideH: k.stride.h, strideW: k.stride.w,
-                            padH: k.padding.h, padW: k.padding.w, dilationH: k.dilation.h, dilationW: k.dilation.w, groups: k.groups)
+        ConvolutionGeometry(
+            batch: k.n, inputChannels: k.c, height: k.h, width: k.w, outputChannels: k.o,
+            kernelHeight: k.kh, kernelWidth: k.kw, strideH: k.stride.h, strideW: k.stride.w,
+            padH: k.padding.h, padW: k.padding.w, dilationH: k.dilation.h, dilationW: k.dilation.w, groups: k.groups)
     }
 
     func testForwardAndBackwardMatchNaiveConvolution() {
@@ -41,14 +42,20 @@ final class Conv2DTests: XCTestCase {
             let outShape: Shape = [k.n, k.o, g.outputHeight, g.outputWidth]
             let gy = TestTensors.randn(outShape, seed: UInt64(300 + ci))
             var ref = [Float](repeating: 0, count: outShape.count)
-            var rx = [Float](repeating: 0, count: x.count), rw = [Float](repeating: 0, count: w.count)
+            var rx = [Float](repeating: 0, count: x.count)
+            var rw = [Float](repeating: 0, count: w.count)
             var rb = [Float](repeating: 0, count: k.o)
-            let xs = x.scalars, ws = w.scalars, bs = b.scalars, gs = gy.scalars
+            let xs = x.scalars
+            let ws = w.scalars
+            let bs = b.scalars
+            let gs = gy.scalars
             Convolution.naiveForward(g, input: xs, weight: ws, bias: k.bias ? bs : nil, output: &ref)
             Convolution.naiveBackward(g, input: xs, weight: ws, gradOutput: gs, gradInput: &rx, gradWeight: &rw, gradBias: &rb)
 
             let tape = Tape()
-            let tx = tape.watch(x), tw = tape.watch(w), tb = tape.watch(b)
+            let tx = tape.watch(x)
+            let tw = tape.watch(w)
+            let tb = tape.watch(b)
             let y = tx.conv2d(tw, bias: k.bias ? tb : nil, stride: k.stride, padding: k.padding, dilation: k.dilation, groups: k.groups)
             XCTAssertEqual(y.shape, outShape, "case \(ci)")
             assertClose(y.scalars, ref, atol: 1e-4, rtol: 1e-4, "forward case \(ci)")

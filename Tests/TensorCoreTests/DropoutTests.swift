@@ -19,7 +19,8 @@ final class DropoutTests: XCTestCase {
         XCTAssertTrue(kept.allSatisfy { abs($0 - 1 / 0.7) < 1e-6 })
         XCTAssertEqual(Double(kept.count) / 10_000, 0.7, accuracy: 0.02)
         // Same seed, same mask; the generator advances between calls.
-        var a = Philox(seed: 9), b = Philox(seed: 9)
+        var a = Philox(seed: 9)
+        var b = Philox(seed: 9)
         let m1 = x.dropout(probability: 0.5, rng: &a, training: true).scalars
         XCTAssertEqual(m1, x.dropout(probability: 0.5, rng: &b, training: true).scalars)
         XCTAssertNotEqual(m1, x.dropout(probability: 0.5, rng: &a, training: true).scalars)

@@ -10,9 +10,12 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testBinaryOpsWithBroadcasting() {
-        let shapes: [([Int], [Int])] = [([3, 4], [3, 4]), ([2, 3, 5], [5]), ([2, 1, 4], [3, 1]), ([1], [4, 3]), ([1, 1], [1, 1]), ([2, 3, 1, 2], [3, 2, 2])]
+        let shapes: [([Int], [Int])] = [
+            ([3, 4], [3, 4]), ([2, 3, 5], [5]), ([2, 1, 4], [3, 1]), ([1], [4, 3]), ([1, 1], [1, 1]), ([2, 3, 1, 2], [3, 2, 2]),
+        ]
         for (i, (sa, sb)) in shapes.enumerated() {
-            let a = rnd(sa, UInt64(i)), b = rnd(sb, UInt64(i + 100), 0.5, 2)
+            let a = rnd(sa, UInt64(i))
+            let b = rnd(sb, UInt64(i + 100), 0.5, 2)
             assertGradients([a, b], "add \(sa) \(sb)") { $0[0] + $0[1] }
             assertGradients([a, b], "sub \(sa) \(sb)") { $0[0] - $0[1] }
             assertGradients([a, b], "mul \(sa) \(sb)") { $0[0] * $0[1] }
@@ -25,7 +28,8 @@ final class GradientCheckTests: XCTestCase {
 
     func testUnaryOps() {
         for (i, s) in [[7], [2, 3, 5], [1, 1]].enumerated() {
-            let x = rnd(s, UInt64(i), -2, 2), pos = rnd(s, UInt64(i) + 50, 0.3, 2)
+            let x = rnd(s, UInt64(i), -2, 2)
+            let pos = rnd(s, UInt64(i) + 50, 0.3, 2)
             assertGradients([x], "exp") { $0[0].exp() }
             assertGradients([pos], "log") { $0[0].log() }
             assertGradients([pos], "sqrt") { $0[0].sqrt() }
@@ -59,13 +63,17 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testShapeOps() {
-        let x = rnd([2, 3, 4], 5), y = rnd([2, 5, 4], 6)
+        let x = rnd([2, 3, 4], 5)
+        let y = rnd([2, 5, 4], 6)
         assertGradients([x], "reshape") { $0[0].reshaped(to: [4, -1]) * rnd([4, 6], 1) }
         assertGradients([x], "permute") { $0[0].permuted([2, 0, 1]) }
         assertGradients([x], "transpose") { $0[0].transposed() }
         assertGradients([x, y], "concat") { Tensor.concatenate([$0[0], $0[1]], alongAxis: 1) }
         assertGradients([x], "slice") { $0[0].slice(alongAxis: 2, 1..<3) }
-        assertGradients([x], "split") { let p = $0[0].split(sizes: [1, 2], alongAxis: 1); return p[1] * 2 + p[0] }
+        assertGradients([x], "split") {
+            let p = $0[0].split(sizes: [1, 2], alongAxis: 1)
+            return p[1] * 2 + p[0]
+        }
         assertGradients([x, x.map { $0 + 1 }], "stack") { Tensor.stack([$0[0], $0[1]], alongAxis: 1) }
         assertGradients([x], "broadcast") { $0[0].slice(alongAxis: 0, 0..<1).broadcast(to: [3, 3, 4]) }
         assertGradients([x], "flatten") { $0[0].flattened() }

@@ -5,9 +5,12 @@ import XCTest
 final class LayerNormTests: XCTestCase {
     func testMatchesFormula() {
         let x = TestTensors.randn([3, 2, 5], seed: 1, scale: 3) + 2
-        let scale = TestTensors.randn([2, 5], seed: 2), shift = TestTensors.randn([2, 5], seed: 3)
+        let scale = TestTensors.randn([2, 5], seed: 2)
+        let shift = TestTensors.randn([2, 5], seed: 3)
         let y = x.layerNorm(scale: scale, shift: shift, axisCount: 2, epsilon: 1e-5)
-        let v = x.scalars, sc = scale.scalars, sh = shift.scalars
+        let v = x.scalars
+        let sc = scale.scalars
+        let sh = shift.scalars
         var want = [Float]()
         for r in 0..<3 {
             let row = v[(r * 10)..<(r * 10 + 10)].map(Double.init)
@@ -23,7 +26,8 @@ final class LayerNormTests: XCTestCase {
 
     func testGradientsByFiniteDifferences() {
         let x = TestTensors.randn([4, 6], seed: 4)
-        let s = TestTensors.randn([6], seed: 5), b = TestTensors.randn([6], seed: 6)
+        let s = TestTensors.randn([6], seed: 5)
+        let b = TestTensors.randn([6], seed: 6)
         assertGradients([x, s, b]) { $0[0].layerNorm(scale: $0[1], shift: $0[2]) }
         assertGradients([x]) { $0[0].layerNorm(scale: nil, shift: nil) }
         let x3 = TestTensors.randn([2, 3, 4], seed: 7)

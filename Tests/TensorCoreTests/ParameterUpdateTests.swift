@@ -10,9 +10,11 @@ final class ParameterUpdateTests: XCTestCase {
         let g = Tensor(shape: [3], scalars: [0.1, 0.2, -0.3])
         var buffer: Tensor?
         let (lr, wd, mu): (Float, Float, Float) = (0.1, 0.01, 0.9)
-        ParameterUpdate.sgd(&w, gradient: g, momentumBuffer: &buffer, learningRate: lr, weightDecay: wd, momentum: mu,
-                            dampening: 0, nesterov: false)
-        var expectedW = before.scalars, b = [Float](repeating: 0, count: 3)
+        ParameterUpdate.sgd(
+            &w, gradient: g, momentumBuffer: &buffer, learningRate: lr, weightDecay: wd, momentum: mu,
+            dampening: 0, nesterov: false)
+        var expectedW = before.scalars
+        var b = [Float](repeating: 0, count: 3)
         for i in 0..<3 {
             b[i] = g.scalars[i] + wd * expectedW[i]
             expectedW[i] -= lr * b[i]
@@ -20,8 +22,9 @@ final class ParameterUpdateTests: XCTestCase {
         XCTAssertEqual(w.scalars, expectedW)
         XCTAssertEqual(buffer?.scalars, b)
         XCTAssertEqual(before.scalars, [1, -2, 0.5], "the copy taken before the update is unchanged")
-        ParameterUpdate.sgd(&w, gradient: g, momentumBuffer: &buffer, learningRate: lr, weightDecay: wd, momentum: mu,
-                            dampening: 0, nesterov: false)
+        ParameterUpdate.sgd(
+            &w, gradient: g, momentumBuffer: &buffer, learningRate: lr, weightDecay: wd, momentum: mu,
+            dampening: 0, nesterov: false)
         for i in 0..<3 {
             b[i] = mu * b[i] + (g.scalars[i] + wd * expectedW[i])
             expectedW[i] -= lr * b[i]
@@ -34,12 +37,14 @@ final class ParameterUpdateTests: XCTestCase {
     func testPlainSGDKeepsNoBufferAndHeavyBallStartsFromTheGradient() {
         var w = Tensor(shape: [2], scalars: [1, 2])
         var buffer: Tensor?
-        ParameterUpdate.sgd(&w, gradient: Tensor(shape: [2], scalars: [1, 1]), momentumBuffer: &buffer, learningRate: 0.5,
-                            weightDecay: 0, momentum: 0, dampening: 0, nesterov: false)
+        ParameterUpdate.sgd(
+            &w, gradient: Tensor(shape: [2], scalars: [1, 1]), momentumBuffer: &buffer, learningRate: 0.5,
+            weightDecay: 0, momentum: 0, dampening: 0, nesterov: false)
         XCTAssertNil(buffer)
         XCTAssertEqual(w.scalars, [0.5, 1.5])
-        ParameterUpdate.heavyBall(&w, gradient: Tensor(shape: [2], scalars: [2, 4]), momentumBuffer: &buffer, learningRate: 0.25,
-                                  weightDecay: 0, momentum: 0.9)
+        ParameterUpdate.heavyBall(
+            &w, gradient: Tensor(shape: [2], scalars: [2, 4]), momentumBuffer: &buffer, learningRate: 0.25,
+            weightDecay: 0, momentum: 0.9)
         XCTAssertEqual(buffer?.scalars, [2, 4])
         XCTAssertEqual(w.scalars, [0, 0.5])
     }

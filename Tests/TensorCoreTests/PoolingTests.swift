@@ -7,7 +7,8 @@ final class PoolingTests: XCTestCase {
     /// Direct max/avg pooling of one plane-major tensor (padding: −∞ for max, 0 counted for avg).
     func naivePool(_ x: Tensor, k: Size2, s: Size2, p: Size2, max isMax: Bool) -> Tensor {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let oh = (h + 2 * p.h - k.h) / s.h + 1, ow = (w + 2 * p.w - k.w) / s.w + 1
+        let oh = (h + 2 * p.h - k.h) / s.h + 1
+        let ow = (w + 2 * p.w - k.w) / s.w + 1
         let v = x.scalars
         var out = [Float]()
         for plane in 0..<(n * c) {
@@ -16,7 +17,8 @@ final class PoolingTests: XCTestCase {
                     var acc: Float = isMax ? -.infinity : 0
                     for i in 0..<k.h {
                         for j in 0..<k.w {
-                            let ih = y * s.h - p.h + i, iw = xx * s.w - p.w + j
+                            let ih = y * s.h - p.h + i
+                            let iw = xx * s.w - p.w + j
                             guard ih >= 0, ih < h, iw >= 0, iw < w else { continue }
                             let e = v[(plane * h + ih) * w + iw]
                             acc = isMax ? Swift.max(acc, e) : acc + e

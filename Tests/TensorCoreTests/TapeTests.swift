@@ -23,7 +23,8 @@ final class TapeTests: XCTestCase {
     }
 
     func testUntracedOpsRecordNothing() {
-        let a = Tensor([1, 2]), b = Tensor([3, 4])
+        let a = Tensor([1, 2])
+        let b = Tensor([3, 4])
         let c = (a * b).exp().sum()
         XCTAssertFalse(c.isTraced)
         XCTAssertNil(c.traceID)
@@ -31,14 +32,16 @@ final class TapeTests: XCTestCase {
 
     func testUnusedInputGetsZeroGradient() {
         let tape = Tape()
-        let x = tape.watch(Tensor([1, 2])), w = tape.watch(Tensor([5]))
+        let x = tape.watch(Tensor([1, 2]))
+        let w = tape.watch(Tensor([5]))
         let g = tape.gradients(of: x.sum(), wrt: [x, w])
         XCTAssertEqual(g[1].scalars, [0])
     }
 
     func testSavedTensorsFreedDuringBackward() {
-        XCTAssertTrue(expOutputIsFreed { tape, x, loss in _ = tape.gradients(of: loss, wrt: [x]) },
-                      "the exp output saved by its pullback should be freed after backward")
+        XCTAssertTrue(
+            expOutputIsFreed { tape, x, loss in _ = tape.gradients(of: loss, wrt: [x]) },
+            "the exp output saved by its pullback should be freed after backward")
     }
 
     /// Whether the output of `exp` on a watched tensor, saved by its pullback, is freed once `sweep`
@@ -60,9 +63,11 @@ final class TapeTests: XCTestCase {
 extension TapeTests {
     /// Per-loss gradients from one tape equal those of separate tapes (DOT's task/KD split).
     func testGradientsOfEachLossMatchSeparateTapes() {
-        let x0 = GradientCheck.random([3, 4], seed: 1), w0 = GradientCheck.random([4, 2], seed: 2)
+        let x0 = GradientCheck.random([3, 4], seed: 1)
+        let w0 = GradientCheck.random([4, 2], seed: 2)
         func losses(_ tape: Tape) -> (x: Tensor, w: Tensor, a: Tensor, b: Tensor) {
-            let x = tape.watch(x0), w = tape.watch(w0)
+            let x = tape.watch(x0)
+            let w = tape.watch(w0)
             let h = x.matmul(w)
             return (x, w, (h * h).sum(), h.relu().mean() + x.sum())
         }
@@ -85,15 +90,19 @@ extension TapeTests {
     /// the gradients of one sweep, also per gradient group (a group without it gets none of it),
     /// and its graph's saved tensors are freed at once.
     func testBackpropagateAheadMatchesOneSweep() {
-        let x0 = GradientCheck.random([3, 4], seed: 1), w0 = GradientCheck.random([4, 2], seed: 2)
+        let x0 = GradientCheck.random([3, 4], seed: 1)
+        let w0 = GradientCheck.random([4, 2], seed: 2)
         func losses(_ tape: Tape, ahead: Bool) -> (x: Tensor, w: Tensor, a: Tensor, b: Tensor) {
-            let x = tape.watch(x0), w = tape.watch(w0)
+            let x = tape.watch(x0)
+            let w = tape.watch(w0)
             let a = (x.matmul(w).tanh() * 2).sum()
             if ahead { a.backpropagateAhead() }
             return (x, w, a, (x * x).sum() + w.sum())
         }
-        let plain = Tape(), early = Tape()
-        let p = losses(plain, ahead: false), e = losses(early, ahead: true)
+        let plain = Tape()
+        let early = Tape()
+        let p = losses(plain, ahead: false)
+        let e = losses(early, ahead: true)
         let nodes = early.nodeCount
         let g1 = plain.gradients(ofEach: [p.a * 3 + p.b, p.b], wrt: [p.x, p.w])
         let g2 = early.gradients(ofEach: [e.a * 3 + e.b, e.b], wrt: [e.x, e.w])
@@ -105,8 +114,9 @@ extension TapeTests {
     }
 
     func testBackpropagateAheadFreesSavedTensorsAndIsANoOpUntraced() {
-        XCTAssertTrue(expOutputIsFreed { _, _, loss in loss.backpropagateAhead() },
-                      "the exp output saved by its pullback is freed by the ahead sweep")
+        XCTAssertTrue(
+            expOutputIsFreed { _, _, loss in loss.backpropagateAhead() },
+            "the exp output saved by its pullback is freed by the ahead sweep")
         let untraced = Tensor([1, 2]).sum()
         untraced.backpropagateAhead()
         XCTAssertEqual(untraced.scalar, 3)
@@ -117,13 +127,16 @@ extension TapeTests {
     /// `Tensor.recomputed` records one op whose pullback reruns the body: the gradients of a
     /// recomputed chain equal those of the chain recorded op by op, and nothing inside is recorded.
     func testRecomputedChainMatchesTheRecordedOne() {
-        let x0 = GradientCheck.random([3, 4], seed: 1), w0 = GradientCheck.random([4, 2], seed: 2)
+        let x0 = GradientCheck.random([3, 4], seed: 1)
+        let w0 = GradientCheck.random([4, 2], seed: 2)
         func chain(_ x: Tensor, _ w: Tensor) -> Tensor { x.matmul(w).tanh().exp() }
-        let plain = Tape(), lean = Tape()
-        let (x1, w1) = (plain.watch(x0), plain.watch(w0)), (x2, w2) = (lean.watch(x0), lean.watch(w0))
+        let plain = Tape()
+        let lean = Tape()
+        let (x1, w1) = (plain.watch(x0), plain.watch(w0))
+        let (x2, w2) = (lean.watch(x0), lean.watch(w0))
         let g1 = plain.gradients(of: (chain(x1, w1) * 3).sum(), wrt: [x1, w1])
         let before = lean.nodeCount
-        let y = Tensor.recomputed([x2, w2], forward: { chain(x2, w2) }) { ins in chain(ins[0], ins[1]) }
+        let y = Tensor.recomputed([x2, w2], forward: { chain(x2, w2) }, recompute: { ins in chain(ins[0], ins[1]) })
         XCTAssertEqual(lean.nodeCount, before + 1, "one op for the whole chain")
         XCTAssertEqual(y.scalars, chain(x0, w0).scalars)
         let g2 = lean.gradients(of: (y * 3).sum(), wrt: [x2, w2])

@@ -5,26 +5,41 @@ import XCTest
 /// Forward values, broadcasting, stability and copy-on-write behaviour.
 final class TensorTests: XCTestCase {
     func testBroadcastForwardMatchesLoops() {
-        let a = GradientCheck.random([2, 1, 4], seed: 1), b = GradientCheck.random([3, 1], seed: 2)
+        let a = GradientCheck.random([2, 1, 4], seed: 1)
+        let b = GradientCheck.random([3, 1], seed: 2)
         let c = a * b
         XCTAssertEqual(c.shape, [2, 3, 4])
-        for i in 0..<2 { for j in 0..<3 { for k in 0..<4 {
-            XCTAssertEqual(c.scalars[(i * 3 + j) * 4 + k], a.scalars[i * 4 + k] * b.scalars[j])
-        } } }
+        for i in 0..<2 {
+            for j in 0..<3 {
+                for k in 0..<4 {
+                    XCTAssertEqual(c.scalars[(i * 3 + j) * 4 + k], a.scalars[i * 4 + k] * b.scalars[j])
+                }
+            }
+        }
     }
 
     func testVectorisedBroadcastRowsMatchLoops() {
         // Inner dimension >= 16 and contiguous on both sides: the kernel runs per output row.
-        let a = GradientCheck.random([2, 3, 20], seed: 3), b = GradientCheck.random([20], seed: 4)
-        let c = GradientCheck.random([2, 1, 20], seed: 5), d = GradientCheck.random([1, 3, 20], seed: 6)
-        let sum = a + b, difference = b - a, product = c * d
-        XCTAssertEqual(sum.shape, [2, 3, 20]); XCTAssertEqual(difference.shape, [2, 3, 20]); XCTAssertEqual(product.shape, [2, 3, 20])
-        for i in 0..<2 { for j in 0..<3 { for k in 0..<20 {
-            let o = (i * 3 + j) * 20 + k
-            XCTAssertEqual(sum.scalars[o], a.scalars[o] + b.scalars[k])
-            XCTAssertEqual(difference.scalars[o], b.scalars[k] - a.scalars[o])
-            XCTAssertEqual(product.scalars[o], c.scalars[i * 20 + k] * d.scalars[j * 20 + k])
-        } } }
+        let a = GradientCheck.random([2, 3, 20], seed: 3)
+        let b = GradientCheck.random([20], seed: 4)
+        let c = GradientCheck.random([2, 1, 20], seed: 5)
+        let d = GradientCheck.random([1, 3, 20], seed: 6)
+        let sum = a + b
+        let difference = b - a
+        let product = c * d
+        XCTAssertEqual(sum.shape, [2, 3, 20])
+        XCTAssertEqual(difference.shape, [2, 3, 20])
+        XCTAssertEqual(product.shape, [2, 3, 20])
+        for i in 0..<2 {
+            for j in 0..<3 {
+                for k in 0..<20 {
+                    let o = (i * 3 + j) * 20 + k
+                    XCTAssertEqual(sum.scalars[o], a.scalars[o] + b.scalars[k])
+                    XCTAssertEqual(difference.scalars[o], b.scalars[k] - a.scalars[o])
+                    XCTAssertEqual(product.scalars[o], c.scalars[i * 20 + k] * d.scalars[j * 20 + k])
+                }
+            }
+        }
         assertGradients([a, b, c]) { ($0[0] + $0[1]) * $0[2] }
     }
 
@@ -38,7 +53,8 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(x.argmax(alongAxis: 1).scalars, [2, 2])
         XCTAssertEqual(x.transposed().scalars, [1, 4, 2, 5, 3, 6])
         let (v, i) = Tensor([3, 1, 4, 1, 5]).topK(3)
-        XCTAssertEqual(v.scalars, [5, 4, 3]); XCTAssertEqual(i.scalars, [4, 2, 0])
+        XCTAssertEqual(v.scalars, [5, 4, 3])
+        XCTAssertEqual(i.scalars, [4, 2, 0])
         XCTAssertEqual(Tensor([3, 1, 2]).sorted().values.scalars, [1, 2, 3])
     }
 
@@ -48,7 +64,8 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(s.scalars, [1, 0, 0, 0, 0, 1])
         let ls = x.logSoftmax()
         XCTAssertTrue(ls.scalars.allSatisfy { $0.isFinite })
-        XCTAssertEqual(ls.scalars[0], 0); XCTAssertEqual(ls.scalars[1], -2e4)
+        XCTAssertEqual(ls.scalars[0], 0)
+        XCTAssertEqual(ls.scalars[1], -2e4)
         let tape = Tape()
         let w = tape.watch(x)
         let loss = Tensor.crossEntropy(logits: w, labels: IntTensor([1, 2]))
@@ -74,7 +91,8 @@ final class TensorTests: XCTestCase {
         let before = TensorDiagnostics.copyOnWriteCopies.load(ordering: .relaxed)
         b.withUnsafeMutableBufferPointer { $0[0] = 9 }
         XCTAssertEqual(TensorDiagnostics.copyOnWriteCopies.load(ordering: .relaxed), before + 1)
-        XCTAssertEqual(a.scalars, [1, 2, 3]); XCTAssertEqual(b.scalars, [9, 2, 3])
+        XCTAssertEqual(a.scalars, [1, 2, 3])
+        XCTAssertEqual(b.scalars, [9, 2, 3])
         b.withUnsafeMutableBufferPointer { $0[1] = 8 }  // unique now: no copy
         XCTAssertEqual(TensorDiagnostics.copyOnWriteCopies.load(ordering: .relaxed), before + 1)
         XCTAssertTrue(a.reshaped(to: [3, 1]).sharesStorage(with: a))

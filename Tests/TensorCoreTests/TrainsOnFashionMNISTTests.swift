@@ -30,7 +30,8 @@ final class TrainsOnFashionMNISTTests: XCTestCase {
             XCTFail("Fashion-MNIST file \(Self.directory)/\(f) is missing: install the Debian package dataset-fashion-mnist (make deps)")
             throw CocoaError(.fileNoSuchFile)
         }
-        let img = try gunzip("\(Self.directory)/\(images)"), lab = try gunzip("\(Self.directory)/\(labels)")
+        let img = try gunzip("\(Self.directory)/\(images)")
+        let lab = try gunzip("\(Self.directory)/\(labels)")
         func be32(_ d: Data, _ o: Int) -> Int { [UInt8](d[o..<(o + 4)]).reduce(0) { $0 << 8 | Int($1) } }
         XCTAssertEqual(be32(img, 0), 2051, "\(images): bad idx3 magic")
         XCTAssertEqual(be32(lab, 0), 2049, "\(labels): bad idx1 magic")
@@ -42,7 +43,7 @@ final class TrainsOnFashionMNISTTests: XCTestCase {
     }
 
     struct Model {
-        var params: [Tensor]          // conv1 w, bn1 scale, shift, conv2 ..., conv3 ..., linear w, b
+        var params: [Tensor]  // conv1 w, bn1 scale, shift, conv2 ..., conv3 ..., linear w, b
         var runningMeans: [Tensor] = []
         var runningVariances: [Tensor] = []
 
@@ -67,10 +68,12 @@ final class TrainsOnFashionMNISTTests: XCTestCase {
             var h = x
             for layer in 0..<3 {
                 h = h.conv2d(p[3 * layer], padding: 1)
-                h = Tensor.batchNorm(h, scale: p[3 * layer + 1], shift: p[3 * layer + 2],
-                                     runningMean: &runningMeans[layer], runningVariance: &runningVariances[layer],
-                                     training: training).relu()
-                h = h.maxPool2d(kernel: 2, stride: 2)   // 28 -> 14 -> 7 -> 3
+                h = Tensor.batchNorm(
+                    h, scale: p[3 * layer + 1], shift: p[3 * layer + 2],
+                    runningMean: &runningMeans[layer], runningVariance: &runningVariances[layer],
+                    training: training
+                ).relu()
+                h = h.maxPool2d(kernel: 2, stride: 2)  // 28 -> 14 -> 7 -> 3
             }
             return h.flattened(from: 1).matmul(p[9]) + p[10]
         }
@@ -82,7 +85,10 @@ final class TrainsOnFashionMNISTTests: XCTestCase {
         Threading.setCount(2)
         var model = Model(seed: 1)
         var velocity = model.params.map { Tensor(zeros: $0.shape) }
-        let batch = 50, epochs = 8, momentum: Float = 0.9, weightDecay: Float = 5e-4
+        let batch = 50
+        let epochs = 8
+        let momentum: Float = 0.9
+        let weightDecay: Float = 5e-4
         var rng = Philox(seed: 2)
         var order = Array(0..<2000)
         var lastLoss: Float = .nan
@@ -91,9 +97,13 @@ final class TrainsOnFashionMNISTTests: XCTestCase {
             for j in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(j, rng.nextInt(below: j + 1)) }
             for start in stride(from: 0, to: order.count, by: batch) {
                 let idx = order[start..<(start + batch)]
-                var xs = [Float](), ys = [Int32]()
+                var xs = [Float]()
+                var ys = [Int32]()
                 xs.reserveCapacity(batch * 784)
-                for i in idx { xs += trainX[(i * 784)..<(i * 784 + 784)]; ys.append(trainY[i]) }
+                for i in idx {
+                    xs += trainX[(i * 784)..<(i * 784 + 784)]
+                    ys.append(trainY[i])
+                }
                 let tape = Tape()
                 let p = model.params.map { tape.watch($0) }
                 let logits = model(Tensor(shape: [batch, 1, 28, 28], scalars: xs), p, training: true)

@@ -10,8 +10,10 @@ public enum Closeness {
     /// |actual − expected| ≤ atol + rtol · reference, where reference is |expected[i]|, or the
     /// largest |expected| of the whole array when `relativeToLargest` is set (so tiny entries of a
     /// large gradient are not over-weighted). NaN anywhere is a mismatch. Names the first bad element.
-    public static func mismatch(_ actual: [Float], _ expected: [Float], atol: Float, rtol: Float,
-                                relativeToLargest: Bool = false) -> String? {
+    public static func mismatch(
+        _ actual: [Float], _ expected: [Float], atol: Float, rtol: Float,
+        relativeToLargest: Bool = false
+    ) -> String? {
         guard actual.count == expected.count else { return "\(actual.count) elements, expected \(expected.count)" }
         let largest = relativeToLargest ? (expected.map { Swift.abs($0) }.max() ?? 0) : 0
         for i in 0..<actual.count {
@@ -29,8 +31,10 @@ public enum Closeness {
     /// `expected` needs an exactly zero `actual`; NaN is a mismatch.
     public static func normMismatch(_ actual: Tensor, _ expected: Tensor, tolerance: Float) -> String? {
         guard actual.shape == expected.shape else { return "shape \(actual.shape), expected \(expected.shape)" }
-        let a = actual.scalars, b = expected.scalars
-        var difference = 0.0, norm = 0.0
+        let a = actual.scalars
+        let b = expected.scalars
+        var difference = 0.0
+        var norm = 0.0
         for i in 0..<a.count {
             difference += Double(a[i] - b[i]) * Double(a[i] - b[i])
             norm += Double(b[i]) * Double(b[i])
@@ -42,28 +46,35 @@ public enum Closeness {
 
 /// Asserts `Closeness.mismatch(actual, expected, ...)` is nil: same length, every element within
 /// atol + rtol · |expected| (or · the largest |expected| with `relativeToLargest`).
-public func assertClose(_ actual: [Float], _ expected: [Float], atol: Float = 0, rtol: Float,
-                        relativeToLargest: Bool = false, _ what: @autoclosure () -> String = "",
-                        file: StaticString = #filePath, line: UInt = #line) {
+public func assertClose(
+    _ actual: [Float], _ expected: [Float], atol: Float = 0, rtol: Float,
+    relativeToLargest: Bool = false, _ what: @autoclosure () -> String = "",
+    file: StaticString = #filePath, line: UInt = #line
+) {
     if let reason = Closeness.mismatch(actual, expected, atol: atol, rtol: rtol, relativeToLargest: relativeToLargest) {
         XCTFail("\(what()) \(reason)", file: file, line: line)
     }
 }
 
 /// Asserts equal shapes, then `assertClose` on the elements.
-public func assertClose(_ actual: Tensor, _ expected: Tensor, atol: Float = 0, rtol: Float,
-                        relativeToLargest: Bool = false, _ what: @autoclosure () -> String = "",
-                        file: StaticString = #filePath, line: UInt = #line) {
+public func assertClose(
+    _ actual: Tensor, _ expected: Tensor, atol: Float = 0, rtol: Float,
+    relativeToLargest: Bool = false, _ what: @autoclosure () -> String = "",
+    file: StaticString = #filePath, line: UInt = #line
+) {
     guard actual.shape == expected.shape else {
         return XCTFail("\(what()) shape \(actual.shape), expected \(expected.shape)", file: file, line: line)
     }
-    assertClose(actual.scalars, expected.scalars, atol: atol, rtol: rtol, relativeToLargest: relativeToLargest, what(),
-                file: file, line: line)
+    assertClose(
+        actual.scalars, expected.scalars, atol: atol, rtol: rtol, relativeToLargest: relativeToLargest, what(),
+        file: file, line: line)
 }
 
 /// Asserts `Closeness.normMismatch(actual, expected, tolerance:)` is nil.
-public func assertNormClose(_ actual: Tensor, _ expected: Tensor, tolerance: Float, _ what: @autoclosure () -> String = "",
-                            file: StaticString = #filePath, line: UInt = #line) {
+public func assertNormClose(
+    _ actual: Tensor, _ expected: Tensor, tolerance: Float, _ what: @autoclosure () -> String = "",
+    file: StaticString = #filePath, line: UInt = #line
+) {
     if let reason = Closeness.normMismatch(actual, expected, tolerance: tolerance) {
         XCTFail("\(what()) \(reason)", file: file, line: line)
     }

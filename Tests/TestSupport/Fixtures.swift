@@ -17,8 +17,9 @@ public enum Fixtures {
     /// A JSON fixture's top-level object.
     public static func json(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let data = try Data(contentsOf: url(relativePath))
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any],
-                             "\(relativePath): not a JSON object", file: file, line: line)
+        return try XCTUnwrap(
+            JSONSerialization.jsonObject(with: data) as? [String: Any],
+            "\(relativePath): not a JSON object", file: file, line: line)
     }
 
     /// The list of numbers under `key` of a JSON fixture; fails the test (and throws) when the key is

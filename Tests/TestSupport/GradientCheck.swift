@@ -80,7 +80,9 @@ public enum GradientCheck {
                 let fine = centralDifference(inputs, input: k, element: i, at: values[i], step: step, loss)
                 return fine + (fine - coarse) / 3
             }
-            var difference = 0.0, norm = 0.0, scale = 0.0
+            var difference = 0.0
+            var norm = 0.0
+            var scale = 0.0
             for i in 0..<x.count {
                 difference += (analytic[i] - numeric[i]) * (analytic[i] - numeric[i])
                 norm += numeric[i] * numeric[i]
@@ -89,7 +91,8 @@ public enum GradientCheck {
             let normError = norm > 0 ? (difference / norm).squareRoot() : (difference == 0 ? 0 : .infinity)
             report.normError = Swift.max(report.normError, normError.isNaN ? .infinity : normError)
             for i in 0..<x.count {
-                let a = analytic[i], n = numeric[i]
+                let a = analytic[i]
+                let n = numeric[i]
                 let denominator = Swift.max(Swift.abs(a), Swift.abs(n), relativeFloor * scale)
                 var err = a == n ? 0 : Swift.abs(a - n) / denominator
                 if err.isNaN { err = .infinity }
@@ -104,10 +107,14 @@ public enum GradientCheck {
     }
 
     /// (L(x + s e_i) − L(x − s e_i)) / (the step actually taken after Float32 rounding), in Float64.
-    static func centralDifference(_ inputs: [Tensor], input k: Int, element i: Int, at x0: Float, step s: Float,
-                                  _ loss: ([Tensor]) -> Double) -> Double {
-        let up = x0 + s, down = x0 - s
-        var plus = inputs.map(\.detached), minus = inputs.map(\.detached)
+    static func centralDifference(
+        _ inputs: [Tensor], input k: Int, element i: Int, at x0: Float, step s: Float,
+        _ loss: ([Tensor]) -> Double
+    ) -> Double {
+        let up = x0 + s
+        let down = x0 - s
+        var plus = inputs.map(\.detached)
+        var minus = inputs.map(\.detached)
         plus[k].withUnsafeMutableBufferPointer { $0[i] = up }
         minus[k].withUnsafeMutableBufferPointer { $0[i] = down }
         return (loss(plus) - loss(minus)) / (Double(up) - Double(down))

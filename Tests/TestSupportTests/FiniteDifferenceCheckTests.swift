@@ -47,7 +47,8 @@ final class FiniteDifferenceCheckTests: XCTestCase {
 
     func testWrongSecondInputIsNamed() {
         // y = a · b with b's pullback 1 % off: the report names input 1.
-        let a = GradientCheck.random([2, 3], in: 0.5, 2, seed: 24), b = GradientCheck.random([2, 3], in: 0.5, 2, seed: 25)
+        let a = GradientCheck.random([2, 3], in: 0.5, 2, seed: 24)
+        let b = GradientCheck.random([2, 3], in: 0.5, 2, seed: 25)
         let report = GradientCheck.check([a, b]) { xs in
             let (va, vb) = (xs[0].detached, xs[1].detached)
             return Tensor.traced(va * vb, inputs: [xs[0], xs[1]]) { g in [g * vb, g * va * 1.01] }

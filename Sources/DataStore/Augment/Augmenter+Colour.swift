@@ -26,14 +26,24 @@ extension Augmenter {
     /// Colour ops on the planar Float view `x` (values in [0, 1], `C` planes of `n` pixels), then
     /// normalisation into `out` (CHW). Every op is one vectorised pass over the view, which stays in
     /// L1 for small views; the last pointwise op writes the normalised output directly.
-    func colourAndWrite(_ x: UnsafeMutablePointer<Float>, _ C: Int, _ p: ViewParams, mean: [Float], std: [Float],
-                        _ out: UnsafeMutablePointer<Float>) {
+    func colourAndWrite(
+        _ x: UnsafeMutablePointer<Float>, _ C: Int, _ p: ViewParams, mean: [Float], std: [Float],
+        _ out: UnsafeMutablePointer<Float>
+    ) {
         let n = p.outHeight * p.outWidth
-        var m = SIMD4<Float>(), inv = SIMD4<Float>()
-        for c in 0..<C { m[c] = mean[mean.count == 1 ? 0 : c]; inv[c] = 1 / std[std.count == 1 ? 0 : c] }
+        var m = SIMD4<Float>()
+        var inv = SIMD4<Float>()
+        for c in 0..<C {
+            m[c] = mean[mean.count == 1 ? 0 : c]
+            inv[c] = 1 / std[std.count == 1 ? 0 : c]
+        }
         let norm = PlaneSink(out: out, mean: m, invStd: inv)
-        var count = 0, last: ColourOp? = nil
-        forEachColourOp(p, C) { op in count += 1; last = op }
+        var count = 0
+        var last: ColourOp? = nil
+        forEachColourOp(p, C) { op in
+            count += 1
+            last = op
+        }
         var k = 0
         forEachColourOp(p, C) { op in
             k += 1

@@ -44,27 +44,35 @@ public final class Augmenter {
     /// ([channels, outHeight, outWidth] Float), normalised by `mean`/`std` (one value or one per channel).
     /// `src` may be a downscaled decode of the source (JPEG DCT scaling) for resampled views: the
     /// crop box (in source pixels) is then mapped by height / srcHeight and width / srcWidth.
-    public func render(src: UnsafePointer<UInt8>, height H: Int, width W: Int, channels C: Int, params p: ViewParams,
-                       mean: [Float], std: [Float], into out: UnsafeMutablePointer<Float>) throws {
-        try render(src: src, height: H, width: W, channels: C, window: SourceWindow(fullHeight: H, fullWidth: W),
-                   params: p, mean: mean, std: std, into: out)
+    public func render(
+        src: UnsafePointer<UInt8>, height H: Int, width W: Int, channels C: Int, params p: ViewParams,
+        mean: [Float], std: [Float], into out: UnsafeMutablePointer<Float>
+    ) throws {
+        try render(
+            src: src, height: H, width: W, channels: C, window: SourceWindow(fullHeight: H, fullWidth: W),
+            params: p, mean: mean, std: std, into: out)
     }
 
     /// `render` from a window of the decoded source (a region-of-interest decode): `src` holds
     /// `H` x `W` pixels at (`window.top`, `window.left`) of the `window.fullHeight` x `window.fullWidth`
     /// decoded image. The window must contain every pixel the view's taps read.
-    func render(src: UnsafePointer<UInt8>, height H: Int, width W: Int, channels C: Int, window: SourceWindow,
-                params p: ViewParams, mean: [Float], std: [Float], into out: UnsafeMutablePointer<Float>) throws {
-        let fh = window.fullHeight, fw = window.fullWidth
+    func render(
+        src: UnsafePointer<UInt8>, height H: Int, width W: Int, channels C: Int, window: SourceWindow,
+        params p: ViewParams, mean: [Float], std: [Float], into out: UnsafeMutablePointer<Float>
+    ) throws {
+        let fh = window.fullHeight
+        let fw = window.fullWidth
         let whole = window.top == 0 && window.left == 0 && fh == H && fw == W
         let scaled = p.srcHeight != fh || p.srcWidth != fw
         guard (!scaled && whole) || (p.resampled && fh <= p.srcHeight && fw <= p.srcWidth && fh > 0 && fw > 0),
-              p.outHeight > 0, p.outWidth > 0, C == 1 || C == 3 else {
+            p.outHeight > 0, p.outWidth > 0, C == 1 || C == 3
+        else {
             throw StoreError.invalidArgument("view parameters are for a \(p.srcHeight)x\(p.srcWidth) image, got \(fh)x\(fw)x\(C)")
         }
         if p.resampled {
             guard p.top >= 0, p.left >= 0, p.height > 0, p.width > 0, p.top + p.height <= p.srcHeight, p.left + p.width <= p.srcWidth else {
-                throw StoreError.invalidArgument("crop box (\(p.top), \(p.left), \(p.height), \(p.width)) outside a \(p.srcHeight)x\(p.srcWidth) image")
+                throw StoreError.invalidArgument(
+                    "crop box (\(p.top), \(p.left), \(p.height), \(p.width)) outside a \(p.srcHeight)x\(p.srcWidth) image")
             }
         }
         guard mean.count == 1 || mean.count == C, std.count == 1 || std.count == C, !std.contains(0) else {
@@ -73,10 +81,13 @@ public final class Augmenter {
         let n = p.outHeight * p.outWidth
         if !hasColourOps(p, C) && p.resampled {
             // out = (v / 255 - m) / s = v * a + b
-            var a = SIMD4<Float>(), b = SIMD4<Float>()
+            var a = SIMD4<Float>()
+            var b = SIMD4<Float>()
             for c in 0..<C {
-                let inv = 1 / std[std.count == 1 ? 0 : c], m = mean[mean.count == 1 ? 0 : c]
-                a[c] = inv / 255; b[c] = -m * inv
+                let inv = 1 / std[std.count == 1 ? 0 : c]
+                let m = mean[mean.count == 1 ? 0 : c]
+                a[c] = inv / 255
+                b[c] = -m * inv
             }
             try resample(src, H, W, C, p, window, into: out, scale: a, offset: b)
             return
@@ -101,7 +112,9 @@ public final class Augmenter {
 
     /// Pad-crop / center crop: planar copy as values / 255, with zero fill and flip.
     func copyCrop(_ src: UnsafePointer<UInt8>, _ H: Int, _ W: Int, _ C: Int, _ p: ViewParams, into dst: UnsafeMutablePointer<Float>) {
-        let oh = p.outHeight, ow = p.outWidth, n = oh * ow
+        let oh = p.outHeight
+        let ow = p.outWidth
+        let n = oh * ow
         for oy in 0..<oh {
             let sy = p.top + oy
             for ox in 0..<ow {

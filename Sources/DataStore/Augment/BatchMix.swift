@@ -13,7 +13,9 @@ public struct MixParams: Sendable, Equatable {
 
     /// Mixing parameters (e.g. recorded ones, to re-apply with `BatchMix.apply`).
     public init(lambda: Float, partner: [Int], box: (Int, Int, Int, Int)? = nil) {
-        self.lambda = lambda; self.partner = partner; self.box = box
+        self.lambda = lambda
+        self.partner = partner
+        self.box = box
     }
 
     /// Equality including the optional box.
@@ -28,12 +30,14 @@ public struct MixParams: Sendable, Equatable {
 public enum BatchMix {
     /// A Beta(a, a) draw from two Gamma draws (Marsaglia-Tsang).
     static func beta(_ a: Float, _ rng: inout Philox) -> Float {
-        let x = gamma(a, &rng), y = gamma(a, &rng)
+        let x = gamma(a, &rng)
+        let y = gamma(a, &rng)
         return x + y > 0 ? x / (x + y) : 0.5
     }
     static func gamma(_ a: Float, _ rng: inout Philox) -> Float {
         if a < 1 { return gamma(a + 1, &rng) * pow(max(rng.nextUniform(), 1e-12), 1 / a) }
-        let d = a - 1 / 3, c = 1 / (9 * d).squareRoot()
+        let d = a - 1 / 3
+        let c = 1 / (9 * d).squareRoot()
         while true {
             let x = rng.nextNormal()
             let v0 = 1 + c * x
@@ -48,7 +52,8 @@ public enum BatchMix {
     public static func mixup(_ batch: inout ViewBatch, alpha: Float, seed: UInt64, epoch: Int, step: Int) -> MixParams {
         var rng = Philox(seed: seed, keys: [UInt64(epoch), UInt64(step), 0x4D49_5855])
         let lam = beta(alpha, &rng)
-        let n = batch.shape[0], per = batch.pixels.count / max(n, 1)
+        let n = batch.shape[0]
+        let per = batch.pixels.count / max(n, 1)
         let src = batch.pixels
         let partner = (0..<n).map { ($0 + n - 1) % n }
         batch.pixels.withUnsafeMutableBufferPointer { d in
@@ -65,9 +70,15 @@ public enum BatchMix {
     public static func cutmix(_ batch: inout ViewBatch, alpha: Float, seed: UInt64, epoch: Int, step: Int) -> MixParams {
         var rng = Philox(seed: seed, keys: [UInt64(epoch), UInt64(step), 0x4355_544D])
         let lam = beta(alpha, &rng)
-        let n = batch.shape[0], c = batch.shape[1], h = batch.shape[2], w = batch.shape[3]
+        let n = batch.shape[0]
+        let c = batch.shape[1]
+        let h = batch.shape[2]
+        let w = batch.shape[3]
         let b = cutmixBox(lam, height: h, width: w, &rng)
-        let y0 = b.0, y1 = b.0 + b.2, x0 = b.1, x1 = b.1 + b.3
+        let y0 = b.0
+        let y1 = b.0 + b.2
+        let x0 = b.1
+        let x1 = b.1 + b.3
         let partner = (0..<n).map { ($0 + n - 1) % n }
         let src = batch.pixels
         let per = c * h * w
@@ -107,12 +118,15 @@ extension BatchMix {
     /// `switchProbability` when both alphas are positive; lambda ~ Beta(alpha, alpha); partner = the
     /// batch rolled by one. A cutmix box is drawn for a `height` x `width` image (like `cutmix`) and
     /// lambda is corrected to 1 - box area / image area.
-    public static func draw(_ config: MixConfig, batchSize n: Int, height: Int, width: Int,
-                            seed: UInt64, epoch: Int, step: Int) -> MixParams? {
+    public static func draw(
+        _ config: MixConfig, batchSize n: Int, height: Int, width: Int,
+        seed: UInt64, epoch: Int, step: Int
+    ) -> MixParams? {
         guard n > 0, config.probability > 0, config.mixupAlpha > 0 || config.cutmixAlpha > 0 else { return nil }
         var rng = Philox(seed: seed, keys: [UInt64(truncatingIfNeeded: epoch), UInt64(truncatingIfNeeded: step), 0x4D49_5842])
         guard rng.nextUniform() < config.probability else { return nil }
-        let useCutmix = config.mixupAlpha > 0 && config.cutmixAlpha > 0
+        let useCutmix =
+            config.mixupAlpha > 0 && config.cutmixAlpha > 0
             ? rng.nextUniform() < config.switchProbability : config.cutmixAlpha > 0
         let lam = beta(useCutmix ? config.cutmixAlpha : config.mixupAlpha, &rng)
         let partner = (0..<n).map { ($0 + n - 1) % n }
@@ -123,11 +137,15 @@ extension BatchMix {
 
     /// A box of area fraction about (1 - lam), centre uniform, clipped: (top, left, height, width).
     static func cutmixBox(_ lam: Float, height h: Int, width w: Int, _ rng: inout Philox) -> (Int, Int, Int, Int) {
-        let cy = rng.nextInt(below: h), cx = rng.nextInt(below: w)
+        let cy = rng.nextInt(below: h)
+        let cx = rng.nextInt(below: w)
         let r = (1 - lam).squareRoot()
-        let bh = Int(Float(h) * r), bw = Int(Float(w) * r)
-        let y0 = max(cy - bh / 2, 0), y1 = min(cy + bh / 2, h)
-        let x0 = max(cx - bw / 2, 0), x1 = min(cx + bw / 2, w)
+        let bh = Int(Float(h) * r)
+        let bw = Int(Float(w) * r)
+        let y0 = max(cy - bh / 2, 0)
+        let y1 = min(cy + bh / 2, h)
+        let x0 = max(cx - bw / 2, 0)
+        let x1 = min(cx + bw / 2, w)
         return (y0, x0, max(y1 - y0, 0), max(x1 - x0, 0))
     }
 
@@ -140,9 +158,14 @@ extension BatchMix {
     }
 
     /// In-place mixing of one view's pixels [n, c, h, w]; `scratch` is reused between calls.
-    static func apply(_ params: MixParams, to d: UnsafeMutableBufferPointer<Float>, shape: [Int],
-                      boxSpace: (height: Int, width: Int)?, scratch: inout [Float]) {
-        let n = shape[0], c = shape[1], h = shape[2], w = shape[3]
+    static func apply(
+        _ params: MixParams, to d: UnsafeMutableBufferPointer<Float>, shape: [Int],
+        boxSpace: (height: Int, width: Int)?, scratch: inout [Float]
+    ) {
+        let n = shape[0]
+        let c = shape[1]
+        let h = shape[2]
+        let w = shape[3]
         let per = c * h * w
         precondition(params.partner.count == n && d.count == n * per, "BatchMix.apply: params for \(params.partner.count) samples, batch of \(n)")
         guard let box = params.box else {
@@ -152,7 +175,8 @@ extension BatchMix {
             scratch.withUnsafeMutableBufferPointer { s in
                 s.baseAddress!.update(from: d.baseAddress!, count: d.count)
                 for i in 0..<n {
-                    let dst = d.baseAddress! + i * per, a = UnsafePointer(s.baseAddress! + i * per)
+                    let dst = d.baseAddress! + i * per
+                    let a = UnsafePointer(s.baseAddress! + i * per)
                     let b = UnsafePointer(s.baseAddress! + params.partner[i] * per)
                     for k in 0..<per { dst[k] = lam * a[k] + (1 - lam) * b[k] }
                 }
@@ -163,9 +187,12 @@ extension BatchMix {
         func scaled(_ v: Int, _ from: Int, _ to: Int) -> Int {
             from == to ? v : min(to, max(0, Int((Double(v) * Double(to) / Double(from)).rounded())))
         }
-        let y0 = scaled(box.0, space.height, h), y1 = scaled(box.0 + box.2, space.height, h)
-        let x0 = scaled(box.1, space.width, w), x1 = scaled(box.1 + box.3, space.width, w)
-        let bh = y1 - y0, bw = x1 - x0
+        let y0 = scaled(box.0, space.height, h)
+        let y1 = scaled(box.0 + box.2, space.height, h)
+        let x0 = scaled(box.1, space.width, w)
+        let x1 = scaled(box.1 + box.3, space.width, w)
+        let bh = y1 - y0
+        let bw = x1 - x0
         guard bh > 0, bw > 0 else { return }
         // CutMix: save every sample's box, then paste each partner's saved box.
         let boxN = c * bh * bw

@@ -9,7 +9,8 @@ extension ColorOps {
         var total: Float = 0
         for i in 0..<k {
             let t = (Float(i) - Float(k - 1) / 2) / sigma
-            w[i] = exp(-0.5 * t * t); total += w[i]
+            w[i] = exp(-0.5 * t * t)
+            total += w[i]
         }
         for i in 0..<k { w[i] /= total }
         func reflect(_ i: Int, _ n: Int) -> Int {
@@ -23,26 +24,31 @@ extension ColorOps {
         let colIdx = (0..<(W * k)).map { reflect($0 / k + $0 % k - half, W) }
         let rowIdx = (0..<(H * k)).map { reflect($0 / k + $0 % k - half, H) }
         w.withUnsafeBufferPointer { wp in
-        tmp.withUnsafeMutableBufferPointer { tp in
-        colIdx.withUnsafeBufferPointer { ci in
-        rowIdx.withUnsafeBufferPointer { ri in
-            // Horizontal into tmp, vertical back into x (one plane: C == 1).
-            for y in 0..<H {
-                let row = x + y * W, trow = tp.baseAddress! + y * W
-                for xx in 0..<W {
-                    var a: Float = 0
-                    for t in 0..<k { a += wp[t] * row[ci[xx * k + t]] }
-                    trow[xx] = a
+            tmp.withUnsafeMutableBufferPointer { tp in
+                colIdx.withUnsafeBufferPointer { ci in
+                    rowIdx.withUnsafeBufferPointer { ri in
+                        // Horizontal into tmp, vertical back into x (one plane: C == 1).
+                        for y in 0..<H {
+                            let row = x + y * W
+                            let trow = tp.baseAddress! + y * W
+                            for xx in 0..<W {
+                                var a: Float = 0
+                                for t in 0..<k { a += wp[t] * row[ci[xx * k + t]] }
+                                trow[xx] = a
+                            }
+                        }
+                        for y in 0..<H {
+                            let out = x + y * W
+                            for xx in 0..<W { out[xx] = 0 }
+                            for t in 0..<k {
+                                let wt = wp[t]
+                                let src = tp.baseAddress! + ri[y * k + t] * W
+                                for xx in 0..<W { out[xx] += wt * src[xx] }
+                            }
+                        }
+                    }
                 }
             }
-            for y in 0..<H {
-                let out = x + y * W
-                for xx in 0..<W { out[xx] = 0 }
-                for t in 0..<k {
-                    let wt = wp[t], src = tp.baseAddress! + ri[y * k + t] * W
-                    for xx in 0..<W { out[xx] += wt * src[xx] }
-                }
-            }
-        }}}}
+        }
     }
 }

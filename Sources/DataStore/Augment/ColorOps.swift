@@ -51,19 +51,31 @@ enum ColorOps {
     /// Solarize: x >= t becomes 1 - x.
     static func solarize(_ x: UnsafeMutablePointer<Float>, pixels n: Int, channels C: Int, threshold t: Float, sink: PlaneSink?) {
         guard let s = sink else {
-            for i in 0..<(n * C) { let v = x[i]; x[i] = v >= t ? 1 - v : v }
+            for i in 0..<(n * C) {
+                let v = x[i]
+                x[i] = v >= t ? 1 - v : v
+            }
             return
         }
         for c in 0..<C {
-            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
-            for i in 0..<n { let v = xc[i]; o[i] = ((v >= t ? 1 - v : v) - m) * inv }
+            let xc = x + c * n
+            let o = s.out + c * n
+            let m = s.mean[c]
+            let inv = s.invStd[c]
+            for i in 0..<n {
+                let v = xc[i]
+                o[i] = ((v >= t ? 1 - v : v) - m) * inv
+            }
         }
     }
 
     /// Normalisation of `C` planes into the sink: o = (x - mean) * invStd.
     static func normalise(_ x: UnsafePointer<Float>, pixels n: Int, channels C: Int, into s: PlaneSink) {
         for c in 0..<C {
-            let xc = x + c * n, o = s.out + c * n, m = s.mean[c], inv = s.invStd[c]
+            let xc = x + c * n
+            let o = s.out + c * n
+            let m = s.mean[c]
+            let inv = s.invStd[c]
             for i in 0..<n { o[i] = (xc[i] - m) * inv }
         }
     }

@@ -35,8 +35,13 @@ final class ResampleTaps {
         count.removeAll(keepingCapacity: true)
         weights.removeAll(keepingCapacity: true)
         weights.reserveCapacity(outSize * kmax)
-        mmax = 0; minStart = Int.max; maxEnd = Int.min
-        packed = nil; packedFlipped = nil; packedBuilt = false; packedFlippedBuilt = false
+        mmax = 0
+        minStart = Int.max
+        maxEnd = Int.min
+        packed = nil
+        packedFlipped = nil
+        packedBuilt = false
+        packedFlippedBuilt = false
         let inv = 1 / filterScale
         for x in 0..<outSize {
             let center = origin + (Double(x) + 0.5) * scale
@@ -51,16 +56,25 @@ final class ResampleTaps {
                 weights[base + k] = v
                 total += v
             }
-            if total == 0 { weights[base] = 1; total = 1 }
+            if total == 0 {
+                weights[base] = 1
+                total = 1
+            }
             for k in 0..<kmax { weights[base + k] /= total }
             // Drop exact-zero taps at both ends (e.g. the second tap at scale 1).
-            var first = 0, m = hi - lo
+            var first = 0
+            var m = hi - lo
             while m > 1 && weights[base + m - 1] == 0 { m -= 1 }
-            while m > 1 && weights[base + first] == 0 { first += 1; m -= 1 }
+            while m > 1 && weights[base + first] == 0 {
+                first += 1
+                m -= 1
+            }
             if first > 0 { for k in 0..<kmax { weights[base + k] = k + first < kmax ? weights[base + k + first] : 0 } }
             start.append(Int32(lo + first))
             count.append(Int32(m))
-            mmax = max(mmax, m); minStart = min(minStart, lo + first); maxEnd = max(maxEnd, lo + first + m)
+            mmax = max(mmax, m)
+            minStart = min(minStart, lo + first)
+            maxEnd = max(maxEnd, lo + first + m)
         }
         weights4.removeAll(keepingCapacity: true)
         for w in weights { weights4.append(SIMD4(repeating: w)) }

@@ -27,14 +27,22 @@ extension ViewParams {
         precondition(bytes.count >= Self.byteCount, "ViewParams: \(bytes.count) bytes, a record has \(Self.byteCount)")
         let b = Array(bytes.prefix(Self.byteCount))
         func i32(_ k: Int) -> Int { b.withUnsafeBytes { Int(Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self))) } }
-        func f32(_ k: Int) -> Float { b.withUnsafeBytes { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 39 + 4 * k, as: UInt32.self))) } }
-        self.init(srcHeight: i32(0), srcWidth: i32(1), top: i32(2), left: i32(3), height: i32(4), width: i32(5), flipped: b[36] & 1 != 0,
-                  outHeight: i32(6), outWidth: i32(7), resampled: b[36] & 2 != 0)
+        func f32(_ k: Int) -> Float {
+            b.withUnsafeBytes { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 39 + 4 * k, as: UInt32.self))) }
+        }
+        self.init(
+            srcHeight: i32(0), srcWidth: i32(1), top: i32(2), left: i32(3), height: i32(4), width: i32(5), flipped: b[36] & 1 != 0,
+            outHeight: i32(6), outWidth: i32(7), resampled: b[36] & 2 != 0)
         blurKernel = i32(8)
         jittered = b[36] & 4 != 0
         grayscale = b[36] & 8 != 0
         solarized = b[36] & 16 != 0
         jitterOrder = b.withUnsafeBytes { UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: 37, as: UInt16.self)) }
-        brightness = f32(0); contrast = f32(1); saturation = f32(2); hue = f32(3); blurSigma = f32(4); solarizeThreshold = f32(5)
+        brightness = f32(0)
+        contrast = f32(1)
+        saturation = f32(2)
+        hue = f32(3)
+        blurSigma = f32(4)
+        solarizeThreshold = f32(5)
     }
 }

@@ -45,18 +45,29 @@ public struct ViewParams: Sendable, Equatable {
     public var solarizeThreshold: Float = 0.5
 
     /// A geometric-only parameter set (no colour changes).
-    public init(srcHeight: Int, srcWidth: Int, top: Int, left: Int, height: Int, width: Int, flipped: Bool,
-                outHeight: Int, outWidth: Int, resampled: Bool = true) {
-        self.srcHeight = srcHeight; self.srcWidth = srcWidth; self.top = top; self.left = left
-        self.height = height; self.width = width; self.flipped = flipped
-        self.outHeight = outHeight; self.outWidth = outWidth; self.resampled = resampled
+    public init(
+        srcHeight: Int, srcWidth: Int, top: Int, left: Int, height: Int, width: Int, flipped: Bool,
+        outHeight: Int, outWidth: Int, resampled: Bool = true
+    ) {
+        self.srcHeight = srcHeight
+        self.srcWidth = srcWidth
+        self.top = top
+        self.left = left
+        self.height = height
+        self.width = width
+        self.flipped = flipped
+        self.outHeight = outHeight
+        self.outWidth = outWidth
+        self.resampled = resampled
     }
 
     /// The crop box in normalised coordinates, PixPro style: (x0/(W-1), y0/(H-1), x1/(W-1), y1/(H-1))
     /// with x1 = left + width - 1, and x0 and x1 swapped when flipped.
     public var normalizedBox: (x0: Float, y0: Float, x1: Float, y1: Float) {
-        let wd = Float(max(srcWidth - 1, 1)), hd = Float(max(srcHeight - 1, 1))
-        var x0 = Float(left) / wd, x1 = Float(left + width - 1) / wd
+        let wd = Float(max(srcWidth - 1, 1))
+        let hd = Float(max(srcHeight - 1, 1))
+        var x0 = Float(left) / wd
+        var x1 = Float(left + width - 1) / wd
         if flipped { swap(&x0, &x1) }
         return (x0, Float(top) / hd, x1, Float(top + height - 1) / hd)
     }

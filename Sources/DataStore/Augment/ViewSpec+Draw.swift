@@ -18,21 +18,25 @@ extension ViewSpec {
     public func draw(_ rng: inout Philox, srcHeight H: Int, srcWidth W: Int) -> ViewParams {
         var p: ViewParams
         switch crop {
-        case let .randomResized(scale, ratio):
+        case .randomResized(let scale, let ratio):
             let (i, j, h, w) = ViewSpec.randomResizedCropBox(&rng, height: H, width: W, scale: scale, ratio: ratio)
-            p = ViewParams(srcHeight: H, srcWidth: W, top: i, left: j, height: h, width: w, flipped: false,
-                           outHeight: outHeight, outWidth: outWidth)
-        case let .padRandom(pad):
+            p = ViewParams(
+                srcHeight: H, srcWidth: W, top: i, left: j, height: h, width: w, flipped: false,
+                outHeight: outHeight, outWidth: outWidth)
+        case .padRandom(let pad):
             let i = rng.nextInt(below: H + 2 * pad - outHeight + 1) - pad
             let j = rng.nextInt(below: W + 2 * pad - outWidth + 1) - pad
-            p = ViewParams(srcHeight: H, srcWidth: W, top: i, left: j, height: outHeight, width: outWidth, flipped: false,
-                           outHeight: outHeight, outWidth: outWidth, resampled: false)
+            p = ViewParams(
+                srcHeight: H, srcWidth: W, top: i, left: j, height: outHeight, width: outWidth, flipped: false,
+                outHeight: outHeight, outWidth: outWidth, resampled: false)
         case .resize:
-            p = ViewParams(srcHeight: H, srcWidth: W, top: 0, left: 0, height: H, width: W, flipped: false,
-                           outHeight: outHeight, outWidth: outWidth)
+            p = ViewParams(
+                srcHeight: H, srcWidth: W, top: 0, left: 0, height: H, width: W, flipped: false,
+                outHeight: outHeight, outWidth: outWidth)
         case .center:
-            p = ViewParams(srcHeight: H, srcWidth: W, top: (H - outHeight) / 2, left: (W - outWidth) / 2, height: outHeight,
-                           width: outWidth, flipped: false, outHeight: outHeight, outWidth: outWidth, resampled: false)
+            p = ViewParams(
+                srcHeight: H, srcWidth: W, top: (H - outHeight) / 2, left: (W - outWidth) / 2, height: outHeight,
+                width: outWidth, flipped: false, outHeight: outHeight, outWidth: outWidth, resampled: false)
         }
         p.flipped = flipProbability > 0 && rng.nextUniform() < flipProbability
         if let j = jitter, rng.nextUniform() < j.probability {
@@ -40,7 +44,9 @@ extension ViewSpec {
             var order = SIMD4<Int32>(0, 1, 2, 3)
             for k in stride(from: 3, to: 0, by: -1) {
                 let r = rng.nextInt(below: k + 1)
-                let t = order[k]; order[k] = order[r]; order[r] = t
+                let t = order[k]
+                order[k] = order[r]
+                order[r] = t
             }
             p.jitterOrder = UInt16(order[0] | order[1] << 4 | order[2] << 8 | order[3] << 12)
             func factor(_ s: Float) -> Float { s > 0 ? rng.nextUniform(in: max(0, 1 - s), 1 + s) : 1 }
@@ -61,10 +67,13 @@ extension ViewSpec {
 
     /// torchvision `RandomResizedCrop.get_params`: 10 tries of (area fraction uniform in `scale`,
     /// log-uniform aspect ratio), then the central crop clamped to the ratio range. Returns (i, j, h, w).
-    public static func randomResizedCropBox(_ rng: inout Philox, height: Int, width: Int, scale: ClosedRange<Double>,
-                                            ratio: ClosedRange<Double>) -> (Int, Int, Int, Int) {
+    public static func randomResizedCropBox(
+        _ rng: inout Philox, height: Int, width: Int, scale: ClosedRange<Double>,
+        ratio: ClosedRange<Double>
+    ) -> (Int, Int, Int, Int) {
         let area = Double(height * width)
-        let logLo = log(ratio.lowerBound), logHi = log(ratio.upperBound)
+        let logLo = log(ratio.lowerBound)
+        let logHi = log(ratio.upperBound)
         for _ in 0..<10 {
             let target = area * (scale.lowerBound + (scale.upperBound - scale.lowerBound) * Double(rng.nextUniform()))
             let aspect = exp(logLo + (logHi - logLo) * Double(rng.nextUniform()))
@@ -77,7 +86,8 @@ extension ViewSpec {
             }
         }
         let inRatio = Double(width) / Double(height)
-        var w = width, h = height
+        var w = width
+        var h = height
         if inRatio < ratio.lowerBound {
             h = Int((Double(w) / ratio.lowerBound).rounded(.toNearestOrEven))
         } else if inRatio > ratio.upperBound {

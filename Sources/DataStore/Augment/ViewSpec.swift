@@ -28,7 +28,10 @@ public struct ViewSpec: Sendable, Equatable {
         public var probability: Float
         /// A jitter setting.
         public init(brightness: Float, contrast: Float, saturation: Float, hue: Float, probability: Float = 1) {
-            self.brightness = brightness; self.contrast = contrast; self.saturation = saturation; self.hue = hue
+            self.brightness = brightness
+            self.contrast = contrast
+            self.saturation = saturation
+            self.hue = hue
             self.probability = probability
         }
     }
@@ -63,7 +66,9 @@ public struct ViewSpec: Sendable, Equatable {
     /// A view spec; the other settings start as identity (no flip is `flipProbability = 0`).
     public init(crop: Crop, outHeight: Int, outWidth: Int) {
         precondition(outHeight > 0 && outWidth > 0, "ViewSpec output size must be positive")
-        self.crop = crop; self.outHeight = outHeight; self.outWidth = outWidth
+        self.crop = crop
+        self.outHeight = outHeight
+        self.outWidth = outWidth
     }
 
     /// The blur kernel size used for this spec.
@@ -74,21 +79,26 @@ public struct ViewSpec: Sendable, Equatable {
 
     /// The SimCLR/BYOL-style SSL view: RRC(scale 0.08-1), flip, jitter(0.4, 0.4, 0.2, 0.1) p=0.8,
     /// grayscale p=0.2, with optional blur and solarize probabilities (BYOL: 1.0/0.0 and 0.1/0.2).
-    public static func ssl(size: Int, scale: ClosedRange<Double> = 0.08...1, blur: Float = 0, solarize: Float = 0,
-                           mean: [Float] = [0.5], std: [Float] = [0.25]) -> ViewSpec {
+    public static func ssl(
+        size: Int, scale: ClosedRange<Double> = 0.08...1, blur: Float = 0, solarize: Float = 0,
+        mean: [Float] = [0.5], std: [Float] = [0.25]
+    ) -> ViewSpec {
         var v = ViewSpec(crop: .randomResized(scale: scale, ratio: 0.75...(4.0 / 3.0)), outHeight: size, outWidth: size)
         v.jitter = ColorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, probability: 0.8)
         v.grayscaleProbability = 0.2
         v.blurProbability = blur
         v.solarizeProbability = solarize
-        v.mean = mean; v.std = std
+        v.mean = mean
+        v.std = std
         return v
     }
 
     /// Multi-crop (SwAV/DINO): `global` large views then `local` small views, each with its own size and scale.
-    public static func multiCrop(global: Int, globalSize: Int, globalScale: ClosedRange<Double> = 0.4...1,
-                                 local: Int, localSize: Int, localScale: ClosedRange<Double> = 0.05...0.4,
-                                 mean: [Float] = [0.5], std: [Float] = [0.25]) -> [ViewSpec] {
+    public static func multiCrop(
+        global: Int, globalSize: Int, globalScale: ClosedRange<Double> = 0.4...1,
+        local: Int, localSize: Int, localScale: ClosedRange<Double> = 0.05...0.4,
+        mean: [Float] = [0.5], std: [Float] = [0.25]
+    ) -> [ViewSpec] {
         let g = ssl(size: globalSize, scale: globalScale, mean: mean, std: std)
         let l = ssl(size: localSize, scale: localScale, mean: mean, std: std)
         return Array(repeating: g, count: global) + Array(repeating: l, count: local)

@@ -9,10 +9,15 @@ final class DecodedChunk: @unchecked Sendable {
 
     init(owning count: Int) {
         owned = ChunkBufferPool.shared.take(max(count, 1))
-        file = nil; offset = 0; self.count = count
+        file = nil
+        offset = 0
+        self.count = count
     }
     init(file: MappedFile, offset: Int, count: Int) {
-        owned = nil; self.file = file; self.offset = offset; self.count = count
+        owned = nil
+        self.file = file
+        self.offset = offset
+        self.count = count
     }
     deinit { if let o = owned { ChunkBufferPool.shared.give(o) } }
 
@@ -80,9 +85,17 @@ final class ChunkCache: @unchecked Sendable {
     init(budgetBytes: Int, chunkCount: Int) { budget = budgetBytes }
 
     /// The largest resident size seen.
-    var peakBytes: Int { cond.lock(); defer { cond.unlock() }; return peak }
+    var peakBytes: Int {
+        cond.lock()
+        defer { cond.unlock() }
+        return peak
+    }
     /// Chunk loads (decodes) so far.
-    var loadCount: Int { cond.lock(); defer { cond.unlock() }; return loads }
+    var loadCount: Int {
+        cond.lock()
+        defer { cond.unlock() }
+        return loads
+    }
 
     func get(_ c: Int, reader: StoreReader) throws -> DecodedChunk {
         try fetch(c, reader: reader, wait: true)!
@@ -112,7 +125,10 @@ final class ChunkCache: @unchecked Sendable {
                 return e.chunk
             }
             if !loading.contains(c) { break }
-            if !wait { cond.unlock(); return nil }
+            if !wait {
+                cond.unlock()
+                return nil
+            }
             cond.wait()
         }
         loading.insert(c)

@@ -1,5 +1,5 @@
-import CTurboJPEG
 import CPNG
+import CTurboJPEG
 
 /// Facts about an encoded image read from its header.
 public struct ImageHeader: Sendable, Equatable {
@@ -27,7 +27,10 @@ public final class JPEGCodec {
     /// The header of a JPEG: size and channels (gray JPEGs decode to 1 channel, others to RGB).
     public func header(_ data: UnsafeRawBufferPointer) throws -> ImageHeader {
         if decoder == nil { decoder = tjInitDecompress() }
-        var w: Int32 = 0, h: Int32 = 0, sub: Int32 = 0, cs: Int32 = 0
+        var w: Int32 = 0
+        var h: Int32 = 0
+        var sub: Int32 = 0
+        var cs: Int32 = 0
         let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self)
         if data.count < 4 || tjDecompressHeader3(decoder, base, UInt(data.count), &w, &h, &sub, &cs) != 0 {
             throw StoreError.invalidArgument("JPEG header: \(lastError(decoder))")
@@ -41,16 +44,19 @@ public final class JPEGCodec {
     /// Decodes into `dst` (HWC uint8, `channels` 1 or 3) at full size, or scaled by num/denom
     /// (1/1, 1/2, 1/4, 1/8); warnings are errors (truncated data never yields pixels).
     /// `fastUpsample` uses libjpeg-turbo's nearest-neighbour chroma upsampling (TJFLAG_FASTUPSAMPLE).
-    public func decode(_ data: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<UInt8>, width: Int, height: Int,
-                       channels: Int, fast: Bool = true, fastUpsample: Bool = false) throws {
+    public func decode(
+        _ data: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<UInt8>, width: Int, height: Int,
+        channels: Int, fast: Bool = true, fastUpsample: Bool = false
+    ) throws {
         if decoder == nil { decoder = tjInitDecompress() }
         let pf: TJPF = channels == 1 ? TJPF_GRAY : TJPF_RGB
         var flags = TJFLAG_STOPONWARNING
         if fast { flags |= TJFLAG_FASTDCT }
         if fastUpsample { flags |= TJFLAG_FASTUPSAMPLE }
         let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        let r = tjDecompress2(decoder, base, UInt(data.count), dst, Int32(width), 0, Int32(height),
-                              Int32(pf.rawValue), Int32(flags))
+        let r = tjDecompress2(
+            decoder, base, UInt(data.count), dst, Int32(width), 0, Int32(height),
+            Int32(pf.rawValue), Int32(flags))
         if r != 0 { throw StoreError.invalidArgument("JPEG decode: \(lastError(decoder))") }
     }
 
@@ -61,8 +67,9 @@ public final class JPEGCodec {
         var size: UInt = 0
         let pf = channels == 1 ? TJPF_GRAY : TJPF_RGB
         let sub = channels == 1 ? TJSAMP_GRAY : TJSAMP_420
-        let r = tjCompress2(encoder, pixels, Int32(width), 0, Int32(height), Int32(pf.rawValue), &buf, &size,
-                            Int32(sub.rawValue), Int32(quality), 0)
+        let r = tjCompress2(
+            encoder, pixels, Int32(width), 0, Int32(height), Int32(pf.rawValue), &buf, &size,
+            Int32(sub.rawValue), Int32(quality), 0)
         defer { if let b = buf { tjFree(b) } }
         guard r == 0, let b = buf else { throw StoreError.invalidArgument("JPEG encode: \(lastError(encoder))") }
         return Array(UnsafeBufferPointer(start: b, count: Int(size)))
@@ -89,8 +96,10 @@ public enum PNGCodec {
     }
 
     /// Decodes into `dst` (HWC uint8) with `channels` 1 or 3 (alpha composited on black).
-    public static func decode(_ data: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<UInt8>, width: Int,
-                              height: Int, channels: Int) throws {
+    public static func decode(
+        _ data: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<UInt8>, width: Int,
+        height: Int, channels: Int
+    ) throws {
         var img = png_image()
         img.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_memory(&img, data.baseAddress, data.count) != 0 else {
@@ -115,7 +124,8 @@ public enum PNGCodec {
     public static func encode(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, channels: Int) throws -> [UInt8] {
         var img = png_image()
         img.version = UInt32(PNG_IMAGE_VERSION)
-        img.width = UInt32(width); img.height = UInt32(height)
+        img.width = UInt32(width)
+        img.height = UInt32(height)
         img.format = (channels == 1 ? 0 : 2)  // PNG_FORMAT_GRAY, PNG_FORMAT_RGB (function-like macros, not imported)
         var size = 0
         guard png_image_write_to_memory(&img, nil, &size, 0, pixels, Int32(width * channels), nil) != 0 else {

@@ -17,8 +17,10 @@ public final class ImageDecoder {
     /// their (height, width, channels). Raw images are handed out straight from the decoded chunk.
     /// JPEGs are decoded with DCT scaling by 1/`jpegScaleDenominator` (1, 2, 4 or 8), so the
     /// reported size may be smaller than the stored size.
-    public func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, jpegScaleDenominator denom: Int = 1,
-                             jpegFastUpsample: Bool = false, _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
+    public func withImage<R>(
+        _ store: StoreReader, sample i: Int, field f: Int, jpegScaleDenominator denom: Int = 1,
+        jpegFastUpsample: Bool = false, _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R
+    ) throws -> R {
         guard let info = try store.imageInfo(sample: i, field: f) else {
             throw StoreError.invalidArgument("\(store.path): field '\(store.schema.fields[f].name)' is not an image field")
         }
@@ -26,17 +28,20 @@ public final class ImageDecoder {
     }
 
     /// `withImage` with the sample's index entry already read.
-    func withImage<R>(_ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
-                      jpegScaleDenominator denom: Int, jpegFastUpsample: Bool,
-                      _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R) throws -> R {
+    func withImage<R>(
+        _ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
+        jpegScaleDenominator denom: Int, jpegFastUpsample: Bool,
+        _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> R
+    ) throws -> R {
         var name: String { store.schema.fields[f].name }
         let (h, w, c) = (info.height, info.width, info.channels)
         return try store.withBytes(sample: i, field: f) { bytes in
             switch info.codec {
             case .raw:
                 guard bytes.count == h * w * c else {
-                    throw StoreError.sampleDecode(path: store.path, sample: i, field: name,
-                                                  detail: "raw image has \(bytes.count) bytes, expected \(h)x\(w)x\(c)")
+                    throw StoreError.sampleDecode(
+                        path: store.path, sample: i, field: name,
+                        detail: "raw image has \(bytes.count) bytes, expected \(h)x\(w)x\(c)")
                 }
                 return try body(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), h, w, c)
             case .jpeg, .png:
@@ -51,7 +56,9 @@ public final class ImageDecoder {
                 do {
                     if info.codec == .jpeg {
                         let hd = try jpeg.header(bytes)
-                        guard hd.height == h, hd.width == w else { throw StoreError.invalidArgument("JPEG is \(hd.height)x\(hd.width), index says \(h)x\(w)") }
+                        guard hd.height == h, hd.width == w else {
+                            throw StoreError.invalidArgument("JPEG is \(hd.height)x\(hd.width), index says \(h)x\(w)")
+                        }
                         try jpeg.decode(bytes, into: buffer, width: sw, height: sh, channels: c, fastUpsample: jpegFastUpsample)
                     } else {
                         try PNGCodec.decode(bytes, into: buffer, width: w, height: h, channels: c)
@@ -69,11 +76,14 @@ public final class ImageDecoder {
     /// their (rows, cols, channels) and where they sit in the scaled image. Returns nil without
     /// calling `body` when the file does not end with EOI (the caller then decodes it whole, so a
     /// truncated file still fails).
-    func withJPEGRegion<R>(_ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
-                           jpegScaleDenominator denom: Int, jpegFastUpsample: Bool, top: Int, left: Int, rows: Int, cols: Int,
-                           _ body: (UnsafePointer<UInt8>, Int, Int, Int, SourceWindow) throws -> R) throws -> R? {
+    func withJPEGRegion<R>(
+        _ store: StoreReader, sample i: Int, field f: Int, info: (height: Int, width: Int, channels: Int, codec: ImageCodec),
+        jpegScaleDenominator denom: Int, jpegFastUpsample: Bool, top: Int, left: Int, rows: Int, cols: Int,
+        _ body: (UnsafePointer<UInt8>, Int, Int, Int, SourceWindow) throws -> R
+    ) throws -> R? {
         let c = info.channels
-        let sh = JPEGCodec.scaled(info.height, num: 1, denom: denom), sw = JPEGCodec.scaled(info.width, num: 1, denom: denom)
+        let sh = JPEGCodec.scaled(info.height, num: 1, denom: denom)
+        let sw = JPEGCodec.scaled(info.width, num: 1, denom: denom)
         // The decoder may start above `top` (at an iMCU row boundary), never above row 0.
         let need = min(top + rows, sh) * sw * c
         if need > capacity {
@@ -85,8 +95,9 @@ public final class ImageDecoder {
             guard JPEGRegionDecoder.endsWithEOI(bytes) else { return nil }
             let r: JPEGRegionDecoder.Region
             do {
-                r = try region.decode(bytes, denominator: denom, fastUpsample: jpegFastUpsample, channels: c, top: top, left: left,
-                                      rows: rows, cols: cols, into: buffer, capacity: capacity)
+                r = try region.decode(
+                    bytes, denominator: denom, fastUpsample: jpegFastUpsample, channels: c, top: top, left: left,
+                    rows: rows, cols: cols, into: buffer, capacity: capacity)
                 guard r.fullHeight == sh, r.fullWidth == sw else {
                     throw StoreError.invalidArgument("JPEG is \(r.fullHeight)x\(r.fullWidth) at 1/\(denom), index says \(info.height)x\(info.width)")
                 }

@@ -31,19 +31,23 @@ public final class JPEGRegionDecoder {
     /// image) of `data` scaled by 1/`denominator` into `dst` (`capacity` bytes, HWC, `channels` 1 or 3)
     /// with the fast integer DCT (as the full-decode path), optionally fast chroma upsampling.
     /// Warnings (truncated or corrupt data) are errors.
-    public func decode(_ data: UnsafeRawBufferPointer, denominator: Int, fastUpsample: Bool, channels: Int,
-                top: Int, left: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<UInt8>, capacity: Int) throws(StoreError) -> Region {
+    public func decode(
+        _ data: UnsafeRawBufferPointer, denominator: Int, fastUpsample: Bool, channels: Int,
+        top: Int, left: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<UInt8>, capacity: Int
+    ) throws(StoreError) -> Region {
         if handle == nil { handle = rtj_create() }
         guard let h = handle else { throw StoreError.invalidArgument("JPEG region decode: out of memory") }
         var r = rtj_region()
         let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        let status = rtj_decode_region(h, base, data.count, Int32(denominator), 1, fastUpsample ? 1 : 0, Int32(channels),
-                                       Int32(top), Int32(left), Int32(rows), Int32(cols), dst, capacity, &r)
+        let status = rtj_decode_region(
+            h, base, data.count, Int32(denominator), 1, fastUpsample ? 1 : 0, Int32(channels),
+            Int32(top), Int32(left), Int32(rows), Int32(cols), dst, capacity, &r)
         guard status == 0 else {
             throw StoreError.invalidArgument("JPEG region decode: \(String(cString: rtj_message(h)))")
         }
-        return Region(fullHeight: Int(r.height), fullWidth: Int(r.width), top: Int(r.top), left: Int(r.left),
-                      rows: Int(r.rows), cols: Int(r.cols))
+        return Region(
+            fullHeight: Int(r.height), fullWidth: Int(r.width), top: Int(r.top), left: Int(r.left),
+            rows: Int(r.rows), cols: Int(r.cols))
     }
 
     /// Whether `data` ends with the EOI marker. A region decode stops early and so cannot notice a

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A read-only memory mapping of a whole file (mmap via Glibc). The mapping lives as long as this
@@ -18,7 +19,10 @@ final class MappedFile: @unchecked Sendable {
         var st = stat()
         if fstat(fd, &st) != 0 { throw StoreError.io(path: path, message: String(cString: strerror(errno))) }
         size = Int(st.st_size)
-        if size == 0 { base = nil; return }
+        if size == 0 {
+            base = nil
+            return
+        }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         if p == MAP_FAILED || p == nil { throw StoreError.io(path: path, message: "mmap: \(String(cString: strerror(errno)))") }
         base = UnsafeRawPointer(p!)

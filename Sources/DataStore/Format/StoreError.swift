@@ -29,18 +29,18 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A one-line human-readable message naming the file and location.
     public var description: String {
         switch self {
-        case let .io(p, m): return "\(p): I/O error: \(m)"
-        case let .badMagic(p): return "\(p): not a Retort store (bad magic)"
-        case let .unsupportedVersion(p, v): return "\(p): unsupported store version \(v)"
-        case let .corruptHeader(p, d): return "\(p): corrupt header: \(d)"
-        case let .truncated(p, d): return "\(p): truncated or incomplete store: \(d)"
-        case let .corruptFooter(p, d): return "\(p): corrupt footer: \(d)"
-        case let .corruptIndex(p, d): return "\(p): corrupt index: \(d)"
-        case let .chunkChecksum(p, c): return "\(p): chunk \(c): checksum mismatch"
-        case let .chunkDecode(p, c, d): return "\(p): chunk \(c): \(d)"
-        case let .sampleDecode(p, s, f, d): return "\(p): sample \(s), field '\(f)': \(d)"
-        case let .invalidArgument(m): return m
-        case let .badInput(p, d): return "\(p): \(d)"
+        case .io(let p, let m): return "\(p): I/O error: \(m)"
+        case .badMagic(let p): return "\(p): not a Retort store (bad magic)"
+        case .unsupportedVersion(let p, let v): return "\(p): unsupported store version \(v)"
+        case .corruptHeader(let p, let d): return "\(p): corrupt header: \(d)"
+        case .truncated(let p, let d): return "\(p): truncated or incomplete store: \(d)"
+        case .corruptFooter(let p, let d): return "\(p): corrupt footer: \(d)"
+        case .corruptIndex(let p, let d): return "\(p): corrupt index: \(d)"
+        case .chunkChecksum(let p, let c): return "\(p): chunk \(c): checksum mismatch"
+        case .chunkDecode(let p, let c, let d): return "\(p): chunk \(c): \(d)"
+        case .sampleDecode(let p, let s, let f, let d): return "\(p): sample \(s), field '\(f)': \(d)"
+        case .invalidArgument(let m): return m
+        case .badInput(let p, let d): return "\(p): \(d)"
         }
     }
 }

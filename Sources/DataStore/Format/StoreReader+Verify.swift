@@ -20,8 +20,9 @@ extension StoreReader {
         }
         var hist: [Int32: Int] = [:]
         if schema.hasLabels { for i in 0..<count { hist[label(i), default: 0] += 1 } }
-        return StoreStats(fields: fields, labelHistogram: hist,
-                          indexBytes: StoreLayout.indexSize(samples: count, chunks: chunkCount, fields: schema.fields))
+        return StoreStats(
+            fields: fields, labelHistogram: hist,
+            indexBytes: StoreLayout.indexSize(samples: count, chunks: chunkCount, fields: schema.fields))
     }
 
     /// Checks every chunk checksum and decodes every field of every sample (images fully decoded,
@@ -30,7 +31,10 @@ extension StoreReader {
         var problems: [StoreError] = []
         var badChunks = Set<Int>()
         for c in 0..<chunkCount {
-            do { _ = try loadChunk(c) } catch let e as StoreError { problems.append(e); badChunks.insert(c) } catch {
+            do { _ = try loadChunk(c) } catch let e as StoreError {
+                problems.append(e)
+                badChunks.insert(c)
+            } catch {
                 problems.append(.chunkDecode(path: path, chunk: c, detail: "\(error)"))
             }
         }
@@ -44,7 +48,9 @@ extension StoreReader {
                         try decoder.withImage(self, sample: i, field: f) { _, _, _, _ in }
                     case .int32Array, .float32Array:
                         let n = try withBytes(sample: i, field: f) { $0.count }
-                        if n % 4 != 0 { throw StoreError.sampleDecode(path: path, sample: i, field: spec.name, detail: "\(n) bytes is not a multiple of 4") }
+                        if n % 4 != 0 {
+                            throw StoreError.sampleDecode(path: path, sample: i, field: spec.name, detail: "\(n) bytes is not a multiple of 4")
+                        }
                     case .text:
                         let ok = try withBytes(sample: i, field: f) { String(validating: $0, as: UTF8.self) != nil }
                         if !ok { throw StoreError.sampleDecode(path: path, sample: i, field: spec.name, detail: "invalid UTF-8") }

@@ -23,7 +23,7 @@ public final class StoreReader: @unchecked Sendable {
     let labelsOffset: Int
     let locationsOffset: Int
     let imageInfoOffset: Int
-    let imageSlots: [Int?]          // field -> position among image fields
+    let imageSlots: [Int?]  // field -> position among image fields
     let dataEnd: Int
     let cache: ChunkCache
 
@@ -68,10 +68,12 @@ public final class StoreReader: @unchecked Sendable {
         let f = footer.withUnsafeBytes { b -> (UInt32, Int, Int, UInt64, Int, Int, Int, UInt64, UInt64) in
             let q = b.baseAddress!
             // Truncating conversions: nothing traps on a corrupt footer; the hash is checked next.
-            return (q.le(8, UInt32.self), Int(truncatingIfNeeded: q.le(16, UInt64.self)), Int(truncatingIfNeeded: q.le(24, UInt64.self)),
-                    q.le(32, UInt64.self), Int(truncatingIfNeeded: q.le(40, UInt64.self)), Int(truncatingIfNeeded: q.le(48, UInt64.self)),
-                    Int(truncatingIfNeeded: q.le(56, UInt64.self)), q.le(64, UInt64.self),
-                    XXHash64.hash(UnsafeRawBufferPointer(rebasing: b[0..<64])))
+            return (
+                q.le(8, UInt32.self), Int(truncatingIfNeeded: q.le(16, UInt64.self)), Int(truncatingIfNeeded: q.le(24, UInt64.self)),
+                q.le(32, UInt64.self), Int(truncatingIfNeeded: q.le(40, UInt64.self)), Int(truncatingIfNeeded: q.le(48, UInt64.self)),
+                Int(truncatingIfNeeded: q.le(56, UInt64.self)), q.le(64, UInt64.self),
+                XXHash64.hash(UnsafeRawBufferPointer(rebasing: b[0..<64]))
+            )
         }
         guard f.8 == f.7 else { throw StoreError.corruptFooter(path: p, detail: "checksum mismatch") }
         guard f.0 == StoreLayout.version else { throw StoreError.unsupportedVersion(path: p, found: f.0) }
@@ -83,8 +85,9 @@ public final class StoreReader: @unchecked Sendable {
         fingerprint = f.3
         // Overflow-safe range checks before any arithmetic on the counts.
         guard indexOffset >= headerLength, indexOffset <= fo, indexLength == fo - indexOffset,
-              count >= 0, count <= fo, chunkCount >= 0, chunkCount <= fo,
-              indexLength == StoreLayout.indexSize(samples: count, chunks: chunkCount, fields: schema.fields) else {
+            count >= 0, count <= fo, chunkCount >= 0, chunkCount <= fo,
+            indexLength == StoreLayout.indexSize(samples: count, chunks: chunkCount, fields: schema.fields)
+        else {
             throw StoreError.corruptFooter(path: p, detail: "index position/length inconsistent with counts")
         }
         let indexOK = file.withBytes(indexOffset, indexLength) { XXHash64.hash($0) == f.3 }
@@ -96,7 +99,14 @@ public final class StoreReader: @unchecked Sendable {
         imageInfoOffset = locationsOffset + StoreLayout.locationSize * count * schema.fields.count
         var slots: [Int?] = []
         var k = 0
-        for fs in schema.fields { if fs.kind == .image { slots.append(k); k += 1 } else { slots.append(nil) } }
+        for fs in schema.fields {
+            if fs.kind == .image {
+                slots.append(k)
+                k += 1
+            } else {
+                slots.append(nil)
+            }
+        }
         imageSlots = slots
         cache = ChunkCache(budgetBytes: cacheBytes, chunkCount: chunkCount)
         // Chunk table: O(chunks) bounds checks, so every later read stays inside the data region.
@@ -104,8 +114,9 @@ public final class StoreReader: @unchecked Sendable {
         for c in 0..<chunkCount {
             let e = chunk(c)
             guard Int(e.fileOffset) == expected, Int(e.fileOffset) + Int(e.storedLength) <= dataEnd,
-                  Int(e.field) < schema.fields.count, e.codec <= 1,
-                  Int(e.firstSample) + Int(e.sampleCount) <= count else {
+                Int(e.field) < schema.fields.count, e.codec <= 1,
+                Int(e.firstSample) + Int(e.sampleCount) <= count
+            else {
                 throw StoreError.corruptIndex(path: p, detail: "chunk \(c) entry out of range")
             }
             expected += Int(e.storedLength)
@@ -117,9 +128,10 @@ public final class StoreReader: @unchecked Sendable {
     public func chunk(_ c: Int) -> ChunkEntry {
         file.withBytes(indexOffset + c * StoreLayout.chunkEntrySize, StoreLayout.chunkEntrySize) { b in
             let q = b.baseAddress!
-            return ChunkEntry(fileOffset: q.le(0, UInt64.self), storedLength: q.le(8, UInt32.self), rawLength: q.le(12, UInt32.self),
-                              field: q.le(16, UInt16.self), codec: q.load(fromByteOffset: 18, as: UInt8.self),
-                              firstSample: q.le(20, UInt32.self), sampleCount: q.le(24, UInt32.self), hash: q.le(32, UInt64.self))
+            return ChunkEntry(
+                fileOffset: q.le(0, UInt64.self), storedLength: q.le(8, UInt32.self), rawLength: q.le(12, UInt32.self),
+                field: q.le(16, UInt16.self), codec: q.load(fromByteOffset: 18, as: UInt8.self),
+                firstSample: q.le(20, UInt32.self), sampleCount: q.le(24, UInt32.self), hash: q.le(32, UInt64.self))
         }
     }
 
@@ -141,8 +153,10 @@ public final class StoreReader: @unchecked Sendable {
         guard let slot = imageSlots[f] else { return nil }
         let r = file.withBytes(imageInfoOffset + StoreLayout.imageInfoSize * (slot * count + i), 8) { b in
             let q = b.baseAddress!
-            return (Int(q.le(0, UInt16.self)), Int(q.le(2, UInt16.self)), Int(q.load(fromByteOffset: 4, as: UInt8.self)),
-                    q.load(fromByteOffset: 5, as: UInt8.self))
+            return (
+                Int(q.le(0, UInt16.self)), Int(q.le(2, UInt16.self)), Int(q.load(fromByteOffset: 4, as: UInt8.self)),
+                q.load(fromByteOffset: 5, as: UInt8.self)
+            )
         }
         guard let codec = ImageCodec(code: r.3), r.0 > 0, r.1 > 0, r.2 == 1 || r.2 == 3 else {
             throw StoreError.sampleDecode(path: path, sample: i, field: schema.fields[f].name, detail: "bad image entry \(r)")
@@ -162,9 +176,11 @@ public final class StoreReader: @unchecked Sendable {
         }
         let entry = chunk(loc.chunk)
         guard Int(entry.field) == f, i >= Int(entry.firstSample), i < Int(entry.firstSample + entry.sampleCount),
-              loc.offset + loc.length <= Int(entry.rawLength) else {
-            throw StoreError.sampleDecode(path: path, sample: i, field: schema.fields[f].name,
-                                          detail: "location outside chunk \(loc.chunk)")
+            loc.offset + loc.length <= Int(entry.rawLength)
+        else {
+            throw StoreError.sampleDecode(
+                path: path, sample: i, field: schema.fields[f].name,
+                detail: "location outside chunk \(loc.chunk)")
         }
         let decoded = try cache.get(loc.chunk, reader: self)
         return try decoded.withBytes { try body(UnsafeRawBufferPointer(rebasing: $0[loc.offset..<(loc.offset + loc.length)])) }

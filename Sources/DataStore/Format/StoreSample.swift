@@ -12,7 +12,10 @@ public struct RawImage: Sendable, Equatable {
     /// An image; `pixels.count` must equal `height * width * channels`.
     public init(height: Int, width: Int, channels: Int, pixels: [UInt8]) {
         precondition(pixels.count == height * width * channels, "RawImage: pixel count does not match [H, W, C]")
-        self.height = height; self.width = width; self.channels = channels; self.pixels = pixels
+        self.height = height
+        self.width = width
+        self.channels = channels
+        self.pixels = pixels
     }
 }
 
@@ -44,7 +47,9 @@ public struct StoreSample: Sendable, Equatable {
 
     /// A sample.
     public init(id: UInt64, label: Int32 = -1, values: [FieldValue]) {
-        self.id = id; self.label = label; self.values = values
+        self.id = id
+        self.label = label
+        self.values = values
     }
 }
 

@@ -24,10 +24,21 @@ public enum ImageCodec: String, Codable, Sendable {
     case png
 
     /// The one-byte code used in the index's image table.
-    public var code: UInt8 { switch self { case .raw: 0; case .jpeg: 1; case .png: 2 } }
+    public var code: UInt8 {
+        switch self {
+        case .raw: 0
+        case .jpeg: 1
+        case .png: 2
+        }
+    }
     /// The codec for an index code, or nil when unknown.
     public init?(code: UInt8) {
-        switch code { case 0: self = .raw; case 1: self = .jpeg; case 2: self = .png; default: return nil }
+        switch code {
+        case 0: self = .raw
+        case 1: self = .jpeg
+        case 2: self = .png
+        default: return nil
+        }
     }
 }
 
@@ -43,7 +54,9 @@ public struct FieldSpec: Codable, Equatable, Sendable {
 
     /// A field description.
     public init(name: String, kind: FieldKind, imageCodec: ImageCodec? = nil) {
-        self.name = name; self.kind = kind; self.imageCodec = imageCodec
+        self.name = name
+        self.kind = kind
+        self.imageCodec = imageCodec
     }
     /// Whether this field's chunks are zstd-compressed (everything except stored JPEG/PNG).
     public var compressed: Bool { !(kind == .image && (imageCodec == .jpeg || imageCodec == .png)) }
@@ -69,10 +82,17 @@ public struct StoreSchema: Codable, Equatable, Sendable {
     public var writer: String
 
     /// A schema with defaults: 256 KiB chunks, zstd level 3.
-    public init(fields: [FieldSpec], hasLabels: Bool = true, classNames: [String] = [], source: String = "",
-                shuffleSeed: UInt64? = nil, chunkBytes: Int = 256 * 1024, zstdLevel: Int = 3) {
-        self.fields = fields; self.hasLabels = hasLabels; self.classNames = classNames; self.source = source
-        self.shuffleSeed = shuffleSeed; self.chunkBytes = chunkBytes; self.zstdLevel = zstdLevel
+    public init(
+        fields: [FieldSpec], hasLabels: Bool = true, classNames: [String] = [], source: String = "",
+        shuffleSeed: UInt64? = nil, chunkBytes: Int = 256 * 1024, zstdLevel: Int = 3
+    ) {
+        self.fields = fields
+        self.hasLabels = hasLabels
+        self.classNames = classNames
+        self.source = source
+        self.shuffleSeed = shuffleSeed
+        self.chunkBytes = chunkBytes
+        self.zstdLevel = zstdLevel
         self.writer = "retort-store \(StoreLayout.version)"
     }
 

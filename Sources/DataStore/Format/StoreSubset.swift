@@ -37,15 +37,15 @@ public enum StoreSubsetError: Error, CustomStringConvertible, Equatable, Sendabl
     /// A one-line message naming the file (and line) at fault.
     public var description: String {
         switch self {
-        case let .invalidFraction(f): return "subset: fraction \(f) is not in (0, 1]"
-        case let .invalidPerClass(n): return "subset: per-class count \(n) must be at least 1"
-        case let .noLabels(p): return "\(p): store has no labels; --per-class needs labels"
-        case let .unreadableIDsFile(p, d): return "\(p): cannot read ids file: \(d)"
-        case let .malformedID(p, l, t): return "\(p):\(l): not a sample id: '\(t)'"
-        case let .unknownID(p, l, id, s): return "\(p):\(l): sample id \(id) is not in \(s)"
-        case let .duplicateID(p, l, id, f): return "\(p):\(l): sample id \(id) is listed twice (first on line \(f))"
-        case let .emptySelection(d): return "subset: \(d) selects no samples"
-        case let .outputIsInput(p): return "subset: output \(p) is the input store"
+        case .invalidFraction(let f): return "subset: fraction \(f) is not in (0, 1]"
+        case .invalidPerClass(let n): return "subset: per-class count \(n) must be at least 1"
+        case .noLabels(let p): return "\(p): store has no labels; --per-class needs labels"
+        case .unreadableIDsFile(let p, let d): return "\(p): cannot read ids file: \(d)"
+        case .malformedID(let p, let l, let t): return "\(p):\(l): not a sample id: '\(t)'"
+        case .unknownID(let p, let l, let id, let s): return "\(p):\(l): sample id \(id) is not in \(s)"
+        case .duplicateID(let p, let l, let id, let f): return "\(p):\(l): sample id \(id) is listed twice (first on line \(f))"
+        case .emptySelection(let d): return "subset: \(d) selects no samples"
+        case .outputIsInput(let p): return "subset: output \(p) is the input store"
         }
     }
 }
@@ -64,7 +64,7 @@ public enum StoreSubset {
             let k = Int((f * Double(n)).rounded(.toNearestOrAwayFromZero))
             guard k > 0 else { throw StoreSubsetError.emptySelection("fraction \(f) of \(n) samples") }
             var all = Array(0..<n)
-            var rng = Philox(seed: seed, keys: [0x5355_4246])   // 'SUBF'
+            var rng = Philox(seed: seed, keys: [0x5355_4246])  // 'SUBF'
             // Partial Fisher-Yates: the first k slots are a uniform k-subset.
             for i in 0..<min(k, n - 1) { all.swapAt(i, i + rng.nextInt(below: n - i)) }
             return Array(all[0..<k]).sorted()
@@ -72,7 +72,7 @@ public enum StoreSubset {
             guard per >= 1 else { throw StoreSubsetError.invalidPerClass(per) }
             guard store.schema.hasLabels else { throw StoreSubsetError.noLabels(path: store.path) }
             var order = Array(0..<n)
-            var rng = Philox(seed: seed, keys: [0x5355_4243])   // 'SUBC'
+            var rng = Philox(seed: seed, keys: [0x5355_4243])  // 'SUBC'
             EpochOrder.shuffle(&order, &rng)
             var taken: [Int32: Int] = [:]
             var out: [Int] = []
@@ -80,7 +80,10 @@ public enum StoreSubset {
                 let l = store.label(i)
                 guard l >= 0 else { continue }
                 let t = taken[l, default: 0]
-                if t < per { taken[l] = t + 1; out.append(i) }
+                if t < per {
+                    taken[l] = t + 1
+                    out.append(i)
+                }
             }
             guard !out.isEmpty else { throw StoreSubsetError.emptySelection("per-class \(per) (no labelled samples)") }
             return out.sorted()
@@ -137,20 +140,24 @@ public enum StoreSubset {
     /// `dropLabels` writes `hasLabels = false`, no class names and label -1. `note` is appended to
     /// the provenance (`schema.source`), which otherwise records the input's source and fingerprint.
     @discardableResult
-    public static func write(_ store: StoreReader, positions: [Int], to path: String, dropLabels: Bool = false,
-                             note: String = "") throws -> StoreSummary {
+    public static func write(
+        _ store: StoreReader, positions: [Int], to path: String, dropLabels: Bool = false,
+        note: String = ""
+    ) throws -> StoreSummary {
         let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
         let input = URL(fileURLWithPath: store.path).standardizedFileURL.resolvingSymlinksInPath().path
         guard resolved != input else { throw StoreSubsetError.outputIsInput(path: path) }
         for p in positions where p < 0 || p >= store.count {
             throw StoreError.invalidArgument("\(store.path): subset position \(p) outside 0..<\(store.count)")
         }
-        var schema = StoreSchema(fields: store.schema.fields, hasLabels: store.schema.hasLabels && !dropLabels,
-                                 classNames: dropLabels ? [] : store.schema.classNames, source: "",
-                                 shuffleSeed: store.schema.shuffleSeed, chunkBytes: store.schema.chunkBytes,
-                                 zstdLevel: store.schema.zstdLevel)
+        var schema = StoreSchema(
+            fields: store.schema.fields, hasLabels: store.schema.hasLabels && !dropLabels,
+            classNames: dropLabels ? [] : store.schema.classNames, source: "",
+            shuffleSeed: store.schema.shuffleSeed, chunkBytes: store.schema.chunkBytes,
+            zstdLevel: store.schema.zstdLevel)
         let base = store.schema.source.isEmpty ? "(no source)" : store.schema.source
-        schema.source = "subset of [\(base)] (fingerprint \(String(format: "%016llx", store.fingerprint)), \(store.count) samples): "
+        schema.source =
+            "subset of [\(base)] (fingerprint \(String(format: "%016llx", store.fingerprint)), \(store.count) samples): "
             + "\(positions.count) samples" + (note.isEmpty ? "" : ", \(note)") + (dropLabels ? ", labels dropped" : "")
         let fields = store.schema.fields
         return try StoreWriter.write(to: path, schema: schema) { w in
@@ -166,23 +173,35 @@ public enum StoreSubset {
                         }
                         if info.codec == .raw {
                             guard bytes.count == info.height * info.width * info.channels else {
-                                throw StoreError.sampleDecode(path: store.path, sample: i, field: spec.name,
-                                                              detail: "\(bytes.count) bytes for a \(info.height)x\(info.width)x\(info.channels) image")
+                                throw StoreError.sampleDecode(
+                                    path: store.path, sample: i, field: spec.name,
+                                    detail: "\(bytes.count) bytes for a \(info.height)x\(info.width)x\(info.channels) image")
                             }
                             values.append(.image(RawImage(height: info.height, width: info.width, channels: info.channels, pixels: bytes)))
                         } else {
-                            values.append(.encodedImage(codec: info.codec, bytes: bytes, height: info.height, width: info.width,
-                                                        channels: info.channels))
+                            values.append(
+                                .encodedImage(
+                                    codec: info.codec, bytes: bytes, height: info.height, width: info.width,
+                                    channels: info.channels))
                         }
                     case .int32Array, .float32Array:
                         guard bytes.count % 4 == 0 else {
-                            throw StoreError.sampleDecode(path: store.path, sample: i, field: spec.name, detail: "length \(bytes.count) not a multiple of 4")
+                            throw StoreError.sampleDecode(
+                                path: store.path, sample: i, field: spec.name, detail: "length \(bytes.count) not a multiple of 4")
                         }
                         // Bit copies (no arithmetic): the written bytes equal the stored ones.
                         if spec.kind == .int32Array {
-                            values.append(.ints(bytes.withUnsafeBytes { b in (0..<(bytes.count / 4)).map { b.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self) } }))
+                            values.append(
+                                .ints(
+                                    bytes.withUnsafeBytes { b in
+                                        (0..<(bytes.count / 4)).map { b.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self) }
+                                    }))
                         } else {
-                            values.append(.floats(bytes.withUnsafeBytes { b in (0..<(bytes.count / 4)).map { b.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) } }))
+                            values.append(
+                                .floats(
+                                    bytes.withUnsafeBytes { b in
+                                        (0..<(bytes.count / 4)).map { b.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) }
+                                    }))
                         }
                     case .bytes:
                         values.append(.bytes(bytes))
@@ -202,8 +221,10 @@ public enum StoreSubset {
     /// `complement`, the samples the selection leaves out instead (the same selection and seed with and
     /// without it split the store into two disjoint parts, e.g. a labelled and an unlabelled one).
     @discardableResult
-    public static func subset(input: String, output: String, selection: SubsetSelection, seed: UInt64 = 0,
-                              dropLabels: Bool = false, complement: Bool = false) throws -> StoreSummary {
+    public static func subset(
+        input: String, output: String, selection: SubsetSelection, seed: UInt64 = 0,
+        dropLabels: Bool = false, complement: Bool = false
+    ) throws -> StoreSummary {
         let store = try StoreReader(path: input, cacheBytes: 64 << 20)
         var positions = try select(store, selection, seed: seed)
         var note = describe(selection, seed: seed)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes a store atomically: everything goes to `FINAL.tmp`, which is fsynced and renamed onto
@@ -14,11 +15,11 @@ public final class StoreWriter {
     private var chunks: [ChunkEntry] = []
     private var ids: [UInt64] = []
     private var labels: [Int32] = []
-    private var locations: [[UInt32]]          // per field: chunk, offset, length per sample
-    private var imageInfo: [[UInt8]]           // per image field: 8 bytes per sample
-    private var pending: [[UInt8]]             // per field: the open chunk's bytes
-    private var pendingFirst: [Int]            // per field: first sample in the open chunk
-    private var pendingCount: [Int]            // per field: samples in the open chunk
+    private var locations: [[UInt32]]  // per field: chunk, offset, length per sample
+    private var imageInfo: [[UInt8]]  // per image field: 8 bytes per sample
+    private var pending: [[UInt8]]  // per field: the open chunk's bytes
+    private var pendingFirst: [Int]  // per field: first sample in the open chunk
+    private var pendingCount: [Int]  // per field: samples in the open chunk
     private var rawBytes = 0
     private var done = false
     private let imageFields: [Int]
@@ -74,9 +75,11 @@ public final class StoreWriter {
             let bytes: [UInt8]
             switch (spec.kind, v) {
             case (.image, .image(let img)) where spec.imageCodec == .raw || spec.imageCodec == nil:
-                bytes = img.pixels; info = (img.height, img.width, img.channels, .raw)
+                bytes = img.pixels
+                info = (img.height, img.width, img.channels, .raw)
             case (.image, let .encodedImage(codec, data, h, w, c)) where codec != .raw && spec.imageCodec != .raw:
-                bytes = data; info = (h, w, c, codec)
+                bytes = data
+                info = (h, w, c, codec)
             case (.int32Array, .ints(let a)): bytes = a.withUnsafeBytes { Array($0) }
             case (.float32Array, .floats(let a)): bytes = a.withUnsafeBytes { Array($0) }
             case (.bytes, .bytes(let b)): bytes = b
@@ -89,7 +92,11 @@ public final class StoreWriter {
                     throw StoreError.invalidArgument("sample \(sample.id): image \(h)x\(w)x\(c) unsupported")
                 }
                 var row: [UInt8] = []
-                row.appendLE(UInt16(h)); row.appendLE(UInt16(w)); row.append(UInt8(c)); row.append(codec.code); row.appendLE(UInt16(0))
+                row.appendLE(UInt16(h))
+                row.appendLE(UInt16(w))
+                row.append(UInt8(c))
+                row.append(codec.code)
+                row.appendLE(UInt16(0))
                 imageInfo[imageSlot] += row
                 imageSlot += 1
             }
@@ -112,10 +119,12 @@ public final class StoreWriter {
         let spec = schema.fields[f]
         let stored = spec.compressed ? try raw.withUnsafeBytes { try Zstd.compress($0, level: schema.zstdLevel) } : raw
         for s in pendingFirst[f]..<endSample { locations[f][3 * s] = id }
-        chunks.append(ChunkEntry(fileOffset: offset, storedLength: UInt32(stored.count), rawLength: UInt32(raw.count),
-                                 field: UInt16(f), codec: spec.compressed ? StoreLayout.codecZstd : StoreLayout.codecStored,
-                                 firstSample: UInt32(pendingFirst[f]), sampleCount: UInt32(endSample - pendingFirst[f]),
-                                 hash: XXHash64.hash(stored)))
+        chunks.append(
+            ChunkEntry(
+                fileOffset: offset, storedLength: UInt32(stored.count), rawLength: UInt32(raw.count),
+                field: UInt16(f), codec: spec.compressed ? StoreLayout.codecZstd : StoreLayout.codecStored,
+                firstSample: UInt32(pendingFirst[f]), sampleCount: UInt32(endSample - pendingFirst[f]),
+                hash: XXHash64.hash(stored)))
         rawBytes += raw.count
         try writeAll(stored)
         pending[f].removeAll(keepingCapacity: true)
@@ -132,9 +141,16 @@ public final class StoreWriter {
             var index: [UInt8] = []
             index.reserveCapacity(StoreLayout.indexSize(samples: n, chunks: chunks.count, fields: schema.fields))
             for c in chunks {
-                index.appendLE(c.fileOffset); index.appendLE(c.storedLength); index.appendLE(c.rawLength)
-                index.appendLE(c.field); index.append(c.codec); index.append(0)
-                index.appendLE(c.firstSample); index.appendLE(c.sampleCount); index.appendLE(UInt32(0)); index.appendLE(c.hash)
+                index.appendLE(c.fileOffset)
+                index.appendLE(c.storedLength)
+                index.appendLE(c.rawLength)
+                index.appendLE(c.field)
+                index.append(c.codec)
+                index.append(0)
+                index.appendLE(c.firstSample)
+                index.appendLE(c.sampleCount)
+                index.appendLE(UInt32(0))
+                index.appendLE(c.hash)
             }
             ids.withUnsafeBytes { index += $0 }
             labels.withUnsafeBytes { index += $0 }
@@ -144,23 +160,32 @@ public final class StoreWriter {
             let indexHash = XXHash64.hash(index)
             try writeAll(index)
             var footer: [UInt8] = StoreLayout.footerMagic
-            footer.appendLE(StoreLayout.version); footer.appendLE(UInt32(0))
-            footer.appendLE(indexOffset); footer.appendLE(UInt64(index.count)); footer.appendLE(indexHash)
-            footer.appendLE(UInt64(n)); footer.appendLE(UInt64(chunks.count))
+            footer.appendLE(StoreLayout.version)
+            footer.appendLE(UInt32(0))
+            footer.appendLE(indexOffset)
+            footer.appendLE(UInt64(index.count))
+            footer.appendLE(indexHash)
+            footer.appendLE(UInt64(n))
+            footer.appendLE(UInt64(chunks.count))
             footer.appendLE(offset + UInt64(StoreLayout.footerSize))
             footer.appendLE(XXHash64.hash(footer))
             try writeAll(footer)
             if fsync(fd) != 0 { throw StoreError.io(path: tempPath, message: "fsync: \(String(cString: strerror(errno)))") }
-            close(fd); fd = -1
+            close(fd)
+            fd = -1
             if rename(tempPath, finalPath) != 0 {
                 throw StoreError.io(path: finalPath, message: "rename: \(String(cString: strerror(errno)))")
             }
             let dir = (finalPath as NSString).deletingLastPathComponent
             let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_CLOEXEC)
-            if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+            if dfd >= 0 {
+                _ = fsync(dfd)
+                close(dfd)
+            }
             done = true
-            return StoreSummary(path: finalPath, samples: n, chunks: chunks.count, fileBytes: Int(offset),
-                                rawBytes: rawBytes, fingerprint: indexHash)
+            return StoreSummary(
+                path: finalPath, samples: n, chunks: chunks.count, fileBytes: Int(offset),
+                rawBytes: rawBytes, fingerprint: indexHash)
         } catch {
             abort()
             throw error
@@ -169,7 +194,10 @@ public final class StoreWriter {
 
     /// Abandons the write: closes and deletes the temp file; the final name is never touched.
     public func abort() {
-        if fd >= 0 { close(fd); fd = -1 }
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
         unlink(tempPath)
         done = true
     }
@@ -178,7 +206,10 @@ public final class StoreWriter {
     @discardableResult
     public static func write(to path: String, schema: StoreSchema, _ body: (StoreWriter) throws -> Void) throws -> StoreSummary {
         let w = try StoreWriter(path: path, schema: schema)
-        do { try body(w) } catch { w.abort(); throw error }
+        do { try body(w) } catch {
+            w.abort()
+            throw error
+        }
         return try w.finish()
     }
 

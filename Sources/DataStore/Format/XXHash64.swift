@@ -22,7 +22,10 @@ public enum XXHash64 {
         var i = 0
         var h: UInt64
         if n >= 32 {
-            var v1 = seed &+ p1 &+ p2, v2 = seed &+ p2, v3 = seed, v4 = seed &- p1
+            var v1 = seed &+ p1 &+ p2
+            var v2 = seed &+ p2
+            var v3 = seed
+            var v4 = seed &- p1
             while i + 32 <= n {
                 v1 = round(v1, base.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian)
                 v2 = round(v2, base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self).littleEndian)
@@ -31,7 +34,10 @@ public enum XXHash64 {
                 i += 32
             }
             h = rotl(v1, 1) &+ rotl(v2, 7) &+ rotl(v3, 12) &+ rotl(v4, 18)
-            h = merge(h, v1); h = merge(h, v2); h = merge(h, v3); h = merge(h, v4)
+            h = merge(h, v1)
+            h = merge(h, v2)
+            h = merge(h, v3)
+            h = merge(h, v4)
         } else {
             h = seed &+ p5
         }
@@ -61,8 +67,10 @@ public enum XXHash64 {
 
     @inline(__always) private static func finish(_ x: UInt64, _: [UInt8]) -> UInt64 {
         var h = x
-        h ^= h >> 33; h = h &* p2
-        h ^= h >> 29; h = h &* p3
+        h ^= h >> 33
+        h = h &* p2
+        h ^= h >> 29
+        h = h &* p3
         h ^= h >> 32
         return h
     }

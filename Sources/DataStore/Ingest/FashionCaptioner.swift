@@ -78,12 +78,19 @@ public struct FashionCaptioner: Sendable {
 
     /// The words of a text: lowercased, split at spaces, with `,` and `.` as their own words.
     public static func words(of text: String) -> [String] {
-        var out: [String] = [], current = ""
+        var out: [String] = []
+        var current = ""
         for ch in text.lowercased() {
             if ch == " " || ch == "\t" || ch == "\n" {
-                if !current.isEmpty { out.append(current); current = "" }
+                if !current.isEmpty {
+                    out.append(current)
+                    current = ""
+                }
             } else if ch == "," || ch == "." {
-                if !current.isEmpty { out.append(current); current = "" }
+                if !current.isEmpty {
+                    out.append(current)
+                    current = ""
+                }
                 out.append(String(ch))
             } else {
                 current.append(ch)
@@ -104,29 +111,43 @@ public struct FashionCaptioner: Sendable {
     /// sparse, balanced and plain.
     public static func measure(_ pixels: [UInt8], height: Int, width: Int) -> [Int] {
         precondition(pixels.count == height * width, "FashionCaptioner.measure: \(pixels.count) pixels for \(height)x\(width)")
-        var r0 = height, r1 = -1, c0 = width, c1 = -1, count = 0, sum = 0.0
+        var r0 = height
+        var r1 = -1
+        var c0 = width
+        var c1 = -1
+        var count = 0
+        var sum = 0.0
         for r in 0..<height {
             for c in 0..<width where pixels[r * width + c] >= foregroundThreshold {
-                r0 = min(r0, r); r1 = max(r1, r); c0 = min(c0, c); c1 = max(c1, c)
-                count += 1; sum += Double(pixels[r * width + c])
+                r0 = min(r0, r)
+                r1 = max(r1, r)
+                c0 = min(c0, c)
+                c1 = max(c1, c)
+                count += 1
+                sum += Double(pixels[r * width + c])
             }
         }
         guard count > 0 else { return [0, 0, 0, 0, 1, 0] }
-        let boxHeight = r1 - r0 + 1, boxWidth = c1 - c0 + 1
+        let boxHeight = r1 - r0 + 1
+        let boxWidth = c1 - c0 + 1
         let brightness = sum / Double(count)
         let fill = Double(count) / Double(boxHeight * boxWidth)
         let middle = Double(r0 + r1 + 1) / 2
-        var top = 0.0, edges = 0.0, pairs = 0
+        var top = 0.0
+        var edges = 0.0
+        var pairs = 0
         for r in 0..<height {
             for c in 0..<width {
                 let v = pixels[r * width + c]
                 guard v >= foregroundThreshold else { continue }
                 if Double(r) + 0.5 < middle { top += Double(v) }
                 if c + 1 < width, pixels[r * width + c + 1] >= foregroundThreshold {
-                    edges += abs(Double(v) - Double(pixels[r * width + c + 1])); pairs += 1
+                    edges += abs(Double(v) - Double(pixels[r * width + c + 1]))
+                    pairs += 1
                 }
                 if r + 1 < height, pixels[(r + 1) * width + c] >= foregroundThreshold {
-                    edges += abs(Double(v) - Double(pixels[(r + 1) * width + c])); pairs += 1
+                    edges += abs(Double(v) - Double(pixels[(r + 1) * width + c]))
+                    pairs += 1
                 }
             }
         }

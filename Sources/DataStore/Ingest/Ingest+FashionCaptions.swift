@@ -9,14 +9,18 @@ extension Ingest {
     /// (the idx file's order). A file with fewer or more lines than images, or an empty caption, is
     /// `StoreError.badInput` naming the line; nothing is skipped.
     @discardableResult
-    public static func fashionMNISTCaptions(dir: String, split: String, out: String, captionsFile: String? = nil,
-                                            captioner: FashionCaptioner = FashionCaptioner(), shuffleSeed: UInt64? = 0) throws -> StoreSummary {
+    public static func fashionMNISTCaptions(
+        dir: String, split: String, out: String, captionsFile: String? = nil,
+        captioner: FashionCaptioner = FashionCaptioner(), shuffleSeed: UInt64? = 0
+    ) throws -> StoreSummary {
         let data = try readIDX(dir: dir, split: split)
         let given = try captionsFile.map { try captionLines($0, expected: data.count) }
-        let source = "fashion-mnist-captions \(split): \(data.source); captions: "
+        let source =
+            "fashion-mnist-captions \(split): \(data.source); captions: "
             + (captionsFile ?? "FashionCaptioner seed \(captioner.seed)")
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw), FieldSpec(name: "caption", kind: .text)],
-                                 hasLabels: true, classNames: fashionMNISTClasses, source: source, shuffleSeed: shuffleSeed)
+        let schema = StoreSchema(
+            fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw), FieldSpec(name: "caption", kind: .text)],
+            hasLabels: true, classNames: fashionMNISTClasses, source: source, shuffleSeed: shuffleSeed)
         return try StoreWriter.write(to: out, schema: schema) { w in
             for i in permutation(data.count, seed: shuffleSeed) {
                 let pixels = data.image(i)
@@ -44,7 +48,8 @@ extension Ingest {
             throw StoreError.badInput(path: path, detail: "line \(k + 1): empty caption (every one of the \(expected) images needs one)")
         }
         guard lines.count == expected else {
-            let detail = lines.count < expected
+            let detail =
+                lines.count < expected
                 ? "line \(lines.count + 1): missing; \(lines.count) captions for \(expected) images"
                 : "line \(expected + 1): extra; \(lines.count) captions for \(expected) images"
             throw StoreError.badInput(path: path, detail: detail)

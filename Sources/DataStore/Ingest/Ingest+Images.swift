@@ -16,14 +16,23 @@ extension Ingest {
             return try bytes.withUnsafeBytes { raw -> FieldValue in
                 let codec: ImageCodec
                 let h: ImageHeader
-                if bytes.starts(with: [0xFF, 0xD8]) { codec = .jpeg; h = try jpeg.header(raw) }
-                else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { codec = .png; h = try PNGCodec.header(raw) }
-                else { throw StoreError.invalidArgument("neither JPEG nor PNG") }
+                if bytes.starts(with: [0xFF, 0xD8]) {
+                    codec = .jpeg
+                    h = try jpeg.header(raw)
+                } else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+                    codec = .png
+                    h = try PNGCodec.header(raw)
+                } else {
+                    throw StoreError.invalidArgument("neither JPEG nor PNG")
+                }
                 guard h.height <= 65535, h.width <= 65535 else { throw StoreError.invalidArgument("image larger than 65535 px") }
                 var px = [UInt8](repeating: 0, count: h.height * h.width * h.channels)
                 try px.withUnsafeMutableBufferPointer { d in
-                    if codec == .jpeg { try jpeg.decode(raw, into: d.baseAddress!, width: h.width, height: h.height, channels: h.channels) }
-                    else { try PNGCodec.decode(raw, into: d.baseAddress!, width: h.width, height: h.height, channels: h.channels) }
+                    if codec == .jpeg {
+                        try jpeg.decode(raw, into: d.baseAddress!, width: h.width, height: h.height, channels: h.channels)
+                    } else {
+                        try PNGCodec.decode(raw, into: d.baseAddress!, width: h.width, height: h.height, channels: h.channels)
+                    }
                 }
                 if policy == .raw { return .image(RawImage(height: h.height, width: h.width, channels: h.channels, pixels: px)) }
                 return .encodedImage(codec: codec, bytes: bytes, height: h.height, width: h.width, channels: h.channels)
@@ -50,9 +59,10 @@ extension Ingest {
             }
         }
         guard !files.isEmpty else { throw StoreError.badInput(path: dir, detail: "no .jpg/.jpeg/.png files in class folders") }
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: policy == .raw ? .raw : .jpeg)],
-                                 classNames: classes, source: "imagefolder: \(dir)", shuffleSeed: shuffleSeed,
-                                 chunkBytes: policy == .raw ? 1 << 20 : 256 << 10)
+        let schema = StoreSchema(
+            fields: [FieldSpec(name: "image", kind: .image, imageCodec: policy == .raw ? .raw : .jpeg)],
+            classNames: classes, source: "imagefolder: \(dir)", shuffleSeed: shuffleSeed,
+            chunkBytes: policy == .raw ? 1 << 20 : 256 << 10)
         let jpeg = JPEGCodec()
         return try StoreWriter.write(to: out, schema: schema) { w in
             for i in permutation(files.count, seed: shuffleSeed) {
@@ -73,17 +83,21 @@ extension Ingest {
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let l = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if l.isEmpty || l.hasPrefix("#") { continue }
-            var path: String, caption: String
+            var path: String
+            var caption: String
             if json {
                 guard let obj = try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any],
-                      let p = (obj["image"] ?? obj["file"]) as? String, let c = (obj["caption"] ?? obj["text"]) as? String else {
+                    let p = (obj["image"] ?? obj["file"]) as? String, let c = (obj["caption"] ?? obj["text"]) as? String
+                else {
                     throw StoreError.badInput(path: list, detail: "line \(n + 1): expected {\"image\": ..., \"caption\": ...}")
                 }
-                path = p; caption = c
+                path = p
+                caption = c
             } else {
                 let parts = l.split(separator: "\t", maxSplits: 1).map(String.init)
                 guard parts.count == 2 else { throw StoreError.badInput(path: list, detail: "line \(n + 1): expected path<TAB>caption") }
-                path = parts[0]; caption = parts[1]
+                path = parts[0]
+                caption = parts[1]
             }
             guard !caption.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw StoreError.badInput(path: list, detail: "line \(n + 1): empty caption")
@@ -92,9 +106,12 @@ extension Ingest {
             items.append((path, caption))
         }
         guard !items.isEmpty else { throw StoreError.badInput(path: list, detail: "no entries") }
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: policy == .raw ? .raw : .jpeg),
-                                          FieldSpec(name: "caption", kind: .text)],
-                                 hasLabels: false, source: "captions: \(list)", shuffleSeed: shuffleSeed)
+        let schema = StoreSchema(
+            fields: [
+                FieldSpec(name: "image", kind: .image, imageCodec: policy == .raw ? .raw : .jpeg),
+                FieldSpec(name: "caption", kind: .text),
+            ],
+            hasLabels: false, source: "captions: \(list)", shuffleSeed: shuffleSeed)
         let jpeg = JPEGCodec()
         return try StoreWriter.write(to: out, schema: schema) { w in
             for i in permutation(items.count, seed: shuffleSeed) {

@@ -39,26 +39,35 @@ extension Ingest {
     /// is the class with the most labelled pixels (ties: the smaller class id). Sample ids are the
     /// mosaic indices; the write order is shuffled by `shuffleSeed`.
     @discardableResult
-    public static func fashionMNISTMosaic(dir: String, split: String, options: MosaicOptions, out: String,
-                                          shuffleSeed: UInt64? = 0) throws -> StoreSummary {
+    public static func fashionMNISTMosaic(
+        dir: String, split: String, options: MosaicOptions, out: String,
+        shuffleSeed: UInt64? = 0
+    ) throws -> StoreSummary {
         guard options.count >= 1 else { throw StoreError.invalidArgument("mosaic: count must be >= 1, got \(options.count)") }
         guard options.items.lowerBound >= 1 else { throw StoreError.invalidArgument("mosaic: items must be >= 1, got \(options.items)") }
         guard options.itemSides.lowerBound >= 1, options.itemSides.upperBound <= options.size else {
             throw StoreError.invalidArgument("mosaic: item sides \(options.itemSides) must lie in 1...\(options.size)")
         }
         let idx = try readIDX(dir: dir, split: split)
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw),
-                                          FieldSpec(name: segmentationField, kind: .image, imageCodec: .raw)],
-                                 hasLabels: true, classNames: fashionMNISTClasses,
-                                 source: "fashion-mnist-mosaic \(split): \(options.count) mosaics of \(options.size)x\(options.size), "
-                                     + "\(options.items) items of side \(options.itemSides), threshold \(options.threshold), seed \(options.seed); \(idx.source)",
-                                 shuffleSeed: shuffleSeed)
+        let schema = StoreSchema(
+            fields: [
+                FieldSpec(name: "image", kind: .image, imageCodec: .raw),
+                FieldSpec(name: segmentationField, kind: .image, imageCodec: .raw),
+            ],
+            hasLabels: true, classNames: fashionMNISTClasses,
+            source: "fashion-mnist-mosaic \(split): \(options.count) mosaics of \(options.size)x\(options.size), "
+                + "\(options.items) items of side \(options.itemSides), threshold \(options.threshold), seed \(options.seed); \(idx.source)",
+            shuffleSeed: shuffleSeed)
         return try StoreWriter.write(to: out, schema: schema) { w in
             for i in permutation(options.count, seed: shuffleSeed) {
                 let m = mosaic(i, from: idx, options: options)
-                try w.append(StoreSample(id: UInt64(i), label: Int32(m.label),
-                                         values: [.image(RawImage(height: options.size, width: options.size, channels: 1, pixels: m.image)),
-                                                  .image(RawImage(height: options.size, width: options.size, channels: 1, pixels: m.labels))]))
+                try w.append(
+                    StoreSample(
+                        id: UInt64(i), label: Int32(m.label),
+                        values: [
+                            .image(RawImage(height: options.size, width: options.size, channels: 1, pixels: m.image)),
+                            .image(RawImage(height: options.size, width: options.size, channels: 1, pixels: m.labels)),
+                        ]))
             }
         }
     }
@@ -67,17 +76,20 @@ extension Ingest {
     public static func mosaic(_ index: Int, from idx: IDXImages, options: MosaicOptions) -> (image: [UInt8], labels: [UInt8], label: Int) {
         let n = options.size
         var rng = Philox(seed: options.seed, keys: [UInt64(index)])
-        var image = [UInt8](repeating: 0, count: n * n), labels = [UInt8](repeating: 0, count: n * n)
+        var image = [UInt8](repeating: 0, count: n * n)
+        var labels = [UInt8](repeating: 0, count: n * n)
         let k = options.items.lowerBound + rng.nextInt(below: options.items.count)
         for _ in 0..<k {
             let source = rng.nextInt(below: idx.count)
             let side = options.itemSides.lowerBound + rng.nextInt(below: options.itemSides.count)
-            let top = rng.nextInt(below: n - side + 1), left = rng.nextInt(below: n - side + 1)
+            let top = rng.nextInt(below: n - side + 1)
+            let left = rng.nextInt(below: n - side + 1)
             let item = resampleBilinear(idx.image(source), height: idx.rows, width: idx.cols, to: side)
             let cls = UInt8(idx.labels[source]) + 1
             for r in 0..<side {
                 for c in 0..<side {
-                    let v = item[r * side + c], p = (top + r) * n + left + c
+                    let v = item[r * side + c]
+                    let p = (top + r) * n + left + c
                     if v > options.threshold {
                         image[p] = v
                         labels[p] = cls
@@ -99,7 +111,8 @@ extension Ingest {
         var out = [UInt8](repeating: 0, count: side * side)
         func coordinate(_ x: Int, _ size: Int) -> (Int, Int, Float) {
             let s = min(max((Float(x) + 0.5) * Float(size) / Float(side) - 0.5, 0), Float(size - 1))
-            let lo = Int(s.rounded(.down)), hi = min(lo + 1, size - 1)
+            let lo = Int(s.rounded(.down))
+            let hi = min(lo + 1, size - 1)
             return (lo, hi, s - Float(lo))
         }
         for r in 0..<side {

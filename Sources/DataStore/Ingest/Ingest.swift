@@ -11,7 +11,8 @@ public enum Ingest {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/gzip")
             p.arguments = ["-dc", path]
-            let out = Pipe(), err = Pipe()
+            let out = Pipe()
+            let err = Pipe()
             p.standardOutput = out
             p.standardError = err
             do { try p.run() } catch { throw StoreError.badInput(path: path, detail: "cannot run /bin/gzip: \(error)") }
@@ -35,8 +36,10 @@ public enum Ingest {
     }
 
     /// Fashion-MNIST class names.
-    public static let fashionMNISTClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-                                             "Sneaker", "Bag", "Ankle boot"]
+    public static let fashionMNISTClasses = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+        "Sneaker", "Bag", "Ankle boot",
+    ]
     /// CIFAR-10 class names.
     public static let cifar10Classes = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
@@ -45,9 +48,10 @@ public enum Ingest {
     public static func mnist(dir: String, split: String, fashion: Bool, out: String, shuffleSeed: UInt64? = 0) throws -> StoreSummary {
         let idx = try readIDX(dir: dir, split: split)
         let name = fashion ? "fashion-mnist" : "mnist"
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], hasLabels: true,
-                                 classNames: fashion ? fashionMNISTClasses : (0..<10).map(String.init),
-                                 source: "\(name) \(split): \(idx.source)", shuffleSeed: shuffleSeed)
+        let schema = StoreSchema(
+            fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], hasLabels: true,
+            classNames: fashion ? fashionMNISTClasses : (0..<10).map(String.init),
+            source: "\(name) \(split): \(idx.source)", shuffleSeed: shuffleSeed)
         return try StoreWriter.write(to: out, schema: schema) { w in
             for i in permutation(idx.count, seed: shuffleSeed) {
                 let img = RawImage(height: idx.rows, width: idx.cols, channels: 1, pixels: idx.image(i))
@@ -71,7 +75,12 @@ public enum Ingest {
 
         /// A set of `count` images of `rows × cols` pixels.
         public init(pixels: [UInt8], labels: [UInt8], count: Int, rows: Int, cols: Int, source: String, labelsPath: String = "") {
-            self.pixels = pixels; self.labels = labels; self.count = count; self.rows = rows; self.cols = cols; self.source = source
+            self.pixels = pixels
+            self.labels = labels
+            self.count = count
+            self.rows = rows
+            self.cols = cols
+            self.source = source
             self.labelsPath = labelsPath
         }
 
@@ -91,20 +100,25 @@ public enum Ingest {
             for cand in [base, base + ".gz"] where FileManager.default.fileExists(atPath: dir + "/" + cand) { return dir + "/" + cand }
             throw StoreError.badInput(path: dir + "/" + base, detail: "no such file (nor .gz)")
         }
-        let imagesPath = try find("\(prefix)-images-idx3-ubyte"), labelsPath = try find("\(prefix)-labels-idx1-ubyte")
-        let images = try readFile(imagesPath), labels = try readFile(labelsPath)
+        let imagesPath = try find("\(prefix)-images-idx3-ubyte")
+        let labelsPath = try find("\(prefix)-labels-idx1-ubyte")
+        let images = try readFile(imagesPath)
+        let labels = try readFile(labelsPath)
         func be32(_ a: [UInt8], _ o: Int) -> Int { Int(a[o]) << 24 | Int(a[o + 1]) << 16 | Int(a[o + 2]) << 8 | Int(a[o + 3]) }
         guard images.count >= 16, be32(images, 0) == 0x0803 else { throw StoreError.badInput(path: imagesPath, detail: "not an idx3 image file") }
         guard labels.count >= 8, be32(labels, 0) == 0x0801 else { throw StoreError.badInput(path: labelsPath, detail: "not an idx1 label file") }
-        let n = be32(images, 4), rows = be32(images, 8), cols = be32(images, 12)
+        let n = be32(images, 4)
+        let rows = be32(images, 8)
+        let cols = be32(images, 12)
         guard images.count == 16 + n * rows * cols else {
             throw StoreError.badInput(path: imagesPath, detail: "expected \(16 + n * rows * cols) bytes, found \(images.count)")
         }
         guard be32(labels, 4) == n, labels.count == 8 + n else {
             throw StoreError.badInput(path: labelsPath, detail: "label count does not match \(n) images")
         }
-        return IDXImages(pixels: Array(images[16...]), labels: Array(labels[8...]), count: n, rows: rows, cols: cols,
-                         source: "\(imagesPath), \(labelsPath)", labelsPath: labelsPath)
+        return IDXImages(
+            pixels: Array(images[16...]), labels: Array(labels[8...]), count: n, rows: rows, cols: cols,
+            source: "\(imagesPath), \(labelsPath)", labelsPath: labelsPath)
     }
 
     /// CIFAR-10 (1 label byte) or CIFAR-100 (coarse, fine label bytes; fine is the label, coarse
@@ -137,8 +151,9 @@ public enum Ingest {
         }
         var fields = [FieldSpec(name: "image", kind: .image, imageCodec: .raw)]
         if hundred { fields.append(FieldSpec(name: "coarse_label", kind: .int32Array)) }
-        let schema = StoreSchema(fields: fields, classNames: classes,
-                                 source: "\(hundred ? "cifar100" : "cifar10"): \(batches.joined(separator: ", "))", shuffleSeed: shuffleSeed)
+        let schema = StoreSchema(
+            fields: fields, classNames: classes,
+            source: "\(hundred ? "cifar100" : "cifar10"): \(batches.joined(separator: ", "))", shuffleSeed: shuffleSeed)
         return try StoreWriter.write(to: out, schema: schema) { w in
             var hwc = [UInt8](repeating: 0, count: 3072)
             for i in permutation(records.count, seed: shuffleSeed) {

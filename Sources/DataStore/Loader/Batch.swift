@@ -9,7 +9,9 @@ public struct ViewBatch: Sendable {
 
     /// A view batch ([N, C, H, W] pixels and one parameter record per sample).
     public init(pixels: [Float], shape: [Int], params: [ViewParams]) {
-        self.pixels = pixels; self.shape = shape; self.params = params
+        self.pixels = pixels
+        self.shape = shape
+        self.params = params
     }
 }
 
@@ -36,9 +38,17 @@ public struct Batch: Sendable {
     public var encodedTexts: [EncodedText]?
 
     /// A batch (an empty one is the starting point for `EpochIterator.next(into:)`).
-    public init(epoch: Int = 0, step: Int = 0, views: [ViewBatch] = [], labels: [Int32] = [], sampleIDs: [UInt64] = [], indices: [Int] = [],
-                mix: MixParams? = nil, texts: [String]? = nil) {
-        self.epoch = epoch; self.step = step; self.views = views; self.labels = labels; self.sampleIDs = sampleIDs; self.indices = indices
-        self.mix = mix; self.texts = texts
+    public init(
+        epoch: Int = 0, step: Int = 0, views: [ViewBatch] = [], labels: [Int32] = [], sampleIDs: [UInt64] = [], indices: [Int] = [],
+        mix: MixParams? = nil, texts: [String]? = nil
+    ) {
+        self.epoch = epoch
+        self.step = step
+        self.views = views
+        self.labels = labels
+        self.sampleIDs = sampleIDs
+        self.indices = indices
+        self.mix = mix
+        self.texts = texts
     }
 }

@@ -22,11 +22,16 @@ public final class EpochIterator {
         let c = loader.channels
         viewSizes = cfg.views.map { c * $0.outHeight * $0.outWidth }
         let ring = cfg.prefetchBatches
-        state = EpochState(total: (steps - startStep) * b, batch: b, ring: ring, viewSizes: viewSizes, texts: loader.textField != nil,
-                           encoded: loader.textField != nil && loader.config.text != nil)
+        state = EpochState(
+            total: (steps - startStep) * b, batch: b, ring: ring, viewSizes: viewSizes, texts: loader.textField != nil,
+            encoded: loader.textField != nil && loader.config.text != nil)
         let schedule = loader.chunkSchedule(order, from: startStep * b)
         for _ in 0..<cfg.workers {
-            let st = state, ld = loader, sizes = viewSizes, ep = epoch, base = startStep * b
+            let st = state
+            let ld = loader
+            let sizes = viewSizes
+            let ep = epoch
+            let base = startStep * b
             let t = Thread { Loader.work(ld, st, order, ep, base, sizes, schedule) }
             t.stackSize = 1 << 20
             t.start()
@@ -49,7 +54,8 @@ public final class EpochIterator {
 
     /// Samples replaced under `DecodeErrorPolicy.substitute` so far, with their errors.
     public var substitutions: [(sample: Int, error: StoreError)] {
-        state.cond.lock(); defer { state.cond.unlock() }
+        state.cond.lock()
+        defer { state.cond.unlock() }
         return state.substitutions
     }
 
@@ -113,12 +119,15 @@ public final class EpochIterator {
         // Batch mixing (off: one nil check per batch): the same draw for every view, keyed by the step.
         var mix: MixParams? = nil
         if let mc = loader.config.mix,
-           let p = BatchMix.draw(mc, batchSize: b, height: views[0].outHeight, width: views[0].outWidth,
-                                 seed: loader.config.seed, epoch: epoch, step: step) {
+            let p = BatchMix.draw(
+                mc, batchSize: b, height: views[0].outHeight, width: views[0].outWidth,
+                seed: loader.config.seed, epoch: epoch, step: step)
+        {
             for v in views.indices {
-                BatchMix.apply(p, to: UnsafeMutableBufferPointer(start: slot.pixels[v], count: b * viewSizes[v]),
-                               shape: [b, c, views[v].outHeight, views[v].outWidth],
-                               boxSpace: (views[0].outHeight, views[0].outWidth), scratch: &mixScratch)
+                BatchMix.apply(
+                    p, to: UnsafeMutableBufferPointer(start: slot.pixels[v], count: b * viewSizes[v]),
+                    shape: [b, c, views[v].outHeight, views[v].outWidth],
+                    boxSpace: (views[0].outHeight, views[0].outWidth), scratch: &mixScratch)
             }
             mix = p
         }

@@ -5,8 +5,10 @@ import Support
 enum EpochOrder {
     /// The global visiting order of stored sample positions: all of them, or only `positions`
     /// (sorted ascending, distinct). With every position listed the order equals the unrestricted one.
-    static func global(_ store: StoreReader, field: Int, order: SampleOrder, seed: UInt64, epoch: Int,
-                       positions: [Int32]? = nil) -> [Int32] {
+    static func global(
+        _ store: StoreReader, field: Int, order: SampleOrder, seed: UInt64, epoch: Int,
+        positions: [Int32]? = nil
+    ) -> [Int32] {
         let n = positions?.count ?? store.count
         switch order {
         case .sequential:
@@ -18,7 +20,7 @@ enum EpochOrder {
             return a
         case .quasiRandom(let window):
             var rng = Philox(seed: seed, keys: [UInt64(epoch), 0x5155_4153])
-            var chunks: [(Int, Int)] = []   // (first, count) of the field's chunks in stored order
+            var chunks: [(Int, Int)] = []  // (first, count) of the field's chunks in stored order
             for c in 0..<store.chunkCount {
                 let e = store.chunk(c)
                 if Int(e.field) == field { chunks.append((Int(e.firstSample), Int(e.sampleCount))) }
@@ -47,7 +49,11 @@ enum EpochOrder {
             while !open.isEmpty {
                 let k = rng.nextInt(below: open.count)
                 result.append(open[k].removeLast())
-                if open[k].isEmpty { open.swapAt(k, open.count - 1); open.removeLast(); refill() }
+                if open[k].isEmpty {
+                    open.swapAt(k, open.count - 1)
+                    open.removeLast()
+                    refill()
+                }
             }
             return result
         }
@@ -70,7 +76,8 @@ enum EpochOrder {
 
     /// The first index of sorted `a` whose value is >= `x` (a.count when none).
     static func lowerBound(_ a: [Int32], _ x: Int32) -> Int {
-        var lo = 0, hi = a.count
+        var lo = 0
+        var hi = a.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if a[mid] < x { lo = mid + 1 } else { hi = mid }

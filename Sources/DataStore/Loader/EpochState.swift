@@ -15,12 +15,23 @@ final class BatchSlot: @unchecked Sendable {
 
     init(batch: Int, viewSizes: [Int], texts: Bool = false, encoded: Bool = false) {
         self.batch = batch
-        pixels = viewSizes.map { let p = UnsafeMutablePointer<Float>.allocate(capacity: batch * $0); p.initialize(repeating: 0, count: batch * $0); return p }
+        pixels = viewSizes.map {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: batch * $0)
+            p.initialize(repeating: 0, count: batch * $0)
+            return p
+        }
         let blank = ViewParams(srcHeight: 0, srcWidth: 0, top: 0, left: 0, height: 0, width: 0, flipped: false, outHeight: 0, outWidth: 0)
-        params = viewSizes.map { _ in let p = UnsafeMutablePointer<ViewParams>.allocate(capacity: batch); p.initialize(repeating: blank, count: batch); return p }
-        labels = .allocate(capacity: batch); labels.initialize(repeating: 0, count: batch)
-        ids = .allocate(capacity: batch); ids.initialize(repeating: 0, count: batch)
-        indices = .allocate(capacity: batch); indices.initialize(repeating: 0, count: batch)
+        params = viewSizes.map { _ in
+            let p = UnsafeMutablePointer<ViewParams>.allocate(capacity: batch)
+            p.initialize(repeating: blank, count: batch)
+            return p
+        }
+        labels = .allocate(capacity: batch)
+        labels.initialize(repeating: 0, count: batch)
+        ids = .allocate(capacity: batch)
+        ids.initialize(repeating: 0, count: batch)
+        indices = .allocate(capacity: batch)
+        indices.initialize(repeating: 0, count: batch)
         if texts {
             let t = UnsafeMutablePointer<String>.allocate(capacity: batch)
             t.initialize(repeating: "", count: batch)
@@ -38,10 +49,21 @@ final class BatchSlot: @unchecked Sendable {
     }
     deinit {
         for p in pixels { p.deallocate() }
-        for p in params { p.deinitialize(count: batch); p.deallocate() }
-        labels.deallocate(); ids.deallocate(); indices.deallocate()
-        if let texts { texts.deinitialize(count: batch); texts.deallocate() }
-        if let encoded { encoded.deinitialize(count: batch); encoded.deallocate() }
+        for p in params {
+            p.deinitialize(count: batch)
+            p.deallocate()
+        }
+        labels.deallocate()
+        ids.deallocate()
+        indices.deallocate()
+        if let texts {
+            texts.deinitialize(count: batch)
+            texts.deallocate()
+        }
+        if let encoded {
+            encoded.deinitialize(count: batch)
+            encoded.deallocate()
+        }
     }
 }
 

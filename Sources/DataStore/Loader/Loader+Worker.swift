@@ -9,8 +9,10 @@ final class WorkerScratch {
     var params: [ViewParams]
 
     init(views: Int) {
-        params = Array(repeating: ViewParams(srcHeight: 0, srcWidth: 0, top: 0, left: 0, height: 0, width: 0, flipped: false,
-                                             outHeight: 0, outWidth: 0), count: views)
+        params = Array(
+            repeating: ViewParams(
+                srcHeight: 0, srcWidth: 0, top: 0, left: 0, height: 0, width: 0, flipped: false,
+                outHeight: 0, outWidth: 0), count: views)
     }
 }
 
@@ -18,12 +20,18 @@ extension Loader {
     /// A worker: pull a few consecutive sample positions (never across a batch), render each into
     /// its slot (substituting undecodable samples when the policy says so), count them done with the
     /// next pull (one lock per group, not two per sample); the first error ends the epoch.
-    static func work(_ loader: Loader, _ state: EpochState, _ order: [Int32], _ epoch: Int, _ base: Int, _ viewSizes: [Int],
-                     _ schedule: (first: [Int32], last: [Int32])) {
-        let prefetch = schedule.first, lastUse = schedule.last, distance = loader.prefetchDistance
+    static func work(
+        _ loader: Loader, _ state: EpochState, _ order: [Int32], _ epoch: Int, _ base: Int, _ viewSizes: [Int],
+        _ schedule: (first: [Int32], last: [Int32])
+    ) {
+        let prefetch = schedule.first
+        let lastUse = schedule.last
+        let distance = loader.prefetchDistance
         let b = loader.config.batchSize
         let scratch = WorkerScratch(views: loader.config.views.count)
-        var k = 0, end = 0, finished = 0
+        var k = 0
+        var end = 0
+        var finished = 0
         while true {
             if k == end {
                 state.cond.lock()
@@ -34,7 +42,10 @@ extension Loader {
                     finished = 0
                 }
                 while !state.stop && state.next < state.total && state.next >= state.limit { state.cond.wait() }
-                if state.stop || state.next >= state.total { state.cond.unlock(); return }
+                if state.stop || state.next >= state.total {
+                    state.cond.unlock()
+                    return
+                }
                 k = state.next
                 end = min(k + Loader.claimGroup, state.limit, (k / b + 1) * b)
                 state.next = end
@@ -54,8 +65,9 @@ extension Loader {
             do {
                 while true {
                     do {
-                        try loader.render(sample: sample, epoch: epoch, into: state.slots[slotIndex], at: (k - 1) % b,
-                                          viewSizes: viewSizes, scratch: scratch)
+                        try loader.render(
+                            sample: sample, epoch: epoch, into: state.slots[slotIndex], at: (k - 1) % b,
+                            viewSizes: viewSizes, scratch: scratch)
                         break
                     } catch let e as StoreError {
                         guard case .sampleDecode = e, loader.config.onDecodeError == .substitute, attempts < 8 else { throw e }
@@ -97,13 +109,17 @@ extension Loader {
         if case .random = config.order { return ([], []) }
         let n = max(order.count - base, 0)
         var seen = [Bool](repeating: false, count: store.chunkCount)
-        var first = [Int32](repeating: -1, count: n), last = [Int32](repeating: -1, count: n)
+        var first = [Int32](repeating: -1, count: n)
+        var last = [Int32](repeating: -1, count: n)
         var chunks = [Int32](repeating: -1, count: n)
         for k in 0..<n {
             let c = store.location(sample: Int(order[base + k]), field: field).chunk
             guard c < seen.count else { continue }
             chunks[k] = Int32(c)
-            if !seen[c] { seen[c] = true; first[k] = Int32(c) }
+            if !seen[c] {
+                seen[c] = true
+                first[k] = Int32(c)
+            }
         }
         for i in seen.indices { seen[i] = false }
         for k in stride(from: n - 1, through: 0, by: -1) where chunks[k] >= 0 && !seen[Int(chunks[k])] {
@@ -124,10 +140,15 @@ extension Loader {
         var denom = config.jpegDCTScaling && info.codec == .jpeg ? 8 : 1
         let views = config.views.count
         for v in 0..<views {
-            let p = config.replay?(id, v, epoch)
+            let p =
+                config.replay?(id, v, epoch)
                 ?? config.views[v].draw(seed: config.seed, epoch: epoch, sampleID: id, view: v, srcHeight: info.height, srcWidth: info.width)
-            guard p.outHeight == config.views[v].outHeight, p.outWidth == config.views[v].outWidth, p.srcHeight == info.height, p.srcWidth == info.width else {
-                throw StoreError.invalidArgument("\(store.path): sample \(sample): view \(v) parameters are for a \(p.srcHeight)x\(p.srcWidth) source and \(p.outHeight)x\(p.outWidth) output; the sample is \(info.height)x\(info.width) and the view \(config.views[v].outHeight)x\(config.views[v].outWidth)")
+            guard p.outHeight == config.views[v].outHeight, p.outWidth == config.views[v].outWidth, p.srcHeight == info.height,
+                p.srcWidth == info.width
+            else {
+                throw StoreError.invalidArgument(
+                    "\(store.path): sample \(sample): view \(v) parameters are for a \(p.srcHeight)x\(p.srcWidth) source and \(p.outHeight)x\(p.outWidth) output; the sample is \(info.height)x\(info.width) and the view \(config.views[v].outHeight)x\(config.views[v].outWidth)"
+                )
             }
             scratch.params[v] = p
             // The largest DCT scale denominator that still downsamples every view.
@@ -140,7 +161,9 @@ extension Loader {
                 scratch.converted.withUnsafeMutableBufferPointer { d in
                     for i in 0..<(h * w) {
                         if C == 3 {
-                            d[3 * i] = px[i]; d[3 * i + 1] = px[i]; d[3 * i + 2] = px[i]
+                            d[3 * i] = px[i]
+                            d[3 * i + 1] = px[i]
+                            d[3 * i + 2] = px[i]
                         } else {
                             let r: Float = Float(px[3 * i]) * 0.2989
                             let g: Float = Float(px[3 * i + 1]) * 0.587
@@ -153,24 +176,30 @@ extension Loader {
             try scratch.converted.withUnsafeBufferPointer { cv in
                 let src = c != C ? cv.baseAddress! : px
                 for v in 0..<views {
-                    try scratch.augmenter.render(src: src, height: h, width: w, channels: C, window: window, params: scratch.params[v],
-                                                 mean: config.views[v].mean, std: config.views[v].std, into: slot.pixels[v] + j * viewSizes[v])
+                    try scratch.augmenter.render(
+                        src: src, height: h, width: w, channels: C, window: window, params: scratch.params[v],
+                        mean: config.views[v].mean, std: config.views[v].std, into: slot.pixels[v] + j * viewSizes[v])
                     slot.params[v][j] = scratch.params[v]
                 }
             }
         }
         var done = false
         if info.codec == .jpeg && config.jpegRegionDecode, let r = jpegRegion(scratch.params, views: views, info: info, denominator: denom) {
-            done = try scratch.decoder.withJPEGRegion(store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
-                                                      jpegFastUpsample: config.jpegFastUpsample, top: r.top, left: r.left,
-                                                      rows: r.rows, cols: r.cols) { px, h, w, c, window in
-                try renderViews(px, h, w, c, window)
-                return true
-            } ?? false
+            done =
+                try scratch.decoder.withJPEGRegion(
+                    store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
+                    jpegFastUpsample: config.jpegFastUpsample, top: r.top, left: r.left,
+                    rows: r.rows, cols: r.cols
+                ) { px, h, w, c, window in
+                    try renderViews(px, h, w, c, window)
+                    return true
+                } ?? false
         }
         if !done {
-            try scratch.decoder.withImage(store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
-                                          jpegFastUpsample: config.jpegFastUpsample) { px, h, w, c in
+            try scratch.decoder.withImage(
+                store, sample: sample, field: field, info: info, jpegScaleDenominator: denom,
+                jpegFastUpsample: config.jpegFastUpsample
+            ) { px, h, w, c in
                 try renderViews(px, h, w, c, SourceWindow(fullHeight: h, fullWidth: w))
             }
         }

@@ -38,7 +38,8 @@ public final class Loader: @unchecked Sendable {
     /// Uses an open store (its cache budget applies).
     public init(store: StoreReader, config: LoaderConfig) throws {
         guard config.workers >= 1, config.prefetchBatches >= 1, config.worldSize >= 1,
-              config.rank >= 0, config.rank < config.worldSize else {
+            config.rank >= 0, config.rank < config.worldSize
+        else {
             throw StoreError.invalidArgument("loader: need workers >= 1, prefetch >= 1, 0 <= rank < worldSize")
         }
         let f: Int?
@@ -96,8 +97,9 @@ public final class Loader: @unchecked Sendable {
     /// This rank's sample positions for `epoch`, in visiting order.
     public func order(epoch: Int) -> [Int32] {
         let g = EpochOrder.global(store, field: field, order: config.order, seed: config.seed, epoch: epoch, positions: positions)
-        return EpochOrder.rankSlice(g, batch: config.batchSize, rank: config.rank, worldSize: config.worldSize,
-                                    dropLast: config.dropLast)
+        return EpochOrder.rankSlice(
+            g, batch: config.batchSize, rank: config.rank, worldSize: config.worldSize,
+            dropLast: config.dropLast)
     }
 
     /// Starts `epoch` at `step` (resume): workers start immediately.

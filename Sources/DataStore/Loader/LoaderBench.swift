@@ -16,7 +16,9 @@ public enum LoaderBench {
         public var imagesPerCPUSecond: Double { Double(images) / max(cpuSeconds, 1e-9) }
         /// A result.
         public init(images: Int, seconds: Double, cpuSeconds: Double = 0) {
-            self.images = images; self.seconds = seconds; self.cpuSeconds = cpuSeconds
+            self.images = images
+            self.seconds = seconds
+            self.cpuSeconds = cpuSeconds
         }
     }
 
@@ -35,11 +37,18 @@ public enum LoaderBench {
         for _ in 0..<warmup { _ = try it.next(into: &batch) }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let c0 = cpuTime()
-        var images = 0, batches = 0
+        var images = 0
+        var batches = 0
         if zeroCopy {
-            while batches < maxBatches, let n = try it.withNext({ $0.labels.count }) { images += n; batches += 1 }
+            while batches < maxBatches, let n = try it.withNext({ $0.labels.count }) {
+                images += n
+                batches += 1
+            }
         } else {
-            while batches < maxBatches, try it.next(into: &batch) { images += batch.labels.count; batches += 1 }
+            while batches < maxBatches, try it.next(into: &batch) {
+                images += batch.labels.count
+                batches += 1
+            }
         }
         let t1 = DispatchTime.now().uptimeNanoseconds
         return Result(images: images, seconds: Double(t1 - t0) / 1e9, cpuSeconds: cpuTime() - c0)
@@ -47,8 +56,11 @@ public enum LoaderBench {
 
     /// The raw chunk decode rate: checksum + zstd decompression of every chunk of `field`, single
     /// thread, repeated until at least `minSeconds`. Returns (bytes/s, samples/s).
-    public static func decodeRate(_ store: StoreReader, field: Int, minSeconds: Double = 0.5) throws -> (bytesPerSecond: Double, samplesPerSecond: Double) {
-        var bytes = 0, samples = 0
+    public static func decodeRate(_ store: StoreReader, field: Int, minSeconds: Double = 0.5) throws -> (
+        bytesPerSecond: Double, samplesPerSecond: Double
+    ) {
+        var bytes = 0
+        var samples = 0
         let t0 = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         repeat {

@@ -81,7 +81,8 @@ public struct LoaderConfig: Sendable {
     /// A config with defaults: 2 workers, quasi-random order, 2 batches of prefetch.
     public init(batchSize: Int, views: [ViewSpec]) {
         precondition(batchSize > 0 && !views.isEmpty, "LoaderConfig needs a positive batch size and at least one view")
-        self.batchSize = batchSize; self.views = views
+        self.batchSize = batchSize
+        self.views = views
     }
 }
 
@@ -102,8 +103,10 @@ public struct MixConfig: Sendable, Equatable {
 
     /// A mixing configuration (timm defaults: prob 1, switch_prob 0.5).
     public init(mixupAlpha: Float = 0, cutmixAlpha: Float = 0, probability: Float = 1, switchProbability: Float = 0.5) {
-        self.mixupAlpha = mixupAlpha; self.cutmixAlpha = cutmixAlpha
-        self.probability = probability; self.switchProbability = switchProbability
+        self.mixupAlpha = mixupAlpha
+        self.cutmixAlpha = cutmixAlpha
+        self.probability = probability
+        self.switchProbability = switchProbability
     }
 
     /// Mixup only.

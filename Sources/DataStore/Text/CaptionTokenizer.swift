@@ -40,7 +40,7 @@ public struct CaptionTokenizer: Sendable, Equatable {
         self.kind = kind
         self.contextLength = contextLength
         var index: [String: Int32] = [:]
-        if case let .words(words) = kind {
+        if case .words(let words) = kind {
             for (i, w) in words.enumerated() {
                 guard !w.isEmpty else { throw StoreError.invalidArgument("vocabulary entry \(i) is empty") }
                 guard index[w] == nil else { throw StoreError.invalidArgument("vocabulary word '\(w)' appears twice") }
@@ -53,7 +53,7 @@ public struct CaptionTokenizer: Sendable, Equatable {
     /// The number of ids, specials included.
     public var vocabularySize: Int {
         switch kind {
-        case let .words(w): Self.specialCount + w.count
+        case .words(let w): Self.specialCount + w.count
         case .bytes: Self.specialCount + 256
         }
     }
@@ -61,7 +61,7 @@ public struct CaptionTokenizer: Sendable, Equatable {
     /// The vocabulary as recorded in a checkpoint: the special names, then every word (or `bytes`).
     public var vocabularyList: [String] {
         switch kind {
-        case let .words(w): Self.specialNames + w
+        case .words(let w): Self.specialNames + w
         case .bytes: Self.specialNames + ["<bytes>"]
         }
     }
@@ -100,7 +100,7 @@ public struct CaptionTokenizer: Sendable, Equatable {
     /// The words (or text, for bytes) of `ids`, special ids dropped (`<mask>`/`<unk>` kept as names).
     public func decode(_ ids: [Int32]) -> String {
         switch kind {
-        case let .words(w):
+        case .words(let w):
             return ids.compactMap { id -> String? in
                 if id == Self.mask || id == Self.unknown { return Self.specialNames[Int(id)] }
                 let k = Int(id) - Self.specialCount

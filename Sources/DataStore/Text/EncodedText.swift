@@ -14,9 +14,15 @@ public struct EncodedText: Sendable, Equatable {
     public var truncated: Bool
 
     /// An encoded caption.
-    public init(ids: [Int32], augmentedIDs: [Int32]? = nil, augmentation: UInt8 = 0, maskedIDs: [Int32]? = nil,
-                maskTargets: [Int32]? = nil, truncated: Bool = false) {
-        self.ids = ids; self.augmentedIDs = augmentedIDs; self.augmentation = augmentation
-        self.maskedIDs = maskedIDs; self.maskTargets = maskTargets; self.truncated = truncated
+    public init(
+        ids: [Int32], augmentedIDs: [Int32]? = nil, augmentation: UInt8 = 0, maskedIDs: [Int32]? = nil,
+        maskTargets: [Int32]? = nil, truncated: Bool = false
+    ) {
+        self.ids = ids
+        self.augmentedIDs = augmentedIDs
+        self.augmentation = augmentation
+        self.maskedIDs = maskedIDs
+        self.maskTargets = maskTargets
+        self.truncated = truncated
     }
 }

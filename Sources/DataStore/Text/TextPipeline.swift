@@ -21,7 +21,10 @@ public struct TextPipeline: Sendable, Equatable {
 
     /// A pipeline.
     public init(tokenizer: CaptionTokenizer, augmenter: CaptionAugmenter? = nil, maskProbability: Float? = nil, seed: UInt64 = 0) {
-        self.tokenizer = tokenizer; self.augmenter = augmenter; self.maskProbability = maskProbability; self.seed = seed
+        self.tokenizer = tokenizer
+        self.augmenter = augmenter
+        self.maskProbability = maskProbability
+        self.seed = seed
     }
 
     /// The encoded caption of sample `sampleID` in `epoch`.
@@ -45,7 +48,8 @@ public struct TextPipeline: Sendable, Equatable {
 
     /// BERT-style masking of `ids` (special ids never chosen): the masked ids and the targets.
     public static func mask(_ ids: [Int32], probability p: Float, vocabularySize: Int, rng: inout Philox) -> (ids: [Int32], targets: [Int32]) {
-        var masked = ids, targets = [Int32](repeating: -1, count: ids.count)
+        var masked = ids
+        var targets = [Int32](repeating: -1, count: ids.count)
         let special = Int32(CaptionTokenizer.specialCount)
         for i in ids.indices where ids[i] >= special {
             guard rng.nextUniform() < p else { continue }

@@ -29,15 +29,20 @@ public struct DKD<Model: Backbone>: Objective, Distilling {
     public var warmupFraction: Double
 
     /// DKD from `teacher`, which is frozen here.
-    public init(teacher: any Backbone, alpha: Float = 1, beta: Float = 8, temperature: Float = 4, ceWeight: Float = 1,
-                warmupFraction: Double = 20.0 / 240.0) {
-        self.init(teachers: TeacherEnsemble(teacher: teacher), alpha: alpha, beta: beta, temperature: temperature,
-                  ceWeight: ceWeight, warmupFraction: warmupFraction)
+    public init(
+        teacher: any Backbone, alpha: Float = 1, beta: Float = 8, temperature: Float = 4, ceWeight: Float = 1,
+        warmupFraction: Double = 20.0 / 240.0
+    ) {
+        self.init(
+            teachers: TeacherEnsemble(teacher: teacher), alpha: alpha, beta: beta, temperature: temperature,
+            ceWeight: ceWeight, warmupFraction: warmupFraction)
     }
 
     /// DKD from `teachers` (frozen).
-    public init(teachers: TeacherEnsemble, alpha: Float = 1, beta: Float = 8, temperature: Float = 4, ceWeight: Float = 1,
-                warmupFraction: Double = 20.0 / 240.0) {
+    public init(
+        teachers: TeacherEnsemble, alpha: Float = 1, beta: Float = 8, temperature: Float = 4, ceWeight: Float = 1,
+        warmupFraction: Double = 20.0 / 240.0
+    ) {
         self.teachers = teachers
         self.alpha = alpha
         self.beta = beta
@@ -64,16 +69,21 @@ public struct DKD<Model: Backbone>: Objective, Distilling {
     }
 
     /// `ce`, `tckd`, `nckd`. Metrics: `accuracy` (student), `teacher_accuracy`, `agreement`, `dkd_warmup`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard let labels = batch.labels else { throw ObjectiveError.missingLabels(objective: "dkd") }
         let x = batch.views[0]
-        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x,
-                                            cached: batch.teacherOutputs, objective: "dkd", context: &context)
+        let f = try DistillationForward(
+            model: &model, studentView: x, teachers: &teachers, teacherView: x,
+            cached: batch.teacherOutputs, objective: "dkd", context: &context)
         let warmup = warmupFactor(progress)
         let d = KDLosses.dkd(student: f.student, teacher: f.target, labels: labels, temperature: temperature)
-        let terms = [LossTerm("ce", Tensor.crossEntropy(logits: f.student, labels: labels), weight: ceWeight),
-                     LossTerm("tckd", d.tckd, weight: warmup * alpha), LossTerm("nckd", d.nckd, weight: warmup * beta)]
+        let terms = [
+            LossTerm("ce", Tensor.crossEntropy(logits: f.student, labels: labels), weight: ceWeight),
+            LossTerm("tckd", d.tckd, weight: warmup * alpha), LossTerm("nckd", d.nckd, weight: warmup * beta),
+        ]
         var metrics = f.metrics(labels: labels)
         metrics["dkd_warmup"] = warmup
         return ObjectiveOutput(terms: terms, metrics: metrics, features: f.features)

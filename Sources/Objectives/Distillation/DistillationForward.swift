@@ -19,8 +19,10 @@ public struct DistillationForward {
     /// Runs `teachers` on `teacherView` (or takes `cached`, the cache's target for that view) and
     /// `model` (its features, then its classifier) on `studentView`; throws `ObjectiveError.shapeMismatch`
     /// naming `objective` when the student's and the teachers' logits differ in shape.
-    public init<M: Backbone>(model: inout M, studentView: Tensor, teachers ensemble: inout TeacherEnsemble, teacherView: Tensor,
-                             cached: TeacherOutputs? = nil, objective: String, context: inout Context) throws {
+    public init<M: Backbone>(
+        model: inout M, studentView: Tensor, teachers ensemble: inout TeacherEnsemble, teacherView: Tensor,
+        cached: TeacherOutputs? = nil, objective: String, context: inout Context
+    ) throws {
         if let cached {
             teachers = [cached.logits]
         } else {

@@ -28,7 +28,11 @@ extension Objective where Self: Distilling {
     /// live teachers (a run from a teacher cache).
     public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] {
         guard teachers.count > 0 else { return [:] }
-        var agreed = 0.0, kl = 0.0, correct = 0.0, count = 0, labelled = 0
+        var agreed = 0.0
+        var kl = 0.0
+        var correct = 0.0
+        var count = 0
+        var labelled = 0
         try data.forEachBatch { batch in
             var context = Context(training: false, rng: Philox(seed: 0))
             let x = batch.views[0]

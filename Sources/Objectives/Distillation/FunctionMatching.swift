@@ -44,17 +44,21 @@ public struct FunctionMatching<Model: Backbone>: Objective, Distilling {
     }
 
     /// `kl` (T = 1). Metrics `agreement`, and with labels `accuracy`, `teacher_accuracy`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard batch.views.count >= viewCount else {
             throw ObjectiveError.tooFewViews(objective: "function_matching", needed: viewCount, got: batch.views.count)
         }
         let (studentView, teacherView) = views(batch)
-        let f = try DistillationForward(model: &model, studentView: studentView, teachers: &teachers, teacherView: teacherView,
-                                        cached: batch.teacherOutputs, objective: "function_matching", context: &context)
+        let f = try DistillationForward(
+            model: &model, studentView: studentView, teachers: &teachers, teacherView: teacherView,
+            cached: batch.teacherOutputs, objective: "function_matching", context: &context)
         // No accuracy against the unmixed labels of a mixed batch.
-        return ObjectiveOutput(terms: [LossTerm("kl", KDLosses.hinton(student: f.student, teacher: f.target, temperature: 1))],
-                               metrics: f.metrics(labels: batch.mix == nil ? batch.labels : nil), features: f.features)
+        return ObjectiveOutput(
+            terms: [LossTerm("kl", KDLosses.hinton(student: f.student, teacher: f.target, temperature: 1))],
+            metrics: f.metrics(labels: batch.mix == nil ? batch.labels : nil), features: f.features)
     }
 }
 

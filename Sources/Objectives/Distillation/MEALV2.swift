@@ -36,22 +36,30 @@ public struct MEALV2<Model: Backbone>: Objective, Distilling {
     }
 
     /// `meal_v2` and `discriminator`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         if let cached = batch.teacherOutputs, cached.meanLogits == nil {
-            throw ObjectiveError.cacheUnsupported(objective: "meal_v2", reason: "its discriminator takes the teachers' mean raw logits, "
-                                                  + "which a cache holds only when it was made from an ensemble")
+            throw ObjectiveError.cacheUnsupported(
+                objective: "meal_v2",
+                reason: "its discriminator takes the teachers' mean raw logits, "
+                    + "which a cache holds only when it was made from an ensemble")
         }
         let x = batch.views[0]
-        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x, cached: batch.teacherOutputs,
-                                        objective: "meal_v2", context: &context)
+        let f = try DistillationForward(
+            model: &model, studentView: x, teachers: &teachers, teacherView: x, cached: batch.teacherOutputs,
+            objective: "meal_v2", context: &context)
         let (s, all) = (f.student, f.teachers)
         let n = s.shape[0]
         let mean = batch.teacherOutputs?.meanLogits ?? TeacherEnsemble.meanLogits(all)
         let d = discriminator.forward(Tensor.concatenate([s, mean], alongAxis: 0), context: &context)
-        let dStudent = d.slice(alongAxis: 0, 0..<n), dTeacher = d.slice(alongAxis: 0, n..<(2 * n))
-        let terms = [LossTerm("meal_v2", KDLosses.mealV2(student: s, teachers: all)),
-                     LossTerm("discriminator", KDLosses.mealV2Discriminator(student: dStudent, teacher: dTeacher))]
+        let dStudent = d.slice(alongAxis: 0, 0..<n)
+        let dTeacher = d.slice(alongAxis: 0, n..<(2 * n))
+        let terms = [
+            LossTerm("meal_v2", KDLosses.mealV2(student: s, teachers: all)),
+            LossTerm("discriminator", KDLosses.mealV2Discriminator(student: dStudent, teacher: dTeacher)),
+        ]
         let predicted = d.detached.argmax(alongAxis: 1).scalars
         let correct = predicted.enumerated().filter { i, p in Int(p) == (i < n ? 0 : 1) }.count
         var metrics = f.metrics(labels: batch.labels)

@@ -17,7 +17,8 @@ public struct MEALV2Discriminator: Layer {
 
     /// A discriminator for `classCount` logits with width reduction `reduction` per layer (C/k² ≥ 1).
     public init(classCount c: Int, reduction k: Int, rng: inout Philox) {
-        let h1 = c / k, h2 = h1 / k
+        let h1 = c / k
+        let h2 = h1 / k
         require(k >= 1 && h2 >= 1, "MEALV2Discriminator: \(c) classes / \(k) / \(k) leaves no hidden unit")
         conv1 = Linear(inputCount: c, outputCount: h1, rng: &rng)
         conv2 = Linear(inputCount: h1, outputCount: h2, rng: &rng)

@@ -21,12 +21,16 @@ public struct SSLD<Model: Backbone>: Objective, Distilling {
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
     /// `dml`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         let x = batch.views[0]
-        let f = try DistillationForward(model: &model, studentView: x, teachers: &teachers, teacherView: x,
-                                            cached: batch.teacherOutputs, objective: "ssld", context: &context)
-        return ObjectiveOutput(terms: [LossTerm("dml", KDLosses.dml(student: f.student, teacher: f.target))],
-                               metrics: f.metrics(labels: batch.labels), features: f.features)
+        let f = try DistillationForward(
+            model: &model, studentView: x, teachers: &teachers, teacherView: x,
+            cached: batch.teacherOutputs, objective: "ssld", context: &context)
+        return ObjectiveOutput(
+            terms: [LossTerm("dml", KDLosses.dml(student: f.student, teacher: f.target))],
+            metrics: f.metrics(labels: batch.labels), features: f.features)
     }
 }

@@ -38,13 +38,15 @@ public struct TeacherEnsemble: @unchecked Sendable {
         public init(model: any Backbone, run: (mean: [Float], std: [Float])?, own: (mean: [Float], std: [Float])?) {
             let channels = own?.mean.count ?? run?.mean.count ?? 0
             let identity: (mean: [Float], std: [Float]) = ([Float](repeating: 0, count: channels), [Float](repeating: 1, count: channels))
-            let r = run ?? identity, o = own ?? identity
+            let r = run ?? identity
+            let o = own ?? identity
             if r.mean == o.mean && r.std == o.std || channels == 0 {
                 self.init(model: model)
             } else {
                 require(r.mean.count == o.mean.count, "TeacherEnsemble: \(r.mean.count) run channels vs \(o.mean.count) teacher channels")
-                self.init(model: model, scale: (0..<channels).map { r.std[$0] / o.std[$0] },
-                          shift: (0..<channels).map { (r.mean[$0] - o.mean[$0]) / o.std[$0] })
+                self.init(
+                    model: model, scale: (0..<channels).map { r.std[$0] / o.std[$0] },
+                    shift: (0..<channels).map { (r.mean[$0] - o.mean[$0]) / o.std[$0] })
             }
         }
 

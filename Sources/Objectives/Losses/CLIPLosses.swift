@@ -11,8 +11,9 @@ public enum CLIPLosses {
     /// `image`: `[N, D]`, `text`: `[M, D]`, `logScale`: `[]` (the learnable log of the scale; it gets
     /// a gradient).
     public static func scaledLogits(image: Tensor, text: Tensor, logScale: Tensor) -> Tensor {
-        require(image.rank == 2 && text.rank == 2 && image.shape[1] == text.shape[1],
-                "CLIPLosses: image \(image.shape) and text \(text.shape) must be [N, D] and [M, D]")
+        require(
+            image.rank == 2 && text.rank == 2 && image.shape[1] == text.shape[1],
+            "CLIPLosses: image \(image.shape) and text \(text.shape) must be [N, D] and [M, D]")
         require(logScale.shape.count == 1, "CLIPLosses: logScale must hold one value, got \(logScale.shape)")
         let similarity = Tensor.matmul(image.l2Normalized(alongAxis: 1), text.l2Normalized(alongAxis: 1), transposeB: true)
         return similarity * logScale.reshaped(to: []).exp()
@@ -27,7 +28,8 @@ public enum CLIPLosses {
     /// `image`, `text`: `[N, D]` (row `n` of both is pair `n`), `logScale`: `[]`. Every input gets a
     /// gradient, `logScale` included. Returns a scalar (shape `[]`).
     public static func symmetric(image: Tensor, text: Tensor, logScale: Tensor) -> Tensor {
-        require(image.shape == text.shape && image.shape[0] > 0, "CLIPLosses.symmetric: image \(image.shape) vs text \(text.shape), want equal [N, D]")
+        require(
+            image.shape == text.shape && image.shape[0] > 0, "CLIPLosses.symmetric: image \(image.shape) vs text \(text.shape), want equal [N, D]")
         let logits = scaledLogits(image: image, text: text, logScale: logScale)
         return pairwise(logitsPerImage: logits, logitsPerText: logits.transposed())
     }
@@ -37,8 +39,9 @@ public enum CLIPLosses {
     /// positive of row `n` in column `n` (M ≥ N). Returns a scalar.
     public static func pairwise(logitsPerImage: Tensor, logitsPerText: Tensor) -> Tensor {
         let n = logitsPerImage.shape[0]
-        require(logitsPerText.shape[0] == n && logitsPerImage.rank == 2 && logitsPerImage.shape[1] >= n,
-                "CLIPLosses.pairwise: logits \(logitsPerImage.shape) and \(logitsPerText.shape) want [N, M ≥ N]")
+        require(
+            logitsPerText.shape[0] == n && logitsPerImage.rank == 2 && logitsPerImage.shape[1] >= n,
+            "CLIPLosses.pairwise: logits \(logitsPerImage.shape) and \(logitsPerText.shape) want [N, M ≥ N]")
         let labels = IntTensor((0..<n).map { Int32($0) })
         let a = Tensor.crossEntropy(logits: logitsPerImage, labels: labels)
         let b = Tensor.crossEntropy(logits: logitsPerText, labels: labels)

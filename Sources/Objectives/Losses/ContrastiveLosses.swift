@@ -19,7 +19,8 @@ public enum ContrastiveLosses {
     public static func ntXent(_ z1: Tensor, _ z2: Tensor, temperature t: Float) -> Tensor {
         require(z1.rank == 2 && z1.shape == z2.shape && z1.shape[0] > 0, "ntXent: z1 \(z1.shape) vs z2 \(z2.shape), want equal [N, D] with N > 0")
         require(t > 0, "ntXent: temperature must be positive, got \(t)")
-        let n = z1.shape[0], m = 2 * n
+        let n = z1.shape[0]
+        let m = 2 * n
         let z = Tensor.concatenate([z1, z2], alongAxis: 0).l2Normalized(alongAxis: 1)
         let logits = Tensor.matmul(z, z, transposeB: true) / t  // [2N, 2N]
         var eye = [Float](repeating: 0, count: m * m)

@@ -17,7 +17,8 @@ public enum KDLosses {
 
     /// Hinton KD with a hard-label term: α·CE(y, s) + (1 − α)·T²·KL (torchdistill's convention:
     /// `alpha` weighs the hard labels).
-    public static func hinton(student: Tensor, teacher: Tensor, labels: IntTensor, temperature t: Float, alpha: Float) -> (hard: Tensor, soft: Tensor) {
+    public static func hinton(student: Tensor, teacher: Tensor, labels: IntTensor, temperature t: Float, alpha: Float) -> (hard: Tensor, soft: Tensor)
+    {
         (Tensor.crossEntropy(logits: student, labels: labels) * alpha, hinton(student: student, teacher: teacher, temperature: t) * (1 - alpha))
     }
 
@@ -37,12 +38,16 @@ public enum KDLosses {
         func targetSplit(_ p: Tensor) -> Tensor {
             Tensor.concatenate([(p * gt).sum(alongAxis: 1, keepingDims: true), (p * other).sum(alongAxis: 1, keepingDims: true)], alongAxis: 1)
         }
-        let s = student / t, te = teacher.detached / t
-        let bs = targetSplit(s.softmax(alongAxis: 1)), bt = targetSplit(te.softmax(alongAxis: 1))
+        let s = student / t
+        let te = teacher.detached / t
+        let bs = targetSplit(s.softmax(alongAxis: 1))
+        let bt = targetSplit(te.softmax(alongAxis: 1))
         let tckd = Tensor.klDivergence(logProbabilities: bs.log(), targetProbabilities: bt) * (t * t)
         let mask = gt * 1000
-        let nckd = Tensor.klDivergence(logProbabilities: (s - mask).logSoftmax(alongAxis: 1),
-                                       targetProbabilities: (te - mask).softmax(alongAxis: 1)) * (t * t)
+        let nckd =
+            Tensor.klDivergence(
+                logProbabilities: (s - mask).logSoftmax(alongAxis: 1),
+                targetProbabilities: (te - mask).softmax(alongAxis: 1)) * (t * t)
         return (tckd, nckd)
     }
 
@@ -51,7 +56,8 @@ public enum KDLosses {
     /// The teacher is detached, so only the student receives a gradient.
     public static func dml(student: Tensor, teacher: Tensor) -> Tensor {
         require(student.shape == teacher.shape && student.rank == 2, "dml: student \(student.shape) vs teacher \(teacher.shape)")
-        let logS = student.logSoftmax(alongAxis: 1), logT = teacher.detached.logSoftmax(alongAxis: 1)
+        let logS = student.logSoftmax(alongAxis: 1)
+        let logT = teacher.detached.logSoftmax(alongAxis: 1)
         let forward = Tensor.klDivergence(logProbabilities: logS, targetProbabilities: logT.exp())
         let reverse = Tensor.klDivergence(logProbabilities: logT, targetProbabilities: logS.exp())
         return (forward + reverse) * 0.5
@@ -79,8 +85,9 @@ public enum KDLosses {
     /// `[N, 2]` against the targets [1, 0] (student) and [0, 1] (teacher), binary cross-entropy with
     /// logits `softplus(x) − x·y` averaged over all 2N·2 entries.
     public static func mealV2Discriminator(student: Tensor, teacher: Tensor) -> Tensor {
-        require(student.shape == teacher.shape && student.rank == 2 && student.shape[1] == 2,
-                "mealV2Discriminator: student \(student.shape) vs teacher \(teacher.shape), expected [N, 2] each")
+        require(
+            student.shape == teacher.shape && student.rank == 2 && student.shape[1] == 2,
+            "mealV2Discriminator: student \(student.shape) vs teacher \(teacher.shape), expected [N, 2] each")
         let n = student.shape[0]
         let x = Tensor.concatenate([student, teacher], alongAxis: 0)
         let rows: [Float] = Array(Array(repeating: [Float(1), 0], count: n).joined()) + Array(Array(repeating: [Float(0), 1], count: n).joined())

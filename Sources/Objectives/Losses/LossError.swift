@@ -23,30 +23,31 @@ public enum LossError: Error, Equatable, CustomStringConvertible {
     /// An input whose values (not shape) the loss cannot take, e.g. a label out of range.
     case invalidInput(loss: String, input: String, message: String)
 
+    /// The message `retort loss` prints: what was wrong, the value given and what is accepted.
     public var description: String {
         func names(_ xs: [String]) -> String { xs.isEmpty ? "none" : xs.joined(separator: ", ") }
         func hint(_ s: String?) -> String { s.map { "; did you mean '\($0)'?" } ?? "" }
         switch self {
-        case let .unknownLoss(name, suggestion, known):
+        case .unknownLoss(let name, let suggestion, let known):
             return "unknown loss '\(name)'\(hint(suggestion)) (known: \(names(known)); see `retort loss list`)"
-        case let .missingInput(loss, input, expected, similar):
+        case .missingInput(let loss, let input, let expected, let similar):
             return "\(loss): missing input '\(input)' (expected \(expected))" + (similar.map { "; the file has '\($0)' instead?" } ?? "")
-        case let .extraInput(loss, input, suggestion, accepted):
+        case .extraInput(let loss, let input, let suggestion, let accepted):
             return "\(loss): unexpected input '\(input)'\(hint(suggestion)) (\(loss) takes \(names(accepted)))"
-        case let .wrongDType(loss, input, expected, found):
+        case .wrongDType(let loss, let input, let expected, let found):
             return "\(loss): input '\(input)' has dtype \(found), expected \(expected)"
-        case let .wrongShape(loss, input, expected, found, reason):
+        case .wrongShape(let loss, let input, let expected, let found, let reason):
             let f = "[" + found.map(String.init).joined(separator: ", ") + "]"
             return "\(loss): input '\(input)' has shape \(f), expected [\(expected.joined(separator: ", "))]: \(reason)"
-        case let .unknownParameter(loss, parameter, suggestion, accepted):
+        case .unknownParameter(let loss, let parameter, let suggestion, let accepted):
             return "\(loss): unknown parameter '\(parameter)'\(hint(suggestion)) (\(loss) takes \(names(accepted)))"
-        case let .missingParameter(loss, parameter, expected):
+        case .missingParameter(let loss, let parameter, let expected):
             return "\(loss): parameter '\(parameter)' is required (\(expected)); give --param \(parameter)=VALUE"
-        case let .invalidParameter(loss, parameter, value, expected):
+        case .invalidParameter(let loss, let parameter, let value, let expected):
             return "\(loss): parameter '\(parameter)' = '\(value)' is not a \(expected)"
-        case let .malformedParameter(text, reason):
+        case .malformedParameter(let text, let reason):
             return "--param '\(text)': \(reason)"
-        case let .invalidInput(loss, input, message):
+        case .invalidInput(let loss, let input, let message):
             return "\(loss): input '\(input)': \(message)"
         }
     }

@@ -32,7 +32,8 @@ public enum LossRegistry {
         },
         LossEntry(
             name: "sinkhorn",
-            definition: "SwAV codes: distributed_sinkhorn on one process, Float32, no max-subtraction (facebookresearch/swav main_swav.py); no gradient, loss = 0",
+            definition:
+                "SwAV codes: distributed_sinkhorn on one process, Float32, no max-subtraction (facebookresearch/swav main_swav.py); no gradient, loss = 0",
             inputs: [LossInput("scores", ["N", "K"])],
             parameters: [LossParameter("epsilon", .positiveFloat, default: "0.05"), LossParameter("iterations", .positiveInteger, default: "3")],
             extraOutputs: [LossOutput("assignments", ["N", "K"])]
@@ -48,33 +49,42 @@ public enum LossRegistry {
             definition: "swapped prediction (main_swav.py): codes of each assigned view by Sinkhorn over [queue; view] (last N rows), "
                 + "−mean_n Σ_k q log softmax(scores_v / T) over the other views / (V − 1), averaged over assigned views",
             inputs: [LossInput("scores", ["V·N", "K"]), LossInput("queue", ["A", "L", "K"], optional: true)],
-            parameters: [LossParameter("views", .positiveInteger, default: nil), LossParameter("assign", .indexList, default: "0,1"),
-                         LossParameter("temperature", .positiveFloat, default: "0.1"), LossParameter("epsilon", .positiveFloat, default: "0.05"),
-                         LossParameter("iterations", .positiveInteger, default: "3")]
+            parameters: [
+                LossParameter("views", .positiveInteger, default: nil), LossParameter("assign", .indexList, default: "0,1"),
+                LossParameter("temperature", .positiveFloat, default: "0.1"), LossParameter("epsilon", .positiveFloat, default: "0.05"),
+                LossParameter("iterations", .positiveInteger, default: "3"),
+            ]
         ) { a in
-            let views = a.integer("views"), assign = a.integers("assign")
-            let scores = a.tensor("scores"), rows = scores.shape[0]
+            let views = a.integer("views")
+            let assign = a.integers("assign")
+            let scores = a.tensor("scores")
+            let rows = scores.shape[0]
             guard views >= 2 else {
-                throw LossError.invalidParameter(loss: "swav", parameter: "views", value: "\(views)", expected: "integer >= 2 (each code predicts the other views)")
+                throw LossError.invalidParameter(
+                    loss: "swav", parameter: "views", value: "\(views)", expected: "integer >= 2 (each code predicts the other views)")
             }
             guard rows % views == 0 else {
-                throw LossError.wrongShape(loss: "swav", input: "scores", expected: ["V·N", "K"], found: scores.shape.dims,
-                                           reason: "\(rows) rows are not \(views) views (views=\(views)) of N samples each")
+                throw LossError.wrongShape(
+                    loss: "swav", input: "scores", expected: ["V·N", "K"], found: scores.shape.dims,
+                    reason: "\(rows) rows are not \(views) views (views=\(views)) of N samples each")
             }
             if let bad = assign.first(where: { $0 >= views }) {
-                throw LossError.invalidParameter(loss: "swav", parameter: "assign", value: assign.map(String.init).joined(separator: ","),
-                                                 expected: "list of view indices below views = \(views) (\(bad) is not)")
+                throw LossError.invalidParameter(
+                    loss: "swav", parameter: "assign", value: assign.map(String.init).joined(separator: ","),
+                    expected: "list of view indices below views = \(views) (\(bad) is not)")
             }
             let queue = a.optionalTensor("queue")
             if let queue, queue.shape[0] != assign.count {
-                throw LossError.wrongShape(loss: "swav", input: "queue", expected: ["A", "L", "K"], found: queue.shape.dims,
-                                           reason: "A = \(queue.shape[0]) blocks but assign lists \(assign.count) views")
+                throw LossError.wrongShape(
+                    loss: "swav", input: "queue", expected: ["A", "L", "K"], found: queue.shape.dims,
+                    reason: "A = \(queue.shape[0]) blocks but assign lists \(assign.count) views")
             }
             try LossRegistry.finite(a, "swav", "scores")
             try LossRegistry.finite(a, "swav", "queue")
             let result = try LossRegistry.sinkhornErrors("swav") {
-                try SwAVLosses.swappedPrediction(scores: scores, views: views, assign: assign, temperature: a.float("temperature"),
-                                                 epsilon: a.float("epsilon"), iterations: a.integer("iterations"), queue: queue)
+                try SwAVLosses.swappedPrediction(
+                    scores: scores, views: views, assign: assign, temperature: a.float("temperature"),
+                    epsilon: a.float("epsilon"), iterations: a.integer("iterations"), queue: queue)
             }
             return LossValue(loss: result.loss)
         },
@@ -87,13 +97,16 @@ public enum LossRegistry {
             extraOutputs: [LossOutput("labels", ["N"], .i64)]
         ) { a in
             try LossRegistry.finite(a, "sela", "logits")
-            let labelling = try LossRegistry.sinkhornErrors("sela") { try SelfLabelLosses.labels(logits: a.tensor("logits"), lambda: Double(a.float("lambda"))) }
+            let labelling = try LossRegistry.sinkhornErrors("sela") {
+                try SelfLabelLosses.labels(logits: a.tensor("logits"), lambda: Double(a.float("lambda")))
+            }
             let labels = Int64Tensor(shape: [labelling.labels.count], scalars: labelling.labels.map { Int64($0) })
             return LossValue(loss: Tensor(0), integerExtras: ["labels": labels])
         },
         LossEntry(
             name: "clip",
-            definition: "½ (CE(s · Î T̂ᵀ, arange) + CE(s · T̂ Îᵀ, arange)), s = exp(log_scale) (open_clip ClipLoss on logits from openai/CLIP model.py)",
+            definition:
+                "½ (CE(s · Î T̂ᵀ, arange) + CE(s · T̂ Îᵀ, arange)), s = exp(log_scale) (open_clip ClipLoss on logits from openai/CLIP model.py)",
             inputs: [LossInput("image", ["N", "D"]), LossInput("text", ["N", "D"]), LossInput("log_scale", [])]
         ) { a in
             try LossRegistry.finite(a, "clip", "log_scale")
@@ -114,15 +127,20 @@ public enum LossRegistry {
         },
         LossEntry(
             name: "pixpro",
-            definition: "L(ŷ1, sg x̂2, box1, box2) + L(ŷ2, sg x̂1, box2, box1), L = PixPro regression_loss: −2 mean_n Σ A_ij ⟨q_i, k_j⟩ / (Σ A_ij + 1e-6), "
+            definition:
+                "L(ŷ1, sg x̂2, box1, box2) + L(ŷ2, sg x̂1, box2, box1), L = PixPro regression_loss: −2 mean_n Σ A_ij ⟨q_i, k_j⟩ / (Σ A_ij + 1e-6), "
                 + "A_ij = 1[bin-centre distance / larger bin diagonal < threshold]; box (x0, y0, x1, y1) normalised by (W − 1, H − 1), flipped: x0 > x1",
-            inputs: [LossInput("y1", ["N", "C", "H", "W"]), LossInput("y2", ["N", "C", "H", "W"]), LossInput("x1", ["N", "C", "H", "W"]),
-                     LossInput("x2", ["N", "C", "H", "W"]), LossInput("box1", ["N", "4"]), LossInput("box2", ["N", "4"])],
+            inputs: [
+                LossInput("y1", ["N", "C", "H", "W"]), LossInput("y2", ["N", "C", "H", "W"]), LossInput("x1", ["N", "C", "H", "W"]),
+                LossInput("x2", ["N", "C", "H", "W"]), LossInput("box1", ["N", "4"]), LossInput("box2", ["N", "4"]),
+            ],
             parameters: [LossParameter("threshold", .positiveFloat, default: "0.7")]
         ) { a in
             for name in ["y1", "y2", "x1", "x2", "box1", "box2"] { try LossRegistry.finite(a, "pixpro", name) }
-            return LossValue(loss: PixProLosses.consistency(predictions: (a.tensor("y1"), a.tensor("y2")), keys: (a.tensor("x1"), a.tensor("x2")),
-                                                            boxes: (a.tensor("box1"), a.tensor("box2")), threshold: a.float("threshold")))
+            return LossValue(
+                loss: PixProLosses.consistency(
+                    predictions: (a.tensor("y1"), a.tensor("y2")), keys: (a.tensor("x1"), a.tensor("x2")),
+                    boxes: (a.tensor("box1"), a.tensor("box2")), threshold: a.float("threshold")))
         },
         LossEntry(
             name: "kd",
@@ -137,10 +155,13 @@ public enum LossRegistry {
             definition: "T² · (α·KL(b_t ‖ b_s) + β·KL(p̂_t ‖ p̂_s)), b = [p_g, 1 − p_g], p̂ = softmax over non-targets, "
                 + "batch mean, teacher detached, no warm-up factor (mdistiller dkd_loss)",
             inputs: [LossInput("student", ["N", "K"]), LossInput("teacher", ["N", "K"]), LossInput("labels", ["N"], .i64)],
-            parameters: [LossParameter("alpha", .float, default: "1"), LossParameter("beta", .float, default: "8"),
-                         LossParameter("temperature", .positiveFloat, default: "4")]
+            parameters: [
+                LossParameter("alpha", .float, default: "1"), LossParameter("beta", .float, default: "8"),
+                LossParameter("temperature", .positiveFloat, default: "4"),
+            ]
         ) { a in
-            let labels = a.labels("labels"), k = a.sizes["K"]!
+            let labels = a.labels("labels")
+            let k = a.sizes["K"]!
             if let bad = labels.scalars.first(where: { $0 < 0 || Int($0) >= k }) {
                 throw LossError.invalidInput(loss: "dkd", input: "labels", message: "label \(bad) is outside 0..<\(k) (K = \(k) classes)")
             }
@@ -160,7 +181,9 @@ public enum LossRegistry {
             inputs: [LossInput("student", ["N", "K"]), LossInput("teachers", ["M", "N", "K"])]
         ) { a in
             let teachers = a.tensor("teachers")
-            let each = (0..<teachers.shape[0]).map { teachers.slice(alongAxis: 0, $0..<($0 + 1)).reshaped(to: [teachers.shape[1], teachers.shape[2]]) }
+            let each = (0..<teachers.shape[0]).map {
+                teachers.slice(alongAxis: 0, $0..<($0 + 1)).reshaped(to: [teachers.shape[1], teachers.shape[2]])
+            }
             return LossValue(loss: KDLosses.mealV2(student: a.tensor("student"), teachers: each))
         },
         LossEntry(
@@ -322,8 +345,9 @@ public enum LossRegistry {
                 if input.isOptional { continue }
                 let accepted = Set(entry.inputs.map(\.name))
                 let unexpected = Set(file.tensors.keys).union(file.integers.keys).subtracting(accepted).sorted()
-                throw LossError.missingInput(loss: entry.name, input: input.name, expected: "\(input.dtype.rawValue) [\(input.shape.joined(separator: ", "))]",
-                                             similar: closestName(to: input.name, among: unexpected))
+                throw LossError.missingInput(
+                    loss: entry.name, input: input.name, expected: "\(input.dtype.rawValue) [\(input.shape.joined(separator: ", "))]",
+                    similar: closestName(to: input.name, among: unexpected))
             }
             func wrong(_ reason: String) -> LossError {
                 .wrongShape(loss: entry.name, input: input.name, expected: input.shape, found: dims, reason: reason)
@@ -343,7 +367,8 @@ public enum LossRegistry {
                 }
             }
             if input.dtype == .i64, let t = file.integers[input.name],
-               let bad = t.scalars.first(where: { $0 < Int64(Int32.min) || $0 > Int64(Int32.max) }) {
+                let bad = t.scalars.first(where: { $0 < Int64(Int32.min) || $0 > Int64(Int32.max) })
+            {
                 throw LossError.invalidInput(loss: entry.name, input: input.name, message: "value \(bad) does not fit in 32 bits")
             }
         }
@@ -360,9 +385,11 @@ public enum LossRegistry {
     /// The candidate closest to `word` by edit distance, if close enough to be a typo.
     static func closestName(to word: String, among candidates: [String]) -> String? {
         func distance(_ a: String, _ b: String) -> Int {
-            let x = Array(a.lowercased()), y = Array(b.lowercased())
+            let x = Array(a.lowercased())
+            let y = Array(b.lowercased())
             if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
-            var previous = Array(0...y.count), current = [Int](repeating: 0, count: y.count + 1)
+            var previous = Array(0...y.count)
+            var current = [Int](repeating: 0, count: y.count + 1)
             for i in 1...x.count {
                 current[0] = i
                 for j in 1...y.count {

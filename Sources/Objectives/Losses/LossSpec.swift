@@ -99,9 +99,9 @@ public enum LossParameterValue: Sendable, Equatable, CustomStringConvertible {
     /// The value as it would be typed (`0.1`, `3`, `0,1`).
     public var description: String {
         switch self {
-        case let .float(v): return "\(v)"
-        case let .integer(v): return "\(v)"
-        case let .integers(v): return v.map(String.init).joined(separator: ",")
+        case .float(let v): return "\(v)"
+        case .integer(let v): return "\(v)"
+        case .integers(let v): return v.map(String.init).joined(separator: ",")
         }
     }
 }
@@ -154,19 +154,19 @@ public struct LossArguments {
 
     /// The float parameter `name`.
     public func float(_ name: String) -> Float {
-        guard case let .float(v) = parameters[name] else { preconditionFailure("loss table: parameter '\(name)' is not a float") }
+        guard case .float(let v) = parameters[name] else { preconditionFailure("loss table: parameter '\(name)' is not a float") }
         return v
     }
 
     /// The integer parameter `name`.
     public func integer(_ name: String) -> Int {
-        guard case let .integer(v) = parameters[name] else { preconditionFailure("loss table: parameter '\(name)' is not an integer") }
+        guard case .integer(let v) = parameters[name] else { preconditionFailure("loss table: parameter '\(name)' is not an integer") }
         return v
     }
 
     /// The integer-list parameter `name`.
     public func integers(_ name: String) -> [Int] {
-        guard case let .integers(v) = parameters[name] else { preconditionFailure("loss table: parameter '\(name)' is not a list") }
+        guard case .integers(let v) = parameters[name] else { preconditionFailure("loss table: parameter '\(name)' is not a list") }
         return v
     }
 }
@@ -207,8 +207,10 @@ public struct LossEntry: Sendable {
     public var compute: @Sendable (LossArguments) throws -> LossValue
 
     /// A table row.
-    public init(name: String, definition: String, inputs: [LossInput], parameters: [LossParameter] = [],
-                extraOutputs: [LossOutput] = [], compute: @escaping @Sendable (LossArguments) throws -> LossValue) {
+    public init(
+        name: String, definition: String, inputs: [LossInput], parameters: [LossParameter] = [],
+        extraOutputs: [LossOutput] = [], compute: @escaping @Sendable (LossArguments) throws -> LossValue
+    ) {
         self.name = name
         self.definition = definition
         self.inputs = inputs

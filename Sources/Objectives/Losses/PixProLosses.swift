@@ -19,10 +19,14 @@ public enum PixProLosses {
     /// transform of x; pass `features` for the identity transform). Returns `[N, C', H, W]`, not
     /// normalised (the caller normalises, as `forward` does). The attention is `[N, HW, HW]`.
     public static func propagate(features x: Tensor, values v: Tensor, gamma: Float, clamp: Float = 0) -> Tensor {
-        require(x.rank == 4 && v.rank == 4 && x.shape[0] == v.shape[0] && x.shape[2] == v.shape[2] && x.shape[3] == v.shape[3],
-                "propagate: features \(x.shape) and values \(v.shape), want [N, C, H, W] and [N, C', H, W]")
+        require(
+            x.rank == 4 && v.rank == 4 && x.shape[0] == v.shape[0] && x.shape[2] == v.shape[2] && x.shape[3] == v.shape[3],
+            "propagate: features \(x.shape) and values \(v.shape), want [N, C, H, W] and [N, C', H, W]")
         require(gamma > 0, "propagate: gamma \(gamma) must be > 0")
-        let n = x.shape[0], c = x.shape[1], cv = v.shape[1], hw = x.shape[2] * x.shape[3]
+        let n = x.shape[0]
+        let c = x.shape[1]
+        let cv = v.shape[1]
+        let hw = x.shape[2] * x.shape[3]
         let keys = x.l2Normalized(alongAxis: 1).reshaped(to: [n, c, hw])
         let values = v.l2Normalized(alongAxis: 1).reshaped(to: [n, cv, hw])
         // [N, HW, HW]: attention[i, j] = x̂_i · x̂_j
@@ -45,20 +49,26 @@ public enum PixProLosses {
     /// Returns an untraced `[N, HW, HW]` tensor of 0/1 (bins in row-major order, as `view(N, C, -1)`).
     /// Computed in Float64, so the comparison does not depend on rounding of the centres.
     public static func positivePairs(boxQuery: Tensor, boxKey: Tensor, height: Int, width: Int, threshold: Float) -> Tensor {
-        require(boxQuery.rank == 2 && boxQuery.shape[1] == 4 && boxKey.shape == boxQuery.shape,
-                "positivePairs: boxes \(boxQuery.shape) and \(boxKey.shape), want [N, 4]")
+        require(
+            boxQuery.rank == 2 && boxQuery.shape[1] == 4 && boxKey.shape == boxQuery.shape,
+            "positivePairs: boxes \(boxQuery.shape) and \(boxKey.shape), want [N, 4]")
         require(height >= 1 && width >= 1, "positivePairs: map \(height)x\(width)")
-        let n = boxQuery.shape[0], hw = height * width
-        let bq = boxQuery.detached.scalars.map(Double.init), bk = boxKey.detached.scalars.map(Double.init)
+        let n = boxQuery.shape[0]
+        let hw = height * width
+        let bq = boxQuery.detached.scalars.map(Double.init)
+        let bk = boxKey.detached.scalars.map(Double.init)
         var mask = [Float](repeating: 0, count: n * hw * hw)
         let limit = Double(threshold)
         for s in 0..<n {
-            let q = Array(bq[(s * 4)..<(s * 4 + 4)]), k = Array(bk[(s * 4)..<(s * 4 + 4)])
-            let cq = binCentres(q, height: height, width: width), ck = binCentres(k, height: height, width: width)
+            let q = Array(bq[(s * 4)..<(s * 4 + 4)])
+            let k = Array(bk[(s * 4)..<(s * 4 + 4)])
+            let cq = binCentres(q, height: height, width: width)
+            let ck = binCentres(k, height: height, width: width)
             let diagonal = max(cq.diagonal, ck.diagonal)
             for i in 0..<hw {
                 for j in 0..<hw {
-                    let dx = cq.x[i] - ck.x[j], dy = cq.y[i] - ck.y[j]
+                    let dx = cq.x[i] - ck.x[j]
+                    let dy = cq.y[i] - ck.y[j]
                     if (dx * dx + dy * dy).squareRoot() / diagonal < limit { mask[(s * hw + i) * hw + j] = 1 }
                 }
             }
@@ -69,8 +79,10 @@ public enum PixProLosses {
     /// The bin centres (row-major) and the bin diagonal of one view's `(x0, y0, x1, y1)` box
     /// on an `height × width` map.
     static func binCentres(_ box: [Double], height: Int, width: Int) -> (x: [Double], y: [Double], diagonal: Double) {
-        let bw = (box[2] - box[0]) / Double(width), bh = (box[3] - box[1]) / Double(height)
-        var xs: [Double] = [], ys: [Double] = []
+        let bw = (box[2] - box[0]) / Double(width)
+        let bh = (box[3] - box[1]) / Double(height)
+        var xs: [Double] = []
+        var ys: [Double] = []
         xs.reserveCapacity(height * width)
         ys.reserveCapacity(height * width)
         for r in 0..<height {
@@ -90,7 +102,10 @@ public enum PixProLosses {
     /// not detached here); `boxQuery`, `boxKey` `[N, 4]`. Returns a scalar (shape `[]`).
     public static func regression(query q: Tensor, key k: Tensor, boxQuery: Tensor, boxKey: Tensor, threshold: Float) -> Tensor {
         require(q.rank == 4 && q.shape == k.shape, "regression: query \(q.shape) vs key \(k.shape), want equal [N, C, H, W]")
-        let n = q.shape[0], c = q.shape[1], h = q.shape[2], w = q.shape[3]
+        let n = q.shape[0]
+        let c = q.shape[1]
+        let h = q.shape[2]
+        let w = q.shape[3]
         let mask = positivePairs(boxQuery: boxQuery, boxKey: boxKey, height: h, width: w, threshold: threshold)
         let counts = mask.sum(alongAxes: [1, 2]) + 1e-6  // [N]
         // [N, HW, HW]: logit[i, j] = ⟨q_i, k_j⟩
@@ -105,8 +120,10 @@ public enum PixProLosses {
     ///
     /// `predictions` `(y1, y2)` and `keys` `(x1, x2)`: `[N, C, H, W]` each; `boxes` `[N, 4]` each.
     /// The keys are detached (they come from the momentum encoder). Returns a scalar.
-    public static func consistency(predictions y: (Tensor, Tensor), keys x: (Tensor, Tensor), boxes: (Tensor, Tensor),
-                                   threshold: Float) -> Tensor {
+    public static func consistency(
+        predictions y: (Tensor, Tensor), keys x: (Tensor, Tensor), boxes: (Tensor, Tensor),
+        threshold: Float
+    ) -> Tensor {
         direction(prediction: y.0, key: x.1, boxPrediction: boxes.0, boxKey: boxes.1, threshold: threshold)
             + direction(prediction: y.1, key: x.0, boxPrediction: boxes.1, boxKey: boxes.0, threshold: threshold)
     }
@@ -115,10 +132,13 @@ public enum PixProLosses {
     /// with ŷ = `prediction` and x̂ = `key` (detached) normalised along C (1e-12). `[N, C, H, W]`
     /// each, boxes `[N, 4]`; returns a scalar. Depends on one view's online branch only, so a
     /// step can differentiate it before the other view's forward pass.
-    public static func direction(prediction y: Tensor, key x: Tensor, boxPrediction: Tensor, boxKey: Tensor,
-                                 threshold: Float) -> Tensor {
-        regression(query: y.l2Normalized(alongAxis: 1), key: x.detached.l2Normalized(alongAxis: 1),
-                   boxQuery: boxPrediction, boxKey: boxKey, threshold: threshold)
+    public static func direction(
+        prediction y: Tensor, key x: Tensor, boxPrediction: Tensor, boxKey: Tensor,
+        threshold: Float
+    ) -> Tensor {
+        regression(
+            query: y.l2Normalized(alongAxis: 1), key: x.detached.l2Normalized(alongAxis: 1),
+            boxQuery: boxPrediction, boxKey: boxKey, threshold: threshold)
     }
 
     /// PixPro's instance loss (`PixPro.regression_loss(x, y)`): `−2 · mean_n ⟨x_n, y_n⟩` summed over

@@ -26,8 +26,9 @@ public enum SSLLosses {
     /// is PyTorch's `cosine_similarity` (each norm floored at 1e-8). The targets are detached here,
     /// so they get no gradient. Returns a scalar in `[−1, 1]` (shape `[]`).
     public static func simsiam(predictions p: (Tensor, Tensor), targets z: (Tensor, Tensor)) -> Tensor {
-        require(p.0.rank == 2 && p.0.shape == p.1.shape && z.0.shape == p.0.shape && z.1.shape == p.0.shape,
-                "simsiam: predictions \(p.0.shape), \(p.1.shape) vs targets \(z.0.shape), \(z.1.shape), want equal [N, D]")
+        require(
+            p.0.rank == 2 && p.0.shape == p.1.shape && z.0.shape == p.0.shape && z.1.shape == p.0.shape,
+            "simsiam: predictions \(p.0.shape), \(p.1.shape) vs targets \(z.0.shape), \(z.1.shape), want equal [N, D]")
         let c1 = Tensor.cosineSimilarity(p.0, z.1.detached, alongAxis: 1).mean()
         let c2 = Tensor.cosineSimilarity(p.1, z.0.detached, alongAxis: 1).mean()
         return (c1 + c2) * -0.5

@@ -31,7 +31,8 @@ public enum SelfLabelLosses {
     /// are not finite, or when the loop does not converge within `maxIterations`.
     public static func labels(logits: Tensor, lambda: Double, maxIterations: Int = 100_000) throws -> Labelling {
         precondition(logits.rank == 2 && logits.shape[0] > 0 && logits.shape[1] > 0, "labels: logits \(logits.shape), want [N, K]")
-        let n = logits.shape[0], k = logits.shape[1]
+        let n = logits.shape[0]
+        let k = logits.shape[1]
         guard logits.scalars.allSatisfy({ $0.isFinite }) else { throw SinkhornError.nonFiniteInput(solver: solver) }
         var a = [Double](repeating: 0, count: n * k)  // a[i * k + j] = A[j, i]
         logits.withUnsafeBufferPointer { x in
@@ -49,13 +50,19 @@ public enum SelfLabelLosses {
 
     /// The same solver on `powers` = P^λ, `[N, K]` row-major in Float64 (what a dataset-wide
     /// labelling builds from its stored outputs); `lambda` is only reported in errors.
-    public static func labels(powers a: [Double], samples n: Int, clusters k: Int, lambda: Double,
-                              maxIterations: Int = 100_000) throws -> Labelling {
+    public static func labels(
+        powers a: [Double], samples n: Int, clusters k: Int, lambda: Double,
+        maxIterations: Int = 100_000
+    ) throws -> Labelling {
         precondition(a.count == n * k && n > 0 && k > 0, "labels: \(a.count) values for [\(n), \(k)]")
-        let invK = 1 / Double(k), invN = 1 / Double(n)
-        var r = [Double](repeating: invK, count: k), c = [Double](repeating: invN, count: n)
-        var cNew = [Double](repeating: 0, count: n), acc = [Double](repeating: 0, count: k)
-        var err = 1e6, counter = 0
+        let invK = 1 / Double(k)
+        let invN = 1 / Double(n)
+        var r = [Double](repeating: invK, count: k)
+        var c = [Double](repeating: invN, count: n)
+        var cNew = [Double](repeating: 0, count: n)
+        var acc = [Double](repeating: 0, count: k)
+        var err = 1e6
+        var counter = 0
         a.withUnsafeBufferPointer { a in
             c.withUnsafeMutableBufferPointer { c in
                 while err > 0.1 && counter < maxIterations {
@@ -63,7 +70,8 @@ public enum SelfLabelLosses {
                     for j in 0..<k { acc[j] = 0 }
                     acc.withUnsafeMutableBufferPointer { acc in
                         for i in 0..<n {
-                            let ci = c[i], row = a.baseAddress! + i * k
+                            let ci = c[i]
+                            let row = a.baseAddress! + i * k
                             for j in 0..<k { acc[j] += row[j] * ci }
                         }
                     }
@@ -80,7 +88,10 @@ public enum SelfLabelLosses {
                     if counter % 10 == 0 {
                         // numpy's nansum: NaN terms count as 0.
                         var e = 0.0
-                        for i in 0..<n { let t = Swift.abs(c[i] / cNew[i] - 1); if !t.isNaN { e += t } }
+                        for i in 0..<n {
+                            let t = Swift.abs(c[i] / cNew[i] - 1)
+                            if !t.isNaN { e += t }
+                        }
                         err = e
                     }
                     for i in 0..<n { c[i] = cNew[i] }
@@ -89,20 +100,26 @@ public enum SelfLabelLosses {
             }
         }
         if let j = r.firstIndex(where: { !$0.isFinite }) {
-            throw SinkhornError.nonFinite(solver: solver, parameter: "lambda", value: lambda,
-                                          detail: "P^lambda underflows to 0 for cluster \(j) on every sample")
+            throw SinkhornError.nonFinite(
+                solver: solver, parameter: "lambda", value: lambda,
+                detail: "P^lambda underflows to 0 for cluster \(j) on every sample")
         }
         if let i = c.firstIndex(where: { !$0.isFinite }) {
-            throw SinkhornError.nonFinite(solver: solver, parameter: "lambda", value: lambda,
-                                          detail: "P^lambda underflows to 0 for sample \(i) on every cluster")
+            throw SinkhornError.nonFinite(
+                solver: solver, parameter: "lambda", value: lambda,
+                detail: "P^lambda underflows to 0 for sample \(i) on every cluster")
         }
         guard err <= 0.1 else { throw SinkhornError.notConverged(solver: solver, iterations: counter, error: err) }
         var labels = [Int32](repeating: 0, count: n)
         for i in 0..<n {
-            var best = -1, value = -Double.infinity
+            var best = -1
+            var value = -Double.infinity
             for j in 0..<k {
                 let q = a[i * k + j] * c[i] * r[j]
-                if !q.isNaN && (best < 0 || q > value) { best = j; value = q }
+                if !q.isNaN && (best < 0 || q > value) {
+                    best = j
+                    value = q
+                }
             }
             labels[i] = Int32(max(best, 0))
         }

@@ -16,13 +16,15 @@ public enum SinkhornError: Error, Equatable, CustomStringConvertible {
     /// One line naming the solver, the parameter and its value.
     public var description: String {
         switch self {
-        case let .nonFinite(solver, parameter, value, detail):
-            let remedy = parameter == "lambda" ? "use a smaller lambda (the reference uses 25 on ImageNet, 10 on CIFAR)"
+        case .nonFinite(let solver, let parameter, let value, let detail):
+            let remedy =
+                parameter == "lambda"
+                ? "use a smaller lambda (the reference uses 25 on ImageNet, 10 on CIFAR)"
                 : "use a larger \(parameter) (the reference uses 0.05)"
             return "\(solver): \(detail) at \(parameter) = \(String(format: "%g", value)), so the result would be NaN; \(remedy)"
-        case let .nonFiniteInput(solver):
+        case .nonFiniteInput(let solver):
             return "\(solver): its input holds NaN or infinite values (the model diverged; lower the learning rate)"
-        case let .notConverged(solver, iterations, error):
+        case .notConverged(let solver, let iterations, let error):
             return "\(solver): no convergence after \(iterations) updates (error \(error), the test is < 0.1)"
         }
     }

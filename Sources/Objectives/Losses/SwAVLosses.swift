@@ -22,7 +22,8 @@ public enum SwAVLosses {
     public static func sinkhorn(_ scores: Tensor, epsilon: Float, iterations: Int) throws -> Tensor {
         precondition(scores.rank == 2 && scores.shape[0] > 0 && scores.shape[1] > 0, "sinkhorn: scores \(scores.shape), want [B, K]")
         precondition(epsilon > 0 && iterations >= 0, "sinkhorn: epsilon \(epsilon), iterations \(iterations)")
-        let b = scores.shape[0], k = scores.shape[1]
+        let b = scores.shape[0]
+        let k = scores.shape[1]
         var q = scores.detached.scalars  // q[i * k + j] = Q[j, i]
         guard q.allSatisfy({ $0.isFinite }) else { throw SinkhornError.nonFiniteInput(solver: solver) }
         let largest = q.max()!
@@ -39,7 +40,8 @@ public enum SwAVLosses {
             throw fail("the sum of exp(scores / epsilon) is \(total) (largest score / epsilon = \(largest / epsilon))")
         }
         for i in q.indices { q[i] /= total }
-        var rows = [Float](repeating: 0, count: k), cols = [Float](repeating: 0, count: b)
+        var rows = [Float](repeating: 0, count: k)
+        var cols = [Float](repeating: 0, count: b)
         for _ in 0..<iterations {
             // Rows of Q (one per prototype) are columns here.
             for j in 0..<k { rows[j] = 0 }
@@ -76,16 +78,21 @@ public enum SwAVLosses {
     /// The codes carry no gradient; the scores get one through the log-softmax. Returns the scalar
     /// loss (shape `[]`) and the codes `[N, K]` of each assigned view. Needs `V ≥ 2`. Throws
     /// `SinkhornError` when ε is too small for Float32 (see `sinkhorn`).
-    public static func swappedPrediction(scores: Tensor, views: Int, assign: [Int], temperature: Float, epsilon: Float,
-                                         iterations: Int, queue: Tensor? = nil) throws -> (loss: Tensor, codes: [Tensor]) {
-        precondition(scores.rank == 2 && views >= 2 && scores.shape[0] % views == 0 && scores.shape[0] > 0,
-                     "swappedPrediction: scores \(scores.shape) for \(views) views, want [V·N, K] with V >= 2")
+    public static func swappedPrediction(
+        scores: Tensor, views: Int, assign: [Int], temperature: Float, epsilon: Float,
+        iterations: Int, queue: Tensor? = nil
+    ) throws -> (loss: Tensor, codes: [Tensor]) {
+        precondition(
+            scores.rank == 2 && views >= 2 && scores.shape[0] % views == 0 && scores.shape[0] > 0,
+            "swappedPrediction: scores \(scores.shape) for \(views) views, want [V·N, K] with V >= 2")
         precondition(!assign.isEmpty && assign.allSatisfy { (0..<views).contains($0) }, "swappedPrediction: assign \(assign) for \(views) views")
         precondition(temperature > 0, "swappedPrediction: temperature \(temperature)")
-        let n = scores.shape[0] / views, k = scores.shape[1]
+        let n = scores.shape[0] / views
+        let k = scores.shape[1]
         if let queue {
-            precondition(queue.rank == 3 && queue.shape[0] == assign.count && queue.shape[2] == k,
-                         "swappedPrediction: queue \(queue.shape), want [\(assign.count), L, \(k)]")
+            precondition(
+                queue.rank == 3 && queue.shape[0] == assign.count && queue.shape[2] == k,
+                "swappedPrediction: queue \(queue.shape), want [\(assign.count), L, \(k)]")
         }
         let values = scores.detached
         var codes: [Tensor] = []

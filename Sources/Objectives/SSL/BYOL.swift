@@ -36,12 +36,16 @@ public struct BYOL<Model: Backbone>: Objective {
 
     /// BYOL around `model` (the target starts as a copy of it), with head sizes as in the paper
     /// (projector F→4096→256, predictor 256→4096→256).
-    public init(model: Model, projectorHidden: Int = 4096, projectorOutput: Int = 256, predictorHidden: Int = 4096,
-                headBatchNorm: Bool = true, baseMomentum: Float = 0.996, probeClasses: Int? = nil, rng: inout Philox) {
-        projector = ProjectionHead(inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
-                                   batchNorm: headBatchNorm, rng: &rng)
-        predictor = ProjectionHead(inputCount: projectorOutput, hiddenCount: predictorHidden, outputCount: projectorOutput,
-                                   batchNorm: headBatchNorm, rng: &rng)
+    public init(
+        model: Model, projectorHidden: Int = 4096, projectorOutput: Int = 256, predictorHidden: Int = 4096,
+        headBatchNorm: Bool = true, baseMomentum: Float = 0.996, probeClasses: Int? = nil, rng: inout Philox
+    ) {
+        projector = ProjectionHead(
+            inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
+            batchNorm: headBatchNorm, rng: &rng)
+        predictor = ProjectionHead(
+            inputCount: projectorOutput, hiddenCount: predictorHidden, outputCount: projectorOutput,
+            batchNorm: headBatchNorm, rng: &rng)
         probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
         target = BYOLTarget(backbone: model, projector: projector)
         target.freeze()
@@ -61,13 +65,17 @@ public struct BYOL<Model: Backbone>: Objective {
 
     /// `byol` (symmetric regression loss) and, with a probe and labels, `probe` (cross-entropy of
     /// the probe on detached features of view 1). Metrics: `probe_accuracy`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "byol", needed: 2, got: batch.views.count) }
         // Targets first (no gradient): the loss is then ℓ(q1, z2′) + ℓ(q2, z1′) with constant targets, and
         // view 1's term is differentiated (`backpropagateAhead`) before view 2's forward pass, so only one
         // view's activations are alive at a time (the same gradients up to summation order).
-        var z: [Tensor] = [], directions: [Tensor] = [], features: [Tensor] = []
+        var z: [Tensor] = []
+        var directions: [Tensor] = []
+        var features: [Tensor] = []
         var targetContext = Context(training: context.isTraining, rng: context.rng)
         for v in batch.views.prefix(2) {
             let f = target.backbone.features(v.detached, context: &targetContext)

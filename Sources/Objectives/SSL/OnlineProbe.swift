@@ -22,8 +22,10 @@ public struct OnlineProbe: Layer {
 
     /// Appends the term `probe` (cross-entropy on `features` `[N, F]`, detached) and the metric
     /// `probe_accuracy` when the batch has labels.
-    public mutating func addTerm(features: Tensor, labels: IntTensor?, context: inout Context,
-                                 to terms: inout [LossTerm], metrics: inout [String: Float]) {
+    public mutating func addTerm(
+        features: Tensor, labels: IntTensor?, context: inout Context,
+        to terms: inout [LossTerm], metrics: inout [String: Float]
+    ) {
         guard let labels else { return }
         let logits = head.forward(features.detached, context: &context)
         terms.append(LossTerm("probe", Tensor.crossEntropy(logits: logits, labels: labels)))

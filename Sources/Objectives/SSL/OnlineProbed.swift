@@ -42,8 +42,10 @@ public struct OnlineProbed<Base: Objective>: Objective {
     }
 
     /// The base's output plus `probe` and `probe_accuracy` when the batch has labels.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         var out = try base.losses(model: &model, batch: batch, progress: progress, context: &context)
         guard batch.labels != nil else { return out }
         let features: Tensor

@@ -60,9 +60,11 @@ public struct PixPro<Model: Backbone>: Objective {
 
     /// PixPro around `model` (the key branch starts as a copy of the online one). Widths as in the
     /// reference: projector C5 → 4096 → 256, value transform of 1 layer, γ 2, threshold 0.7, τ₀ 0.99.
-    public init(model: Model, projectorHidden: Int = 4096, projectorOutput: Int = 256, transformLayers: Int = 1,
-                gamma: Float = 2, clamp: Float = 0, threshold: Float = 0.7, baseMomentum: Float = 0.99,
-                instanceWeight: Float = 0, predictorHidden: Int = 4096, probeClasses: Int? = nil, rng: inout Philox) {
+    public init(
+        model: Model, projectorHidden: Int = 4096, projectorOutput: Int = 256, transformLayers: Int = 1,
+        gamma: Float = 2, clamp: Float = 0, threshold: Float = 0.7, baseMomentum: Float = 0.99,
+        instanceWeight: Float = 0, predictorHidden: Int = 4096, probeClasses: Int? = nil, rng: inout Philox
+    ) {
         let channels = model.featureCount
         projector = MLP2d(inputChannels: channels, innerChannels: projectorHidden, outputChannels: projectorOutput, rng: &rng)
         propagation = PixelPropagation(channels: projectorOutput, transformLayers: transformLayers, gamma: gamma, clamp: clamp, rng: &rng)
@@ -105,11 +107,14 @@ public struct PixPro<Model: Backbone>: Objective {
     /// view whose other operand is constant, so without the instance branch the first view's term
     /// is differentiated (`backpropagateAhead`) before the second view's forward pass: only one
     /// view's activations are alive at a time (the same gradients, up to summation order).
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "pixpro", needed: 2, got: batch.views.count) }
         let views = Array(batch.views.prefix(2))
-        var keys: [Tensor] = [], instanceKeys: [Tensor] = []
+        var keys: [Tensor] = []
+        var instanceKeys: [Tensor] = []
         var targetContext = Context(training: context.isTraining, rng: context.rng)
         for v in views {
             let map = try Self.lastMap(target.backbone.extract(v.detached, context: &targetContext)).detached
@@ -120,14 +125,17 @@ public struct PixPro<Model: Backbone>: Objective {
         }
         let (box0, box1) = Self.boxes(of: batch)
         let boxes = [box0, box1]
-        var directions: [Tensor] = [], instances: [Tensor] = [], features: [Tensor] = []
+        var directions: [Tensor] = []
+        var instances: [Tensor] = []
+        var features: [Tensor] = []
         for (i, v) in views.enumerated() {
             let out = model.extract(v, context: &context)
             let map = try Self.lastMap(out)
             features.append(out.features.detached)
             let query = propagation.forward(projector.forward(map, context: &context), context: &context)
-            let direction = PixProLosses.direction(prediction: query, key: keys[1 - i], boxPrediction: boxes[i], boxKey: boxes[1 - i],
-                                                   threshold: threshold)
+            let direction = PixProLosses.direction(
+                prediction: query, key: keys[1 - i], boxPrediction: boxes[i], boxKey: boxes[1 - i],
+                threshold: threshold)
             if instanceWeight > 0, instanceProjector != nil, predictor != nil {
                 let projected = instanceProjector!.forward(map, context: &context)
                 instances.append(predictor!.forward(projected, context: &context).mean(alongAxes: [2, 3]))
@@ -138,8 +146,10 @@ public struct PixPro<Model: Backbone>: Objective {
         }
         var terms = [LossTerm("pixpro", directions[0] + directions[1])]
         if instanceWeight > 0 {
-            terms.append(LossTerm("pixpro_instance", PixProLosses.instance(predictions: (instances[0], instances[1]), keys: (instanceKeys[0], instanceKeys[1])),
-                                  weight: instanceWeight))
+            terms.append(
+                LossTerm(
+                    "pixpro_instance", PixProLosses.instance(predictions: (instances[0], instances[1]), keys: (instanceKeys[0], instanceKeys[1])),
+                    weight: instanceWeight))
         }
         let pairs = PixProLosses.positivePairs(boxQuery: box0, boxKey: box1, height: keys[0].shape[2], width: keys[0].shape[3], threshold: threshold)
         var metrics: [String: Float] = ["pixpro_pairs": pairs.sum().scalar / Float(max(batch.count, 1))]
@@ -151,8 +161,10 @@ public struct PixPro<Model: Backbone>: Objective {
     /// last block's patch tokens); throws for a backbone that returns no map.
     static func lastMap(_ output: BackboneOutput) throws -> Tensor {
         guard let map = output.intermediates.last, map.rank == 4 else {
-            throw ObjectiveError.shapeMismatch(objective: "pixpro",
-                                               message: "needs a backbone whose last stage is a feature map [N, C, h, w], got \(output.intermediates.last?.shape.description ?? "none")")
+            throw ObjectiveError.shapeMismatch(
+                objective: "pixpro",
+                message:
+                    "needs a backbone whose last stage is a feature map [N, C, h, w], got \(output.intermediates.last?.shape.description ?? "none")")
         }
         return map
     }
@@ -160,8 +172,9 @@ public struct PixPro<Model: Backbone>: Objective {
     /// The EMA update of the key branch after optimizer step k = `progress.step` with τ_k.
     public mutating func afterStep(model: Model, progress: TrainingProgress) {
         let ema = EMA(baseMomentum: baseMomentum, totalSteps: progress.totalSteps, copiesRunningStatistics: false)
-        ema.update(target: &target, online: PixProTarget(backbone: model, projector: projector, instanceProjector: instanceProjector),
-                   step: progress.step)
+        ema.update(
+            target: &target, online: PixProTarget(backbone: model, projector: projector, instanceProjector: instanceProjector),
+            step: progress.step)
     }
 
     /// τ at `step` of `totalSteps`.

@@ -1,6 +1,6 @@
 import Backbones
-import Support
 import NN
+import Support
 import TensorCore
 
 /// SeLa, self-labelling via simultaneous clustering and representation learning (Asano et al. 2020,
@@ -40,8 +40,10 @@ public struct SeLa<Model: Backbone>: Objective {
     private var row: [UInt64: Int] = [:]
 
     /// SeLa around `model` with `headCount` heads of `clusterCount` clusters.
-    public init(model: Model, headCount: Int = 1, clusterCount: Int = 3000, lambda: Double = 25, labelUpdates: Int = 1,
-                probeClasses: Int? = nil, rng: inout Philox) {
+    public init(
+        model: Model, headCount: Int = 1, clusterCount: Int = 3000, lambda: Double = 25, labelUpdates: Int = 1,
+        probeClasses: Int? = nil, rng: inout Philox
+    ) {
         heads = (0..<headCount).map { _ in Linear(inputCount: model.featureCount, outputCount: clusterCount, rng: &rng) }
         probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
         self.lambda = lambda
@@ -76,15 +78,19 @@ public struct SeLa<Model: Backbone>: Objective {
 
     /// `sela` (mean cross-entropy of the heads against the pseudo-labels of the batch's samples) and,
     /// with a probe and labels, `probe`. Metrics: `sela_agreement`, `probe_accuracy`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard !batch.views.isEmpty else { throw ObjectiveError.tooFewViews(objective: "sela", needed: 1, got: 0) }
         var rows: [Int] = []
         rows.reserveCapacity(batch.count)
         for id in batch.sampleIDs {
             guard let r = row[id] else {
-                throw ObjectiveError.shapeMismatch(objective: "sela", message: "sample \(id) has no pseudo-label; "
-                    + (labels.isEmpty ? "no labelling has run yet" : "the label table holds \(sampleIDs.count) other samples"))
+                throw ObjectiveError.shapeMismatch(
+                    objective: "sela",
+                    message: "sample \(id) has no pseudo-label; "
+                        + (labels.isEmpty ? "no labelling has run yet" : "the label table holds \(sampleIDs.count) other samples"))
             }
             rows.append(r)
         }
@@ -108,7 +114,9 @@ public struct SeLa<Model: Backbone>: Objective {
     public mutating func relabel(model: Model, data: DatasetPass) throws -> [String: Float] {
         var net = model  // the pass's BatchNorm statistics stay in this copy
         var context = Context(training: true, rng: Philox(seed: 0))
-        var ids: [UInt64] = [], features: [Float] = [], truth: [Int32]? = []
+        var ids: [UInt64] = []
+        var features: [Float] = []
+        var truth: [Int32]? = []
         ids.reserveCapacity(data.sampleCount)
         features.reserveCapacity(data.sampleCount * model.featureCount)
         try data.forEachBatch { b in
@@ -118,7 +126,8 @@ public struct SeLa<Model: Backbone>: Objective {
         }
         guard !ids.isEmpty else { return [:] }
         let x = Tensor(shape: [ids.count, model.featureCount], scalars: features)
-        var table: [[Int32]] = [], iterations = 0
+        var table: [[Int32]] = []
+        var iterations = 0
         for head in heads {
             let labelling = try SelfLabelLosses.labels(logits: head(x), lambda: lambda)
             table.append(labelling.labels)
@@ -137,7 +146,8 @@ public struct SeLa<Model: Backbone>: Objective {
     /// them: whether the clustering the heads learned carries to samples never labelled.
     public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] {
         var context = Context(training: false, rng: Philox(seed: 0))
-        var predicted: [Int32] = [], truth: [Int32]? = []
+        var predicted: [Int32] = []
+        var truth: [Int32]? = []
         try data.forEachBatch { b in
             predicted.append(contentsOf: heads[0](model.features(b.views[0], context: &context)).argmax(alongAxis: 1).scalars)
             if let l = b.labels, truth != nil { truth!.append(contentsOf: l.scalars) } else { truth = nil }
@@ -171,10 +181,13 @@ public struct SeLa<Model: Backbone>: Objective {
         try state.requireOnly(integers: ["sample_ids", "labels"], file: file)
         guard let ids = state.integers["sample_ids"] else {
             if let l = state.integers["labels"] { throw CheckpointError.unexpectedKey(file: file, key: "labels", shape: l.shape) }
-            sampleIDs = []; labels = []; row = [:]
+            sampleIDs = []
+            labels = []
+            row = [:]
             return
         }
-        let n = ids.scalars.count, k = heads.first?.outputCount ?? 0
+        let n = ids.scalars.count
+        let k = heads.first?.outputCount ?? 0
         guard let l = state.integers["labels"] else { throw CheckpointError.missingKey(file: file, key: "labels", expectedShape: [heads.count, n]) }
         guard l.shape == Shape([heads.count, n]) else {
             throw CheckpointError.shapeMismatch(file: file, key: "labels", expected: [heads.count, n], found: l.shape)

@@ -17,10 +17,13 @@ public struct SimCLR<Model: Backbone>: Objective {
     public var temperature: Float
 
     /// SimCLR around `model` with a projector `F → hidden → out`.
-    public init(model: Model, projectorHidden: Int = 2048, projectorOutput: Int = 128, temperature: Float = 0.1,
-                probeClasses: Int? = nil, rng: inout Philox) {
-        projector = ProjectionHead(inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
-                                   batchNorm: true, rng: &rng)
+    public init(
+        model: Model, projectorHidden: Int = 2048, projectorOutput: Int = 128, temperature: Float = 0.1,
+        probeClasses: Int? = nil, rng: inout Philox
+    ) {
+        projector = ProjectionHead(
+            inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
+            batchNorm: true, rng: &rng)
         probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
         self.temperature = temperature
     }
@@ -36,10 +39,13 @@ public struct SimCLR<Model: Backbone>: Objective {
 
     /// `simclr` (NT-Xent of the two views' projections) and, with a probe and labels, `probe`.
     /// Metrics: `probe_accuracy`.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "simclr", needed: 2, got: batch.views.count) }
-        var z: [Tensor] = [], features: [Tensor] = []
+        var z: [Tensor] = []
+        var features: [Tensor] = []
         for v in batch.views.prefix(2) {
             let f = model.features(v, context: &context)
             features.append(f)

@@ -19,12 +19,16 @@ public struct SimSiam<Model: Backbone>: Objective {
 
     /// SimSiam around `model`: projector `F → hidden → hidden → out` with BN on every layer, predictor
     /// `out → predictorHidden → out` (the paper: 2048 and a 512 bottleneck).
-    public init(model: Model, projectorHidden: Int = 2048, projectorOutput: Int = 2048, predictorHidden: Int = 512,
-                probeClasses: Int? = nil, rng: inout Philox) {
-        projector = ProjectionHead(inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
-                                   layerCount: 3, batchNorm: true, lastBatchNorm: true, rng: &rng)
-        predictor = ProjectionHead(inputCount: projectorOutput, hiddenCount: predictorHidden, outputCount: projectorOutput,
-                                   batchNorm: true, rng: &rng)
+    public init(
+        model: Model, projectorHidden: Int = 2048, projectorOutput: Int = 2048, predictorHidden: Int = 512,
+        probeClasses: Int? = nil, rng: inout Philox
+    ) {
+        projector = ProjectionHead(
+            inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
+            layerCount: 3, batchNorm: true, lastBatchNorm: true, rng: &rng)
+        predictor = ProjectionHead(
+            inputCount: projectorOutput, hiddenCount: predictorHidden, outputCount: projectorOutput,
+            batchNorm: true, rng: &rng)
         probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
     }
 
@@ -41,10 +45,14 @@ public struct SimSiam<Model: Backbone>: Objective {
     /// `simsiam` and, with a probe and labels, `probe`. Metrics: `probe_accuracy` and `z_std`, the
     /// mean per-dimension standard deviation of the normalised projections (≈ 1/√D when healthy,
     /// → 0 at collapse, the paper's collapse monitor).
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "simsiam", needed: 2, got: batch.views.count) }
-        var p: [Tensor] = [], z: [Tensor] = [], features: [Tensor] = []
+        var p: [Tensor] = []
+        var z: [Tensor] = []
+        var features: [Tensor] = []
         for v in batch.views.prefix(2) {
             let f = model.features(v, context: &context)
             features.append(f)

@@ -1,7 +1,7 @@
 import Backbones
 import Foundation
-import Support
 import NN
+import Support
 import TensorCore
 
 /// SwAV (Caron et al. 2020, facebookresearch/swav `main_swav.py`, `src/resnet50.py`): swapped
@@ -50,11 +50,14 @@ public struct SwAV<Model: Backbone>: Objective {
     public var queue: Tensor?
 
     /// SwAV around `model`: head `F → hidden → out`, `prototypeCount` prototypes.
-    public init(model: Model, projectorHidden: Int = 2048, projectorOutput: Int = 128, prototypeCount: Int = 3000,
-                temperature: Float = 0.1, epsilon: Float = 0.05, iterations: Int = 3, assign: [Int] = [0, 1],
-                queueLength: Int = 0, queueStartEpoch: Int = 15, probeClasses: Int? = nil, rng: inout Philox) {
-        projector = ProjectionHead(inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
-                                   batchNorm: true, rng: &rng)
+    public init(
+        model: Model, projectorHidden: Int = 2048, projectorOutput: Int = 128, prototypeCount: Int = 3000,
+        temperature: Float = 0.1, epsilon: Float = 0.05, iterations: Int = 3, assign: [Int] = [0, 1],
+        queueLength: Int = 0, queueStartEpoch: Int = 15, probeClasses: Int? = nil, rng: inout Philox
+    ) {
+        projector = ProjectionHead(
+            inputCount: model.featureCount, hiddenCount: projectorHidden, outputCount: projectorOutput,
+            batchNorm: true, rng: &rng)
         prototypes = Linear(inputCount: projectorOutput, outputCount: prototypeCount, bias: false, rng: &rng)
         probe = probeClasses.map { OnlineProbe(featureCount: model.featureCount, classCount: $0, rng: &rng) }
         self.temperature = temperature
@@ -84,16 +87,20 @@ public struct SwAV<Model: Backbone>: Objective {
     /// `swav` (the swapped-prediction loss over all views of the batch) and, with a probe and
     /// labels, `probe`. Metrics: `code_entropy`, `prototypes_used`, `probe_accuracy`. Throws
     /// `SinkhornError` when ε is too small for Float32 (before any update).
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard batch.views.count >= viewCount else {
             throw ObjectiveError.tooFewViews(objective: "swav", needed: viewCount, got: batch.views.count)
         }
-        let views = batch.views.count, n = batch.count
+        let views = batch.views.count
+        let n = batch.count
         let features = model.multiCropFeatures(batch, context: &context)
         let z = projector.forward(Tensor.concatenate(features, alongAxis: 0), context: &context).l2Normalized(alongAxis: 1)
         let scores = prototypes(z)  // [V·N, K]
-        let d = z.shape[1], k = scores.shape[1]
+        let d = z.shape[1]
+        let k = scores.shape[1]
 
         if queueLength > 0 && queue == nil && progress.epoch >= queueStartEpoch {
             queue = Tensor(zeros: [assign.count, queueLength, d])
@@ -104,8 +111,9 @@ public struct SwAV<Model: Backbone>: Objective {
             queueScores = Tensor.matmul(queue.reshaped(to: [assign.count * queueLength, d]), c, transposeB: true)
                 .reshaped(to: [assign.count, queueLength, k])
         }
-        let (loss, codes) = try SwAVLosses.swappedPrediction(scores: scores, views: views, assign: assign, temperature: temperature,
-                                                              epsilon: epsilon, iterations: iterations, queue: queueScores)
+        let (loss, codes) = try SwAVLosses.swappedPrediction(
+            scores: scores, views: views, assign: assign, temperature: temperature,
+            epsilon: epsilon, iterations: iterations, queue: queueScores)
         if let old = queue { queue = enqueue(z.detached, into: old, batchSize: n) }
 
         var terms = [LossTerm("swav", loss)]
@@ -158,7 +166,9 @@ public struct SwAV<Model: Backbone>: Objective {
     public static func codeMetrics(_ codes: [Tensor]) -> [String: Float] {
         guard let first = codes.first else { return [:] }
         let k = first.shape[1]
-        var mean = [Double](repeating: 0, count: k), used = Set<Int32>(), rows = 0
+        var mean = [Double](repeating: 0, count: k)
+        var used = Set<Int32>()
+        var rows = 0
         for q in codes {
             rows += q.shape[0]
             let p = q.scalars
@@ -166,7 +176,10 @@ public struct SwAV<Model: Backbone>: Objective {
             used.formUnion(q.argmax(alongAxis: 1).scalars)
         }
         var entropy = 0.0
-        for v in mean where v > 0 { let p = v / Double(rows); entropy -= p * Foundation.log(p) }
+        for v in mean where v > 0 {
+            let p = v / Double(rows)
+            entropy -= p * Foundation.log(p)
+        }
         return ["code_entropy": Float(entropy), "prototypes_used": Float(used.count)]
     }
 
@@ -178,7 +191,10 @@ public struct SwAV<Model: Backbone>: Objective {
     /// Restores the queue (absent: not started yet); throws naming `file` on a wrong shape or key.
     public mutating func loadState(_ state: SafeTensors, file: String) throws {
         try state.requireOnly(tensors: ["queue"], file: file)
-        guard let q = state.tensors["queue"] else { queue = nil; return }
+        guard let q = state.tensors["queue"] else {
+            queue = nil
+            return
+        }
         let expected = Shape([assign.count, queueLength, prototypes.inputCount])
         guard queueLength > 0, q.shape == expected else {
             throw CheckpointError.shapeMismatch(file: file, key: "queue", expected: expected, found: q.shape)

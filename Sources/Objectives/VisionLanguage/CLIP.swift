@@ -69,22 +69,27 @@ public struct CLIP<Model: Backbone>: Objective {
     static func text(of batch: TrainingBatch, contextLength: Int, objective: String) throws -> TextBatch {
         guard let text = batch.text else { throw ObjectiveError.missingText(objective: objective) }
         guard text.ids.shape[0] == batch.count, text.ids.shape[1] == contextLength else {
-            throw ObjectiveError.shapeMismatch(objective: objective, message: "text ids \(text.ids.shape) for \(batch.count) images and context \(contextLength)")
+            throw ObjectiveError.shapeMismatch(
+                objective: objective, message: "text ids \(text.ids.shape) for \(batch.count) images and context \(contextLength)")
         }
         return text
     }
 
     /// `clip` (and `probe`). See the type's documentation.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard let images = batch.views.first else { throw ObjectiveError.tooFewViews(objective: "clip", needed: 1, got: 0) }
         let text = try Self.text(of: batch, contextLength: textTower.contextLength, objective: "clip")
         let (zi, features) = embedImages(model: &model, images, context: &context)
         let zt = embedTexts(text.ids, padding: text.padding, context: &context)
         let loss = CLIPLosses.symmetric(image: zi, text: zt, logScale: logScale.value)
         var terms = [LossTerm("clip", loss)]
-        var metrics = ["logit_scale": Foundation.exp(logScale.value.scalar),
-                       "clip_accuracy": Self.inBatchAccuracy(image: zi, text: zt)]
+        var metrics = [
+            "logit_scale": Foundation.exp(logScale.value.scalar),
+            "clip_accuracy": Self.inBatchAccuracy(image: zi, text: zt),
+        ]
         probe?.addTerm(features: features, labels: batch.labels, context: &context, to: &terms, metrics: &metrics)
         return ObjectiveOutput(terms: terms, metrics: metrics, features: features)
     }
@@ -115,7 +120,8 @@ public struct CLIP<Model: Backbone>: Objective {
         guard let saved = state.integers["text_vocabulary"] else { return }
         let words = Self.decodeVocabulary(saved)
         guard words == vocabulary else {
-            throw CheckpointError.io(file: file, message: "text_vocabulary has \(words.count) entries, this run's tokenizer \(vocabulary.count) (a different vocabulary)")
+            throw CheckpointError.io(
+                file: file, message: "text_vocabulary has \(words.count) entries, this run's tokenizer \(vocabulary.count) (a different vocabulary)")
         }
     }
 

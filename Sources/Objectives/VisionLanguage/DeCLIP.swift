@@ -35,12 +35,16 @@ public struct DeCLIP<Model: Backbone>: Objective {
     public var weights: (clip: Float, nns: Float, simsiam: Float, mlm: Float)
 
     /// DeCLIP around `clip` with SimSiam heads of the given widths, a text queue of `queueLength` rows.
-    public init(clip: CLIP<Model>, model: Model, projectorHidden: Int, projectorOutput: Int, predictorHidden: Int, queueLength: Int,
-                weights: (clip: Float, nns: Float, simsiam: Float, mlm: Float) = (0.4, 0.2, 0.2, 0.2), rng: inout Philox) {
+    public init(
+        clip: CLIP<Model>, model: Model, projectorHidden: Int, projectorOutput: Int, predictorHidden: Int, queueLength: Int,
+        weights: (clip: Float, nns: Float, simsiam: Float, mlm: Float) = (0.4, 0.2, 0.2, 0.2), rng: inout Philox
+    ) {
         self.clip = clip
-        simsiam = SimSiam(model: model, projectorHidden: projectorHidden, projectorOutput: projectorOutput,
-                          predictorHidden: predictorHidden, rng: &rng)
-        let width = clip.textTower.positionEmbedding.shape[1], vocabulary = clip.textTower.tokenEmbedding.weight.shape[0]
+        simsiam = SimSiam(
+            model: model, projectorHidden: projectorHidden, projectorOutput: projectorOutput,
+            predictorHidden: predictorHidden, rng: &rng)
+        let width = clip.textTower.positionEmbedding.shape[1]
+        let vocabulary = clip.textTower.tokenEmbedding.weight.shape[0]
         mlmHead = Linear(inputCount: width, outputCount: vocabulary, rng: &rng)
         let e = clip.textTower.featureCount
         queue = Tensor(shape: [queueLength, e], scalars: (0..<(queueLength * e)).map { _ in rng.nextNormal() }).l2Normalized(alongAxis: 1)
@@ -59,22 +63,28 @@ public struct DeCLIP<Model: Backbone>: Objective {
     }
 
     /// `clip`, `nns`, `simsiam`, `mlm` (and CLIP's `probe`). Metrics as CLIP's.
-    public mutating func losses(model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
-                                context: inout Context) throws -> ObjectiveOutput {
+    public mutating func losses(
+        model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context
+    ) throws -> ObjectiveOutput {
         guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "declip", needed: 2, got: batch.views.count) }
         let text = try CLIP<Model>.text(of: batch, contextLength: clip.textTower.contextLength, objective: "declip")
         guard let augmented = text.augmentedIDs, let masked = text.maskedIDs, let targets = text.maskTargets else {
-            throw ObjectiveError.shapeMismatch(objective: "declip", message: "the batch's text has no EDA copy or MLM masking (the loader's text pipeline)")
+            throw ObjectiveError.shapeMismatch(
+                objective: "declip", message: "the batch's text has no EDA copy or MLM masking (the loader's text pipeline)")
         }
         let s = clip.logScale.value
-        var images: [Tensor] = [], features: [Tensor] = []
+        var images: [Tensor] = []
+        var features: [Tensor] = []
         for v in batch.views.prefix(2) {
             let (z, f) = clip.embedImages(model: &model, v, context: &context)
             images.append(z)
             features.append(f)
         }
-        let texts = [clip.embedTexts(text.ids, padding: text.padding, context: &context),
-                     clip.embedTexts(augmented, padding: text.padding, context: &context)]
+        let texts = [
+            clip.embedTexts(text.ids, padding: text.padding, context: &context),
+            clip.embedTexts(augmented, padding: text.padding, context: &context),
+        ]
         var clipTerms: [Tensor] = []
         for zi in images { for zt in texts { clipTerms.append(CLIPLosses.symmetric(image: zi, text: zt, logScale: s)) } }
         let clipLoss = clipTerms.dropFirst().reduce(clipTerms[0], +) * (1 / Float(clipTerms.count))
@@ -89,7 +99,8 @@ public struct DeCLIP<Model: Backbone>: Objective {
         let nnLoss = (nnTerms[0] + nnTerms[1]) * 0.5
         for t in texts { enqueue(t.detached) }
 
-        var z: [Tensor] = [], p: [Tensor] = []
+        var z: [Tensor] = []
+        var p: [Tensor] = []
         for f in features {
             let zi = simsiam.projector.forward(f, context: &context)
             z.append(zi)
@@ -98,10 +109,14 @@ public struct DeCLIP<Model: Backbone>: Objective {
         let simsiamLoss = SSLLosses.simsiam(predictions: (p[0], p[1]), targets: (z[0], z[1]))
         let mlmLoss = maskedLanguageModelling(masked, targets: targets, padding: text.padding, context: &context)
 
-        var terms = [LossTerm("clip", clipLoss, weight: weights.clip), LossTerm("nns", nnLoss, weight: weights.nns),
-                     LossTerm("simsiam", simsiamLoss, weight: weights.simsiam), LossTerm("mlm", mlmLoss, weight: weights.mlm)]
-        var metrics = ["logit_scale": Foundation.exp(s.scalar),
-                       "clip_accuracy": CLIP<Model>.inBatchAccuracy(image: images[0], text: texts[0])]
+        var terms = [
+            LossTerm("clip", clipLoss, weight: weights.clip), LossTerm("nns", nnLoss, weight: weights.nns),
+            LossTerm("simsiam", simsiamLoss, weight: weights.simsiam), LossTerm("mlm", mlmLoss, weight: weights.mlm),
+        ]
+        var metrics = [
+            "logit_scale": Foundation.exp(s.scalar),
+            "clip_accuracy": CLIP<Model>.inBatchAccuracy(image: images[0], text: texts[0]),
+        ]
         clip.probe?.addTerm(features: features[0], labels: batch.labels, context: &context, to: &terms, metrics: &metrics)
         return ObjectiveOutput(terms: terms, metrics: metrics, features: features[0])
     }
@@ -132,7 +147,9 @@ public struct DeCLIP<Model: Backbone>: Objective {
     /// Writes the normalised `texts` `[N, E]` at the pointer; as lightly's memory bank, a batch that
     /// would run past the end restarts at row 0 (the tail rows keep their older entries).
     mutating func enqueue(_ texts: Tensor) {
-        let n = texts.shape[0], q = queue.shape[0], e = queue.shape[1]
+        let n = texts.shape[0]
+        let q = queue.shape[0]
+        let e = queue.shape[1]
         guard n <= q else { return }
         if queuePointer + n > q { queuePointer = 0 }
         var scalars = queue.scalars

@@ -31,12 +31,15 @@ public struct EmbeddingMap {
     /// The map of `features` `[N, D]` with `labels` (-1: none): the stored positions drawn, their
     /// 2-D coordinates `[M, 2]`, and the SVG with `title` and a legend of `classNames`.
     public func draw(features: Tensor, labels: [Int32], classNames: [String], title: String) throws
-        -> (positions: [Int], coordinates: Tensor, svg: String) {
-        let n = features.shape[0], d = features.shape[1]
+        -> (positions: [Int], coordinates: Tensor, svg: String)
+    {
+        let n = features.shape[0]
+        let d = features.shape[1]
         guard maxPoints >= 2 else { throw EvaluationError("--max-points must be >= 2, got \(maxPoints)") }
         guard n >= 2 else { throw EvaluationError("a map needs at least 2 samples, the store has \(n)") }
         if method == .tsne && min(n, maxPoints) > Self.tsneMaxPoints {
-            throw EvaluationError("exact t-SNE of \(min(n, maxPoints)) points is too slow (O(N²)); use --max-points \(Self.tsneMaxPoints) or less, or --map pca")
+            throw EvaluationError(
+                "exact t-SNE of \(min(n, maxPoints)) points is too slow (O(N²)); use --max-points \(Self.tsneMaxPoints) or less, or --map pca")
         }
         var positions = Array(0..<n)
         if n > maxPoints {
@@ -54,7 +57,8 @@ public struct EmbeddingMap {
         }
         let x = Tensor(shape: [positions.count, d], scalars: rows)
         let coordinates = method == .tsne ? tsne.embed(x) : PCA.project(x, components: min(2, d))
-        let c = coordinates.scalars, k = coordinates.shape[1]
+        let c = coordinates.scalars
+        let k = coordinates.shape[1]
         let points = (0..<positions.count).map { (x: Double(c[$0 * k]), y: k > 1 ? Double(c[$0 * k + 1]) : 0) }
         let chart = SVGScatter(title: title, points: points, labels: positions.map { Int(labels[$0]) }, classNames: classNames)
         return (positions, coordinates, chart.svg())

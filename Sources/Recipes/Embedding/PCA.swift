@@ -8,7 +8,8 @@ import TensorCore
 public enum PCA {
     /// `x` `[N, D]` projected on its first `k` principal components: `[N, k]`.
     public static func project(_ x: Tensor, components k: Int = 2) -> Tensor {
-        let n = x.shape[0], d = x.shape[1]
+        let n = x.shape[0]
+        let d = x.shape[1]
         precondition(k >= 1 && k <= d, "PCA: \(k) components of \(d) dimensions")
         var s = x.scalars
         for c in 0..<d {

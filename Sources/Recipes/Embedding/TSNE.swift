@@ -38,14 +38,18 @@ public struct TSNE: Sendable {
             gram.withUnsafeBufferPointer { gb in
                 let g = SendablePointer(gb.baseAddress!)
                 parallelFor(n, grain: 16) { rows in
-                    var d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
+                    var d = [Double](repeating: 0, count: n)
+                    var e = [Double](repeating: 0, count: n)
                     for i in rows {
                         for j in 0..<n { d[j] = max(Double(sq[i]) + Double(sq[j]) - 2 * Double(g[i * n + j]), 0) }
                         d[i] = 0
                         let dMin = (0..<n).filter { $0 != i }.map { d[$0] }.min() ?? 0
-                        var beta = 1.0, lo = 0.0, hi = Double.infinity
+                        var beta = 1.0
+                        var lo = 0.0
+                        var hi = Double.infinity
                         for _ in 0..<100 {
-                            var sum = 0.0, weighted = 0.0
+                            var sum = 0.0
+                            var weighted = 0.0
                             for j in 0..<n where j != i {
                                 e[j] = Foundation.exp(-beta * (d[j] - dMin))
                                 sum += e[j]
@@ -53,11 +57,19 @@ public struct TSNE: Sendable {
                             }
                             let h = Foundation.log(sum) + beta * weighted / sum
                             if abs(h - target) < 1e-5 { break }
-                            if h > target { lo = beta; beta = hi.isInfinite ? beta * 2 : (beta + hi) / 2 }
-                            else { hi = beta; beta = (beta + lo) / 2 }
+                            if h > target {
+                                lo = beta
+                                beta = hi.isInfinite ? beta * 2 : (beta + hi) / 2
+                            } else {
+                                hi = beta
+                                beta = (beta + lo) / 2
+                            }
                         }
                         var sum = 0.0
-                        for j in 0..<n where j != i { e[j] = Foundation.exp(-beta * (d[j] - dMin)); sum += e[j] }
+                        for j in 0..<n where j != i {
+                            e[j] = Foundation.exp(-beta * (d[j] - dMin))
+                            sum += e[j]
+                        }
                         for j in 0..<n { out.base[i * n + j] = j == i ? 0 : Float(e[j] / sum) }
                     }
                 }
@@ -80,11 +92,16 @@ public struct TSNE: Sendable {
         let n = x.shape[0]
         precondition(n >= 2, "TSNE: at least 2 points, got \(n)")
         let p = affinities(x)
-        var rng = Philox(seed: seed, keys: [0x74736e65])  // "tsne"
-        var yx = (0..<n).map { _ in rng.nextNormal() * 1e-4 }, yy = (0..<n).map { _ in rng.nextNormal() * 1e-4 }
-        var ux = [Float](repeating: 0, count: n), uy = ux
-        var gx = [Float](repeating: 1, count: n), gy = gx
-        var attraction = [Float](repeating: 0, count: 2 * n), repulsion = attraction, zRows = [Double](repeating: 0, count: n)
+        var rng = Philox(seed: seed, keys: [0x7473_6e65])  // "tsne"
+        var yx = (0..<n).map { _ in rng.nextNormal() * 1e-4 }
+        var yy = (0..<n).map { _ in rng.nextNormal() * 1e-4 }
+        var ux = [Float](repeating: 0, count: n)
+        var uy = ux
+        var gx = [Float](repeating: 1, count: n)
+        var gy = gx
+        var attraction = [Float](repeating: 0, count: 2 * n)
+        var repulsion = attraction
+        var zRows = [Double](repeating: 0, count: n)
         let rate = max(Float(n) / 12, 50)
         for it in 0..<iterations {
             let alpha: Float = it < exaggerationIterations ? exaggeration : 1
@@ -101,8 +118,12 @@ public struct TSNE: Sendable {
                 yx[i] += ux[i]
                 yy[i] += uy[i]
             }
-            let mx = yx.reduce(0, +) / Float(n), my = yy.reduce(0, +) / Float(n)
-            for i in 0..<n { yx[i] -= mx; yy[i] -= my }
+            let mx = yx.reduce(0, +) / Float(n)
+            let my = yy.reduce(0, +) / Float(n)
+            for i in 0..<n {
+                yx[i] -= mx
+                yy[i] -= my
+            }
         }
         return Tensor(shape: [n, 2], scalars: (0..<n).flatMap { [yx[$0], yy[$0]] })
     }
@@ -111,39 +132,71 @@ public struct TSNE: Sendable {
     /// `w_ij = (1 + ‖y_i − y_j‖²)⁻¹` (j ≠ i), eight j at a time.
     private func forces(p: [Float], x: [Float], y: [Float], attraction: inout [Float], repulsion: inout [Float], z: inout [Double]) {
         let n = x.count
-        p.withUnsafeBufferPointer { pb in x.withUnsafeBufferPointer { xb in y.withUnsafeBufferPointer { yb in
-            attraction.withUnsafeMutableBufferPointer { ab in repulsion.withUnsafeMutableBufferPointer { rb in z.withUnsafeMutableBufferPointer { zb in
-                let P = SendablePointer(pb.baseAddress!), X = SendablePointer(xb.baseAddress!), Y = SendablePointer(yb.baseAddress!)
-                let A = SendablePointer(ab.baseAddress!), R = SendablePointer(rb.baseAddress!), Z = SendablePointer(zb.baseAddress!)
-                parallelFor(n, grain: 32) { rows in
-                    for i in rows {
-                        let xi = SIMD8<Float>(repeating: X[i]), yi = SIMD8<Float>(repeating: Y[i])
-                        var ax = SIMD8<Float>(), ay = SIMD8<Float>(), rx = SIMD8<Float>(), ry = SIMD8<Float>(), zs = SIMD8<Float>()
-                        let row = P.base + i * n
-                        var j = 0
-                        while j + 8 <= n {
-                            let dx = xi - UnsafeRawPointer(X.base + j).loadUnaligned(as: SIMD8<Float>.self)
-                            let dy = yi - UnsafeRawPointer(Y.base + j).loadUnaligned(as: SIMD8<Float>.self)
-                            let w = 1 / (1 + dx * dx + dy * dy)
-                            let pw = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) * w
-                            let w2 = w * w
-                            ax += pw * dx; ay += pw * dy; rx += w2 * dx; ry += w2 * dy; zs += w
-                            j += 8
+        p.withUnsafeBufferPointer { pb in
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeBufferPointer { yb in
+                    attraction.withUnsafeMutableBufferPointer { ab in
+                        repulsion.withUnsafeMutableBufferPointer { rb in
+                            z.withUnsafeMutableBufferPointer { zb in
+                                let P = SendablePointer(pb.baseAddress!)
+                                let X = SendablePointer(xb.baseAddress!)
+                                let Y = SendablePointer(yb.baseAddress!)
+                                let A = SendablePointer(ab.baseAddress!)
+                                let R = SendablePointer(rb.baseAddress!)
+                                let Z = SendablePointer(zb.baseAddress!)
+                                parallelFor(n, grain: 32) { rows in
+                                    for i in rows {
+                                        let xi = SIMD8<Float>(repeating: X[i])
+                                        let yi = SIMD8<Float>(repeating: Y[i])
+                                        var ax = SIMD8<Float>()
+                                        var ay = SIMD8<Float>()
+                                        var rx = SIMD8<Float>()
+                                        var ry = SIMD8<Float>()
+                                        var zs = SIMD8<Float>()
+                                        let row = P.base + i * n
+                                        var j = 0
+                                        while j + 8 <= n {
+                                            let dx = xi - UnsafeRawPointer(X.base + j).loadUnaligned(as: SIMD8<Float>.self)
+                                            let dy = yi - UnsafeRawPointer(Y.base + j).loadUnaligned(as: SIMD8<Float>.self)
+                                            let w = 1 / (1 + dx * dx + dy * dy)
+                                            let pw = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) * w
+                                            let w2 = w * w
+                                            ax += pw * dx
+                                            ay += pw * dy
+                                            rx += w2 * dx
+                                            ry += w2 * dy
+                                            zs += w
+                                            j += 8
+                                        }
+                                        var sax = ax.sum()
+                                        var say = ay.sum()
+                                        var srx = rx.sum()
+                                        var sry = ry.sum()
+                                        var sz = zs.sum()
+                                        while j < n {
+                                            let dx = X[i] - X[j]
+                                            let dy = Y[i] - Y[j]
+                                            let w = 1 / (1 + dx * dx + dy * dy)
+                                            sax += row[j] * w * dx
+                                            say += row[j] * w * dy
+                                            srx += w * w * dx
+                                            sry += w * w * dy
+                                            sz += w
+                                            j += 1
+                                        }
+                                        // j == i contributed w = 1 to z (and 0 to the others, dx = dy = 0 and p_ii = 0).
+                                        A.base[2 * i] = sax
+                                        A.base[2 * i + 1] = say
+                                        R.base[2 * i] = srx
+                                        R.base[2 * i + 1] = sry
+                                        Z.base[i] = Double(sz - 1)
+                                    }
+                                }
+                            }
                         }
-                        var sax = ax.sum(), say = ay.sum(), srx = rx.sum(), sry = ry.sum(), sz = zs.sum()
-                        while j < n {
-                            let dx = X[i] - X[j], dy = Y[i] - Y[j]
-                            let w = 1 / (1 + dx * dx + dy * dy)
-                            sax += row[j] * w * dx; say += row[j] * w * dy; srx += w * w * dx; sry += w * w * dy; sz += w
-                            j += 1
-                        }
-                        // j == i contributed w = 1 to z (and 0 to the others, dx = dy = 0 and p_ii = 0).
-                        A.base[2 * i] = sax; A.base[2 * i + 1] = say
-                        R.base[2 * i] = srx; R.base[2 * i + 1] = sry
-                        Z.base[i] = Double(sz - 1)
                     }
                 }
-            } } }
-        } } }
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ public struct Bilinear: Sendable {
         let scale = Float(input) / Float(output)
         taps = (0..<output).map { o in
             let s = max((Float(o) + 0.5) * scale - 0.5, 0)
-            let lo = min(Int(s), input - 1), hi = min(lo + 1, input - 1)
+            let lo = min(Int(s), input - 1)
+            let hi = min(lo + 1, input - 1)
             return (lo, hi, lo == hi ? 0 : s - Float(lo))
         }
     }

@@ -25,8 +25,10 @@ struct DenseMaps {
 
     /// Runs `backbone` (inference mode, centre view at the stored size, normalised) over the first
     /// `count` images of `store` in order and calls `body` per batch with the last-stage maps.
-    static func forEachBatch<B: Backbone>(_ backbone: B, store: StoreReader, count: Int, mean: [Float], std: [Float], channels: Int,
-                                          batchSize: Int, _ body: (DenseMaps) throws -> Void) throws {
+    static func forEachBatch<B: Backbone>(
+        _ backbone: B, store: StoreReader, count: Int, mean: [Float], std: [Float], channels: Int,
+        batchSize: Int, _ body: (DenseMaps) throws -> Void
+    ) throws {
         let geo = try FeatureExtractor.imageGeometry(of: store)
         guard let segmentation = store.schema.fieldIndex(Ingest.segmentationField), let image = store.schema.imageFieldIndex else {
             throw EvaluationError("\(store.path): needs an image field and a '\(Ingest.segmentationField)' field")
@@ -51,24 +53,30 @@ struct DenseMaps {
             guard let map = out.intermediates.last, map.rank == 4 else {
                 throw EvaluationError("dense probe: the backbone's last stage is not a feature map [N, D, h, w]")
             }
-            var labels: [[UInt8]] = [], pixels: [[UInt8]] = []
+            var labels: [[UInt8]] = []
+            var pixels: [[UInt8]] = []
             for j in 0..<keep {
                 let position = done + j
                 guard store.sampleID(position) == batch.sampleIDs[j] else {
                     throw EvaluationError("\(store.path): the loader returned sample \(batch.sampleIDs[j]) at position \(position)")
                 }
                 guard let info = try store.imageInfo(sample: position, field: segmentation), info.height == geo.height,
-                      info.width == geo.width, info.channels == 1 else {
+                    info.width == geo.width, info.channels == 1
+                else {
                     throw EvaluationError("\(store.path): sample \(position)'s label map is not \(geo.height)x\(geo.width)x1")
                 }
                 labels.append(try store.bytes(sample: position, field: segmentation))
                 let raw = try store.bytes(sample: position, field: image)
                 pixels.append(stride(from: 0, to: raw.count, by: geo.channels).map { raw[$0] })
             }
-            let d = map.shape[1], h = map.shape[2], w = map.shape[3]
-            try body(DenseMaps(features: map.permuted([0, 2, 3, 1]).scalars, labels: labels, pixels: pixels,
-                               positions: Array(done..<(done + keep)), height: h, width: w, channels: d,
-                               labelHeight: geo.height, labelWidth: geo.width))
+            let d = map.shape[1]
+            let h = map.shape[2]
+            let w = map.shape[3]
+            try body(
+                DenseMaps(
+                    features: map.permuted([0, 2, 3, 1]).scalars, labels: labels, pixels: pixels,
+                    positions: Array(done..<(done + keep)), height: h, width: w, channels: d,
+                    labelHeight: geo.height, labelWidth: geo.width))
             done += keep
         }
     }
@@ -76,26 +84,31 @@ struct DenseMaps {
     /// The images at `indices`.
     func subset(_ indices: [Int]) -> DenseMaps {
         let block = height * width * channels
-        return DenseMaps(features: indices.flatMap { features[($0 * block)..<(($0 + 1) * block)] }, labels: indices.map { labels[$0] },
-                         pixels: indices.map { pixels[$0] }, positions: indices.map { positions[$0] }, height: height, width: width,
-                         channels: channels, labelHeight: labelHeight, labelWidth: labelWidth)
+        return DenseMaps(
+            features: indices.flatMap { features[($0 * block)..<(($0 + 1) * block)] }, labels: indices.map { labels[$0] },
+            pixels: indices.map { pixels[$0] }, positions: indices.map { positions[$0] }, height: height, width: width,
+            channels: channels, labelHeight: labelHeight, labelWidth: labelWidth)
     }
 
     /// `pixels` label-map pixels of image `i` drawn uniformly from `rng`, with their features
     /// bilinearly upsampled from the map.
     func sample(_ i: Int, pixels count: Int, rng: inout Philox) -> PixelSamples {
-        let ys = Bilinear(input: height, output: labelHeight), xs = Bilinear(input: width, output: labelWidth)
+        let ys = Bilinear(input: height, output: labelHeight)
+        let xs = Bilinear(input: width, output: labelWidth)
         var out = PixelSamples()
         out.width = channels
         out.rows.reserveCapacity(count * channels)
         let base = i * height * width * channels
         for _ in 0..<count {
-            let y = rng.nextInt(below: labelHeight), x = rng.nextInt(below: labelWidth)
-            let row = ys.taps[y], col = xs.taps[x]
+            let y = rng.nextInt(below: labelHeight)
+            let x = rng.nextInt(below: labelWidth)
+            let row = ys.taps[y]
+            let col = xs.taps[x]
             var v = [Float](repeating: 0, count: channels)
             for (r, wr) in [(row.lo, 1 - row.t), (row.hi, row.t)] {
                 for (c, wc) in [(col.lo, 1 - col.t), (col.hi, col.t)] {
-                    let weight = wr * wc, offset = base + (r * width + c) * channels
+                    let weight = wr * wc
+                    let offset = base + (r * width + c) * channels
                     if weight == 0 { continue }
                     for k in 0..<channels { v[k] += weight * features[offset + k] }
                 }
@@ -112,7 +125,8 @@ struct DenseMaps {
         let hw = height * width
         let logits = classifier.logits(Tensor(shape: [count * hw, channels], scalars: features)).scalars
         let k = classifier.bias.shape[0]
-        let ys = Bilinear(input: height, output: labelHeight), xs = Bilinear(input: width, output: labelWidth)
+        let ys = Bilinear(input: height, output: labelHeight)
+        let xs = Bilinear(input: width, output: labelWidth)
         var scores = [Float](repeating: 0, count: k)
         for i in 0..<count {
             var prediction = [UInt8](repeating: 0, count: labelHeight * labelWidth)
@@ -123,7 +137,8 @@ struct DenseMaps {
                     for j in 0..<k { scores[j] = 0 }
                     for (r, wr) in [(row.lo, 1 - row.t), (row.hi, row.t)] {
                         for (c, wc) in [(col.lo, 1 - col.t), (col.hi, col.t)] {
-                            let weight = wr * wc, offset = (i * hw + r * width + c) * k
+                            let weight = wr * wc
+                            let offset = (i * hw + r * width + c) * k
                             for j in 0..<k { scores[j] += weight * logits[offset + j] }
                         }
                     }

@@ -45,10 +45,13 @@ public struct DenseProbeOptions: Sendable, Equatable {
 /// left out of the mean) and pixel accuracy.
 public enum DenseProbe {
     /// Runs the protocol; `masks`, when given, receives PNGs of the first test images.
-    public static func run<B: Backbone>(_ backbone: B, train: String, test: String, mean: [Float], std: [Float], channels: Int,
-                                        options: DenseProbeOptions = DenseProbeOptions(), masks: URL? = nil,
-                                        progress: ((String) -> Void)? = nil) throws -> DenseProbeResult {
-        let trainStore = try StoreReader(path: train), testStore = try StoreReader(path: test)
+    public static func run<B: Backbone>(
+        _ backbone: B, train: String, test: String, mean: [Float], std: [Float], channels: Int,
+        options: DenseProbeOptions = DenseProbeOptions(), masks: URL? = nil,
+        progress: ((String) -> Void)? = nil
+    ) throws -> DenseProbeResult {
+        let trainStore = try StoreReader(path: train)
+        let testStore = try StoreReader(path: test)
         let classCount = try segmentationClasses(trainStore)
         guard try segmentationClasses(testStore) == classCount else {
             throw EvaluationError("\(test): its label map has \(try segmentationClasses(testStore)) classes, \(train) has \(classCount)")
@@ -59,14 +62,17 @@ public enum DenseProbe {
         let validation = Set(LinearProbe.permutation(count, seed: options.seed).prefix(validationCount))
 
         // Pass 1: sampled pixels of every training image; all pixels of the validation images.
-        var sampled = PixelSamples(), fitSamples = PixelSamples()
+        var sampled = PixelSamples()
+        var fitSamples = PixelSamples()
         var held: [DenseMaps] = []
         var mapSize = (0, 0)
-        try DenseMaps.forEachBatch(backbone, store: trainStore, count: count, mean: mean, std: std, channels: channels,
-                                   batchSize: options.batchSize) { maps in
+        try DenseMaps.forEachBatch(
+            backbone, store: trainStore, count: count, mean: mean, std: std, channels: channels,
+            batchSize: options.batchSize
+        ) { maps in
             for i in 0..<maps.count {
                 let position = maps.positions[i]
-                var rng = Philox(seed: options.seed, keys: [0x706978656c, UInt64(position)])  // "pixel"
+                var rng = Philox(seed: options.seed, keys: [0x70_6978_656c, UInt64(position)])  // "pixel"
                 let s = maps.sample(i, pixels: options.pixelsPerImage, rng: &rng)
                 sampled.append(s)
                 if !validation.contains(position) { fitSamples.append(s) }
@@ -79,8 +85,9 @@ public enum DenseProbe {
 
         var sweep: [DenseWeightDecayTrial] = []
         for wd in options.weightDecays {
-            let classifier = try LinearProbe.fit(features: fitSamples.features, labels: fitSamples.labels, classCount: classCount,
-                                                 weightDecay: wd, maxIterations: options.maxIterations)
+            let classifier = try LinearProbe.fit(
+                features: fitSamples.features, labels: fitSamples.labels, classCount: classCount,
+                weightDecay: wd, maxIterations: options.maxIterations)
             var confusion = ConfusionMatrix(classCount: classCount)
             for maps in held { maps.predict(classifier) { _, truth, prediction in confusion.add(truth: truth, prediction: prediction) } }
             sweep.append(DenseWeightDecayTrial(weightDecay: wd, validationMIoU: confusion.meanIoU, iterations: classifier.iterations))
@@ -91,35 +98,41 @@ public enum DenseProbe {
                 || (a.element.validationMIoU == b.element.validationMIoU && a.element.weightDecay < b.element.weightDecay)
         }!.element
         held = []
-        let final = try LinearProbe.fit(features: sampled.features, labels: sampled.labels, classCount: classCount,
-                                        weightDecay: best.weightDecay, maxIterations: options.maxIterations)
+        let final = try LinearProbe.fit(
+            features: sampled.features, labels: sampled.labels, classCount: classCount,
+            weightDecay: best.weightDecay, maxIterations: options.maxIterations)
 
         // Pass 2: every pixel of the test store.
         var confusion = ConfusionMatrix(classCount: classCount)
         var drawn = 0
         if let masks { try FileManager.default.createDirectory(at: masks, withIntermediateDirectories: true) }
-        try DenseMaps.forEachBatch(backbone, store: testStore, count: testStore.count, mean: mean, std: std, channels: channels,
-                                   batchSize: options.batchSize) { maps in
+        try DenseMaps.forEachBatch(
+            backbone, store: testStore, count: testStore.count, mean: mean, std: std, channels: channels,
+            batchSize: options.batchSize
+        ) { maps in
             try maps.predict(final) { i, truth, prediction in
                 confusion.add(truth: truth, prediction: prediction)
                 if let masks, drawn < options.maskImages {
-                    let png = try MaskPicture.png(input: maps.pixels[i], truth: truth, prediction: prediction,
-                                                  height: maps.labelHeight, width: maps.labelWidth, classCount: classCount)
+                    let png = try MaskPicture.png(
+                        input: maps.pixels[i], truth: truth, prediction: prediction,
+                        height: maps.labelHeight, width: maps.labelWidth, classCount: classCount)
                     try AtomicFile.write(Data(png), to: masks.appendingPathComponent(String(format: "test-%05d.png", maps.positions[i])))
                     drawn += 1
                 }
             }
             progress?("test: \(maps.positions.last.map { $0 + 1 } ?? 0)/\(testStore.count)")
         }
-        return DenseProbeResult(meanIoU: confusion.meanIoU, pixelAccuracy: confusion.pixelAccuracy, classIoU: confusion.iou,
-                                weightDecay: best.weightDecay, sweep: sweep, trainImages: count, pixelsPerImage: options.pixelsPerImage,
-                                mapHeight: mapSize.0, mapWidth: mapSize.1, testImages: testStore.count, iterations: final.iterations)
+        return DenseProbeResult(
+            meanIoU: confusion.meanIoU, pixelAccuracy: confusion.pixelAccuracy, classIoU: confusion.iou,
+            weightDecay: best.weightDecay, sweep: sweep, trainImages: count, pixelsPerImage: options.pixelsPerImage,
+            mapHeight: mapSize.0, mapWidth: mapSize.1, testImages: testStore.count, iterations: final.iterations)
     }
 
     /// Background + the store's classes, checked against the `segmentation` field.
     static func segmentationClasses(_ store: StoreReader) throws -> Int {
         guard let f = store.schema.fieldIndex(Ingest.segmentationField), store.schema.fields[f].kind == .image else {
-            throw EvaluationError("\(store.path): no '\(Ingest.segmentationField)' label-map field (build one with `retort store build fashion-mnist-mosaic`)")
+            throw EvaluationError(
+                "\(store.path): no '\(Ingest.segmentationField)' label-map field (build one with `retort store build fashion-mnist-mosaic`)")
         }
         guard !store.schema.classNames.isEmpty else { throw EvaluationError("\(store.path): the store names no classes") }
         return store.schema.classNames.count + 1

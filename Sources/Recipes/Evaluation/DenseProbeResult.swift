@@ -33,11 +33,18 @@ public struct DenseProbeResult: Codable, Sendable, Equatable {
 
     /// A human-readable summary.
     public func table() -> String {
-        var lines = [String(format: "dense probe: mIoU %.4f, pixel accuracy %.4f (%d test images; %dx%d maps; weight decay %g)",
-                            meanIoU, pixelAccuracy, testImages, mapHeight, mapWidth, weightDecay)]
-        lines.append("  class IoU: " + classIoU.enumerated().map { "\($0.offset): " + ($0.element.map { String(format: "%.3f", $0) } ?? "-") }
-            .joined(separator: ", "))
-        for t in sweep { lines.append(String(format: "  wd %g: validation mIoU %.4f (%d iterations)", t.weightDecay, t.validationMIoU, t.iterations)) }
+        var lines = [
+            String(
+                format: "dense probe: mIoU %.4f, pixel accuracy %.4f (%d test images; %dx%d maps; weight decay %g)",
+                meanIoU, pixelAccuracy, testImages, mapHeight, mapWidth, weightDecay)
+        ]
+        lines.append(
+            "  class IoU: "
+                + classIoU.enumerated().map { "\($0.offset): " + ($0.element.map { String(format: "%.3f", $0) } ?? "-") }
+                .joined(separator: ", "))
+        for t in sweep {
+            lines.append(String(format: "  wd %g: validation mIoU %.4f (%d iterations)", t.weightDecay, t.validationMIoU, t.iterations))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

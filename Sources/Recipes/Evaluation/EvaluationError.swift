@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Features or labels that cannot be evaluated, with the shapes involved.
 public struct EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, naming the split and shapes.
@@ -9,8 +11,6 @@ public struct EvaluationError: Error, Sendable, Equatable, CustomStringConvertib
     /// The message.
     public var description: String { message }
 }
-
-import TensorCore
 
 /// Checks a `[N, D]` feature matrix and its `[N]` labels in `0..<classCount`.
 func validate(features: Tensor, labels: IntTensor, classCount: Int, split: String) throws {

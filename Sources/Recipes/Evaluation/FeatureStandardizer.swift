@@ -11,10 +11,18 @@ public struct FeatureStandardizer: Sendable, Equatable {
 
     /// Fits mean and std of `features` `[N, D]` (population std, accumulated in Double).
     public init(fitting features: Tensor) {
-        let n = features.shape[0], d = features.shape[1]
-        var sum = [Double](repeating: 0, count: d), sumSq = [Double](repeating: 0, count: d)
+        let n = features.shape[0]
+        let d = features.shape[1]
+        var sum = [Double](repeating: 0, count: d)
+        var sumSq = [Double](repeating: 0, count: d)
         features.withUnsafeBufferPointer { p in
-            for i in 0..<n { for j in 0..<d { let v = Double(p[i * d + j]); sum[j] += v; sumSq[j] += v * v } }
+            for i in 0..<n {
+                for j in 0..<d {
+                    let v = Double(p[i * d + j])
+                    sum[j] += v
+                    sumSq[j] += v * v
+                }
+            }
         }
         mean = sum.map { Float($0 / Double(n)) }
         std = (0..<d).map { j in

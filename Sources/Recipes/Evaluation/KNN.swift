@@ -7,8 +7,10 @@ import TensorCore
 /// votes for its label with weight `exp(s / T)`; classes are ranked by total vote.
 public enum KNN {
     /// Scores `[M, C]` (summed vote weights) of each test sample, computed in blocks of `blockSize` rows.
-    public static func scores(trainFeatures: Tensor, trainLabels: IntTensor, testFeatures: Tensor, classCount: Int,
-                              k: Int = 200, temperature: Double = 0.07, blockSize: Int = 256) throws -> Tensor {
+    public static func scores(
+        trainFeatures: Tensor, trainLabels: IntTensor, testFeatures: Tensor, classCount: Int,
+        k: Int = 200, temperature: Double = 0.07, blockSize: Int = 256
+    ) throws -> Tensor {
         try validate(features: trainFeatures, labels: trainLabels, classCount: classCount, split: "train")
         guard testFeatures.rank == 2, testFeatures.shape[1] == trainFeatures.shape[1] else {
             throw EvaluationError("test features \(testFeatures.shape) do not match train features \(trainFeatures.shape)")
@@ -16,7 +18,9 @@ public enum KNN {
         guard k >= 1, temperature > 0 else { throw EvaluationError("kNN needs k >= 1 and temperature > 0, got k=\(k), T=\(temperature)") }
         let train = trainFeatures.detached.l2Normalized(alongAxis: 1)
         let test = testFeatures.detached.l2Normalized(alongAxis: 1)
-        let n = train.shape[0], m = test.shape[0], c = classCount
+        let n = train.shape[0]
+        let m = test.shape[0]
+        let c = classCount
         let neighbours = Swift.min(k, n)
         let labels = trainLabels.scalars
         let inverseT = Float(1 / temperature)
@@ -28,7 +32,8 @@ public enum KNN {
             let similarity = Tensor.matmul(block, train, transposeB: true)  // [rows, N]
             similarity.withUnsafeBufferPointer { sim in
                 out.withUnsafeMutableBufferPointer { o in
-                    let simBase = SendablePointer(sim.baseAddress!), outBase = SendablePointer(o.baseAddress! + start * c)
+                    let simBase = SendablePointer(sim.baseAddress!)
+                    let outBase = SendablePointer(o.baseAddress! + start * c)
                     parallelFor(rows, grain: 8) { range in
                         var heap = TopKHeap(capacity: neighbours)
                         for r in range {
@@ -48,11 +53,14 @@ public enum KNN {
     }
 
     /// Top-1 and top-5 accuracy of the weighted kNN classifier on the test split.
-    public static func evaluate(trainFeatures: Tensor, trainLabels: IntTensor, testFeatures: Tensor, testLabels: IntTensor,
-                                classCount: Int, k: Int = 200, temperature: Double = 0.07) throws -> KNNResult {
+    public static func evaluate(
+        trainFeatures: Tensor, trainLabels: IntTensor, testFeatures: Tensor, testLabels: IntTensor,
+        classCount: Int, k: Int = 200, temperature: Double = 0.07
+    ) throws -> KNNResult {
         try validate(features: testFeatures, labels: testLabels, classCount: classCount, split: "test")
-        let s = try scores(trainFeatures: trainFeatures, trainLabels: trainLabels, testFeatures: testFeatures,
-                           classCount: classCount, k: k, temperature: temperature)
+        let s = try scores(
+            trainFeatures: trainFeatures, trainLabels: trainLabels, testFeatures: testFeatures,
+            classCount: classCount, k: k, temperature: temperature)
         let (top1, top5) = topKAccuracy(scores: s, labels: testLabels, k: 5)
         return KNNResult(k: k, temperature: temperature, top1: top1, top5: top5)
     }
@@ -82,13 +90,19 @@ struct TopKHeap {
             var i = items.count - 1
             while i > 0 {
                 let parent = (i - 1) / 2
-                if below(items[i], items[parent]) { items.swapAt(i, parent); i = parent } else { break }
+                if below(items[i], items[parent]) {
+                    items.swapAt(i, parent)
+                    i = parent
+                } else {
+                    break
+                }
             }
         } else if below(items[0], item) {
             items[0] = item
             var i = 0
             while true {
-                let l = 2 * i + 1, r = l + 1
+                let l = 2 * i + 1
+                let r = l + 1
                 var smallest = i
                 if l < items.count && below(items[l], items[smallest]) { smallest = l }
                 if r < items.count && below(items[r], items[smallest]) { smallest = r }

@@ -14,7 +14,9 @@ struct LBFGS {
     func minimize(from x0: [Double], _ f: ([Double]) -> (Double, [Double])) -> (x: [Double], value: Double, iterations: Int) {
         var x = x0
         var (fx, g) = f(x)
-        var s: [[Double]] = [], y: [[Double]] = [], rho: [Double] = []
+        var s: [[Double]] = []
+        var y: [[Double]] = []
+        var rho: [Double] = []
         var iteration = 0
         while iteration < maxIterations {
             if g.lazy.map(abs).max() ?? 0 < gradientTolerance { break }
@@ -35,30 +37,48 @@ struct LBFGS {
             var d = q.map { -$0 }
             var slope = dot(g, d)
             if slope >= 0 {  // not a descent direction: restart from steepest descent
-                s.removeAll(); y.removeAll(); rho.removeAll()
+                s.removeAll()
+                y.removeAll()
+                rho.removeAll()
                 let scale = 1 / Swift.max(dot(g, g).squareRoot(), 1e-12)
                 d = g.map { -$0 * scale }
                 slope = dot(g, d)
             }
             var t = 1.0
-            var xNew = x, fNew = fx, gNew = g
+            var xNew = x
+            var fNew = fx
+            var gNew = g
             var accepted = false
             for _ in 0..<40 {
                 for i in x.indices { xNew[i] = x[i] + t * d[i] }
                 (fNew, gNew) = f(xNew)
-                if fNew.isFinite && fNew <= fx + 1e-4 * t * slope { accepted = true; break }
+                if fNew.isFinite && fNew <= fx + 1e-4 * t * slope {
+                    accepted = true
+                    break
+                }
                 t *= 0.5
             }
             if !accepted { break }
-            var sk = xNew, yk = gNew
-            for i in x.indices { sk[i] -= x[i]; yk[i] -= g[i] }
+            var sk = xNew
+            var yk = gNew
+            for i in x.indices {
+                sk[i] -= x[i]
+                yk[i] -= g[i]
+            }
             let sy = dot(sk, yk)
             if sy > 1e-12 {
-                s.append(sk); y.append(yk); rho.append(1 / sy)
-                if s.count > history { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
+                s.append(sk)
+                y.append(yk)
+                rho.append(1 / sy)
+                if s.count > history {
+                    s.removeFirst()
+                    y.removeFirst()
+                    rho.removeFirst()
+                }
             }
             let decrease = fx - fNew
-            x = xNew; g = gNew
+            x = xNew
+            g = gNew
             let previous = fx
             fx = fNew
             if decrease <= relativeTolerance * Swift.max(abs(previous), abs(fNew), 1) { break }

@@ -14,8 +14,10 @@ public struct LinearProbeOptions: Sendable, Equatable {
     public var seed: UInt64 = 0
 
     /// Defaults (five decades of weight decay, 10% held out, 200 L-BFGS iterations).
-    public init(weightDecays: [Double] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2], validationFraction: Double = 0.1,
-                maxIterations: Int = 200, seed: UInt64 = 0) {
+    public init(
+        weightDecays: [Double] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2], validationFraction: Double = 0.1,
+        maxIterations: Int = 200, seed: UInt64 = 0
+    ) {
         self.weightDecays = weightDecays
         self.validationFraction = validationFraction
         self.maxIterations = maxIterations
@@ -51,12 +53,15 @@ public struct LinearClassifier: Sendable {
 /// split, then the model is refitted on the whole train split and scored on test. Deterministic.
 public enum LinearProbe {
     /// Fits one classifier on `features` `[N, D]` / `labels` `[N]` with weight decay `weightDecay`.
-    public static func fit(features: Tensor, labels: IntTensor, classCount: Int, weightDecay: Double,
-                           maxIterations: Int = 200) throws -> LinearClassifier {
+    public static func fit(
+        features: Tensor, labels: IntTensor, classCount: Int, weightDecay: Double,
+        maxIterations: Int = 200
+    ) throws -> LinearClassifier {
         try validate(features: features, labels: labels, classCount: classCount, split: "train")
         let standardizer = FeatureStandardizer(fitting: features)
         let x = standardizer.apply(features)
-        let d = features.shape[1], c = classCount
+        let d = features.shape[1]
+        let c = classCount
         let objective: ([Double]) -> (Double, [Double]) = { theta in
             let w = Tensor(shape: [d, c], scalars: theta[0..<(d * c)].map { Float($0) })
             let b = Tensor(shape: [c], scalars: theta[(d * c)...].map { Float($0) })
@@ -66,18 +71,22 @@ public enum LinearProbe {
         var solver = LBFGS()
         solver.maxIterations = maxIterations
         let result = solver.minimize(from: [Double](repeating: 0, count: d * c + c), objective)
-        return LinearClassifier(standardizer: standardizer,
-                                weight: Tensor(shape: [d, c], scalars: result.x[0..<(d * c)].map { Float($0) }),
-                                bias: Tensor(shape: [c], scalars: result.x[(d * c)...].map { Float($0) }),
-                                iterations: result.iterations)
+        return LinearClassifier(
+            standardizer: standardizer,
+            weight: Tensor(shape: [d, c], scalars: result.x[0..<(d * c)].map { Float($0) }),
+            bias: Tensor(shape: [c], scalars: result.x[(d * c)...].map { Float($0) }),
+            iterations: result.iterations)
     }
 
     /// The probe's objective `mean_i CE(x_i W + b, y_i) + wd/2 ||W||^2` on features `[N, D]` and its gradients
     /// `dW = X^T (softmax(XW + b) - onehot(y)) / N + wd W` `[D, C]`, `db = sum_i (softmax - onehot) / N` `[C]`
     /// (closed form: no backward pass through X).
-    public static func lossAndGradient(features x: Tensor, labels: IntTensor, weight: Tensor, bias: Tensor,
-                                       weightDecay: Double) -> (loss: Double, weight: Tensor, bias: Tensor) {
-        let n = x.shape[0], c = weight.shape[1]
+    public static func lossAndGradient(
+        features x: Tensor, labels: IntTensor, weight: Tensor, bias: Tensor,
+        weightDecay: Double
+    ) -> (loss: Double, weight: Tensor, bias: Tensor) {
+        let n = x.shape[0]
+        let c = weight.shape[1]
         let logits = Tensor.matmul(x.detached, weight.detached) + bias.detached
         let logp = logits.logSoftmax(alongAxis: 1)
         var residual = logp.map { Foundation.exp($0) }
@@ -100,8 +109,10 @@ public enum LinearProbe {
     }
 
     /// The full protocol: sweep weight decays on a held-out split, refit on all of train, score test.
-    public static func evaluate(trainFeatures: Tensor, trainLabels: IntTensor, testFeatures: Tensor, testLabels: IntTensor,
-                                classCount: Int, options: LinearProbeOptions = LinearProbeOptions()) throws -> LinearProbeResult {
+    public static func evaluate(
+        trainFeatures: Tensor, trainLabels: IntTensor, testFeatures: Tensor, testLabels: IntTensor,
+        classCount: Int, options: LinearProbeOptions = LinearProbeOptions()
+    ) throws -> LinearProbeResult {
         try validate(features: trainFeatures, labels: trainLabels, classCount: classCount, split: "train")
         try validate(features: testFeatures, labels: testLabels, classCount: classCount, split: "test")
         guard testFeatures.shape[1] == trainFeatures.shape[1] else {
@@ -116,7 +127,8 @@ public enum LinearProbe {
         guard n - validationCount >= 1 else { throw EvaluationError("train split of \(n) samples is too small to hold out a validation part") }
         let validationIndex = IntTensor(order[0..<validationCount].map(Int32.init))
         let fitIndex = IntTensor(order[validationCount...].map(Int32.init))
-        let fitX = trainFeatures.indexSelect(alongAxis: 0, fitIndex), validationX = trainFeatures.indexSelect(alongAxis: 0, validationIndex)
+        let fitX = trainFeatures.indexSelect(alongAxis: 0, fitIndex)
+        let validationX = trainFeatures.indexSelect(alongAxis: 0, validationIndex)
         let fitY = IntTensor(fitIndex.scalars.map { trainLabels.scalars[Int($0)] })
         let validationY = IntTensor(validationIndex.scalars.map { trainLabels.scalars[Int($0)] })
 
@@ -131,17 +143,19 @@ public enum LinearProbe {
             a.element.validationTop1 < b.element.validationTop1
                 || (a.element.validationTop1 == b.element.validationTop1 && a.element.weightDecay < b.element.weightDecay)
         }!.element
-        let final = try fit(features: trainFeatures, labels: trainLabels, classCount: classCount, weightDecay: best.weightDecay,
-                            maxIterations: options.maxIterations)
+        let final = try fit(
+            features: trainFeatures, labels: trainLabels, classCount: classCount, weightDecay: best.weightDecay,
+            maxIterations: options.maxIterations)
         let (trainTop1, _) = final.accuracy(trainFeatures, trainLabels)
         let (top1, top5) = final.accuracy(testFeatures, testLabels)
-        return LinearProbeResult(top1: top1, top5: top5, trainTop1: trainTop1, weightDecay: best.weightDecay,
-                                 sweep: sweep, iterations: final.iterations)
+        return LinearProbeResult(
+            top1: top1, top5: top5, trainTop1: trainTop1, weightDecay: best.weightDecay,
+            sweep: sweep, iterations: final.iterations)
     }
 
     /// A seeded permutation of `0..<n` (Fisher-Yates with Philox).
     static func permutation(_ n: Int, seed: UInt64) -> [Int] {
-        var rng = Philox(seed: seed, stream: 0x70726f6265)
+        var rng = Philox(seed: seed, stream: 0x70_726f_6265)
         var order = Array(0..<n)
         if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) } }
         return order
@@ -150,8 +164,10 @@ public enum LinearProbe {
 
 /// (top-1, top-k) accuracy of `scores` `[M, C]` against `labels` `[M]` (top-k uses k = min(k, C)).
 func topKAccuracy(scores: Tensor, labels: IntTensor, k: Int) -> (Double, Double) {
-    let m = scores.shape[0], c = scores.shape[1]
-    var hits1 = 0, hitsK = 0
+    let m = scores.shape[0]
+    let c = scores.shape[1]
+    var hits1 = 0
+    var hitsK = 0
     scores.withUnsafeBufferPointer { p in
         for i in 0..<m {
             let row = UnsafeBufferPointer(rebasing: p[(i * c)..<((i + 1) * c)])

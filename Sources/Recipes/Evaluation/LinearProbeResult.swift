@@ -14,7 +14,10 @@ public struct LinearProbeResult: Codable, Sendable, Equatable {
     public var iterations: Int
 
     enum CodingKeys: String, CodingKey {
-        case top1, top5, trainTop1 = "train_top1", weightDecay = "weight_decay", sweep, iterations
+        case top1, top5
+        case trainTop1 = "train_top1"
+        case weightDecay = "weight_decay"
+        case sweep, iterations
     }
 
     /// Creates a result.

@@ -16,13 +16,19 @@ public struct ProbeReport: Codable, Sendable, Equatable {
     public var knn: KNNResult?
 
     enum CodingKeys: String, CodingKey {
-        case source, trainCount = "train_count", testCount = "test_count", featureCount = "feature_count"
-        case classCount = "class_count", linear, knn
+        case source
+        case trainCount = "train_count"
+        case testCount = "test_count"
+        case featureCount = "feature_count"
+        case classCount = "class_count"
+        case linear, knn
     }
 
     /// Creates a report.
-    public init(source: String, trainCount: Int, testCount: Int, featureCount: Int, classCount: Int,
-                linear: LinearProbeResult? = nil, knn: KNNResult? = nil) {
+    public init(
+        source: String, trainCount: Int, testCount: Int, featureCount: Int, classCount: Int,
+        linear: LinearProbeResult? = nil, knn: KNNResult? = nil
+    ) {
         self.source = source
         self.trainCount = trainCount
         self.testCount = testCount
@@ -34,15 +40,19 @@ public struct ProbeReport: Codable, Sendable, Equatable {
 
     /// A fixed-width text table of the results (and the weight-decay sweep).
     public func table() -> String {
-        var lines = ["\(source): \(trainCount) train / \(testCount) test samples, \(featureCount) features, \(classCount) classes",
-                     pad("method", 28) + pad("top-1", 9) + pad("top-5", 9) + "setting"]
+        var lines = [
+            "\(source): \(trainCount) train / \(testCount) test samples, \(featureCount) features, \(classCount) classes",
+            pad("method", 28) + pad("top-1", 9) + pad("top-5", 9) + "setting",
+        ]
         if let linear {
-            lines.append(pad("linear probe", 28) + pad(percent(linear.top1), 9) + pad(percent(linear.top5), 9)
-                         + "wd=\(linear.weightDecay), train top-1 \(percent(linear.trainTop1))")
+            lines.append(
+                pad("linear probe", 28) + pad(percent(linear.top1), 9) + pad(percent(linear.top5), 9)
+                    + "wd=\(linear.weightDecay), train top-1 \(percent(linear.trainTop1))")
         }
         if let knn {
-            lines.append(pad("kNN (cosine)", 28) + pad(percent(knn.top1), 9) + pad(percent(knn.top5), 9)
-                         + "k=\(knn.k), T=\(knn.temperature)")
+            lines.append(
+                pad("kNN (cosine)", 28) + pad(percent(knn.top1), 9) + pad(percent(knn.top5), 9)
+                    + "k=\(knn.k), T=\(knn.temperature)")
         }
         if let linear, !linear.sweep.isEmpty {
             lines.append("weight-decay sweep (held-out top-1):")

@@ -14,7 +14,8 @@ public enum RankMe {
     /// The effective rank of `embedding` `[N, D]`.
     public static func effectiveRank(_ embedding: Tensor) -> Double {
         precondition(embedding.shape.rank == 2, "RankMe: embedding must be [N, D], got \(embedding.shape)")
-        let n = embedding.shape[0], d = embedding.shape[1]
+        let n = embedding.shape[0]
+        let d = embedding.shape[1]
         let z = embedding.scalars.map(Double.init)
         let k = min(n, d)
         var gram = [Double](repeating: 0, count: k * k)
@@ -26,8 +27,14 @@ public enum RankMe {
                     for j in i..<d { gram[i * d + j] += zi * z[row + j] }
                 }
             }
-        } else {     // ZZᵀ
-            for i in 0..<n { for j in i..<n { var s = 0.0; for c in 0..<d { s += z[i * d + c] * z[j * d + c] }; gram[i * n + j] = s } }
+        } else {  // ZZᵀ
+            for i in 0..<n {
+                for j in i..<n {
+                    var s = 0.0
+                    for c in 0..<d { s += z[i * d + c] * z[j * d + c] }
+                    gram[i * n + j] = s
+                }
+            }
         }
         for i in 0..<k { for j in 0..<i { gram[i * k + j] = gram[j * k + i] } }
         return effectiveRank(singularValues: SymmetricEigen.eigenvalues(gram, n: k).map { max($0, 0).squareRoot() })

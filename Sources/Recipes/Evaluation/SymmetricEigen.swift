@@ -11,12 +11,14 @@ public enum SymmetricEigen {
         precondition(matrix.count == n * n, "SymmetricEigen: \(matrix.count) values for a \(n)x\(n) matrix")
         guard n > 1 else { return matrix }
         var a = matrix
-        var d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
+        var d = [Double](repeating: 0, count: n)
+        var e = [Double](repeating: 0, count: n)
         // Householder: row i (from the last) is reduced against columns 0..<i−1.
         for i in stride(from: n - 1, to: 0, by: -1) {
             let l = i - 1
             if l > 0 {
-                var scale = 0.0, h = 0.0
+                var scale = 0.0
+                var h = 0.0
                 for k in 0...l { scale += abs(a[i * n + k]) }
                 if scale == 0 {
                     e[i] = a[i * n + l]
@@ -68,10 +70,14 @@ public enum SymmetricEigen {
                 var g = (d[l + 1] - d[l]) / (2 * e[l])
                 var r = hypot(g, 1)
                 g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r))
-                var s = 1.0, c = 1.0, p = 0.0
-                var i = m - 1, deflated = false
+                var s = 1.0
+                var c = 1.0
+                var p = 0.0
+                var i = m - 1
+                var deflated = false
                 while i >= l {
-                    let f = s * e[i], b = c * e[i]
+                    let f = s * e[i]
+                    let b = c * e[i]
                     r = hypot(f, g)
                     e[i + 1] = r
                     if r == 0 {

@@ -7,7 +7,11 @@ public struct WeightDecayTrial: Codable, Sendable, Equatable {
     /// L-BFGS iterations used.
     public var iterations: Int
 
-    enum CodingKeys: String, CodingKey { case weightDecay = "weight_decay", validationTop1 = "validation_top1", iterations }
+    enum CodingKeys: String, CodingKey {
+        case weightDecay = "weight_decay"
+        case validationTop1 = "validation_top1"
+        case iterations
+    }
 
     /// Creates a trial.
     public init(weightDecay: Double, validationTop1: Double, iterations: Int) {

@@ -23,25 +23,33 @@ public enum ZeroShot {
         guard let recipe = loaded.recipe else {
             throw TrainError.incompatibleData("\(checkpoint.path) carries no recipe; zeroshot needs a checkpoint written by retort train")
         }
-        return try evaluate(loaded.backbone, recipe: recipe, checkpoint: checkpoint, test: test,
-                            templates: templates ?? ZeroShotPrompts.templates, pool: pool)
+        return try evaluate(
+            loaded.backbone, recipe: recipe, checkpoint: checkpoint, test: test,
+            templates: templates ?? ZeroShotPrompts.templates, pool: pool)
     }
 
-    static func evaluate<B: Backbone>(_ backbone: B, recipe: Recipe, checkpoint: URL, test: String, templates: [String], pool: Int) throws -> ZeroShotReport {
-        guard pool >= 0 else { throw TrainError.incompatibleData("the retrieval pool must be 0 (all pairs) or a positive number of pairs, not \(pool)") }
+    static func evaluate<B: Backbone>(_ backbone: B, recipe: Recipe, checkpoint: URL, test: String, templates: [String], pool: Int) throws
+        -> ZeroShotReport
+    {
+        guard pool >= 0 else {
+            throw TrainError.incompatibleData("the retrieval pool must be 0 (all pairs) or a positive number of pairs, not \(pool)")
+        }
         guard !templates.isEmpty, templates.allSatisfy({ $0.contains("{}") }) else {
             throw TrainError.incompatibleData("every prompt template must contain {} (the class name)")
         }
         var setup = ObjectiveSetup(recipe: recipe)
         var objective = try recipe.objective.options.makeObjective(model: backbone, setup: &setup)
-        let noTower = TrainError.incompatibleData("\(checkpoint.path) was trained with objective '\(recipe.objective.name)', which has no text tower (use clip or declip)")
+        let noTower = TrainError.incompatibleData(
+            "\(checkpoint.path) was trained with objective '\(recipe.objective.name)', which has no text tower (use clip or declip)")
         guard objective is CLIP<B> || objective is DeCLIP<B>,
-              let tokenizer = try recipe.objective.options.textPipeline(seed: 0)?.tokenizer else { throw noTower }
+            let tokenizer = try recipe.objective.options.textPipeline(seed: 0)?.tokenizer
+        else { throw noTower }
         let base = checkpoint.deletingPathExtension()
         let objectiveFile = base.appendingPathExtension("objective.safetensors")
         let stateFile = base.appendingPathExtension("state.safetensors")
         for f in [objectiveFile, stateFile] where !FileManager.default.fileExists(atPath: f.path) {
-            throw TrainError.missingFile(path: f.path, what: "the text tower beside the checkpoint (best.safetensors holds the image tower only; use last)")
+            throw TrainError.missingFile(
+                path: f.path, what: "the text tower beside the checkpoint (best.safetensors holds the image tower only; use last)")
         }
         try objective.load(from: objectiveFile)
         var state = try SafeTensors.read(from: stateFile)
@@ -60,15 +68,17 @@ public enum ZeroShot {
         var context = Context(training: false)
         for name in names {
             let ids = ZeroShotPrompts.prompts(for: name, templates: templates).flatMap { tokenizer.encode($0).ids }
-            let e = clip.embedTexts(IntTensor(shape: [templates.count, tokenizer.contextLength], scalars: ids),
-                                    padding: CaptionTokenizer.padding, context: &context)
+            let e = clip.embedTexts(
+                IntTensor(shape: [templates.count, tokenizer.contextLength], scalars: ids),
+                padding: CaptionTokenizer.padding, context: &context)
             classEmbeddings.append(e.l2Normalized(alongAxis: 1).mean(alongAxes: [0], keepingDims: true).l2Normalized(alongAxis: 1))
         }
         let classes = Tensor.concatenate(classEmbeddings, alongAxis: 0)  // [K, E]
         let scores = Tensor.matmul(imageEmbeddings, classes, transposeB: true)  // [N, K]
         let labels = images.labels.scalars.map(Int.init)
-        var report = ZeroShotReport(samples: labels.count, classes: names, templates: templates.count,
-                                    top1: topK(scores, labels, 1), top5: topK(scores, labels, min(5, names.count)))
+        var report = ZeroShotReport(
+            samples: labels.count, classes: names, templates: templates.count,
+            top1: topK(scores, labels, 1), top5: topK(scores, labels, min(5, names.count)))
         if let field = store.schema.fields.firstIndex(where: { $0.kind == .text }) {
             var textEmbeddings: [Tensor] = []
             let batch = 256
@@ -77,8 +87,9 @@ public enum ZeroShot {
                 let ids = IntTensor(shape: [rows.count, tokenizer.contextLength], scalars: rows.flatMap { $0 })
                 textEmbeddings.append(clip.embedTexts(ids, padding: CaptionTokenizer.padding, context: &context).l2Normalized(alongAxis: 1))
             }
-            report.retrieval = RetrievalRecall(images: imageEmbeddings, texts: Tensor.concatenate(textEmbeddings, alongAxis: 0),
-                                               labels: labels, pool: pool)
+            report.retrieval = RetrievalRecall(
+                images: imageEmbeddings, texts: Tensor.concatenate(textEmbeddings, alongAxis: 0),
+                labels: labels, pool: pool)
         }
         return report
     }
@@ -92,7 +103,8 @@ public enum ZeroShot {
 
     /// The share of rows of `scores` `[N, K]` whose label is among their `k` highest scores.
     static func topK(_ scores: Tensor, _ labels: [Int], _ k: Int) -> Double {
-        let n = scores.shape[0], c = scores.shape[1]
+        let n = scores.shape[0]
+        let c = scores.shape[1]
         var hits = 0
         for i in 0..<n {
             let own = scores.scalars[i * c + labels[i]]
@@ -121,13 +133,20 @@ public struct ZeroShotReport: Codable, Sendable, Equatable {
 
     /// The report as printed by `retort zeroshot`.
     public func table() -> String {
-        var lines = [String(format: "zero-shot (%d classes, %d templates, %d images): top-1 %.4f, top-5 %.4f",
-                            classes.count, templates, samples, top1, top5)]
+        var lines = [
+            String(
+                format: "zero-shot (%d classes, %d templates, %d images): top-1 %.4f, top-5 %.4f",
+                classes.count, templates, samples, top1, top5)
+        ]
         if let r = retrieval {
-            lines.append(String(format: "retrieval (%d pairs, pools of %d): image->text R@1 %.4f R@5 %.4f, text->image R@1 %.4f R@5 %.4f",
-                                r.pairs, r.pool, r.imageToText1, r.imageToText5, r.textToImage1, r.textToImage5))
-            lines.append(String(format: "class-level R@1 (the top candidate is of the query's class): image->text %.4f, text->image %.4f",
-                                r.imageToTextClass1, r.textToImageClass1))
+            lines.append(
+                String(
+                    format: "retrieval (%d pairs, pools of %d): image->text R@1 %.4f R@5 %.4f, text->image R@1 %.4f R@5 %.4f",
+                    r.pairs, r.pool, r.imageToText1, r.imageToText5, r.textToImage1, r.textToImage5))
+            lines.append(
+                String(
+                    format: "class-level R@1 (the top candidate is of the query's class): image->text %.4f, text->image %.4f",
+                    r.imageToTextClass1, r.textToImageClass1))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -156,9 +175,13 @@ public struct RetrievalRecall: Codable, Sendable, Equatable {
     public var textToImageClass1: Double
 
     enum CodingKeys: String, CodingKey {
-        case pairs, pool, imageToText1 = "image_to_text_r1", imageToText5 = "image_to_text_r5"
-        case textToImage1 = "text_to_image_r1", textToImage5 = "text_to_image_r5"
-        case imageToTextClass1 = "image_to_text_class_r1", textToImageClass1 = "text_to_image_class_r1"
+        case pairs, pool
+        case imageToText1 = "image_to_text_r1"
+        case imageToText5 = "image_to_text_r5"
+        case textToImage1 = "text_to_image_r1"
+        case textToImage5 = "text_to_image_r5"
+        case imageToTextClass1 = "image_to_text_class_r1"
+        case textToImageClass1 = "text_to_image_class_r1"
     }
 
     /// Recall of normalised `images` and `texts` `[N, E]` with the pairs' `labels` `[N]`, pool by
@@ -171,11 +194,16 @@ public struct RetrievalRecall: Codable, Sendable, Equatable {
         var hits = (i2t1: 0, i2t5: 0, t2i1: 0, t2i5: 0, i2tClass: 0, t2iClass: 0)
         for start in stride(from: 0, to: n, by: size) {
             let range = start..<min(start + size, n)
-            let q = images.slice(alongAxis: 0, range), c = texts.slice(alongAxis: 0, range)
+            let q = images.slice(alongAxis: 0, range)
+            let c = texts.slice(alongAxis: 0, range)
             let forward = Self.ranks(Tensor.matmul(q, c, transposeB: true), labels: Array(labels[range]))
             let backward = Self.ranks(Tensor.matmul(c, q, transposeB: true), labels: Array(labels[range]))
-            hits.i2t1 += forward.r1; hits.i2t5 += forward.r5; hits.i2tClass += forward.sameClass
-            hits.t2i1 += backward.r1; hits.t2i5 += backward.r5; hits.t2iClass += backward.sameClass
+            hits.i2t1 += forward.r1
+            hits.i2t5 += forward.r5
+            hits.i2tClass += forward.sameClass
+            hits.t2i1 += backward.r1
+            hits.t2i5 += backward.r5
+            hits.t2iClass += backward.sameClass
         }
         let total = Double(max(n, 1))
         imageToText1 = Double(hits.i2t1) / total
@@ -190,11 +218,15 @@ public struct RetrievalRecall: Codable, Sendable, Equatable {
     /// partner within the top 1 and top 5, and the top candidate of the query's class.
     static func ranks(_ scores: Tensor, labels: [Int]) -> (r1: Int, r5: Int, sameClass: Int) {
         let p = scores.shape[0]
-        var r1 = 0, r5 = 0, sameClass = 0
+        var r1 = 0
+        var r5 = 0
+        var sameClass = 0
         let s = scores.scalars
         for i in 0..<p {
-            let row = i * p, own = s[row + i]
-            var higher = 0, best = 0
+            let row = i * p
+            let own = s[row + i]
+            var higher = 0
+            var best = 0
             for j in 0..<p {
                 if s[row + j] > own { higher += 1 }
                 if s[row + j] > s[row + best] { best = j }

@@ -2,7 +2,8 @@
 enum EditDistance {
     /// Levenshtein distance between two strings (case-insensitive).
     static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.lowercased()), y = Array(b.lowercased())
+        let x = Array(a.lowercased())
+        let y = Array(b.lowercased())
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var previous = Array(0...y.count)

@@ -67,8 +67,10 @@ public struct RecipeValueError: Error, Sendable {
     public var location: SourceLocation?
 
     /// A problem at `path`.
-    public init(kind: RecipeError.Kind = .invalidValue, path: [String], message: String, suggestion: String? = nil,
-                location: SourceLocation? = nil) {
+    public init(
+        kind: RecipeError.Kind = .invalidValue, path: [String], message: String, suggestion: String? = nil,
+        location: SourceLocation? = nil
+    ) {
         self.kind = kind
         self.path = path
         self.message = message

@@ -46,8 +46,9 @@ public struct RecipeLoader: Sendable {
             throw RecipeError(.unreadableFile, "cannot read recipe: \(error.localizedDescription)", location: SourceLocation(file: display))
         }
         let displayDirectory = (display as NSString).deletingLastPathComponent
-        return try resolvedTree(text: text, display: display, directory: url.deletingLastPathComponent(),
-                                displayDirectory: displayDirectory, chain: chain + [url.path])
+        return try resolvedTree(
+            text: text, display: display, directory: url.deletingLastPathComponent(),
+            displayDirectory: displayDirectory, chain: chain + [url.path])
     }
 
     private func resolvedTree(text: String, display: String, directory: URL, displayDirectory: String, chain: [String]) throws -> RecipeNode {
@@ -84,8 +85,9 @@ public struct RecipeLoader: Sendable {
         do {
             recipe = try Recipe(from: RecipeNodeDecoder(node: tree, codingPath: []))
         } catch let error as RecipeValueError {
-            throw RecipeError(error.kind, error.message, location: error.location ?? tree.nearestLocation(of: error.path),
-                              keyPath: error.path.joined(separator: "."), suggestion: error.suggestion)
+            throw RecipeError(
+                error.kind, error.message, location: error.location ?? tree.nearestLocation(of: error.path),
+                keyPath: error.path.joined(separator: "."), suggestion: error.suggestion)
         } catch let error as RecipeError {
             throw error
         } catch {
@@ -100,8 +102,9 @@ public struct RecipeLoader: Sendable {
         var uses: [([String], String)] = [(["model", "backbone"], recipe.model.backbone)]
         for (path, model) in recipe.objective.options.models { uses.append((path + ["backbone"], model.backbone)) }
         for (path, name) in uses where !names.contains(name) {
-            throw RecipeError(.invalidValue, "unknown backbone '\(name)'", location: tree.nearestLocation(of: path),
-                              keyPath: path.joined(separator: "."), suggestion: EditDistance.suggestion(for: name, among: names))
+            throw RecipeError(
+                .invalidValue, "unknown backbone '\(name)'", location: tree.nearestLocation(of: path),
+                keyPath: path.joined(separator: "."), suggestion: EditDistance.suggestion(for: name, among: names))
         }
     }
 

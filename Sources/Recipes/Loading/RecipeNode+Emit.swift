@@ -71,8 +71,10 @@ extension RecipeNode {
     static func quotedIfNeeded(_ s: String) -> String {
         if s.isEmpty { return "\"\"" }
         let special: Set<Character> = [":", "#", "{", "}", "[", "]", ",", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`", "\\", "\n", "\t"]
-        if s.contains(where: { special.contains($0) }) || s.first == " " || s.last == " " || s.first == "-" && s.count > 1 && s.dropFirst().first == " "
-            || s.first == "?" || s.first == "-" && s.count == 1 {
+        if s.contains(where: { special.contains($0) }) || s.first == " " || s.last == " "
+            || s.first == "-" && s.count > 1 && s.dropFirst().first == " "
+            || s.first == "?" || s.first == "-" && s.count == 1
+        {
             return doubleQuoted(s)
         }
         return s

@@ -23,7 +23,8 @@ extension RecipeNode {
     /// The mapping without `key` (and that key's value, if present).
     func removing(key: String) -> (RecipeNode, RecipeNode?) {
         guard case .mapping(var entries, let location) = self,
-              let i = entries.firstIndex(where: { $0.key == key }) else { return (self, nil) }
+            let i = entries.firstIndex(where: { $0.key == key })
+        else { return (self, nil) }
         let removed = entries.remove(at: i)
         return (.mapping(entries, location), removed.value)
     }
@@ -44,8 +45,9 @@ extension RecipeNode {
             return .mapping(entries, location)
         case .sequence(var items, let location):
             guard let i = Int(head), items.indices.contains(i) else {
-                throw RecipeError(.invalidOverride, "index '\(head)' is not in a list of \(items.count)",
-                                  location: value.location)
+                throw RecipeError(
+                    .invalidOverride, "index '\(head)' is not in a list of \(items.count)",
+                    location: value.location)
             }
             items[i] = try items[i].setting(value, at: rest, override: override)
             return .sequence(items, location)
@@ -65,8 +67,9 @@ extension RecipeNode {
         let valueText = String(text[text.index(after: eq)...])
         let path = pathText.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !pathText.isEmpty, !path.contains(where: { $0.isEmpty }) else {
-            throw RecipeError(.invalidOverride, "override key path '\(pathText)' is empty or has an empty component",
-                              location: SourceLocation(file: label))
+            throw RecipeError(
+                .invalidOverride, "override key path '\(pathText)' is empty or has an empty component",
+                location: SourceLocation(file: label))
         }
         var value = try RecipeNode.parse(yaml: valueText, file: label).relocated(to: SourceLocation(file: label))
         if valueText.trimmingCharacters(in: .whitespaces).isEmpty { value = .scalar("", quoted: false, SourceLocation(file: label)) }

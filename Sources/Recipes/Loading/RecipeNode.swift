@@ -118,8 +118,9 @@ extension RecipeNode {
                     throw RecipeError(.malformedYAML, "mapping keys must be plain strings", location: keyLocation)
                 }
                 if entries.contains(where: { $0.key == keyScalar.string }) {
-                    throw RecipeError(.duplicateKey, "duplicate key '\(keyScalar.string)'", location: keyLocation,
-                                      keyPath: keyScalar.string)
+                    throw RecipeError(
+                        .duplicateKey, "duplicate key '\(keyScalar.string)'", location: keyLocation,
+                        keyPath: keyScalar.string)
                 }
                 entries.append(Entry(key: keyScalar.string, keyLocation: keyLocation, value: try RecipeNode(value, file: file)))
             }
@@ -131,11 +132,12 @@ extension RecipeNode {
     static func recipeError(from error: YamlError, file: String) -> RecipeError {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text) (which started at line \($0.mark.line))" } ?? problem
-            return RecipeError(.malformedYAML, "malformed YAML: \(detail)",
-                               location: SourceLocation(file: file, line: mark.line, column: mark.column))
+            return RecipeError(
+                .malformedYAML, "malformed YAML: \(detail)",
+                location: SourceLocation(file: file, line: mark.line, column: mark.column))
         case .reader(let problem, _, _, _):
             return RecipeError(.malformedYAML, "malformed YAML: \(problem)", location: SourceLocation(file: file))
         default:

@@ -11,10 +11,11 @@ struct RecipeNodeDecoder: Decoder {
         }
         let allowed = allowedKeys(Key.self)
         for entry in entries where Key(stringValue: entry.key) == nil {
-            throw RecipeValueError(kind: .unknownKey, path: pathStrings(codingPath) + [entry.key],
-                                   message: "unknown key '\(entry.key)'",
-                                   suggestion: EditDistance.suggestion(for: entry.key, among: allowed),
-                                   location: entry.keyLocation)
+            throw RecipeValueError(
+                kind: .unknownKey, path: pathStrings(codingPath) + [entry.key],
+                message: "unknown key '\(entry.key)'",
+                suggestion: EditDistance.suggestion(for: entry.key, among: allowed),
+                location: entry.keyLocation)
         }
         return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, entries: entries))
     }
@@ -28,8 +29,9 @@ struct RecipeNodeDecoder: Decoder {
 
     /// A wrong-type error at this node.
     func typeError(expected: String) -> RecipeValueError {
-        RecipeValueError(kind: .wrongType, path: pathStrings(codingPath),
-                         message: "expected \(expected), found \(node.typeName)", location: node.location)
+        RecipeValueError(
+            kind: .wrongType, path: pathStrings(codingPath),
+            message: "expected \(expected), found \(node.typeName)", location: node.location)
     }
 
     /// The decoder for a child node.
@@ -119,7 +121,10 @@ struct IndexKey: CodingKey {
     var stringValue: String { String(intValue ?? 0) }
     init(_ index: Int) { intValue = index }
     init?(intValue: Int) { self.intValue = intValue }
-    init?(stringValue: String) { guard let i = Int(stringValue) else { return nil }; intValue = i }
+    init?(stringValue: String) {
+        guard let i = Int(stringValue) else { return nil }
+        intValue = i
+    }
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -132,8 +137,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     private func value(_ key: Key) throws -> RecipeNode {
         guard let entry = entries.last(where: { $0.key == key.stringValue }) else {
-            throw RecipeValueError(kind: .missingKey, path: pathStrings(codingPath + [key]),
-                                   message: "missing required key '\(key.stringValue)'", location: decoder.node.location)
+            throw RecipeValueError(
+                kind: .missingKey, path: pathStrings(codingPath + [key]),
+                message: "missing required key '\(key.stringValue)'", location: decoder.node.location)
         }
         return entry.value
     }
@@ -185,8 +191,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     private mutating func next() throws -> RecipeNodeDecoder {
         guard !isAtEnd else {
-            throw RecipeValueError(kind: .invalidValue, path: pathStrings(codingPath), message: "list is too short",
-                                   location: decoder.node.location)
+            throw RecipeValueError(
+                kind: .invalidValue, path: pathStrings(codingPath), message: "list is too short",
+                location: decoder.node.location)
         }
         defer { currentIndex += 1 }
         return decoder.child(items[currentIndex], key: IndexKey(currentIndex))

@@ -40,14 +40,17 @@ final class MutableNode {
 
     /// A string, quoted when its plain form would read back as a number, bool or null.
     init(string: String) {
-        let looksTyped = Double(string) != nil || Int(string) != nil || isNullScalar(string, quoted: false)
+        let looksTyped =
+            Double(string) != nil || Int(string) != nil || isNullScalar(string, quoted: false)
             || ["true", "false", "yes", "no", "on", "off"].contains(string.lowercased()) || string.hasPrefix(".")
         kind = .scalar(string, quoted: looksTyped)
     }
 
     /// A number in Swift's shortest round-trip spelling (`.inf`/`.nan` as YAML spells them).
     init(double: Double) {
-        if double.isNaN { kind = .scalar(".nan", quoted: false) } else if double.isInfinite {
+        if double.isNaN {
+            kind = .scalar(".nan", quoted: false)
+        } else if double.isInfinite {
             kind = .scalar(double > 0 ? ".inf" : "-.inf", quoted: false)
         } else {
             // YAML 1.1 readers (PyYAML) need a dot in exponent notation: 1e-05 -> 1.0e-05.
@@ -57,8 +60,14 @@ final class MutableNode {
         }
     }
 
-    func makeMapping() { if case .mapping = kind { return }; kind = .mapping([]) }
-    func makeSequence() { if case .sequence = kind { return }; kind = .sequence([]) }
+    func makeMapping() {
+        if case .mapping = kind { return }
+        kind = .mapping([])
+    }
+    func makeSequence() {
+        if case .sequence = kind { return }
+        kind = .sequence([])
+    }
     func assign(_ other: MutableNode) { kind = other.kind }
 
     func append(_ key: String, _ child: MutableNode) {
@@ -134,7 +143,10 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let node: MutableNode
     var codingPath: [any CodingKey]
-    var count: Int { if case .sequence(let items) = node.kind { return items.count }; return 0 }
+    var count: Int {
+        if case .sequence(let items) = node.kind { return items.count }
+        return 0
+    }
 
     mutating func encodeNil() throws { node.append(MutableNode(scalar: "null")) }
     mutating func encode(_ value: Bool) throws { node.append(MutableNode(scalar: value ? "true" : "false")) }

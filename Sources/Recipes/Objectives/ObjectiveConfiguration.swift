@@ -47,7 +47,8 @@ extension ObjectiveConfiguration {
 
     /// An error unless the recipe makes at least `count` views per sample.
     func requireViews(_ count: Int, _ name: String, in recipe: Recipe) -> RecipeValueError? {
-        recipe.data.viewCount >= count ? nil
+        recipe.data.viewCount >= count
+            ? nil
             : RecipeValueError(path: ["data", "views"], message: "\(name) needs at least \(count) views per sample, got \(recipe.data.viewCount)")
     }
 }

@@ -1,6 +1,7 @@
 /// What an objective needs from the data and the model, for listings and for the checks that do
 /// not depend on its options.
 public struct ObjectiveNeeds: OptionSet, Sendable {
+    /// The set's bits, one per need.
     public let rawValue: Int
     /// Creates a set from its raw bits.
     public init(rawValue: Int) { self.rawValue = rawValue }

@@ -22,7 +22,8 @@ public struct PlotSeries: Sendable, Equatable {
     /// A curve from `metrics.jsonl` records: `value` is `loss`, `lr`, `images_per_second`, a loss term
     /// or a metric name; x is the step (or the epoch when `byEpoch`). Records without the value are skipped.
     public init(metrics records: [MetricsRecord], value: String, byEpoch: Bool = false, name: String? = nil) {
-        var xs: [Double] = [], ys: [Double] = []
+        var xs: [Double] = []
+        var ys: [Double] = []
         for r in records {
             let v: Double?
             switch value {
@@ -72,28 +73,46 @@ public struct SVGLineChart: Sendable {
 
     /// The chart as SVG text.
     public func svg() -> String {
-        let left = 64.0, right = 16.0, top = 36.0, bottom = 48.0
-        let plotW = width - left - right, plotH = height - top - bottom
+        let left = 64.0
+        let right = 16.0
+        let top = 36.0
+        let bottom = 48.0
+        let plotW = width - left - right
+        let plotH = height - top - bottom
         let points = series.map { s in zip(s.x, s.y).filter { $0.0.isFinite && $0.1.isFinite && (!logY || $0.1 > 0) } }
-        let xs = points.flatMap { $0.map(\.0) }, ys = points.flatMap { $0.map { logY ? log10($0.1) : $0.1 } }
+        let xs = points.flatMap { $0.map(\.0) }
+        let ys = points.flatMap { $0.map { logY ? log10($0.1) : $0.1 } }
         var (xMin, xMax) = (xs.min() ?? 0, xs.max() ?? 1)
         var (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
-        if xMin == xMax { xMin -= 0.5; xMax += 0.5 }
-        if yMin == yMax { yMin -= 0.5; yMax += 0.5 }
-        let xTicks = SVGLineChart.niceTicks(xMin, xMax), yTicks = logY ? SVGLineChart.logTicks(yMin, yMax) : SVGLineChart.niceTicks(yMin, yMax)
-        xMin = Swift.min(xMin, xTicks.first ?? xMin); xMax = Swift.max(xMax, xTicks.last ?? xMax)
-        yMin = Swift.min(yMin, yTicks.first ?? yMin); yMax = Swift.max(yMax, yTicks.last ?? yMax)
+        if xMin == xMax {
+            xMin -= 0.5
+            xMax += 0.5
+        }
+        if yMin == yMax {
+            yMin -= 0.5
+            yMax += 0.5
+        }
+        let xTicks = SVGLineChart.niceTicks(xMin, xMax)
+        let yTicks = logY ? SVGLineChart.logTicks(yMin, yMax) : SVGLineChart.niceTicks(yMin, yMax)
+        xMin = Swift.min(xMin, xTicks.first ?? xMin)
+        xMax = Swift.max(xMax, xTicks.last ?? xMax)
+        yMin = Swift.min(yMin, yTicks.first ?? yMin)
+        yMax = Swift.max(yMax, yTicks.last ?? yMax)
         func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y - yMin) / (yMax - yMin) * plotH }
 
-        var out = [#"<svg xmlns="http://www.w3.org/2000/svg" width="\#(f(width))" height="\#(f(height))" viewBox="0 0 \#(f(width)) \#(f(height))" font-family="sans-serif" font-size="12">"#]
+        var out = [
+            #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(f(width))" height="\#(f(height))" viewBox="0 0 \#(f(width)) \#(f(height))" font-family="sans-serif" font-size="12">"#
+        ]
         out.append(#"<rect x="0" y="0" width="\#(f(width))" height="\#(f(height))" fill="white"/>"#)
         out.append(#"<text x="\#(f(width / 2))" y="22" text-anchor="middle" font-size="15">\#(escape(title))</text>"#)
         out.append(#"<g class="grid" stroke="rgb(224,224,224)" stroke-width="1">"#)
         for t in xTicks { out.append(#"<line x1="\#(f(px(t)))" y1="\#(f(top))" x2="\#(f(px(t)))" y2="\#(f(top + plotH))"/>"#) }
         for t in yTicks { out.append(#"<line x1="\#(f(left))" y1="\#(f(py(t)))" x2="\#(f(left + plotW))" y2="\#(f(py(t)))"/>"#) }
         out.append("</g>")
-        out.append(#"<g class="axes" stroke="black" stroke-width="1"><line x1="\#(f(left))" y1="\#(f(top + plotH))" x2="\#(f(left + plotW))" y2="\#(f(top + plotH))"/><line x1="\#(f(left))" y1="\#(f(top))" x2="\#(f(left))" y2="\#(f(top + plotH))"/></g>"#)
+        out.append(
+            #"<g class="axes" stroke="black" stroke-width="1"><line x1="\#(f(left))" y1="\#(f(top + plotH))" x2="\#(f(left + plotW))" y2="\#(f(top + plotH))"/><line x1="\#(f(left))" y1="\#(f(top))" x2="\#(f(left))" y2="\#(f(top + plotH))"/></g>"#
+        )
         out.append(#"<g class="ticks">"#)
         for t in xTicks {
             out.append(#"<text x="\#(f(px(t)))" y="\#(f(top + plotH + 16))" text-anchor="middle">\#(SVGLineChart.label(t))</text>"#)
@@ -104,17 +123,23 @@ public struct SVGLineChart: Sendable {
         }
         out.append("</g>")
         out.append(#"<text x="\#(f(left + plotW / 2))" y="\#(f(height - 10))" text-anchor="middle">\#(escape(xLabel))</text>"#)
-        out.append(#"<text x="14" y="\#(f(top + plotH / 2))" text-anchor="middle" transform="rotate(-90 14 \#(f(top + plotH / 2)))">\#(escape(yLabel))</text>"#)
+        out.append(
+            #"<text x="14" y="\#(f(top + plotH / 2))" text-anchor="middle" transform="rotate(-90 14 \#(f(top + plotH / 2)))">\#(escape(yLabel))</text>"#
+        )
         for (i, s) in series.enumerated() {
             let colour = SVGLineChart.palette[i % SVGLineChart.palette.count]
             let coordinates = points[i].map { "\(f(px($0.0))),\(f(py(logY ? log10($0.1) : $0.1)))" }.joined(separator: " ")
-            out.append(#"<polyline class="series" data-name="\#(escape(s.name))" fill="none" stroke="\#(colour)" stroke-width="1.5" points="\#(coordinates)"/>"#)
+            out.append(
+                #"<polyline class="series" data-name="\#(escape(s.name))" fill="none" stroke="\#(colour)" stroke-width="1.5" points="\#(coordinates)"/>"#
+            )
         }
         out.append(#"<g class="legend">"#)
         for (i, s) in series.enumerated() {
             let colour = SVGLineChart.palette[i % SVGLineChart.palette.count]
             let y = top + 8 + Double(i) * 16
-            out.append(#"<line x1="\#(f(left + plotW - 150))" y1="\#(f(y))" x2="\#(f(left + plotW - 130))" y2="\#(f(y))" stroke="\#(colour)" stroke-width="2"/>"#)
+            out.append(
+                #"<line x1="\#(f(left + plotW - 150))" y1="\#(f(y))" x2="\#(f(left + plotW - 130))" y2="\#(f(y))" stroke="\#(colour)" stroke-width="2"/>"#
+            )
             out.append(#"<text x="\#(f(left + plotW - 124))" y="\#(f(y + 4))">\#(escape(s.name))</text>"#)
         }
         out.append("</g>")
@@ -128,7 +153,8 @@ public struct SVGLineChart: Sendable {
         let rough = (high - low) / Double(target)
         let magnitude = pow(10, floor(log10(rough)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
-        let first = floor(low / step) * step, last = ceil(high / step) * step
+        let first = floor(low / step) * step
+        let last = ceil(high / step) * step
         var ticks: [Double] = []
         var t = first
         while t <= last + step * 1e-9 && ticks.count < 100 {

@@ -29,16 +29,26 @@ public struct SVGScatter: Sendable {
 
     /// The SVG text.
     public func svg() -> String {
-        let legendW = 170.0, margin = 16.0, top = 36.0
-        let plotW = width - legendW - 2 * margin, plotH = height - top - margin
-        let xs = points.map(\.x).filter(\.isFinite), ys = points.map(\.y).filter(\.isFinite)
-        let (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1), (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
+        let legendW = 170.0
+        let margin = 16.0
+        let top = 36.0
+        let plotW = width - legendW - 2 * margin
+        let plotH = height - top - margin
+        let xs = points.map(\.x).filter(\.isFinite)
+        let ys = points.map(\.y).filter(\.isFinite)
+        let (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
+        let (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
         let span = max(x1 - x0, y1 - y0, 1e-12)
         let scale = min(plotW, plotH) / span
-        let cx = margin + plotW / 2, cy = top + plotH / 2, mx = (x0 + x1) / 2, my = (y0 + y1) / 2
+        let cx = margin + plotW / 2
+        let cy = top + plotH / 2
+        let mx = (x0 + x1) / 2
+        let my = (y0 + y1) / 2
         func colour(_ label: Int) -> String { label < 0 ? "#999999" : Self.palette[label % Self.palette.count] }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        var out = [#"<svg xmlns="http://www.w3.org/2000/svg" width="\#(f(width))" height="\#(f(height))" viewBox="0 0 \#(f(width)) \#(f(height))" font-family="sans-serif" font-size="12">"#]
+        var out = [
+            #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(f(width))" height="\#(f(height))" viewBox="0 0 \#(f(width)) \#(f(height))" font-family="sans-serif" font-size="12">"#
+        ]
         out.append(#"<rect x="0" y="0" width="\#(f(width))" height="\#(f(height))" fill="white"/>"#)
         out.append(#"<text x="\#(f(margin + plotW / 2))" y="22" text-anchor="middle" font-size="15">\#(SVGLineChart.escapeXML(title))</text>"#)
         out.append(#"<rect x="\#(f(margin))" y="\#(f(top))" width="\#(f(plotW))" height="\#(f(plotH))" fill="none" stroke="rgb(224,224,224)"/>"#)
@@ -50,7 +60,8 @@ public struct SVGScatter: Sendable {
         out.append(#"<g class="legend">"#)
         let classes = Array(Set(labels)).sorted()
         for (row, l) in classes.enumerated() {
-            let y = top + 10 + Double(row) * 18, x = width - legendW
+            let y = top + 10 + Double(row) * 18
+            let x = width - legendW
             let name = l < 0 ? "unlabelled" : (l < classNames.count ? classNames[l] : String(l))
             out.append(#"<circle cx="\#(f(x + 6))" cy="\#(f(y))" r="5" fill="\#(colour(l))"/>"#)
             out.append(#"<text x="\#(f(x + 16))" y="\#(f(y + 4))">\#(SVGLineChart.escapeXML(name)) (\#(labels.filter { $0 == l }.count))</text>"#)

@@ -20,14 +20,19 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     public var elapsedSeconds: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case step, epoch, loss, losses, lr, imagesPerSecond = "images_per_second", dataWaitSeconds = "data_wait_seconds"
-        case metrics, elapsedSeconds = "elapsed_seconds"
+        case step, epoch, loss, losses, lr
+        case imagesPerSecond = "images_per_second"
+        case dataWaitSeconds = "data_wait_seconds"
+        case metrics
+        case elapsedSeconds = "elapsed_seconds"
     }
 
     /// Creates a record.
-    public init(step: Int, epoch: Double, loss: Double? = nil, losses: [String: Double] = [:], lr: Double? = nil,
-                imagesPerSecond: Double? = nil, dataWaitSeconds: Double? = nil, metrics: [String: Double] = [:],
-                elapsedSeconds: Double? = nil) {
+    public init(
+        step: Int, epoch: Double, loss: Double? = nil, losses: [String: Double] = [:], lr: Double? = nil,
+        imagesPerSecond: Double? = nil, dataWaitSeconds: Double? = nil, metrics: [String: Double] = [:],
+        elapsedSeconds: Double? = nil
+    ) {
         self.step = step
         self.epoch = epoch
         self.loss = loss

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Shows progress of a long command: on a terminal one line updated in place (rate, ETA, loss);
 /// otherwise (logs, CI) a plain line every `plainInterval` seconds and at the end.
@@ -27,8 +28,10 @@ public final class ProgressReporter {
     /// Creates a reporter. `clock` returns seconds (monotonic) and `output` receives text; by default the
     /// monotonic clock and standard error, which decides `interactive` through `isatty`. `startStep` is
     /// where a resumed run begins (rates count from there).
-    public init(label: String, total: Int?, startStep: Int = 0, interactive: Bool? = nil, plainInterval: Double = 10,
-                interactiveInterval: Double = 0.2, clock: (() -> Double)? = nil, output: ((String) -> Void)? = nil) {
+    public init(
+        label: String, total: Int?, startStep: Int = 0, interactive: Bool? = nil, plainInterval: Double = 10,
+        interactiveInterval: Double = 0.2, clock: (() -> Double)? = nil, output: ((String) -> Void)? = nil
+    ) {
         self.label = label
         self.total = total
         self.interactive = interactive ?? ProgressReporter.isTerminal(STDERR_FILENO)
@@ -48,7 +51,8 @@ public final class ProgressReporter {
         let now = clock()
         let dt = now - window.time
         if dt >= 1 || rate == nil && dt > 0 {
-            let steps = Double(step - window.step) / dt, itemRate = Double(items - window.items) / dt
+            let steps = Double(step - window.step) / dt
+            let itemRate = Double(items - window.items) / dt
             rate = rate.map { (0.7 * $0.steps + 0.3 * steps, 0.7 * $0.items + 0.3 * itemRate) } ?? (steps, itemRate)
             window = (now, step, items)
         }

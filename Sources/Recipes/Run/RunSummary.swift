@@ -50,15 +50,23 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var finishedAt: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case status, objective, backbone, steps, epochs, wallSeconds = "wall_seconds", imagesPerSecond = "images_per_second"
-        case secondsPerEpoch = "seconds_per_epoch", peakResidentBytes = "peak_resident_bytes"
-        case finalLosses = "final_losses", metrics, probe, error, startedAt = "started_at", finishedAt = "finished_at"
+        case status, objective, backbone, steps, epochs
+        case wallSeconds = "wall_seconds"
+        case imagesPerSecond = "images_per_second"
+        case secondsPerEpoch = "seconds_per_epoch"
+        case peakResidentBytes = "peak_resident_bytes"
+        case finalLosses = "final_losses"
+        case metrics, probe, error
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
     }
 
     /// Creates a summary.
-    public init(status: Status, objective: String, backbone: String, steps: Int = 0, epochs: Double = 0, wallSeconds: Double = 0,
-                imagesPerSecond: Double? = nil, finalLosses: [String: Double] = [:], metrics: [String: Double] = [:],
-                probe: ProbeReport? = nil, error: String? = nil, startedAt: Date = Date(), finishedAt: Date? = nil) {
+    public init(
+        status: Status, objective: String, backbone: String, steps: Int = 0, epochs: Double = 0, wallSeconds: Double = 0,
+        imagesPerSecond: Double? = nil, finalLosses: [String: Double] = [:], metrics: [String: Double] = [:],
+        probe: ProbeReport? = nil, error: String? = nil, startedAt: Date = Date(), finishedAt: Date? = nil
+    ) {
         self.status = status
         self.objective = objective
         self.backbone = backbone

@@ -16,8 +16,11 @@ public struct BYOLOptions: Codable, Sendable, Equatable {
     public var headBatchNorm: Bool = true
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden", projectorOut = "projector_out", predictorHidden = "predictor_hidden"
-        case tauBase = "tau_base", headBatchNorm = "head_batch_norm"
+        case projectorHidden = "projector_hidden"
+        case projectorOut = "projector_out"
+        case predictorHidden = "predictor_hidden"
+        case tauBase = "tau_base"
+        case headBatchNorm = "head_batch_norm"
     }
 
     /// BYOL paper defaults.
@@ -37,9 +40,10 @@ public struct BYOLOptions: Codable, Sendable, Equatable {
 extension BYOLOptions: ObjectiveConfiguration {
     /// `BYOL` around `model`, with the online probe when `eval.online_probe` is on.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        BYOL(model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, predictorHidden: predictorHidden,
-             headBatchNorm: headBatchNorm, baseMomentum: Float(tauBase),
-             probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        BYOL(
+            model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, predictorHidden: predictorHidden,
+            headBatchNorm: headBatchNorm, baseMomentum: Float(tauBase),
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 
     /// Two views per sample.

@@ -11,6 +11,7 @@ public enum CaptionTokenizerName: String, RecipeName {
     case words
     /// One token per UTF-8 byte (any caption; needs a longer context).
     case bytes
+    /// The kind named in recipe errors (`unknown tokenizer`).
     public static let kindName = "tokenizer"
 }
 
@@ -33,8 +34,12 @@ public struct CLIPOptions: Codable, Sendable, Equatable {
     public var tokenizer: CaptionTokenizerName = .words
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case embedDim = "embed_dim", textWidth = "text_width", textLayers = "text_layers", textHeads = "text_heads"
-        case contextLength = "context_length", tokenizer
+        case embedDim = "embed_dim"
+        case textWidth = "text_width"
+        case textLayers = "text_layers"
+        case textHeads = "text_heads"
+        case contextLength = "context_length"
+        case tokenizer
     }
 
     /// The defaults above.
@@ -70,8 +75,9 @@ public struct CLIPOptions: Codable, Sendable, Equatable {
 
     /// The text tower for `tokenizer`, from `rng`.
     func makeTextTower(tokenizer: CaptionTokenizer, rng: inout Philox) -> TextTransformer {
-        TextTransformer(contextLength: contextLength, vocabularySize: tokenizer.vocabularySize, width: textWidth, depth: textLayers,
-                        headCount: textHeads, featureCount: embedDim, endToken: CaptionTokenizer.end, rng: &rng)
+        TextTransformer(
+            contextLength: contextLength, vocabularySize: tokenizer.vocabularySize, width: textWidth, depth: textLayers,
+            headCount: textHeads, featureCount: embedDim, endToken: CaptionTokenizer.end, rng: &rng)
     }
 }
 
@@ -80,8 +86,9 @@ extension CLIPOptions: ObjectiveConfiguration {
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         let tokenizer = try makeTokenizer()
         let tower = makeTextTower(tokenizer: tokenizer, rng: &setup.rng)
-        return CLIP(model: model, textTower: tower, vocabulary: tokenizer.vocabularyList,
-                    probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        return CLIP(
+            model: model, textTower: tower, vocabulary: tokenizer.vocabularyList,
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 
     /// Tokenise each caption in the loader's workers (no augmentation, no masking).

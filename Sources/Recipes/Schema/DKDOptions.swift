@@ -21,9 +21,15 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     public var warmupFraction: Double = 20.0 / 240.0
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", alpha, beta, temperature, ceWeight = "ce_weight", warmupFraction = "warmup_fraction"
+        case teachers
+        case teacherCache = "teacher_cache"
+        case cacheTargets = "cache_targets"
+        case alpha, beta, temperature
+        case ceWeight = "ce_weight"
+        case warmupFraction = "warmup_fraction"
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher, teacherModel = "teacher_model"
+        case teacher
+        case teacherModel = "teacher_model"
         static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .alpha, .beta, .temperature, .ceWeight, .warmupFraction] }
     }
 
@@ -33,8 +39,9 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
-                                                             oldKeys: [.teacher, .teacherModel], objective: "dkd")
+        (teachers, teacherCache) = try c.loadTeacherSource(
+            .teachers, cache: .teacherCache, targets: .cacheTargets,
+            oldKeys: [.teacher, .teacherModel], objective: "dkd")
         try c.load(&alpha, .alpha, .nonNegative)
         try c.load(&beta, .beta, .nonNegative)
         try c.load(&temperature, .temperature, .positive)
@@ -57,8 +64,9 @@ public struct DKDOptions: Codable, Sendable, Equatable {
 extension DKDOptions: ObjectiveConfiguration, DistillationOptions {
     /// `DKD` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        DKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "dkd", setup: setup), alpha: Float(alpha), beta: Float(beta),
-               temperature: Float(temperature), ceWeight: Float(ceWeight), warmupFraction: warmupFraction)
+        DKD<B>(
+            teachers: try TeacherOptions.ensemble(teachers, objective: "dkd", setup: setup), alpha: Float(alpha), beta: Float(beta),
+            temperature: Float(temperature), ceWeight: Float(ceWeight), warmupFraction: warmupFraction)
     }
 
     /// The teachers' architectures.

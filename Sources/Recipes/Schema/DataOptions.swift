@@ -39,8 +39,13 @@ public struct DataOptions: Codable, Sendable, Equatable {
     public var extra: ExtraDataOptions?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case train, test, batchSize = "batch_size", workers, prefetch, order, dropLast = "drop_last", normalize, views
-        case valFraction = "val_fraction", mix, extra
+        case train, test
+        case batchSize = "batch_size"
+        case workers, prefetch, order
+        case dropLast = "drop_last"
+        case normalize, views
+        case valFraction = "val_fraction"
+        case mix, extra
     }
 
     /// Creates data options with defaults.
@@ -73,7 +78,9 @@ public struct DataOptions: Codable, Sendable, Equatable {
         if let extra {
             let k = extra.count(ofBatch: batchSize)
             guard k >= 1 && k < batchSize else {
-                throw c.invalid(.extra, "fraction \(extra.fraction) of batch_size \(batchSize) gives \(k) extra samples; it must leave at least one of each store")
+                throw c.invalid(
+                    .extra, "fraction \(extra.fraction) of batch_size \(batchSize) gives \(k) extra samples; it must leave at least one of each store"
+                )
             }
             if mix != nil {
                 throw c.invalid(.extra, "cannot be combined with data.mix: a mix pairs samples within one loader's batch")

@@ -32,9 +32,17 @@ public struct DeCLIPOptions: Codable, Sendable, Equatable {
     public var mlmWeight: Double = 0.2
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case clip, projectorHidden = "projector_hidden", projectorOut = "projector_out", predictorHidden = "predictor_hidden"
-        case queueLength = "queue_length", edaAlpha = "eda_alpha", maskProbability = "mask_probability"
-        case clipWeight = "clip_weight", nnsWeight = "nns_weight", simsiamWeight = "simsiam_weight", mlmWeight = "mlm_weight"
+        case clip
+        case projectorHidden = "projector_hidden"
+        case projectorOut = "projector_out"
+        case predictorHidden = "predictor_hidden"
+        case queueLength = "queue_length"
+        case edaAlpha = "eda_alpha"
+        case maskProbability = "mask_probability"
+        case clipWeight = "clip_weight"
+        case nnsWeight = "nns_weight"
+        case simsiamWeight = "simsiam_weight"
+        case mlmWeight = "mlm_weight"
     }
 
     /// The defaults above.
@@ -62,17 +70,20 @@ extension DeCLIPOptions: ObjectiveConfiguration {
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
         let tokenizer = try clip.makeTokenizer()
         let tower = clip.makeTextTower(tokenizer: tokenizer, rng: &setup.rng)
-        let base = CLIP(model: model, textTower: tower, vocabulary: tokenizer.vocabularyList,
-                        probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
-        return DeCLIP(clip: base, model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut,
-                      predictorHidden: predictorHidden, queueLength: queueLength,
-                      weights: (Float(clipWeight), Float(nnsWeight), Float(simsiamWeight), Float(mlmWeight)), rng: &setup.rng)
+        let base = CLIP(
+            model: model, textTower: tower, vocabulary: tokenizer.vocabularyList,
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        return DeCLIP(
+            clip: base, model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut,
+            predictorHidden: predictorHidden, queueLength: queueLength,
+            weights: (Float(clipWeight), Float(nnsWeight), Float(simsiamWeight), Float(mlmWeight)), rng: &setup.rng)
     }
 
     /// Tokenise, EDA-augment (synonyms from the caption generator's table) and MLM-mask each caption in the workers.
     public func textPipeline(seed: UInt64) throws -> TextPipeline? {
-        TextPipeline(tokenizer: try clip.makeTokenizer(), augmenter: CaptionAugmenter(alpha: Float(edaAlpha)),
-                     maskProbability: Float(maskProbability), seed: seed)
+        TextPipeline(
+            tokenizer: try clip.makeTokenizer(), augmenter: CaptionAugmenter(alpha: Float(edaAlpha)),
+            maskProbability: Float(maskProbability), seed: seed)
     }
 
     /// Two views per sample.

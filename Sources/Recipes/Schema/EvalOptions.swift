@@ -21,9 +21,14 @@ public struct EvalOptions: Codable, Sendable, Equatable {
     public var rankMeSamples: Int = 512
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case onlineProbe = "online_probe", knnEvery = "knn_every", knnK = "knn_k", knnTemperature = "knn_temperature"
-        case linearProbe = "linear_probe", probeWeightDecays = "probe_weight_decays"
-        case rankMeEvery = "rankme_every", rankMeSamples = "rankme_samples"
+        case onlineProbe = "online_probe"
+        case knnEvery = "knn_every"
+        case knnK = "knn_k"
+        case knnTemperature = "knn_temperature"
+        case linearProbe = "linear_probe"
+        case probeWeightDecays = "probe_weight_decays"
+        case rankMeEvery = "rankme_every"
+        case rankMeSamples = "rankme_samples"
     }
 
     /// Defaults (everything off).
@@ -37,9 +42,11 @@ public struct EvalOptions: Codable, Sendable, Equatable {
         try c.load(&knnK, .knnK, .atLeast(1))
         try c.load(&knnTemperature, .knnTemperature, .positive)
         try c.load(&linearProbe, .linearProbe)
-        try c.load(&probeWeightDecays, .probeWeightDecays, ValueCheck { w in
-            !w.isEmpty && w.allSatisfy { $0 >= 0 && $0.isFinite } ? nil : "must be a non-empty list of values >= 0, got \(w)"
-        })
+        try c.load(
+            &probeWeightDecays, .probeWeightDecays,
+            ValueCheck { w in
+                !w.isEmpty && w.allSatisfy { $0 >= 0 && $0.isFinite } ? nil : "must be a non-empty list of values >= 0, got \(w)"
+            })
         try c.load(&rankMeEvery, .rankMeEvery, .atLeast(0))
         try c.load(&rankMeSamples, .rankMeSamples, .atLeast(2))
     }

@@ -19,9 +19,13 @@ public struct FunctionMatchingOptions: Codable, Sendable, Equatable {
     public var setting: TeacherViewSetting = .functionMatching
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", setting
+        case teachers
+        case teacherCache = "teacher_cache"
+        case cacheTargets = "cache_targets"
+        case setting
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher, teacherModel = "teacher_model"
+        case teacher
+        case teacherModel = "teacher_model"
         static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .setting] }
     }
 
@@ -31,8 +35,9 @@ public struct FunctionMatchingOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
-                                                             oldKeys: [.teacher, .teacherModel], objective: "function_matching")
+        (teachers, teacherCache) = try c.loadTeacherSource(
+            .teachers, cache: .teacherCache, targets: .cacheTargets,
+            oldKeys: [.teacher, .teacherModel], objective: "function_matching")
         try c.load(&setting, .setting)
     }
 
@@ -64,12 +69,14 @@ extension FunctionMatchingOptions: ObjectiveConfiguration, DistillationOptions {
         case .consistent: break
         case .functionMatching:
             if recipe.data.mix == nil {
-                return RecipeValueError(path: ["data", "mix"], message: "setting function_matching needs data.mix (mixup or cutmix of the shared view)")
+                return RecipeValueError(
+                    path: ["data", "mix"], message: "setting function_matching needs data.mix (mixup or cutmix of the shared view)")
             }
         }
         if setting != .functionMatching, recipe.data.mix != nil {
-            return RecipeValueError(path: ["objective", "function_matching", "setting"],
-                                    message: "data.mix is on, which is the function_matching setting, but setting is \(setting.rawValue)")
+            return RecipeValueError(
+                path: ["objective", "function_matching", "setting"],
+                message: "data.mix is on, which is the function_matching setting, but setting is \(setting.rawValue)")
         }
         return nil
     }

@@ -13,9 +13,13 @@ public struct KDOptions: Codable, Sendable, Equatable {
     public var alpha: Double = 0.5
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", temperature, alpha
+        case teachers
+        case teacherCache = "teacher_cache"
+        case cacheTargets = "cache_targets"
+        case temperature, alpha
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher, teacherModel = "teacher_model"
+        case teacher
+        case teacherModel = "teacher_model"
         static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .temperature, .alpha] }
     }
 
@@ -32,8 +36,9 @@ public struct KDOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
-                                                             oldKeys: [.teacher, .teacherModel], objective: "kd")
+        (teachers, teacherCache) = try c.loadTeacherSource(
+            .teachers, cache: .teacherCache, targets: .cacheTargets,
+            oldKeys: [.teacher, .teacherModel], objective: "kd")
         try c.load(&temperature, .temperature, .positive)
         try c.load(&alpha, .alpha, .probability)
     }
@@ -50,8 +55,9 @@ public struct KDOptions: Codable, Sendable, Equatable {
 extension KDOptions: ObjectiveConfiguration, DistillationOptions {
     /// `HintonKD` with the teachers loaded (strictly) from their checkpoints.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        HintonKD<B>(teachers: try TeacherOptions.ensemble(teachers, objective: "kd", setup: setup),
-                    temperature: Float(temperature), alpha: Float(alpha))
+        HintonKD<B>(
+            teachers: try TeacherOptions.ensemble(teachers, objective: "kd", setup: setup),
+            temperature: Float(temperature), alpha: Float(alpha))
     }
 
     /// The teachers' architectures.

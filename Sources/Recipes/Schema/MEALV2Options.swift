@@ -15,9 +15,13 @@ public struct MEALV2Options: Codable, Sendable, Equatable {
     public var discriminatorReduction: Int = 8
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets", discriminatorReduction = "discriminator_reduction"
+        case teachers
+        case teacherCache = "teacher_cache"
+        case cacheTargets = "cache_targets"
+        case discriminatorReduction = "discriminator_reduction"
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher, teacherModel = "teacher_model"
+        case teacher
+        case teacherModel = "teacher_model"
         static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .discriminatorReduction] }
     }
 
@@ -27,8 +31,9 @@ public struct MEALV2Options: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
-                                                             oldKeys: [.teacher, .teacherModel], objective: "meal_v2", minimum: 2)
+        (teachers, teacherCache) = try c.loadTeacherSource(
+            .teachers, cache: .teacherCache, targets: .cacheTargets,
+            oldKeys: [.teacher, .teacherModel], objective: "meal_v2", minimum: 2)
         try c.load(&discriminatorReduction, .discriminatorReduction, .atLeast(1))
     }
 
@@ -53,10 +58,12 @@ extension MEALV2Options: ObjectiveConfiguration, DistillationOptions {
     /// Every teacher must fit the student, and the discriminator must keep a hidden unit.
     public func problem(in recipe: Recipe) -> RecipeValueError? {
         if let e = TeacherOptions.mismatch(teachers, objective: "meal_v2", in: recipe) { return e }
-        let k = discriminatorReduction, c = recipe.model.classes
+        let k = discriminatorReduction
+        let c = recipe.model.classes
         if c / k / k < 1 {
-            return RecipeValueError(path: ["objective", "meal_v2", "discriminator_reduction"],
-                                    message: "\(c) classes / \(k) / \(k) leaves no hidden unit in the discriminator; use a smaller reduction")
+            return RecipeValueError(
+                path: ["objective", "meal_v2", "discriminator_reduction"],
+                message: "\(c) classes / \(k) / \(k) leaves no hidden unit in the discriminator; use a smaller reduction")
         }
         return nil
     }

@@ -13,7 +13,10 @@ public struct MixOptions: Codable, Sendable, Equatable {
     public var switchProb: Double = 0.5
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case mixupAlpha = "mixup_alpha", cutmixAlpha = "cutmix_alpha", prob, switchProb = "switch_prob"
+        case mixupAlpha = "mixup_alpha"
+        case cutmixAlpha = "cutmix_alpha"
+        case prob
+        case switchProb = "switch_prob"
     }
 
     /// Mixup with α = 0.8 on every batch.

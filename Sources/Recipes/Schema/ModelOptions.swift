@@ -37,9 +37,15 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var initFrom: ModelInit?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case backbone, stem, width, inChannels = "in_channels", classes, imageSize = "image_size", patchSize = "patch_size"
-        case zeroInitResidual = "zero_init_residual", lastStride = "last_stride"
-        case recomputeActivations = "recompute_activations", initFrom = "init"
+        case backbone, stem, width
+        case inChannels = "in_channels"
+        case classes
+        case imageSize = "image_size"
+        case patchSize = "patch_size"
+        case zeroInitResidual = "zero_init_residual"
+        case lastStride = "last_stride"
+        case recomputeActivations = "recompute_activations"
+        case initFrom = "init"
     }
 
     /// Creates model options with defaults.

@@ -37,9 +37,10 @@ public struct ObjectiveChoice: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: Key.self)
         let name: String = try c.require(.name)
         guard let entry = ObjectiveRegistry.entry(named: name) else {
-            throw RecipeValueError(path: ["objective", "name"],
-                                   message: "unknown objective '\(name)' (expected one of: \(ObjectiveRegistry.names.joined(separator: ", ")))",
-                                   suggestion: EditDistance.suggestion(for: name, among: ObjectiveRegistry.names))
+            throw RecipeValueError(
+                path: ["objective", "name"],
+                message: "unknown objective '\(name)' (expected one of: \(ObjectiveRegistry.names.joined(separator: ", ")))",
+                suggestion: EditDistance.suggestion(for: name, among: ObjectiveRegistry.names))
         }
         for key in c.allKeys where key.stringValue != "name" && key.stringValue != name {
             throw c.invalid(key, "options '\(key.stringValue)' do not apply to objective '\(name)'", suggestion: name)

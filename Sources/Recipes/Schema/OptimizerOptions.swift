@@ -46,11 +46,16 @@ public struct OptimizerOptions: Codable, Sendable, Equatable {
     public var groups: [OptimizerGroupOptions] = []
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, lr, momentum, delta, nesterov, weightDecay = "weight_decay", betas, eps
-        case trustCoefficient = "trust_coefficient", excludeBiasAndNorm = "exclude_bias_and_norm", clipGradNorm = "clip_grad_norm"
+        case name, lr, momentum, delta, nesterov
+        case weightDecay = "weight_decay"
+        case betas, eps
+        case trustCoefficient = "trust_coefficient"
+        case excludeBiasAndNorm = "exclude_bias_and_norm"
+        case clipGradNorm = "clip_grad_norm"
         case groups
         // Keys of a group only (`OptimizerGroupOptions`).
-        case params, schedule, freezeSteps = "freeze_steps"
+        case params, schedule
+        case freezeSteps = "freeze_steps"
     }
 
     /// SGD defaults.
@@ -84,8 +89,9 @@ public struct OptimizerOptions: Codable, Sendable, Equatable {
         try c.loadOptional(&clipGradNorm, .clipGradNorm, .positive)
         if nesterov && momentum == 0 { throw c.invalid(.nesterov, "nesterov needs momentum > 0") }
         if name == .dot && (delta > momentum || momentum + delta >= 1) {
-            throw c.invalid(c.contains(.delta) ? .delta : .momentum,
-                            "dot needs 0 <= delta <= momentum and momentum + delta < 1 (momentum \(momentum), delta \(delta))")
+            throw c.invalid(
+                c.contains(.delta) ? .delta : .momentum,
+                "dot needs 0 <= delta <= momentum and momentum + delta < 1 (momentum \(momentum), delta \(delta))")
         }
     }
 

@@ -26,8 +26,13 @@ public struct PixProOptions: Codable, Sendable, Equatable {
     public var predictorHidden: Int = 4096
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden", projectorOut = "projector_out", transformLayers = "transform_layers"
-        case gamma, clamp, threshold, tauBase = "tau_base", instanceWeight = "instance_weight", predictorHidden = "predictor_hidden"
+        case projectorHidden = "projector_hidden"
+        case projectorOut = "projector_out"
+        case transformLayers = "transform_layers"
+        case gamma, clamp, threshold
+        case tauBase = "tau_base"
+        case instanceWeight = "instance_weight"
+        case predictorHidden = "predictor_hidden"
     }
 
     /// The reference script's defaults.
@@ -51,10 +56,11 @@ public struct PixProOptions: Codable, Sendable, Equatable {
 extension PixProOptions: ObjectiveConfiguration {
     /// `PixPro` around `model`, with the online probe when `eval.online_probe` is on.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        PixPro(model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, transformLayers: transformLayers,
-               gamma: Float(gamma), clamp: Float(clamp), threshold: Float(threshold), baseMomentum: Float(tauBase),
-               instanceWeight: Float(instanceWeight), predictorHidden: predictorHidden,
-               probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        PixPro(
+            model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, transformLayers: transformLayers,
+            gamma: Float(gamma), clamp: Float(clamp), threshold: Float(threshold), baseMomentum: Float(tauBase),
+            instanceWeight: Float(instanceWeight), predictorHidden: predictorHidden,
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 
     /// Two views per sample.

@@ -49,15 +49,17 @@ public struct Recipe: Codable, Sendable, Equatable {
     func crossSectionProblem() -> RecipeValueError? {
         if let problem = objective.options.problem(in: self) { return problem }
         if let normalize = data.normalize, normalize.mean.count != model.inChannels {
-            return RecipeValueError(path: ["data", "normalize", "mean"],
-                                    message: "normalisation has \(normalize.mean.count) channels but model.in_channels is \(model.inChannels)")
+            return RecipeValueError(
+                path: ["data", "normalize", "mean"],
+                message: "normalisation has \(normalize.mean.count) channels but model.in_channels is \(model.inChannels)")
         }
         if eval.knnEvery > 0 || eval.linearProbe, data.test == nil {
             return RecipeValueError(path: ["data", "test"], message: "kNN and linear probe evaluation need a test store")
         }
         if eval.knnEvery > 0, data.valFraction == 0 {
-            return RecipeValueError(path: ["eval", "knn_every"],
-                                    message: "periodic kNN selects the best checkpoint, which needs a validation part of train: set data.val_fraction (e.g. 0.1)")
+            return RecipeValueError(
+                path: ["eval", "knn_every"],
+                message: "periodic kNN selects the best checkpoint, which needs a validation part of train: set data.val_fraction (e.g. 0.1)")
         }
         return nil
     }

@@ -15,8 +15,9 @@ extension KeyedDecodingContainer {
     /// Decodes a required key.
     func require<T: Decodable>(_ key: Key, _ check: ValueCheck<T>? = nil) throws -> T {
         if try !contains(key) || decodeNil(forKey: key) {
-            throw RecipeValueError(kind: .missingKey, path: pathStrings(codingPath + [key]),
-                                   message: "missing required key '\(key.stringValue)'")
+            throw RecipeValueError(
+                kind: .missingKey, path: pathStrings(codingPath + [key]),
+                message: "missing required key '\(key.stringValue)'")
         }
         let value = try decode(T.self, forKey: key)
         if let check, let problem = check.problem(value) { throw invalid(key, "\(key.stringValue) \(problem)") }
@@ -79,9 +80,10 @@ extension RecipeName {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(rawValue: text) else {
             let names = Self.allCases.map(\.rawValue)
-            throw RecipeValueError(path: pathStrings(decoder.codingPath),
-                                   message: "unknown \(Self.kindName) '\(text)' (expected one of: \(names.joined(separator: ", ")))",
-                                   suggestion: EditDistance.suggestion(for: text, among: names))
+            throw RecipeValueError(
+                path: pathStrings(decoder.codingPath),
+                message: "unknown \(Self.kindName) '\(text)' (expected one of: \(names.joined(separator: ", ")))",
+                suggestion: EditDistance.suggestion(for: text, among: names))
         }
         self = value
     }
@@ -110,8 +112,9 @@ public struct RangePair: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         var c = try decoder.unkeyedContainer()
         guard c.count == 2 else {
-            throw RecipeValueError(kind: .wrongType, path: pathStrings(decoder.codingPath),
-                                   message: "expected a list of two numbers [low, high], got \(c.count ?? 0) items")
+            throw RecipeValueError(
+                kind: .wrongType, path: pathStrings(decoder.codingPath),
+                message: "expected a list of two numbers [low, high], got \(c.count ?? 0) items")
         }
         lower = try c.decode(Double.self)
         upper = try c.decode(Double.self)

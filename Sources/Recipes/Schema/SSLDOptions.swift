@@ -10,9 +10,12 @@ public struct SSLDOptions: Codable, Sendable, Equatable {
     public var teacherCache: TeacherCacheOptions?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers, teacherCache = "teacher_cache", cacheTargets = "cache_targets"
+        case teachers
+        case teacherCache = "teacher_cache"
+        case cacheTargets = "cache_targets"
         /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher, teacherModel = "teacher_model"
+        case teacher
+        case teacherModel = "teacher_model"
         static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets] }
     }
 
@@ -22,8 +25,9 @@ public struct SSLDOptions: Codable, Sendable, Equatable {
     /// Decodes with checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(.teachers, cache: .teacherCache, targets: .cacheTargets,
-                                                             oldKeys: [.teacher, .teacherModel], objective: "ssld")
+        (teachers, teacherCache) = try c.loadTeacherSource(
+            .teachers, cache: .teacherCache, targets: .cacheTargets,
+            oldKeys: [.teacher, .teacherModel], objective: "ssld")
     }
 
     /// Encodes the current keys.

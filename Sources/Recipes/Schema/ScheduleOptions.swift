@@ -26,7 +26,11 @@ public struct ScheduleOptions: Codable, Sendable, Equatable {
     public var gamma: Double = 0.1
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, warmupEpochs = "warmup_epochs", warmupSteps = "warmup_steps", minLR = "min_lr", milestones, gamma
+        case name
+        case warmupEpochs = "warmup_epochs"
+        case warmupSteps = "warmup_steps"
+        case minLR = "min_lr"
+        case milestones, gamma
     }
 
     /// Cosine without warmup.
@@ -39,9 +43,11 @@ public struct ScheduleOptions: Codable, Sendable, Equatable {
         try c.loadOptional(&warmupEpochs, .warmupEpochs, .nonNegative)
         try c.loadOptional(&warmupSteps, .warmupSteps, .atLeast(0))
         try c.load(&minLR, .minLR, .nonNegative)
-        try c.load(&milestones, .milestones, ValueCheck { m in
-            zip(m, m.dropFirst()).allSatisfy { $0 < $1 } && m.allSatisfy { $0 > 0 } ? nil : "must be positive and increasing, got \(m)"
-        })
+        try c.load(
+            &milestones, .milestones,
+            ValueCheck { m in
+                zip(m, m.dropFirst()).allSatisfy { $0 < $1 } && m.allSatisfy { $0 > 0 } ? nil : "must be positive and increasing, got \(m)"
+            })
         try c.load(&gamma, .gamma, .within(0...1))
         if warmupEpochs != nil && warmupSteps != nil {
             throw c.invalid(.warmupSteps, "give warmup_epochs or warmup_steps, not both")

@@ -16,7 +16,8 @@ public struct SeLaOptions: Codable, Sendable, Equatable {
     public var labelUpdates: Int = 100
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case heads, clusters, lambda, labelUpdates = "label_updates"
+        case heads, clusters, lambda
+        case labelUpdates = "label_updates"
     }
 
     /// The reference defaults (ImageNet: one head of 3000 clusters, λ 25, 100 updates).
@@ -36,8 +37,9 @@ extension SeLaOptions: ObjectiveConfiguration {
     /// `SeLa` around `model` with `label_updates` labellings spaced over the run by `SeLa.labelSteps`,
     /// and the online probe when `eval.online_probe` is on.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        SeLa(model: model, headCount: heads, clusterCount: clusters, lambda: lambda,
-             labelUpdates: labelUpdates,
-             probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        SeLa(
+            model: model, headCount: heads, clusterCount: clusters, lambda: lambda,
+            labelUpdates: labelUpdates,
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 }

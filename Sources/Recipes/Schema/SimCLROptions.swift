@@ -11,7 +11,9 @@ public struct SimCLROptions: Codable, Sendable, Equatable {
     public var temperature: Double = 0.1
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden", projectorOut = "projector_out", temperature
+        case projectorHidden = "projector_hidden"
+        case projectorOut = "projector_out"
+        case temperature
     }
 
     /// Defaults: projector 2048 → 128, τ = 0.1.
@@ -29,8 +31,9 @@ public struct SimCLROptions: Codable, Sendable, Equatable {
 extension SimCLROptions: ObjectiveConfiguration {
     /// `SimCLR` around `model`, with the online probe when `eval.online_probe` is on.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        SimCLR(model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, temperature: Float(temperature),
-               probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        SimCLR(
+            model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, temperature: Float(temperature),
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 
     /// Two views per sample.

@@ -11,7 +11,9 @@ public struct SimSiamOptions: Codable, Sendable, Equatable {
     public var predictorHidden: Int = 512
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden", projectorOut = "projector_out", predictorHidden = "predictor_hidden"
+        case projectorHidden = "projector_hidden"
+        case projectorOut = "projector_out"
+        case predictorHidden = "predictor_hidden"
     }
 
     /// Paper defaults: 2048 → 2048, bottleneck 512.
@@ -29,8 +31,9 @@ public struct SimSiamOptions: Codable, Sendable, Equatable {
 extension SimSiamOptions: ObjectiveConfiguration {
     /// `SimSiam` around `model`, with the online probe when `eval.online_probe` is on.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        SimSiam(model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, predictorHidden: predictorHidden,
-                probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        SimSiam(
+            model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, predictorHidden: predictorHidden,
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 
     /// Two views per sample.

@@ -27,8 +27,12 @@ public struct SwAVOptions: Codable, Sendable, Equatable {
     public var queueStartEpoch: Int = 15
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden", projectorOut = "projector_out", prototypes, temperature, epsilon, iterations
-        case assign, queueLength = "queue_length", queueStartEpoch = "queue_start_epoch"
+        case projectorHidden = "projector_hidden"
+        case projectorOut = "projector_out"
+        case prototypes, temperature, epsilon, iterations
+        case assign
+        case queueLength = "queue_length"
+        case queueStartEpoch = "queue_start_epoch"
     }
 
     /// The reference defaults (ImageNet: 3000 prototypes, τ 0.1, ε 0.05, 3 iterations, no queue).
@@ -43,11 +47,13 @@ public struct SwAVOptions: Codable, Sendable, Equatable {
         try c.load(&temperature, .temperature, .positive)
         try c.load(&epsilon, .epsilon, .positive)
         try c.load(&iterations, .iterations, .atLeast(1))
-        try c.load(&assign, .assign, ValueCheck { a in
-            if a.isEmpty { return "must list at least one view" }
-            if let bad = a.first(where: { $0 < 0 }) { return "must list view indices >= 0, got \(bad)" }
-            return Set(a).count == a.count ? nil : "must not list a view twice, got \(a)"
-        })
+        try c.load(
+            &assign, .assign,
+            ValueCheck { a in
+                if a.isEmpty { return "must list at least one view" }
+                if let bad = a.first(where: { $0 < 0 }) { return "must list view indices >= 0, got \(bad)" }
+                return Set(a).count == a.count ? nil : "must not list a view twice, got \(a)"
+            })
         try c.load(&queueLength, .queueLength, .atLeast(0))
         try c.load(&queueStartEpoch, .queueStartEpoch, .atLeast(0))
     }
@@ -59,22 +65,25 @@ public struct SwAVOptions: Codable, Sendable, Equatable {
 extension SwAVOptions: ObjectiveConfiguration {
     /// `SwAV` around `model`, with the online probe when `eval.online_probe` is on.
     public func makeObjective<B: Backbone>(model: B, setup: inout ObjectiveSetup) throws -> any Objective<B> {
-        SwAV(model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, prototypeCount: prototypes,
-             temperature: Float(temperature), epsilon: Float(epsilon), iterations: iterations, assign: assign,
-             queueLength: effectiveQueueLength(batchSize: setup.recipe.data.batchSize), queueStartEpoch: queueStartEpoch,
-             probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
+        SwAV(
+            model: model, projectorHidden: projectorHidden, projectorOutput: projectorOut, prototypeCount: prototypes,
+            temperature: Float(temperature), epsilon: Float(epsilon), iterations: iterations, assign: assign,
+            queueLength: effectiveQueueLength(batchSize: setup.recipe.data.batchSize), queueStartEpoch: queueStartEpoch,
+            probeClasses: setup.recipe.eval.onlineProbe ? setup.classCount : nil, rng: &setup.rng)
     }
 
     /// Two views per sample at least, every assigned view among them, and a queue of at least one batch.
     public func problem(in recipe: Recipe) -> RecipeValueError? {
         if let e = requireViews(2, "swav", in: recipe) { return e }
         if let bad = assign.first(where: { $0 >= recipe.data.viewCount }) {
-            return RecipeValueError(path: ["objective", "swav", "assign"],
-                                    message: "view \(bad) is assigned but data.views makes \(recipe.data.viewCount) views (indices 0..<\(recipe.data.viewCount))")
+            return RecipeValueError(
+                path: ["objective", "swav", "assign"],
+                message: "view \(bad) is assigned but data.views makes \(recipe.data.viewCount) views (indices 0..<\(recipe.data.viewCount))")
         }
         if queueLength > 0 && effectiveQueueLength(batchSize: recipe.data.batchSize) == 0 {
-            return RecipeValueError(path: ["objective", "swav", "queue_length"],
-                                    message: "queue_length \(queueLength) is shorter than one batch (data.batch_size \(recipe.data.batchSize)); use 0 for no queue")
+            return RecipeValueError(
+                path: ["objective", "swav", "queue_length"],
+                message: "queue_length \(queueLength) is shorter than one batch (data.batch_size \(recipe.data.batchSize)); use 0 for no queue")
         }
         return nil
     }

@@ -36,8 +36,10 @@ public struct TeacherCacheOptions: Codable, Sendable, Equatable {
 extension KeyedDecodingContainer {
     /// The teachers of a distillation objective: the `teachers` list at `teachersKey`, or a cache at
     /// `cacheKey` (then `targetsKey` may choose its reconstruction), not both.
-    func loadTeacherSource(_ teachersKey: Key, cache cacheKey: Key, targets targetsKey: Key, oldKeys: [Key],
-                           objective: String, minimum: Int = 1) throws -> (teachers: [TeacherOptions], cache: TeacherCacheOptions?) {
+    func loadTeacherSource(
+        _ teachersKey: Key, cache cacheKey: Key, targets targetsKey: Key, oldKeys: [Key],
+        objective: String, minimum: Int = 1
+    ) throws -> (teachers: [TeacherOptions], cache: TeacherCacheOptions?) {
         let hasTeachers = try contains(teachersKey) && !decodeNil(forKey: teachersKey)
         guard contains(cacheKey), try !decodeNil(forKey: cacheKey) else {
             if contains(targetsKey) { throw invalid(targetsKey, "is only read with teacher_cache") }
@@ -52,8 +54,10 @@ extension KeyedDecodingContainer {
 
 extension KeyedEncodingContainer {
     /// Writes `teachers`, or the cache keys when `cache` is set.
-    mutating func encodeTeacherSource(_ teachers: [TeacherOptions], cache: TeacherCacheOptions?, teachersKey: Key, cacheKey: Key,
-                                      targetsKey: Key) throws {
+    mutating func encodeTeacherSource(
+        _ teachers: [TeacherOptions], cache: TeacherCacheOptions?, teachersKey: Key, cacheKey: Key,
+        targetsKey: Key
+    ) throws {
         if let cache {
             try encode(cache.path, forKey: cacheKey)
             try encode(cache.targets, forKey: targetsKey)

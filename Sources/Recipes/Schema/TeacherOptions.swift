@@ -58,7 +58,8 @@ public struct TeacherOptions: Codable, Sendable, Equatable {
         let student = recipe.model
         for (i, t) in teachers.enumerated() {
             let path = ["objective", objective, "teachers", "\(i)", "model"]
-            let both = "teacher \(i) (\(t.model.backbone), \(t.model.classes) classes, \(t.model.inChannels) input channels) "
+            let both =
+                "teacher \(i) (\(t.model.backbone), \(t.model.classes) classes, \(t.model.inChannels) input channels) "
                 + "vs the student (\(student.backbone), \(student.classes) classes, \(student.inChannels) input channels)"
             if t.model.classes != student.classes { return RecipeValueError(path: path + ["classes"], message: "class counts differ: " + both) }
             if t.model.inChannels != student.inChannels {
@@ -81,8 +82,9 @@ public struct TeacherOptions: Codable, Sendable, Equatable {
             } catch let e as TrainError {
                 throw e
             } catch {
-                throw TrainError.incompatibleData("\(key): \(t.checkpoint) does not fit teacher \(i)'s model "
-                    + "(\(t.model.backbone), width \(t.model.width), \(t.model.classes) classes): \(error)")
+                throw TrainError.incompatibleData(
+                    "\(key): \(t.checkpoint) does not fit teacher \(i)'s model "
+                        + "(\(t.model.backbone), width \(t.model.width), \(t.model.classes) classes): \(error)")
             }
             let own = (t.normalize ?? setup.recipe.data.normalize).map { (mean: $0.mean.map(Float.init), std: $0.std.map(Float.init)) }
             members.append(TeacherEnsemble.Member(model: model, run: run, own: own))
@@ -98,8 +100,10 @@ extension KeyedDecodingContainer {
         if let old = oldKeys.first(where: { contains($0) }) {
             throw invalid(old, TeacherOptions.movedMessage(objective: objective), suggestion: "teachers")
         }
-        return try require(key, ValueCheck<[TeacherOptions]> {
-            $0.count >= minimum ? nil : "must list at least \(minimum) teacher\(minimum == 1 ? "" : "s"), got \($0.count)"
-        })
+        return try require(
+            key,
+            ValueCheck<[TeacherOptions]> {
+                $0.count >= minimum ? nil : "must list at least \(minimum) teacher\(minimum == 1 ? "" : "s"), got \($0.count)"
+            })
     }
 }

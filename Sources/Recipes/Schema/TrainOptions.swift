@@ -17,7 +17,11 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     public var tensorboard: Bool = false
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case epochs, maxSteps = "max_steps", logEvery = "log_every", checkpointEvery = "checkpoint_every", seed, threads, tensorboard
+        case epochs
+        case maxSteps = "max_steps"
+        case logEvery = "log_every"
+        case checkpointEvery = "checkpoint_every"
+        case seed, threads, tensorboard
     }
 
     /// Defaults.

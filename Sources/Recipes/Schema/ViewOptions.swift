@@ -20,7 +20,11 @@ public struct ViewOptions: Codable, Sendable, Equatable {
     public var normalize: NormalizeOptions?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case count, crop, padCrop = "pad_crop", flip, colorJitter = "color_jitter", grayscale, blur, solarize, normalize
+        case count, crop
+        case padCrop = "pad_crop"
+        case flip
+        case colorJitter = "color_jitter"
+        case grayscale, blur, solarize, normalize
     }
 
     /// A view with no augmentation.

@@ -42,7 +42,10 @@ public struct RunComparison: Codable, Sendable, Equatable {
     /// The groups, in the order of their first run.
     public var groups: [Group]
 
-    enum CodingKeys: String, CodingKey { case differingKeys = "differing_keys", groups }
+    enum CodingKeys: String, CodingKey {
+        case differingKeys = "differing_keys"
+        case groups
+    }
 
     /// Reads `summary.json` and `resolved.yaml` of each run folder; a folder without them, or whose
     /// run has not completed, is an error naming it.
@@ -50,13 +53,17 @@ public struct RunComparison: Codable, Sendable, Equatable {
         guard !folders.isEmpty else { throw SweepError("give at least one run folder") }
         var entries: [(path: String, config: [String: String], summary: RunSummary)] = []
         for folder in folders {
-            let summaryURL = folder.appendingPathComponent("summary.json"), recipeURL = folder.appendingPathComponent("resolved.yaml")
+            let summaryURL = folder.appendingPathComponent("summary.json")
+            let recipeURL = folder.appendingPathComponent("resolved.yaml")
             guard FileManager.default.fileExists(atPath: summaryURL.path) else {
-                throw SweepError("\(folder.path) has no summary.json (not a run folder, or the run has not finished; resume it with retort train --resume)")
+                throw SweepError(
+                    "\(folder.path) has no summary.json (not a run folder, or the run has not finished; resume it with retort train --resume)")
             }
             let summary: RunSummary
             do { summary = try RunSummary.read(from: summaryURL) } catch { throw SweepError("\(summaryURL.path): cannot read: \(error)") }
-            guard summary.status == .completed else { throw SweepError("\(folder.path): the run has status \(summary.status.rawValue), not completed") }
+            guard summary.status == .completed else {
+                throw SweepError("\(folder.path): the run has status \(summary.status.rawValue), not completed")
+            }
             let text: String
             do { text = try String(contentsOf: recipeURL, encoding: .utf8) } catch { throw SweepError("\(recipeURL.path): cannot read: \(error)") }
             var flat: [String: String] = [:]
@@ -85,16 +92,19 @@ public struct RunComparison: Codable, Sendable, Equatable {
             if !spe.isEmpty { cost["seconds_per_epoch"] = Statistic(spe) }
             let peak = members.compactMap(\.summary.peakResidentBytes).map { Double($0) / 1_048_576 }
             if !peak.isEmpty { cost["peak_resident_mib"] = Statistic(peak) }
-            return Group(configuration: differing.reduce(into: [:]) { $0[$1] = config[$1] ?? "(absent)" },
-                         runs: members.map(\.path), metrics: metrics, cost: cost)
+            return Group(
+                configuration: differing.reduce(into: [:]) { $0[$1] = config[$1] ?? "(absent)" },
+                runs: members.map(\.path), metrics: metrics, cost: cost)
         }
     }
 
     /// The Markdown table: one row per configuration, `mean ± std` per metric, cost columns last.
     public func markdown() -> String {
         let metricNames = Set(groups.flatMap(\.metrics.keys)).sorted()
-        let costNames = [("wall_seconds", "wall s"), ("images_per_second", "img/s"), ("seconds_per_epoch", "s/epoch"),
-                         ("peak_resident_mib", "peak MiB")]
+        let costNames = [
+            ("wall_seconds", "wall s"), ("images_per_second", "img/s"), ("seconds_per_epoch", "s/epoch"),
+            ("peak_resident_mib", "peak MiB"),
+        ]
         var header = ["configuration", "runs"] + metricNames + costNames.map(\.1)
         if differingKeys.isEmpty { header[0] = "configuration (one recipe)" }
         var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: header.count)]

@@ -56,7 +56,8 @@ public struct Sweep {
                 done.append((entry.name, .skipped, s))
                 continue
             }
-            let resume = FileManager.default.fileExists(atPath: url.appendingPathComponent("resolved.yaml").path)
+            let resume =
+                FileManager.default.fileExists(atPath: url.appendingPathComponent("resolved.yaml").path)
                 && FileManager.default.fileExists(atPath: url.appendingPathComponent("checkpoints/last.json").path)
             if !resume, FileManager.default.fileExists(atPath: url.path) {
                 // Killed before its first checkpoint: nothing to keep, start over in a clean folder.

@@ -33,11 +33,17 @@ public struct SweepPlan: Sendable, Equatable {
         }
 
         private static func split(_ s: String) -> [String] {
-            var parts: [String] = [], current = "", depth = 0
+            var parts: [String] = []
+            var current = ""
+            var depth = 0
             for ch in s {
                 if ch == "[" || ch == "{" { depth += 1 }
                 if ch == "]" || ch == "}" { depth -= 1 }
-                if ch == "," && depth == 0 { parts.append(current.trimmingCharacters(in: .whitespaces)); current = ""; continue }
+                if ch == "," && depth == 0 {
+                    parts.append(current.trimmingCharacters(in: .whitespaces))
+                    current = ""
+                    continue
+                }
                 current.append(ch)
             }
             parts.append(current.trimmingCharacters(in: .whitespaces))

@@ -24,7 +24,8 @@ public struct CheckpointModel {
             recipe = try RecipeLoader().load(yaml: yaml, file: url.path + " (embedded recipe)")
         }
         guard let options = model ?? recipe?.trainedModel else {
-            throw TrainError.incompatibleData("\(url.path) carries no recipe; name the architecture with --model (and --classes, --in-channels, --stem, --width)")
+            throw TrainError.incompatibleData(
+                "\(url.path) carries no recipe; name the architecture with --model (and --classes, --in-channels, --stem, --width)")
         }
         var rng = Philox(seed: 0)
         var backbone = try Zoo.make(options.backbone, options: options.backboneOptions, rng: &rng)

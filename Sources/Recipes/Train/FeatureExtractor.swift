@@ -31,9 +31,11 @@ public enum FeatureExtractor {
 
     /// Features (and logits, when `withLogits` and the backbone has a classifier) of every sample,
     /// or of the samples at the stored `positions` only, in that order.
-    public static func extract<B: Backbone>(_ backbone: B, storePath: String, mean: [Float], std: [Float], channels: Int,
-                                            batchSize: Int = 256, withLogits: Bool = false, positions: [Int]? = nil,
-                                            progress: ((Int, Int) -> Void)? = nil) throws -> ExtractedFeatures {
+    public static func extract<B: Backbone>(
+        _ backbone: B, storePath: String, mean: [Float], std: [Float], channels: Int,
+        batchSize: Int = 256, withLogits: Bool = false, positions: [Int]? = nil,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ExtractedFeatures {
         let store = try StoreReader(path: storePath)
         let total = positions?.count ?? store.count
         let geo = try imageGeometry(of: store)
@@ -49,8 +51,13 @@ public enum FeatureExtractor {
         let loader = try Loader(store: store, config: config)
         let it = try loader.epoch(0)
         var model = backbone
-        var feats: [Float] = [], logits: [Float] = [], labels: [Int32] = [], ids: [UInt64] = []
-        var d = 0, c = 0, done = 0
+        var feats: [Float] = []
+        var logits: [Float] = []
+        var labels: [Int32] = []
+        var ids: [UInt64] = []
+        var d = 0
+        var c = 0
+        var done = 0
         while let batch = try it.next() {
             let keep = min(batch.labels.count, total - done)
             if keep <= 0 { break }
@@ -67,9 +74,10 @@ public enum FeatureExtractor {
             done += keep
             progress?(done, total)
         }
-        return ExtractedFeatures(features: Tensor(shape: [done, d], scalars: feats),
-                                 logits: c > 0 ? Tensor(shape: [done, c], scalars: logits) : nil,
-                                 labels: IntTensor(shape: [done], scalars: labels), sampleIDs: ids)
+        return ExtractedFeatures(
+            features: Tensor(shape: [done, d], scalars: feats),
+            logits: c > 0 ? Tensor(shape: [done, c], scalars: logits) : nil,
+            labels: IntTensor(shape: [done], scalars: labels), sampleIDs: ids)
     }
 }
 
@@ -77,8 +85,9 @@ extension ExtractedFeatures {
     /// The rows at `positions` (stored positions: features are in store order).
     public func rows(_ positions: [Int]) -> ExtractedFeatures {
         let index = IntTensor(positions)
-        return ExtractedFeatures(features: features.indexSelect(alongAxis: 0, index), logits: logits?.indexSelect(alongAxis: 0, index),
-                                 labels: IntTensor(shape: [positions.count], scalars: positions.map { labels.scalars[$0] }),
-                                 sampleIDs: positions.map { sampleIDs[$0] })
+        return ExtractedFeatures(
+            features: features.indexSelect(alongAxis: 0, index), logits: logits?.indexSelect(alongAxis: 0, index),
+            labels: IntTensor(shape: [positions.count], scalars: positions.map { labels.scalars[$0] }),
+            sampleIDs: positions.map { sampleIDs[$0] })
     }
 }

@@ -37,8 +37,10 @@ struct OptimizerSet {
                 let scale = Float(g.optimizer.lr / main.lr)
                 lr = { schedule.value(at: $0) * scale }
             }
-            slots.append(Slot(name: "group\(i)", patterns: g.params, optimizer: g.optimizer.makeOptimizer(), learningRate: lr,
-                              freezeSteps: g.freezeSteps))
+            slots.append(
+                Slot(
+                    name: "group\(i)", patterns: g.params, optimizer: g.optimizer.makeOptimizer(), learningRate: lr,
+                    freezeSteps: g.freezeSteps))
         }
     }
 
@@ -110,15 +112,24 @@ struct OptimizerSet {
 enum Glob {
     /// Whether `path` matches `pattern` as a whole.
     static func matches(_ pattern: String, _ path: String) -> Bool {
-        let p = Array(pattern.utf8), s = Array(path.utf8)
-        var pi = 0, si = 0, star = -1, mark = 0
+        let p = Array(pattern.utf8)
+        let s = Array(path.utf8)
+        var pi = 0
+        var si = 0
+        var star = -1
+        var mark = 0
         while si < s.count {
             if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == s[si]) {
-                pi += 1; si += 1
+                pi += 1
+                si += 1
             } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
-                star = pi; mark = si; pi += 1
+                star = pi
+                mark = si
+                pi += 1
             } else if star >= 0 {
-                pi = star + 1; mark += 1; si = mark
+                pi = star + 1
+                mark += 1
+                si = mark
             } else {
                 return false
             }

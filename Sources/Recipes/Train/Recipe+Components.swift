@@ -19,8 +19,9 @@ extension Recipe {
 extension ModelOptions {
     /// The zoo options for this model.
     public var backboneOptions: BackboneOptions {
-        var o = BackboneOptions(inputChannels: inChannels, classCount: classes > 0 ? classes : nil,
-                                stem: stem == .cifar ? .cifar : .imagenet, width: Float(width))
+        var o = BackboneOptions(
+            inputChannels: inChannels, classCount: classes > 0 ? classes : nil,
+            stem: stem == .cifar ? .cifar : .imagenet, width: Float(width))
         o.lastStride = lastStride
         o.recomputesBlocks = recomputeActivations
         if let s = imageSize { o.imageSize = s }
@@ -30,7 +31,7 @@ extension ModelOptions {
 
     /// Builds the backbone with fresh weights from `seed` (not applying `init`).
     public func makeBackbone(seed: UInt64) throws -> any Backbone {
-        var rng = Philox(seed: seed, keys: [0x6d6f64656c])  // "model"
+        var rng = Philox(seed: seed, keys: [0x6d_6f64_656c])  // "model"
         return try Zoo.make(backbone, options: backboneOptions, rng: &rng)
     }
 
@@ -56,19 +57,23 @@ extension OptimizerOptions {
         let groups = excludeBiasAndNorm && name != .lars && name != .lamb ? [ParameterGroup.normAndBiasWithoutDecay()] : []
         switch name {
         case .sgd:
-            return SGD(learningRate: Float(lr), momentum: Float(momentum), nesterov: nesterov && momentum > 0,
-                       weightDecay: Float(weightDecay), groups: groups)
+            return SGD(
+                learningRate: Float(lr), momentum: Float(momentum), nesterov: nesterov && momentum > 0,
+                weightDecay: Float(weightDecay), groups: groups)
         case .adamw:
-            return AdamW(learningRate: Float(lr), beta1: Float(betas.lower), beta2: Float(betas.upper), epsilon: Float(eps),
-                         weightDecay: Float(weightDecay), groups: groups)
+            return AdamW(
+                learningRate: Float(lr), beta1: Float(betas.lower), beta2: Float(betas.upper), epsilon: Float(eps),
+                weightDecay: Float(weightDecay), groups: groups)
         case .lars:
-            return LARS(learningRate: Float(lr), momentum: Float(momentum), weightDecay: Float(weightDecay),
-                        trustCoefficient: Float(trustCoefficient), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift, .scale] : [])
+            return LARS(
+                learningRate: Float(lr), momentum: Float(momentum), weightDecay: Float(weightDecay),
+                trustCoefficient: Float(trustCoefficient), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift, .scale] : [])
         case .dot:
             return DOT(learningRate: Float(lr), momentum: Float(momentum), delta: Float(delta), weightDecay: Float(weightDecay), groups: groups)
         case .lamb:
-            return LAMB(learningRate: Float(lr), beta1: Float(betas.lower), beta2: Float(betas.upper), epsilon: Float(eps),
-                        weightDecay: Float(weightDecay), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift, .scale] : [])
+            return LAMB(
+                learningRate: Float(lr), beta1: Float(betas.lower), beta2: Float(betas.upper), epsilon: Float(eps),
+                weightDecay: Float(weightDecay), excludedRoles: excludeBiasAndNorm ? [.bias, .normScale, .normShift, .scale] : [])
         }
     }
 }
@@ -79,8 +84,9 @@ extension ScheduleOptions {
         let warmup = min(self.warmupSteps(stepsPerEpoch: stepsPerEpoch), totalSteps)
         switch name {
         case .constant:
-            return warmup > 0 ? WarmupCosineSchedule(base: base, final: base, warmupSteps: warmup, totalSteps: totalSteps)
-                              : ConstantSchedule(base)
+            return warmup > 0
+                ? WarmupCosineSchedule(base: base, final: base, warmupSteps: warmup, totalSteps: totalSteps)
+                : ConstantSchedule(base)
         case .cosine:
             return WarmupCosineSchedule(base: base, final: Float(minLR), warmupSteps: warmup, totalSteps: totalSteps)
         case .step:
@@ -98,15 +104,17 @@ extension DataOptions {
             if let p = v.padCrop {
                 s = DataStore.ViewSpec(crop: .padRandom(padding: p), outHeight: imageSize.height, outWidth: imageSize.width)
             } else if let c = v.crop {
-                s = DataStore.ViewSpec(crop: .randomResized(scale: c.scale.lower...c.scale.upper, ratio: c.ratio.lower...c.ratio.upper),
-                                       outHeight: c.size, outWidth: c.size)
+                s = DataStore.ViewSpec(
+                    crop: .randomResized(scale: c.scale.lower...c.scale.upper, ratio: c.ratio.lower...c.ratio.upper),
+                    outHeight: c.size, outWidth: c.size)
             } else {
                 s = DataStore.ViewSpec(crop: .center, outHeight: imageSize.height, outWidth: imageSize.width)
             }
             s.flipProbability = Float(v.flip)
             if let j = v.colorJitter {
-                s.jitter = .init(brightness: Float(j.brightness), contrast: Float(j.contrast), saturation: Float(j.saturation),
-                                 hue: Float(j.hue), probability: Float(j.probability))
+                s.jitter = .init(
+                    brightness: Float(j.brightness), contrast: Float(j.contrast), saturation: Float(j.saturation),
+                    hue: Float(j.hue), probability: Float(j.probability))
             }
             s.grayscaleProbability = Float(v.grayscale)
             if let b = v.blur {
@@ -124,12 +132,17 @@ extension DataOptions {
     }
 
     /// The loader configuration for training with `seed` over the stored `positions` (nil: all).
-    public func makeLoaderConfig(imageSize: (height: Int, width: Int), channels: Int, seed: UInt64,
-                                 positions: [Int]? = nil) -> LoaderConfig {
+    public func makeLoaderConfig(
+        imageSize: (height: Int, width: Int), channels: Int, seed: UInt64,
+        positions: [Int]? = nil
+    ) -> LoaderConfig {
         var c = LoaderConfig(batchSize: mainBatchSize, views: makeViewSpecs(imageSize: imageSize))
         c.positions = positions
-        c.mix = mix.map { MixConfig(mixupAlpha: Float($0.mixupAlpha), cutmixAlpha: Float($0.cutmixAlpha),
-                                    probability: Float($0.prob), switchProbability: Float($0.switchProb)) }
+        c.mix = mix.map {
+            MixConfig(
+                mixupAlpha: Float($0.mixupAlpha), cutmixAlpha: Float($0.cutmixAlpha),
+                probability: Float($0.prob), switchProbability: Float($0.switchProb))
+        }
         c.workers = workers
         c.seed = seed
         c.prefetchBatches = prefetch

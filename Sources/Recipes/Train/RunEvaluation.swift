@@ -15,8 +15,9 @@ struct RunEvaluation {
     /// Frozen features (and logits) of every sample of the store at `path` (no augmentation).
     private func features<B: Backbone>(of backbone: B, store path: String, withLogits: Bool = false) throws -> ExtractedFeatures {
         let norm = recipe.evaluationNormalization
-        return try FeatureExtractor.extract(backbone, storePath: path, mean: norm.mean, std: norm.std,
-                                            channels: recipe.model.inChannels, withLogits: withLogits)
+        return try FeatureExtractor.extract(
+            backbone, storePath: path, mean: norm.mean, std: norm.std,
+            channels: recipe.model.inChannels, withLogits: withLogits)
     }
 
     /// kNN top-1 of the validation samples against the training samples, on `backbone`'s features.
@@ -29,15 +30,18 @@ struct RunEvaluation {
     func rankMe<B: Backbone>(_ backbone: B) throws -> Double {
         let pool = split.isEmpty ? split.trainPositions : split.validationPositions
         let norm = recipe.evaluationNormalization
-        let batch = try FeatureExtractor.extract(backbone, storePath: recipe.data.train, mean: norm.mean, std: norm.std,
-                                                 channels: recipe.model.inChannels, positions: Array(pool.sorted().prefix(recipe.eval.rankMeSamples)))
+        let batch = try FeatureExtractor.extract(
+            backbone, storePath: recipe.data.train, mean: norm.mean, std: norm.std,
+            channels: recipe.model.inChannels, positions: Array(pool.sorted().prefix(recipe.eval.rankMeSamples)))
         return RankMe.effectiveRank(batch.features)
     }
 
     /// kNN top-1 of the validation rows of `all` (features of the whole training store) against its training rows.
     private func validationKNN(_ all: ExtractedFeatures) throws -> Double {
-        try Probe.run(train: all.rows(split.trainPositions), test: all.rows(split.validationPositions), source: trainer.run.url.lastPathComponent,
-                             eval: recipe.eval, classCount: recipe.model.classes, linear: false, knn: true).knn?.top1 ?? 0
+        try Probe.run(
+            train: all.rows(split.trainPositions), test: all.rows(split.validationPositions), source: trainer.run.url.lastPathComponent,
+            eval: recipe.eval, classCount: recipe.model.classes, linear: false, knn: true
+        ).knn?.top1 ?? 0
     }
 
     /// Selects the backbone (`best` is the last checkpoint unless an earlier validation score beat
@@ -72,8 +76,9 @@ struct RunEvaluation {
         trainer.log("evaluating on the test split: extracting features of \(known == nil ? recipe.data.train + " and " : "")\(test)")
         let train = try known ?? features(of: backbone, store: recipe.data.train, withLogits: true)
         let testF = try features(of: backbone, store: test, withLogits: true)
-        let report = try Probe.run(train: train, test: testF, source: trainer.run.url.lastPathComponent, eval: recipe.eval,
-                                   classCount: recipe.model.classes)
+        let report = try Probe.run(
+            train: train, test: testF, source: trainer.run.url.lastPathComponent, eval: recipe.eval,
+            classCount: recipe.model.classes)
         summary.probe = report
         if let l = testF.logits { summary.metrics["test_accuracy"] = Double(Metrics.accuracy(l, testF.labels)) }
         if let k = report.knn { summary.metrics["knn_top1"] = k.top1 }

@@ -30,8 +30,9 @@ struct RunLoop<O: Objective> {
         self.trainer = trainer
         self.model = model
         data = try TrainingData(recipe: trainer.recipe, objective: model.objective)
-        step = TrainStep(optimizers: OptimizerSet(recipe: trainer.recipe, totalSteps: data.totalSteps, stepsPerEpoch: data.stepsPerEpoch),
-                         clipGradNorm: trainer.recipe.optimizer.clipGradNorm.map { Float($0) })
+        step = TrainStep(
+            optimizers: OptimizerSet(recipe: trainer.recipe, totalSteps: data.totalSteps, stepsPerEpoch: data.stepsPerEpoch),
+            clipGradNorm: trainer.recipe.optimizer.clipGradNorm.map { Float($0) })
         recipeYAML = try trainer.recipe.yamlString()
     }
 
@@ -57,15 +58,19 @@ struct RunLoop<O: Objective> {
         }
         let metrics = try MetricsLog(url: run.metrics)
         defer { metrics.close() }
-        let board = try recipe.train.tensorboard
-            ? TensorBoardWriter(folder: run.url, recipeYAML: recipeYAML, replay: resume ? MetricsLog.read(run.metrics) : [],
-                                fileSystem: trainer.fileSystem) : nil
+        let board =
+            try recipe.train.tensorboard
+            ? TensorBoardWriter(
+                folder: run.url, recipeYAML: recipeYAML, replay: resume ? MetricsLog.read(run.metrics) : [],
+                fileSystem: trainer.fileSystem) : nil
         defer { board?.close() }
         metrics.onAppend = board.map { b in { try b.append($0) } }
-        var meter = RunMeter(trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step,
-                             earlierSeconds: state.elapsedSeconds ?? 0)
-        var summary = RunSummary(status: .running, objective: recipe.objective.name, backbone: recipe.model.backbone, steps: state.step,
-                                 startedAt: started)
+        var meter = RunMeter(
+            trainer: trainer, objective: recipe.objective.name, totalSteps: data.totalSteps, startStep: state.step,
+            earlierSeconds: state.elapsedSeconds ?? 0)
+        var summary = RunSummary(
+            status: .running, objective: recipe.objective.name, backbone: recipe.model.backbone, steps: state.step,
+            startedAt: started)
         let reports = HookReports()
         let pass = data.datasetPass { reports.pending.append($0) }
         // RankMe is logged after the checkpoint of its step, so a run resumed from that checkpoint logs it again.
@@ -98,14 +103,19 @@ struct RunLoop<O: Objective> {
         summary.metrics.merge(try objectiveValidationMetrics()) { _, new in new }
         var selected = try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
         summary.metrics.merge(try objectiveTestMetrics(&selected)) { _, new in new }
-        try board?.append(MetricsRecord(step: state.step, epoch: summary.epochs, metrics: Dictionary(uniqueKeysWithValues: summary.metrics.map { ("final_" + $0.key, $0.value) })))
+        try board?.append(
+            MetricsRecord(
+                step: state.step, epoch: summary.epochs,
+                metrics: Dictionary(uniqueKeysWithValues: summary.metrics.map { ("final_" + $0.key, $0.value) })))
         try summary.write(to: run.summary)
         return summary
     }
 
     /// The steps of the current epoch from `state.stepInEpoch`; false when the test hook stopped the run.
-    private mutating func runEpoch(metrics: MetricsLog, meter: inout RunMeter, summary: inout RunSummary, pass: DatasetPass,
-                                   reports: HookReports) throws -> Bool {
+    private mutating func runEpoch(
+        metrics: MetricsLog, meter: inout RunMeter, summary: inout RunSummary, pass: DatasetPass,
+        reports: HookReports
+    ) throws -> Bool {
         let it = try data.batches.epoch(state.epoch, startingAt: state.stepInEpoch, globalStep: state.step)
         let checkpointEvery = recipe.train.checkpointEvery ?? data.stepsPerEpoch
         while state.step < data.totalSteps {
@@ -117,18 +127,21 @@ struct RunLoop<O: Objective> {
             let batch = try data.trainingBatch(loaded, step: state.step)
             if !saidTruncated, let text = batch.text, text.truncatedCount > 0 {
                 saidTruncated = true
-                trainer.log("step \(state.step): \(text.truncatedCount) of \(batch.count) captions are longer than the text context "
-                            + "(\(text.ids.shape[1]) tokens with start and end) and were truncated; said once")
+                trainer.log(
+                    "step \(state.step): \(text.truncatedCount) of \(batch.count) captions are longer than the text context "
+                        + "(\(text.ids.shape[1]) tokens with start and end) and were truncated; said once")
             }
-            var context = Context(training: true, rng: Philox(seed: recipe.train.seed, keys: [0x73746570, UInt64(state.step)]))
+            var context = Context(training: true, rng: Philox(seed: recipe.train.seed, keys: [0x7374_6570, UInt64(state.step)]))
             let result = try step.run(&model, batch: batch, progress: progress, context: &context, lastCheckpoint: lastCheckpoint)
             state.step += 1
             state.stepInEpoch += 1
             model.objective.afterStep(model: model.backbone, progress: progress)
             let lrs = step.optimizers.learningRates(at: state.step - 1)
-            if let record = meter.stepDone(state.step, images: batch.count, wait: stepStart.timeIntervalSince(waitStart),
-                                           compute: Date().timeIntervalSince(stepStart), result: result, learningRates: lrs,
-                                           stepsPerEpoch: data.stepsPerEpoch) {
+            if let record = meter.stepDone(
+                state.step, images: batch.count, wait: stepStart.timeIntervalSince(waitStart),
+                compute: Date().timeIntervalSince(stepStart), result: result, learningRates: lrs,
+                stepsPerEpoch: data.stepsPerEpoch)
+            {
                 try metrics.append(record)
                 summary.finalLosses = record.losses
             }
@@ -152,8 +165,9 @@ struct RunLoop<O: Objective> {
         trainer.log("epoch \(state.epoch): validation kNN top-1 \(String(format: "%.4f", score))")
         if score > (state.bestScore ?? -1) {
             state.bestScore = score
-            try model.backbone.save(to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
-                                    fileSystem: trainer.fileSystem)
+            try model.backbone.save(
+                to: run.checkpoint(named: "best"), metadata: ["step": String(state.step), "recipe": recipeYAML],
+                fileSystem: trainer.fileSystem)
         }
     }
 
@@ -207,15 +221,17 @@ struct RunLoop<O: Objective> {
     private func log(_ reports: HookReports, to metrics: MetricsLog) throws {
         for m in reports.pending {
             try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: m.mapValues { Double($0) }))
-            trainer.log("step \(state.step) (epoch \(state.epoch)): " + m.keys.sorted().map { String(format: "%@ %.4g", $0, m[$0]!) }.joined(separator: ", "))
+            trainer.log(
+                "step \(state.step) (epoch \(state.epoch)): " + m.keys.sorted().map { String(format: "%@ %.4g", $0, m[$0]!) }.joined(separator: ", "))
         }
         reports.pending = []
     }
 
     private mutating func saveCheckpoint(_ name: String) throws {
         state.elapsedSeconds = elapsedSeconds
-        try TrainingCheckpoint.save(model, optimizers: step.optimizers, loop: state, recipeYAML: recipeYAML, name: name, in: run,
-                                    fileSystem: trainer.fileSystem)
+        try TrainingCheckpoint.save(
+            model, optimizers: step.optimizers, loop: state, recipeYAML: recipeYAML, name: name, in: run,
+            fileSystem: trainer.fileSystem)
         if name == "last" { lastCheckpoint = run.checkpoint(named: "last").path }
     }
 }

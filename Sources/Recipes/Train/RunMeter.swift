@@ -30,23 +30,30 @@ struct RunMeter {
     var stopRequested: Bool { stopAfterSteps.map { stepsThisProcess >= $0 } ?? false }
 
     /// Accounts step `step` (1-based count of steps done) and returns the metrics record when one is due.
-    mutating func stepDone(_ step: Int, images n: Int, wait: Double, compute: Double, result: TrainStep.Result,
-                           learningRates: [Float], stepsPerEpoch: Int) -> MetricsRecord? {
+    mutating func stepDone(
+        _ step: Int, images n: Int, wait: Double, compute: Double, result: TrainStep.Result,
+        learningRates: [Float], stepsPerEpoch: Int
+    ) -> MetricsRecord? {
         stepsThisProcess += 1
         images += n
         computeSeconds += compute
         waitSeconds += wait
-        windowWait += wait; windowTime += compute + wait; windowImages += n
+        windowWait += wait
+        windowTime += compute + wait
+        windowImages += n
         progress.update(step: step, items: images, loss: Double(result.loss))
         guard step % logEvery == 0 || step == totalSteps else { return nil }
         var losses: [String: Double] = [:]
         for t in result.output.terms { losses[t.name] = Double(t.value.scalar) }
         var metrics = result.output.metrics.mapValues { Double($0) }
         for (i, lr) in learningRates.enumerated().dropFirst() { metrics["lr_group\(i - 1)"] = Double(lr) }
-        let record = MetricsRecord(step: step, epoch: Double(step) / Double(stepsPerEpoch), loss: Double(result.loss), losses: losses,
-                                   lr: Double(learningRates[0]), imagesPerSecond: Double(windowImages) / max(windowTime, 1e-9),
-                                   dataWaitSeconds: windowWait, metrics: metrics, elapsedSeconds: elapsedSeconds)
-        windowWait = 0; windowTime = 0; windowImages = 0
+        let record = MetricsRecord(
+            step: step, epoch: Double(step) / Double(stepsPerEpoch), loss: Double(result.loss), losses: losses,
+            lr: Double(learningRates[0]), imagesPerSecond: Double(windowImages) / max(windowTime, 1e-9),
+            dataWaitSeconds: windowWait, metrics: metrics, elapsedSeconds: elapsedSeconds)
+        windowWait = 0
+        windowTime = 0
+        windowImages = 0
         return record
     }
 

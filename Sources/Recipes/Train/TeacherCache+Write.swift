@@ -27,48 +27,66 @@ extension TeacherCache {
     /// uninterrupted call's. `stopAfterSegments` is a test hook (stop as if killed).
     /// With `pool`, a pool cache of that many recorded views per sample instead (`TeacherCache+Pool.swift`).
     @discardableResult
-    public static func write(recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, pool: Int? = nil, segmentSteps: Int = 64,
-                             log: @escaping (String) -> Void = { _ in }, stopAfterSegments: Int? = nil) throws -> Summary {
+    public static func write(
+        recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, pool: Int? = nil, segmentSteps: Int = 64,
+        log: @escaping (String) -> Void = { _ in }, stopAfterSegments: Int? = nil
+    ) throws -> Summary {
         Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
         let objective = try recipe.objective.options.makeObjective(model: backbone, setup: &setup)
-        return try write(objective, recipe: recipe, to: path, topK: topK, dtype: dtype, pool: pool, segmentSteps: segmentSteps, log: log,
-                         stopAfterSegments: stopAfterSegments)
+        return try write(
+            objective, recipe: recipe, to: path, topK: topK, dtype: dtype, pool: pool, segmentSteps: segmentSteps, log: log,
+            stopAfterSegments: stopAfterSegments)
     }
 
-    private static func write<O: Objective>(_ objective: O, recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, pool: Int?,
-                                            segmentSteps: Int, log: (String) -> Void, stopAfterSegments: Int?) throws -> Summary {
+    private static func write<O: Objective>(
+        _ objective: O, recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, pool: Int?,
+        segmentSteps: Int, log: (String) -> Void, stopAfterSegments: Int?
+    ) throws -> Summary {
         guard let distilling = objective as? any Distilling, distilling.teachers.count > 0 else {
-            throw TrainError.incompatibleData("objective '\(recipe.objective.name)' has no teachers to cache (a distillation objective with `teachers:`)")
+            throw TrainError.incompatibleData(
+                "objective '\(recipe.objective.name)' has no teachers to cache (a distillation objective with `teachers:`)")
         }
-        let classes = recipe.model.classes, k = min(topK ?? classes, classes)
+        let classes = recipe.model.classes
+        let k = min(topK ?? classes, classes)
         guard k >= 1, classes <= Int(UInt16.max) else { throw TrainError.incompatibleData("cache-logits: --top-k must be >= 1, got \(k)") }
         if let pool {
             guard pool >= 1 else { throw TrainError.incompatibleData("cache-logits: --pool must be >= 1, got \(pool)") }
-            return try writePool(objective, teachers: distilling.teachers, teacherView: distilling.teacherViewIndex, recipe: recipe, to: path,
-                                 topK: k, dtype: dtype, pool: pool, log: log, stopAfterSegments: stopAfterSegments)
+            return try writePool(
+                objective, teachers: distilling.teachers, teacherView: distilling.teacherViewIndex, recipe: recipe, to: path,
+                topK: k, dtype: dtype, pool: pool, log: log, stopAfterSegments: stopAfterSegments)
         }
         var teachers = distilling.teachers
         let data = try TrainingData(recipe: recipe, objective: objective)
-        let header = try Header(recipe: recipe, topK: k, dtype: dtype, steps: data.totalSteps,
-                                identity: try identity(recipe: recipe, teacherView: distilling.teacherViewIndex))
+        let header = try Header(
+            recipe: recipe, topK: k, dtype: dtype, steps: data.totalSteps,
+            identity: try identity(recipe: recipe, teacherView: distilling.teacherViewIndex))
         let segmentCount = (data.totalSteps + segmentSteps - 1) / segmentSteps
         let start = Date()
         return try writeSegments(segmentCount, header: header, to: path, stopAfter: stopAfterSegments) { segment, computed, w in
             let steps = segment * segmentSteps..<min((segment + 1) * segmentSteps, data.totalSteps)
             try forEachBatch(data, steps: steps) { step, batch in
                 let all = teachers.logits(batch.views[distilling.teacherViewIndex], rng: Philox(seed: 0))
-                try w.append(StoreSample(id: UInt64(step), label: -1, values: entries(TeacherEnsemble.targetLogits(all), topK: k, dtype: dtype,
-                                                                                      sampleIDs: batch.sampleIDs, means: meanLogits(all))))
+                try w.append(
+                    StoreSample(
+                        id: UInt64(step), label: -1,
+                        values: entries(
+                            TeacherEnsemble.targetLogits(all), topK: k, dtype: dtype,
+                            sampleIDs: batch.sampleIDs, means: meanLogits(all))))
             }
-            let done = Double(steps.upperBound), rate = Double((computed + 1) * segmentSteps) / max(Date().timeIntervalSince(start), 1e-9)
-            log(String(format: "cache-logits: step %d of %d (segment %d of %d), %.1f steps/s, ETA %.0f s", steps.upperBound, data.totalSteps,
-                       segment + 1, segmentCount, rate, (Double(data.totalSteps) - done) / max(rate, 1e-9)))
+            let done = Double(steps.upperBound)
+            let rate = Double((computed + 1) * segmentSteps) / max(Date().timeIntervalSince(start), 1e-9)
+            log(
+                String(
+                    format: "cache-logits: step %d of %d (segment %d of %d), %.1f steps/s, ETA %.0f s", steps.upperBound, data.totalSteps,
+                    segment + 1, segmentCount, rate, (Double(data.totalSteps) - done) / max(rate, 1e-9)))
         } merge: { parts, w in
-            for r in parts {   // the steps in order
+            for r in parts {  // the steps in order
                 for i in 0..<r.count {
-                    try w.append(StoreSample(id: r.sampleID(i), label: -1, values: try (0..<r.schema.fields.count).map { .bytes(try r.bytes(sample: i, field: $0)) }))
+                    try w.append(
+                        StoreSample(
+                            id: r.sampleID(i), label: -1, values: try (0..<r.schema.fields.count).map { .bytes(try r.bytes(sample: i, field: $0)) }))
                 }
             }
         }
@@ -78,9 +96,11 @@ extension TeacherCache {
     /// far, writer)`, each atomically; a segment already there from a killed call is kept when it was made
     /// with the same header, else an error), then the cache `path` from all of them by `merge`
     /// (atomically), and removes the segments. `stopAfter` is the test hook (stop as if killed).
-    static func writeSegments(_ count: Int, header: Header, to path: String, stopAfter: Int?,
-                              _ body: (Int, Int, StoreWriter) throws -> Void,
-                              merge: ([StoreReader], StoreWriter) throws -> Void) throws -> Summary {
+    static func writeSegments(
+        _ count: Int, header: Header, to path: String, stopAfter: Int?,
+        _ body: (Int, Int, StoreWriter) throws -> Void,
+        merge: ([StoreReader], StoreWriter) throws -> Void
+    ) throws -> Summary {
         let schema = try header.schema()
         let partial = URL(fileURLWithPath: path + ".partial")
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
@@ -127,8 +147,11 @@ extension TeacherCache {
     /// (largest first; all C in class order when k = C) and the log-sum-exp in `dtype`, the k class
     /// ids, the sample id, and the ensemble's mean logits `means` when given (see `TeacherCache`).
     public static func entries(_ logits: Tensor, topK k: Int, dtype: ValueType, sampleIDs: [UInt64], means: Tensor? = nil) -> [FieldValue] {
-        let c = logits.shape[1], z = logits.scalars
-        var values: [Float] = [], classes: [UInt8] = [], ids: [UInt8] = []
+        let c = logits.shape[1]
+        let z = logits.scalars
+        var values: [Float] = []
+        var classes: [UInt8] = []
+        var ids: [UInt8] = []
         for (i, id) in sampleIDs.enumerated() {
             let row = Array(z[i * c..<(i + 1) * c])
             let m = row.max() ?? 0

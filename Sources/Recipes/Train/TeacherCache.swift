@@ -73,26 +73,32 @@ public enum TeacherCache {
 
         /// The header of a cache of `recipe`'s teachers (their architectures and recipe entries recorded).
         init(recipe: Recipe, topK: Int, dtype: ValueType, steps: Int, identity: [String: String]) throws {
-            self.init(topK: topK, dtype: dtype, classes: recipe.model.classes, steps: steps, batchSize: recipe.data.batchSize, identity: identity,
-                      teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
+            self.init(
+                topK: topK, dtype: dtype, classes: recipe.model.classes, steps: steps, batchSize: recipe.data.batchSize, identity: identity,
+                teachers: recipe.objective.options.models.map { "\($0.path.joined(separator: ".")): \($0.options.backbone)" })
             teacherOptions = recipe.objective.options.teacherEntries
         }
 
         /// The store schema of a cache with this header (the header as canonical JSON in `source`).
         public func schema() throws -> StoreSchema {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]   // the same bytes in every process (a resumed call's segments match)
-            return StoreSchema(fields: mode == "pool" ? TeacherCache.poolFields : TeacherCache.fields, hasLabels: false,
-                               source: String(decoding: try encoder.encode(self), as: UTF8.self))
+            encoder.outputFormatting = [.sortedKeys]  // the same bytes in every process (a resumed call's segments match)
+            return StoreSchema(
+                fields: mode == "pool" ? TeacherCache.poolFields : TeacherCache.fields, hasLabels: false,
+                source: String(decoding: try encoder.encode(self), as: UTF8.self))
         }
     }
 
     /// The fields of an entry.
-    static let fields = [FieldSpec(name: "logits", kind: .bytes), FieldSpec(name: "classes", kind: .bytes),
-                         FieldSpec(name: "samples", kind: .bytes), FieldSpec(name: "means", kind: .bytes)]
+    static let fields = [
+        FieldSpec(name: "logits", kind: .bytes), FieldSpec(name: "classes", kind: .bytes),
+        FieldSpec(name: "samples", kind: .bytes), FieldSpec(name: "means", kind: .bytes),
+    ]
     /// The fields of a pool record (views in place of sample ids).
-    static let poolFields = [FieldSpec(name: "logits", kind: .bytes), FieldSpec(name: "classes", kind: .bytes),
-                             FieldSpec(name: "views", kind: .bytes), FieldSpec(name: "means", kind: .bytes)]
+    static let poolFields = [
+        FieldSpec(name: "logits", kind: .bytes), FieldSpec(name: "classes", kind: .bytes),
+        FieldSpec(name: "views", kind: .bytes), FieldSpec(name: "means", kind: .bytes),
+    ]
 
     /// The identity of the views a run of `recipe` draws and the teachers see (view `teacherView`):
     /// what a cache must have been made for. A pool (`pool`) holds views per sample, so the batch
@@ -107,9 +113,11 @@ public enum TeacherCache {
         }
         let d = recipe.data
         if pool {
-            return ["data.train": try store(d.train), "data.val_fraction": "\(d.valFraction)", "data.views": try json(d.views),
-                    "data.normalize": try json(d.normalize), "model.in_channels": "\(recipe.model.inChannels)",
-                    "teacher view": "\(teacherView)", "train.seed (of the validation split)": "\(d.valFraction > 0 ? recipe.train.seed : 0)"]
+            return [
+                "data.train": try store(d.train), "data.val_fraction": "\(d.valFraction)", "data.views": try json(d.views),
+                "data.normalize": try json(d.normalize), "model.in_channels": "\(recipe.model.inChannels)",
+                "teacher view": "\(teacherView)", "train.seed (of the validation split)": "\(d.valFraction > 0 ? recipe.train.seed : 0)",
+            ]
         }
         return [
             "data.train": try store(d.train),
@@ -147,7 +155,8 @@ public struct TeacherCacheReader: Sendable {
 
     private static func header(of store: StoreReader) throws -> TeacherCache.Header {
         guard let data = store.schema.source.data(using: .utf8), let h = try? JSONDecoder().decode(TeacherCache.Header.self, from: data),
-              h.format == "retort-teacher-cache" else {
+            h.format == "retort-teacher-cache"
+        else {
             throw TrainError.incompatibleData("\(store.path) is not a teacher cache (retort cache-logits writes one)")
         }
         return h
@@ -161,14 +170,16 @@ public struct TeacherCacheReader: Sendable {
         let h = header
         if h.mode == "pool" {
             guard recipe.data.mix == nil, recipe.data.extra == nil else {
-                throw TrainError.incompatibleData("teacher cache \(options.path) is a pool of recorded views per sample; it cannot serve data.mix or data.extra")
+                throw TrainError.incompatibleData(
+                    "teacher cache \(options.path) is a pool of recorded views per sample; it cannot serve data.mix or data.extra")
             }
             poolSeed = recipe.train.seed
         }
         let expected = try TeacherCache.identity(recipe: recipe, teacherView: teacherView, pool: h.mode == "pool")
         for key in expected.keys.sorted() where h.identity[key] != expected[key] {
-            throw TrainError.incompatibleData("teacher cache \(options.path) was made for another \(key): "
-                + "the cache has \(h.identity[key] ?? "none"), this run \(expected[key]!)")
+            throw TrainError.incompatibleData(
+                "teacher cache \(options.path) was made for another \(key): "
+                    + "the cache has \(h.identity[key] ?? "none"), this run \(expected[key]!)")
         }
         guard h.classes == recipe.model.classes else {
             throw TrainError.incompatibleData("teacher cache \(options.path) holds \(h.classes) classes, model.classes is \(recipe.model.classes)")
@@ -179,21 +190,26 @@ public struct TeacherCacheReader: Sendable {
     /// Throws unless the cache covers a run of `steps` steps (a pool covers any).
     public func requireSteps(_ steps: Int) throws {
         guard header.mode == "pool" || (header.steps >= steps && store.count == header.steps) else {
-            throw TrainError.incompatibleData("teacher cache \(store.path) covers \(header.steps) steps (\(store.count) stored), this run takes \(steps)")
+            throw TrainError.incompatibleData(
+                "teacher cache \(store.path) covers \(header.steps) steps (\(store.count) stored), this run takes \(steps)")
         }
     }
 
     /// The target logits `[N, C]` of step `step`'s batch (in `epoch`), whose samples are `sampleIDs`.
     public func outputs(step: Int, epoch: Int = 0, sampleIDs: [UInt64]) throws -> TeacherOutputs {
         if header.mode == "pool" { return try poolOutputs(epoch: epoch, sampleIDs: sampleIDs) }
-        let c = header.classes, k = header.topK, n = sampleIDs.count
+        let c = header.classes
+        let k = header.topK
+        let n = sampleIDs.count
         let ids = try store.bytes(sample: step, field: 2).withUnsafeBytes { raw in
             (0..<(raw.count / 8)).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
         }
         guard ids == sampleIDs else {
             let i = (0..<min(ids.count, n)).first { ids[$0] != sampleIDs[$0] } ?? min(ids.count, n)
-            throw TrainError.incompatibleData("teacher cache \(store.path): step \(step) holds "
-                + (i < min(ids.count, n) ? "sample \(ids[i]) at view \(i), the batch has \(sampleIDs[i])" : "\(ids.count) views, the batch has \(n)"))
+            throw TrainError.incompatibleData(
+                "teacher cache \(store.path): step \(step) holds "
+                    + (i < min(ids.count, n)
+                        ? "sample \(ids[i]) at view \(i), the batch has \(sampleIDs[i])" : "\(ids.count) views, the batch has \(n)"))
         }
         let values = TeacherCache.decode(try store.bytes(sample: step, field: 0), as: header.dtype)
         let classes = k == c ? nil : TeacherCache.decodeClasses(try store.bytes(sample: step, field: 1))
@@ -201,19 +217,23 @@ public struct TeacherCacheReader: Sendable {
         logits.reserveCapacity(n * c)
         for i in 0..<n {
             let row = values[i * (k + 1)..<(i + 1) * (k + 1)]
-            logits += TeacherCache.targetRow(values: Array(row.dropLast()), logSumExp: row.last!, classes: classes.map { Array($0[i * k..<(i + 1) * k]) },
-                                             classCount: c, targets: targets)
+            logits += TeacherCache.targetRow(
+                values: Array(row.dropLast()), logSumExp: row.last!, classes: classes.map { Array($0[i * k..<(i + 1) * k]) },
+                classCount: c, targets: targets)
         }
         let means = TeacherCache.decode(try store.bytes(sample: step, field: 3), as: header.dtype)
-        return TeacherOutputs(logits: Tensor(shape: [n, c], scalars: logits), meanLogits: means.isEmpty ? nil : Tensor(shape: [n, c], scalars: means))
+        return TeacherOutputs(
+            logits: Tensor(shape: [n, c], scalars: logits), meanLogits: means.isEmpty ? nil : Tensor(shape: [n, c], scalars: means))
     }
 }
 
 extension TeacherCache {
     /// One entry's target logits `[C]` from its top-k `values` (largest first; all C in class order when
     /// `classes` is nil), their `classes` and the log-sum-exp of all C logits (see `TeacherCacheOptions`).
-    public static func targetRow(values: [Float], logSumExp: Float, classes: [Int]?, classCount c: Int,
-                          targets: TeacherCacheOptions.Targets) -> [Float] {
+    public static func targetRow(
+        values: [Float], logSumExp: Float, classes: [Int]?, classCount c: Int,
+        targets: TeacherCacheOptions.Targets
+    ) -> [Float] {
         guard let classes else { return values }
         let fill: Float
         switch targets {
@@ -232,7 +252,8 @@ extension TeacherCache {
     static func decode(_ bytes: [UInt8], as type: ValueType) -> [Float] {
         bytes.withUnsafeBytes { raw in
             (0..<(bytes.count / type.size)).map { i in
-                type == .f16 ? Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                type == .f16
+                    ? Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
                     : Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
             }
         }
@@ -254,6 +275,8 @@ extension TeacherCache {
 
     /// Little-endian UInt16 class ids.
     static func decodeClasses(_ bytes: [UInt8]) -> [Int] {
-        bytes.withUnsafeBytes { raw in (0..<(bytes.count / 2)).map { Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) } }
+        bytes.withUnsafeBytes { raw in
+            (0..<(bytes.count / 2)).map { Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
+        }
     }
 }

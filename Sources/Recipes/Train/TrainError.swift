@@ -12,12 +12,12 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
     /// Text for the CLI.
     public var description: String {
         switch self {
-        case let .nonFiniteLoss(step, term, value, last):
+        case .nonFiniteLoss(let step, let term, let value, let last):
             return "loss term '\(term)' is \(value) at step \(step); stopped. "
                 + (last.map { "The last good checkpoint is \($0)." } ?? "No checkpoint was written yet.")
                 + " Lower the learning rate or check the data."
-        case let .incompatibleData(m): return m
-        case let .missingFile(path, what): return "\(what) not found: \(path)"
+        case .incompatibleData(let m): return m
+        case .missingFile(let path, let what): return "\(what) not found: \(path)"
         }
     }
 }

@@ -20,8 +20,10 @@ struct TrainStep {
     }
 
     /// Runs the step at `progress` on `batch`; on a non-finite term it throws before any update.
-    mutating func run<O: Objective>(_ model: inout TrainModel<O>, batch: TrainingBatch, progress: TrainingProgress,
-                                    context: inout Context, lastCheckpoint: String?) throws -> Result {
+    mutating func run<O: Objective>(
+        _ model: inout TrainModel<O>, batch: TrainingBatch, progress: TrainingProgress,
+        context: inout Context, lastCheckpoint: String?
+    ) throws -> Result {
         // Per-group gradients only for an optimizer that uses them apart (DOT): otherwise one sweep of the total.
         let groups = optimizers.separatesGradientGroups ? model.objective.gradientGroups : []
         let (result, gradients) = try model.valueAndGradients { m -> (value: Result, roots: [Tensor]) in

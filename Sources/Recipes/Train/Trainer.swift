@@ -39,7 +39,8 @@ public struct Trainer {
     public func train<O: Objective>(resume: Bool = false, objective makeObjective: (O.Model, inout ObjectiveSetup) throws -> O) throws -> RunSummary {
         try train(resume: resume) { (backbone: any Backbone, setup: inout ObjectiveSetup) -> any Objective in
             guard let model = backbone as? O.Model else {
-                throw TrainError.incompatibleData("the objective trains \(O.Model.self), model.backbone '\(recipe.model.backbone)' is \(type(of: backbone))")
+                throw TrainError.incompatibleData(
+                    "the objective trains \(O.Model.self), model.backbone '\(recipe.model.backbone)' is \(type(of: backbone))")
             }
             return try makeObjective(model, &setup)
         }
@@ -49,7 +50,8 @@ public struct Trainer {
     /// part, as the run itself does: `val_knn_top1`, the objective's validation metrics (`val_`
     /// prefixed, e.g. SwAV's `val_prototypes_used`) and the checkpoint's `step`.
     public func evaluate(checkpoint name: String = "last") throws -> [String: Double] {
-        let (objective, backbone) = try makeObjective { backbone, setup in try recipe.objective.options.makeObjective(model: backbone, setup: &setup) }
+        let (objective, backbone) = try makeObjective { backbone, setup in try recipe.objective.options.makeObjective(model: backbone, setup: &setup)
+        }
         return try evaluate(objective, backbone: backbone, checkpoint: name)
     }
 
@@ -76,8 +78,9 @@ public struct Trainer {
     /// (`Distilling`); its training still reads the cache (`DistillationForward` prefers cached outputs).
     private func withCachedTeachers(_ objective: any Objective, setup: ObjectiveSetup) -> any Objective {
         guard let options = recipe.objective.options.teacherCacheOptions, var distilling = objective as? any Distilling,
-              distilling.teachers.count == 0, let header = try? TeacherCacheReader.header(at: options.path),
-              let entries = header.teacherOptions, !entries.isEmpty else { return objective }
+            distilling.teachers.count == 0, let header = try? TeacherCacheReader.header(at: options.path),
+            let entries = header.teacherOptions, !entries.isEmpty
+        else { return objective }
         do {
             distilling.teachers = try TeacherOptions.ensemble(entries, objective: recipe.objective.name, setup: setup)
             return distilling as? any Objective ?? objective
@@ -106,8 +109,9 @@ public struct Trainer {
     func checkGradientGroups(_ names: [String]) throws {
         let optimizers = [recipe.optimizer.name] + recipe.optimizer.groups.map(\.optimizer.name)
         guard optimizers.contains(.dot), !(names.contains(DOT.taskGroup) && names.contains(DOT.distillationGroup)) else { return }
-        throw TrainError.incompatibleData("optimizer.name: dot needs an objective whose loss terms form the gradient groups "
-            + "'\(DOT.taskGroup)' and '\(DOT.distillationGroup)' (kd, dkd); objective '\(recipe.objective.name)' has "
-            + (names.isEmpty ? "none" : names.joined(separator: ", ")))
+        throw TrainError.incompatibleData(
+            "optimizer.name: dot needs an objective whose loss terms form the gradient groups "
+                + "'\(DOT.taskGroup)' and '\(DOT.distillationGroup)' (kd, dkd); objective '\(recipe.objective.name)' has "
+                + (names.isEmpty ? "none" : names.joined(separator: ", ")))
     }
 }

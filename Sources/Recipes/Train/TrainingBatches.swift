@@ -40,7 +40,8 @@ struct TrainingBatches {
         /// The extra loader's batch for the current global step, opening its epochs as they come.
         private func nextExtra(_ loader: Loader) throws -> Batch {
             let steps = loader.stepsPerEpoch
-            let epoch = globalStep / steps, step = globalStep % steps
+            let epoch = globalStep / steps
+            let step = globalStep % steps
             if extra == nil || extra?.epoch != epoch || extra?.step != step {
                 extra = try loader.epoch(epoch, startingAt: step)
             }

@@ -18,7 +18,10 @@ public struct LoopState: Codable, Sendable, Equatable {
     public var elapsedSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case step, epoch, stepInEpoch = "step_in_epoch", bestScore = "best_score", elapsedSeconds = "elapsed_seconds"
+        case step, epoch
+        case stepInEpoch = "step_in_epoch"
+        case bestScore = "best_score"
+        case elapsedSeconds = "elapsed_seconds"
     }
 }
 
@@ -30,21 +33,26 @@ public enum TrainingCheckpoint {
     /// Writes the set: every file first goes to a staging name (`<name>.next...`, each written
     /// atomically), and only when all four are on disk are they renamed over the old set, the loop
     /// state last. A failed write (a full disk) leaves the previous set untouched.
-    static func save<O: Objective>(_ model: TrainModel<O>, optimizers: OptimizerSet, loop: LoopState,
-                                   recipeYAML: String, name: String, in run: RunDirectory,
-                                   fileSystem: any FileSystem = POSIXFileSystem()) throws {
+    static func save<O: Objective>(
+        _ model: TrainModel<O>, optimizers: OptimizerSet, loop: LoopState,
+        recipeYAML: String, name: String, in run: RunDirectory,
+        fileSystem: any FileSystem = POSIXFileSystem()
+    ) throws {
         let meta = ["step": String(loop.step), "format": "retort-checkpoint-2"]
         let staged = name + ".next"
-        let files = [(staged + ".objective", name + ".objective", "safetensors"), (staged + ".optimizer", name + ".optimizer", "safetensors"),
-                     (staged + ".state", name + ".state", "safetensors"), (staged, name, "safetensors"), (staged, name, "json")]
+        let files = [
+            (staged + ".objective", name + ".objective", "safetensors"), (staged + ".optimizer", name + ".optimizer", "safetensors"),
+            (staged + ".state", name + ".state", "safetensors"), (staged, name, "safetensors"), (staged, name, "json"),
+        ]
         do {
             try model.objective.save(to: run.checkpoint(named: files[0].0), metadata: meta, fileSystem: fileSystem)
             for (file, var content) in [(files[1].0, optimizers.state), (files[2].0, model.objective.state)] {
                 content.metadata.merge(meta) { _, new in new }
                 try content.write(to: run.checkpoint(named: file), fileSystem: fileSystem)
             }
-            try model.backbone.save(to: run.checkpoint(named: staged), metadata: meta.merging(["recipe": recipeYAML]) { _, n in n },
-                                    fileSystem: fileSystem)
+            try model.backbone.save(
+                to: run.checkpoint(named: staged), metadata: meta.merging(["recipe": recipeYAML]) { _, n in n },
+                fileSystem: fileSystem)
             try AtomicFile.write(try JSONEncoder().encode(loop), to: run.checkpoint(named: staged, extension: "json"), fileSystem: fileSystem)
         } catch {
             for f in files { fileSystem.removeIfPresent(run.checkpoint(named: f.0, extension: f.2).path) }
@@ -58,21 +66,29 @@ public enum TrainingCheckpoint {
 
     /// Loads the set named `name` into `model` and `optimizers`; checks that all files belong to
     /// the same step. On error nothing is changed.
-    static func load<O: Objective>(into model: inout TrainModel<O>, optimizers: inout OptimizerSet,
-                                   name: String, in run: RunDirectory) throws -> LoopState {
+    static func load<O: Objective>(
+        into model: inout TrainModel<O>, optimizers: inout OptimizerSet,
+        name: String, in run: RunDirectory
+    ) throws -> LoopState {
         let jsonURL = run.checkpoint(named: name, extension: "json")
         guard let data = FileManager.default.contents(atPath: jsonURL.path) else {
             throw TrainError.missingFile(path: jsonURL.path, what: "checkpoint loop state")
         }
         let loop = try JSONDecoder().decode(LoopState.self, from: data)
-        let files = [run.checkpoint(named: name), run.checkpoint(named: name + ".objective"), run.checkpoint(named: name + ".optimizer"),
-                     run.checkpoint(named: name + ".state")]
+        let files = [
+            run.checkpoint(named: name), run.checkpoint(named: name + ".objective"), run.checkpoint(named: name + ".optimizer"),
+            run.checkpoint(named: name + ".state"),
+        ]
         var states: [SafeTensors] = []
         for url in files {
             guard FileManager.default.fileExists(atPath: url.path) else { throw TrainError.missingFile(path: url.path, what: "checkpoint") }
             let s = try SafeTensors.read(from: url)
             guard s.metadata["step"] == String(loop.step) else {
-                throw CheckpointError.malformed(file: url.path, message: "holds step \(s.metadata["step"] ?? "?") but \(jsonURL.lastPathComponent) says \(loop.step); the checkpoint set is incomplete")
+                throw CheckpointError.malformed(
+                    file: url.path,
+                    message:
+                        "holds step \(s.metadata["step"] ?? "?") but \(jsonURL.lastPathComponent) says \(loop.step); the checkpoint set is incomplete"
+                )
             }
             states.append(s)
         }

@@ -22,7 +22,8 @@ struct TrainingData {
         store = try StoreReader(path: recipe.data.train)
         geometry = try FeatureExtractor.imageGeometry(of: store)
         guard geometry.channels == recipe.model.inChannels || [1, 3].contains(recipe.model.inChannels) else {
-            throw TrainError.incompatibleData("model.in_channels \(recipe.model.inChannels) cannot be made from \(geometry.channels)-channel images in \(store.path)")
+            throw TrainError.incompatibleData(
+                "model.in_channels \(recipe.model.inChannels) cannot be made from \(geometry.channels)-channel images in \(store.path)")
         }
         if objective.needsLabels && !store.schema.hasLabels {
             throw TrainError.incompatibleData("objective '\(name)' needs labels but \(store.path) has none")
@@ -31,8 +32,9 @@ struct TrainingData {
             throw TrainError.incompatibleData("objective '\(name)' needs captions but \(store.path) has no text field")
         }
         split = ValidationSplit(count: store.count, fraction: recipe.data.valFraction, seed: recipe.train.seed)
-        var config = recipe.data.makeLoaderConfig(imageSize: (geometry.height, geometry.width), channels: recipe.model.inChannels,
-                                                  seed: recipe.train.seed, positions: split.isEmpty ? nil : split.trainPositions)
+        var config = recipe.data.makeLoaderConfig(
+            imageSize: (geometry.height, geometry.width), channels: recipe.model.inChannels,
+            seed: recipe.train.seed, positions: split.isEmpty ? nil : split.trainPositions)
         config.text = try recipe.objective.options.textPipeline(seed: recipe.train.seed)
         guard config.views.count >= objective.viewCount else {
             throw TrainError.incompatibleData("objective '\(name)' needs \(objective.viewCount) views; data.views makes \(config.views.count)")
@@ -41,16 +43,20 @@ struct TrainingData {
         let cache = try recipe.objective.options.teacherCacheOptions.map {
             try TeacherCacheReader(options: $0, recipe: recipe, teacherView: teacherView, steps: nil)
         }
-        if let cache, cache.header.mode == "pool" {   // the loader renders the pool's recorded views
+        if let cache, cache.header.mode == "pool" {  // the loader renders the pool's recorded views
             config.replay = { id, view, epoch in cache.viewParams(id: id, view: view, epoch: epoch) }
         }
         teacherCache = cache
         let loader = try Loader(store: store, config: config)
-        batches = TrainingBatches(main: loader, extra: try Self.extraLoader(recipe: recipe, objective: objective, main: store,
-                                                                             geometry: geometry, config: config))
+        batches = TrainingBatches(
+            main: loader,
+            extra: try Self.extraLoader(
+                recipe: recipe, objective: objective, main: store,
+                geometry: geometry, config: config))
         stepsPerEpoch = loader.stepsPerEpoch
         guard stepsPerEpoch > 0 else {
-            throw TrainError.incompatibleData("\(store.path) has \(split.trainPositions.count) training samples, fewer than one batch of \(config.batchSize)")
+            throw TrainError.incompatibleData(
+                "\(store.path) has \(split.trainPositions.count) training samples, fewer than one batch of \(config.batchSize)")
         }
         totalSteps = min(recipe.train.maxSteps ?? Int.max, recipe.train.epochs * stepsPerEpoch)
         try teacherCache?.requireSteps(totalSteps)
@@ -67,14 +73,19 @@ struct TrainingData {
     /// The loader of `data.extra`'s store: the training loader's views and text pipeline, the extra share
     /// of each batch, all of its samples, its own seed stream; nil without `data.extra`. Throws when the
     /// store does not fit (image size, labels the objective needs, sample ids shared with `main`).
-    private static func extraLoader<O: Objective>(recipe: Recipe, objective: O, main: StoreReader,
-                                                  geometry: (height: Int, width: Int, channels: Int), config: LoaderConfig) throws -> Loader? {
+    private static func extraLoader<O: Objective>(
+        recipe: Recipe, objective: O, main: StoreReader,
+        geometry: (height: Int, width: Int, channels: Int), config: LoaderConfig
+    ) throws -> Loader? {
         guard let options = recipe.data.extra else { return nil }
         let store = try StoreReader(path: options.store)
         let shape = try FeatureExtractor.imageGeometry(of: store)
-        guard shape.height == geometry.height, shape.width == geometry.width, [1, 3].contains(recipe.model.inChannels) || shape.channels == geometry.channels else {
-            throw TrainError.incompatibleData("data.extra: \(store.path) holds \(shape.height)x\(shape.width)x\(shape.channels) images, "
-                                              + "\(main.path) \(geometry.height)x\(geometry.width)x\(geometry.channels)")
+        guard shape.height == geometry.height, shape.width == geometry.width,
+            [1, 3].contains(recipe.model.inChannels) || shape.channels == geometry.channels
+        else {
+            throw TrainError.incompatibleData(
+                "data.extra: \(store.path) holds \(shape.height)x\(shape.width)x\(shape.channels) images, "
+                    + "\(main.path) \(geometry.height)x\(geometry.width)x\(geometry.channels)")
         }
         if objective.needsLabels && !store.schema.hasLabels {
             throw TrainError.incompatibleData("data.extra: objective '\(recipe.objective.name)' needs labels but \(store.path) has none")
@@ -84,16 +95,18 @@ struct TrainingData {
         }
         let mainIDs = Set((0..<main.count).map(main.sampleID))
         if let shared = (0..<store.count).first(where: { mainIDs.contains(store.sampleID($0)) }) {
-            throw TrainError.incompatibleData("data.extra: \(store.path) and \(main.path) share sample id \(store.sampleID(shared)); "
-                                              + "the stores must be disjoint (split one with `retort store subset --complement`)")
+            throw TrainError.incompatibleData(
+                "data.extra: \(store.path) and \(main.path) share sample id \(store.sampleID(shared)); "
+                    + "the stores must be disjoint (split one with `retort store subset --complement`)")
         }
         var extra = config
         extra.batchSize = options.count(ofBatch: recipe.data.batchSize)
         extra.positions = nil
-        extra.seed = config.seed ^ 0x4558_5452   // 'EXTR': its own view and order stream
+        extra.seed = config.seed ^ 0x4558_5452  // 'EXTR': its own view and order stream
         let loader = try Loader(store: store, config: extra)
         guard loader.stepsPerEpoch > 0 else {
-            throw TrainError.incompatibleData("data.extra: \(store.path) has \(store.count) samples, fewer than its share of a batch (\(extra.batchSize))")
+            throw TrainError.incompatibleData(
+                "data.extra: \(store.path) has \(store.count) samples, fewer than its share of a batch (\(extra.batchSize))")
         }
         return loader
     }
@@ -119,8 +132,10 @@ struct TrainingData {
     }
 
     /// A pass over the positions `positions` of `store` (every sample when `all`).
-    private func pass(over store: StoreReader, positions: [Int], all: Bool,
-                      report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
+    private func pass(
+        over store: StoreReader, positions: [Int], all: Bool,
+        report: @escaping ([String: Float]) -> Void = { _ in }
+    ) -> DatasetPass {
         let norm = recipe.evaluationNormalization
         var view = DataStore.ViewSpec(crop: .center, outHeight: geometry.height, outWidth: geometry.width)
         view.flipProbability = 0

@@ -6,30 +6,40 @@ import XCTest
 /// views, and teacher-logit replays, do not depend on the machine's vector extensions).
 final class PixelKernelTests: XCTestCase {
     func testAVX2AndBaselinePathsAreBitIdentical() {
-        let n = 1031   // not a multiple of the vector width: the scalar tails run too
+        let n = 1031  // not a multiple of the vector width: the scalar tails run too
         var rng = Philox(seed: 4)
         var src = (0..<(3 * n)).map { _ in rng.nextUniform() }
         // Gray pixels (cr = 0) and saturated ones.
-        for i in stride(from: 0, to: n, by: 17) { src[n + i] = src[i]; src[2 * n + i] = src[i] }
-        for i in stride(from: 5, to: n, by: 23) { src[i] = 1; src[2 * n + i] = 0 }
-        let mean: [Float] = [0.4, 0.5, 0.6], inv: [Float] = [4, 5, 6]
+        for i in stride(from: 0, to: n, by: 17) {
+            src[n + i] = src[i]
+            src[2 * n + i] = src[i]
+        }
+        for i in stride(from: 5, to: n, by: 23) {
+            src[i] = 1
+            src[2 * n + i] = 0
+        }
+        let mean: [Float] = [0.4, 0.5, 0.6]
+        let inv: [Float] = [4, 5, 6]
         for sink in [false, true] {
             for (k, op) in ["hue", "saturate", "affine"].enumerated() {
                 var results: [[Float]] = []
                 for baseline: Int32 in [0, 1, 2] {
                     var x = src
                     var out = [Float](repeating: 0, count: 3 * n)
-                    x.withUnsafeMutableBufferPointer { xp in out.withUnsafeMutableBufferPointer { op2 in
-                        let o = sink ? op2.baseAddress : nil
-                        switch k {
-                        case 0: rtk_hue(xp.baseAddress, n, 0.23, o, mean, inv, baseline)
-                        case 1: rtk_saturate(xp.baseAddress, n, 1.7, o, mean, inv, baseline)
-                        default: rtk_affine(xp.baseAddress, n, 3, 1.3, -0.1, o, mean, inv, baseline)
+                    x.withUnsafeMutableBufferPointer { xp in
+                        out.withUnsafeMutableBufferPointer { op2 in
+                            let o = sink ? op2.baseAddress : nil
+                            switch k {
+                            case 0: rtk_hue(xp.baseAddress, n, 0.23, o, mean, inv, baseline)
+                            case 1: rtk_saturate(xp.baseAddress, n, 1.7, o, mean, inv, baseline)
+                            default: rtk_affine(xp.baseAddress, n, 3, 1.3, -0.1, o, mean, inv, baseline)
+                            }
                         }
-                    } }
+                    }
                     results.append(sink ? out : x)
                 }
-                XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "\(op), sink \(sink), AVX-512 \(rtk_has_avx512()) vs baseline")
+                XCTAssertEqual(
+                    results[0].map(\.bitPattern), results[1].map(\.bitPattern), "\(op), sink \(sink), AVX-512 \(rtk_has_avx512()) vs baseline")
                 XCTAssertEqual(results[2].map(\.bitPattern), results[1].map(\.bitPattern), "\(op), sink \(sink), AVX2 \(rtk_has_avx2()) vs baseline")
             }
         }
@@ -43,20 +53,28 @@ final class GrayscaleKernelTests: XCTestCase {
         let n = 1029
         var rng = Philox(seed: 8)
         let src = (0..<(3 * n)).map { _ in rng.nextUniform() }
-        let mean: [Float] = [0.4, 0.5, 0.6], inv: [Float] = [4, 5, 6]
-        var want = [Float](repeating: 0, count: 3 * n), wantOut = want
+        let mean: [Float] = [0.4, 0.5, 0.6]
+        let inv: [Float] = [4, 5, 6]
+        var want = [Float](repeating: 0, count: 3 * n)
+        var wantOut = want
         for i in 0..<n {
             let v: Float = 0.2989 * src[i] + 0.587 * src[n + i] + 0.114 * src[2 * n + i]
-            for c in 0..<3 { want[c * n + i] = v; wantOut[c * n + i] = (v - mean[c]) * inv[c] }
+            for c in 0..<3 {
+                want[c * n + i] = v
+                wantOut[c * n + i] = (v - mean[c]) * inv[c]
+            }
         }
         for baseline: Int32 in [0, 1, 2] {
-            var x = src, out = [Float](repeating: 0, count: 3 * n)
+            var x = src
+            var out = [Float](repeating: 0, count: 3 * n)
             x.withUnsafeMutableBufferPointer { rtk_grayscale($0.baseAddress, n, nil, nil, nil, baseline) }
             XCTAssertEqual(x.map(\.bitPattern), want.map(\.bitPattern), "in place, baseline \(baseline)")
             x = src
-            x.withUnsafeMutableBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
-                rtk_grayscale(xp.baseAddress, n, op.baseAddress, mean, inv, baseline)
-            } }
+            x.withUnsafeMutableBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer { op in
+                    rtk_grayscale(xp.baseAddress, n, op.baseAddress, mean, inv, baseline)
+                }
+            }
             XCTAssertEqual(out.map(\.bitPattern), wantOut.map(\.bitPattern), "sink, baseline \(baseline)")
         }
     }
@@ -69,7 +87,10 @@ final class GrayMeanKernelTests: XCTestCase {
             var s: Float = 0
             for c in 0..<C {
                 let fc = UnsafeRawPointer(xb.baseAddress! + c * n)
-                var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+                var a0 = SIMD4<Float>()
+                var a1 = SIMD4<Float>()
+                var a2 = SIMD4<Float>()
+                var a3 = SIMD4<Float>()
                 var i = 0
                 while i + 16 <= n {
                     a0 += fc.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
@@ -79,7 +100,10 @@ final class GrayMeanKernelTests: XCTestCase {
                     i += 16
                 }
                 var sc = ((a0 + a1) + (a2 + a3)).sum()
-                while i < n { sc += x[c * n + i]; i += 1 }
+                while i < n {
+                    sc += x[c * n + i]
+                    i += 1
+                }
                 s += (C == 1 ? 1 : (c == 0 ? 0.2989 : (c == 1 ? 0.587 : 0.114))) * sc
             }
             return s / Float(n)

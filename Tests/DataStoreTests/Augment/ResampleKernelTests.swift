@@ -14,8 +14,10 @@ final class ResampleKernelTests: XCTestCase {
     }
 
     /// Renders `p` three ways (Swift passes, C kernel, C kernel baseline) and checks they agree bit for bit.
-    func check(_ src: [UInt8], _ h: Int, _ w: Int, _ c: Int, _ p: ViewParams, _ mean: [Float], _ std: [Float],
-               file: StaticString = #filePath, line: UInt = #line) throws {
+    func check(
+        _ src: [UInt8], _ h: Int, _ w: Int, _ c: Int, _ p: ViewParams, _ mean: [Float], _ std: [Float],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         var results: [[UInt32]] = []
         for mode in 0..<3 {
             let aug = Augmenter()
@@ -51,11 +53,15 @@ final class ResampleKernelTests: XCTestCase {
         let src = image(40, 36, 3, seed: 3)
         var rng = Philox(seed: 11)
         for _ in 0..<400 {
-            let oh = 1 + rng.nextInt(below: 48), ow = 1 + rng.nextInt(below: 48)
-            let bh = 1 + rng.nextInt(below: 40), bw = 1 + rng.nextInt(below: 36)
-            let top = rng.nextInt(below: 40 - bh + 1), left = rng.nextInt(below: 36 - bw + 1)
-            let p = ViewParams(srcHeight: 40, srcWidth: 36, top: top, left: left, height: bh, width: bw, flipped: rng.nextUniform() < 0.5,
-                               outHeight: oh, outWidth: ow)
+            let oh = 1 + rng.nextInt(below: 48)
+            let ow = 1 + rng.nextInt(below: 48)
+            let bh = 1 + rng.nextInt(below: 40)
+            let bw = 1 + rng.nextInt(below: 36)
+            let top = rng.nextInt(below: 40 - bh + 1)
+            let left = rng.nextInt(below: 36 - bw + 1)
+            let p = ViewParams(
+                srcHeight: 40, srcWidth: 36, top: top, left: left, height: bh, width: bw, flipped: rng.nextUniform() < 0.5,
+                outHeight: oh, outWidth: ow)
             try check(src, 40, 36, 3, p, [0.4, 0.5, 0.6], [0.2, 0.25, 0.3])
         }
     }
@@ -65,14 +71,14 @@ final class ResampleKernelTests: XCTestCase {
     /// says which path that was).
     func testAVX2DetectionMatchesTheCPUFlags() throws {
         #if os(Linux) && arch(x86_64)
-        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-        let flagsLine = try XCTUnwrap(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }, "no flags line in /proc/cpuinfo")
-        let flags = Set(flagsLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
-        XCTAssertTrue(flags.contains("sse2"), "the flags line lists the CPU's features: \(flagsLine.prefix(80))")
-        XCTAssertEqual(rtk_has_avx2() != 0, flags.contains("avx2"), "rtk_has_avx2() against /proc/cpuinfo")
-        print("resample kernel: AVX2 \(rtk_has_avx2() != 0 ? "available" : "not available")")
+            let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            let flagsLine = try XCTUnwrap(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }, "no flags line in /proc/cpuinfo")
+            let flags = Set(flagsLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
+            XCTAssertTrue(flags.contains("sse2"), "the flags line lists the CPU's features: \(flagsLine.prefix(80))")
+            XCTAssertEqual(rtk_has_avx2() != 0, flags.contains("avx2"), "rtk_has_avx2() against /proc/cpuinfo")
+            print("resample kernel: AVX2 \(rtk_has_avx2() != 0 ? "available" : "not available")")
         #else
-        throw XCTSkip("compares with /proc/cpuinfo on x86-64 Linux")
+            throw XCTSkip("compares with /proc/cpuinfo on x86-64 Linux")
         #endif
     }
 }

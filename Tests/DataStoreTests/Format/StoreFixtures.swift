@@ -18,19 +18,23 @@ enum StoreFixtures {
     /// A store with raw images, int/float arrays, bytes and text; small chunks so there are many.
     @discardableResult
     static func mixedStore(at path: String, samples: Int = 12, chunkBytes: Int = 200) throws -> StoreSummary {
-        let schema = StoreSchema(fields: [
-            FieldSpec(name: "image", kind: .image, imageCodec: .raw),
-            FieldSpec(name: "ints", kind: .int32Array),
-            FieldSpec(name: "floats", kind: .float32Array),
-            FieldSpec(name: "blob", kind: .bytes),
-            FieldSpec(name: "caption", kind: .text),
-        ], classNames: ["a", "b", "c"], source: "test", chunkBytes: chunkBytes)
+        let schema = StoreSchema(
+            fields: [
+                FieldSpec(name: "image", kind: .image, imageCodec: .raw),
+                FieldSpec(name: "ints", kind: .int32Array),
+                FieldSpec(name: "floats", kind: .float32Array),
+                FieldSpec(name: "blob", kind: .bytes),
+                FieldSpec(name: "caption", kind: .text),
+            ], classNames: ["a", "b", "c"], source: "test", chunkBytes: chunkBytes)
         return try StoreWriter.write(to: path, schema: schema) { w in
             for k in 0..<samples {
-                try w.append(StoreSample(id: UInt64(1000 + k), label: Int32(k % 3), values: [
-                    .image(image(k)), .ints([Int32(k), -Int32(k)]), .floats([Float(k) * 0.5]),
-                    .bytes(Array(repeating: UInt8(k), count: k % 4)), .text("caption \(k) é"),
-                ]))
+                try w.append(
+                    StoreSample(
+                        id: UInt64(1000 + k), label: Int32(k % 3),
+                        values: [
+                            .image(image(k)), .ints([Int32(k), -Int32(k)]), .floats([Float(k) * 0.5]),
+                            .bytes(Array(repeating: UInt8(k), count: k % 4)), .text("caption \(k) é"),
+                        ]))
             }
         }
     }
@@ -42,8 +46,11 @@ enum StoreFixtures {
         var total = 0
         for i in 0..<r.count {
             for (f, spec) in r.schema.fields.enumerated() {
-                if spec.kind == .image { total += try dec.image(r, sample: i, field: f).pixels.count }
-                else { total += try r.bytes(sample: i, field: f).count }
+                if spec.kind == .image {
+                    total += try dec.image(r, sample: i, field: f).pixels.count
+                } else {
+                    total += try r.bytes(sample: i, field: f).count
+                }
             }
         }
         return total

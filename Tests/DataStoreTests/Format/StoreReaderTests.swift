@@ -1,6 +1,6 @@
-import XCTest
-import Foundation
 import DataStore
+import Foundation
+import XCTest
 
 final class StoreReaderTests: XCTestCase {
     /// Flips one bit at every byte offset of a small store: opening and reading everything must
@@ -16,7 +16,10 @@ final class StoreReaderTests: XCTestCase {
             var d = original
             d[offset] ^= UInt8(1 << (offset % 8))
             try d.write(to: URL(fileURLWithPath: bad))
-            do { _ = try StoreFixtures.readAll(bad); silent.append(offset) } catch is StoreError {} catch {
+            do {
+                _ = try StoreFixtures.readAll(bad)
+                silent.append(offset)
+            } catch is StoreError {} catch {
                 XCTFail("offset \(offset): untyped error \(error)")
             }
         }
@@ -58,7 +61,7 @@ final class StoreReaderTests: XCTestCase {
         let c = r0.chunk(2)
         d[Int(c.fileOffset) + 1] ^= 0x10
         try d.write(to: URL(fileURLWithPath: path))
-        let r = try StoreReader(path: path)   // the index is intact: open succeeds
+        let r = try StoreReader(path: path)  // the index is intact: open succeeds
         let problems = r.verify()
         XCTAssertEqual(problems.first, .chunkChecksum(path: path, chunk: 2))
         XCTAssertTrue(problems.first!.description.contains(path))
@@ -87,8 +90,12 @@ final class StoreReaderTests: XCTestCase {
         let r = try StoreReader(path: path)
         let p = r.verify()
         XCTAssertEqual(p.count, 1)
-        if case let .sampleDecode(file, sample, field, _)? = p.first {
-            XCTAssertEqual(file, path); XCTAssertEqual(sample, 0); XCTAssertEqual(field, "image")
-        } else { XCTFail("expected sampleDecode, got \(p)") }
+        if case .sampleDecode(let file, let sample, let field, _)? = p.first {
+            XCTAssertEqual(file, path)
+            XCTAssertEqual(sample, 0)
+            XCTAssertEqual(field, "image")
+        } else {
+            XCTFail("expected sampleDecode, got \(p)")
+        }
     }
 }

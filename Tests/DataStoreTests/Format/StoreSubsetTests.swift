@@ -1,24 +1,30 @@
-import XCTest
-import Foundation
 import DataStore
+import Foundation
+import XCTest
 
 final class StoreSubsetTests: XCTestCase {
     /// A labelled store: `samples` raw images, label k % classes, ids 7000 + k, plus a text field.
     static func labelled(at path: String, samples: Int = 30, classes: Int = 3, hasLabels: Bool = true) throws {
-        let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw), FieldSpec(name: "caption", kind: .text)],
-                                 hasLabels: hasLabels, classNames: hasLabels ? (0..<classes).map { "c\($0)" } : [],
-                                 source: "fixture", shuffleSeed: 5, chunkBytes: 300)
+        let schema = StoreSchema(
+            fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw), FieldSpec(name: "caption", kind: .text)],
+            hasLabels: hasLabels, classNames: hasLabels ? (0..<classes).map { "c\($0)" } : [],
+            source: "fixture", shuffleSeed: 5, chunkBytes: 300)
         try StoreWriter.write(to: path, schema: schema) { w in
             for k in 0..<samples {
-                try w.append(StoreSample(id: UInt64(7000 + k), label: hasLabels ? Int32(k % classes) : -1,
-                                         values: [.image(StoreFixtures.image(k, h: 6, w: 5, c: 3)), .text("sample \(k)")]))
+                try w.append(
+                    StoreSample(
+                        id: UInt64(7000 + k), label: hasLabels ? Int32(k % classes) : -1,
+                        values: [.image(StoreFixtures.image(k, h: 6, w: 5, c: 3)), .text("sample \(k)")]))
             }
         }
     }
 
     /// Every output sample's id, label and every field's bytes equal the input's at the same id; ids in input order.
-    func assertCopiedVerbatim(_ outPath: String, from inPath: String, dropLabels: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
-        let a = try StoreReader(path: inPath), b = try StoreReader(path: outPath)
+    func assertCopiedVerbatim(_ outPath: String, from inPath: String, dropLabels: Bool = false, file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
+        let a = try StoreReader(path: inPath)
+        let b = try StoreReader(path: outPath)
         XCTAssertEqual(b.schema.fields, a.schema.fields, file: file, line: line)
         XCTAssertEqual(b.schema.chunkBytes, a.schema.chunkBytes, file: file, line: line)
         XCTAssertEqual(b.schema.shuffleSeed, a.schema.shuffleSeed, file: file, line: line)
@@ -33,7 +39,8 @@ final class StoreSubsetTests: XCTestCase {
             for f in a.schema.fields.indices {
                 XCTAssertEqual(try b.bytes(sample: j, field: f), try a.bytes(sample: i, field: f), file: file, line: line)
                 if a.schema.fields[f].kind == .image {
-                    let x = try a.imageInfo(sample: i, field: f)!, y = try b.imageInfo(sample: j, field: f)!
+                    let x = try a.imageInfo(sample: i, field: f)!
+                    let y = try b.imageInfo(sample: j, field: f)!
                     XCTAssertTrue(x == y, file: file, line: line)
                 }
             }
@@ -44,8 +51,8 @@ final class StoreSubsetTests: XCTestCase {
     func testFractionRoundsAndCopiesVerbatim() throws {
         let dir = StoreFixtures.tempDir()
         let src = dir + "/mixed.rstore"
-        try StoreFixtures.mixedStore(at: src)   // 12 samples, every field kind
-        for (f, expected) in [(0.25, 3), (0.125, 2), (0.5, 6), (1.0, 12), (0.29, 3), (0.3, 4)] {   // 1.5 -> 2, 3.48 -> 3, 3.6 -> 4
+        try StoreFixtures.mixedStore(at: src)  // 12 samples, every field kind
+        for (f, expected) in [(0.25, 3), (0.125, 2), (0.5, 6), (1.0, 12), (0.29, 3), (0.3, 4)] {  // 1.5 -> 2, 3.48 -> 3, 3.6 -> 4
             let out = dir + "/f\(f).rstore"
             let s = try StoreSubset.subset(input: src, output: out, selection: .fraction(f), seed: 4)
             XCTAssertEqual(s.samples, expected, "fraction \(f)")
@@ -70,10 +77,12 @@ final class StoreSubsetTests: XCTestCase {
         try Self.labelled(at: src, samples: 25)
         try StoreSubset.subset(input: src, output: dir + "/part.rstore", selection: .fraction(0.4), seed: 3)
         try StoreSubset.subset(input: src, output: dir + "/rest.rstore", selection: .fraction(0.4), seed: 3, dropLabels: true, complement: true)
-        let part = try StoreReader(path: dir + "/part.rstore"), rest = try StoreReader(path: dir + "/rest.rstore")
+        let part = try StoreReader(path: dir + "/part.rstore")
+        let rest = try StoreReader(path: dir + "/rest.rstore")
         XCTAssertEqual(part.count, 10)
         XCTAssertEqual(rest.count, 15)
-        let a = Set((0..<part.count).map(part.sampleID)), b = Set((0..<rest.count).map(rest.sampleID))
+        let a = Set((0..<part.count).map(part.sampleID))
+        let b = Set((0..<rest.count).map(rest.sampleID))
         XCTAssertTrue(a.isDisjoint(with: b))
         XCTAssertEqual(a.union(b), Set((7000..<7025).map(UInt64.init)))
         XCTAssertFalse(rest.schema.hasLabels)
@@ -101,7 +110,7 @@ final class StoreSubsetTests: XCTestCase {
     func testPerClassCountsAndProvenance() throws {
         let dir = StoreFixtures.tempDir()
         let src = dir + "/in.rstore"
-        try Self.labelled(at: src, samples: 31, classes: 3)   // 11, 10, 10 per class
+        try Self.labelled(at: src, samples: 31, classes: 3)  // 11, 10, 10 per class
         let out = dir + "/pc.rstore"
         try StoreSubset.subset(input: src, output: out, selection: .perClass(4), seed: 2)
         let r = try StoreReader(path: out)
@@ -119,7 +128,8 @@ final class StoreSubsetTests: XCTestCase {
         XCTAssertEqual(try StoreReader(path: out).count, 31)
         // Different seeds pick different samples.
         let s0 = try StoreReader(path: src)
-        let p1 = try StoreSubset.select(s0, .perClass(2), seed: 1), p2 = try StoreSubset.select(s0, .perClass(2), seed: 3)
+        let p1 = try StoreSubset.select(s0, .perClass(2), seed: 1)
+        let p2 = try StoreSubset.select(s0, .perClass(2), seed: 3)
         XCTAssertNotEqual(p1, p2)
         XCTAssertEqual(p1, p1.sorted())
         XCTAssertThrowsError(try StoreSubset.select(s0, .perClass(0))) { XCTAssertEqual($0 as? StoreSubsetError, .invalidPerClass(0)) }
@@ -142,7 +152,7 @@ final class StoreSubsetTests: XCTestCase {
         let out = dir + "/ids.rstore"
         try StoreSubset.subset(input: src, output: out, selection: .idsFile(ids))
         let r = try StoreReader(path: out)
-        XCTAssertEqual((0..<r.count).map(r.sampleID), [7003, 7010, 7015])   // input order, not file order
+        XCTAssertEqual((0..<r.count).map(r.sampleID), [7003, 7010, 7015])  // input order, not file order
         XCTAssertTrue(r.schema.source.contains("ids from ids.txt"), r.schema.source)
         try assertCopiedVerbatim(out, from: src)
 
@@ -192,8 +202,12 @@ final class StoreSubsetTests: XCTestCase {
         let png = try img.pixels.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: 24, height: 16, channels: 3) }
         try StoreWriter.write(to: src, schema: StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .jpeg)])) { w in
             for k in 0..<6 {
-                try w.append(StoreSample(id: UInt64(k), label: Int32(k % 2), values: [
-                    .encodedImage(codec: k % 2 == 0 ? .jpeg : .png, bytes: k % 2 == 0 ? jpg : png, height: 16, width: 24, channels: 3)]))
+                try w.append(
+                    StoreSample(
+                        id: UInt64(k), label: Int32(k % 2),
+                        values: [
+                            .encodedImage(codec: k % 2 == 0 ? .jpeg : .png, bytes: k % 2 == 0 ? jpg : png, height: 16, width: 24, channels: 3)
+                        ]))
             }
         }
         let out = dir + "/enc-sub.rstore"

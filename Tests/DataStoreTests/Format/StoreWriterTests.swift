@@ -1,6 +1,6 @@
-import XCTest
-import Foundation
 import DataStore
+import Foundation
+import XCTest
 
 final class StoreWriterTests: XCTestCase {
     func testRoundTripAllFieldKinds() throws {
@@ -28,10 +28,13 @@ final class StoreWriterTests: XCTestCase {
     func testStoredJPEGAndPNG() throws {
         let dir = StoreFixtures.tempDir()
         let path = dir + "/j.rstore"
-        let img = RawImage(height: 16, width: 24, channels: 3, pixels: (0..<(16 * 24 * 3)).map { (i: Int) -> UInt8 in
-            let x: Int = i / 3 % 24, ch: Int = i % 3
-            return UInt8(x * 8 + ch * 20)
-        })
+        let img = RawImage(
+            height: 16, width: 24, channels: 3,
+            pixels: (0..<(16 * 24 * 3)).map { (i: Int) -> UInt8 in
+                let x: Int = i / 3 % 24
+                let ch: Int = i % 3
+                return UInt8(x * 8 + ch * 20)
+            })
         let jpg = try img.pixels.withUnsafeBufferPointer { try JPEGCodec().encode($0.baseAddress!, width: 24, height: 16, channels: 3, quality: 95) }
         let png = try img.pixels.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: 24, height: 16, channels: 3) }
         let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .jpeg)])
@@ -41,7 +44,7 @@ final class StoreWriterTests: XCTestCase {
         }
         let r = try StoreReader(path: path)
         let dec = ImageDecoder()
-        XCTAssertEqual(try dec.image(r, sample: 1, field: 0), img)   // PNG is lossless
+        XCTAssertEqual(try dec.image(r, sample: 1, field: 0), img)  // PNG is lossless
         let j = try dec.image(r, sample: 0, field: 0)
         let err = zip(j.pixels, img.pixels).map { abs(Int($0) - Int($1)) }.max()!
         XCTAssertLessThan(err, 40)
@@ -63,10 +66,11 @@ final class StoreWriterTests: XCTestCase {
         let dir = StoreFixtures.tempDir()
         let path = dir + "/x.rstore"
         let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], chunkBytes: 64)
-        XCTAssertThrowsError(try StoreWriter.write(to: path, schema: schema) { w in
-            for k in 0..<20 { try w.append(StoreSample(id: UInt64(k), values: [.image(StoreFixtures.image(k))])) }
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try StoreWriter.write(to: path, schema: schema) { w in
+                for k in 0..<20 { try w.append(StoreSample(id: UInt64(k), values: [.image(StoreFixtures.image(k))])) }
+                throw Boom()
+            })
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".tmp"))
         // A writer abandoned mid-way (a crash before finish) leaves only the temp file, never the final name.
@@ -83,8 +87,9 @@ final class StoreWriterTests: XCTestCase {
     func testRejectsMismatchedValues() throws {
         let dir = StoreFixtures.tempDir()
         let schema = StoreSchema(fields: [FieldSpec(name: "t", kind: .text)])
-        XCTAssertThrowsError(try StoreWriter.write(to: dir + "/m.rstore", schema: schema) { w in
-            try w.append(StoreSample(id: 0, values: [.ints([1])]))
-        })
+        XCTAssertThrowsError(
+            try StoreWriter.write(to: dir + "/m.rstore", schema: schema) { w in
+                try w.append(StoreSample(id: 0, values: [.ints([1])]))
+            })
     }
 }

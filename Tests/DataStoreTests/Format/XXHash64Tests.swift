@@ -1,6 +1,6 @@
-import XCTest
 import CZstd
 import DataStore
+import XCTest
 
 final class XXHash64Tests: XCTestCase {
     func testKnownVectors() {

@@ -29,7 +29,12 @@ final class FashionCaptionsTests: XCTestCase {
         XCTAssertEqual(FashionCaptioner.measure(top, height: 28, width: 28)[A.balance.rawValue], 2)
         // Sparse: a frame covers little of its bounding box.
         var frame = [UInt8](repeating: 0, count: 784)
-        for i in 0..<28 { frame[i] = 200; frame[27 * 28 + i] = 200; frame[i * 28] = 200; frame[i * 28 + 27] = 200 }
+        for i in 0..<28 {
+            frame[i] = 200
+            frame[27 * 28 + i] = 200
+            frame[i * 28] = 200
+            frame[i * 28 + 27] = 200
+        }
         XCTAssertEqual(FashionCaptioner.measure(frame, height: 28, width: 28)[A.fill.rawValue], 0)
     }
 
@@ -77,8 +82,9 @@ final class FashionCaptionsTests: XCTestCase {
             let id = Int(r.sampleID(i))
             let pixels = try ImageDecoder().image(r, sample: i, field: 0).pixels
             XCTAssertEqual(r.label(i), Int32(id % 10))
-            XCTAssertEqual(try r.text(sample: i, field: 1),
-                           captioner.caption(pixels: pixels, height: 28, width: 28, index: UInt64(id), label: id % 10))
+            XCTAssertEqual(
+                try r.text(sample: i, field: 1),
+                captioner.caption(pixels: pixels, height: 28, width: 28, index: UInt64(id), label: id % 10))
         }
         // Own captions: line i + 1 for source image i.
         try (0..<6).map { "caption \($0)" }.joined(separator: "\n").write(toFile: dir + "/own.txt", atomically: true, encoding: .utf8)

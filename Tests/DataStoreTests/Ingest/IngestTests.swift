@@ -1,6 +1,6 @@
-import XCTest
-import Foundation
 import DataStore
+import Foundation
+import XCTest
 
 final class IngestTests: XCTestCase {
     func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
@@ -16,7 +16,8 @@ final class IngestTests: XCTestCase {
         let gz = Process()
         gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gz.arguments = [dir + "/train-images-idx3-ubyte"]
-        try gz.run(); gz.waitUntilExit()
+        try gz.run()
+        gz.waitUntilExit()
         try Ingest.mnist(dir: dir, split: "train", fashion: true, out: dir + "/f.rstore", shuffleSeed: 5)
         let r = try StoreReader(path: dir + "/f.rstore")
         XCTAssertEqual(r.count, n)
@@ -72,10 +73,13 @@ final class IngestTests: XCTestCase {
     }
 
     func writeImages(_ dir: String) throws -> (RawImage, [UInt8], [UInt8]) {
-        let img = RawImage(height: 12, width: 10, channels: 3, pixels: (0..<360).map { (i: Int) -> UInt8 in
-            let x: Int = i / 3 % 10, c: Int = i % 3
-            return UInt8(x * 20 + c * 5)
-        })
+        let img = RawImage(
+            height: 12, width: 10, channels: 3,
+            pixels: (0..<360).map { (i: Int) -> UInt8 in
+                let x: Int = i / 3 % 10
+                let c: Int = i % 3
+                return UInt8(x * 20 + c * 5)
+            })
         let jpg = try img.pixels.withUnsafeBufferPointer { try JPEGCodec().encode($0.baseAddress!, width: 10, height: 12, channels: 3, quality: 90) }
         let png = try img.pixels.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: 10, height: 12, channels: 3) }
         return (img, jpg, png)

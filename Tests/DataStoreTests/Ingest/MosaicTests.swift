@@ -9,9 +9,17 @@ final class MosaicTests: XCTestCase {
     /// Two flat source items: class 3 at intensity 200, class 5 at 100; with `border`, a faint
     /// (10) one-pixel border each.
     func flatItems(border: Bool = false) -> Ingest.IDXImages {
-        var a = [UInt8](repeating: 200, count: 28 * 28), b = [UInt8](repeating: 100, count: 28 * 28)
+        var a = [UInt8](repeating: 200, count: 28 * 28)
+        var b = [UInt8](repeating: 100, count: 28 * 28)
         if border {
-            for i in 0..<28 { for j in [0, 27] { a[i * 28 + j] = 10; a[j * 28 + i] = 10; b[i * 28 + j] = 10; b[j * 28 + i] = 10 } }
+            for i in 0..<28 {
+                for j in [0, 27] {
+                    a[i * 28 + j] = 10
+                    a[j * 28 + i] = 10
+                    b[i * 28 + j] = 10
+                    b[j * 28 + i] = 10
+                }
+            }
         }
         return Ingest.IDXImages(pixels: a + b, labels: [3, 5], count: 2, rows: 28, cols: 28, source: "test")
     }
@@ -62,7 +70,8 @@ final class MosaicTests: XCTestCase {
                 last = rng.nextInt(below: 2)
                 _ = (rng.nextInt(below: 1), rng.nextInt(below: 1), rng.nextInt(below: 1))
             }
-            let inner = 5 * 28 + 5, border = 0
+            let inner = 5 * 28 + 5
+            let border = 0
             XCTAssertEqual(m.labels[inner], items.labels[last] + 1, "the item drawn last covers the pixel")
             lastClasses.insert(m.labels[inner])
             XCTAssertEqual(m.labels[border], 0, "both borders are faint")

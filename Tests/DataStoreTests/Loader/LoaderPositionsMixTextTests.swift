@@ -1,18 +1,20 @@
-import XCTest
 import DataStore
+import XCTest
 
 /// `LoaderConfig.positions`, `LoaderConfig.mix` and `Batch.texts`.
 final class LoaderPositionsMixTextTests: XCTestCase {
-    static var path: String { LoaderTests.path }   // 103 samples, 10x12 RGB, ids 5000 + k, labels k / 11
+    static var path: String { LoaderTests.path }  // 103 samples, 10x12 RGB, ids 5000 + k, labels k / 11
 
     func config(workers: Int, order: SampleOrder) -> LoaderConfig {
         var c = LoaderConfig(batchSize: 8, views: [ViewSpec.ssl(size: 8), ViewSpec.ssl(size: 6)])
-        c.workers = workers; c.order = order; c.seed = 21
+        c.workers = workers
+        c.order = order
+        c.seed = 21
         return c
     }
 
-    static let heldOut = Set(stride(from: 0, to: 103, by: 4))          // a validation split
-    static let training = (0..<103).filter { !heldOut.contains($0) }.reversed().map { $0 }   // 77 positions, any order
+    static let heldOut = Set(stride(from: 0, to: 103, by: 4))  // a validation split
+    static let training = (0..<103).filter { !heldOut.contains($0) }.reversed().map { $0 }  // 77 positions, any order
 
     func testPositionsNeverYieldOthersAndCoverAllPerEpoch() throws {
         for order in [SampleOrder.sequential, .random, .quasiRandom(windowChunks: 3)] {
@@ -20,7 +22,7 @@ final class LoaderPositionsMixTextTests: XCTestCase {
             c.positions = Self.training
             let l = try Loader(path: Self.path, config: c)
             XCTAssertEqual(l.sampleCount, 77)
-            XCTAssertEqual(l.stepsPerEpoch, 9)          // 77 / 8, last partial batch dropped
+            XCTAssertEqual(l.stepsPerEpoch, 9)  // 77 / 8, last partial batch dropped
             for epoch in 0..<3 {
                 let batches = try LoaderTests.all(l, epoch: epoch)
                 XCTAssertEqual(batches.count, 9)
@@ -43,11 +45,14 @@ final class LoaderPositionsMixTextTests: XCTestCase {
 
     func testPositionsDeterministicWhateverTheWorkerCountAndResumable() throws {
         for order in [SampleOrder.sequential, .random, .quasiRandom(windowChunks: 2)] {
-            var c1 = config(workers: 1, order: order), c3 = config(workers: 3, order: order)
+            var c1 = config(workers: 1, order: order)
+            var c3 = config(workers: 3, order: order)
             c1.positions = Self.training
-            c3.positions = Self.training.shuffled()   // a set: the order it is given in does not matter
-            let l1 = try Loader(path: Self.path, config: c1), l3 = try Loader(path: Self.path, config: c3)
-            let a = try LoaderTests.all(l1, epoch: 2), b = try LoaderTests.all(l3, epoch: 2)
+            c3.positions = Self.training.shuffled()  // a set: the order it is given in does not matter
+            let l1 = try Loader(path: Self.path, config: c1)
+            let l3 = try Loader(path: Self.path, config: c3)
+            let a = try LoaderTests.all(l1, epoch: 2)
+            let b = try LoaderTests.all(l3, epoch: 2)
             XCTAssertEqual(a.count, b.count)
             XCTAssertEqual(a.count, 9, "77 positions in batches of 8, the partial last one dropped")
             for (x, y) in zip(a, b) {
@@ -64,8 +69,9 @@ final class LoaderPositionsMixTextTests: XCTestCase {
             // Listing every position gives exactly the unrestricted order.
             var every = config(workers: 2, order: order)
             every.positions = Array((0..<103).reversed())
-            XCTAssertEqual(try Loader(path: Self.path, config: every).order(epoch: 5),
-                           try Loader(path: Self.path, config: config(workers: 2, order: order)).order(epoch: 5))
+            XCTAssertEqual(
+                try Loader(path: Self.path, config: every).order(epoch: 5),
+                try Loader(path: Self.path, config: config(workers: 2, order: order)).order(epoch: 5))
         }
     }
 
@@ -85,16 +91,17 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         try StoreWriter.write(to: path, schema: StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .png)])) { wr in
             for k in 0..<6 {
                 let bytes = k == 2 ? Array(png.prefix(30)) : png
-                try wr.append(StoreSample(id: UInt64(k), label: Int32(k), values: [.encodedImage(codec: .png, bytes: bytes, height: 8, width: 8, channels: 3)]))
+                try wr.append(
+                    StoreSample(id: UInt64(k), label: Int32(k), values: [.encodedImage(codec: .png, bytes: bytes, height: 8, width: 8, channels: 3)]))
             }
         }
         var cfg = LoaderConfig(batchSize: 4, views: [ViewSpec(crop: .resize, outHeight: 4, outWidth: 4)])
         cfg.order = .sequential
         cfg.onDecodeError = .substitute
-        cfg.positions = [5, 0, 2, 4]       // 1 and 3 are held out
+        cfg.positions = [5, 0, 2, 4]  // 1 and 3 are held out
         let it = try Loader(path: path, config: cfg).epoch(0)
         let b = try it.next()!
-        XCTAssertEqual(b.indices, [0, 4, 4, 5])   // 2 fails; its replacement is the next position (4), not 3
+        XCTAssertEqual(b.indices, [0, 4, 4, 5])  // 2 fails; its replacement is the next position (4), not 3
         XCTAssertEqual(it.substitutions.map(\.sample), [2])
     }
 
@@ -114,7 +121,9 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         let m3 = try Loader(path: Self.path, config: mixConfig(workers: 3, mix: mix))
         var kinds: [MixKind?] = []
         for epoch in 0..<4 {
-            let p = try LoaderTests.all(plain, epoch: epoch), a = try LoaderTests.all(m1, epoch: epoch), b = try LoaderTests.all(m3, epoch: epoch)
+            let p = try LoaderTests.all(plain, epoch: epoch)
+            let a = try LoaderTests.all(m1, epoch: epoch)
+            let b = try LoaderTests.all(m3, epoch: epoch)
             XCTAssertNil(p[0].mix)
             XCTAssertEqual(a.count, p.count)
             XCTAssertEqual(b.count, p.count)
@@ -170,9 +179,14 @@ final class LoaderPositionsMixTextTests: XCTestCase {
             XCTAssertNil(BatchMix.draw(.mixup(alpha: 0.2, probability: 0), batchSize: 4, height: 8, width: 8, seed: 1, epoch: 0, step: step))
             XCTAssertNil(BatchMix.draw(MixConfig(), batchSize: 4, height: 8, width: 8, seed: 1, epoch: 0, step: step))
         }
-        let half = (0..<400).compactMap { BatchMix.draw(.mixup(alpha: 1, probability: 0.5), batchSize: 4, height: 8, width: 8, seed: 2, epoch: 1, step: $0) }
+        let half = (0..<400).compactMap {
+            BatchMix.draw(.mixup(alpha: 1, probability: 0.5), batchSize: 4, height: 8, width: 8, seed: 2, epoch: 1, step: $0)
+        }
         XCTAssertEqual(Double(half.count) / 400, 0.5, accuracy: 0.1)
-        let both = (0..<400).compactMap { BatchMix.draw(MixConfig(mixupAlpha: 1, cutmixAlpha: 1, switchProbability: 0.25), batchSize: 4, height: 8, width: 8, seed: 2, epoch: 1, step: $0) }
+        let both = (0..<400).compactMap {
+            BatchMix.draw(
+                MixConfig(mixupAlpha: 1, cutmixAlpha: 1, switchProbability: 0.25), batchSize: 4, height: 8, width: 8, seed: 2, epoch: 1, step: $0)
+        }
         XCTAssertEqual(both.count, 400)
         XCTAssertEqual(Double(both.filter { $0.kind == .cutmix }.count) / 400, 0.25, accuracy: 0.08)
         // Bad settings are rejected.
@@ -184,7 +198,7 @@ final class LoaderPositionsMixTextTests: XCTestCase {
 
     func testApplyCutmixScalesTheBoxForOtherViewSizes() {
         let n = 3
-        let params = MixParams(lambda: 0.75, partner: [2, 0, 1], box: (2, 0, 4, 4))   // in 8x8 pixels
+        let params = MixParams(lambda: 0.75, partner: [2, 0, 1], box: (2, 0, 4, 4))  // in 8x8 pixels
         var small = ViewBatch(pixels: (0..<(n * 16)).map { Float($0 / 16) }, shape: [n, 1, 4, 4], params: [])
         BatchMix.apply(params, to: &small, boxSpace: (8, 8))
         // Box (1, 0, 2, 2) in 4x4: rows 1-2, columns 0-1 come from the partner.
@@ -207,9 +221,11 @@ final class LoaderPositionsMixTextTests: XCTestCase {
     func testBatchesCarryTheStoreTextField() throws {
         let dir = StoreFixtures.tempDir()
         let path = dir + "/captions.rstore"
-        try StoreFixtures.mixedStore(at: path, samples: 20)   // field "caption": "caption \(k) é", ids 1000 + k
+        try StoreFixtures.mixedStore(at: path, samples: 20)  // field "caption": "caption \(k) é", ids 1000 + k
         var c = LoaderConfig(batchSize: 4, views: [ViewSpec(crop: .resize, outHeight: 4, outWidth: 4)])
-        c.order = .quasiRandom(windowChunks: 2); c.workers = 3; c.positions = Array(0..<18)
+        c.order = .quasiRandom(windowChunks: 2)
+        c.workers = 3
+        c.positions = Array(0..<18)
         let batches = try LoaderTests.all(Loader(path: path, config: c), epoch: 1)
         XCTAssertEqual(batches.count, 4)
         for b in batches {
@@ -219,7 +235,10 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         let it = try Loader(path: path, config: c).epoch(1)
         var b = Batch()
         var k = 0
-        while try it.next(into: &b) { XCTAssertEqual(b.texts, batches[k].texts); k += 1 }
+        while try it.next(into: &b) {
+            XCTAssertEqual(b.texts, batches[k].texts)
+            k += 1
+        }
         let it2 = try Loader(path: path, config: c).epoch(1)
         let first = try it2.withNext { (r: BatchBuffers) -> [String]? in r.texts.map { Array($0) } }
         XCTAssertEqual(first ?? nil, batches[0].texts)
@@ -228,7 +247,8 @@ final class LoaderPositionsMixTextTests: XCTestCase {
         XCTAssertEqual(try Loader(path: path, config: c).epoch(1).next()?.texts, batches[0].texts)
         c.loadTexts = false
         XCTAssertNil(try Loader(path: path, config: c).epoch(1).next()!.texts)
-        c.loadTexts = true; c.textField = "blob"
+        c.loadTexts = true
+        c.textField = "blob"
         XCTAssertThrowsError(try Loader(path: path, config: c))
         XCTAssertNil(try Loader(path: Self.path, config: config(workers: 1, order: .random)).epoch(0).next()!.texts)
     }

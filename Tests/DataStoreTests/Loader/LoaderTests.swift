@@ -1,5 +1,5 @@
-import XCTest
 import DataStore
+import XCTest
 
 final class LoaderTests: XCTestCase {
     static let dir = StoreFixtures.tempDir()
@@ -7,14 +7,18 @@ final class LoaderTests: XCTestCase {
         let p = dir + "/loader.rstore"
         let schema = StoreSchema(fields: [FieldSpec(name: "image", kind: .image, imageCodec: .raw)], chunkBytes: 600)
         _ = try? StoreWriter.write(to: p, schema: schema) { w in
-            for k in 0..<103 { try w.append(StoreSample(id: UInt64(5000 + k), label: Int32(k / 11), values: [.image(StoreFixtures.image(k, h: 10, w: 12, c: 3))])) }
+            for k in 0..<103 {
+                try w.append(StoreSample(id: UInt64(5000 + k), label: Int32(k / 11), values: [.image(StoreFixtures.image(k, h: 10, w: 12, c: 3))]))
+            }
         }
         return p
     }()
 
     func config(workers: Int, order: SampleOrder = .quasiRandom(windowChunks: 4)) -> LoaderConfig {
         var c = LoaderConfig(batchSize: 8, views: [ViewSpec.ssl(size: 8, blur: 0.5, solarize: 0.2), ViewSpec.ssl(size: 6)])
-        c.workers = workers; c.order = order; c.seed = 9
+        c.workers = workers
+        c.order = order
+        c.seed = 9
         return c
     }
 
@@ -90,9 +94,10 @@ final class LoaderTests: XCTestCase {
         var seen: [Set<Int32>] = []
         for r in 0..<2 {
             var c = config(workers: 1)
-            c.rank = r; c.worldSize = 2
+            c.rank = r
+            c.worldSize = 2
             let o = try Loader(store: store, config: c).order(epoch: 4)
-            XCTAssertEqual(o.count, 48)   // 6 global batches of 16
+            XCTAssertEqual(o.count, 48)  // 6 global batches of 16
             seen.append(Set(o))
         }
         XCTAssertTrue(seen[0].isDisjoint(with: seen[1]))
@@ -121,8 +126,9 @@ final class LoaderTests: XCTestCase {
             var out = [Float](repeating: 0, count: 3 * 64)
             try img.pixels.withUnsafeBufferPointer { s in
                 try out.withUnsafeMutableBufferPointer { o in
-                    try aug.render(src: s.baseAddress!, height: 10, width: 12, channels: 3, params: b.views[0].params[i],
-                                   mean: spec.mean, std: spec.std, into: o.baseAddress!)
+                    try aug.render(
+                        src: s.baseAddress!, height: 10, width: 12, channels: 3, params: b.views[0].params[i],
+                        mean: spec.mean, std: spec.std, into: o.baseAddress!)
                 }
             }
             XCTAssertEqual(out, Array(b.views[0].pixels[(i * 192)..<((i + 1) * 192)]))

@@ -78,10 +78,11 @@ final class TextPipelineTests: XCTestCase {
     func testLoaderTokenisesInTheWorkerReproducibly() throws {
         let dir = StoreFixtures.tempDir()
         let path = dir + "/captions.rstore"
-        try StoreFixtures.mixedStore(at: path, samples: 20)   // captions "caption \(k) é", ids 1000 + k
+        try StoreFixtures.mixedStore(at: path, samples: 20)  // captions "caption \(k) é", ids 1000 + k
         let pipeline = TextPipeline(tokenizer: try words(), augmenter: CaptionAugmenter(), maskProbability: 0.15, seed: 5)
         var c = LoaderConfig(batchSize: 4, views: [ViewSpec(crop: .resize, outHeight: 4, outWidth: 4)])
-        c.workers = 3; c.text = pipeline
+        c.workers = 3
+        c.text = pipeline
         let batches = try LoaderTests.all(Loader(path: path, config: c), epoch: 2)
         for b in batches {
             let encoded = try XCTUnwrap(b.encodedTexts)
@@ -94,7 +95,8 @@ final class TextPipelineTests: XCTestCase {
         c.text = nil
         XCTAssertNil(try Loader(path: path, config: c).epoch(0).next()!.encodedTexts)
         // A pipeline on a store without captions is an error.
-        c.text = pipeline; c.loadTexts = false
+        c.text = pipeline
+        c.loadTexts = false
         XCTAssertThrowsError(try Loader(path: path, config: c))
     }
 }

@@ -8,7 +8,8 @@ final class EmbeddingMapTests: XCTestCase {
     /// Three separated Gaussian clusters in 20-D, 60 points each.
     func clusters(seed: UInt64 = 1) -> (Tensor, [Int32]) {
         var rng = Philox(seed: seed, keys: [9])
-        var x: [Float] = [], labels: [Int32] = []
+        var x: [Float] = []
+        var labels: [Int32] = []
         for c in 0..<3 {
             for _ in 0..<60 {
                 for j in 0..<20 { x.append((j == c * 5 ? 8 : 0) + rng.nextNormal()) }
@@ -20,13 +21,18 @@ final class EmbeddingMapTests: XCTestCase {
 
     /// The fraction of points whose nearest other point in the map has the same label.
     func oneNNAccuracy(_ y: Tensor, _ labels: [Int32]) -> Double {
-        let n = y.shape[0], s = y.scalars
+        let n = y.shape[0]
+        let s = y.scalars
         var hits = 0
         for i in 0..<n {
-            var best = -1, bestD = Float.infinity
+            var best = -1
+            var bestD = Float.infinity
             for j in 0..<n where j != i {
                 let d = (s[2 * i] - s[2 * j]) * (s[2 * i] - s[2 * j]) + (s[2 * i + 1] - s[2 * j + 1]) * (s[2 * i + 1] - s[2 * j + 1])
-                if d < bestD { bestD = d; best = j }
+                if d < bestD {
+                    bestD = d
+                    best = j
+                }
             }
             if labels[best] == labels[i] { hits += 1 }
         }
@@ -70,8 +76,10 @@ final class EmbeddingMapTests: XCTestCase {
             for _ in 0..<6 { x.append(0.1 * rng.nextNormal()) }
         }
         let y = PCA.project(Tensor(shape: [200, 8], scalars: x))
-        let pc1 = stride(from: 0, to: 400, by: 2).map { Double(y.scalars[$0]) }, pc2 = stride(from: 1, to: 400, by: 2).map { Double(y.scalars[$0]) }
-        let v1 = pc1.reduce(0) { $0 + $1 * $1 }, v2 = pc2.reduce(0) { $0 + $1 * $1 }
+        let pc1 = stride(from: 0, to: 400, by: 2).map { Double(y.scalars[$0]) }
+        let pc2 = stride(from: 1, to: 400, by: 2).map { Double(y.scalars[$0]) }
+        let v1 = pc1.reduce(0) { $0 + $1 * $1 }
+        let v2 = pc2.reduce(0) { $0 + $1 * $1 }
         XCTAssertGreaterThan(v1, 100 * v2)
         XCTAssertEqual(pc1.reduce(0, +) / 200, 0, accuracy: 1e-3, "centred")
     }
@@ -85,7 +93,10 @@ final class EmbeddingMapTests: XCTestCase {
         XCTAssertEqual(drawn.positions, drawn.positions.sorted())
         XCTAssertEqual(drawn.svg.components(separatedBy: "<circle").count - 1, 100 + 3, "points plus three legend marks")
         XCTAssertTrue(drawn.svg.contains("b&lt;c ("), "escaped class names in the legend")
-        XCTAssertThrowsError(try EmbeddingMap(method: .tsne).draw(features: Tensor(shape: [1, 2], scalars: [0, 1]), labels: [0],
-                                                                  classNames: [], title: "")) { XCTAssertTrue("\($0)".contains("at least 2")) }
+        XCTAssertThrowsError(
+            try EmbeddingMap(method: .tsne).draw(
+                features: Tensor(shape: [1, 2], scalars: [0, 1]), labels: [0],
+                classNames: [], title: "")
+        ) { XCTAssertTrue("\($0)".contains("at least 2")) }
     }
 }

@@ -41,7 +41,8 @@ final class DenseProbeTests: XCTestCase {
         let tmp = try TemporaryDirectory(removedAfter: self)
         var options = MosaicOptions()
         options.count = 40
-        let train = tmp.url.appendingPathComponent("train.rstore").path, test = tmp.url.appendingPathComponent("test.rstore").path
+        let train = tmp.url.appendingPathComponent("train.rstore").path
+        let test = tmp.url.appendingPathComponent("test.rstore").path
         try Ingest.fashionMNISTMosaic(dir: dir, split: "train", options: options, out: train)
         options.count = 12
         try Ingest.fashionMNISTMosaic(dir: dir, split: "test", options: options, out: test)
@@ -73,8 +74,11 @@ final class DenseProbeTests: XCTestCase {
         XCTAssertEqual(header.height, 56)
         XCTAssertEqual(header.channels, 3)
         // A store without a label map is an error naming the field.
-        XCTAssertThrowsError(try DenseProbe.run(model, train: try TinyStores.train(), test: test, mean: [0.1852], std: [0.3048], channels: 1,
-                                                options: probe)) { e in
+        XCTAssertThrowsError(
+            try DenseProbe.run(
+                model, train: try TinyStores.train(), test: test, mean: [0.1852], std: [0.3048], channels: 1,
+                options: probe)
+        ) { e in
             XCTAssertTrue("\(e)".contains("segmentation"), "\(e)")
         }
     }

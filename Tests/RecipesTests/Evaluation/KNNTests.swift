@@ -28,12 +28,14 @@ final class KNNTests: XCTestCase {
         let (train, labels) = g.sample(means: means, perClass: 30, std: 0.6)
         let (test, _) = g.sample(means: means, perClass: 5, std: 0.6)
         for (k, t) in [(1, 0.07), (7, 0.07), (20, 0.5), (500, 0.1)] {
-            let s = try KNN.scores(trainFeatures: train, trainLabels: labels, testFeatures: test, classCount: 4, k: k, temperature: t,
-                                   blockSize: 7)
+            let s = try KNN.scores(
+                trainFeatures: train, trainLabels: labels, testFeatures: test, classCount: 4, k: k, temperature: t,
+                blockSize: 7)
             let ref = referenceScores(train: train, labels: labels, test: test, classes: 4, k: min(k, 120), t: t)
             for i in 0..<test.shape[0] {
                 for c in 0..<4 {
-                    let got = Double(s.scalars[i * 4 + c]), want = ref[i][c]
+                    let got = Double(s.scalars[i * 4 + c])
+                    let want = ref[i][c]
                     XCTAssertEqual(got, want, accuracy: 1e-4 * max(1, want), "k=\(k) row \(i) class \(c)")
                 }
             }
@@ -56,9 +58,13 @@ final class KNNTests: XCTestCase {
     }
 
     func testBadInputsThrow() {
-        XCTAssertThrowsError(try KNN.scores(trainFeatures: Tensor(zeros: [3, 2]), trainLabels: IntTensor([0, 1, 0]),
-                                            testFeatures: Tensor(zeros: [2, 3]), classCount: 2))
-        XCTAssertThrowsError(try KNN.scores(trainFeatures: Tensor(zeros: [3, 2]), trainLabels: IntTensor([0, 1, 0]),
-                                            testFeatures: Tensor(zeros: [2, 2]), classCount: 2, k: 0))
+        XCTAssertThrowsError(
+            try KNN.scores(
+                trainFeatures: Tensor(zeros: [3, 2]), trainLabels: IntTensor([0, 1, 0]),
+                testFeatures: Tensor(zeros: [2, 3]), classCount: 2))
+        XCTAssertThrowsError(
+            try KNN.scores(
+                trainFeatures: Tensor(zeros: [3, 2]), trainLabels: IntTensor([0, 1, 0]),
+                testFeatures: Tensor(zeros: [2, 2]), classCount: 2, k: 0))
     }
 }

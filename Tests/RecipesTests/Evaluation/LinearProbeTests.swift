@@ -10,8 +10,9 @@ final class LinearProbeTests: XCTestCase {
         let means: [[Double]] = [[8, 0, 0, 0, 0], [0, 8, 0, 0, 0], [0, 0, 8, 0, 0], [0, 0, 0, 8, 0]]
         let (trainX, trainY) = g.sample(means: means, perClass: 100)
         let (testX, testY) = g.sample(means: means, perClass: 50)
-        let result = try LinearProbe.evaluate(trainFeatures: trainX, trainLabels: trainY, testFeatures: testX, testLabels: testY,
-                                              classCount: 4, options: LinearProbeOptions(weightDecays: [1e-4, 1e-2]))
+        let result = try LinearProbe.evaluate(
+            trainFeatures: trainX, trainLabels: trainY, testFeatures: testX, testLabels: testY,
+            classCount: 4, options: LinearProbeOptions(weightDecays: [1e-4, 1e-2]))
         XCTAssertEqual(result.top1, 1, accuracy: 1e-9)
         XCTAssertEqual(result.top5, 1, accuracy: 1e-9)
         XCTAssertEqual(result.sweep.count, 2)
@@ -26,14 +27,16 @@ final class LinearProbeTests: XCTestCase {
         let (trainX, trainY) = g.sample(means: means, perClass: 1000)
         let (testX, testY) = g.sample(means: means, perClass: 2000)
         let options = LinearProbeOptions(weightDecays: [1e-5, 1e-3])
-        let result = try LinearProbe.evaluate(trainFeatures: trainX, trainLabels: trainY, testFeatures: testX, testLabels: testY,
-                                              classCount: 2, options: options)
+        let result = try LinearProbe.evaluate(
+            trainFeatures: trainX, trainLabels: trainY, testFeatures: testX, testLabels: testY,
+            classCount: 2, options: options)
         XCTAssertEqual(result.top1, 0.8413, accuracy: 0.02)
         XCTAssertEqual(result.top5, 1)
         XCTAssertEqual(result.trainTop1, 0.8413, accuracy: 0.03)
         // Deterministic.
-        let again = try LinearProbe.evaluate(trainFeatures: trainX, trainLabels: trainY, testFeatures: testX, testLabels: testY,
-                                             classCount: 2, options: options)
+        let again = try LinearProbe.evaluate(
+            trainFeatures: trainX, trainLabels: trainY, testFeatures: testX, testLabels: testY,
+            classCount: 2, options: options)
         XCTAssertEqual(again, result)
     }
 
@@ -58,7 +61,8 @@ final class LinearProbeTests: XCTestCase {
         let wd = 0.3
         let (loss, gw, gb) = LinearProbe.lossAndGradient(features: x, labels: y, weight: w0, bias: b0, weightDecay: wd)
         let tape = Tape()
-        let w = tape.watch(w0), b = tape.watch(b0)
+        let w = tape.watch(w0)
+        let b = tape.watch(b0)
         let reference = Tensor.crossEntropy(logits: Tensor.matmul(x, w) + b, labels: y) + (w * w).sum() * Float(wd / 2)
         let grads = tape.gradients(of: reference, wrt: [w, b])
         XCTAssertEqual(loss, Double(reference.scalar), accuracy: 1e-4)
@@ -67,13 +71,19 @@ final class LinearProbeTests: XCTestCase {
     }
 
     func testShapeAndLabelErrors() {
-        let x = Tensor(zeros: [4, 3]), y = IntTensor([0, 1, 0, 1])
-        XCTAssertThrowsError(try LinearProbe.evaluate(trainFeatures: x, trainLabels: IntTensor([0, 1, 0]), testFeatures: x, testLabels: y,
-                                                      classCount: 2)) { error in
+        let x = Tensor(zeros: [4, 3])
+        let y = IntTensor([0, 1, 0, 1])
+        XCTAssertThrowsError(
+            try LinearProbe.evaluate(
+                trainFeatures: x, trainLabels: IntTensor([0, 1, 0]), testFeatures: x, testLabels: y,
+                classCount: 2)
+        ) { error in
             XCTAssertTrue("\(error)".contains("train labels"), "\(error)")
         }
-        XCTAssertThrowsError(try LinearProbe.evaluate(trainFeatures: x, trainLabels: y, testFeatures: Tensor(zeros: [4, 2]), testLabels: y,
-                                                      classCount: 2))
+        XCTAssertThrowsError(
+            try LinearProbe.evaluate(
+                trainFeatures: x, trainLabels: y, testFeatures: Tensor(zeros: [4, 2]), testLabels: y,
+                classCount: 2))
         XCTAssertThrowsError(try LinearProbe.fit(features: x, labels: IntTensor([0, 1, 2, 5]), classCount: 3, weightDecay: 0)) { error in
             XCTAssertTrue("\(error)".contains("label 5"), "\(error)")
         }

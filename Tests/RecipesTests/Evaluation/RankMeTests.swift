@@ -41,7 +41,13 @@ final class RankMeTests: XCTestCase {
         // The 1-D Laplacian tridiag(−1, 2, −1) of size 10: λ_k = 2 − 2 cos(kπ/11).
         let m = 10
         var lap = [Double](repeating: 0, count: m * m)
-        for i in 0..<m { lap[i * m + i] = 2; if i > 0 { lap[i * m + i - 1] = -1; lap[(i - 1) * m + i] = -1 } }
+        for i in 0..<m {
+            lap[i * m + i] = 2
+            if i > 0 {
+                lap[i * m + i - 1] = -1
+                lap[(i - 1) * m + i] = -1
+            }
+        }
         let expected = (1...m).map { 2 - 2 * cos(Double($0) * Double.pi / Double(m + 1)) }.sorted(by: >)
         for (a, b) in zip(SymmetricEigen.eigenvalues(lap, n: m), expected) { XCTAssertEqual(a, b, accuracy: 1e-12) }
         // A dense matrix with a known spectrum: Q diag(1...6) Qᵀ with Q a product of Givens rotations.
@@ -49,9 +55,11 @@ final class RankMeTests: XCTestCase {
         var q = [Double](repeating: 0, count: k * k)
         for i in 0..<k { q[i * k + i] = 1 }
         for (p, r, angle) in [(0, 3, 0.7), (1, 4, -1.1), (2, 5, 0.4), (0, 1, 2.0), (3, 4, 0.9), (2, 4, -0.3)] {
-            let c = cos(angle), s = sin(angle)
+            let c = cos(angle)
+            let s = sin(angle)
             for row in 0..<k {
-                let a = q[row * k + p], b = q[row * k + r]
+                let a = q[row * k + p]
+                let b = q[row * k + r]
                 q[row * k + p] = c * a - s * b
                 q[row * k + r] = s * a + c * b
             }
@@ -63,7 +71,13 @@ final class RankMeTests: XCTestCase {
         var rng = Philox(seed: 3, keys: [2])
         let n = 12
         var a = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for j in i..<n { let v = Double(rng.nextNormal()); a[i * n + j] = v; a[j * n + i] = v } }
+        for i in 0..<n {
+            for j in i..<n {
+                let v = Double(rng.nextNormal())
+                a[i * n + j] = v
+                a[j * n + i] = v
+            }
+        }
         let e = SymmetricEigen.eigenvalues(a, n: n)
         XCTAssertEqual(e.reduce(0, +), (0..<n).reduce(0) { $0 + a[$1 * n + $1] }, accuracy: 1e-9)
         XCTAssertEqual(e.reduce(0) { $0 + $1 * $1 }, a.reduce(0) { $0 + $1 * $1 }, accuracy: 1e-9)

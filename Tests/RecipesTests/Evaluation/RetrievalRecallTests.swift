@@ -1,6 +1,6 @@
-import XCTest
 import Recipes
 import TensorCore
+import XCTest
 
 final class RetrievalRecallTests: XCTestCase {
     /// Four pairs on the unit circle: image n and caption n point the same way except that caption 1

@@ -20,7 +20,8 @@ struct Blobs {
 
     /// `perClass` samples of each class around `means[c]` with unit variance: features `[N, D]`, labels `[N]`.
     mutating func sample(means: [[Double]], perClass: Int, std: Double = 1) -> (Tensor, IntTensor) {
-        var x: [Float] = [], y: [Int32] = []
+        var x: [Float] = []
+        var y: [Int32] = []
         for i in 0..<perClass {
             for (c, mean) in means.enumerated() {
                 _ = i

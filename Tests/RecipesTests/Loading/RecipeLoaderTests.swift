@@ -5,13 +5,13 @@ import XCTest
 
 final class RecipeLoaderTests: XCTestCase {
     let minimal = """
-    data:
-      train: data/train.rstore
-    model:
-      backbone: resnet18
-    objective:
-      name: supervised
-    """
+        data:
+          train: data/train.rstore
+        model:
+          backbone: resnet18
+        objective:
+          name: supervised
+        """
 
     func load(_ yaml: String, overrides: [String] = []) throws -> Recipe {
         try RecipeLoader().load(yaml: yaml, file: "recipes/x.yaml", overrides: overrides)
@@ -70,8 +70,10 @@ final class RecipeLoaderTests: XCTestCase {
     }
 
     func testUnknownKeyInsideListElement() {
-        let e = error(minimal.replacingOccurrences(of: "  train: data/train.rstore",
-                                                   with: "  train: t\n  views:\n    - flip: 0.5\n    - flipp: 0.5"))
+        let e = error(
+            minimal.replacingOccurrences(
+                of: "  train: data/train.rstore",
+                with: "  train: t\n  views:\n    - flip: 0.5\n    - flipp: 0.5"))
         XCTAssertEqual(e?.keyPath, "data.views.1.flipp")
         XCTAssertEqual(e?.suggestion, "flip")
         XCTAssertEqual(e?.location?.line, 5)
@@ -121,8 +123,9 @@ final class RecipeLoaderTests: XCTestCase {
     }
 
     func testObjectiveOptionsMustMatchName() throws {
-        let byol = try load(minimal.replacingOccurrences(of: "name: supervised", with: "name: byol\n  byol:\n    tau_base: 0.99")
-                            .replacingOccurrences(of: "train: data/train.rstore", with: "train: t\n  views: [{count: 2}]"))
+        let byol = try load(
+            minimal.replacingOccurrences(of: "name: supervised", with: "name: byol\n  byol:\n    tau_base: 0.99")
+                .replacingOccurrences(of: "train: data/train.rstore", with: "train: t\n  views: [{count: 2}]"))
         guard let options = byol.objective.options(as: BYOLOptions.self) else { return XCTFail("expected byol") }
         XCTAssertEqual(options.tauBase, 0.99)
         XCTAssertEqual(options.projectorOut, 256)
@@ -136,8 +139,12 @@ final class RecipeLoaderTests: XCTestCase {
     }
 
     func testOverridesApplyAndValidatePaths() throws {
-        let r = try load(minimal, overrides: ["optimizer.lr=0.5", "data.views=[{count: 2, flip: 0.5}]",
-                                              "schedule.milestones=[3, 6]", "objective.supervised.label_smoothing=0.1"])
+        let r = try load(
+            minimal,
+            overrides: [
+                "optimizer.lr=0.5", "data.views=[{count: 2, flip: 0.5}]",
+                "schedule.milestones=[3, 6]", "objective.supervised.label_smoothing=0.1",
+            ])
         XCTAssertEqual(r.optimizer.lr, 0.5)
         XCTAssertEqual(r.data.viewCount, 2)
         XCTAssertEqual(r.schedule.milestones, [3, 6])
@@ -156,8 +163,9 @@ final class RecipeLoaderTests: XCTestCase {
     }
 
     func testOverridesReachListElementsAndWholeSections() throws {
-        let r = try load(withViews("[{flip: 0.5}, {flip: 0.5, solarize: 0.2}]").replacingOccurrences(of: "name: supervised", with: "name: byol"),
-                         overrides: ["data.views.1.solarize=0", "optimizer={name: adamw, lr: 0.001}", "train.max_steps=null"])
+        let r = try load(
+            withViews("[{flip: 0.5}, {flip: 0.5, solarize: 0.2}]").replacingOccurrences(of: "name: supervised", with: "name: byol"),
+            overrides: ["data.views.1.solarize=0", "optimizer={name: adamw, lr: 0.001}", "train.max_steps=null"])
         XCTAssertEqual(r.data.views[1].solarize, 0)
         XCTAssertEqual(r.data.views[0].flip, 0.5)
         XCTAssertEqual(r.optimizer.name, .adamw)
@@ -249,8 +257,11 @@ final class RecipeLoaderTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("base recipe '\(tried)' does not exist"), "\(error)")
         }
         // Relative, from text with a base directory: the path as written plus the absolute path looked for.
-        XCTAssertThrowsError(try RecipeLoader().load(yaml: "base: ../common/none.yaml\n", file: "x.yaml",
-                                                     baseDirectory: dir.url.appendingPathComponent("family"))) { error in
+        XCTAssertThrowsError(
+            try RecipeLoader().load(
+                yaml: "base: ../common/none.yaml\n", file: "x.yaml",
+                baseDirectory: dir.url.appendingPathComponent("family"))
+        ) { error in
             XCTAssertEqual((error as? RecipeError)?.kind, .unreadableFile)
             XCTAssertTrue("\(error)".contains("base recipe '../common/none.yaml' does not exist (looked for \(tried))"), "\(error)")
         }
@@ -285,20 +296,25 @@ final class RecipeLoaderTests: XCTestCase {
         r.data.train = "- x"
         XCTAssertEqual(try back.yamlString(), yaml)
 
-        let kd = try load(minimal.replacingOccurrences(of: "name: supervised", with: """
-        name: kd
-          kd:
-            teachers:
-              - checkpoint: runs/t/checkpoints/best.safetensors
-                model: {backbone: resnet34}
-                normalize: {mean: [0.5, 0.4, 0.3], std: [0.25, 0.25, 0.2]}
-        """))
+        let kd = try load(
+            minimal.replacingOccurrences(
+                of: "name: supervised",
+                with: """
+                    name: kd
+                      kd:
+                        teachers:
+                          - checkpoint: runs/t/checkpoints/best.safetensors
+                            model: {backbone: resnet34}
+                            normalize: {mean: [0.5, 0.4, 0.3], std: [0.25, 0.25, 0.2]}
+                    """))
         XCTAssertEqual(try RecipeLoader().load(yaml: try kd.yamlString()), kd)
     }
 
     func testKnownBackbonesAreChecked() {
-        XCTAssertThrowsError(try RecipeLoader(backboneNames: ["resnet18", "resnet34"]).load(
-            yaml: minimal.replacingOccurrences(of: "resnet18", with: "resnet81"), file: "x.yaml")) { error in
+        XCTAssertThrowsError(
+            try RecipeLoader(backboneNames: ["resnet18", "resnet34"]).load(
+                yaml: minimal.replacingOccurrences(of: "resnet18", with: "resnet81"), file: "x.yaml")
+        ) { error in
             XCTAssertEqual((error as? RecipeError)?.suggestion, "resnet18")
             XCTAssertEqual((error as? RecipeError)?.location?.line, 4)
         }

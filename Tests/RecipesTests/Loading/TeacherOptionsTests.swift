@@ -11,11 +11,13 @@ extension RecipeLoaderTests {
     }
 
     func testTeachersListLoadsAnEnsemble() throws {
-        let r = try load(kd("""
-            teachers:
-              - {checkpoint: a.safetensors, model: {backbone: resnet18}}
-              - {checkpoint: b.safetensors, model: {backbone: resnet34}, normalize: {mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2]}}
-        """))
+        let r = try load(
+            kd(
+                """
+                    teachers:
+                      - {checkpoint: a.safetensors, model: {backbone: resnet18}}
+                      - {checkpoint: b.safetensors, model: {backbone: resnet34}, normalize: {mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2]}}
+                """))
         let options = try XCTUnwrap(r.objective.options(as: KDOptions.self))
         XCTAssertEqual(options.teachers.map(\.checkpoint), ["a.safetensors", "b.safetensors"])
         XCTAssertNil(options.teachers[0].normalize)
@@ -27,10 +29,12 @@ extension RecipeLoaderTests {
 
     func testOldTeacherKeysSayHowToWriteTheList() {
         for objective in ["kd", "dkd"] {
-            let e = error(kd("""
-                teacher: runs/t/checkpoints/best.safetensors
-                teacher_model: {backbone: resnet34}
-            """, objective: objective))
+            let e = error(
+                kd(
+                    """
+                        teacher: runs/t/checkpoints/best.safetensors
+                        teacher_model: {backbone: resnet34}
+                    """, objective: objective))
             XCTAssertEqual(e?.keyPath, "objective.\(objective).teacher")
             XCTAssertTrue(e?.message.contains("teachers: [{checkpoint: PATH, model: {backbone:") == true, "\(String(describing: e))")
             let model = error(kd("    teacher_model: {backbone: resnet34}", objective: objective))
@@ -44,7 +48,10 @@ extension RecipeLoaderTests {
         XCTAssertEqual(classes?.keyPath, "objective.kd.teachers.0.model.classes")
         let text = classes?.message ?? ""
         XCTAssertTrue(text.contains("teacher 0 (resnet34, 100 classes") && text.contains("the student (resnet18, 10 classes"), text)
-        let channels = error(kd("    teachers: [{checkpoint: a.safetensors, model: {backbone: resnet18}}, {checkpoint: b.safetensors, model: {backbone: resnet18, in_channels: 1}}]"))
+        let channels = error(
+            kd(
+                "    teachers: [{checkpoint: a.safetensors, model: {backbone: resnet18}}, {checkpoint: b.safetensors, model: {backbone: resnet18, in_channels: 1}}]"
+            ))
         XCTAssertEqual(channels?.keyPath, "objective.kd.teachers.1.model.in_channels")
         let normalize = error(kd("    teachers: [{checkpoint: a.safetensors, model: {backbone: resnet18}, normalize: {mean: [0.5], std: [0.2]}}]"))
         XCTAssertEqual(normalize?.keyPath, "objective.kd.teachers.0.normalize")

@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Recipes
 import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 final class SVGPlotTests: XCTestCase {
     final class Collector: NSObject, XMLParserDelegate {
@@ -11,8 +12,10 @@ final class SVGPlotTests: XCTestCase {
         var seriesNames: [String] = []
         var texts: [String] = []
         var current = ""
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             elements.append(name)
             if name == "polyline", let n = attributes["data-name"] { seriesNames.append(n) }
             current = ""
@@ -25,10 +28,12 @@ final class SVGPlotTests: XCTestCase {
     }
 
     func testChartIsWellFormedAndHasEverySeries() {
-        let chart = SVGLineChart(title: "BYOL <loss> & accuracy", xLabel: "epoch", yLabel: "value", series: [
-            PlotSeries(name: "train loss", y: [2.3, 1.2, 0.8, 0.6, .nan, 0.5]),
-            PlotSeries(name: "kNN top-1", x: [0, 2, 4], y: [0.3, 0.6, 0.75]),
-        ])
+        let chart = SVGLineChart(
+            title: "BYOL <loss> & accuracy", xLabel: "epoch", yLabel: "value",
+            series: [
+                PlotSeries(name: "train loss", y: [2.3, 1.2, 0.8, 0.6, .nan, 0.5]),
+                PlotSeries(name: "kNN top-1", x: [0, 2, 4], y: [0.3, 0.6, 0.75]),
+            ])
         let svg = chart.svg()
         let parser = XMLParser(data: Data(svg.utf8))
         let collector = Collector()
@@ -51,9 +56,11 @@ final class SVGPlotTests: XCTestCase {
     }
 
     func testSeriesFromMetricsRecords() {
-        let records = [MetricsRecord(step: 10, epoch: 0.5, loss: 2, losses: ["ce": 2], lr: 0.1),
-                       MetricsRecord(step: 20, epoch: 1, metrics: ["knn_top1": 0.4]),
-                       MetricsRecord(step: 30, epoch: 1.5, loss: 1, losses: ["ce": 1], lr: 0.05)]
+        let records = [
+            MetricsRecord(step: 10, epoch: 0.5, loss: 2, losses: ["ce": 2], lr: 0.1),
+            MetricsRecord(step: 20, epoch: 1, metrics: ["knn_top1": 0.4]),
+            MetricsRecord(step: 30, epoch: 1.5, loss: 1, losses: ["ce": 1], lr: 0.05),
+        ]
         let loss = PlotSeries(metrics: records, value: "ce")
         XCTAssertEqual(loss.x, [10, 30])
         XCTAssertEqual(loss.y, [2, 1])

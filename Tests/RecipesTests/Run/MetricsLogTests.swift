@@ -11,8 +11,9 @@ final class MetricsLogTests: XCTestCase {
         let url = dir.url.appendingPathComponent("metrics.jsonl")
         let log = try MetricsLog(url: url)
         let records = (1...4).map { i in
-            MetricsRecord(step: i * 10, epoch: Double(i) / 4, loss: 2.0 / Double(i), losses: ["ce": 2.0 / Double(i)], lr: 0.1,
-                          imagesPerSecond: 500, dataWaitSeconds: 0.01, metrics: ["online_probe_top1": 0.5])
+            MetricsRecord(
+                step: i * 10, epoch: Double(i) / 4, loss: 2.0 / Double(i), losses: ["ce": 2.0 / Double(i)], lr: 0.1,
+                imagesPerSecond: 500, dataWaitSeconds: 0.01, metrics: ["online_probe_top1": 0.5])
         }
         for r in records { try log.append(r) }
         // Each record is on disk as a complete line as soon as append returns (no buffering).

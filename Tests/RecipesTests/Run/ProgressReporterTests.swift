@@ -10,8 +10,9 @@ final class ProgressReporterTests: XCTestCase {
 
     func testPlainOutputPrintsPeriodicLines() {
         let c = Capture()
-        let p = ProgressReporter(label: "train", total: 100, interactive: false, plainInterval: 10,
-                                 clock: { c.now }, output: { c.text += $0 })
+        let p = ProgressReporter(
+            label: "train", total: 100, interactive: false, plainInterval: 10,
+            clock: { c.now }, output: { c.text += $0 })
         for step in 1...100 {
             c.now = Double(step) * 0.5  // 2 steps/s
             p.update(step: step, items: step * 64, loss: 1.0 / Double(step))
@@ -32,8 +33,9 @@ final class ProgressReporterTests: XCTestCase {
 
     func testTerminalOutputRewritesOneLine() {
         let c = Capture()
-        let p = ProgressReporter(label: "probe", total: nil, interactive: true, interactiveInterval: 0.1,
-                                 clock: { c.now }, output: { c.text += $0 })
+        let p = ProgressReporter(
+            label: "probe", total: nil, interactive: true, interactiveInterval: 0.1,
+            clock: { c.now }, output: { c.text += $0 })
         for step in 1...10 {
             c.now = Double(step)
             p.update(step: step, loss: 0.5)

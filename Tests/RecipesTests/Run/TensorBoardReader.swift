@@ -38,12 +38,14 @@ enum TensorBoardReader {
 
     static func read(_ url: URL) throws -> [Event] {
         let bytes = [UInt8](try Data(contentsOf: url))
-        var events: [Event] = [], at = 0
+        var events: [Event] = []
+        var at = 0
         while at < bytes.count {
             guard at + 12 <= bytes.count else { throw Malformed(description: "torn header at \(at)") }
             let length = Int(le(bytes, at, UInt64.self))
             guard le(bytes, at + 8, UInt32.self) == maskedCRC(bytes[at..<(at + 8)]) else { throw Malformed(description: "length CRC at \(at)") }
-            let start = at + 12, end = start + length
+            let start = at + 12
+            let end = start + length
             guard end + 4 <= bytes.count else { throw Malformed(description: "torn record at \(at)") }
             guard le(bytes, end, UInt32.self) == maskedCRC(bytes[start..<end]) else { throw Malformed(description: "data CRC at \(at)") }
             events.append(try event(Array(bytes[start..<end])))
@@ -54,12 +56,15 @@ enum TensorBoardReader {
 
     /// (field, wire type, varint or fixed value, length-delimited payload).
     static func fields(_ b: [UInt8]) throws -> [(field: Int, wire: Int, number: UInt64, payload: [UInt8])] {
-        var out: [(Int, Int, UInt64, [UInt8])] = [], i = 0
+        var out: [(Int, Int, UInt64, [UInt8])] = []
+        var i = 0
         func varint() throws -> UInt64 {
-            var v: UInt64 = 0, shift: UInt64 = 0
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
             while true {
                 guard i < b.count else { throw Malformed(description: "truncated varint") }
-                let byte = b[i]; i += 1
+                let byte = b[i]
+                i += 1
                 v |= UInt64(byte & 0x7F) << shift
                 if byte < 0x80 { return v }
                 shift += 7
@@ -67,14 +72,20 @@ enum TensorBoardReader {
         }
         while i < b.count {
             let key = try varint()
-            let field = Int(key >> 3), wire = Int(key & 7)
+            let field = Int(key >> 3)
+            let wire = Int(key & 7)
             switch wire {
             case 0: out.append((field, wire, try varint(), []))
-            case 1: out.append((field, wire, le(b, i, UInt64.self), [])); i += 8
-            case 5: out.append((field, wire, UInt64(le(b, i, UInt32.self)), [])); i += 4
+            case 1:
+                out.append((field, wire, le(b, i, UInt64.self), []))
+                i += 8
+            case 5:
+                out.append((field, wire, UInt64(le(b, i, UInt32.self)), []))
+                i += 4
             case 2:
                 let n = Int(try varint())
-                out.append((field, wire, 0, Array(b[i..<(i + n)]))); i += n
+                out.append((field, wire, 0, Array(b[i..<(i + n)])))
+                i += n
             default: throw Malformed(description: "wire type \(wire)")
             }
         }
@@ -90,7 +101,10 @@ enum TensorBoardReader {
             case 3: e.fileVersion = String(decoding: f.payload, as: UTF8.self)
             case 5:
                 for v in try fields(f.payload) where v.field == 1 {
-                    var tag = "", value: Float?, text: String?, plugin = ""
+                    var tag = ""
+                    var value: Float?
+                    var text: String?
+                    var plugin = ""
                     for x in try fields(v.payload) {
                         if x.field == 1 { tag = String(decoding: x.payload, as: UTF8.self) }
                         if x.field == 2 && x.wire == 5 { value = Float(bitPattern: UInt32(x.number)) }

@@ -32,8 +32,9 @@ final class RecipeFilesTests: XCTestCase {
         let kd = try RecipeLoader().load(contentsOf: recipesFolder.appendingPathComponent("kd/kd-resnet18-fmnist.yaml"))
         guard let options = kd.objective.options(as: KDOptions.self) else { return XCTFail("expected kd") }
         XCTAssertLessThan(kd.model.width, options.teachers[0].model.width)
-        let quick = try RecipeLoader().load(contentsOf: recipesFolder.appendingPathComponent("quickstart.yaml"),
-                                            overrides: ["train.max_steps=5"])
+        let quick = try RecipeLoader().load(
+            contentsOf: recipesFolder.appendingPathComponent("quickstart.yaml"),
+            overrides: ["train.max_steps=5"])
         XCTAssertEqual(quick.train.maxSteps, 5)
         XCTAssertEqual(quick.objective.name, "supervised")
     }

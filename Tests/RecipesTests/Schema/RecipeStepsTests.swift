@@ -3,13 +3,14 @@ import XCTest
 
 final class RecipeStepsTests: XCTestCase {
     func testEpochSettingsBecomeSteps() throws {
-        let r = try RecipeLoader().load(yaml: """
-        data: {train: t, batch_size: 100}
-        model: {backbone: resnet18}
-        objective: {name: supervised}
-        schedule: {name: step, warmup_epochs: 0.5, milestones: [3, 6]}
-        train: {epochs: 10, max_steps: 4000}
-        """)
+        let r = try RecipeLoader().load(
+            yaml: """
+                data: {train: t, batch_size: 100}
+                model: {backbone: resnet18}
+                objective: {name: supervised}
+                schedule: {name: step, warmup_epochs: 0.5, milestones: [3, 6]}
+                train: {epochs: 10, max_steps: 4000}
+                """)
         let spe = r.data.stepsPerEpoch(sampleCount: 60_050)
         XCTAssertEqual(spe, 600)
         XCTAssertEqual(r.schedule.warmupSteps(stepsPerEpoch: spe), 300)

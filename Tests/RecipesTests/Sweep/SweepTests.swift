@@ -4,8 +4,9 @@ import XCTest
 
 final class SweepPlanTests: XCTestCase {
     func testGridTimesSeeds() throws {
-        let plan = try SweepPlan(grid: [try .init(parsing: "optimizer.lr=0.1,0.2"), try .init(parsing: "data.views.0.crop.scale=[0.2, 1],[0.08, 1]")],
-                                 seeds: 2, baseSeed: 5, sets: ["train.epochs=1"])
+        let plan = try SweepPlan(
+            grid: [try .init(parsing: "optimizer.lr=0.1,0.2"), try .init(parsing: "data.views.0.crop.scale=[0.2, 1],[0.08, 1]")],
+            seeds: 2, baseSeed: 5, sets: ["train.epochs=1"])
         XCTAssertEqual(plan.runs.count, 8)
         XCTAssertEqual(plan.runs[0].name, "optimizer.lr=0.1,data.views.0.crop.scale=[0.2,_1],seed=5")
         XCTAssertEqual(plan.runs[0].overrides, ["train.epochs=1", "optimizer.lr=0.1", "data.views.0.crop.scale=[0.2, 1]", "train.seed=5"])
@@ -50,7 +51,10 @@ extension TrainerTests {
         XCTAssertEqual(first.last?.summary.status, .running)
         let completedAt = try Data(contentsOf: sweep.runFolders[0].appendingPathComponent("summary.json"))
 
-        sweep.configure = { trainer in trainer.log = { _ in }; trainer.interactive = false }
+        sweep.configure = { trainer in
+            trainer.log = { _ in }
+            trainer.interactive = false
+        }
         let second = try sweep.run()
         XCTAssertEqual(second.map(\.action), [.skipped, .resumed, .started, .started])
         XCTAssertTrue(second.allSatisfy { $0.summary.status == .completed && $0.summary.steps == 3 })

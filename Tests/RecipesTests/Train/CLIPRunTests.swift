@@ -64,7 +64,11 @@ extension TrainerTests {
         final class Lines: @unchecked Sendable {
             let lock = NSLock()
             var all: [String] = []
-            func add(_ line: String) { lock.lock(); all.append(line); lock.unlock() }
+            func add(_ line: String) {
+                lock.lock()
+                all.append(line)
+                lock.unlock()
+            }
         }
         let logged = Lines()
         var t = try trainer(Self.clipRecipe, extra: ["objective.clip.context_length=6"], name: "clip-truncate", steps: 2)

@@ -20,7 +20,8 @@ extension TrainerTests {
         let (resumed, killed) = try run(file, extra: extra, name: "dot-killed", steps: 4, resume: true)
         XCTAssertEqual(resumed.steps, 4)
         for part in ["last", "last.optimizer"] {
-            let a = try SafeTensors.read(from: straight.checkpoint(named: part)), b = try SafeTensors.read(from: killed.checkpoint(named: part))
+            let a = try SafeTensors.read(from: straight.checkpoint(named: part))
+            let b = try SafeTensors.read(from: killed.checkpoint(named: part))
             XCTAssertEqual(Set(a.tensors.keys), Set(b.tensors.keys), part)
             for (k, t) in a.tensors { XCTAssertEqual(t.scalars, b.tensors[k]?.scalars, "\(part): \(k) differs after resume") }
         }
@@ -35,22 +36,26 @@ extension TrainerTests {
     func testDOTWithZeroDeltaFollowsSGD() throws {
         let file = Self.recipesFolder.appendingPathComponent("kd/dot-resnet18-fmnist.yaml")
         let extra = ["objective.kd.teachers.0.checkpoint=\(try teacherCheckpoint())", "optimizer.delta=0", "optimizer.weight_decay=0"]
-        let (_, dot) = try run(file, extra: extra, name: "dot-zero", steps: 3)
-        let (_, sgd) = try run(file, extra: extra + ["optimizer.name=sgd", "optimizer.nesterov=false"], name: "dot-sgd", steps: 3)
-        let a = try SafeTensors.read(from: dot.checkpoint(named: "last")), b = try SafeTensors.read(from: sgd.checkpoint(named: "last"))
+        let (_, dot) = try run(file, extra: extra, name: "dot-zero", steps: 2)
+        let (_, sgd) = try run(file, extra: extra + ["optimizer.name=sgd", "optimizer.nesterov=false"], name: "dot-sgd", steps: 2)
+        let a = try SafeTensors.read(from: dot.checkpoint(named: "last"))
+        let b = try SafeTensors.read(from: sgd.checkpoint(named: "last"))
         XCTAssertEqual(Set(a.tensors.keys), Set(b.tensors.keys))
-        // Compare the updates (from the run's initial weights): Float32 sums in another order (two sweeps
-        // vs one) drift by ~1e-3 relative over three steps of a batch-normalised net, while dropping or
-        // mis-weighting either group changes the update by tens of percent.
+        // Compare the updates (from the run's initial weights) after two steps, the second using the momentum
+        // of the first: Float32 sums in another order (two sweeps vs one) leave them ~3e-4 relative apart, while
+        // dropping or mis-weighting either group changes the update by tens of percent. (From the third step on
+        // the tiny batch-normalised net amplifies rounding: 1-7 % apart with OpenBLAS's AVX-512 kernels.)
         let recipe = try trainer(file, extra: extra, name: "dot-init").recipe
         let initial = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed).stateDict
         for (k, t) in a.tensors where !k.hasSuffix("running_mean") && !k.hasSuffix("running_var") {
             guard let start = initial[k]?.scalars, let other = b.tensors[k]?.scalars, other.count == t.scalars.count else { return XCTFail(k) }
-            let du = zip(t.scalars, start).map { $0 - $1 }, dv = zip(other, start).map { $0 - $1 }
-            let norm = dv.reduce(0) { $0 + $1 * $1 }.squareRoot(), gap = zip(du, dv).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            let du = zip(t.scalars, start).map { $0 - $1 }
+            let dv = zip(other, start).map { $0 - $1 }
+            let norm = dv.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let gap = zip(du, dv).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
             XCTAssertLessThanOrEqual(gap, 1e-2 * norm, "\(k): updates differ by \(gap) (update norm \(norm))")
         }
-        let (_, moved) = try run(file, extra: extra + ["optimizer.delta=0.075"], name: "dot-delta", steps: 3)
+        let (_, moved) = try run(file, extra: extra + ["optimizer.delta=0.075"], name: "dot-delta", steps: 2)
         let c = try SafeTensors.read(from: moved.checkpoint(named: "last"))
         XCTAssertNotEqual(c.tensors["fc.weight"]?.scalars, a.tensors["fc.weight"]?.scalars, "delta changes the trajectory")
     }
@@ -61,8 +66,11 @@ extension TrainerTests {
             let text = String(describing: e)
             XCTAssertTrue(text.contains("optimizer.name: dot") && text.contains("'task'") && text.contains("supervised"), text)
         }
-        XCTAssertThrowsError(try RecipeLoader().load(contentsOf: Self.recipesFolder.appendingPathComponent("kd/dot-resnet18-fmnist.yaml"),
-                                                     overrides: ["optimizer.delta=0.95"])) { e in
+        XCTAssertThrowsError(
+            try RecipeLoader().load(
+                contentsOf: Self.recipesFolder.appendingPathComponent("kd/dot-resnet18-fmnist.yaml"),
+                overrides: ["optimizer.delta=0.95"])
+        ) { e in
             XCTAssertTrue(String(describing: e).contains("optimizer.delta"), "\(e)")
         }
     }

@@ -24,8 +24,9 @@ final class EmbedTests: XCTestCase {
         }
         let model = ModelOptions(backbone: "resnet18", stem: .cifar, width: 0.125, inChannels: 3, classes: 10)
         let loaded = try CheckpointModel.load(Fixtures.url("nn/resnet18_cifar_w0125.safetensors"), model: model)
-        let e = try FeatureExtractor.extract(loaded.backbone, storePath: store, mean: io.tensors["mean"]!.scalars,
-                                             std: io.tensors["std"]!.scalars, channels: 3, withLogits: true)
+        let e = try FeatureExtractor.extract(
+            loaded.backbone, storePath: store, mean: io.tensors["mean"]!.scalars,
+            std: io.tensors["std"]!.scalars, channels: 3, withLogits: true)
         XCTAssertEqual(e.sampleIDs, [0, 1, 2])
         for (name, got) in [("features", e.features), ("logits", e.logits!)] {
             assertClose(got, io.tensors[name]!, atol: 1e-4, rtol: 1e-4, name)

@@ -26,18 +26,23 @@ struct BatchLogObjective<Model: Backbone>: Objective {
 
 /// `data.extra`: a second store's samples in every batch, resumable, and its user errors.
 extension TrainerTests {
-    func trainBatchLog(_ name: String, steps: Int, extra: [String] = [], stopAfter: Int? = nil, resume: Bool = false,
-                       log: BatchLogObjective<Net>.Log = .init()) throws -> (RunSummary, RunDirectory) {
+    func trainBatchLog(
+        _ name: String, steps: Int, extra: [String] = [], stopAfter: Int? = nil, resume: Bool = false,
+        log: BatchLogObjective<Net>.Log = .init()
+    ) throws -> (RunSummary, RunDirectory) {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
-        let t = try trainer(file, extra: ["data.extra={store: \(try TinyStores.unlabelled()), fraction: 0.25}", "eval.knn_every=0"] + extra,
-                            name: name, steps: steps, resume: resume, stopAfter: stopAfter)
+        let t = try trainer(
+            file, extra: ["data.extra={store: \(try TinyStores.unlabelled()), fraction: 0.25}", "eval.knn_every=0"] + extra,
+            name: name, steps: steps, resume: resume, stopAfter: stopAfter)
         let summary = try t.train(resume: resume) { (_: Net, _) in BatchLogObjective<Net>(log: log) }
         return (summary, t.run)
     }
 
     func testExtraStoreFillsItsShareOfEveryBatchAndResumes() throws {
-        let train = try StoreReader(path: try TinyStores.train()), unlabelled = try StoreReader(path: try TinyStores.unlabelled())
-        let trainIDs = Set((0..<train.count).map(train.sampleID)), extraIDs = Set((0..<unlabelled.count).map(unlabelled.sampleID))
+        let train = try StoreReader(path: try TinyStores.train())
+        let unlabelled = try StoreReader(path: try TinyStores.unlabelled())
+        let trainIDs = Set((0..<train.count).map(train.sampleID))
+        let extraIDs = Set((0..<unlabelled.count).map(unlabelled.sampleID))
         // Batch 16: 12 of the 224 training samples (18 steps an epoch) and 4 of the 64 extra ones (16 steps an epoch).
         let straight = BatchLogObjective<Net>.Log()
         let extra = ["train.epochs=2", "train.checkpoint_every=3"]
@@ -61,13 +66,15 @@ extension TrainerTests {
         let (_, killed) = try trainBatchLog("extra-killed", steps: 22, extra: extra, resume: true, log: resumedLog)
         XCTAssertEqual(Set(resumedLog.batches.keys), Set(9..<22))
         for (step, b) in resumedLog.batches { XCTAssertEqual(b.ids, straight.batches[step]?.ids, "step \(step) after the resume") }
-        let a = try SafeTensors.read(from: run.checkpoint(named: "last")), b = try SafeTensors.read(from: killed.checkpoint(named: "last"))
+        let a = try SafeTensors.read(from: run.checkpoint(named: "last"))
+        let b = try SafeTensors.read(from: killed.checkpoint(named: "last"))
         for (k, t) in a.tensors { XCTAssertEqual(t.scalars, b.tensors[k]?.scalars, "\(k) differs after resume") }
     }
 
     func testExtraStoreErrorsNameTheProblem() throws {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
-        let unlabelled = try TinyStores.unlabelled(), train = try TinyStores.train()
+        let unlabelled = try TinyStores.unlabelled()
+        let train = try TinyStores.train()
         func message(_ overrides: [String], objective: Bool = false) -> String {
             do {
                 if objective { _ = try trainBatchLog("bad", steps: 1, extra: overrides) } else { _ = try run(file, extra: overrides, name: "bad") }

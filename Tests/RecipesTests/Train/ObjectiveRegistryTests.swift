@@ -37,8 +37,9 @@ extension TrainerTests {
                 for (k, t) in a.tensors { XCTAssertEqual(t.scalars, b.tensors[k]?.scalars, "\(entry.name) \(part): \(k) differs after resume") }
                 for (k, t) in a.integers { XCTAssertEqual(t.scalars, b.integers[k]?.scalars, "\(entry.name) \(part): \(k) differs") }
             }
-            XCTAssertEqual(try MetricsLog.read(straight.metrics).compactMap(\.loss), try MetricsLog.read(killed.metrics).compactMap(\.loss),
-                           "\(entry.name): the same losses step by step")
+            XCTAssertEqual(
+                try MetricsLog.read(straight.metrics).compactMap(\.loss), try MetricsLog.read(killed.metrics).compactMap(\.loss),
+                "\(entry.name): the same losses step by step")
             let state = try SafeTensors.read(from: killed.checkpoint(named: "last.state"))
             switch entry.name {
             case "swav":

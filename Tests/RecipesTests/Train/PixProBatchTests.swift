@@ -14,7 +14,8 @@ import XCTest
 final class PixProBatchTests: XCTestCase {
     /// `RandomResizedCropCoord` + `RandomHorizontalFlipCoord`, from the recorded crop in source pixels.
     func referenceBox(_ p: ViewParams) -> [Float] {
-        let w = Float(p.srcWidth - 1), h = Float(p.srcHeight - 1)
+        let w = Float(p.srcWidth - 1)
+        let h = Float(p.srcHeight - 1)
         var box = [Float(p.left) / w, Float(p.top) / h, Float(p.left + p.width - 1) / w, Float(p.top + p.height - 1) / h]
         if p.flipped { box.swapAt(0, 2) }
         return box
@@ -27,7 +28,8 @@ final class PixProBatchTests: XCTestCase {
         let batch = try Loader(store: StoreReader(path: TinyStores.train()), config: config).epoch(0).next()!
         let tb = TrainingBatch(batch)
         let used = PixPro<ResNet<BasicBlock>>.boxes(of: tb)
-        var flips = Set<Bool>(), scaled = false
+        var flips = Set<Bool>()
+        var scaled = false
         for (v, boxes) in [used.0, used.1].enumerated() {
             XCTAssertEqual(boxes.shape, [16, 4])
             for i in 0..<16 {

@@ -71,8 +71,10 @@ struct QueueObjective<Model: Backbone>: Objective {
 extension TrainerTests {
     typealias Net = ResNet<BasicBlock>
 
-    func trainQueue(_ name: String, steps: Int, extra: [String] = [], stopAfter: Int? = nil, resume: Bool = false,
-                    log: QueueObjective<Net>.Log = .init()) throws -> (RunSummary, RunDirectory) {
+    func trainQueue(
+        _ name: String, steps: Int, extra: [String] = [], stopAfter: Int? = nil, resume: Bool = false,
+        log: QueueObjective<Net>.Log = .init()
+    ) throws -> (RunSummary, RunDirectory) {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
         let t = try trainer(file, extra: extra, name: name, steps: steps, resume: resume, stopAfter: stopAfter)
         let summary = try t.train(resume: resume) { (model: Net, _) in QueueObjective<Net>(featureCount: model.featureCount, length: 24, log: log) }
@@ -126,15 +128,18 @@ extension TrainerTests {
         let (_, resumed) = try run(file, extra: [groups, "train.checkpoint_every=2"], name: "groups", steps: 3, resume: true)
         let after3 = try SafeTensors.read(from: resumed.checkpoint(named: "last"))
         XCTAssertNotEqual(after3.tensors["fc.weight"]?.scalars, initial["fc.weight"]?.scalars, "fc trains from step 2 on")
-        XCTAssertTrue(try SafeTensors.read(from: resumed.checkpoint(named: "last.optimizer")).tensors.keys.contains { $0.hasPrefix("group0/fc.weight.") })
+        XCTAssertTrue(
+            try SafeTensors.read(from: resumed.checkpoint(named: "last.optimizer")).tensors.keys.contains { $0.hasPrefix("group0/fc.weight.") })
     }
 
     func testOptimizerGroupErrorsNameTheKey() throws {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
-        for (override, path) in [("optimizer.params=[\"fc.*\"]", "optimizer.params"),
-                                 ("optimizer.groups=[{params: [\"fc.*\"], lrr: 0.1}]", "optimizer.groups.0.lrr"),
-                                 ("optimizer.groups=[{lr: 0.1}]", "optimizer.groups.0.params"),
-                                 ("optimizer.groups=[{params: [\"fc.*\"], clip_grad_norm: 1.0}]", "optimizer.groups.0.clip_grad_norm")] {
+        for (override, path) in [
+            ("optimizer.params=[\"fc.*\"]", "optimizer.params"),
+            ("optimizer.groups=[{params: [\"fc.*\"], lrr: 0.1}]", "optimizer.groups.0.lrr"),
+            ("optimizer.groups=[{lr: 0.1}]", "optimizer.groups.0.params"),
+            ("optimizer.groups=[{params: [\"fc.*\"], clip_grad_norm: 1.0}]", "optimizer.groups.0.clip_grad_norm"),
+        ] {
             XCTAssertThrowsError(try RecipeLoader().load(contentsOf: file, overrides: [override])) { e in
                 XCTAssertEqual((e as? RecipeError)?.keyPath, path, "\(e)")
             }

@@ -8,8 +8,9 @@ extension TrainerTests {
     static var selaRecipe: URL { recipesFolder.appendingPathComponent("ssl/sela-resnet18-fmnist.yaml") }
 
     func testSeLaRunLogsEachLabellingWithNMIAndARI() throws {
-        let (summary, run) = try run(Self.selaRecipe, extra: ["train.epochs=2", "objective.sela.label_updates=3", "eval.knn_every=0"],
-                                     name: "sela-log", steps: 28)
+        let (summary, run) = try run(
+            Self.selaRecipe, extra: ["train.epochs=2", "objective.sela.label_updates=3", "eval.knn_every=0"],
+            name: "sela-log", steps: 28)
         XCTAssertEqual(summary.steps, 28)
         let labellings = try MetricsLog.read(run.metrics).filter { $0.metrics["sela_nmi"] != nil }
         // 2 epochs of 14 steps: updates before steps ⌈(28 + 1.01·14)·(i/2)²⌉ = 0, 11 (mid-epoch 0), 43 (dropped).

@@ -56,7 +56,7 @@ extension TrainerTests {
     func testSwAVWithTooSmallEpsilonStopsBeforeAnyUpdateNamingSinkhorn() throws {
         let t = try trainer(Self.swavRecipe, extra: ["objective.swav.epsilon=0.001"], name: "swav-epsilon", steps: 2)
         XCTAssertThrowsError(try t.train()) { e in
-            guard case let .nonFinite(solver, parameter, value, _)? = e as? SinkhornError else { return XCTFail("\(e)") }
+            guard case .nonFinite(let solver, let parameter, let value, _)? = e as? SinkhornError else { return XCTFail("\(e)") }
             XCTAssertEqual([solver, parameter], ["SwAV's Sinkhorn", "epsilon"])
             XCTAssertEqual(value, Double(Float(0.001)))
             XCTAssertTrue("\(e)".contains("epsilon = 0.001"), "\(e)")
@@ -65,10 +65,12 @@ extension TrainerTests {
     }
 
     func testSwAVRecipeErrorsNameTheKey() throws {
-        for (override, path) in [("objective.swav.assign=[0, 6]", "objective.swav.assign"), ("objective.swav.assign=[]", "objective.swav.assign"),
-                                 ("objective.swav.assign=[1, 1]", "objective.swav.assign"),
-                                 ("objective.swav.queue_length=100", "objective.swav.queue_length"),
-                                 ("objective.swav.epsilon=0", "objective.swav.epsilon")] {
+        for (override, path) in [
+            ("objective.swav.assign=[0, 6]", "objective.swav.assign"), ("objective.swav.assign=[]", "objective.swav.assign"),
+            ("objective.swav.assign=[1, 1]", "objective.swav.assign"),
+            ("objective.swav.queue_length=100", "objective.swav.queue_length"),
+            ("objective.swav.epsilon=0", "objective.swav.epsilon"),
+        ] {
             XCTAssertThrowsError(try RecipeLoader().load(contentsOf: Self.swavRecipe, overrides: [override])) { e in
                 XCTAssertEqual((e as? RecipeError)?.keyPath, path, "\(override): \(e)")
             }

@@ -22,13 +22,16 @@ enum TinyStores {
                 for i in 0..<n {
                     let px = try reader.bytes(sample: i, field: 0)
                     let caption = captioner.caption(pixels: px, height: 28, width: 28, index: reader.sampleID(i), label: Int(reader.label(i)))
-                    try w.append(StoreSample(id: reader.sampleID(i), label: reader.label(i),
-                                             values: [.image(RawImage(height: 28, width: 28, channels: 1, pixels: px)), .text(caption)]))
+                    try w.append(
+                        StoreSample(
+                            id: reader.sampleID(i), label: reader.label(i),
+                            values: [.image(RawImage(height: 28, width: 28, channels: 1, pixels: px)), .text(caption)]))
                 }
             }
             if split == "train" {
-                try StoreSubset.write(reader, positions: Array(n..<(n + 64)), to: dir.appendingPathComponent("unlabelled.rstore").path,
-                                      dropLabels: true)
+                try StoreSubset.write(
+                    reader, positions: Array(n..<(n + 64)), to: dir.appendingPathComponent("unlabelled.rstore").path,
+                    dropLabels: true)
             }
             try FileManager.default.removeItem(atPath: full)
         }

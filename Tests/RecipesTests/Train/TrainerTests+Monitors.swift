@@ -8,9 +8,11 @@ import XCTest
 extension TrainerTests {
     func testMonitorsCostAndTensorBoardSurviveAResume() throws {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
-        let extra = ["train.tensorboard=true", "eval.rankme_every=2", "eval.rankme_samples=16", "eval.online_probe=true",
-                     "train.log_every=1", "train.checkpoint_every=2",
-                     "optimizer.groups=[{params: [\"objective.probe.*\"], lr: 0.3, weight_decay: 0}]"]
+        let extra = [
+            "train.tensorboard=true", "eval.rankme_every=2", "eval.rankme_samples=16", "eval.online_probe=true",
+            "train.log_every=1", "train.checkpoint_every=2",
+            "optimizer.groups=[{params: [\"objective.probe.*\"], lr: 0.3, weight_decay: 0}]",
+        ]
         let (straightSummary, straight) = try run(file, extra: extra, name: "monitored", steps: 5)
         let (_, stopped) = try run(file, extra: extra, name: "monitored-killed", steps: 5, stopAfter: 3)  // checkpoint at step 2
         // The training time of the killed process travels with the checkpoint: pretend it was 1000 s.
@@ -49,7 +51,8 @@ extension TrainerTests {
 
         // The killed and resumed run matches the straight one bit for bit (probe and RankMe included).
         for name in ["last", "last.objective"] {
-            let a = try SafeTensors.read(from: straight.checkpoint(named: name)), b = try SafeTensors.read(from: killed.checkpoint(named: name))
+            let a = try SafeTensors.read(from: straight.checkpoint(named: name))
+            let b = try SafeTensors.read(from: killed.checkpoint(named: name))
             for (k, t) in a.tensors { XCTAssertEqual(t.scalars, b.tensors[k]?.scalars, "\(name): \(k) differs after resume") }
         }
         XCTAssertEqual(try MetricsLog.read(straight.metrics).map(\.step), records.map(\.step))
@@ -74,8 +77,10 @@ extension TrainerTests {
                 XCTAssertEqual(event.scalars.map(\.value.bitPattern), expected.map(\.value.bitPattern))
             }
             let tags = Set(scalarEvents.flatMap { $0.scalars.map(\.tag) })
-            for tag in ["loss/total", "loss/ce", "loss/probe", "train/lr", "train/images_per_second", "train/data_wait_seconds",
-                        "metrics/accuracy", "metrics/probe_accuracy", "metrics/rankme", "metrics/final_knn_top1"] {
+            for tag in [
+                "loss/total", "loss/ce", "loss/probe", "train/lr", "train/images_per_second", "train/data_wait_seconds",
+                "metrics/accuracy", "metrics/probe_accuracy", "metrics/rankme", "metrics/final_knn_top1",
+            ] {
                 XCTAssertTrue(tags.contains(tag), "\(run.url.lastPathComponent): \(tag) in \(tags.sorted())")
             }
         }

@@ -13,9 +13,11 @@ final class TrainerTests: XCTestCase {
 
     /// Overrides that shrink any recipe to a couple of steps of a narrow model on the tiny stores.
     func tinyOverrides(_ recipe: Recipe, steps: Int = 2) throws -> [String] {
-        var o = ["data.train=\(try TinyStores.train())", "data.test=\(try TinyStores.test())", "data.batch_size=16",
-                 "data.workers=1", "train.max_steps=\(steps)", "train.epochs=1", "model.width=0.125", "train.threads=1",
-                 "eval.linear_probe=false", "eval.knn_every=1", "data.val_fraction=0.125"]
+        var o = [
+            "data.train=\(try TinyStores.train())", "data.test=\(try TinyStores.test())", "data.batch_size=16",
+            "data.workers=1", "train.max_steps=\(steps)", "train.epochs=1", "model.width=0.125", "train.threads=1",
+            "eval.linear_probe=false", "eval.knn_every=1", "data.val_fraction=0.125",
+        ]
         // Narrow every head of the objective (`*_hidden` and `*_out` options) and every teacher.
         let name = recipe.objective.name
         for line in try recipe.objective.entry.defaultOptionsYAML().split(separator: "\n") where !line.hasPrefix(" ") {
@@ -41,8 +43,10 @@ final class TrainerTests: XCTestCase {
     }
 
     /// A quiet trainer for `file` shrunk by `tinyOverrides` plus `extra`, in the run folder `name`.
-    func trainer(_ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
-                 stopAfter: Int? = nil) throws -> Trainer {
+    func trainer(
+        _ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
+        stopAfter: Int? = nil
+    ) throws -> Trainer {
         let plain = try RecipeLoader().load(contentsOf: file)
         let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: steps) + extra)
         let dir = tmp.url.appendingPathComponent(name)
@@ -54,8 +58,10 @@ final class TrainerTests: XCTestCase {
         return trainer
     }
 
-    func run(_ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
-             stopAfter: Int? = nil) throws -> (RunSummary, RunDirectory) {
+    func run(
+        _ file: URL, extra: [String] = [], name: String, steps: Int = 2, resume: Bool = false,
+        stopAfter: Int? = nil
+    ) throws -> (RunSummary, RunDirectory) {
         let t = try trainer(file, extra: extra, name: name, steps: steps, resume: resume, stopAfter: stopAfter)
         return (try t.train(resume: resume), t.run)
     }
@@ -77,14 +83,16 @@ final class TrainerTests: XCTestCase {
             XCTAssertFalse(summary.finalLosses.isEmpty, file.path)
             XCTAssertTrue(summary.finalLosses.values.allSatisfy { $0.isFinite }, file.path)
             XCTAssertNotNil(summary.probe?.knn, file.path)
-            if !plain.objective.options.models.isEmpty {   // distillation: how the student follows its teachers on the test split
+            if !plain.objective.options.models.isEmpty {  // distillation: how the student follows its teachers on the test split
                 XCTAssertNotNil(summary.metrics["test_agreement"], file.path)
                 XCTAssertNotNil(summary.metrics["test_teacher_kl"], file.path)
             }
             let records = try MetricsLog.read(run.metrics)
             XCTAssertEqual(records.last?.step, 2, file.path)
-            for name in ["last.safetensors", "last.objective.safetensors", "last.optimizer.safetensors", "last.state.safetensors",
-                         "last.json", "best.safetensors"] {
+            for name in [
+                "last.safetensors", "last.objective.safetensors", "last.optimizer.safetensors", "last.state.safetensors",
+                "last.json", "best.safetensors",
+            ] {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: run.checkpoints.appendingPathComponent(name).path), "\(file.path): \(name)")
             }
             // The backbone checkpoint reloads on its own from its embedded recipe.
@@ -113,7 +121,7 @@ final class TrainerTests: XCTestCase {
         let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
         let extra = ["optimizer.lr=1.0e30", "schedule.name=constant", "train.checkpoint_every=1", "optimizer.nesterov=false"]
         XCTAssertThrowsError(try run(file, extra: extra, name: "nan", steps: 6)) { error in
-            guard case let TrainError.nonFiniteLoss(step, term, _, last)? = error as? TrainError else {
+            guard case TrainError.nonFiniteLoss(let step, let term, _, let last)? = error as? TrainError else {
                 return XCTFail("expected a non-finite loss error, got \(error)")
             }
             XCTAssertEqual(term, "ce")
@@ -156,7 +164,9 @@ extension TrainerTests {
         // Measure one checkpoint set.
         let (_, probe) = try run(file, extra: extra, name: "measure", steps: 3, stopAfter: 1)
         let names = try FileManager.default.contentsOfDirectory(atPath: probe.checkpoints.path)
-        let setBytes = try names.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: probe.checkpoints.appendingPathComponent($1).path)[.size] as? Int) ?? 0) }
+        let setBytes = try names.reduce(0) {
+            $0 + ((try FileManager.default.attributesOfItem(atPath: probe.checkpoints.appendingPathComponent($1).path)[.size] as? Int) ?? 0)
+        }
         // A disk that holds one and a half sets: the step-1 set is written, the step-2 set fails midway.
         let plain = try RecipeLoader().load(contentsOf: file)
         let recipe = try RecipeLoader().load(contentsOf: file, overrides: try tinyOverrides(plain, steps: 3) + extra)

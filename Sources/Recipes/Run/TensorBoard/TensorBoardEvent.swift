@@ -48,16 +48,16 @@ public struct TensorBoardEvent: Sendable, Equatable {
     private static func encode(_ value: Value) -> [UInt8] {
         var out: [UInt8] = []
         switch value {
-        case let .scalar(tag, v):
+        case .scalar(let tag, let v):
             bytes(1, Array(tag.utf8), into: &out)
             Self.tag(2, wire: 5, into: &out)
             out += TFRecord.littleEndian(v.bitPattern)
-        case let .text(tag, text):
+        case .text(let tag, let text):
             bytes(1, Array(tag.utf8), into: &out)
             var tensor: [UInt8] = []
             Self.tag(1, wire: 0, into: &tensor)
-            varint(7, into: &tensor)                      // DT_STRING
-            bytes(2, [], into: &tensor)                   // scalar shape
+            varint(7, into: &tensor)  // DT_STRING
+            bytes(2, [], into: &tensor)  // scalar shape
             bytes(8, Array(text.utf8), into: &tensor)
             bytes(8, tensor, into: &out)
             var pluginData: [UInt8] = []

@@ -36,8 +36,10 @@ public final class TensorBoardWriter {
 
     /// Starts the event file of the run in `folder`: removes older event files, writes (atomically)
     /// the file-version event, the recipe text and the `replay` records, then opens it for appending.
-    public init(folder: URL, recipeYAML: String, replay: [MetricsRecord] = [], now: Date = Date(),
-                fileSystem: any FileSystem = POSIXFileSystem()) throws {
+    public init(
+        folder: URL, recipeYAML: String, replay: [MetricsRecord] = [], now: Date = Date(),
+        fileSystem: any FileSystem = POSIXFileSystem()
+    ) throws {
         self.fileSystem = fileSystem
         let old = Self.eventFiles(in: folder)
         let host = ProcessInfo.processInfo.hostName.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }

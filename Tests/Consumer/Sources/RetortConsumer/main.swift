@@ -27,8 +27,9 @@ for step in 0..<3 {
         let loss = Tensor.crossEntropy(logits: m.forward(x, context: &context), labels: y)
         return (loss.scalar, loss)
     }
-    check(value.isFinite && !gradients.isEmpty && gradients.values.allSatisfy { $0.scalars.allSatisfy(\.isFinite) },
-          "step \(step): a finite loss and finite gradients")
+    check(
+        value.isFinite && !gradients.isEmpty && gradients.values.allSatisfy { $0.scalars.allSatisfy(\.isFinite) },
+        "step \(step): a finite loss and finite gradients")
     sgd.step(model: &net, gradients: gradients)
     losses.append(value)
 }
@@ -38,4 +39,5 @@ let z1 = Tensor(shape: [4, 16], scalars: (0..<64).map { _ in rng.nextNormal() })
 let z2 = Tensor(shape: [4, 16], scalars: (0..<64).map { _ in rng.nextNormal() })
 let ntXent = ContrastiveLosses.ntXent(z1, z2, temperature: 0.5)
 check(ntXent.scalar.isFinite && ntXent.scalar > 0, "NT-Xent is a positive number: \(ntXent.scalar)")
-print("consumer: \(entry.name) trained 3 steps (loss \(losses.map { String(format: "%.4f", $0) }.joined(separator: " -> "))), NT-Xent \(ntXent.scalar)")
+print(
+    "consumer: \(entry.name) trained 3 steps (loss \(losses.map { String(format: "%.4f", $0) }.joined(separator: " -> "))), NT-Xent \(ntXent.scalar)")
