@@ -54,7 +54,7 @@ public struct BatchNorm: TensorLayer {
             input, scale: weight.value, shift: bias.value, runningMean: &runningMean.value,
             runningVariance: &runningVariance.value, training: training,
             momentum: momentum, epsilon: epsilon)
-        if training { batchesTracked.value.withUnsafeMutableBufferPointer { $0[0] += 1 } }
+        if training { batchesTracked.value = batchesTracked.value + 1 }
         return y
     }
 }

@@ -5,11 +5,7 @@ import TensorCore
 public enum GradientClipping {
     /// The global L2 norm sqrt(Σ‖g‖²) over all gradients.
     public static func globalNorm(_ gradients: [String: Tensor]) -> Float {
-        var s = 0.0
-        for g in gradients.values {
-            g.withUnsafeBufferPointer { p in for v in p { s += Double(v) * Double(v) } }
-        }
-        return Float(s.squareRoot())
+        Float(gradients.values.reduce(0) { $0 + $1.sumOfSquares() }.squareRoot())
     }
 
     /// Scales all gradients by min(1, maxNorm / (norm + 1e-6)) and returns the norm before clipping.

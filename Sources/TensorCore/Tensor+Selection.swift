@@ -26,22 +26,35 @@ extension Tensor {
     }
 
     /// The `k` largest values along the last axis, in descending order, and their indices:
-    /// `[..., n] -> ([..., k], [..., k])`. Ties keep the lower index first.
+    /// `[..., n] -> ([..., k], [..., k])`. Ties keep the lower index first. Each row is selected
+    /// with a k-element heap (O(n log k)), rows in parallel.
     public func topK(_ k: Int) -> (values: Tensor, indices: IntTensor) {
         let n = shape[-1]
         require(k >= 0 && k <= n, "topK: k = \(k) out of range for last dimension \(n) of \(shape)")
         let rows = count / Swift.max(n, 1)
-        var vals = [Float]()
-        var idxs = [Int32]()
-        vals.reserveCapacity(rows * k)
-        idxs.reserveCapacity(rows * k)
-        withUnsafeBufferPointer { p in
-            for r in 0..<rows {
-                let row = p.baseAddress! + r * n
-                let order = (0..<n).sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
-                for j in order.prefix(k) {
-                    vals.append(row[j])
-                    idxs.append(Int32(j))
+        var vals = [Float](repeating: 0, count: rows * k)
+        var idxs = [Int32](repeating: 0, count: rows * k)
+        if k > 0 && rows > 0 {
+            withUnsafeBufferPointer { p in
+                vals.withUnsafeMutableBufferPointer { v in
+                    idxs.withUnsafeMutableBufferPointer { ix in
+                        let (source, values, indices) = (
+                            SendablePointer(p.baseAddress!), SendablePointer(v.baseAddress!), SendablePointer(ix.baseAddress!)
+                        )
+                        parallelFor(rows, grain: Swift.max(1, 16_384 / n)) { range in
+                            var heap = TopKHeap(capacity: k)
+                            for r in range {
+                                heap.removeAll()
+                                let row = source.base + r * n
+                                for j in 0..<n { heap.offer(row[j], j) }
+                                let ranked = heap.items.sorted { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                                for (t, (value, j)) in ranked.enumerated() {
+                                    values[r * k + t] = value
+                                    indices[r * k + t] = Int32(j)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -58,6 +58,23 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(Tensor([3, 1, 2]).sorted().values.scalars, [1, 2, 3])
     }
 
+    /// `topK` against a full stable sort of each row, on many rows (the parallel path) with many ties.
+    func testTopKMatchesAStableSortOfEveryRow() {
+        let (rows, n) = (300, 57)
+        let x = Tensor(shape: [rows, n], scalars: GradientCheck.random([rows, n], seed: 5).scalars.map { ($0 * 4).rounded() })
+        for k in [0, 1, 7, n] {
+            let (v, i) = x.topK(k)
+            XCTAssertEqual(v.shape, [rows, k])
+            XCTAssertEqual(i.shape, [rows, k])
+            for r in 0..<rows {
+                let row = Array(x.scalars[(r * n)..<((r + 1) * n)])
+                let order = (0..<n).sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k)
+                XCTAssertEqual(Array(i.scalars[(r * k)..<((r + 1) * k)]), order.map(Int32.init), "row \(r), k \(k)")
+                XCTAssertEqual(Array(v.scalars[(r * k)..<((r + 1) * k)]), order.map { row[$0] }, "row \(r), k \(k)")
+            }
+        }
+    }
+
     func testSoftmaxStableForHugeLogits() {
         let x = Tensor(shape: [2, 3], scalars: [1e4, -1e4, 0, -1e4, -1e4, 1e4])
         let s = x.softmax()

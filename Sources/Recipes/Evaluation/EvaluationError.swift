@@ -23,16 +23,17 @@ func validate(features: Tensor, labels: IntTensor, classCount: Int, split: Strin
     if let bad = labels.scalars.first(where: { $0 < 0 || Int($0) >= classCount }) {
         throw EvaluationError("\(split) label \(bad) is outside 0..<\(classCount)")
     }
-    if features.withUnsafeBufferPointer({ $0.contains { !$0.isFinite } }) {
+    if !features.isFinite {
         throw EvaluationError("\(split) features contain NaN or infinite values")
     }
 }
 
 /// Rank-based top-k hits: the true class counts as within top-k when fewer than k classes score higher
 /// (ties broken towards the lower class index). Returns (top-1 hits, top-k hits).
-func topKHits(scores: UnsafeBufferPointer<Float>, classCount: Int, label: Int, k: Int) -> (Bool, Bool) {
-    let own = scores[label]
+func topKHits(scores: ArraySlice<Float>, label: Int, k: Int) -> (Bool, Bool) {
+    let base = scores.startIndex
+    let own = scores[base + label]
     var ahead = 0
-    for c in 0..<classCount where scores[c] > own || (scores[c] == own && c < label) { ahead += 1 }
+    for c in 0..<scores.count where scores[base + c] > own || (scores[base + c] == own && c < label) { ahead += 1 }
     return (ahead == 0, ahead < k)
 }

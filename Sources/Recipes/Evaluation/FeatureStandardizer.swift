@@ -13,17 +13,7 @@ public struct FeatureStandardizer: Sendable, Equatable {
     public init(fitting features: Tensor) {
         let n = features.shape[0]
         let d = features.shape[1]
-        var sum = [Double](repeating: 0, count: d)
-        var sumSq = [Double](repeating: 0, count: d)
-        features.withUnsafeBufferPointer { p in
-            for i in 0..<n {
-                for j in 0..<d {
-                    let v = Double(p[i * d + j])
-                    sum[j] += v
-                    sumSq[j] += v * v
-                }
-            }
-        }
+        let (sum, sumSq) = features.columnSums()
         mean = sum.map { Float($0 / Double(n)) }
         std = (0..<d).map { j in
             let m = sum[j] / Double(n)
@@ -36,10 +26,6 @@ public struct FeatureStandardizer: Sendable, Equatable {
     public func apply(_ features: Tensor) -> Tensor {
         let d = mean.count
         require(features.rank == 2 && features.shape[1] == d, "FeatureStandardizer: features \(features.shape) vs \(d) dims")
-        var out = features.detached
-        out.withUnsafeMutableBufferPointer { p in
-            for i in 0..<(p.count / Swift.max(d, 1)) { for j in 0..<d { p[i * d + j] = (p[i * d + j] - mean[j]) / std[j] } }
-        }
-        return out
+        return (features.detached - Tensor(mean)) / Tensor(std)
     }
 }

@@ -29,22 +29,11 @@ public enum KNN {
         while start < m {
             let rows = Swift.min(blockSize, m - start)
             let block = test.slice(alongAxis: 0, start..<(start + rows))
-            let similarity = Tensor.matmul(block, train, transposeB: true)  // [rows, N]
-            similarity.withUnsafeBufferPointer { sim in
-                out.withUnsafeMutableBufferPointer { o in
-                    let simBase = SendablePointer(sim.baseAddress!)
-                    let outBase = SendablePointer(o.baseAddress! + start * c)
-                    parallelFor(rows, grain: 8) { range in
-                        var heap = TopKHeap(capacity: neighbours)
-                        for r in range {
-                            heap.removeAll()
-                            let row = simBase.base + r * n
-                            for j in 0..<n { heap.offer(row[j], j) }
-                            for (s, j) in heap.items {
-                                outBase.base[r * c + Int(labels[j])] += expf(s * inverseT)
-                            }
-                        }
-                    }
+            let (similarity, index) = Tensor.matmul(block, train, transposeB: true).topK(neighbours)  // [rows, k]
+            let (s, j) = (similarity.scalars, index.scalars)
+            for r in 0..<rows {
+                for t in (r * neighbours)..<((r + 1) * neighbours) {
+                    out[(start + r) * c + Int(labels[Int(j[t])])] += expf(s[t] * inverseT)
                 }
             }
             start += rows
@@ -63,53 +52,5 @@ public enum KNN {
             classCount: classCount, k: k, temperature: temperature)
         let (top1, top5) = topKAccuracy(scores: s, labels: testLabels, k: 5)
         return KNNResult(k: k, temperature: temperature, top1: top1, top5: top5)
-    }
-}
-
-/// The k largest (similarity, index) pairs seen, as a min-heap; ties keep the lower index.
-struct TopKHeap {
-    let capacity: Int
-    private(set) var items: [(Float, Int)] = []
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        items.reserveCapacity(capacity)
-    }
-
-    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
-
-    /// True when `a` ranks below `b` (smaller similarity, or equal similarity and larger index).
-    @inline(__always) private func below(_ a: (Float, Int), _ b: (Float, Int)) -> Bool {
-        a.0 < b.0 || (a.0 == b.0 && a.1 > b.1)
-    }
-
-    mutating func offer(_ value: Float, _ index: Int) {
-        let item = (value, index)
-        if items.count < capacity {
-            items.append(item)
-            var i = items.count - 1
-            while i > 0 {
-                let parent = (i - 1) / 2
-                if below(items[i], items[parent]) {
-                    items.swapAt(i, parent)
-                    i = parent
-                } else {
-                    break
-                }
-            }
-        } else if below(items[0], item) {
-            items[0] = item
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var smallest = i
-                if l < items.count && below(items[l], items[smallest]) { smallest = l }
-                if r < items.count && below(items[r], items[smallest]) { smallest = r }
-                if smallest == i { break }
-                items.swapAt(i, smallest)
-                i = smallest
-            }
-        }
     }
 }

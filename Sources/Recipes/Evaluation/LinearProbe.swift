@@ -89,19 +89,16 @@ public enum LinearProbe {
         let c = weight.shape[1]
         let logits = Tensor.matmul(x.detached, weight.detached) + bias.detached
         let logp = logits.logSoftmax(alongAxis: 1)
-        var residual = logp.map { Foundation.exp($0) }
+        let lp = logp.scalars
+        let y = labels.scalars
+        var r = lp.map { Foundation.exp($0) }
         var nll = 0.0
-        logp.withUnsafeBufferPointer { lp in
-            residual.withUnsafeMutableBufferPointer { r in
-                for i in 0..<n {
-                    let y = Int(labels.scalars[i])
-                    nll -= Double(lp[i * c + y])
-                    r[i * c + y] -= 1
-                }
-                for j in 0..<r.count { r[j] /= Float(n) }
-            }
+        for i in 0..<n {
+            nll -= Double(lp[i * c + Int(y[i])])
+            r[i * c + Int(y[i])] -= 1
         }
-        let squaredNorm = weight.withUnsafeBufferPointer { $0.reduce(0.0) { $0 + Double($1) * Double($1) } }
+        let residual = Tensor(shape: [n, c], scalars: r.map { $0 / Float(n) })
+        let squaredNorm = weight.sumOfSquares()
         let loss = nll / Double(n) + weightDecay / 2 * squaredNorm
         let gw = Tensor.matmul(x.detached, residual, transposeA: true) + weight.detached * Float(weightDecay)
         let gb = residual.sum(alongAxis: 0)
@@ -168,13 +165,12 @@ func topKAccuracy(scores: Tensor, labels: IntTensor, k: Int) -> (Double, Double)
     let c = scores.shape[1]
     var hits1 = 0
     var hitsK = 0
-    scores.withUnsafeBufferPointer { p in
-        for i in 0..<m {
-            let row = UnsafeBufferPointer(rebasing: p[(i * c)..<((i + 1) * c)])
-            let (h1, hk) = topKHits(scores: row, classCount: c, label: Int(labels.scalars[i]), k: Swift.min(k, c))
-            if h1 { hits1 += 1 }
-            if hk { hitsK += 1 }
-        }
+    let s = scores.scalars
+    let y = labels.scalars
+    for i in 0..<m {
+        let (h1, hk) = topKHits(scores: s[(i * c)..<((i + 1) * c)], label: Int(y[i]), k: Swift.min(k, c))
+        if h1 { hits1 += 1 }
+        if hk { hitsK += 1 }
     }
     return (Double(hits1) / Double(Swift.max(m, 1)), Double(hitsK) / Double(Swift.max(m, 1)))
 }
