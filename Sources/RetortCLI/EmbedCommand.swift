@@ -47,11 +47,7 @@ struct EmbedCommand: ParsableCommand {
                 try drawMap(map, features: e)
                 return
             }
-            var file = SafeTensors(tensors: ["features": e.features], metadata: ["checkpoint": checkpoint, "store": store])
-            if let l = e.logits { file.tensors["logits"] = l }
-            file.integers["labels"] = Int64Tensor(shape: e.labels.shape, scalars: e.labels.scalars.map { Int64($0) })
-            file.integers["sample_ids"] = Int64Tensor(shape: [e.sampleIDs.count], scalars: e.sampleIDs.map { Int64(bitPattern: $0) })
-            try file.write(to: URL(fileURLWithPath: out))
+            try e.safeTensors(checkpoint: checkpoint, store: store).write(to: URL(fileURLWithPath: out))
             print("wrote \(out): features \(e.features.shape)" + (e.logits.map { ", logits \($0.shape)" } ?? ""))
         }
     }

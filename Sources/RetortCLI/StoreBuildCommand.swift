@@ -31,19 +31,32 @@ struct StoreBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build", abstract: "Build a store from a dataset.",
         subcommands: [
-            BuildMNIST.self, BuildFashionMNIST.self, BuildFashionMNISTMosaic.self, BuildCIFAR10.self, BuildCIFAR100.self,
+            BuildIDX<MNISTKind>.self, BuildIDX<FashionMNISTKind>.self, BuildFashionMNISTMosaic.self, BuildCIFAR<CIFAR10Kind>.self,
+            BuildCIFAR<CIFAR100Kind>.self,
             BuildImageFolder.self, BuildCaptions.self, BuildFashionMNISTCaptions.self,
         ]
     )
 
-    struct BuildFashionMNIST: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "fashion-mnist", abstract: "Fashion-MNIST idx(.gz) files.")
+    /// `store build mnist` and `store build fashion-mnist`: idx(.gz) image and label files of a split.
+    struct BuildIDX<Kind: DatasetKind>: ParsableCommand {
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: Kind.name, abstract: Kind.abstract) }
         @Option(help: "train or test.") var split = "train"
-        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
+        @Option(help: "Folder with the idx files.") var dir = Kind.defaultDirectory
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
             try options.prepare()
-            options.report(try Ingest.mnist(dir: dir, split: split, fashion: true, out: options.out, shuffleSeed: options.shuffleSeed))
+            options.report(try Ingest.mnist(dir: dir, split: split, fashion: Kind.variant, out: options.out, shuffleSeed: options.shuffleSeed))
+        }
+    }
+
+    /// `store build cifar10` and `store build cifar100`: the binary batch files.
+    struct BuildCIFAR<Kind: DatasetKind>: ParsableCommand {
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: Kind.name, abstract: Kind.abstract) }
+        @Argument(help: "Batch files.") var batches: [String]
+        @OptionGroup var options: StoreBuildOptions
+        func run() throws {
+            try options.prepare()
+            options.report(try Ingest.cifar(batches: batches, hundred: Kind.variant, out: options.out, shuffleSeed: options.shuffleSeed))
         }
     }
 
@@ -85,45 +98,9 @@ struct StoreBuildCommand: ParsableCommand {
             try options.prepare()
             options.report(try Ingest.fashionMNISTMosaic(dir: dir, split: split, options: m, out: options.out, shuffleSeed: options.shuffleSeed))
             if let preview {
-                let idx = try Ingest.readIDX(dir: dir, split: split)
-                let rows = (0..<min(6, m.count)).map { i -> (input: [UInt8], labels: [UInt8]) in
-                    let mosaic = Ingest.mosaic(i, from: idx, options: m)
-                    return (mosaic.image, mosaic.labels)
-                }
-                try AtomicFile.write(Data(try MaskPicture.grid(rows, height: m.size, width: m.size)), to: URL(fileURLWithPath: preview))
+                try AtomicFile.write(Data(try MaskPicture.mosaicPreview(dir: dir, split: split, options: m)), to: URL(fileURLWithPath: preview))
                 print("preview: \(preview)")
             }
-        }
-    }
-
-    struct BuildMNIST: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "mnist", abstract: "MNIST idx(.gz) files.")
-        @Option(help: "train or test.") var split = "train"
-        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/mnist"
-        @OptionGroup var options: StoreBuildOptions
-        func run() throws {
-            try options.prepare()
-            options.report(try Ingest.mnist(dir: dir, split: split, fashion: false, out: options.out, shuffleSeed: options.shuffleSeed))
-        }
-    }
-
-    struct BuildCIFAR10: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "cifar10", abstract: "CIFAR-10 binary batches (data_batch_*.bin).")
-        @Argument(help: "Batch files.") var batches: [String]
-        @OptionGroup var options: StoreBuildOptions
-        func run() throws {
-            try options.prepare()
-            options.report(try Ingest.cifar(batches: batches, hundred: false, out: options.out, shuffleSeed: options.shuffleSeed))
-        }
-    }
-
-    struct BuildCIFAR100: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "cifar100", abstract: "CIFAR-100 binary batches (train.bin, test.bin).")
-        @Argument(help: "Batch files.") var batches: [String]
-        @OptionGroup var options: StoreBuildOptions
-        func run() throws {
-            try options.prepare()
-            options.report(try Ingest.cifar(batches: batches, hundred: true, out: options.out, shuffleSeed: options.shuffleSeed))
         }
     }
 
@@ -151,4 +128,28 @@ struct StoreBuildCommand: ParsableCommand {
             options.report(try Ingest.captions(list: list, out: options.out, policy: p, shuffleSeed: options.shuffleSeed))
         }
     }
+}
+
+/// One row of the `store build` table for the dataset families that share an ingest function: the
+/// subcommand's name and abstract, its default source folder, and which member of the family it is.
+protocol DatasetKind {
+    static var name: String { get }
+    static var abstract: String { get }
+    static var defaultDirectory: String { get }
+    /// Fashion-MNIST among the idx datasets, CIFAR-100 among the CIFARs.
+    static var variant: Bool { get }
+}
+
+enum MNISTKind: DatasetKind {
+    static let name = "mnist", abstract = "MNIST idx(.gz) files.", defaultDirectory = "/usr/share/datasets/mnist", variant = false
+}
+enum FashionMNISTKind: DatasetKind {
+    static let name = "fashion-mnist", abstract = "Fashion-MNIST idx(.gz) files.", defaultDirectory = "/usr/share/datasets/fashion-mnist"
+    static let variant = true
+}
+enum CIFAR10Kind: DatasetKind {
+    static let name = "cifar10", abstract = "CIFAR-10 binary batches (data_batch_*.bin).", defaultDirectory = "", variant = false
+}
+enum CIFAR100Kind: DatasetKind {
+    static let name = "cifar100", abstract = "CIFAR-100 binary batches (train.bin, test.bin).", defaultDirectory = "", variant = true
 }

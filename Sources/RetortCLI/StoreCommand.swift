@@ -101,7 +101,10 @@ struct StoreBenchCommand: ParsableCommand {
             throw ValidationError("\(file) has no image field or no samples")
         }
         let s = size ?? info.height
-        var cfg = LoaderConfig(batchSize: batch, views: try StoreBenchCommand.views(pipeline, size: s))
+        guard let preset = ViewSpec.Preset(rawValue: pipeline) else {
+            throw ValidationError("unknown pipeline \(pipeline) (\(ViewSpec.Preset.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var cfg = LoaderConfig(batchSize: batch, views: ViewSpec.views(preset: preset, size: s))
         cfg.workers = workers
         switch order {
         case "sequential": cfg.order = .sequential
@@ -124,22 +127,5 @@ struct StoreBenchCommand: ParsableCommand {
             String(
                 format: "raw chunk decode (1 thread): %.0f MB/s = %.0f samples/s; loader / decode = %.3f",
                 d.bytesPerSecond / 1e6, d.samplesPerSecond, r.imagesPerSecond / d.samplesPerSecond))
-    }
-
-    /// The named pipeline's view specs at output size `size`.
-    static func views(_ name: String, size: Int) throws -> [ViewSpec] {
-        switch name {
-        case "ssl": return [ViewSpec.ssl(size: size), ViewSpec.ssl(size: size)]
-        case "multicrop": return ViewSpec.multiCrop(global: 2, globalSize: size, local: 6, localSize: max(8, size * 96 / 224))
-        case "rrc":
-            var v = ViewSpec(crop: .randomResized(scale: 0.08...1, ratio: 0.75...(4.0 / 3.0)), outHeight: size, outWidth: size)
-            v.flipProbability = 0.5
-            return [v]
-        case "padcrop":
-            var v = ViewSpec(crop: .padRandom(padding: 4), outHeight: size, outWidth: size)
-            v.flipProbability = 0.5
-            return [v]
-        default: throw ValidationError("unknown pipeline \(name) (ssl, multicrop, rrc, padcrop)")
-        }
     }
 }
