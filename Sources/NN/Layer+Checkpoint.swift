@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TensorCore
 
 /// Model checkpoints in safetensors: every parameter and running statistic by path (F32), counters

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TensorCore
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NN
 import Recipes
+import Support
 
 /// `retort compare RUN_DIR... [--out FILE.md]`: final metrics per configuration as mean ± std over
 /// seeds, with each run's cost; writes the Markdown table and a `.json` beside it.

@@ -3,6 +3,7 @@ import DataStore
 import Foundation
 import NN
 import Recipes
+import Support
 import TensorCore
 
 /// `retort embed CHECKPOINT --store STORE --out FILE.safetensors`: features (and logits) per sample;

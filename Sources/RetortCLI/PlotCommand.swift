@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NN
 import Recipes
+import Support
 
 /// `retort plot RUN_DIR... --value loss --out FIG.svg`: curves from runs' metrics.jsonl as SVG.
 struct PlotCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Backbones
 import Foundation
 import NN
 import Recipes
+import Support
 
 /// `retort probe CHECKPOINT --train STORE --test STORE`: linear probe and kNN on frozen features;
 /// with `--dense`, the per-pixel linear probe on frozen feature maps (mIoU, pixel accuracy).

@@ -3,6 +3,7 @@ import DataStore
 import Foundation
 import NN
 import Recipes
+import Support
 
 /// Options every `store build` subcommand shares.
 struct StoreBuildOptions: ParsableArguments {

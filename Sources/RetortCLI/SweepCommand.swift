@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NN
 import Recipes
+import Support
 
 /// `retort sweep RECIPE --seeds 3 --grid optimizer.lr=0.1,0.2 [--set k=v]... [--out DIR]`: one run
 /// folder per grid point and seed, resumable (completed runs skipped, a half-done one resumed).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NN
 import Recipes
+import Support
 
 /// `retort zeroshot CHECKPOINT --test STORE [--prompts FILE]`: zero-shot classification and
 /// retrieval recall of a CLIP/DeCLIP checkpoint.

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Support
 
 /// Appends `MetricsRecord`s to a JSON Lines file, one `write` per record so each line is complete on disk
 /// as soon as `append` returns (non-finite numbers are written as the strings "NaN"/"Infinity").

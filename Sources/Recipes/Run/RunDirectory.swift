@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Support
 
 /// A run directory problem, naming the path.
 public struct RunDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {

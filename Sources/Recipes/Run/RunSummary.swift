@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Support
 
 /// `summary.json`: how a run ended and its headline numbers, written atomically.
 public struct RunSummary: Codable, Sendable, Equatable {

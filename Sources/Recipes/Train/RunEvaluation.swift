@@ -2,6 +2,7 @@ import Backbones
 import Foundation
 import NN
 import Objectives
+import Support
 
 /// Evaluation inside a run. Model selection sees the validation part of the training store only
 /// (kNN of validation samples against the training part); the test split is scored once, at the

@@ -2,6 +2,7 @@ import Backbones
 import Foundation
 import NN
 import Objectives
+import Support
 import TensorCore
 
 /// Runs a recipe: the backbone from the zoo (or `model.init`), the objective from its registry row,

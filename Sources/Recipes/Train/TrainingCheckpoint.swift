@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Objectives
+import Support
 
 /// Where a run stands, saved beside its checkpoint files as `<name>.json` (written last: it is the
 /// commit point; every safetensors file of the set carries the same `step` in its metadata).

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Recipes
+import Support
 import TestSupport
 import XCTest
 

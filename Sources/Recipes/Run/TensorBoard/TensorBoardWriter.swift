@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Support
 
 /// Writes a run's metrics as a TensorBoard event file (`events.out.tfevents.<seconds>.<host>`)
 /// beside `metrics.jsonl`, so `tensorboard --logdir runs/` shows every run. Each `MetricsRecord`
