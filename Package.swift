@@ -12,7 +12,7 @@ let package = Package(
     products: [
         .executable(name: "retort", targets: ["RetortCLI"]),
         .executable(name: "retort-bench", targets: ["RetortBench"]),
-        .library(name: "Retort", targets: ["Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes"]),
+        .library(name: "Retort", targets: ["Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,13 +39,15 @@ let package = Package(
         .target(name: "Backbones", dependencies: ["Support", "TensorCore", "NN"]),
         .target(name: "Objectives", dependencies: ["Support", "TensorCore", "NN", "Backbones"]),
         .target(name: "DataStore", dependencies: ["Support", "CZstd", "CTurboJPEG", "CPNG", "CDataStore"], exclude: ["FORMAT.md"]),
+        // SVG line charts and scatter plots as plain text (no dependencies).
+        .target(name: "Plot"),
         .target(name: "Recipes", dependencies: [
-            "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", .product(name: "Yams", package: "Yams"),
+            "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", .product(name: "Yams", package: "Yams"),
         ]),
         // The executables still import Kernels for process start-up settings (MemoryPolicy, OpenBLAS
         // spinning and core name) and, in the benchmarks, raw kernels (.lint/kernels-import-allowlist.txt).
         .executableTarget(name: "RetortCLI", dependencies: [
-            "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes",
+            "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RetortBench", dependencies: [
@@ -57,6 +59,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Support", "TensorCore", "NN"], path: "Tests/TestSupport"),
         .testTarget(name: "TestSupportTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "KernelsTests", dependencies: ["Support", "Kernels", "TestSupport"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["Support", "Kernels", "TensorCore", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["Support", "TensorCore", "NN", "TestSupport"]),
@@ -70,7 +73,7 @@ let package = Package(
             "Support", "DataStore", "CDataStore", "CTurboJPEG", "CZstd", "TestSupport",
         ]),
         .testTarget(name: "RecipesTests", dependencies: [
-            "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes", "TestSupport",
+            "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes", "TestSupport",
         ]),
         // Runs the built `retort` binary (argument handling, exit codes, messages).
         .testTarget(name: "RetortCLITests"),

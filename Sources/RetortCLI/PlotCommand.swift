@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NN
+import Plot
 import Recipes
 import Support
 

@@ -1,4 +1,5 @@
 import Foundation
+import Plot
 import Support
 import TensorCore
 

@@ -1,5 +1,5 @@
 import Foundation
-import Recipes
+import Plot
 import XCTest
 
 #if canImport(FoundationXML)
@@ -53,19 +53,5 @@ final class SVGPlotTests: XCTestCase {
         let svg = SVGLineChart(title: "lr", series: [PlotSeries(name: "lr", y: [1, 0.1, 0.01, 0.001])], logY: true).svg()
         XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
         XCTAssertTrue(svg.contains(">0.01<"), svg)
-    }
-
-    func testSeriesFromMetricsRecords() {
-        let records = [
-            MetricsRecord(step: 10, epoch: 0.5, loss: 2, losses: ["ce": 2], lr: 0.1),
-            MetricsRecord(step: 20, epoch: 1, metrics: ["knn_top1": 0.4]),
-            MetricsRecord(step: 30, epoch: 1.5, loss: 1, losses: ["ce": 1], lr: 0.05),
-        ]
-        let loss = PlotSeries(metrics: records, value: "ce")
-        XCTAssertEqual(loss.x, [10, 30])
-        XCTAssertEqual(loss.y, [2, 1])
-        let knn = PlotSeries(metrics: records, value: "knn_top1", byEpoch: true, name: "kNN")
-        XCTAssertEqual(knn, PlotSeries(name: "kNN", x: [1], y: [0.4]))
-        XCTAssertEqual(PlotSeries(metrics: records, value: "lr").y, [0.1, 0.05])
     }
 }
