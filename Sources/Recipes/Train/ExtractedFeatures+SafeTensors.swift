@@ -1,4 +1,5 @@
 import NN
+import TensorCore
 
 extension ExtractedFeatures {
     /// The file `retort embed` writes: `features` `[N, D]`, `logits` `[N, C]` when present, `labels` `[N]`
