@@ -2,10 +2,6 @@ import COpenBLAS
 import Foundation
 import Support
 
-@_silgen_name("openblas_read_env") private func openblasReadEnvironment()
-@_silgen_name("blas_thread_shutdown_") private func openblasThreadShutdown() -> Int32
-@_silgen_name("blas_thread_init") private func openblasThreadInit() -> Int32
-
 extension BLAS {
     /// Sets the number of threads OpenBLAS uses for one GEMM (at least 1). Applications go through
     /// TensorCore's `Threading.setCount`, which sets this and `ParallelLoops` together.
@@ -31,8 +27,8 @@ extension BLAS {
     /// library code never calls it. Measured: ResNet-18 training step +60% on 2 cores (docs/performance.md).
     public static func limitIdleSpinning() {
         setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)
-        openblasReadEnvironment()
-        _ = openblasThreadShutdown()
-        _ = openblasThreadInit()
+        openblas_read_env()
+        _ = blas_thread_shutdown_()
+        _ = blas_thread_init()
     }
 }

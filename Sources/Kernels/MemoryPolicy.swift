@@ -1,5 +1,4 @@
-/// glibc's `mallopt` (not exported by Swift's Glibc module).
-@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+import COpenBLAS
 
 /// Process-wide allocator settings, applied once by an executable at start-up (never by library code).
 public enum MemoryPolicy {
@@ -8,7 +7,14 @@ public enum MemoryPolicy {
     /// page fault (with kernel zeroing) per 4 KiB page. Measured in docs/performance.md: batch-norm
     /// and copies run 2-7x faster. Costs: the process keeps its peak heap.
     public static func retainFreedBlocks() {
-        _ = glibcMallopt(-4, 0)  // M_MMAP_MAX = 0: no mmap-backed blocks
-        _ = glibcMallopt(-1, Int32.max)  // M_TRIM_THRESHOLD: never trim the heap top
+        _ = mallopt(M_MMAP_MAX, 0)  // no mmap-backed blocks
+        _ = mallopt(M_TRIM_THRESHOLD, Int32.max)  // never trim the heap top
+    }
+
+    /// Keeps freed blocks up to `bytes` in the heap instead of returning them with `munmap` (glibc's
+    /// mmap and trim thresholds raised to `bytes`): `retort-bench engine --keep-heap`'s experiment.
+    public static func raiseMmapAndTrimThresholds(to bytes: Int32) {
+        _ = mallopt(M_MMAP_THRESHOLD, bytes)
+        _ = mallopt(M_TRIM_THRESHOLD, bytes)
     }
 }

@@ -6,9 +6,6 @@ import Kernels
 import Support
 import TensorCore
 
-/// glibc's `mallopt` (not exported by the Glibc module), used only by the `--keep-heap` experiment.
-@_silgen_name("mallopt") func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
-
 enum EngineBench {
     /// Wall-clock seconds of the best of `reps` runs of `body` (after one warm-up run).
     static func best(_ reps: Int, _ body: () -> Void) -> Double {
@@ -62,8 +59,7 @@ enum EngineBench {
         if args.contains("--keep-heap") {
             // Experiment for the buffer-pool question: keep freed blocks in the malloc heap instead of
             // returning them with munmap (glibc's default for blocks over its mmap threshold).
-            _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
-            _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
+            MemoryPolicy.raiseMmapAndTrimThresholds(to: 1 << 30)
             print("malloc: mmap and trim thresholds raised to 1 GiB (--keep-heap)")
         }
         let batch = 128
