@@ -22,7 +22,7 @@ def metric(s, key):
     return s.get("metrics", {}).get(key)
 
 ROWS = [("alone", f"student alone, {STEPS} steps"), ("alone2x", f"student alone, {2 * STEPS} steps"), ("kd", "Hinton KD (T 4, α 0.5)"),
-        ("dkd", "DKD (α 1, β 8, T 4)"), ("dkd-b2", "DKD (α 1, β 2, T 4)"), ("dkd-b05t1", "DKD (α 1, β 0.5, T 1)"), ("kd-dot", "KD + DOT (Δ 0.075)"), ("dkd-dot", "DKD + DOT (Δ 0.075)"),
+        ("dkd", "DKD (α 1, β 8, T 4)"), ("dkd-b2", "DKD (α 1, β 2, T 4)"), ("dkd-b05t1", "DKD (α 1, β 0.5, T 1)"), ("kd-dot", "KD + DOT (Δ 0.075)"), ("kd-dot0", "KD + DOT with Δ 0 (momentum SGD, no Nesterov)"), ("dkd-dot", "DKD + DOT (Δ 0.075)"),
         ("meal-v2", f"MEAL V2, ResNet-18 + ResNet-34 (from student alone, +{STEPS})"),
         ("meal-v2-single", f"MEAL V2, ResNet-18 only (from student alone, +{STEPS})"), ("ssld", "SSLD (+ unlabelled half)")]
 COLS = [("test_accuracy", "test acc %", 100), ("test_agreement", "agreement %", 100), ("test_teacher_kl", "KL(t‖s)", 1),
@@ -94,6 +94,8 @@ print(f"- DKD ≥ KD: DKD − KD = {diff('dkd', 'kd')}")
 print(f"- DKD with β 2 ≥ KD: {diff('dkd-b2', 'kd')}")
 print(f"- DKD with β 0.5, T 1 ≥ KD: {diff('dkd-b05t1', 'kd')}")
 print(f"- DOT helps KD: (KD + DOT) − KD = {diff('kd-dot', 'kd')}")
+print(f"- DOT's Δ alone (same optimizer with Δ 0): (KD + DOT) − (KD + DOT, Δ 0) = {diff('kd-dot', 'kd-dot0')}")
+print(f"- Nesterov vs plain momentum under KD: KD − (KD + DOT, Δ 0) = {diff('kd', 'kd-dot0')}")
 print(f"- DOT helps DKD: (DKD + DOT) − DKD = {diff('dkd-dot', 'dkd')}")
 print(f"- The ensemble helps MEAL V2: ensemble − one teacher = {diff('meal-v2', 'meal-v2-single')}")
 print(f"- MEAL V2 beats the student trained as long alone: MEAL V2 − alone {2 * STEPS} = {diff('meal-v2', 'alone2x')}")
