@@ -48,6 +48,7 @@ for t in ["teacher-r18", "teacher-r34"]:
         print(f"| {t} | {100 * metric(s, 'test_accuracy'):.2f} | {100 * metric(s, 'knn_top1'):.2f} | {s['wall_seconds'] / 60:.1f} |")
 
 print(f"\n## Students: ResNet-18 ×0.125, {STEPS} steps of 128 (mean ± std over the seeds listed)\n")
+print("(wall min as the runs logged it; some runs shared the machine with builds: speed is in speed.txt.)\n")
 print("| row | seeds | " + " | ".join(c[1] for c in COLS) + " |")
 print("|---|---|" + "---|" * len(COLS))
 for key, label in ROWS:
