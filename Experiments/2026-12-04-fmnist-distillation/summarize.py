@@ -26,7 +26,7 @@ ROWS = [("alone", f"student alone, {STEPS} steps"), ("alone2x", f"student alone,
         ("meal-v2", f"MEAL V2, ResNet-18 + ResNet-34 (from student alone, +{STEPS})"),
         ("meal-v2-single", f"MEAL V2, ResNet-18 only (from student alone, +{STEPS})"), ("ssld", "SSLD (+ unlabelled half)")]
 COLS = [("test_accuracy", "test acc %", 100), ("test_agreement", "agreement %", 100), ("test_teacher_kl", "KL(t‖s)", 1),
-        ("knn_top1", "kNN %", 100), ("wall_seconds", "wall min", 1 / 60)]
+        ("knn_top1", "kNN %", 100), ("data_wait_fraction", "data wait %", 100), ("wall_seconds", "wall min", 1 / 60)]
 
 def stats(names, key, scale):
     vals = [v * scale for v in ((metric(summaries[n], key) if key != "wall_seconds" else summaries[n].get(key)) for n in names) if v is not None]
@@ -60,7 +60,7 @@ for key, label in ROWS:
     for col, _, scale in COLS:
         vals = stats(names, col, scale)
         means[(key, col)] = vals
-        cells.append(cell(vals, 3 if col == "test_teacher_kl" else 2 if col != "wall_seconds" else 1))
+        cells.append(cell(vals, 3 if col in ("test_teacher_kl", "data_wait_fraction") else 2 if col != "wall_seconds" else 1))
     print(f"| {label} | {seeds} | " + " | ".join(cells) + " |")
 
 print("\n## Patient and consistent teaching (1,000 images, single seed)\n")
