@@ -198,7 +198,7 @@ public enum LossRegistry {
 
     /// Throws `LossError.invalidInput` when the F32 input `name` (if given) holds NaN or infinite values.
     static func finite(_ a: LossArguments, _ loss: String, _ name: String) throws {
-        guard let t = a.optionalTensor(name), !t.scalars.allSatisfy({ $0.isFinite }) else { return }
+        guard let t = a.optionalTensor(name), !t.isFinite else { return }
         throw LossError.invalidInput(loss: loss, input: name, message: "holds NaN or infinite values")
     }
 

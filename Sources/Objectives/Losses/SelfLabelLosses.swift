@@ -33,7 +33,7 @@ public enum SelfLabelLosses {
         precondition(logits.rank == 2 && logits.shape[0] > 0 && logits.shape[1] > 0, "labels: logits \(logits.shape), want [N, K]")
         let n = logits.shape[0]
         let k = logits.shape[1]
-        guard logits.scalars.allSatisfy({ $0.isFinite }) else { throw SinkhornError.nonFiniteInput(solver: solver) }
+        guard logits.isFinite else { throw SinkhornError.nonFiniteInput(solver: solver) }
         var a = [Double](repeating: 0, count: n * k)  // a[i * k + j] = A[j, i]
         logits.withUnsafeBufferPointer { x in
             for i in 0..<n {
