@@ -66,7 +66,7 @@ struct StoreBuildCommand: ParsableCommand {
             commandName: "fashion-mnist-captions",
             abstract: "Fashion-MNIST with a caption per image (class synonym + attributes measured on the image; docs/datastore.md).")
         @Option(help: "train or test.") var split = "train"
-        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
+        @Option(help: "Folder with the idx files.") var dir = FashionMNISTKind.defaultDirectory
         @Option(help: "Use these captions instead: one line per image, in the idx file's order.") var captions: String?
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
@@ -84,7 +84,7 @@ struct StoreBuildCommand: ParsableCommand {
             abstract: "56x56 mosaics of 2-4 Fashion-MNIST items with a per-pixel label map (field `segmentation`).",
             discussion: "Items come from the given split only; see Sources/DataStore/FORMAT.md (mosaic stores).")
         @Option(help: "train or test.") var split = "train"
-        @Option(help: "Folder with the idx files.") var dir = "/usr/share/datasets/fashion-mnist"
+        @Option(help: "Folder with the idx files.") var dir = FashionMNISTKind.defaultDirectory
         @Option(help: "Number of mosaics (default: 20000 for train, 4000 for test).") var count: Int?
         @Option(help: "Seed of the composition (items, sizes, positions).") var mosaicSeed: UInt64 = 0
         @Option(help: "A pixel is an item's where its resampled intensity is above this (0-255).") var threshold: Int = 25
