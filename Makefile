@@ -1,7 +1,7 @@
 # Retort: one-command set-up, build, tests and quickstart on a fresh Debian machine.
 SWIFT ?= swift
 CONFIG ?= release
-APT_PACKAGES := libopenblas-dev libzstd-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist pkg-config
+APT_PACKAGES := libopenblas-dev libzstd-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build lint test consumer bench quickstart clean

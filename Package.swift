@@ -12,7 +12,9 @@ let package = Package(
     products: [
         .executable(name: "retort", targets: ["RetortCLI"]),
         .executable(name: "retort-bench", targets: ["RetortBench"]),
-        .library(name: "Retort", targets: ["Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes"]),
+        .library(name: "Retort", targets: [
+            "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes", "Cluster",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // Open MPI (pkg-config name `ompi-c`), for data-parallel runs (`mpirun -np N retort train`).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         // DataStore C helpers: region-of-interest JPEG decoding through libjpeg (C owns libjpeg's setjmp/longjmp
         // error handling) and the per-pixel colour kernels with a runtime AVX2 path (see Sources/CDataStore).
         .target(name: "CDataStore", dependencies: ["CJPEG"]),
@@ -39,6 +43,8 @@ let package = Package(
         .target(name: "Backbones", dependencies: ["Support", "TensorCore", "NN"]),
         .target(name: "Objectives", dependencies: ["Support", "TensorCore", "NN", "Backbones"]),
         .target(name: "DataStore", dependencies: ["Support", "CZstd", "CTurboJPEG", "CPNG", "CDataStore"], exclude: ["FORMAT.md"]),
+        // Cluster: the MPI communicator (Support's `Communicator` over MPI_COMM_WORLD) and `--ranks` launching.
+        .target(name: "Cluster", dependencies: ["Support", "CMPI"]),
         // SVG line charts and scatter plots as plain text (no dependencies).
         .target(name: "Plot"),
         .target(name: "Recipes", dependencies: [
@@ -47,11 +53,11 @@ let package = Package(
         // The executables still import Kernels for process start-up settings (MemoryPolicy, OpenBLAS
         // spinning and core name) and, in the benchmarks, raw kernels (.lint/kernels-import-allowlist.txt).
         .executableTarget(name: "RetortCLI", dependencies: [
-            "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes",
+            "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RetortBench", dependencies: [
-            "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes",
+            "Support", "Kernels", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Recipes", "Cluster",
         ]),
 
         // Tests mirror Sources/. TestSupport holds what several test targets share: the finite-difference
@@ -60,6 +66,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(name: "KernelsTests", dependencies: ["Support", "Kernels", "TestSupport"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["Support", "Kernels", "TensorCore", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["Support", "TensorCore", "NN", "TestSupport"]),
@@ -74,6 +81,10 @@ let package = Package(
         ]),
         .testTarget(name: "RecipesTests", dependencies: [
             "Support", "TensorCore", "NN", "Backbones", "Objectives", "DataStore", "Plot", "Recipes", "TestSupport",
+        ]),
+        // Data-parallel checks: runs `mpirun -np 2` on its own test binary (MPIWorkerTests as the ranks).
+        .testTarget(name: "DistributedTests", dependencies: [
+            "Support", "TensorCore", "NN", "Backbones", "Objectives", "Recipes", "Cluster", "TestSupport",
         ]),
         // Runs the built `retort` binary (argument handling, exit codes, messages).
         .testTarget(name: "RetortCLITests"),

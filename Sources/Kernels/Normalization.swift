@@ -66,12 +66,27 @@ public enum Normalization {
         training: Bool, gradInput: UnsafeMutablePointer<Float>,
         gradScale: UnsafeMutablePointer<Float>, gradShift: UnsafeMutablePointer<Float>
     ) {
+        batchNormGradientSums(
+            x, gradOutput: gradOutput, outer: outer, channels: channels, inner: inner, mean: mean, invStd: invStd,
+            gradScale: gradScale, gradShift: gradShift)
+        batchNormInputGradient(
+            x, gradOutput: gradOutput, outer: outer, channels: channels, inner: inner, mean: mean, invStd: invStd,
+            scale: scale, training: training, sumScale: gradScale, sumShift: gradShift, count: outer * inner,
+            gradInput: gradInput)
+    }
+
+    /// The per-channel sums of the batch-norm backward: `dScale = Σ dy·(x − μ)·invStd`, `dShift = Σ dy`
+    /// over the `outer · inner` values of each channel (Double accumulation). Both outputs are overwritten.
+    public static func batchNormGradientSums(
+        _ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        outer: Int, channels: Int, inner: Int,
+        mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+        gradScale: UnsafeMutablePointer<Float>, gradShift: UnsafeMutablePointer<Float>
+    ) {
         let xs = SendablePointer(x)
         let gy = SendablePointer(gradOutput)
-        let gx = SendablePointer(gradInput)
         let mp = SendablePointer(mean)
         let ip = SendablePointer(invStd)
-        let sp = SendablePointer(scale)
         let gsp = SendablePointer(gradScale)
         let gbp = SendablePointer(gradShift)
         parallelFor(channels) { range in
@@ -81,9 +96,7 @@ public enum Normalization {
                 var sd: Double = 0
                 for n in 0..<outer {
                     let off = (n * channels + c) * inner
-                    let xp = xs.base + off
-                    let gp = gy.base + off
-                    let (ps, psd) = VectorSums.gradientMoments(gp, xp, inner, mean: mu)
+                    let (ps, psd) = VectorSums.gradientMoments(gy.base + off, xs.base + off, inner, mean: mu)
                     s += Double(ps)
                     sd += Double(psd)
                 }
@@ -91,7 +104,28 @@ public enum Normalization {
                 gsp[c] = Float(sd) * ip[c]
             }
         }
-        let m = Float(outer * inner)
+    }
+
+    /// The input gradient of batch norm from the channel sums `sumScale = Σ dy·x̂`, `sumShift = Σ dy`
+    /// over `count` values per channel (this process's, or every rank's for SyncBN):
+    /// `dx = scale·invStd·(dy − sumShift/count − x̂·sumScale/count)` with batch statistics
+    /// (`training`), `dx = dy·scale·invStd` with running ones. `gradInput` is overwritten.
+    public static func batchNormInputGradient(
+        _ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        outer: Int, channels: Int, inner: Int,
+        mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, scale: UnsafePointer<Float>,
+        training: Bool, sumScale: UnsafePointer<Float>, sumShift: UnsafePointer<Float>, count: Int,
+        gradInput: UnsafeMutablePointer<Float>
+    ) {
+        let xs = SendablePointer(x)
+        let gy = SendablePointer(gradOutput)
+        let gx = SendablePointer(gradInput)
+        let mp = SendablePointer(mean)
+        let ip = SendablePointer(invStd)
+        let sp = SendablePointer(scale)
+        let gsp = SendablePointer(sumScale)
+        let gbp = SendablePointer(sumShift)
+        let m = Float(count)
         parallelFor(outer * channels, grain: max(1, 16384 / max(inner, 1))) { range in
             for p in range {
                 let c = p % channels

@@ -2,7 +2,8 @@ import TensorCore
 
 /// Batch normalisation (Ioffe & Szegedy 2015) over channel C of `[N, C]` (1-D) or `[N, C, H, W]`
 /// (2-D), with PyTorch's names: `weight` (γ), `bias` (β), `running_mean`, `running_var`,
-/// `num_batches_tracked`.
+/// `num_batches_tracked`. With `Context.syncBatchNorm` in a data-parallel run, training statistics are
+/// taken over every rank's part of the batch (PyTorch's `SyncBatchNorm`; see `Tensor.batchNorm`).
 ///
 /// Decision: `forward` is `mutating`. A training forward updates the running statistics in place
 /// (`r ← (1 − momentum)·r + momentum·s`, unbiased variance) and increments the counter; inference
@@ -53,7 +54,7 @@ public struct BatchNorm: TensorLayer {
         let y = Tensor.batchNorm(
             input, scale: weight.value, shift: bias.value, runningMean: &runningMean.value,
             runningVariance: &runningVariance.value, training: training,
-            momentum: momentum, epsilon: epsilon)
+            momentum: momentum, epsilon: epsilon, group: context.syncBatchNorm ? context.trainingGroup : nil)
         if training { batchesTracked.value = batchesTracked.value + 1 }
         return y
     }

@@ -12,6 +12,9 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("clip", CLIPBench.run),
     ("pixpro", PixProBench.run),
     ("kd", KDBench.run),
+    ("mpi", ScaleBench.run),
+    // What each rank of `mpi`'s jobs runs (under mpirun; not part of a plain `retort-bench`).
+    ("mpi-worker", ScaleBench.runWorker),
 ]
 
 // The same allocator policy as the `retort` executable (docs/performance.md): freed activations are reused.
@@ -30,7 +33,7 @@ if wanted.contains("list") {
     for s in suites { print(s.name) }
     exit(0)
 }
-for s in suites where wanted.isEmpty || wanted.contains(s.name) {
+for s in suites where wanted.isEmpty ? s.name != "mpi-worker" : wanted.contains(s.name) {
     print("== \(s.name) ==")
     do { try s.run(args) } catch {
         print("error: \(error)")

@@ -9,10 +9,16 @@ extension Tensor {
     /// mean and biased variance and updates the (untraced) running statistics
     /// `r ← (1 − momentum)·r + momentum·s` with the unbiased batch variance (as PyTorch);
     /// inference uses the running statistics. Gradients for x, scale and shift.
+    ///
+    /// With a `group` of more than one rank in training (PyTorch's `SyncBatchNorm`), the statistics are
+    /// those of the union of every rank's batch: each rank's mean and variance are gathered and combined
+    /// (`μ = Σ m_r μ_r / M`, `σ² = Σ m_r (σ²_r + (μ_r − μ)²) / M`, Double, in rank order), the running
+    /// variance uses `M / (M − 1)`, and the backward sums `Σ dy` and `Σ dy·x̂` over all ranks for the
+    /// input gradient (the scale and shift gradients stay this rank's, to be summed with the others').
     public static func batchNorm(
         _ x: Tensor, scale: Tensor, shift: Tensor, runningMean: inout Tensor,
         runningVariance: inout Tensor, training: Bool, momentum: Float = 0.1,
-        epsilon: Float = 1e-5
+        epsilon: Float = 1e-5, group: (any Communicator)? = nil
     ) -> Tensor {
         require(x.rank == 2 || x.rank == 4, "batchNorm: input \(x.shape) must be [N, C] or [N, C, H, W]")
         let c = x.shape[1]
@@ -37,7 +43,11 @@ extension Tensor {
                     }
                 }
             }
-            let bessel = Float(m) / Float(m - 1)
+            var count = m
+            if let group, group.isDistributed {
+                (mean, variance, count) = combinedStatistics(mean: mean, variance: variance, count: m, over: group)
+            }
+            let bessel = Float(count) / Float(count - 1)
             let (bm, bv) = (mean.scalars, variance.scalars)
             runningMean = runningMean.detached
             runningVariance = runningVariance.detached
@@ -72,6 +82,11 @@ extension Tensor {
         let sd = scale.detached
         let savedMean = mean
         let savedInvStd = invStd
+        if training, let group, group.isDistributed {
+            return traced(out, inputs: [x, scale, shift]) { gy in
+                syncBatchNormBackward(gy, x: xd, scale: sd, mean: savedMean, invStd: savedInvStd, group: group)
+            }
+        }
         return traced(out, inputs: [x, scale, shift]) { gy in
             var gs = Tensor(zeros: [c])
             var gb = Tensor(zeros: [c])
@@ -171,4 +186,78 @@ extension Tensor {
 func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let t else { return body(nil) }
     return t.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// SyncBN's collectives (`Tensor.batchNorm` with a group of ranks).
+extension Tensor {
+    /// The mean and biased variance `[C]` of the union of every rank's batch, from each rank's own and
+    /// its value count `m`, and the total count M.
+    static func combinedStatistics(mean: Tensor, variance: Tensor, count m: Int, over group: any Communicator) -> (Tensor, Tensor, Int) {
+        let c = mean.count
+        let all = group.allGather([Float(m)] + mean.scalars + variance.scalars)
+        let stride = 1 + 2 * c
+        let counts = (0..<group.size).map { Double(all[$0 * stride]) }
+        let total = counts.reduce(0, +)
+        var mu = [Double](repeating: 0, count: c)
+        var v = [Double](repeating: 0, count: c)
+        for r in 0..<group.size {
+            for j in 0..<c { mu[j] += counts[r] * Double(all[r * stride + 1 + j]) / total }
+        }
+        for r in 0..<group.size {
+            for j in 0..<c {
+                let d = Double(all[r * stride + 1 + j]) - mu[j]
+                v[j] += counts[r] * (Double(all[r * stride + 1 + c + j]) + d * d) / total
+            }
+        }
+        return (Tensor(shape: [c], scalars: mu.map { Float($0) }), Tensor(shape: [c], scalars: v.map { Float($0) }), Int(total))
+    }
+
+    /// SyncBN's backward: this rank's `Σ dy·x̂` and `Σ dy` (the scale and shift gradients), and the input
+    /// gradient from their sums over all ranks with the global count.
+    static func syncBatchNormBackward(
+        _ gy: Tensor, x: Tensor, scale: Tensor, mean: Tensor, invStd: Tensor, group: any Communicator
+    ) -> [Tensor] {
+        let c = x.shape[1]
+        let outer = x.shape[0]
+        let inner = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
+        var gs = Tensor(zeros: [c])
+        var gb = Tensor(zeros: [c])
+        x.withUnsafeBufferPointer { px in
+            gy.withUnsafeBufferPointer { pg in
+                mean.withUnsafeBufferPointer { pm in
+                    invStd.withUnsafeBufferPointer { pi in
+                        gs.withUnsafeMutableBufferPointer { pgs in
+                            gb.withUnsafeMutableBufferPointer { pgb in
+                                Normalization.batchNormGradientSums(
+                                    px.baseAddress!, gradOutput: pg.baseAddress!, outer: outer, channels: c, inner: inner,
+                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, gradScale: pgs.baseAddress!, gradShift: pgb.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var sums = gs.scalars + gb.scalars + [Float(outer * inner)]
+        group.allReduceSum(&sums)
+        let sumScale = Array(sums[0..<c])
+        let sumShift = Array(sums[c..<(2 * c)])
+        let count = Int(sums[2 * c])
+        let gx = x.withUnsafeBufferPointer { px in
+            gy.withUnsafeBufferPointer { pg in
+                mean.withUnsafeBufferPointer { pm in
+                    invStd.withUnsafeBufferPointer { pi in
+                        scale.withUnsafeBufferPointer { ps in
+                            Tensor(shape: x.shape) { pgx in
+                                Normalization.batchNormInputGradient(
+                                    px.baseAddress!, gradOutput: pg.baseAddress!, outer: outer, channels: c, inner: inner,
+                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!, training: true,
+                                    sumScale: sumScale, sumShift: sumShift, count: count, gradInput: pgx.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [gx, gs, gb]
+    }
 }

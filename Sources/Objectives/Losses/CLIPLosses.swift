@@ -27,9 +27,24 @@ public enum CLIPLosses {
     ///
     /// `image`, `text`: `[N, D]` (row `n` of both is pair `n`), `logScale`: `[]`. Every input gets a
     /// gradient, `logScale` included. Returns a scalar (shape `[]`).
-    public static func symmetric(image: Tensor, text: Tensor, logScale: Tensor) -> Tensor {
+    ///
+    /// Over a `group` of R ranks (open_clip `ClipLoss(local_loss=True, gather_with_grad=True)`): this
+    /// rank's n images are scored against every rank's texts and its n texts against every rank's
+    /// images (`[n, R·n]` each, gathered with gradients), the labels are this rank's global rows, and
+    /// the loss is this rank's mean; the ranks' average is the single-process loss of the global batch.
+    public static func symmetric(image: Tensor, text: Tensor, logScale: Tensor, group: any Communicator = SingleProcess()) -> Tensor {
         require(
             image.shape == text.shape && image.shape[0] > 0, "CLIPLosses.symmetric: image \(image.shape) vs text \(text.shape), want equal [N, D]")
+        if group.isDistributed {
+            let i = image.l2Normalized(alongAxis: 1)
+            let t = text.l2Normalized(alongAxis: 1)
+            let scale = logScale.reshaped(to: []).exp()
+            let perImage = Tensor.matmul(i, t.allGathered(over: group), transposeB: true) * scale
+            let perText = Tensor.matmul(t, i.allGathered(over: group), transposeB: true) * scale
+            let n = image.shape[0]
+            let labels = IntTensor((0..<n).map { group.rank * n + $0 })
+            return (Tensor.crossEntropy(logits: perImage, labels: labels) + Tensor.crossEntropy(logits: perText, labels: labels)) * 0.5
+        }
         let logits = scaledLogits(image: image, text: text, logScale: logScale)
         return pairwise(logitsPerImage: logits, logitsPerText: logits.transposed())
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TensorCore
 
 /// SwAV's pure losses (Caron et al. 2020, facebookresearch/swav `main_swav.py`): the Sinkhorn-Knopp
@@ -19,23 +20,33 @@ public enum SwAVLosses {
     /// sums are close to B/K. Throws `SinkhornError.nonFinite` naming ε when `exp(S/ε)` overflows
     /// Float32 (max S/ε > 88.7) or a sum is 0 or infinite (underflow), instead of returning NaN, and
     /// `SinkhornError.nonFiniteInput` for NaN or infinite scores.
-    public static func sinkhorn(_ scores: Tensor, epsilon: Float, iterations: Int) throws -> Tensor {
+    ///
+    /// Over a `group` of R ranks (`distributed_sinkhorn` as written): `scores` holds this rank's B_r
+    /// rows (equal on every rank), ΣQ and the prototype (row) sums are all-reduced, B = R·B_r, and the
+    /// result is this rank's rows of the codes of the union.
+    public static func sinkhorn(_ scores: Tensor, epsilon: Float, iterations: Int, group: any Communicator = SingleProcess()) throws -> Tensor {
         precondition(scores.rank == 2 && scores.shape[0] > 0 && scores.shape[1] > 0, "sinkhorn: scores \(scores.shape), want [B, K]")
         precondition(epsilon > 0 && iterations >= 0, "sinkhorn: epsilon \(epsilon), iterations \(iterations)")
         let b = scores.shape[0]
         let k = scores.shape[1]
+        let globalB = b * group.size
         var q = scores.detached.scalars  // q[i * k + j] = Q[j, i]
-        guard q.allSatisfy({ $0.isFinite }) else { throw SinkhornError.nonFiniteInput(solver: solver) }
+        // Every rank learns whether any rank's scores are bad, so all of them throw (or none does).
+        var bad: [Float] = [q.allSatisfy({ $0.isFinite }) ? 0 : 1]
+        group.allReduceSum(&bad)
+        guard bad[0] == 0 else { throw SinkhornError.nonFiniteInput(solver: solver) }
         let largest = q.max()!
         for i in q.indices { q[i] = Foundation.exp(q[i] / epsilon) }
         func fail(_ detail: String) -> SinkhornError {
             .nonFinite(solver: solver, parameter: "epsilon", value: Double(epsilon), detail: detail)
         }
-        if !q.allSatisfy({ $0.isFinite }) {
+        var sums: [Float] = [0, q.allSatisfy({ $0.isFinite }) ? 0 : 1]
+        for v in q { sums[0] += v }
+        group.allReduceSum(&sums)
+        if sums[1] != 0 {
             throw fail("exp(scores / epsilon) overflows Float32 (largest score / epsilon = \(largest / epsilon) > 88.7)")
         }
-        var total: Float = 0
-        for v in q { total += v }
+        let total = sums[0]
         guard total.isFinite, total > 0 else {
             throw fail("the sum of exp(scores / epsilon) is \(total) (largest score / epsilon = \(largest / epsilon))")
         }
@@ -46,6 +57,7 @@ public enum SwAVLosses {
             // Rows of Q (one per prototype) are columns here.
             for j in 0..<k { rows[j] = 0 }
             for i in 0..<b { for j in 0..<k { rows[j] += q[i * k + j] } }
+            group.allReduceSum(&rows)
             guard rows.allSatisfy({ $0 > 0 && $0.isFinite }) else {
                 throw fail("a prototype's total weight underflows to 0 (largest score / epsilon = \(largest / epsilon))")
             }
@@ -58,9 +70,9 @@ public enum SwAVLosses {
             guard cols.allSatisfy({ $0 > 0 && $0.isFinite }) else {
                 throw fail("a sample's total weight underflows to 0 (largest score / epsilon = \(largest / epsilon))")
             }
-            for i in 0..<b { for j in 0..<k { q[i * k + j] = q[i * k + j] / cols[i] / Float(b) } }
+            for i in 0..<b { for j in 0..<k { q[i * k + j] = q[i * k + j] / cols[i] / Float(globalB) } }
         }
-        for i in q.indices { q[i] *= Float(b) }
+        for i in q.indices { q[i] *= Float(globalB) }
         return Tensor(shape: [b, k], scalars: q)
     }
 
@@ -77,10 +89,12 @@ public enum SwAVLosses {
     ///
     /// The codes carry no gradient; the scores get one through the log-softmax. Returns the scalar
     /// loss (shape `[]`) and the codes `[N, K]` of each assigned view. Needs `V ≥ 2`. Throws
-    /// `SinkhornError` when ε is too small for Float32 (see `sinkhorn`).
+    /// `SinkhornError` when ε is too small for Float32 (see `sinkhorn`). Over a `group`, the codes come
+    /// from the global Sinkhorn (`scores` and `queue` hold this rank's rows) and the loss is this rank's
+    /// mean, so the ranks' average is the global batch's loss.
     public static func swappedPrediction(
         scores: Tensor, views: Int, assign: [Int], temperature: Float, epsilon: Float,
-        iterations: Int, queue: Tensor? = nil
+        iterations: Int, queue: Tensor? = nil, group: any Communicator = SingleProcess()
     ) throws -> (loss: Tensor, codes: [Tensor]) {
         precondition(
             scores.rank == 2 && views >= 2 && scores.shape[0] % views == 0 && scores.shape[0] > 0,
@@ -107,7 +121,7 @@ public enum SwAVLosses {
                 let block = queue.detached.slice(alongAxis: 0, i..<(i + 1)).reshaped(to: [l, k])
                 out = Tensor.concatenate([block, out], alongAxis: 0)
             }
-            let all = try sinkhorn(out, epsilon: epsilon, iterations: iterations)
+            let all = try sinkhorn(out, epsilon: epsilon, iterations: iterations, group: group)
             let q = all.shape[0] == n ? all : all.slice(alongAxis: 0, (all.shape[0] - n)..<all.shape[0])
             codes.append(q)
             let qp = q.scalars

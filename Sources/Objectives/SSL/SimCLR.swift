@@ -7,7 +7,8 @@ import TensorCore
 /// projector), and NT-Xent over the 2N projections of two views at temperature τ: each anchor's
 /// positive is the other view of its sample, the 2N − 2 other projections are its negatives
 /// (`ContrastiveLosses.ntXent`, solo-learn `simclr_loss_func`). An optional online linear probe
-/// on detached features (term `probe`).
+/// on detached features (term `probe`). In a data-parallel run the negatives are every rank's
+/// projections (gathered, with gradients).
 public struct SimCLR<Model: Backbone>: Objective {
     /// The projector `[N, F] -> [N, out]`.
     public var projector: ProjectionHead
@@ -51,7 +52,7 @@ public struct SimCLR<Model: Backbone>: Objective {
             features.append(f)
             z.append(projector.forward(f, context: &context))
         }
-        var terms = [LossTerm("simclr", ContrastiveLosses.ntXent(z[0], z[1], temperature: temperature))]
+        var terms = [LossTerm("simclr", ContrastiveLosses.ntXent(z[0], z[1], temperature: temperature, group: context.trainingGroup))]
         var metrics: [String: Float] = [:]
         probe?.addTerm(features: features[0], labels: batch.labels, context: &context, to: &terms, metrics: &metrics)
         return ObjectiveOutput(terms: terms, metrics: metrics)

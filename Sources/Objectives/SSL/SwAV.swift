@@ -22,6 +22,10 @@ import TensorCore
 ///   with `freeze_steps`.
 /// - **Queue** (`queue_length > 0`): from epoch `queueStartEpoch`, a FIFO `[A, L, D]` of past
 ///   embeddings per assigned view (newest first), objective state saved with every checkpoint.
+///   In a data-parallel run the queue holds the global batches' embeddings (gathered, identical on
+///   every rank, so a checkpoint resumes on any number of ranks) and each rank re-scores its 1/R
+///   of it for the global Sinkhorn (the reference's per-rank queues of `queue_length / world_size`).
+/// - **Data-parallel**: codes from the global Sinkhorn sums (`distributed_sinkhorn`).
 ///
 /// Metrics: `code_entropy` (entropy of the mean code over the assigned views' rows, at most ln K)
 /// and `prototypes_used` (distinct argmax prototypes of those codes). An optional online linear
@@ -105,16 +109,23 @@ public struct SwAV<Model: Backbone>: Objective {
         if queueLength > 0 && queue == nil && progress.epoch >= queueStartEpoch {
             queue = Tensor(zeros: [assign.count, queueLength, d])
         }
+        let group = context.trainingGroup
         var queueScores: Tensor?
         if let queue, isFull(queue) {
+            // Each rank scores its 1/R of the (global) queue, so that the global Sinkhorn sees every queued row once.
+            let share = queueLength / group.size
+            let rows = queue.slice(alongAxis: 1, (group.rank * share)..<((group.rank + 1) * share))
             let c = prototypes.weight.value.detached
-            queueScores = Tensor.matmul(queue.reshaped(to: [assign.count * queueLength, d]), c, transposeB: true)
-                .reshaped(to: [assign.count, queueLength, k])
+            queueScores = Tensor.matmul(rows.reshaped(to: [assign.count * share, d]), c, transposeB: true)
+                .reshaped(to: [assign.count, share, k])
         }
         let (loss, codes) = try SwAVLosses.swappedPrediction(
             scores: scores, views: views, assign: assign, temperature: temperature,
-            epsilon: epsilon, iterations: iterations, queue: queueScores)
-        if let old = queue { queue = enqueue(z.detached, into: old, batchSize: n) }
+            epsilon: epsilon, iterations: iterations, queue: queueScores, group: group)
+        if let old = queue {
+            let newest = assign.map { a in z.detached.slice(alongAxis: 0, (a * n)..<((a + 1) * n)).allGathered(over: group) }
+            queue = enqueue(newest, into: old)
+        }
 
         var terms = [LossTerm("swav", loss)]
         var metrics = Self.codeMetrics(codes)
@@ -147,16 +158,17 @@ public struct SwAV<Model: Backbone>: Objective {
         return queue.detached.slice(alongAxis: 1, (l - 1)..<l).scalars.contains { $0 != 0 }
     }
 
-    /// The queue with each assigned view's `N` embeddings in front (`queue[i, N:] = queue[i, :-N]`,
-    /// `queue[i, :N] = z_a`); `z` is `[V·N, D]`, the queue `[A, L, D]`.
-    func enqueue(_ z: Tensor, into queue: Tensor, batchSize n: Int) -> Tensor {
+    /// The queue with each assigned view's newest embeddings in front (`queue[i, N:] = queue[i, :-N]`,
+    /// `queue[i, :N] = newest[i]`); `newest[i]` is `[N, D]` (the global batch's, in a data-parallel
+    /// run), the queue `[A, L, D]`.
+    func enqueue(_ newest: [Tensor], into queue: Tensor) -> Tensor {
         let (a, l, d) = (queue.shape[0], queue.shape[1], queue.shape[2])
-        let m = min(n, l)
         let blocks = (0..<a).map { i -> Tensor in
             let block = queue.slice(alongAxis: 0, i..<(i + 1)).reshaped(to: [l, d])
-            guard i < assign.count else { return block }
-            let newest = z.slice(alongAxis: 0, (assign[i] * n)..<(assign[i] * n + m))
-            return m == l ? newest : Tensor.concatenate([newest, block.slice(alongAxis: 0, 0..<(l - m))], alongAxis: 0)
+            guard i < newest.count else { return block }
+            let m = min(newest[i].shape[0], l)
+            let front = newest[i].slice(alongAxis: 0, 0..<m)
+            return m == l ? front : Tensor.concatenate([front, block.slice(alongAxis: 0, 0..<(l - m))], alongAxis: 0)
         }
         return Tensor.concatenate(blocks, alongAxis: 0).reshaped(to: [a, l, d])
     }

@@ -84,7 +84,7 @@ public struct CLIP<Model: Backbone>: Objective {
         let text = try Self.text(of: batch, contextLength: textTower.contextLength, objective: "clip")
         let (zi, features) = embedImages(model: &model, images, context: &context)
         let zt = embedTexts(text.ids, padding: text.padding, context: &context)
-        let loss = CLIPLosses.symmetric(image: zi, text: zt, logScale: logScale.value)
+        let loss = CLIPLosses.symmetric(image: zi, text: zt, logScale: logScale.value, group: context.trainingGroup)
         var terms = [LossTerm("clip", loss)]
         var metrics = [
             "logit_scale": Foundation.exp(logScale.value.scalar),

@@ -86,7 +86,9 @@ public struct DeCLIP<Model: Backbone>: Objective {
             clip.embedTexts(augmented, padding: text.padding, context: &context),
         ]
         var clipTerms: [Tensor] = []
-        for zi in images { for zt in texts { clipTerms.append(CLIPLosses.symmetric(image: zi, text: zt, logScale: s)) } }
+        for zi in images {
+            for zt in texts { clipTerms.append(CLIPLosses.symmetric(image: zi, text: zt, logScale: s, group: context.trainingGroup)) }
+        }
         let clipLoss = clipTerms.dropFirst().reduce(clipTerms[0], +) * (1 / Float(clipTerms.count))
 
         let neighbours = texts.map { nearest($0.detached) }

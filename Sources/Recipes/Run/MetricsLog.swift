@@ -24,10 +24,22 @@ public final class MetricsLog {
         descriptor = try fileSystem.openForAppending(url.path)
     }
 
+    /// A log that keeps nothing (the ranks of a data-parallel run other than rank 0): appends succeed
+    /// and write nothing; `onAppend` is still called.
+    public init(discarding url: URL) {
+        self.url = url
+        fileSystem = POSIXFileSystem()
+        encoder = JSONEncoder()
+        discards = true
+    }
+
+    private var discards = false
+
     deinit { close() }
 
     /// Appends one record as one line.
     public func append(_ record: MetricsRecord) throws {
+        if discards { return try onAppend?(record) ?? () }
         guard let descriptor else { throw FileSystemError(operation: "write", path: url.path, code: EBADF) }
         var line = try encoder.encode(record)
         line.append(UInt8(ascii: "\n"))

@@ -105,7 +105,8 @@ public struct RunDirectory: Sendable, Equatable {
 
     /// Proves the folder writable by atomically writing and removing a probe file.
     private func checkWritable() throws {
-        let probe = url.appendingPathComponent(".write-probe")
+        // Per process: the ranks of a data-parallel run check the same folder at once.
+        let probe = url.appendingPathComponent(".write-probe-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try AtomicFile.write(Data(), to: probe)
             try FileManager.default.removeItem(at: probe)

@@ -15,6 +15,9 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     /// Also write every metrics record as TensorBoard scalars (and the recipe as text) to an event
     /// file beside `metrics.jsonl` (`TensorBoardWriter`).
     public var tensorboard: Bool = false
+    /// In a data-parallel run (`mpirun -np N retort train`, `--ranks N`), batch norm takes its training
+    /// statistics over the whole global batch (PyTorch's SyncBatchNorm); off: each rank's share.
+    public var syncBatchNorm: Bool = false
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs
@@ -22,6 +25,7 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         case logEvery = "log_every"
         case checkpointEvery = "checkpoint_every"
         case seed, threads, tensorboard
+        case syncBatchNorm = "sync_batchnorm"
     }
 
     /// Defaults.
@@ -37,5 +41,6 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         try c.load(&seed, .seed)
         try c.loadOptional(&threads, .threads, .atLeast(1))
         try c.load(&tensorboard, .tensorboard)
+        try c.load(&syncBatchNorm, .syncBatchNorm)
     }
 }

@@ -25,14 +25,16 @@ struct RunLoop<O: Objective> {
     var saidTruncated = false
     private var recipe: Recipe { trainer.recipe }
     private var run: RunDirectory { trainer.run }
+    /// Whether this process writes the run's files (one process, or rank 0 of a data-parallel run).
+    private var isWriter: Bool { trainer.communicator.isWriter }
 
     init(trainer: Trainer, model: TrainModel<O>) throws {
         self.trainer = trainer
         self.model = model
-        data = try TrainingData(recipe: trainer.recipe, objective: model.objective)
+        data = try TrainingData(recipe: trainer.recipe, objective: model.objective, group: trainer.communicator)
         step = TrainStep(
             optimizers: OptimizerSet(recipe: trainer.recipe, totalSteps: data.totalSteps, stepsPerEpoch: data.stepsPerEpoch),
-            clipGradNorm: trainer.recipe.optimizer.clipGradNorm.map { Float($0) })
+            clipGradNorm: trainer.recipe.optimizer.clipGradNorm.map { Float($0) }, group: trainer.communicator)
         recipeYAML = try trainer.recipe.yamlString()
     }
 
@@ -48,18 +50,18 @@ struct RunLoop<O: Objective> {
             state = try TrainingCheckpoint.load(into: &model, optimizers: &step.optimizers, name: "last", in: run)
             lastCheckpoint = run.checkpoint(named: "last").path
             earlierSeconds = state.elapsedSeconds ?? 0
-            try MetricsLog.truncate(run.metrics, afterStep: state.step)
+            if isWriter { try MetricsLog.truncate(run.metrics, afterStep: state.step) }
             trainer.log("resuming \(run.url.path) at step \(state.step) (epoch \(state.epoch), step \(state.stepInEpoch) of it)")
-        } else {
+        } else if isWriter {
             try AtomicFile.write(recipeYAML, to: run.resolvedRecipe, fileSystem: trainer.fileSystem)
             if !data.split.isEmpty {
                 try data.split.write(ids: data.store.sampleID, to: run.validationIDs, fileSystem: trainer.fileSystem)
             }
         }
-        let metrics = try MetricsLog(url: run.metrics)
+        let metrics = isWriter ? try MetricsLog(url: run.metrics) : MetricsLog(discarding: run.metrics)
         defer { metrics.close() }
         let board =
-            try recipe.train.tensorboard
+            try recipe.train.tensorboard && isWriter
             ? TensorBoardWriter(
                 folder: run.url, recipeYAML: recipeYAML, replay: resume ? MetricsLog.read(run.metrics) : [],
                 fileSystem: trainer.fileSystem) : nil
@@ -74,7 +76,7 @@ struct RunLoop<O: Objective> {
         let reports = HookReports()
         let pass = data.datasetPass { reports.pending.append($0) }
         // RankMe is logged after the checkpoint of its step, so a run resumed from that checkpoint logs it again.
-        if resume && rankMeDue { try logRankMe(metrics: metrics, summary: &summary) }
+        if resume && rankMeDue && isWriter { try logRankMe(metrics: metrics, summary: &summary) }
         while state.step < data.totalSteps && state.epoch < recipe.train.epochs {
             if state.stepInEpoch == 0 {
                 try model.objective.epochStart(model: &model.backbone, progress: progress, data: pass)
@@ -99,6 +101,7 @@ struct RunLoop<O: Objective> {
         summary.epochs = Double(state.step) / Double(data.stepsPerEpoch)
         summary.wallSeconds = elapsedSeconds
         meter.finish(into: &summary, stepsPerEpoch: data.stepsPerEpoch)
+        guard isWriter else { return summary }  // rank 0 evaluates and writes the summary
         summary.finishedAt = RunSummary.timestamp(Date())
         summary.metrics.merge(try objectiveValidationMetrics()) { _, new in new }
         var selected = try RunEvaluation(trainer: trainer, split: data.split).finish(model.backbone, bestScore: state.bestScore, summary: &summary)
@@ -131,14 +134,14 @@ struct RunLoop<O: Objective> {
                     "step \(state.step): \(text.truncatedCount) of \(batch.count) captions are longer than the text context "
                         + "(\(text.ids.shape[1]) tokens with start and end) and were truncated; said once")
             }
-            var context = Context(training: true, rng: Philox(seed: recipe.train.seed, keys: [0x7374_6570, UInt64(state.step)]))
+            var context = stepContext()
             let result = try step.run(&model, batch: batch, progress: progress, context: &context, lastCheckpoint: lastCheckpoint)
             state.step += 1
             state.stepInEpoch += 1
             model.objective.afterStep(model: model.backbone, progress: progress)
             let lrs = step.optimizers.learningRates(at: state.step - 1)
             if let record = meter.stepDone(
-                state.step, images: batch.count, wait: stepStart.timeIntervalSince(waitStart),
+                state.step, images: batch.count * trainer.communicator.size, wait: stepStart.timeIntervalSince(waitStart),
                 compute: Date().timeIntervalSince(stepStart), result: result, learningRates: lrs,
                 stepsPerEpoch: data.stepsPerEpoch)
             {
@@ -146,7 +149,7 @@ struct RunLoop<O: Objective> {
                 summary.finalLosses = record.losses
             }
             if state.step % checkpointEvery == 0 && state.step < data.totalSteps { try saveCheckpoint("last") }
-            if rankMeDue { try logRankMe(metrics: metrics, summary: &summary) }
+            if rankMeDue && isWriter { try logRankMe(metrics: metrics, summary: &summary) }
             if meter.stopRequested {
                 meter.progress.finish("stopped after \(meter.stepsThisProcess) steps (test hook)")
                 return false
@@ -158,7 +161,7 @@ struct RunLoop<O: Objective> {
     /// Every `eval.knn_every` epochs: kNN top-1 of the validation part against the training part,
     /// logged as `val_knn_top1`; the best backbone so far is kept as `best`.
     private mutating func evaluatePeriodically(metrics: MetricsLog) throws {
-        guard recipe.eval.knnEvery > 0, !data.split.isEmpty, state.epoch % recipe.eval.knnEvery == 0 else { return }
+        guard isWriter, recipe.eval.knnEvery > 0, !data.split.isEmpty, state.epoch % recipe.eval.knnEvery == 0 else { return }
         let score = try RunEvaluation(trainer: trainer, split: data.split).validationKNN(model.backbone)
         let heads = try objectiveValidationMetrics()
         try metrics.append(MetricsRecord(step: state.step, epoch: Double(state.epoch), metrics: heads.merging(["val_knn_top1": score]) { a, _ in a }))
@@ -227,7 +230,22 @@ struct RunLoop<O: Objective> {
         reports.pending = []
     }
 
+    /// The training context of the current step: its random stream (per rank in a data-parallel run,
+    /// whose ranks see different samples), the ranks and `train.sync_batchnorm`.
+    private func stepContext() -> Context {
+        let group = trainer.communicator
+        let keys = [0x7374_6570, UInt64(state.step)] + (group.isDistributed ? [UInt64(group.rank)] : [])
+        return Context(
+            training: true, rng: Philox(seed: recipe.train.seed, keys: keys), communicator: group,
+            syncBatchNorm: recipe.train.syncBatchNorm)
+    }
+
+    /// Writes the checkpoint set `name` (rank 0 only; every rank remembers it as the last one).
     private mutating func saveCheckpoint(_ name: String) throws {
+        guard isWriter else {
+            if name == "last" { lastCheckpoint = run.checkpoint(named: "last").path }
+            return
+        }
         state.elapsedSeconds = elapsedSeconds
         try TrainingCheckpoint.save(
             model, optimizers: step.optimizers, loop: state, recipeYAML: recipeYAML, name: name, in: run,

@@ -17,7 +17,10 @@ struct RunMeter {
 
     init(trainer: Trainer, objective: String, totalSteps: Int, startStep: Int, earlierSeconds: Double = 0) {
         self.earlierSeconds = earlierSeconds
-        progress = ProgressReporter(label: objective, total: totalSteps, startStep: startStep, interactive: trainer.interactive)
+        // Ranks other than 0 of a data-parallel run draw no progress line.
+        progress = ProgressReporter(
+            label: objective, total: totalSteps, startStep: startStep, interactive: trainer.interactive,
+            output: trainer.communicator.isWriter ? nil : { _ in })
         logEvery = max(trainer.recipe.train.logEvery, 1)
         self.totalSteps = totalSteps
         stopAfterSteps = trainer.stopAfterSteps

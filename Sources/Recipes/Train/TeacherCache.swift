@@ -195,15 +195,19 @@ public struct TeacherCacheReader: Sendable {
         }
     }
 
-    /// The target logits `[N, C]` of step `step`'s batch (in `epoch`), whose samples are `sampleIDs`.
-    public func outputs(step: Int, epoch: Int = 0, sampleIDs: [UInt64]) throws -> TeacherOutputs {
+    /// The target logits `[N, C]` of step `step`'s batch (in `epoch`), whose samples are `sampleIDs`: in
+    /// an exact cache, rows `offset ..< offset + N` of the step's cached global batch (a data-parallel
+    /// rank's share; 0 on one process).
+    public func outputs(step: Int, epoch: Int = 0, sampleIDs: [UInt64], offset: Int = 0) throws -> TeacherOutputs {
         if header.mode == "pool" { return try poolOutputs(epoch: epoch, sampleIDs: sampleIDs) }
         let c = header.classes
         let k = header.topK
         let n = sampleIDs.count
-        let ids = try store.bytes(sample: step, field: 2).withUnsafeBytes { raw in
+        let all = try store.bytes(sample: step, field: 2).withUnsafeBytes { raw in
             (0..<(raw.count / 8)).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
         }
+        // A data-parallel rank's batch is rows offset ..< offset + n of the step's global batch.
+        let ids = offset + n <= all.count ? Array(all[offset..<(offset + n)]) : all
         guard ids == sampleIDs else {
             let i = (0..<min(ids.count, n)).first { ids[$0] != sampleIDs[$0] } ?? min(ids.count, n)
             throw TrainError.incompatibleData(
@@ -215,7 +219,7 @@ public struct TeacherCacheReader: Sendable {
         let classes = k == c ? nil : TeacherCache.decodeClasses(try store.bytes(sample: step, field: 1))
         var logits = [Float]()
         logits.reserveCapacity(n * c)
-        for i in 0..<n {
+        for i in offset..<(offset + n) {
             let row = values[i * (k + 1)..<(i + 1) * (k + 1)]
             logits += TeacherCache.targetRow(
                 values: Array(row.dropLast()), logSumExp: row.last!, classes: classes.map { Array($0[i * k..<(i + 1) * k]) },
@@ -223,7 +227,8 @@ public struct TeacherCacheReader: Sendable {
         }
         let means = TeacherCache.decode(try store.bytes(sample: step, field: 3), as: header.dtype)
         return TeacherOutputs(
-            logits: Tensor(shape: [n, c], scalars: logits), meanLogits: means.isEmpty ? nil : Tensor(shape: [n, c], scalars: means))
+            logits: Tensor(shape: [n, c], scalars: logits),
+            meanLogits: means.isEmpty ? nil : Tensor(shape: [n, c], scalars: Array(means[(offset * c)..<((offset + n) * c)])))
     }
 }
 

@@ -21,6 +21,12 @@ public struct Trainer {
     public var stopAfterSteps: Int? = nil
     /// Where checkpoints are written (a test injects a full disk).
     public var fileSystem: any FileSystem = POSIXFileSystem()
+    /// The ranks of a data-parallel run (`mpirun -np N retort train`): each rank loads its share of
+    /// every global batch (`data.batch_size` / N), gradients are summed over ranks and divided by N,
+    /// and rank 0 alone writes metrics, checkpoints, evaluations and the summary. One process by default.
+    public var communicator: any Communicator = SingleProcess()
+    /// Compute threads of this process, overriding `train.threads` (a launcher's share of the cores per rank).
+    public var threads: Int? = nil
 
     /// A trainer for `recipe` writing into `run`.
     public init(recipe: Recipe, run: RunDirectory) {
@@ -63,7 +69,7 @@ public struct Trainer {
 
     /// The initial backbone and the objective around it (with the generic online probe when asked).
     private func makeObjective(_ make: (any Backbone, inout ObjectiveSetup) throws -> any Objective) throws -> (any Objective, any Backbone) {
-        Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        Threading.setCount(max(1, threads ?? recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
         var objective = withCachedTeachers(try make(backbone, &setup), setup: setup)

@@ -1,5 +1,6 @@
 import DataStore
 import Objectives
+import Support
 
 /// The training store of a run, checked against the objective, with its validation split, the
 /// training batches over the training part (joined by `data.extra`'s store), and the run length in steps.
@@ -13,11 +14,15 @@ struct TrainingData {
     let totalSteps: Int
     /// The teacher-logit cache the objective reads (`teacher_cache`), checked against this run.
     let teacherCache: TeacherCacheReader?
+    /// This process's rank (its batches are the rank-th share of each global batch).
+    let rank: Int
     private let recipe: Recipe
 
-    /// Opens `recipe.data.train` for an objective that needs `viewCount` views (and labels).
-    init<O: Objective>(recipe: Recipe, objective: O) throws {
+    /// Opens `recipe.data.train` for an objective that needs `viewCount` views (and labels); over a
+    /// `group` of ranks, this rank's loader yields its `1/R` share of every global batch.
+    init<O: Objective>(recipe: Recipe, objective: O, group: any Communicator = SingleProcess()) throws {
         self.recipe = recipe
+        rank = group.rank
         let name = recipe.objective.name
         store = try StoreReader(path: recipe.data.train)
         geometry = try FeatureExtractor.imageGeometry(of: store)
@@ -36,6 +41,7 @@ struct TrainingData {
             imageSize: (geometry.height, geometry.width), channels: recipe.model.inChannels,
             seed: recipe.train.seed, positions: split.isEmpty ? nil : split.trainPositions)
         config.text = try recipe.objective.options.textPipeline(seed: recipe.train.seed)
+        try Self.shard(&config, recipe: recipe, group: group)
         guard config.views.count >= objective.viewCount else {
             throw TrainError.incompatibleData("objective '\(name)' needs \(objective.viewCount) views; data.views makes \(config.views.count)")
         }
@@ -62,11 +68,31 @@ struct TrainingData {
         try teacherCache?.requireSteps(totalSteps)
     }
 
+    /// Makes `config` this rank's share of every global batch (`LoaderConfig.rank`, `worldSize`); throws
+    /// naming `data.batch_size` (or `data.extra.fraction`) when a global batch does not split evenly.
+    private static func shard(_ config: inout LoaderConfig, recipe: Recipe, group: any Communicator) throws {
+        guard group.isDistributed else { return }
+        let ranks = group.size
+        let extra = recipe.data.extra.map { $0.count(ofBatch: recipe.data.batchSize) } ?? 0
+        guard config.batchSize % ranks == 0, extra % ranks == 0 else {
+            let field = config.batchSize % ranks == 0 ? "data.extra.fraction (\(extra) extra samples per batch)" : "data.batch_size"
+            throw TrainError.incompatibleData(
+                "\(field): a global batch of \(recipe.data.batchSize) does not split evenly over \(ranks) ranks; "
+                    + "every rank must load the same number of samples per step")
+        }
+        config.batchSize /= ranks
+        config.rank = group.rank
+        config.worldSize = ranks
+    }
+
     /// The objectives' batch of global step `step`: the loaded one with the cached teacher outputs
     /// for its views attached when the run reads a teacher cache.
     func trainingBatch(_ loaded: DataStore.Batch, step: Int) throws -> TrainingBatch {
         var batch = TrainingBatch(loaded)
-        if let teacherCache { batch.teacherOutputs = try teacherCache.outputs(step: step, epoch: loaded.epoch, sampleIDs: batch.sampleIDs) }
+        if let teacherCache {
+            batch.teacherOutputs = try teacherCache.outputs(
+                step: step, epoch: loaded.epoch, sampleIDs: batch.sampleIDs, offset: rank * batch.count)
+        }
         return batch
     }
 
@@ -100,7 +126,7 @@ struct TrainingData {
                     + "the stores must be disjoint (split one with `retort store subset --complement`)")
         }
         var extra = config
-        extra.batchSize = options.count(ofBatch: recipe.data.batchSize)
+        extra.batchSize = options.count(ofBatch: recipe.data.batchSize) / config.worldSize
         extra.positions = nil
         extra.seed = config.seed ^ 0x4558_5452  // 'EXTR': its own view and order stream
         let loader = try Loader(store: store, config: extra)

@@ -1,0 +1,37 @@
+import Foundation
+import XCTest
+
+/// Data-parallel training over MPI on one machine: `mpirun -np 2` runs `MPIWorkerTests` (this test
+/// binary, one test per job), whose ranks check their averaged gradients and updated weights against
+/// the single-process step on the whole batch: a SyncBN network, SimCLR, SwAV and CLIP.
+final class DataParallelTests: XCTestCase {
+    func testSyncBatchNormGradientsEqualTheWholeBatchs() throws { try runWorker("testSyncBatchNormNetwork") }
+    func testHintonKDEqualsTheWholeBatch() throws { try runWorker("testHintonKD") }
+    func testSimCLRWithGatheredNegativesEqualsTheWholeBatch() throws { try runWorker("testSimCLRGatheredNegatives") }
+    func testSwAVWithTheGlobalSinkhornEqualsTheWholeBatch() throws { try runWorker("testSwAVGlobalSinkhorn") }
+    func testSwAVAtReferenceTemperaturesEqualsTheWholeBatchToRounding() throws { try runWorker("testSwAVGlobalSinkhornAtReferenceTemperatures") }
+    func testCLIPWithGatheredLogitsEqualsTheWholeBatch() throws { try runWorker("testCLIPGatheredLogits") }
+
+    /// Runs `MPIWorkerTests/<test>` on 2 ranks; fails with the job's output unless every rank passes.
+    private func runWorker(_ test: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["mpirun", "-np", "2", "--oversubscribe", "--mca", "btl", "self,vader", "--bind-to", "none"]
+        if getuid() == 0 { arguments.append("--allow-run-as-root") }
+        process.arguments = arguments + [CommandLine.arguments[0], "DistributedTests.MPIWorkerTests/\(test)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["RETORT_MPI_WORKER"] = "1"
+        environment["OMP_NUM_THREADS"] = "1"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, "mpirun -np 2 \(test) failed:\n\(text)")
+        XCTAssertTrue(text.contains("Executed 1 test, with 0 failures"), "each rank ran the test:\n\(text)")
+        for line in text.split(separator: "\n") where line.hasPrefix("rank ") { print("\(test) \(line)") }
+    }
+}

@@ -1,0 +1,216 @@
+import Backbones
+import Cluster
+import Foundation
+import NN
+import Objectives
+import Recipes
+import Support
+import TensorCore
+import TestSupport
+import XCTest
+
+/// The rank side of `DataParallelTests`: each test runs only inside `mpirun -np 2` (the driver sets
+/// `RETORT_MPI_WORKER`; alone it is skipped). Every rank computes the single-process reference on the
+/// whole global batch itself, then its share of the data-parallel step (half the batch, collectives
+/// over MPI, gradients averaged), and checks that the two agree: every gradient, and every weight after
+/// one SGD step, within 1e-5 × the tensor's largest magnitude.
+final class MPIWorkerTests: XCTestCase {
+    typealias Net = ResNet<BasicBlock>
+    static let globalBatch = 8
+
+    /// A BN network (tiny ResNet-18 with a classifier) trained with SyncBN: supervised cross-entropy.
+    func testSyncBatchNormNetwork() throws {
+        try onRanks { group in
+            let model = tinyNet(classes: 3)
+            try compare(Supervised(), model: model, group: group) { rows in images(views: 1, rows: rows) }
+        }
+    }
+
+    /// Hinton KD (per-sample terms: averaging the ranks' gradients is enough) with a frozen teacher.
+    func testHintonKD() throws {
+        try onRanks { group in
+            var rng = Philox(seed: 9)
+            let teacher = Net(blocks: [1, 1, 1, 1], stem: .cifar, inputChannels: 1, width: 0.25, classCount: 3, zeroInitResidual: false, rng: &rng)
+            let kd = HintonKD<Net>(teachers: TeacherEnsemble(teacher: teacher), temperature: 4, alpha: 0.5)
+            try compare(kd, model: tinyNet(classes: 3), group: group) { rows in images(views: 1, rows: rows) }
+        }
+    }
+
+    /// SimCLR with every rank's projections as negatives (and SyncBN in the backbone and projector).
+    func testSimCLRGatheredNegatives() throws {
+        try onRanks { group in
+            let model = tinyNet(classes: nil)
+            var rng = Philox(seed: 2)
+            let simclr = SimCLR(model: model, projectorHidden: 16, projectorOutput: 8, temperature: 0.2, rng: &rng)
+            try compare(simclr, model: model, group: group) { rows in images(views: 2, rows: rows) }
+        }
+    }
+
+    /// SwAV's codes from the global Sinkhorn, with a full queue (each rank scores its half of it), at
+    /// T = 1, ε = 0.5, where rounding is not amplified: within 1e-5.
+    func testSwAVGlobalSinkhorn() throws {
+        try onRanks { group in try compareSwAV(temperature: 1, epsilon: 0.5, group: group) }
+    }
+
+    /// The same at the reference T = 0.1, ε = 0.05, whose 1/T and 1/ε amplify the rounding of the
+    /// scores about tenfold (the one-process reordering floor is ≈ 6e-6 here): within 1e-5 or 3× that floor.
+    func testSwAVGlobalSinkhornAtReferenceTemperatures() throws {
+        try onRanks { group in try compareSwAV(temperature: 0.1, epsilon: 0.05, floorFactor: 3, group: group) }
+    }
+
+    private func compareSwAV(temperature: Float, epsilon: Float, floorFactor: Float? = nil, group: any Communicator) throws {
+        let model = tinyNet(classes: nil)
+        var rng = Philox(seed: 2)
+        var swav = SwAV(
+            model: model, projectorHidden: 16, projectorOutput: 8, prototypeCount: 6, temperature: temperature, epsilon: epsilon,
+            iterations: 3, assign: [0, 1], queueLength: 16, queueStartEpoch: 0, rng: &rng)
+        swav.queue = GradientCheck.random([2, 16, 8], seed: 77).l2Normalized(alongAxis: 2)
+        try compare(swav, model: model, group: group, floorFactor: floorFactor) { rows in multiCrop(rows: rows) }
+    }
+
+    /// CLIP's logits against every rank's embeddings of the other tower.
+    func testCLIPGatheredLogits() throws {
+        try onRanks { group in
+            let model = tinyNet(classes: nil)
+            var rng = Philox(seed: 3)
+            let tower = TextTransformer(
+                contextLength: 6, vocabularySize: 12, width: 8, depth: 1, headCount: 2, featureCount: 6, endToken: 2, rng: &rng)
+            let clip = CLIP(model: model, textTower: tower, vocabulary: ["<pad>", "<start>", "<end>", "a", "b"], rng: &rng)
+            try compare(clip, model: model, group: group) { rows in
+                var b = images(views: 1, rows: rows)
+                b.text = TextBatch(ids: captions(rows: rows))
+                return b
+            }
+        }
+    }
+
+    // MARK: - Harness
+
+    /// Runs `body` on this rank of the MPI job (skipped outside one), then finalises MPI.
+    private func onRanks(_ body: (MPICommunicator) throws -> Void) throws {
+        guard ProcessInfo.processInfo.environment["RETORT_MPI_WORKER"] != nil else {
+            throw XCTSkip("runs inside mpirun, started by DataParallelTests")
+        }
+        let mpi = try MPICommunicator.start()
+        defer { mpi.finish() }
+        XCTAssertEqual(mpi.size, 2)
+        try body(mpi)
+    }
+
+    /// The reference (one process, the whole batch) against this rank's data-parallel step: within
+    /// 1e-5 × each tensor's largest magnitude, or within `floorFactor` × the rounding floor when that
+    /// is larger (the same one-process step on the batch in reverse sample order: the same mathematics,
+    /// other rounding; every objective here is invariant to the order of the batch).
+    private func compare<O: Objective>(
+        _ objective: O, model: O.Model, group: any Communicator, floorFactor: Float? = nil, batch: (Range<Int>) -> TrainingBatch
+    ) throws {
+        let n = Self.globalBatch / group.size
+        let reference = try step(objective, model: model, batch: batch(0..<Self.globalBatch), group: SingleProcess())
+        let reversed = try step(objective, model: model, batch: batch(0..<Self.globalBatch).reversedSamples(), group: SingleProcess())
+        let floor = reference.gradients.map { path, g in relativeError(reversed.gradients[path]!, g) }.max() ?? 0
+        let tolerance = max(1e-5, (floorFactor ?? 0) * floor)
+        let mine = try step(objective, model: model, batch: batch((group.rank * n)..<((group.rank + 1) * n)), group: group)
+        XCTAssertEqual(reference.gradients.keys.sorted(), mine.gradients.keys.sorted())
+        XCTAssertFalse(reference.gradients.isEmpty)
+        var worst = (gradient: Float(0), weight: Float(0))
+        for (path, g) in reference.gradients {
+            worst.gradient = max(worst.gradient, assertClose(mine.gradients[path]!, g, tolerance, "gradient \(path) on rank \(group.rank)"))
+        }
+        for (path, w) in reference.weights {
+            worst.weight = max(worst.weight, assertClose(mine.weights[path]!, w, tolerance, "weight \(path) after one step on rank \(group.rank)"))
+        }
+        print(
+            "rank \(group.rank): largest |Δ| / largest |value| of a tensor: gradients \(worst.gradient), weights \(worst.weight); "
+                + "rounding floor (reversed batch order, one process): gradients \(floor); tolerance \(tolerance)")
+    }
+
+    /// One SGD step (momentum 0.9, weight decay) with SyncBN: the averaged gradients and the new weights.
+    private func step<O: Objective>(
+        _ objective: O, model: O.Model, batch: TrainingBatch, group: any Communicator
+    ) throws -> (gradients: [String: Tensor], weights: [String: Tensor]) {
+        var pair = TrainModel(backbone: model, objective: objective)
+        let (_, raw) = try pair.valueAndGradients { p -> (value: Void, roots: [Tensor]) in
+            var context = Context(training: true, rng: Philox(seed: 5), communicator: group, syncBatchNorm: true)
+            let out = try p.objective.losses(
+                model: &p.backbone, batch: batch, progress: TrainingProgress(step: 3, totalSteps: 10, epoch: 1), context: &context)
+            return ((), [out.total])
+        }
+        var gradients = raw
+        GradientAllReduce.average(&gradients, over: group)
+        var sgd = SGD(learningRate: 0.5, momentum: 0.9, weightDecay: 1e-4)
+        sgd.step(model: &pair, gradients: gradients[0])
+        let weights = Dictionary(uniqueKeysWithValues: pair.namedParameters.map { ($0.path, $0.parameter.value) })
+        return (gradients[0], weights)
+    }
+
+    /// Checks `a` against `b` within `tolerance` × b's largest magnitude; returns the ratio.
+    @discardableResult
+    private func assertClose(_ a: Tensor, _ b: Tensor, _ tolerance: Float, _ what: String) -> Float {
+        XCTAssertEqual(a.shape, b.shape, what)
+        let ratio = relativeError(a, b)
+        XCTAssertLessThanOrEqual(ratio, tolerance, "\(what): max |Δ| / largest |value| = \(ratio)")
+        return ratio
+    }
+
+    /// max |a − b| / max |b|.
+    private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
+        let scale = max(b.scalars.map(abs).max() ?? 0, 1e-12)
+        return (zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0) / scale
+    }
+
+    func tinyNet(classes: Int?) -> Net {
+        var rng = Philox(seed: 1)
+        return Net(blocks: [1, 1, 1, 1], stem: .cifar, inputChannels: 1, width: 0.125, classCount: classes, zeroInitResidual: false, rng: &rng)
+    }
+
+    /// Rows `rows` of a fixed global batch of `views` 12×12 views, labels and ids.
+    private func images(views: Int, rows: Range<Int>) -> TrainingBatch {
+        let all = (0..<views).map { GradientCheck.random([Self.globalBatch, 1, 12, 12], seed: UInt64(10 + $0)) }
+        return TrainingBatch(
+            views: all.map { $0.slice(alongAxis: 0, rows) }, labels: IntTensor(rows.map { $0 % 3 }), sampleIDs: rows.map(UInt64.init))
+    }
+
+    /// Two 12-px views and three 8-px views (two resolution groups), rows `rows` of the global batch.
+    private func multiCrop(rows: Range<Int>) -> TrainingBatch {
+        let sizes = [12, 12, 8, 8, 8]
+        let views = sizes.enumerated().map { v, s in
+            GradientCheck.random([Self.globalBatch, 1, s, s], seed: 30 + UInt64(v)).slice(alongAxis: 0, rows)
+        }
+        let infos = sizes.map { s in
+            var info = ViewInfo.wholeImage(count: rows.count, height: s, width: s)
+            info.group = s == 12 ? 0 : 1
+            return info
+        }
+        return TrainingBatch(views: views, viewInfo: infos, labels: nil, sampleIDs: rows.map(UInt64.init))
+    }
+
+    /// Token ids `[n, 6]`: start, 1–3 words, end, padding.
+    private func captions(rows: Range<Int>) -> IntTensor {
+        var ids: [Int32] = []
+        for i in rows {
+            var row: [Int32] = [1]
+            for k in 0...(i % 3) { row.append(Int32(3 + (i + k) % 2)) }
+            row.append(2)
+            ids += row + [Int32](repeating: 0, count: 6 - row.count)
+        }
+        return IntTensor(shape: [rows.count, 6], scalars: ids)
+    }
+}
+
+extension TrainingBatch {
+    /// The batch with its samples in reverse order (every view, label, id and caption).
+    fileprivate func reversedSamples() -> TrainingBatch {
+        let order = IntTensor(Array((0..<count).reversed()))
+        var b = TrainingBatch(
+            views: views.map { $0.indexSelect(alongAxis: 0, order) }, viewInfo: viewInfo,
+            labels: labels.map { IntTensor(Array($0.scalars.reversed())) },
+            sampleIDs: sampleIDs.reversed())
+        if let text {
+            b.text = TextBatch(
+                ids: IntTensor(
+                    shape: text.ids.shape,
+                    scalars: (0..<count).reversed().flatMap { i in text.ids.scalars[(i * text.ids.shape[1])..<((i + 1) * text.ids.shape[1])] }))
+        }
+        return b
+    }
+}
