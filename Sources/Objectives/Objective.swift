@@ -1,5 +1,6 @@
 import Backbones
 import NN
+import Support
 import TensorCore
 
 /// A named, weighted loss term.
@@ -94,6 +95,8 @@ public struct TrainingProgress: Sendable, Equatable {
 public struct DatasetPass {
     /// The number of samples the pass visits.
     public let sampleCount: Int
+    /// The ranks of a data-parallel run that may share the pass (`forEachBatchOfThisRank`).
+    public var group: any Communicator = SingleProcess()
     private let run: (_ visit: (TrainingBatch) throws -> Void) throws -> Void
     private let reporter: ([String: Float]) -> Void
 
@@ -116,6 +119,17 @@ public struct DatasetPass {
     /// Calls `visit` for every batch of the pass, in order.
     public func forEachBatch(_ visit: (TrainingBatch) throws -> Void) throws {
         try withoutActuallyEscaping(visit) { try run($0) }
+    }
+
+    /// Calls `visit` with the index and the batch of this rank's share of the pass: batches `b` with
+    /// `b % R == rank` (round-robin, so the ranks' shares differ by at most one batch). Every batch is
+    /// still loaded; only the visit (the hook's forward pass) is split. On one rank: every batch.
+    public func forEachBatchOfThisRank(_ visit: (Int, TrainingBatch) throws -> Void) throws {
+        var index = 0
+        try forEachBatch { batch in
+            defer { index += 1 }
+            if index % group.size == group.rank { try visit(index, batch) }
+        }
     }
 }
 

@@ -27,6 +27,9 @@ struct TrainCommand: ParsableCommand {
     /// Test hook: stop as if killed after this many steps of this process (`Trainer.stopAfterSteps`).
     @Option(name: .customLong("stop-after-steps"), help: .hidden)
     var stopAfterSteps: Int?
+    /// Test hook: this rank raises an error before its first step, while the others wait for it.
+    @Option(name: .customLong("fail-on-rank"), help: .hidden)
+    var failOnRank: Int?
 
     func run() throws {
         if let exitWithParent { exitWhenOrphaned(parent: exitWithParent) }
@@ -87,6 +90,7 @@ struct TrainCommand: ParsableCommand {
             trainer.log = { _ in }
             trainer.interactive = false
         }
+        if failOnRank == group.rank { throw ValidationError("test hook: rank \(group.rank) fails before its first step (--fail-on-rank)") }
         let summary = try trainer.train(resume: resume != nil)
         if group.isWriter { print(summaryLine(summary, run, ranks: group.size)) }
     }

@@ -27,6 +27,18 @@ extension Communicator {
     /// Whether the group has more than one rank.
     public var isDistributed: Bool { size > 1 }
 
+    /// Every rank's `values`, in rank order, where the counts may differ between ranks (padded to the
+    /// longest for one `allGather`; the counts travel first as Doubles).
+    public func allGatherVariable(_ values: [Float]) -> [[Float]] {
+        guard isDistributed else { return [values] }
+        var counts = [Double](repeating: 0, count: size)
+        counts[rank] = Double(values.count)
+        allReduceSum(&counts)
+        let longest = Int(counts.max() ?? 0)
+        let all = allGather(values + [Float](repeating: 0, count: longest - values.count))
+        return (0..<size).map { r in Array(all[(r * longest)..<(r * longest + Int(counts[r]))]) }
+    }
+
     /// The element-wise mean over all ranks of `values`.
     public func allReduceMean(_ values: [Float]) -> [Float] {
         var v = values

@@ -57,6 +57,15 @@ final class DataParallelRunTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.output)
     }
 
+    func testARankThatRaisesEndsTheJobNamingTheRankAndTheError() throws {
+        let recipe = try makeRecipe(steps: 100_000)
+        let started = Date()
+        let outcome = try retort(["train", recipe, "--run-dir", path("raised"), "--ranks", "2", "--fail-on-rank", "1"])
+        XCTAssertNotEqual(outcome.status, 0, outcome.output)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, outcome.output)
+        XCTAssertTrue(outcome.output.contains("error: rank 1 of 2: test hook: rank 1 fails"), outcome.output)
+    }
+
     func testABatchThatTheRanksCannotShareIsRefusedNamingTheField() throws {
         let recipe = try makeRecipe(steps: 2, batch: 63)
         let outcome = try retort(["train", recipe, "--run-dir", path("odd"), "--ranks", "2"])

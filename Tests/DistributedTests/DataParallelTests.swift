@@ -3,9 +3,11 @@ import XCTest
 
 /// Data-parallel training over MPI on one machine: `mpirun -np 2` runs `MPIWorkerTests` (this test
 /// binary, one test per job), whose ranks check their averaged gradients and updated weights against
-/// the single-process step on the whole batch: a SyncBN network, SimCLR, SwAV and CLIP.
+/// the single-process step on the whole batch: a SyncBN network, Hinton KD, SimCLR, SwAV and CLIP; and
+/// SeLa's dataset pass split over the ranks against one process's.
 final class DataParallelTests: XCTestCase {
     func testSyncBatchNormGradientsEqualTheWholeBatchs() throws { try runWorker("testSyncBatchNormNetwork") }
+    func testSeLaDatasetPassSplitOverRanksEqualsOneProcesss() throws { try runWorker("testSeLaSplitDatasetPass") }
     func testHintonKDEqualsTheWholeBatch() throws { try runWorker("testHintonKD") }
     func testSimCLRWithGatheredNegativesEqualsTheWholeBatch() throws { try runWorker("testSimCLRGatheredNegatives") }
     func testSwAVWithTheGlobalSinkhornEqualsTheWholeBatch() throws { try runWorker("testSwAVGlobalSinkhorn") }

@@ -84,6 +84,39 @@ final class MPIWorkerTests: XCTestCase {
         }
     }
 
+    /// SeLa's dataset pass split round-robin over the ranks (37 samples in 5 batches: 3 on rank 0, 2 on
+    /// rank 1) and gathered: the same label table, ids and metrics as one process's pass, exactly.
+    func testSeLaSplitDatasetPass() throws {
+        try onRanks { group in
+            let model = tinyNet(classes: nil)
+            var rng = Philox(seed: 4)
+            var alone = SeLa(model: model, headCount: 2, clusterCount: 4, lambda: 25, rng: &rng)
+            var shared = alone
+            let metrics = try alone.relabel(model: model, data: pass(group: SingleProcess()))
+            let sharedMetrics = try shared.relabel(model: model, data: pass(group: group))
+            XCTAssertEqual(shared.sampleIDs, alone.sampleIDs)
+            XCTAssertEqual(shared.sampleIDs.count, 37)
+            XCTAssertEqual(shared.labels, alone.labels)
+            XCTAssertEqual(sharedMetrics, metrics)
+            XCTAssertNotNil(metrics["sela_nmi"], "labels travelled too")
+        }
+    }
+
+    /// 37 samples in batches of 8 (ids 2⁴⁰ + i, so the high chunks of an id travel; labels i % 3).
+    private func pass(group: any Communicator) -> DatasetPass {
+        var pass = DatasetPass(sampleCount: 37) { visit in
+            for start in stride(from: 0, to: 37, by: 8) {
+                let m = min(8, 37 - start)
+                try visit(
+                    TrainingBatch(
+                        views: [GradientCheck.random([m, 1, 12, 12], seed: UInt64(500 + start))],
+                        labels: IntTensor((start..<(start + m)).map { $0 % 3 }), sampleIDs: (start..<(start + m)).map { (1 << 40) + UInt64($0) }))
+            }
+        }
+        pass.group = group
+        return pass
+    }
+
     // MARK: - Harness
 
     /// Runs `body` on this rank of the MPI job (skipped outside one), then finalises MPI.

@@ -11,7 +11,8 @@ import TensorCore
 ///   each sample's pseudo-label (`SelfLabelLosses.crossEntropy`), looked up by sample id in the label
 ///   table. It trains on the first view of the batch.
 /// - **Labelling.** Before the steps of `labelSteps` (step 0 first, `beforeStep`), a no-grad pass over
-///   the whole training part of the store (`DatasetPass`: centre views, store order) collects the
+///   the whole training part of the store (`DatasetPass`: centre views, store order; split round-robin
+///   by batch across the ranks of a data-parallel run, features gathered) collects the
 ///   pooled features; per head, `P = softmax(head(features))` and Sinkhorn-Knopp in Float64 with λ
 ///   (`SelfLabelLosses.labels`, `optimize_L_sk`) give the new labels. The pass uses batch statistics
 ///   (the reference labels with the model in training mode) on a copy of the backbone, so the pass
@@ -112,18 +113,7 @@ public struct SeLa<Model: Backbone>: Objective {
 
     /// Recomputes every head's labels from a pass over `data`; returns the metrics of the labelling.
     public mutating func relabel(model: Model, data: DatasetPass) throws -> [String: Float] {
-        var net = model  // the pass's BatchNorm statistics stay in this copy
-        var context = Context(training: true, rng: Philox(seed: 0))
-        var ids: [UInt64] = []
-        var features: [Float] = []
-        var truth: [Int32]? = []
-        ids.reserveCapacity(data.sampleCount)
-        features.reserveCapacity(data.sampleCount * model.featureCount)
-        try data.forEachBatch { b in
-            ids.append(contentsOf: b.sampleIDs)
-            features.append(contentsOf: net.features(b.views[0], context: &context).scalars)
-            if let l = b.labels, truth != nil { truth!.append(contentsOf: l.scalars) } else { truth = nil }
-        }
+        let (ids, features, truth) = try Self.passFeatures(model: model, data: data)
         guard !ids.isEmpty else { return [:] }
         let x = Tensor(shape: [ids.count, model.featureCount], scalars: features)
         var table: [[Int32]] = []
@@ -139,6 +129,57 @@ public struct SeLa<Model: Backbone>: Objective {
         var metrics = Self.clusterMetrics(table[0], truth: truth)
         metrics["sela_sinkhorn_iterations"] = Float(iterations)
         return metrics
+    }
+
+    /// The pass's sample ids, features `[N·F]` (training-mode BatchNorm per batch, on a copy of the
+    /// model) and labels (nil when any batch has none), in pass order. In a data-parallel run each rank
+    /// forwards its round-robin share of the batches and the shares are gathered (ids as four 16-bit
+    /// chunks, exact in Float32), so every rank gets the same arrays as one process would.
+    static func passFeatures(model: Model, data: DatasetPass) throws -> (ids: [UInt64], features: [Float], truth: [Int32]?) {
+        var net = model  // the pass's BatchNorm statistics stay in this copy
+        var context = Context(training: true, rng: Philox(seed: 0))
+        var ids: [UInt64] = []
+        var features: [Float] = []
+        var truth: [Int32]? = []
+        var batches: [Float] = []  // (index, count) of each visited batch
+        ids.reserveCapacity(data.sampleCount)
+        features.reserveCapacity(data.sampleCount * model.featureCount)
+        try data.forEachBatchOfThisRank { index, b in
+            batches += [Float(index), Float(b.count)]
+            ids.append(contentsOf: b.sampleIDs)
+            features.append(contentsOf: net.features(b.views[0], context: &context).scalars)
+            if let l = b.labels, truth != nil { truth!.append(contentsOf: l.scalars) } else { truth = nil }
+        }
+        let group = data.group
+        guard group.isDistributed else { return (ids, features, truth) }
+        let f = model.featureCount
+        let allBatches = group.allGatherVariable(batches)
+        let allIDs = group.allGatherVariable(ids.flatMap { id in (0..<4).map { Float((id >> (16 * UInt64($0))) & 0xFFFF) } })
+        let allFeatures = group.allGatherVariable(features)
+        var labelled: [Double] = [truth == nil ? 1 : 0]
+        group.allReduceSum(&labelled)
+        let allTruth = group.allGatherVariable(truth.map { $0.map(Float.init) } ?? [])
+        // Each rank's batches in visiting order, then all of them by index.
+        var pieces: [(index: Int, rank: Int, start: Int, count: Int)] = []
+        for r in 0..<group.size {
+            var start = 0
+            for k in stride(from: 0, to: allBatches[r].count, by: 2) {
+                let count = Int(allBatches[r][k + 1])
+                pieces.append((Int(allBatches[r][k]), r, start, count))
+                start += count
+            }
+        }
+        var outIDs: [UInt64] = []
+        var outFeatures: [Float] = []
+        var outTruth: [Int32]? = labelled[0] == 0 ? [] : nil
+        for p in pieces.sorted(by: { $0.index < $1.index }) {
+            for i in p.start..<(p.start + p.count) {
+                outIDs.append((0..<4).reduce(UInt64(0)) { $0 | UInt64(allIDs[p.rank][4 * i + $1]) << (16 * UInt64($1)) })
+            }
+            outFeatures += allFeatures[p.rank][(p.start * f)..<((p.start + p.count) * f)]
+            if outTruth != nil { outTruth! += allTruth[p.rank][p.start..<(p.start + p.count)].map { Int32($0) } }
+        }
+        return (outIDs, outFeatures, outTruth)
     }
 
     /// Head 0's clusters on held-out samples (centre views, inference mode): `clusters` (distinct

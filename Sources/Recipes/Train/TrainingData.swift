@@ -14,15 +14,16 @@ struct TrainingData {
     let totalSteps: Int
     /// The teacher-logit cache the objective reads (`teacher_cache`), checked against this run.
     let teacherCache: TeacherCacheReader?
-    /// This process's rank (its batches are the rank-th share of each global batch).
-    let rank: Int
+    /// The ranks of the run (this process's batches are the rank-th share of each global batch).
+    let group: any Communicator
+    private var rank: Int { group.rank }
     private let recipe: Recipe
 
     /// Opens `recipe.data.train` for an objective that needs `viewCount` views (and labels); over a
     /// `group` of ranks, this rank's loader yields its `1/R` share of every global batch.
     init<O: Objective>(recipe: Recipe, objective: O, group: any Communicator = SingleProcess()) throws {
         self.recipe = recipe
-        rank = group.rank
+        self.group = group
         let name = recipe.objective.name
         store = try StoreReader(path: recipe.data.train)
         geometry = try FeatureExtractor.imageGeometry(of: store)
@@ -138,9 +139,12 @@ struct TrainingData {
     }
 
     /// A no-grad pass over the training part for epoch hooks: centre views (no flip), the run's
-    /// normalisation, store order, the last batch not padded; hooks' metrics go to `report`.
+    /// normalisation, store order, the last batch not padded; hooks' metrics go to `report`. It carries
+    /// the run's ranks, so a hook may split it (`DatasetPass.forEachBatchOfThisRank`).
     func datasetPass(report: @escaping ([String: Float]) -> Void = { _ in }) -> DatasetPass {
-        pass(over: store, positions: split.trainPositions, all: split.isEmpty, report: report)
+        var pass = pass(over: store, positions: split.trainPositions, all: split.isEmpty, report: report)
+        pass.group = group
+        return pass
     }
 
     /// The same pass over the validation part (empty when the run has none), for
