@@ -86,6 +86,7 @@ final class DataParallelRunTests: XCTestCase {
     }
 
     /// A supervised ResNet-18 ×0.125 recipe with SyncBN over a 10,000-image store, a checkpoint every 4 steps.
+    /// The global batch is 64: at 128 the two runs see different ReLU kinks (docs/scale-out.md, "To rounding").
     private func makeRecipe(steps: Int, batch: Int = 64) throws -> String {
         let store = path("fmnist-test.rstore")
         if !FileManager.default.fileExists(atPath: store) {
