@@ -87,7 +87,7 @@ let package = Package(
             "Support", "TensorCore", "NN", "Backbones", "Objectives", "Recipes", "Cluster", "TestSupport",
         ]),
         // Runs the built `retort` binary (argument handling, exit codes, messages).
-        .testTarget(name: "RetortCLITests"),
+        .testTarget(name: "RetortCLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

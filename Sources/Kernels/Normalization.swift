@@ -56,26 +56,8 @@ public enum Normalization {
         }
     }
 
-    /// Fused batch-norm backward. With batch statistics (`training`):
-    /// `dx = scale·invStd·(dy − mean(dy) − x̂·mean(dy·x̂))`; with running statistics `dx = dy·scale·invStd`.
-    /// Always `dScale = Σ dy·x̂`, `dShift = Σ dy` per channel. All outputs are overwritten.
-    public static func batchNormBackward(
-        _ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-        outer: Int, channels: Int, inner: Int,
-        mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, scale: UnsafePointer<Float>,
-        training: Bool, gradInput: UnsafeMutablePointer<Float>,
-        gradScale: UnsafeMutablePointer<Float>, gradShift: UnsafeMutablePointer<Float>
-    ) {
-        batchNormGradientSums(
-            x, gradOutput: gradOutput, outer: outer, channels: channels, inner: inner, mean: mean, invStd: invStd,
-            gradScale: gradScale, gradShift: gradShift)
-        batchNormInputGradient(
-            x, gradOutput: gradOutput, outer: outer, channels: channels, inner: inner, mean: mean, invStd: invStd,
-            scale: scale, training: training, sumScale: gradScale, sumShift: gradShift, count: outer * inner,
-            gradInput: gradInput)
-    }
-
-    /// The per-channel sums of the batch-norm backward: `dScale = Σ dy·(x − μ)·invStd`, `dShift = Σ dy`
+    /// The per-channel sums of the batch-norm backward (the input gradient follows from them,
+    /// `batchNormInputGradient`): `dScale = Σ dy·(x − μ)·invStd`, `dShift = Σ dy`
     /// over the `outer · inner` values of each channel (Double accumulation). Both outputs are overwritten.
     public static func batchNormGradientSums(
         _ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,

@@ -82,35 +82,9 @@ extension Tensor {
         let sd = scale.detached
         let savedMean = mean
         let savedInvStd = invStd
-        if training, let group, group.isDistributed {
-            return traced(out, inputs: [x, scale, shift]) { gy in
-                syncBatchNormBackward(gy, x: xd, scale: sd, mean: savedMean, invStd: savedInvStd, group: group)
-            }
-        }
+        let sums = training ? group.flatMap { $0.isDistributed ? $0 : nil } : nil
         return traced(out, inputs: [x, scale, shift]) { gy in
-            var gs = Tensor(zeros: [c])
-            var gb = Tensor(zeros: [c])
-            let gx = xd.withUnsafeBufferPointer { px in
-                gy.withUnsafeBufferPointer { pg in
-                    savedMean.withUnsafeBufferPointer { pm in
-                        savedInvStd.withUnsafeBufferPointer { pi in
-                            sd.withUnsafeBufferPointer { ps in
-                                gs.withUnsafeMutableBufferPointer { pgs in
-                                    gb.withUnsafeMutableBufferPointer { pgb in
-                                        Tensor(shape: xd.shape) { pgx in
-                                            Normalization.batchNormBackward(
-                                                px.baseAddress!, gradOutput: pg.baseAddress!, outer: outer, channels: c, inner: inner,
-                                                mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!, training: training,
-                                                gradInput: pgx.baseAddress!, gradScale: pgs.baseAddress!, gradShift: pgb.baseAddress!)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            return [gx, gs, gb]
+            batchNormBackward(gy, x: xd, scale: sd, mean: savedMean, invStd: savedInvStd, training: training, summedOver: sums)
         }
     }
 
@@ -188,34 +162,38 @@ func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) 
     return t.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-/// SyncBN's collectives (`Tensor.batchNorm` with a group of ranks).
+/// Batch norm's backward and SyncBN's collectives (`Tensor.batchNorm` with a group of ranks).
 extension Tensor {
     /// The mean and biased variance `[C]` of the union of every rank's batch, from each rank's own and
     /// its value count `m`, and the total count M.
     static func combinedStatistics(mean: Tensor, variance: Tensor, count m: Int, over group: any Communicator) -> (Tensor, Tensor, Int) {
         let c = mean.count
-        let all = group.allGather([Float(m)] + mean.scalars + variance.scalars)
-        let stride = 1 + 2 * c
-        let counts = (0..<group.size).map { Double(all[$0 * stride]) }
+        var counts = [Double](repeating: 0, count: group.size)  // exact beyond Float's 2²⁴
+        counts[group.rank] = Double(m)
+        group.allReduceSum(&counts)
+        let all = group.allGather(mean.scalars + variance.scalars)
+        let stride = 2 * c
         let total = counts.reduce(0, +)
         var mu = [Double](repeating: 0, count: c)
         var v = [Double](repeating: 0, count: c)
         for r in 0..<group.size {
-            for j in 0..<c { mu[j] += counts[r] * Double(all[r * stride + 1 + j]) / total }
+            for j in 0..<c { mu[j] += counts[r] * Double(all[r * stride + j]) / total }
         }
         for r in 0..<group.size {
             for j in 0..<c {
-                let d = Double(all[r * stride + 1 + j]) - mu[j]
-                v[j] += counts[r] * (Double(all[r * stride + 1 + c + j]) + d * d) / total
+                let d = Double(all[r * stride + j]) - mu[j]
+                v[j] += counts[r] * (Double(all[r * stride + c + j]) + d * d) / total
             }
         }
         return (Tensor(shape: [c], scalars: mu.map { Float($0) }), Tensor(shape: [c], scalars: v.map { Float($0) }), Int(total))
     }
 
-    /// SyncBN's backward: this rank's `Σ dy·x̂` and `Σ dy` (the scale and shift gradients), and the input
-    /// gradient from their sums over all ranks with the global count.
-    static func syncBatchNormBackward(
-        _ gy: Tensor, x: Tensor, scale: Tensor, mean: Tensor, invStd: Tensor, group: any Communicator
+    /// Batch norm's backward: this process's `Σ dy·x̂` and `Σ dy` (the scale and shift gradients), and the
+    /// input gradient from them (`training`: batch statistics) — with SyncBN (`summedOver` a group), from
+    /// their sums over all ranks with the global count, while the scale and shift gradients stay this
+    /// rank's, to be summed with the others' by the gradient all-reduce.
+    static func batchNormBackward(
+        _ gy: Tensor, x: Tensor, scale: Tensor, mean: Tensor, invStd: Tensor, training: Bool, summedOver group: (any Communicator)?
     ) -> [Tensor] {
         let c = x.shape[1]
         let outer = x.shape[0]
@@ -237,11 +215,13 @@ extension Tensor {
                 }
             }
         }
-        var sums = gs.scalars + gb.scalars + [Float(outer * inner)]
-        group.allReduceSum(&sums)
+        var sums = gs.scalars + gb.scalars
+        var counts = [Double(outer * inner)]  // exact beyond Float's 2²⁴
+        group?.allReduceSum(&sums)
+        group?.allReduceSum(&counts)
         let sumScale = Array(sums[0..<c])
         let sumShift = Array(sums[c..<(2 * c)])
-        let count = Int(sums[2 * c])
+        let count = Int(counts[0])
         let gx = x.withUnsafeBufferPointer { px in
             gy.withUnsafeBufferPointer { pg in
                 mean.withUnsafeBufferPointer { pm in
@@ -250,7 +230,7 @@ extension Tensor {
                             Tensor(shape: x.shape) { pgx in
                                 Normalization.batchNormInputGradient(
                                     px.baseAddress!, gradOutput: pg.baseAddress!, outer: outer, channels: c, inner: inner,
-                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!, training: true,
+                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!, training: training,
                                     sumScale: sumScale, sumShift: sumShift, count: count, gradInput: pgx.baseAddress!)
                             }
                         }

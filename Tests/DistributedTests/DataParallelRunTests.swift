@@ -135,28 +135,7 @@ final class DataParallelRunTests: XCTestCase {
         return false
     }
 
-    /// The `retort` executable beside this test bundle.
-    private func binary() throws -> URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("retort")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw XCTSkip("no retort binary beside \(CommandLine.arguments[0])")
-    }
+    private func binary() throws -> URL { try RetortProcess.binary() }
 
-    /// Runs `retort arguments…` to completion: exit status and standard output and error together.
-    private func retort(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    private func retort(_ arguments: [String]) throws -> (status: Int32, output: String) { try RetortProcess.runCombined(arguments) }
 }

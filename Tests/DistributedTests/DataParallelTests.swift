@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Data-parallel training over MPI on one machine: `mpirun -np 2` runs `MPIWorkerTests` (this test
@@ -16,23 +17,12 @@ final class DataParallelTests: XCTestCase {
 
     /// Runs `MPIWorkerTests/<test>` on 2 ranks; fails with the job's output unless every rank passes.
     private func runWorker(_ test: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["mpirun", "-np", "2", "--oversubscribe", "--mca", "btl", "self,vader", "--bind-to", "none"]
         if getuid() == 0 { arguments.append("--allow-run-as-root") }
-        process.arguments = arguments + [CommandLine.arguments[0], "DistributedTests.MPIWorkerTests/\(test)"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["RETORT_MPI_WORKER"] = "1"
-        environment["OMP_NUM_THREADS"] = "1"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 0, "mpirun -np 2 \(test) failed:\n\(text)")
+        let (status, text) = try RetortProcess.launch(
+            URL(fileURLWithPath: "/usr/bin/env"), arguments + [CommandLine.arguments[0], "DistributedTests.MPIWorkerTests/\(test)"],
+            environment: ["RETORT_MPI_WORKER": "1", "OMP_NUM_THREADS": "1"])
+        XCTAssertEqual(status, 0, "mpirun -np 2 \(test) failed:\n\(text)")
         XCTAssertTrue(text.contains("Executed 1 test, with 0 failures"), "each rank ran the test:\n\(text)")
         for line in text.split(separator: "\n") where line.hasPrefix("rank ") { print("\(test) \(line)") }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `retort cache-logits` refuses bad arguments with one line naming the flag, before it runs a teacher or writes a file.

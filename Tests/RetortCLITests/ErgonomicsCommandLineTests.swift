@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `retort sweep`, `compare` and `embed --map` refuse bad requests with one clear line, run as a user would.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The `retort` executable's exit codes and messages for bad command lines, run as a user would

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `retort loss clip`, `retort store build fashion-mnist-captions --captions` and `retort zeroshot
