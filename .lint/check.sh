@@ -2,6 +2,7 @@
 # Module-boundary lint (plain bash + grep, well under a second; `make lint`, called by .ci/run):
 #  1. no file in the layers above TensorCore imports Kernels unless .lint/kernels-import-allowlist.txt
 #     names it (and every name there still does: the list only shrinks);
+#  1b. inside TensorCore only the CPU backend (Sources/TensorCore/CPU) and Threading.swift import Kernels;
 #  2. no `@_exported import` anywhere (every file imports what it uses, explicitly);
 #  3. every Swift target's dependency list in Package.swift names exactly the package modules its
 #     files import;
@@ -31,6 +32,16 @@ while IFS= read -r file; do
         complain "$allowlist names $file, which no longer imports Kernels: delete that line"
     fi
 done <<<"$allowed"
+
+# 1b. Inside TensorCore, only the CPU backend (Sources/TensorCore/CPU) and Threading (the process's thread
+#     settings) import Kernels: every op reaches its kernels through the `Backend` protocol.
+while IFS= read -r file; do
+    [ -n "$file" ] || continue
+    case "$file" in
+        Sources/TensorCore/CPU/*|Sources/TensorCore/Threading.swift) ;;
+        *) complain "$file imports Kernels; TensorCore's ops reach kernels through Tensor.backend (Sources/TensorCore/Backend.swift); only Sources/TensorCore/CPU implements it" ;;
+    esac
+done < <(grep -rlE "$(import_re Kernels)" --include='*.swift' Sources/TensorCore | sort)
 
 # 2. No re-exports.
 while IFS= read -r hit; do

@@ -1,3 +1,5 @@
+import Support
+
 /// Naive direct convolution (seven nested loops), the reference the fast kernels are tested against.
 extension Convolution {
     /// Direct-loop forward: `output[N, O, OH, OW]` (overwritten), bias optional.

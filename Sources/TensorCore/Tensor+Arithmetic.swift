@@ -1,4 +1,3 @@
-import Kernels
 import Support
 
 /// Broadcasting arithmetic with gradients: `+ - * /`, negation.
@@ -61,11 +60,6 @@ extension Tensor {
     /// In-place a += b (same shape), untraced: for gradient accumulation and optimizer updates.
     public static func += (a: inout Tensor, b: Tensor) {
         require(a.shape == b.shape, "+=: shapes \(a.shape) and \(b.shape) differ")
-        b.withUnsafeBufferPointer { pb in
-            a.withUnsafeMutableBufferPointer { pa in
-                guard let base = pa.baseAddress, let other = pb.baseAddress else { return }
-                Elementwise.apply(.add, base, other, base, count: pa.count)
-            }
-        }
+        backend.addInPlace(&a, b)
     }
 }

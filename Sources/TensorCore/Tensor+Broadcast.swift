@@ -1,4 +1,3 @@
-import Kernels
 import Support
 
 /// Elementwise plumbing: unary maps, broadcasting binary maps, and reducing a broadcast gradient.
@@ -50,7 +49,7 @@ extension Tensor {
     @inlinable
     public static func zipMap(_ a: Tensor, _ b: Tensor, kernel op: BinaryOp, name: String, _ f: @Sendable (Float, Float) -> Float) -> Tensor {
         guard a.shape == b.shape else { return broadcastRows(a, b, kernel: op, name: name, f) }
-        return chunked(a, b) { Elementwise.apply(op, $0, $1, $2, count: $3) }
+        return backend.binary(op, a, b)
     }
 
     /// `zipMap(_:_:kernel:name:_:)` for different shapes: the kernel per output row when both
@@ -61,22 +60,7 @@ extension Tensor {
         let plan = BroadcastPlan(out: outShape, a: a.shape, b: b.shape)
         let inner = plan.dims.last ?? 1
         guard plan.stridesA.last == 1, plan.stridesB.last == 1, inner >= 16 else { return zipMap(a, b, op: name, f) }
-        let rows = outShape.count / inner
-        return a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                let sa = SendablePointer(pa.baseAddress!)
-                let sb = SendablePointer(pb.baseAddress!)
-                return Tensor(shape: outShape) { dst in
-                    let d = SendablePointer(dst.baseAddress!)
-                    parallelFor(rows, grain: Swift.max(1, elementwiseGrain / inner)) { r in
-                        for row in r {
-                            let (oa, ob) = plan.offsets(row: row)
-                            Elementwise.apply(op, sa.base + oa, sb.base + ob, d.base + row * inner, count: inner)
-                        }
-                    }
-                }
-            }
-        }
+        return backend.binaryRows(op, a, b, shape: outShape, inner: inner) { plan.offsets(row: $0) }
     }
 
     /// `f(a, b)` with NumPy broadcasting (untraced). `op` names the caller in shape errors.

@@ -1,7 +1,6 @@
-import Kernels
 import Support
 
-/// 2-D convolution (NCHW, PyTorch semantics) with its gradients, on im2col + SGEMM kernels.
+/// 2-D convolution (NCHW, PyTorch semantics) with its gradients (`Backend.convolution`: on the CPU im2col + SGEMM).
 extension Tensor {
     /// Cross-correlation of `self` `[N, C, H, W]` with `weight` `[O, C/groups, KH, KW]` plus
     /// `bias` `[O]`, giving `[N, O, OH, OW]` with `OH = ⌊(H + 2·pad − dil·(KH − 1) − 1)/stride⌋ + 1`
@@ -34,44 +33,15 @@ extension Tensor {
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         let outShape: Shape = [n, o, g.outputHeight, g.outputWidth]
         if count == 0 || weight.count == 0 { return Tensor.emptyResult(outShape, inputs: inputs) }
-        let out = withUnsafeBufferPointer { px in
-            weight.withUnsafeBufferPointer { pw in
-                Tensor(shape: outShape) { py in
-                    if let bias {
-                        bias.withUnsafeBufferPointer { pb in
-                            Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!, output: py.baseAddress!)
-                        }
-                    } else {
-                        Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: nil, output: py.baseAddress!)
-                    }
-                }
-            }
-        }
+        let out = Tensor.backend.convolution(self, weight: weight, bias: bias, geometry: g)
         let x = detached
         let wd = weight.detached
         let needInput = isTraced
         let needWeight = weight.isTraced
         let needBias = bias?.isTraced ?? false
         return Tensor.traced(out, inputs: inputs) { gy in
-            // The kernel overwrites every element of the gradients it computes.
-            var gx: Tensor? = needInput ? Tensor(shape: x.shape) { _ in } : nil
-            var gw: Tensor? = needWeight ? Tensor(shape: wd.shape) { _ in } : nil
-            var gb: Tensor? = needBias ? Tensor(shape: [o]) { _ in } : nil
-            x.withUnsafeBufferPointer { px in
-                wd.withUnsafeBufferPointer { pw in
-                    gy.withUnsafeBufferPointer { pg in
-                        withOptionalMutablePointer(&gx) { dx in
-                            withOptionalMutablePointer(&gw) { dw in
-                                withOptionalMutablePointer(&gb) { db in
-                                    Convolution.backward(
-                                        g, input: px.baseAddress!, weight: pw.baseAddress!, gradOutput: pg.baseAddress!,
-                                        gradInput: dx, gradWeight: dw, gradBias: db)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let (gx, gw, gb) = Tensor.backend.convolutionGradients(
+                gy, x: x, weight: wd, geometry: g, input: needInput, weights: needWeight, bias: needBias)
             return bias == nil ? [gx, gw] : [gx, gw, gb]
         }
     }
@@ -84,14 +54,4 @@ extension Tensor {
         let shapes = inputs.map(\.shape)
         return traced(Tensor(zeros: shape), inputs: inputs) { _ in shapes.map { Tensor(zeros: $0) } }
     }
-}
-
-/// Calls `body` with the tensor's mutable base address, or with nil when there is no tensor.
-@inlinable
-func withOptionalMutablePointer<R>(_ t: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
-    guard var value = t else { return body(nil) }
-    t = nil  // keep the storage uniquely referenced
-    let r = value.withUnsafeMutableBufferPointer { body($0.baseAddress) }
-    t = value
-    return r
 }

@@ -1,7 +1,6 @@
-import Kernels
 import Support
 
-/// Matrix products on BLAS: one `cblas_sgemm` per matrix, transposes passed as BLAS flags.
+/// Matrix products (`Backend.matmul`: on the CPU one `cblas_sgemm` per matrix, transposes as BLAS flags).
 extension Tensor {
     /// `op(a) · op(b)`: `[..., M, K] x [..., K, N] -> [..., M, N]`, where op transposes the last two
     /// dims when asked. Leading (batch) dims must match, or `b` may be rank 2 (shared by all).
@@ -15,19 +14,9 @@ extension Tensor {
         require(batchB.isEmpty || batchA == batchB, "matmul: batch dimensions differ: \(a.shape) x \(b.shape)")
         let batch = batchA.reduce(1, *)
         let k = ka
-        let out = a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                Tensor(shape: Shape(batchA + [m, n])) { pc in
-                    for i in 0..<batch {
-                        BLAS.gemm(
-                            transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                            a: pa.baseAddress! + i * m * k, lda: a.shape[-1],
-                            b: pb.baseAddress! + (batchB.isEmpty ? 0 : i * k * n), ldb: b.shape[-1],
-                            c: pc.baseAddress! + i * m * n, ldc: n)
-                    }
-                }
-            }
-        }
+        let out = backend.matmul(
+            a, b, transposeA: transposeA, transposeB: transposeB, batch: batch, m: m, n: n, k: k, sharedB: batchB.isEmpty,
+            shape: Shape(batchA + [m, n]))
         let ad = a.detached
         let bd = b.detached
         return traced(out, inputs: [a, b]) { g in

@@ -1,5 +1,4 @@
 import Foundation
-import Kernels
 
 /// Elementwise math with gradients. Shapes are preserved: `[*] -> [*]`.
 extension Tensor {
@@ -45,7 +44,7 @@ extension Tensor {
     }
     /// max(x, 0) (NaN stays NaN); gradient g where the output is positive.
     public func relu() -> Tensor {
-        let out = Tensor.chunked(self, self) { x, _, y, n in Elementwise.relu(x, y, count: n) }
+        let out = Tensor.backend.relu(self)
         return Tensor.traced(out, inputs: [self]) { g in [Tensor.zipMap(g, out, kernel: .reluGradient, name: "relu") { $1 > 0 ? $0 : 0 }] }
     }
     /// 1 / (1 + e^-x).
@@ -75,11 +74,9 @@ extension Tensor {
         let x = detached
         switch form {
         case .erf:
-            // Vectorised, with PyTorch's CPU erf approximation (Kernels/VectorMath.swift).
-            let out = Tensor.chunked(x, x, grain: Tensor.elementwiseGrain / 4) { x, _, y, n in Elementwise.gelu(x, y, count: n) }
-            return Tensor.traced(out, inputs: [self]) { g in
-                [Tensor.chunked(g, x, grain: Tensor.elementwiseGrain / 4) { g, x, dx, n in Elementwise.geluGradient(g, x, dx, count: n) }]
-            }
+            // Vectorised, with PyTorch's CPU erf approximation (Kernels/VectorMath.swift on the CPU).
+            let out = Tensor.backend.gelu(x)
+            return Tensor.traced(out, inputs: [self]) { g in [Tensor.backend.geluGradient(g, x: x)] }
         case .tanh:
             let c: Float = 0.7978845608028654
             let out = map { v in 0.5 * v * (1 + Foundation.tanh(c * (v + 0.044715 * v * v * v))) }

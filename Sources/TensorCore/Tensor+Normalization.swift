@@ -1,4 +1,3 @@
-import Kernels
 import Support
 
 /// Batch normalisation (Ioffe & Szegedy 2015) and layer normalisation (Ba et al. 2016), each one
@@ -33,16 +32,8 @@ extension Tensor {
         var invStd = Tensor(zeros: [c])
         if training {
             require(m > 1, "batchNorm: training needs more than one value per channel, got input \(x.shape)")
-            var variance = Tensor(zeros: [c])
-            x.withUnsafeBufferPointer { px in
-                mean.withUnsafeMutableBufferPointer { pm in
-                    variance.withUnsafeMutableBufferPointer { pv in
-                        Normalization.channelStatistics(
-                            px.baseAddress!, outer: outer, channels: c, inner: inner,
-                            mean: pm.baseAddress!, variance: pv.baseAddress!)
-                    }
-                }
-            }
+            var variance: Tensor
+            (mean, variance) = backend.channelStatistics(x, outer: outer, channels: c, inner: inner)
             var count = m
             if let group, group.isDistributed {
                 (mean, variance, count) = combinedStatistics(mean: mean, variance: variance, count: m, over: group)
@@ -62,22 +53,7 @@ extension Tensor {
             mean = runningMean.detached
             invStd = Tensor(shape: [c], scalars: runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() })
         }
-        let out = x.withUnsafeBufferPointer { px in
-            mean.withUnsafeBufferPointer { pm in
-                invStd.withUnsafeBufferPointer { pi in
-                    scale.withUnsafeBufferPointer { ps in
-                        shift.withUnsafeBufferPointer { pb in
-                            Tensor(shape: x.shape) { py in
-                                Normalization.batchNormForward(
-                                    px.baseAddress!, outer: outer, channels: c, inner: inner,
-                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!,
-                                    shift: pb.baseAddress!, y: py.baseAddress!)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let out = backend.batchNorm(x, mean: mean, invStd: invStd, scale: scale, shift: shift, outer: outer, channels: c, inner: inner)
         let xd = x.detached
         let sd = scale.detached
         let savedMean = mean
@@ -99,25 +75,9 @@ extension Tensor {
         let d = normShape.count
         let rows = d == 0 ? 0 : count / d
         if count == 0 { return Tensor.emptyResult(shape, inputs: [self] + [scale, shift].compactMap { $0 }) }
-        var mean = Tensor(zeros: [rows])
-        var invStd = Tensor(zeros: [rows])
         let sc = scale?.detached
         let sh = shift?.detached
-        let out = withUnsafeBufferPointer { px in
-            withOptionalPointer(sc) { ps in
-                withOptionalPointer(sh) { pb in
-                    mean.withUnsafeMutableBufferPointer { pm in
-                        invStd.withUnsafeMutableBufferPointer { pi in
-                            Tensor(shape: shape) { py in
-                                Normalization.layerNormForward(
-                                    px.baseAddress!, rows: rows, d: d, epsilon: epsilon, scale: ps, shift: pb,
-                                    y: py.baseAddress!, mean: pm.baseAddress!, invStd: pi.baseAddress!)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (out, mean, invStd) = Tensor.backend.layerNorm(self, rows: rows, d: d, epsilon: epsilon, scale: sc, shift: sh)
         let x = detached
         let savedMean = mean
         let savedInvStd = invStd
@@ -125,41 +85,15 @@ extension Tensor {
         if let scale { inputs.append(scale) }
         if let shift { inputs.append(shift) }
         return Tensor.traced(out, inputs: inputs) { gy in
-            var gs: Tensor? = sc == nil ? nil : Tensor(zeros: normShape)
-            var gb: Tensor? = sh == nil ? nil : Tensor(zeros: normShape)
-            let gx = x.withUnsafeBufferPointer { px in
-                gy.withUnsafeBufferPointer { pg in
-                    withOptionalPointer(sc) { ps in
-                        savedMean.withUnsafeBufferPointer { pm in
-                            savedInvStd.withUnsafeBufferPointer { pi in
-                                withOptionalMutablePointer(&gs) { pgs in
-                                    withOptionalMutablePointer(&gb) { pgb in
-                                        Tensor(shape: x.shape) { pgx in
-                                            Normalization.layerNormBackward(
-                                                px.baseAddress!, gradOutput: pg.baseAddress!, rows: rows, d: d, scale: ps,
-                                                mean: pm.baseAddress!, invStd: pi.baseAddress!, gradInput: pgx.baseAddress!,
-                                                gradScale: pgs, gradShift: pgb)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let (gx, gs, gb) = Tensor.backend.layerNormGradients(
+                gy, x: x, rows: rows, d: d, scale: sc, mean: savedMean, invStd: savedInvStd, scaleGradient: sc != nil,
+                shiftGradient: sh != nil)
             var grads: [Tensor?] = [gx]
-            if sc != nil { grads.append(gs) }
-            if sh != nil { grads.append(gb) }
+            if sc != nil { grads.append(gs?.reshaped(to: normShape)) }
+            if sh != nil { grads.append(gb?.reshaped(to: normShape)) }
             return grads
         }
     }
-}
-
-/// Calls `body` with the tensor's base address, or with nil when there is no tensor.
-@inlinable
-func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let t else { return body(nil) }
-    return t.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// Batch norm's backward and SyncBN's collectives (`Tensor.batchNorm` with a group of ranks).
@@ -198,23 +132,7 @@ extension Tensor {
         let c = x.shape[1]
         let outer = x.shape[0]
         let inner = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
-        var gs = Tensor(zeros: [c])
-        var gb = Tensor(zeros: [c])
-        x.withUnsafeBufferPointer { px in
-            gy.withUnsafeBufferPointer { pg in
-                mean.withUnsafeBufferPointer { pm in
-                    invStd.withUnsafeBufferPointer { pi in
-                        gs.withUnsafeMutableBufferPointer { pgs in
-                            gb.withUnsafeMutableBufferPointer { pgb in
-                                Normalization.batchNormGradientSums(
-                                    px.baseAddress!, gradOutput: pg.baseAddress!, outer: outer, channels: c, inner: inner,
-                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, gradScale: pgs.baseAddress!, gradShift: pgb.baseAddress!)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (gs, gb) = backend.batchNormGradientSums(gy, x: x, mean: mean, invStd: invStd, outer: outer, channels: c, inner: inner)
         var sums = gs.scalars + gb.scalars
         var counts = [Double(outer * inner)]  // exact beyond Float's 2²⁴
         group?.allReduceSum(&sums)
@@ -222,22 +140,9 @@ extension Tensor {
         let sumScale = Array(sums[0..<c])
         let sumShift = Array(sums[c..<(2 * c)])
         let count = Int(counts[0])
-        let gx = x.withUnsafeBufferPointer { px in
-            gy.withUnsafeBufferPointer { pg in
-                mean.withUnsafeBufferPointer { pm in
-                    invStd.withUnsafeBufferPointer { pi in
-                        scale.withUnsafeBufferPointer { ps in
-                            Tensor(shape: x.shape) { pgx in
-                                Normalization.batchNormInputGradient(
-                                    px.baseAddress!, gradOutput: pg.baseAddress!, outer: outer, channels: c, inner: inner,
-                                    mean: pm.baseAddress!, invStd: pi.baseAddress!, scale: ps.baseAddress!, training: training,
-                                    sumScale: sumScale, sumShift: sumShift, count: count, gradInput: pgx.baseAddress!)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let gx = backend.batchNormInputGradient(
+            gy, x: x, mean: mean, invStd: invStd, scale: scale, training: training, sumScale: sumScale, sumShift: sumShift,
+            count: count, outer: outer, channels: c, inner: inner)
         return [gx, gs, gb]
     }
 }

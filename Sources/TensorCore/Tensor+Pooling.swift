@@ -1,4 +1,3 @@
-import Kernels
 import Support
 
 /// 2-D pooling over NCHW tensors (PyTorch semantics, floor mode) with gradients.
@@ -28,25 +27,8 @@ extension Tensor {
         let g = poolingGeometry("maxPool2d", kernel: kernel, stride: stride, padding: padding)
         let outShape: Shape = [g.batch, g.inputChannels, g.outputHeight, g.outputWidth]
         if count == 0 { return Tensor.emptyResult(outShape, inputs: [self]) }
-        var argmax = [Int32](repeating: 0, count: outShape.count)
-        let out = withUnsafeBufferPointer { px in
-            argmax.withUnsafeMutableBufferPointer { pi in
-                Tensor(shape: outShape) { py in
-                    Pooling.maxForward(g, input: px.baseAddress!, output: py.baseAddress!, argmax: pi.baseAddress!)
-                }
-            }
-        }
-        let inShape = shape
-        return Tensor.traced(out, inputs: [self]) { gy in
-            let gx = gy.withUnsafeBufferPointer { pg in
-                argmax.withUnsafeBufferPointer { pi in
-                    Tensor(shape: inShape) { px in
-                        Pooling.maxBackward(g, gradOutput: pg.baseAddress!, argmax: pi.baseAddress!, gradInput: px.baseAddress!)
-                    }
-                }
-            }
-            return [gx]
-        }
+        let (out, argmax) = Tensor.backend.maxPool(self, geometry: g)
+        return Tensor.traced(out, inputs: [self]) { gy in [Tensor.backend.maxPoolGradient(gy, argmax: argmax, geometry: g)] }
     }
 
     /// Average pooling: `[N, C, H, W] -> [N, C, OH, OW]`; zero padding counts in the divisor
@@ -55,16 +37,8 @@ extension Tensor {
         let g = poolingGeometry("avgPool2d", kernel: kernel, stride: stride, padding: padding)
         let outShape: Shape = [g.batch, g.inputChannels, g.outputHeight, g.outputWidth]
         if count == 0 { return Tensor.emptyResult(outShape, inputs: [self]) }
-        let out = withUnsafeBufferPointer { px in
-            Tensor(shape: outShape) { py in Pooling.averageForward(g, input: px.baseAddress!, output: py.baseAddress!) }
-        }
-        let inShape = shape
-        return Tensor.traced(out, inputs: [self]) { gy in
-            let gx = gy.withUnsafeBufferPointer { pg in
-                Tensor(shape: inShape) { px in Pooling.averageBackward(g, gradOutput: pg.baseAddress!, gradInput: px.baseAddress!) }
-            }
-            return [gx]
-        }
+        let out = Tensor.backend.averagePool(self, geometry: g)
+        return Tensor.traced(out, inputs: [self]) { gy in [Tensor.backend.averagePoolGradient(gy, geometry: g)] }
     }
 
     /// Global average pooling: `[N, C, H, W] -> [N, C]`, the mean over H·W.

@@ -1,4 +1,5 @@
 import Kernels
+import Support
 import TensorCore
 import TestSupport
 import XCTest

@@ -1,3 +1,4 @@
+import Support
 import TensorCore
 import TestSupport
 import XCTest

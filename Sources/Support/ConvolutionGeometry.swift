@@ -74,7 +74,7 @@ public struct ConvolutionGeometry: Sendable, Hashable {
 
     /// The output columns `[lo, hi)` whose input column `ow·stride + offset` lies inside `[0, size)`.
     @inlinable
-    static func validRange(offset: Int, stride: Int, size: Int, outputs: Int) -> (Int, Int) {
+    public static func validRange(offset: Int, stride: Int, size: Int, outputs: Int) -> (Int, Int) {
         // ow·s + off >= 0  <=>  ow >= ceil(-off / s);  ow·s + off < size  <=>  ow < ceil((size - off) / s).
         let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
         let hiRaw = size - offset <= 0 ? 0 : (size - offset + stride - 1) / stride

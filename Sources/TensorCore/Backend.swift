@@ -1,0 +1,114 @@
+import Support
+
+/// The kernels TensorCore's ops run on: every op that reaches a compute kernel (matrix products,
+/// convolution, pooling, normalisation, the vectorised elementwise loops, optimizer and EMA updates)
+/// calls it through this protocol, on tensors, and keeps only its shape checks, its tape recording
+/// and its pullback's algebra. Methods take tensors and return new ones (or update the `inout` ones in
+/// place), untraced; shapes are already checked.
+///
+/// `CPUBackend` (OpenBLAS and our SIMD kernels, `Sources/TensorCore/CPU`) is the one implementation; it is
+/// the only part of TensorCore that imports `Kernels`. A CUDA backend would implement the same methods on
+/// device memory (cuBLAS GEMM, cuDNN convolution and normalisation, NVRTC-compiled elementwise and update
+/// kernels) once `TensorStorage` can hold a device buffer and name its backend (docs/architecture.md).
+/// Not yet behind it: the closure-based maps (`Tensor.map`, `zipMap`), reductions, softmax, indexing and
+/// shape copies, which TensorCore still runs as CPU loops of its own.
+public protocol Backend: Sendable {
+    /// What runs the kernels, for logs and benchmark lines (e.g. "cpu (OpenBLAS Cooperlake)").
+    var name: String { get }
+
+    // MARK: Matrix products
+
+    /// `op(a_i) · op(b_i)` for `batch` matrices (`b` shared by all when `sharedB`): `a` holds `[batch, M, K]`
+    /// (or `[batch, K, M]` with `transposeA`), `b` `[batch?, K, N]` (or transposed); the result has `shape`.
+    func matmul(
+        _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, batch: Int, m: Int, n: Int, k: Int, sharedB: Bool,
+        shape: Shape
+    ) -> Tensor
+
+    // MARK: Convolution and pooling (NCHW)
+
+    /// Cross-correlation of `x` `[N, C, H, W]` with `weight` `[O, C/groups, KH, KW]` plus `bias` `[O]`.
+    func convolution(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry) -> Tensor
+    /// The convolution's gradients for the inputs asked for.
+    func convolutionGradients(
+        _ gradOutput: Tensor, x: Tensor, weight: Tensor, geometry: ConvolutionGeometry, input: Bool, weights: Bool, bias: Bool
+    ) -> (input: Tensor?, weight: Tensor?, bias: Tensor?)
+    /// Max pooling: the output and the flat input index of each window's (first) maximum.
+    func maxPool(_ x: Tensor, geometry: ConvolutionGeometry) -> (output: Tensor, argmax: [Int32])
+    /// Max pooling's input gradient `[N, C, H, W]`: each output gradient added at its argmax.
+    func maxPoolGradient(_ gradOutput: Tensor, argmax: [Int32], geometry: ConvolutionGeometry) -> Tensor
+    /// Average pooling (zero padding counted in the divisor).
+    func averagePool(_ x: Tensor, geometry: ConvolutionGeometry) -> Tensor
+    /// Average pooling's input gradient.
+    func averagePoolGradient(_ gradOutput: Tensor, geometry: ConvolutionGeometry) -> Tensor
+
+    // MARK: Normalisation, on `[outer, channels, inner]` (batch norm) or `[rows, d]` (layer norm)
+
+    /// Per-channel mean and biased variance.
+    func channelStatistics(_ x: Tensor, outer: Int, channels: Int, inner: Int) -> (mean: Tensor, variance: Tensor)
+    /// `y = (x − mean[c])·invStd[c]·scale[c] + shift[c]`.
+    func batchNorm(_ x: Tensor, mean: Tensor, invStd: Tensor, scale: Tensor, shift: Tensor, outer: Int, channels: Int, inner: Int) -> Tensor
+    /// Per-channel `Σ dy·(x − μ)·invStd` (the scale gradient) and `Σ dy` (the shift gradient).
+    func batchNormGradientSums(
+        _ gradOutput: Tensor, x: Tensor, mean: Tensor, invStd: Tensor, outer: Int, channels: Int, inner: Int
+    ) -> (scale: Tensor, shift: Tensor)
+    /// Batch norm's input gradient from the channel sums over `count` values (`training`: batch statistics).
+    func batchNormInputGradient(
+        _ gradOutput: Tensor, x: Tensor, mean: Tensor, invStd: Tensor, scale: Tensor, training: Bool, sumScale: [Float],
+        sumShift: [Float], count: Int, outer: Int, channels: Int, inner: Int
+    ) -> Tensor
+    /// Layer norm over rows of `d`: the output and each row's mean and 1/√(var + ε).
+    func layerNorm(_ x: Tensor, rows: Int, d: Int, epsilon: Float, scale: Tensor?, shift: Tensor?) -> (output: Tensor, mean: Tensor, invStd: Tensor)
+    /// Layer norm's gradients: the input's, and the scale's and shift's when asked.
+    func layerNormGradients(
+        _ gradOutput: Tensor, x: Tensor, rows: Int, d: Int, scale: Tensor?, mean: Tensor, invStd: Tensor, scaleGradient: Bool,
+        shiftGradient: Bool
+    ) -> (input: Tensor, scale: Tensor?, shift: Tensor?)
+
+    // MARK: Elementwise
+
+    /// `op(a, b)` on two tensors of one count, in `a`'s shape.
+    func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) -> Tensor
+    /// `op(a, b)` of shape `shape` with broadcasting along rows: output row `r` of `inner` values is
+    /// `op(a[offsets(r).a ..<], b[offsets(r).b ..<])` (both contiguous along the row).
+    func binaryRows(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, shape: Shape, inner: Int, offsets: @Sendable (Int) -> (Int, Int)) -> Tensor
+    /// `a += b` in place (same count).
+    func addInPlace(_ a: inout Tensor, _ b: Tensor)
+    /// max(x, 0).
+    func relu(_ x: Tensor) -> Tensor
+    /// GELU, erf form (PyTorch's CPU approximation of erf).
+    func gelu(_ x: Tensor) -> Tensor
+    /// `g · GELU′(x)`.
+    func geluGradient(_ g: Tensor, x: Tensor) -> Tensor
+
+    // MARK: Parameter updates, in place (see `ParameterUpdate` for the formulas)
+
+    /// `torch.optim.SGD` on `w` with its momentum buffer (nil: momentum 0, or first step).
+    func sgd(
+        _ w: inout Tensor, gradient: Tensor, momentumBuffer: inout Tensor?, learningRate: Float, weightDecay: Float,
+        momentum: Float, dampening: Float, nesterov: Bool)
+    /// AdamW with the bias corrections folded by the caller.
+    func adamw(
+        _ w: inout Tensor, gradient: Tensor, firstMoment: inout Tensor, secondMoment: inout Tensor, decay: Float, stepSize: Float,
+        correction2: Float, beta1: Float, beta2: Float, epsilon: Float)
+    /// LAMB with its trust ratio.
+    func lamb(
+        _ w: inout Tensor, gradient: Tensor, firstMoment: inout Tensor, secondMoment: inout Tensor, learningRate: Float,
+        weightDecay: Float, adapt: Bool, beta1: Float, beta2: Float, epsilon: Float, correction1: Float, correction2: Float)
+    /// LARS with its trust ratio.
+    func lars(
+        _ w: inout Tensor, gradient: Tensor, momentumBuffer: inout Tensor, learningRate: Float, weightDecay: Float,
+        momentum: Float, trustCoefficient: Float, adapt: Bool)
+    /// Heavy-ball momentum (`firstStep`: the buffer becomes the direction).
+    func heavyBall(
+        _ w: inout Tensor, gradient: Tensor, momentumBuffer: inout Tensor, learningRate: Float, weightDecay: Float,
+        momentum: Float, firstStep: Bool)
+    /// `target ← τ·target + (1 − τ)·source`.
+    func movingAverage(_ target: inout Tensor, towards source: Tensor, momentum: Float)
+}
+
+extension Tensor {
+    /// The backend every op runs on. One today (`CPUBackend`); with a second, storage would name its
+    /// backend and ops would take their inputs' (docs/architecture.md).
+    public static let backend: any Backend = CPUBackend()
+}

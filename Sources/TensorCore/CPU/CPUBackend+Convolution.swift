@@ -1,0 +1,88 @@
+import Kernels
+import Support
+
+/// Convolution (im2col + SGEMM, `Kernels/Convolution*.swift`) and pooling on the CPU.
+extension CPUBackend {
+    /// `Convolution.forward`.
+    public func convolution(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+        x.withUnsafeBufferPointer { px in
+            weight.withUnsafeBufferPointer { pw in
+                Tensor(shape: [g.batch, g.outputChannels, g.outputHeight, g.outputWidth]) { py in
+                    if let bias {
+                        bias.withUnsafeBufferPointer { pb in
+                            Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!, output: py.baseAddress!)
+                        }
+                    } else {
+                        Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: nil, output: py.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Convolution.backward` (it overwrites every element of the gradients it computes).
+    public func convolutionGradients(
+        _ gradOutput: Tensor, x: Tensor, weight: Tensor, geometry g: ConvolutionGeometry, input: Bool, weights: Bool, bias: Bool
+    ) -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
+        var gx: Tensor? = input ? Tensor(shape: x.shape) { _ in } : nil
+        var gw: Tensor? = weights ? Tensor(shape: weight.shape) { _ in } : nil
+        var gb: Tensor? = bias ? Tensor(shape: [g.outputChannels]) { _ in } : nil
+        x.withUnsafeBufferPointer { px in
+            weight.withUnsafeBufferPointer { pw in
+                gradOutput.withUnsafeBufferPointer { pg in
+                    withOptionalMutablePointer(&gx) { dx in
+                        withOptionalMutablePointer(&gw) { dw in
+                            withOptionalMutablePointer(&gb) { db in
+                                Convolution.backward(
+                                    g, input: px.baseAddress!, weight: pw.baseAddress!, gradOutput: pg.baseAddress!,
+                                    gradInput: dx, gradWeight: dw, gradBias: db)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (gx, gw, gb)
+    }
+
+    /// `Pooling.maxForward`.
+    public func maxPool(_ x: Tensor, geometry g: ConvolutionGeometry) -> (output: Tensor, argmax: [Int32]) {
+        let shape: Shape = [g.batch, g.inputChannels, g.outputHeight, g.outputWidth]
+        var argmax = [Int32](repeating: 0, count: shape.count)
+        let out = x.withUnsafeBufferPointer { px in
+            argmax.withUnsafeMutableBufferPointer { pi in
+                Tensor(shape: shape) { py in Pooling.maxForward(g, input: px.baseAddress!, output: py.baseAddress!, argmax: pi.baseAddress!) }
+            }
+        }
+        return (out, argmax)
+    }
+
+    /// `Pooling.maxBackward`.
+    public func maxPoolGradient(_ gradOutput: Tensor, argmax: [Int32], geometry g: ConvolutionGeometry) -> Tensor {
+        gradOutput.withUnsafeBufferPointer { pg in
+            argmax.withUnsafeBufferPointer { pi in
+                Tensor(shape: [g.batch, g.inputChannels, g.height, g.width]) { px in
+                    Pooling.maxBackward(g, gradOutput: pg.baseAddress!, argmax: pi.baseAddress!, gradInput: px.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// `Pooling.averageForward`.
+    public func averagePool(_ x: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
+        x.withUnsafeBufferPointer { px in
+            Tensor(shape: [g.batch, g.inputChannels, g.outputHeight, g.outputWidth]) { py in
+                Pooling.averageForward(g, input: px.baseAddress!, output: py.baseAddress!)
+            }
+        }
+    }
+
+    /// `Pooling.averageBackward`.
+    public func averagePoolGradient(_ gradOutput: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
+        gradOutput.withUnsafeBufferPointer { pg in
+            Tensor(shape: [g.batch, g.inputChannels, g.height, g.width]) { px in
+                Pooling.averageBackward(g, gradOutput: pg.baseAddress!, gradInput: px.baseAddress!)
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Kernels
+import Support
+
+/// The CPU backend: OpenBLAS for matrix products (and the convolutions' GEMMs), our SIMD kernels
+/// (`Sources/Kernels`) for everything else, all on host memory. The only part of TensorCore that
+/// imports `Kernels`; its methods take each tensor's buffer once and call one kernel.
+public struct CPUBackend: Backend {
+    /// The CPU backend.
+    public init() {}
+
+    /// "cpu (OpenBLAS <kernel set>)".
+    public var name: String { "cpu (OpenBLAS \(BLAS.coreName))" }
+
+    /// One `cblas_sgemm` per matrix of the batch.
+    public func matmul(
+        _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, batch: Int, m: Int, n: Int, k: Int, sharedB: Bool,
+        shape: Shape
+    ) -> Tensor {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                Tensor(shape: shape) { pc in
+                    for i in 0..<batch {
+                        BLAS.gemm(
+                            transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                            a: pa.baseAddress! + i * m * k, lda: a.shape[-1],
+                            b: pb.baseAddress! + (sharedB ? 0 : i * k * n), ldb: b.shape[-1],
+                            c: pc.baseAddress! + i * m * n, ldc: n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Elementwise.apply` on parallel chunks.
+    public func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) -> Tensor {
+        Tensor.chunked(a, b) { Elementwise.apply(op, $0, $1, $2, count: $3) }
+    }
+
+    /// `Elementwise.apply` per output row, rows in parallel.
+    public func binaryRows(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, shape: Shape, inner: Int, offsets: @Sendable (Int) -> (Int, Int)) -> Tensor {
+        let rows = shape.count / inner
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let sa = SendablePointer(pa.baseAddress!)
+                let sb = SendablePointer(pb.baseAddress!)
+                return Tensor(shape: shape) { dst in
+                    let d = SendablePointer(dst.baseAddress!)
+                    parallelFor(rows, grain: Swift.max(1, Tensor.elementwiseGrain / inner)) { r in
+                        for row in r {
+                            let (oa, ob) = offsets(row)
+                            Elementwise.apply(op, sa.base + oa, sb.base + ob, d.base + row * inner, count: inner)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Elementwise.apply(.add)` into `a`'s (unique) buffer.
+    public func addInPlace(_ a: inout Tensor, _ b: Tensor) {
+        b.withUnsafeBufferPointer { pb in
+            a.withUnsafeMutableBufferPointer { pa in
+                guard let base = pa.baseAddress, let other = pb.baseAddress else { return }
+                Elementwise.apply(.add, base, other, base, count: pa.count)
+            }
+        }
+    }
+
+    /// `Elementwise.relu` on parallel chunks.
+    public func relu(_ x: Tensor) -> Tensor { Tensor.chunked(x, x) { x, _, y, n in Elementwise.relu(x, y, count: n) } }
+
+    /// `Elementwise.gelu` on parallel chunks.
+    public func gelu(_ x: Tensor) -> Tensor {
+        Tensor.chunked(x, x, grain: Tensor.elementwiseGrain / 4) { x, _, y, n in Elementwise.gelu(x, y, count: n) }
+    }
+
+    /// `Elementwise.geluGradient` on parallel chunks.
+    public func geluGradient(_ g: Tensor, x: Tensor) -> Tensor {
+        Tensor.chunked(g, x, grain: Tensor.elementwiseGrain / 4) { g, x, dx, n in Elementwise.geluGradient(g, x, dx, count: n) }
+    }
+}
