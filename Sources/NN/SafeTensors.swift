@@ -86,28 +86,11 @@ public struct SafeTensors: Sendable {
                 throw CheckpointError.malformed(file: file, message: "entry '\(key)' has \(end - begin) bytes for \(dtype) shape \(shape)")
             }
             let base = dataStart + begin
-            bytes.withUnsafeBufferPointer { raw in
-                let p = UnsafeRawPointer(raw.baseAddress! + base)
-                switch dtype {
-                case "I64":
-                    result.integers[key] = Int64Tensor(
-                        shape: shape,
-                        scalars: (0..<shape.count).map {
-                            Int64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))
-                        })
-                default:
-                    result.tensors[key] = Tensor(shape: shape) { out in
-                        for i in 0..<out.count {
-                            switch dtype {
-                            case "F32": out[i] = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                            case "F16": out[i] = halfToFloat(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-                            default:
-                                out[i] = Float(
-                                    bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-                            }
-                        }
-                    }
-                }
+            switch dtype {
+            case "I64": result.integers[key] = Int64Tensor(shape: shape, littleEndian: bytes, offset: base)
+            case "F16": result.tensors[key] = Tensor(shape: shape, littleEndian: bytes, offset: base, format: .float16)
+            case "BF16": result.tensors[key] = Tensor(shape: shape, littleEndian: bytes, offset: base, format: .bfloat16)
+            default: result.tensors[key] = Tensor(shape: shape, littleEndian: bytes, offset: base, format: .float32)
             }
         }
         return result
@@ -144,18 +127,13 @@ public struct SafeTensors: Sendable {
         var headerBytes = Array(header.utf8)
         while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
         var out = Data(capacity: 8 + headerBytes.count + offset)
-        var n = UInt64(headerBytes.count).littleEndian
-        withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
+        out.append(contentsOf: (0..<8).map { UInt8(truncatingIfNeeded: UInt64(headerBytes.count) >> (8 * UInt64($0))) })
         out.append(contentsOf: headerBytes)
         for it in items {
             if let t = tensors[it.key], it.dtype == "F32" {
-                t.withUnsafeBufferPointer {
-                    out.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 4 * $0.count))
-                }
+                out.append(contentsOf: t.littleEndianBytes)
             } else if let t = integers[it.key] {
-                t.scalars.withUnsafeBufferPointer {
-                    out.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 8 * $0.count))
-                }
+                out.append(contentsOf: t.littleEndianBytes)
             }
         }
         return out
@@ -182,18 +160,4 @@ func jsonString(_ s: String) -> String {
         }
     }
     return out + "\""
-}
-
-/// IEEE 754 binary16 -> binary32.
-func halfToFloat(_ h: UInt16) -> Float {
-    let sign = UInt32(h >> 15) << 31
-    let exponent = Int((h >> 10) & 0x1F)
-    let mantissa = UInt32(h & 0x3FF)
-    if exponent == 0 {
-        if mantissa == 0 { return Float(bitPattern: sign) }
-        let v = Float(mantissa) * Float(sign != 0 ? -1 : 1) / 16_777_216  // 2^-24
-        return v
-    }
-    if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
-    return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
 }

@@ -120,6 +120,12 @@ public enum PNGCodec {
         }
     }
 
+    /// Encodes HWC uint8 pixels (1 or 3 channels, `width · height · channels` of them) as PNG.
+    public static func encode(_ pixels: [UInt8], width: Int, height: Int, channels: Int) throws -> [UInt8] {
+        precondition(pixels.count == width * height * channels, "PNGCodec.encode: \(pixels.count) bytes for \(width)x\(height)x\(channels)")
+        return try pixels.withUnsafeBufferPointer { try encode($0.baseAddress!, width: width, height: height, channels: channels) }
+    }
+
     /// Encodes HWC uint8 pixels (1 or 3 channels) as PNG.
     public static func encode(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, channels: Int) throws -> [UInt8] {
         var img = png_image()

@@ -28,7 +28,7 @@ public enum MaskPicture {
                 }
             }
         }
-        return try rgb.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: total, height: height, channels: 3) }
+        return try PNGCodec.encode(rgb, width: total, height: height, channels: 3)
     }
 
     /// The PNG bytes of a grid: one row per `(input, labels)` pair (grayscale image | coloured label
@@ -53,6 +53,6 @@ public enum MaskPicture {
                 }
             }
         }
-        return try rgb.withUnsafeBufferPointer { try PNGCodec.encode($0.baseAddress!, width: total, height: max(tall, 1), channels: 3) }
+        return try PNGCodec.encode(rgb, width: total, height: max(tall, 1), channels: 3)
     }
 }
