@@ -81,6 +81,23 @@ public protocol Backend: Sendable {
     /// `g · GELU′(x)`.
     func geluGradient(_ g: Tensor, x: Tensor) -> Tensor
 
+    // MARK: Solvers
+
+    /// SeLa's `P^λ` `[N, K]` in Float64 from logits `[N, K]`: `exp(λ·(x − logsumexp_row(x)))`.
+    func selfLabelPowers(_ logits: Tensor, lambda: Double) -> [Double]
+    /// SeLa's Float64 Sinkhorn-Knopp scaling of `powers` `[N, K]` from `r = 1/K`, `c = 1/N` (see
+    /// `SelfLabelLosses.labels`): the scalings, the updates run and the last error.
+    func selfLabelScaling(_ powers: [Double], samples n: Int, clusters k: Int, maxIterations: Int) -> (
+        r: [Double], c: [Double], iterations: Int, error: Double
+    )
+
+    /// t-SNE's Gaussian conditionals `[N·N]` from the Gram matrix `[N, N]` of the points, each row
+    /// calibrated to `targetEntropy` nats (see `TSNE`).
+    func tsneConditionals(gram: Tensor, targetEntropy: Double) -> [Float]
+    /// t-SNE's per-row attractive and repulsive forces `[2N]` each and similarity sums `[N]` of the map
+    /// `(x, y)` under affinities `p` `[N·N]` (see `TSNE`).
+    func tsneForces(p: [Float], x: [Float], y: [Float]) -> (attraction: [Float], repulsion: [Float], z: [Double])
+
     // MARK: Parameter updates, in place (see `ParameterUpdate` for the formulas)
 
     /// `torch.optim.SGD` on `w` with its momentum buffer (nil: momentum 0, or first step).

@@ -34,17 +34,7 @@ public enum SelfLabelLosses {
         let n = logits.shape[0]
         let k = logits.shape[1]
         guard logits.isFinite else { throw SinkhornError.nonFiniteInput(solver: solver) }
-        var a = [Double](repeating: 0, count: n * k)  // a[i * k + j] = A[j, i]
-        logits.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                var m = -Double.infinity
-                for j in 0..<k { m = max(m, Double(x[i * k + j])) }
-                var s = 0.0
-                for j in 0..<k { s += Foundation.exp(Double(x[i * k + j]) - m) }
-                let lse = m + Foundation.log(s)
-                for j in 0..<k { a[i * k + j] = Foundation.exp(lambda * (Double(x[i * k + j]) - lse)) }
-            }
-        }
+        let a = Tensor.backend.selfLabelPowers(logits, lambda: lambda)  // a[i * k + j] = A[j, i]
         return try labels(powers: a, samples: n, clusters: k, lambda: lambda, maxIterations: maxIterations)
     }
 
@@ -55,50 +45,7 @@ public enum SelfLabelLosses {
         maxIterations: Int = 100_000
     ) throws -> Labelling {
         precondition(a.count == n * k && n > 0 && k > 0, "labels: \(a.count) values for [\(n), \(k)]")
-        let invK = 1 / Double(k)
-        let invN = 1 / Double(n)
-        var r = [Double](repeating: invK, count: k)
-        var c = [Double](repeating: invN, count: n)
-        var cNew = [Double](repeating: 0, count: n)
-        var acc = [Double](repeating: 0, count: k)
-        var err = 1e6
-        var counter = 0
-        a.withUnsafeBufferPointer { a in
-            c.withUnsafeMutableBufferPointer { c in
-                while err > 0.1 && counter < maxIterations {
-                    // r = (1/K) / (A c): A c accumulated over samples.
-                    for j in 0..<k { acc[j] = 0 }
-                    acc.withUnsafeMutableBufferPointer { acc in
-                        for i in 0..<n {
-                            let ci = c[i]
-                            let row = a.baseAddress! + i * k
-                            for j in 0..<k { acc[j] += row[j] * ci }
-                        }
-                    }
-                    for j in 0..<k { r[j] = invK / acc[j] }
-                    // c' = (1/N) / (Aᵀ r).
-                    r.withUnsafeBufferPointer { r in
-                        for i in 0..<n {
-                            let row = a.baseAddress! + i * k
-                            var s = 0.0
-                            for j in 0..<k { s += row[j] * r[j] }
-                            cNew[i] = invN / s
-                        }
-                    }
-                    if counter % 10 == 0 {
-                        // numpy's nansum: NaN terms count as 0.
-                        var e = 0.0
-                        for i in 0..<n {
-                            let t = Swift.abs(c[i] / cNew[i] - 1)
-                            if !t.isNaN { e += t }
-                        }
-                        err = e
-                    }
-                    for i in 0..<n { c[i] = cNew[i] }
-                    counter += 1
-                }
-            }
-        }
+        let (r, c, counter, err) = Tensor.backend.selfLabelScaling(a, samples: n, clusters: k, maxIterations: maxIterations)
         if let j = r.firstIndex(where: { !$0.isFinite }) {
             throw SinkhornError.nonFinite(
                 solver: solver, parameter: "lambda", value: lambda,

@@ -158,8 +158,8 @@ extension TeacherCache {
             let lse = m + Foundation.log(row.reduce(Float(0)) { $0 + Foundation.exp($1 - m) })
             let order = k == c ? Array(0..<c) : Array(row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k))
             values += order.map { row[$0] } + [lse]
-            if k < c { for j in order { withUnsafeBytes(of: UInt16(j).littleEndian) { classes += $0 } } }
-            withUnsafeBytes(of: id.littleEndian) { ids += $0 }
+            if k < c { for j in order { LittleEndian.append(UInt16(j), to: &classes) } }
+            LittleEndian.append(id, to: &ids)
         }
         return [.bytes(encode(values, as: dtype)), .bytes(classes), .bytes(ids), .bytes(means.map { encode($0.scalars, as: dtype) } ?? [])]
     }

@@ -1,6 +1,7 @@
 import DataStore
 import Foundation
 import Objectives
+import Support
 import TensorCore
 
 /// A teacher-logit cache (`retort cache-logits`, exact mode): the teachers' target logits for
@@ -203,9 +204,7 @@ public struct TeacherCacheReader: Sendable {
         let c = header.classes
         let k = header.topK
         let n = sampleIDs.count
-        let all = try store.bytes(sample: step, field: 2).withUnsafeBytes { raw in
-            (0..<(raw.count / 8)).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
-        }
+        let all = LittleEndian.values(UInt64.self, from: try store.bytes(sample: step, field: 2))
         // A data-parallel rank's batch is rows offset ..< offset + n of the step's global batch.
         let ids = offset + n <= all.count ? Array(all[offset..<(offset + n)]) : all
         guard ids == sampleIDs else {
@@ -255,13 +254,9 @@ extension TeacherCache {
 
     /// Little-endian values of `type` → Float.
     static func decode(_ bytes: [UInt8], as type: ValueType) -> [Float] {
-        bytes.withUnsafeBytes { raw in
-            (0..<(bytes.count / type.size)).map { i in
-                type == .f16
-                    ? Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-                    : Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-            }
-        }
+        type == .f16
+            ? LittleEndian.values(UInt16.self, from: bytes).map { Float(Float16(bitPattern: $0)) }
+            : LittleEndian.values(UInt32.self, from: bytes).map { Float(bitPattern: $0) }
     }
 
     /// Float → little-endian values of `type`.
@@ -269,19 +264,13 @@ extension TeacherCache {
         var out: [UInt8] = []
         out.reserveCapacity(values.count * type.size)
         for v in values {
-            if type == .f16 {
-                withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { out += $0 }
-            } else {
-                withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 }
-            }
+            if type == .f16 { LittleEndian.append(Float16(v).bitPattern, to: &out) } else { LittleEndian.append(v.bitPattern, to: &out) }
         }
         return out
     }
 
     /// Little-endian UInt16 class ids.
     static func decodeClasses(_ bytes: [UInt8]) -> [Int] {
-        bytes.withUnsafeBytes { raw in
-            (0..<(bytes.count / 2)).map { Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
-        }
+        LittleEndian.values(UInt16.self, from: bytes).map(Int.init)
     }
 }
