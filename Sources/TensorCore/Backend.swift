@@ -81,6 +81,15 @@ public protocol Backend: Sendable {
     /// `g · GELU′(x)`.
     func geluGradient(_ g: Tensor, x: Tensor) -> Tensor
 
+    // MARK: Reductions and row maps, on `[outer, n, inner]` views (rows of n values spaced inner apart)
+
+    /// One value per row: `[outer, 1, inner]` values in `shape`.
+    func reduce(_ x: Tensor, _ op: Reduction, outer: Int, n: Int, inner: Int, shape: Shape) -> Tensor
+    /// The sum of all elements (accumulated in Float64).
+    func sum(_ x: Tensor) -> Float
+    /// Softmax (or log-softmax, `log`) of every row, shifted by the row maximum; `x`'s shape.
+    func softmax(_ x: Tensor, log: Bool, outer: Int, n: Int, inner: Int) -> Tensor
+
     // MARK: Solvers
 
     /// SeLa's `P^λ` `[N, K]` in Float64 from logits `[N, K]`: `exp(λ·(x − logsumexp_row(x)))`.
@@ -122,6 +131,16 @@ public protocol Backend: Sendable {
         momentum: Float, firstStep: Bool)
     /// `target ← τ·target + (1 − τ)·source`.
     func movingAverage(_ target: inout Tensor, towards source: Tensor, momentum: Float)
+}
+
+/// A reduction of a row of values to one.
+public enum Reduction: Sendable {
+    /// Σ x (Float accumulation, in row order).
+    case sum
+    /// max x (−∞ for an empty row).
+    case max
+    /// log Σ exp x, shifted by the maximum (−∞ for a row of −∞).
+    case logSumExp
 }
 
 extension Tensor {

@@ -3,42 +3,19 @@ import Support
 
 /// Reductions over axes, with gradients. `keepingDims` keeps reduced axes as size 1.
 extension Tensor {
-    /// Reduces one axis, viewing the tensor as `[outer, n, inner]`; `f` gets a row of n values
-    /// spaced `inner` apart and returns one value.
-    @usableFromInline
-    func reduceAxis(_ axis: Int, keepingDims: Bool, _ f: @Sendable @escaping (UnsafePointer<Float>, Int, Int) -> Float) -> Tensor {
+    /// `op` over one axis (the backend's rows of the `[outer, n, inner]` view), the axis kept as size 1
+    /// or dropped.
+    func reduceAxis(_ axis: Int, _ op: Reduction, keepingDims: Bool) -> Tensor {
         let a = shape.axis(axis)
         let (outer, n, inner) = shape.split(at: a)
         var dims = shape.dims
         if keepingDims { dims[a] = 1 } else { dims.remove(at: a) }
-        return withUnsafeBufferPointer { src in
-            let s = SendablePointer(src.baseAddress!)
-            return Tensor(shape: Shape(dims)) { dst in
-                let d = SendablePointer(dst.baseAddress!)
-                parallelFor(outer * inner, grain: Swift.max(1, 4096 / Swift.max(n, 1))) { r in
-                    for j in r {
-                        let o = j / inner
-                        let i = j % inner
-                        d[j] = f(UnsafePointer(s.base + o * n * inner + i), n, inner)
-                    }
-                }
-            }
-        }
-    }
-
-    @usableFromInline static func sumRow(_ p: UnsafePointer<Float>, _ n: Int, _ stride: Int) -> Float {
-        var acc: Float = 0
-        if stride == 1 { for k in 0..<n { acc += p[k] } } else { for k in 0..<n { acc += p[k * stride] } }
-        return acc
+        return Tensor.backend.reduce(self, op, outer: outer, n: n, inner: inner, shape: Shape(dims))
     }
 
     /// The sum of all elements (rank 0).
     public func sum() -> Tensor {
-        let total = withUnsafeBufferPointer { b -> Float in
-            var acc: Double = 0
-            for v in b { acc += Double(v) }
-            return Float(acc)
-        }
+        let total = Tensor.backend.sum(self)
         let s = shape
         return Tensor.traced(Tensor(total), inputs: [self]) { g in [g.broadcast(to: s)] }
     }
@@ -47,7 +24,7 @@ extension Tensor {
     public func sum(alongAxes axes: [Int], keepingDims: Bool = false) -> Tensor {
         let norm = Set(axes.map { shape.axis($0) }).sorted(by: >)
         var out = detached
-        for a in norm { out = out.reduceAxis(a, keepingDims: true) { Tensor.sumRow($0, $1, $2) } }
+        for a in norm { out = out.reduceAxis(a, .sum, keepingDims: true) }
         let kept = out.shape
         if !keepingDims { out = out.withShape(Shape(shape.dims.enumerated().filter { !norm.contains($0.offset) }.map(\.element))) }
         let s = shape
@@ -77,11 +54,7 @@ extension Tensor {
     /// The maximum over one axis; the gradient goes to the maximal elements (split among ties).
     public func max(alongAxis axis: Int, keepingDims: Bool = false) -> Tensor {
         let a = shape.axis(axis)
-        let kept = detached.reduceAxis(a, keepingDims: true) { p, n, s in
-            var m = -Float.infinity
-            for k in 0..<n { m = Swift.max(m, p[k * s]) }
-            return m
-        }
+        let kept = detached.reduceAxis(a, .max, keepingDims: true)
         var dims = kept.shape.dims
         if !keepingDims { dims.remove(at: a) }
         let x = detached
@@ -106,14 +79,7 @@ extension Tensor {
     public func logSumExp(alongAxis axis: Int, keepingDims: Bool = false) -> Tensor {
         let a = shape.axis(axis)
         let x = detached
-        let out = x.reduceAxis(a, keepingDims: true) { p, n, s in
-            var m = -Float.infinity
-            for k in 0..<n { m = Swift.max(m, p[k * s]) }
-            if m == -.infinity { return m }
-            var acc: Float = 0
-            for k in 0..<n { acc += Foundation.exp(p[k * s] - m) }
-            return m + Foundation.log(acc)
-        }
+        let out = x.reduceAxis(a, .logSumExp, keepingDims: true)
         var dims = out.shape.dims
         if !keepingDims { dims.remove(at: a) }
         return Tensor.traced(out.withShape(Shape(dims)), inputs: [self]) { g in

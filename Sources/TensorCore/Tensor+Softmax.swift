@@ -3,41 +3,11 @@ import Support
 
 /// Softmax family along one axis, computed stably (shifted by the row maximum).
 extension Tensor {
-    /// Runs `f` on every row along `axis`, viewing the tensor as `[outer, n, inner]`: `f(src, dst, n, stride)`.
-    @usableFromInline
-    func mapRows(alongAxis axis: Int, _ f: @Sendable @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) -> Tensor {
-        let (outer, n, inner) = shape.split(at: axis)
-        return withUnsafeBufferPointer { src in
-            let s = SendablePointer(src.baseAddress!)
-            return Tensor(shape: shape) { dst in
-                let d = SendablePointer(dst.baseAddress!)
-                parallelFor(outer * inner, grain: Swift.max(1, 4096 / Swift.max(n, 1))) { r in
-                    for j in r {
-                        let o = j / inner
-                        let i = j % inner
-                        let off = o * n * inner + i
-                        f(UnsafePointer(s.base + off), d.base + off, n, inner)
-                    }
-                }
-            }
-        }
-    }
-
     /// softmax(x)_i = e^{x_i - max} / Σ_j e^{x_j - max} along `axis` (default last).
     public func softmax(alongAxis axis: Int = -1) -> Tensor {
         let a = shape.axis(axis)
-        let out = detached.mapRows(alongAxis: a) { p, q, n, s in
-            var m = -Float.infinity
-            for k in 0..<n { m = Swift.max(m, p[k * s]) }
-            var acc: Float = 0
-            for k in 0..<n {
-                let e = Foundation.exp(p[k * s] - m)
-                q[k * s] = e
-                acc += e
-            }
-            let inv = 1 / acc
-            for k in 0..<n { q[k * s] *= inv }
-        }
+        let (outer, n, inner) = shape.split(at: a)
+        let out = Tensor.backend.softmax(detached, log: false, outer: outer, n: n, inner: inner)
         return Tensor.traced(out, inputs: [self]) { g in
             // dx = y ⊙ (g - Σ g⊙y)
             let gy = g * out
@@ -48,14 +18,8 @@ extension Tensor {
     /// log softmax(x) = x - logsumexp(x) along `axis` (default last).
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
         let a = shape.axis(axis)
-        let out = detached.mapRows(alongAxis: a) { p, q, n, s in
-            var m = -Float.infinity
-            for k in 0..<n { m = Swift.max(m, p[k * s]) }
-            var acc: Float = 0
-            for k in 0..<n { acc += Foundation.exp(p[k * s] - m) }
-            let lse = m + Foundation.log(acc)
-            for k in 0..<n { q[k * s] = p[k * s] - lse }
-        }
+        let (outer, n, inner) = shape.split(at: a)
+        let out = Tensor.backend.softmax(detached, log: true, outer: outer, n: n, inner: inner)
         return Tensor.traced(out, inputs: [self]) { g in
             // dx = g - softmax ⊙ Σ g
             [g - out.exp() * g.sum(alongAxes: [a], keepingDims: true)]

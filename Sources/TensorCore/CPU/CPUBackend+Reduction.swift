@@ -1,0 +1,94 @@
+import Foundation
+import Support
+
+/// Reductions and softmax rows on the CPU: rows in parallel, each row's loop scalar (Float, in order).
+extension CPUBackend {
+    /// `op` over each row, rows in parallel.
+    public func reduce(_ x: Tensor, _ op: Reduction, outer: Int, n: Int, inner: Int, shape: Shape) -> Tensor {
+        x.withUnsafeBufferPointer { src in
+            let s = SendablePointer(src.baseAddress!)
+            return Tensor(shape: shape) { dst in
+                let d = SendablePointer(dst.baseAddress!)
+                parallelFor(outer * inner, grain: Swift.max(1, 4096 / Swift.max(n, 1))) { r in
+                    for j in r {
+                        let p = UnsafePointer(s.base + (j / inner) * n * inner + j % inner)
+                        switch op {
+                        case .sum: d[j] = Self.sumRow(p, n, inner)
+                        case .max: d[j] = Self.maxRow(p, n, inner)
+                        case .logSumExp:
+                            let m = Self.maxRow(p, n, inner)
+                            if m == -.infinity {
+                                d[j] = m
+                            } else {
+                                var acc: Float = 0
+                                for k in 0..<n { acc += Foundation.exp(p[k * inner] - m) }
+                                d[j] = m + Foundation.log(acc)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Σ in Float64 over the buffer.
+    public func sum(_ x: Tensor) -> Float {
+        x.withUnsafeBufferPointer { b in
+            var acc: Double = 0
+            for v in b { acc += Double(v) }
+            return Float(acc)
+        }
+    }
+
+    /// Softmax or log-softmax of each row, rows in parallel.
+    public func softmax(_ x: Tensor, log: Bool, outer: Int, n: Int, inner: Int) -> Tensor {
+        x.withUnsafeBufferPointer { src in
+            let s = SendablePointer(src.baseAddress!)
+            return Tensor(shape: x.shape) { dst in
+                let d = SendablePointer(dst.baseAddress!)
+                parallelFor(outer * inner, grain: Swift.max(1, 4096 / Swift.max(n, 1))) { r in
+                    for j in r {
+                        let off = (j / inner) * n * inner + j % inner
+                        if log {
+                            Self.logSoftmaxRow(UnsafePointer(s.base + off), d.base + off, n, inner)
+                        } else {
+                            Self.softmaxRow(UnsafePointer(s.base + off), d.base + off, n, inner)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func sumRow(_ p: UnsafePointer<Float>, _ n: Int, _ stride: Int) -> Float {
+        var acc: Float = 0
+        if stride == 1 { for k in 0..<n { acc += p[k] } } else { for k in 0..<n { acc += p[k * stride] } }
+        return acc
+    }
+
+    static func maxRow(_ p: UnsafePointer<Float>, _ n: Int, _ stride: Int) -> Float {
+        var m = -Float.infinity
+        for k in 0..<n { m = Swift.max(m, p[k * stride]) }
+        return m
+    }
+
+    static func softmaxRow(_ p: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ n: Int, _ s: Int) {
+        let m = maxRow(p, n, s)
+        var acc: Float = 0
+        for k in 0..<n {
+            let e = Foundation.exp(p[k * s] - m)
+            q[k * s] = e
+            acc += e
+        }
+        let inv = 1 / acc
+        for k in 0..<n { q[k * s] *= inv }
+    }
+
+    static func logSoftmaxRow(_ p: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ n: Int, _ s: Int) {
+        let m = maxRow(p, n, s)
+        var acc: Float = 0
+        for k in 0..<n { acc += Foundation.exp(p[k * s] - m) }
+        let lse = m + Foundation.log(acc)
+        for k in 0..<n { q[k * s] = p[k * s] - lse }
+    }
+}
