@@ -4,7 +4,7 @@ CONFIG ?= release
 APT_PACKAGES := libopenblas-dev libzstd-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build lint test consumer bench quickstart clean
+.PHONY: deps build lint test consumer bench bench-compare quickstart clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing).
 deps:
@@ -36,6 +36,11 @@ consumer: deps
 ## bench: every benchmark suite (prints ratios against baselines measured in the same run).
 bench: build
 	.build/$(CONFIG)/retort-bench
+
+## bench-compare: Retort against PyTorch CPU, alternating per workload (needs `pip install torch`; ROUNDS=5).
+ROUNDS ?= 5
+bench-compare: build
+	python3 Benchmarks/compare.py --rounds $(ROUNDS)
 
 clean:
 	rm -rf .build

@@ -3,7 +3,7 @@
 ResNet-50 224 px batch 16, vit_tiny patch 4 32 px batch 128), training step (forward, backward, SGD
 momentum 0.9, wd 5e-4) and inference, images/s, best of N after one warm-up, 2 threads.
 
-Usage: python3 Benchmarks/torch_zoo.py [--threads 2] [--iterations 3] [--quick] [--out .build/torch_zoo.json]
+Usage: python3 Benchmarks/torch_zoo.py [--threads 2] [--iterations 3] [--quick] [--only NAME] [--out .build/torch_zoo.json]
 Writes {workload: {"train": img/s, "infer": img/s}} as JSON (read by retort-bench) and prints a table.
 """
 import argparse
@@ -102,6 +102,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=".build/torch_zoo.json")
+    ap.add_argument("--only", default=None, help="run only the workload of this name")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -113,6 +114,8 @@ def main():
     results = {}
     print(f"torch {torch.__version__}, threads {a.threads}")
     for name, make, batch, img in workloads:
+        if a.only and name != a.only:
+            continue
         if a.quick:
             batch = max(2, batch // 8)
         model = make()
