@@ -41,6 +41,10 @@ public protocol Backend: Sendable {
     func averagePool(_ x: Tensor, geometry: ConvolutionGeometry) -> Tensor
     /// Average pooling's input gradient.
     func averagePoolGradient(_ gradOutput: Tensor, geometry: ConvolutionGeometry) -> Tensor
+    /// The mean of each of `planes` planes of `hw` values: `[planes]` values in `shape`.
+    func planeMeans(_ x: Tensor, planes: Int, hw: Int, shape: Shape) -> Tensor
+    /// Each plane's gradient `gradOutput[p] / hw` spread over its `hw` values, in `shape`.
+    func planeMeansGradient(_ gradOutput: Tensor, planes: Int, hw: Int, shape: Shape) -> Tensor
 
     // MARK: Normalisation, on `[outer, channels, inner]` (batch norm) or `[rows, d]` (layer norm)
 

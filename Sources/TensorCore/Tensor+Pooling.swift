@@ -46,33 +46,9 @@ extension Tensor {
         require(rank == 4, "globalAveragePool: input \(shape) must be [N, C, H, W]")
         let planes = shape[0] * shape[1]
         let hw = shape[2] * shape[3]
-        let inv = 1 / Float(Swift.max(hw, 1))
         if planes == 0 || hw == 0 { return Tensor.emptyResult([shape[0], shape[1]], inputs: [self]) }
-        let out = withUnsafeBufferPointer { px in
-            let src = SendablePointer(px.baseAddress!)
-            return Tensor(shape: [shape[0], shape[1]]) { py in
-                let dst = SendablePointer(py.baseAddress!)
-                parallelFor(planes, grain: Swift.max(1, 16384 / Swift.max(hw, 1))) { r in
-                    for p in r {
-                        var s: Float = 0
-                        for i in 0..<hw { s += src[p * hw + i] }
-                        dst[p] = s * inv
-                    }
-                }
-            }
-        }
+        let out = Tensor.backend.planeMeans(self, planes: planes, hw: hw, shape: [shape[0], shape[1]])
         let inShape = shape
-        return Tensor.traced(out, inputs: [self]) { gy in
-            let gx = gy.withUnsafeBufferPointer { pg in
-                let src = SendablePointer(pg.baseAddress!)
-                return Tensor(shape: inShape) { px in
-                    let dst = SendablePointer(px.baseAddress!)
-                    parallelFor(planes, grain: Swift.max(1, 16384 / Swift.max(hw, 1))) { r in
-                        for p in r { (dst.base + p * hw).update(repeating: src[p] * inv, count: hw) }
-                    }
-                }
-            }
-            return [gx]
-        }
+        return Tensor.traced(out, inputs: [self]) { gy in [Tensor.backend.planeMeansGradient(gy, planes: planes, hw: hw, shape: inShape)] }
     }
 }

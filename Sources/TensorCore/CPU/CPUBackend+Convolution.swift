@@ -85,4 +85,36 @@ extension CPUBackend {
             }
         }
     }
+
+    /// Plane sums scaled by 1/hw, planes in parallel.
+    public func planeMeans(_ x: Tensor, planes: Int, hw: Int, shape: Shape) -> Tensor {
+        let inv = 1 / Float(Swift.max(hw, 1))
+        return x.withUnsafeBufferPointer { px in
+            let src = SendablePointer(px.baseAddress!)
+            return Tensor(shape: shape) { py in
+                let dst = SendablePointer(py.baseAddress!)
+                parallelFor(planes, grain: Swift.max(1, 16384 / Swift.max(hw, 1))) { r in
+                    for p in r {
+                        var s: Float = 0
+                        for i in 0..<hw { s += src[p * hw + i] }
+                        dst[p] = s * inv
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each plane filled with its gradient / hw, planes in parallel.
+    public func planeMeansGradient(_ gradOutput: Tensor, planes: Int, hw: Int, shape: Shape) -> Tensor {
+        let inv = 1 / Float(Swift.max(hw, 1))
+        return gradOutput.withUnsafeBufferPointer { pg in
+            let src = SendablePointer(pg.baseAddress!)
+            return Tensor(shape: shape) { px in
+                let dst = SendablePointer(px.baseAddress!)
+                parallelFor(planes, grain: Swift.max(1, 16384 / Swift.max(hw, 1))) { r in
+                    for p in r { (dst.base + p * hw).update(repeating: src[p] * inv, count: hw) }
+                }
+            }
+        }
+    }
 }
