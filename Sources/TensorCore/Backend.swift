@@ -76,6 +76,10 @@ public protocol Backend: Sendable {
     /// `op(a, b)` of shape `shape` with broadcasting along rows: output row `r` of `inner` values is
     /// `op(a[offsets(r).a ..<], b[offsets(r).b ..<])` (both contiguous along the row).
     func binaryRows(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, shape: Shape, inner: Int, offsets: @Sendable (Int) -> (Int, Int)) -> Tensor
+    /// `op` applied to every element of `x` (`x`'s shape).
+    func map(_ op: ElementOp, _ x: Tensor) -> Tensor
+    /// `op(a, b)` with NumPy broadcasting; `name` is the op in shape errors.
+    func map(_ op: PairOp, _ a: Tensor, _ b: Tensor, name: String) -> Tensor
     /// `a += b` in place (same count).
     func addInPlace(_ a: inout Tensor, _ b: Tensor)
     /// max(x, 0).
@@ -135,6 +139,82 @@ public protocol Backend: Sendable {
         momentum: Float, firstStep: Bool)
     /// `target ← τ·target + (1 − τ)·source`.
     func movingAverage(_ target: inout Tensor, towards source: Tensor, momentum: Float)
+}
+
+/// An elementwise function of one tensor (the ops with a gradient use these, forward and backward).
+public enum ElementOp: Sendable {
+    /// −x.
+    case negate
+    /// x + s.
+    case add(Float)
+    /// x · s.
+    case scale(Float)
+    /// eˣ.
+    case exp
+    /// ln x.
+    case log
+    /// √x.
+    case sqrt
+    /// xᵖ.
+    case pow(Float)
+    /// p·xᵖ⁻¹ (the derivative of xᵖ).
+    case powDerivative(Float)
+    /// x².
+    case square
+    /// |x|.
+    case abs
+    /// sign(x) (0 at 0).
+    case sign
+    /// min(max(x, lo), hi).
+    case clamp(Float, Float)
+    /// 1 where lo ≤ x ≤ hi, else 0.
+    case inside(Float, Float)
+    /// 1 / (1 + e⁻ˣ).
+    case sigmoid
+    /// tanh x.
+    case tanh
+    /// ln(1 + eˣ), stably.
+    case softplus
+    /// GELU, tanh form.
+    case geluTanh
+    /// x ln x (0 for x ≤ 0).
+    case xLogX
+    /// ln x + 1 (0 for x ≤ 0): the derivative of x ln x.
+    case xLogXDerivative
+}
+
+/// An elementwise function of two broadcast tensors.
+public enum PairOp: Sendable {
+    /// a + b.
+    case add
+    /// a − b.
+    case subtract
+    /// a · b.
+    case multiply
+    /// a / b.
+    case divide
+    /// a where b > 0, else 0 (ReLU's gradient from the upstream a and the output b).
+    case reluGradient
+    /// a·b·(1 − b) (sigmoid's gradient from the upstream a and the output b).
+    case sigmoidGradient
+    /// a·(1 − b²) (tanh's gradient from the upstream a and the output b).
+    case tanhGradient
+    /// a / (1 + e⁻ᵇ) (softplus's gradient from the upstream a and the input b).
+    case softplusGradient
+    /// a·GELU′(b), tanh form (from the upstream a and the input b).
+    case geluTanhGradient
+    /// 1 where a = b, else 0.
+    case equal
+    /// e^(a − b).
+    case expDifference
+    /// a where b = 0, else `value`.
+    case fill(Float)
+    /// a where b ≠ 0, else 0.
+    case keepWhereNonzero
+    /// a where b = 0, else 0.
+    case keepWhereZero
+    /// a (broadcast to the shape of both).
+    case first
 }
 
 /// A reduction of a row of values to one.

@@ -4,17 +4,17 @@ import Support
 extension Tensor {
     /// a + b, broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipMap(a, b, kernel: .add, name: "add") { $0 + $1 }
+        let out = backend.map(.add, a, b, name: "add")
         return traced(out, inputs: [a, b]) { g in [g.unbroadcast(to: a.shape), g.unbroadcast(to: b.shape)] }
     }
     /// a - b, broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipMap(a, b, kernel: .subtract, name: "sub") { $0 - $1 }
+        let out = backend.map(.subtract, a, b, name: "sub")
         return traced(out, inputs: [a, b]) { g in [g.unbroadcast(to: a.shape), (-g).unbroadcast(to: b.shape)] }
     }
     /// a * b, broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipMap(a, b, kernel: .multiply, name: "mul") { $0 * $1 }
+        let out = backend.map(.multiply, a, b, name: "mul")
         return traced(out, inputs: [a, b]) { g in
             [
                 (g * b.detached).unbroadcast(to: a.shape),
@@ -24,7 +24,7 @@ extension Tensor {
     }
     /// a / b, broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipMap(a, b, op: "div") { $0 / $1 }
+        let out = backend.map(.divide, a, b, name: "div")
         return traced(out, inputs: [a, b]) { g in
             let bd = b.detached
             return [(g / bd).unbroadcast(to: a.shape), (-(g * out.detached) / bd).unbroadcast(to: b.shape)]
@@ -32,13 +32,13 @@ extension Tensor {
     }
     /// -a.
     public static prefix func - (a: Tensor) -> Tensor {
-        let out = a.map { -$0 }
+        let out = backend.map(.negate, a)
         return traced(out, inputs: [a]) { g in [-g] }
     }
 
     /// a + s.
     public static func + (a: Tensor, s: Float) -> Tensor {
-        traced(a.map { $0 + s }, inputs: [a]) { g in [g] }
+        traced(backend.map(.add(s), a), inputs: [a]) { g in [g] }
     }
     /// s + a.
     public static func + (s: Float, a: Tensor) -> Tensor { a + s }
@@ -48,7 +48,7 @@ extension Tensor {
     public static func - (s: Float, a: Tensor) -> Tensor { (-a) + s }
     /// a * s.
     public static func * (a: Tensor, s: Float) -> Tensor {
-        traced(a.map { $0 * s }, inputs: [a]) { g in [g * s] }
+        traced(backend.map(.scale(s), a), inputs: [a]) { g in [g * s] }
     }
     /// s * a.
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }

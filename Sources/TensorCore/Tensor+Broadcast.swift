@@ -133,7 +133,7 @@ extension Tensor {
         if shape == target { return self }
         let a = self
         require(Shape.broadcast(shape, target) == target, "broadcast(to:): \(shape) does not broadcast to \(target)")
-        let out = Tensor.zipMap(a.detached, Tensor(zeros: target), op: "broadcast") { x, _ in x }
+        let out = Tensor.backend.map(.first, a.detached, Tensor(zeros: target), name: "broadcast")
         return Tensor.traced(out, inputs: [a]) { g in [g.unbroadcast(to: a.shape)] }
     }
 }

@@ -14,7 +14,7 @@ extension Tensor {
         var maskValues = [Float](repeating: 0, count: n)
         for i in 0..<n where rng.nextUniform() >= p { maskValues[i] = scale }
         let mask = Tensor(shape: shape, scalars: maskValues)
-        let out = Tensor.zipMap(detached, mask, op: "dropout") { $0 * $1 }
-        return Tensor.traced(out, inputs: [self]) { g in [Tensor.zipMap(g, mask, op: "dropout") { $0 * $1 }] }
+        let out = Tensor.backend.map(.multiply, detached, mask, name: "dropout")
+        return Tensor.traced(out, inputs: [self]) { g in [Tensor.backend.map(.multiply, g, mask, name: "dropout")] }
     }
 }

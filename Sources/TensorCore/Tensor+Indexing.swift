@@ -77,8 +77,8 @@ extension Tensor {
     /// `value` where `mask` is non-zero, `self` elsewhere (`mask` broadcasts to this shape).
     public func maskedFill(_ mask: Tensor, with value: Float) -> Tensor {
         let m = mask.broadcast(to: shape).detached
-        let out = Tensor.zipMap(self, m, op: "maskedFill") { $1 != 0 ? value : $0 }
-        return Tensor.traced(out, inputs: [self]) { g in [Tensor.zipMap(g, m, op: "maskedFill") { $1 != 0 ? 0 : $0 }] }
+        let out = Tensor.backend.map(.fill(value), self, m, name: "maskedFill")
+        return Tensor.traced(out, inputs: [self]) { g in [Tensor.backend.map(.keepWhereZero, g, m, name: "maskedFill")] }
     }
 
     /// Elementwise choice: `a` where `condition` is non-zero, else `b` (all three broadcast).
@@ -88,12 +88,12 @@ extension Tensor {
         }
         let cond = condition.detached.broadcast(to: outShape)
         let out =
-            Tensor.zipMap(cond, a.detached, op: "where") { $0 != 0 ? $1 : 0 }
-            + Tensor.zipMap(cond, b.detached, op: "where") { $0 != 0 ? 0 : $1 }
+            Tensor.backend.map(.keepWhereNonzero, a.detached, cond, name: "where")
+            + Tensor.backend.map(.keepWhereZero, b.detached, cond, name: "where")
         return traced(out, inputs: [a, b]) { g in
             [
-                Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? $0 : 0 }.unbroadcast(to: a.shape),
-                Tensor.zipMap(g, cond, op: "where") { $1 != 0 ? 0 : $0 }.unbroadcast(to: b.shape),
+                Tensor.backend.map(.keepWhereNonzero, g, cond, name: "where").unbroadcast(to: a.shape),
+                Tensor.backend.map(.keepWhereZero, g, cond, name: "where").unbroadcast(to: b.shape),
             ]
         }
     }

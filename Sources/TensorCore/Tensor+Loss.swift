@@ -27,12 +27,12 @@ extension Tensor {
     /// averaged over the batch (PyTorch `F.kl_div(logQ, p, reduction="batchmean")`); 0·log 0 = 0.
     public static func klDivergence(logProbabilities logQ: Tensor, targetProbabilities p: Tensor) -> Tensor {
         require(logQ.shape == p.shape, "klDivergence: shapes \(logQ.shape) and \(p.shape) differ")
-        let plogp = p.detached.map { $0 > 0 ? $0 * Foundation.log($0) : 0 }
+        let plogp = backend.map(.xLogX, p.detached)
         let batch = Float(logQ.rank > 0 ? logQ.shape[0] : 1)
         // p log p is constant w.r.t. logQ; the gradient w.r.t. p of Σ p(log p - logQ) is log p + 1 - logQ.
         let cross = (p * logQ).sum()
         let entropyTerm = Tensor.traced(plogp.sum(), inputs: [p]) { g in
-            [g * p.detached.map { $0 > 0 ? Foundation.log($0) + 1 : 0 }]
+            [g * backend.map(.xLogXDerivative, p.detached)]
         }
         return (entropyTerm - cross) / batch
     }

@@ -59,7 +59,7 @@ extension Tensor {
         if !keepingDims { dims.remove(at: a) }
         let x = detached
         return Tensor.traced(kept.withShape(Shape(dims)), inputs: [self]) { g in
-            let mask = Tensor.zipMap(x, kept, op: "max") { $0 == $1 ? 1 : 0 }
+            let mask = Tensor.backend.map(.equal, x, kept, name: "max")
             let ties = mask.sum(alongAxes: [a], keepingDims: true)
             return [mask * (g.withShape(kept.shape) / ties)]
         }
@@ -83,7 +83,7 @@ extension Tensor {
         var dims = out.shape.dims
         if !keepingDims { dims.remove(at: a) }
         return Tensor.traced(out.withShape(Shape(dims)), inputs: [self]) { g in
-            let soft = Tensor.zipMap(x, out, op: "logsumexp") { Foundation.exp($0 - $1) }
+            let soft = Tensor.backend.map(.expDifference, x, out, name: "logsumexp")
             return [soft * g.withShape(out.shape)]
         }
     }
