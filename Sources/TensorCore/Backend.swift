@@ -89,6 +89,27 @@ public protocol Backend: Sendable {
     /// `g · GELU′(x)`.
     func geluGradient(_ g: Tensor, x: Tensor) -> Tensor
 
+    // MARK: Copies
+
+    /// The dimensions reordered (output dim i is input dim `order[i]`).
+    func permute(_ x: Tensor, order: [Int]) -> Tensor
+    /// `parts` joined along the middle axis of their `[outer, sizes[i], inner]` views, into `shape`.
+    func concatenate(_ parts: [Tensor], outer: Int, sizes: [Int], inner: Int, shape: Shape) -> Tensor
+    /// Indices `range` of the middle axis of `x`'s `[outer, n, inner]` view, into `shape`.
+    func slice(_ x: Tensor, outer: Int, n: Int, inner: Int, range: Range<Int>, shape: Shape) -> Tensor
+    /// `g` (a slice's gradient) placed at `range` of a zero tensor of `shape` (`[outer, n, inner]`).
+    func unslice(_ g: Tensor, outer: Int, n: Int, inner: Int, range: Range<Int>, shape: Shape) -> Tensor
+
+    /// Rows `indices` of the middle axis of `x`'s `[outer, n, inner]` view, into `shape` (`[outer, k, inner]`).
+    func indexSelect(_ x: Tensor, outer: Int, n: Int, inner: Int, indices: [Int32], shape: Shape) -> Tensor
+    /// `indexSelect`'s gradient: `g` scatter-added back into a zero tensor of `shape` (repeated indices
+    /// accumulate in index order).
+    func indexSelectGradient(_ g: Tensor, outer: Int, n: Int, inner: Int, indices: [Int32], shape: Shape) -> Tensor
+    /// One element per `(outer, inner)` position: `out[o, i] = x[o, indices[o, i], i]`, into `shape`.
+    func gather(_ x: Tensor, outer: Int, n: Int, inner: Int, indices: [Int32], shape: Shape) -> Tensor
+    /// `gather`'s gradient scatter-added into a zero tensor of `shape`.
+    func gatherGradient(_ g: Tensor, outer: Int, n: Int, inner: Int, indices: [Int32], shape: Shape) -> Tensor
+
     // MARK: Reductions and row maps, on `[outer, n, inner]` views (rows of n values spaced inner apart)
 
     /// One value per row: `[outer, 1, inner]` values in `shape`.

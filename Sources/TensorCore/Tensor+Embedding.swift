@@ -16,32 +16,10 @@ extension Tensor {
         }
         let outShape = Shape(indices.shape.dims + [d])
         if outShape.count == 0 { return emptyResult(outShape, inputs: [table]) }
-        let out = table.withUnsafeBufferPointer { pt in
-            idx.withUnsafeBufferPointer { pi in
-                let src = SendablePointer(pt.baseAddress!)
-                let ix = SendablePointer(pi.baseAddress!)
-                return Tensor(shape: outShape) { po in
-                    let dst = SendablePointer(po.baseAddress!)
-                    parallelFor(idx.count, grain: Swift.max(1, 8192 / Swift.max(d, 1))) { r in
-                        for i in r { (dst.base + i * d).update(from: src.base + Int(ix[i]) * d, count: d) }
-                    }
-                }
-            }
-        }
+        // The table's rows picked by index (`Backend.indexSelect` on its `[1, V, D]` view); the gradient
+        // scatter-adds in index order, so repeated rows accumulate in a fixed order.
+        let out = backend.indexSelect(table, outer: 1, n: v, inner: d, indices: idx, shape: outShape)
         let tableShape = table.shape
-        return traced(out, inputs: [table]) { g in
-            var gt = Tensor(zeros: tableShape)
-            g.withUnsafeBufferPointer { pg in
-                gt.withUnsafeMutableBufferPointer { pt in
-                    // Sequential over indices so repeated rows accumulate in a fixed order.
-                    for (i, k) in idx.enumerated() {
-                        let row = pt.baseAddress! + Int(k) * d
-                        let src = pg.baseAddress! + i * d
-                        for j in 0..<d { row[j] += src[j] }
-                    }
-                }
-            }
-            return [gt]
-        }
+        return traced(out, inputs: [table]) { g in [backend.indexSelectGradient(g, outer: 1, n: v, inner: d, indices: idx, shape: tableShape)] }
     }
 }

@@ -11,31 +11,11 @@ extension Tensor {
         for i in idx { require(i >= 0 && i < n, "indexSelect: index \(i) out of range 0..<\(n) (axis \(a) of \(shape))") }
         var dims = shape.dims
         dims[a] = idx.count
-        let k = idx.count
-        let out = withUnsafeBufferPointer { src in
-            Tensor(shape: Shape(dims)) { dst in
-                for o in 0..<outer {
-                    for (j, i) in idx.enumerated() {
-                        (dst.baseAddress! + (o * k + j) * inner).update(from: src.baseAddress! + (o * n + i) * inner, count: inner)
-                    }
-                }
-            }
-        }
+        let picked = indices.scalars
+        let out = Tensor.backend.indexSelect(self, outer: outer, n: n, inner: inner, indices: picked, shape: Shape(dims))
         let s = shape
         return Tensor.traced(out, inputs: [self]) { g in
-            var full = Tensor(zeros: s)
-            full.withUnsafeMutableBufferPointer { dst in
-                g.withUnsafeBufferPointer { gs in
-                    for o in 0..<outer {
-                        for (j, i) in idx.enumerated() {
-                            let d = dst.baseAddress! + (o * n + i) * inner
-                            let q = gs.baseAddress! + (o * k + j) * inner
-                            for t in 0..<inner { d[t] += q[t] }
-                        }
-                    }
-                }
-            }
-            return [full]
+            [Tensor.backend.indexSelectGradient(g, outer: outer, n: n, inner: inner, indices: picked, shape: s)]
         }
     }
 
@@ -49,28 +29,9 @@ extension Tensor {
         require(indices.shape == Shape(dims), "gather: indices \(indices.shape) must have shape \(Shape(dims)) for input \(shape), axis \(a)")
         let idx = indices.scalars
         for i in idx { require(i >= 0 && Int(i) < n, "gather: index \(i) out of range 0..<\(n)") }
-        let out = withUnsafeBufferPointer { src in
-            Tensor(shape: Shape(dims)) { dst in
-                for o in 0..<outer {
-                    for i in 0..<inner {
-                        dst[o * inner + i] = src[(o * n + Int(idx[o * inner + i])) * inner + i]
-                    }
-                }
-            }
-        }
+        let out = Tensor.backend.gather(self, outer: outer, n: n, inner: inner, indices: idx, shape: Shape(dims))
         let s = shape
-        return Tensor.traced(out, inputs: [self]) { g in
-            var full = Tensor(zeros: s)
-            full.withUnsafeMutableBufferPointer { dst in
-                g.withUnsafeBufferPointer { gs in
-                    for o in 0..<outer {
-                        for i in 0..<inner {
-                            dst[(o * n + Int(idx[o * inner + i])) * inner + i] += gs[o * inner + i]
-                        }
-                    }
-                }
-            }
-            return [full]
+        return Tensor.traced(out, inputs: [self]) { g in [Tensor.backend.gatherGradient(g, outer: outer, n: n, inner: inner, indices: idx, shape: s)]
         }
     }
 

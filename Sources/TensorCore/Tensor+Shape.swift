@@ -29,32 +29,7 @@ extension Tensor {
     public func permuted(_ order: [Int]) -> Tensor {
         require(order.sorted() == Array(0..<rank), "permuted: \(order) is not a permutation for shape \(shape)")
         if order == Array(0..<rank) { return self }
-        let inStrides = shape.strides
-        let outDims = order.map { shape.dims[$0] }
-        let srcStrides = order.map { inStrides[$0] }
-        let inner = outDims.last ?? 1
-        let innerStride = srcStrides.last ?? 1
-        let rows = count / Swift.max(inner, 1)
-        let out = withUnsafeBufferPointer { src in
-            let s = SendablePointer(src.baseAddress!)
-            return Tensor(shape: Shape(outDims)) { dst in
-                let d = SendablePointer(dst.baseAddress!)
-                parallelFor(rows, grain: Swift.max(1, 16384 / Swift.max(inner, 1))) { r in
-                    for row in r {
-                        var rem = row
-                        var off = 0
-                        var i = outDims.count - 2
-                        while i >= 0 {
-                            off += (rem % outDims[i]) * srcStrides[i]
-                            rem /= outDims[i]
-                            i -= 1
-                        }
-                        let dp = d + row * inner
-                        for j in 0..<inner { dp[j] = s[off + j * innerStride] }
-                    }
-                }
-            }
-        }
+        let out = Tensor.backend.permute(self, order: order)
         var inverse = [Int](repeating: 0, count: order.count)
         for (i, o) in order.enumerated() { inverse[o] = i }
         return Tensor.traced(out, inputs: [self]) { g in [g.permuted(inverse)] }
@@ -80,22 +55,9 @@ extension Tensor {
         }
         let (outer, _, inner) = parts[0].shape.split(at: a)
         let sizes = parts.map { $0.shape.dims[a] }
-        let total = sizes.reduce(0, +)
         var dims = parts[0].shape.dims
-        dims[a] = total
-        var out = Tensor(zeros: Shape(dims))
-        out.withUnsafeMutableBufferPointer { dst in
-            var offset = 0
-            for (p, n) in zip(parts, sizes) {
-                p.withUnsafeBufferPointer { src in
-                    for o in 0..<outer {
-                        let from = src.baseAddress! + o * n * inner
-                        (dst.baseAddress! + (o * total + offset) * inner).update(from: from, count: n * inner)
-                    }
-                }
-                offset += n
-            }
-        }
+        dims[a] = sizes.reduce(0, +)
+        let out = backend.concatenate(parts, outer: outer, sizes: sizes, inner: inner, shape: Shape(dims))
         return traced(out, inputs: parts) { g in
             var start = 0
             return sizes.map { n in
@@ -114,26 +76,9 @@ extension Tensor {
         let (outer, n, inner) = shape.split(at: a)
         var dims = shape.dims
         dims[a] = range.count
-        let m = range.count
-        let out = withUnsafeBufferPointer { src in
-            Tensor(shape: Shape(dims)) { dst in
-                for o in 0..<outer {
-                    (dst.baseAddress! + o * m * inner).update(from: src.baseAddress! + (o * n + range.lowerBound) * inner, count: m * inner)
-                }
-            }
-        }
+        let out = Tensor.backend.slice(self, outer: outer, n: n, inner: inner, range: range, shape: Shape(dims))
         let s = shape
-        return Tensor.traced(out, inputs: [self]) { g in
-            var full = Tensor(zeros: s)
-            full.withUnsafeMutableBufferPointer { dst in
-                g.withUnsafeBufferPointer { gs in
-                    for o in 0..<outer {
-                        (dst.baseAddress! + (o * n + range.lowerBound) * inner).update(from: gs.baseAddress! + o * m * inner, count: m * inner)
-                    }
-                }
-            }
-            return [full]
-        }
+        return Tensor.traced(out, inputs: [self]) { g in [Tensor.backend.unslice(g, outer: outer, n: n, inner: inner, range: range, shape: s)] }
     }
 
     /// Splits along `axis` into pieces of the given sizes (which must add up to the extent).
