@@ -52,6 +52,9 @@ public protocol Backend: Sendable {
     func channelStatistics(_ x: Tensor, outer: Int, channels: Int, inner: Int) -> (mean: Tensor, variance: Tensor)
     /// `y = (x − mean[c])·invStd[c]·scale[c] + shift[c]`.
     func batchNorm(_ x: Tensor, mean: Tensor, invStd: Tensor, scale: Tensor, shift: Tensor, outer: Int, channels: Int, inner: Int) -> Tensor
+    /// A running statistic updated in place: `r ← (1 − momentum)·r + momentum·s·factor` (batch norm's running
+    /// mean with factor 1, running variance with the Bessel factor).
+    func runningUpdate(_ r: inout Tensor, with s: Tensor, momentum: Float, factor: Float)
     /// Per-channel `Σ dy·(x − μ)·invStd` (the scale gradient) and `Σ dy` (the shift gradient).
     func batchNormGradientSums(
         _ gradOutput: Tensor, x: Tensor, mean: Tensor, invStd: Tensor, outer: Int, channels: Int, inner: Int
@@ -118,6 +121,19 @@ public protocol Backend: Sendable {
     func sum(_ x: Tensor) -> Float
     /// Softmax (or log-softmax, `log`) of every row, shifted by the row maximum; `x`'s shape.
     func softmax(_ x: Tensor, log: Bool, outer: Int, n: Int, inner: Int) -> Tensor
+
+    // MARK: Host reads (results small enough to return as arrays)
+
+    /// The index of each row's maximum (first on ties), `[outer · inner]`.
+    func argmax(_ x: Tensor, outer: Int, n: Int, inner: Int) -> [Int32]
+    /// The `k` largest of each of `rows` rows of `n` (descending, ties by lower index) and their indices.
+    func topK(_ x: Tensor, rows: Int, n: Int, k: Int) -> (values: [Float], indices: [Int32])
+    /// Σ x² in Float64.
+    func sumOfSquares(_ x: Tensor) -> Double
+    /// Whether every element is finite.
+    func isFinite(_ x: Tensor) -> Bool
+    /// Per-column Σ x and Σ x² of a matrix `[n, d]`, in Float64.
+    func columnSums(_ x: Tensor, n: Int, d: Int) -> (sum: [Double], sumOfSquares: [Double])
 
     // MARK: Solvers
 

@@ -39,16 +39,11 @@ extension Tensor {
                 (mean, variance, count) = combinedStatistics(mean: mean, variance: variance, count: m, over: group)
             }
             let bessel = Float(count) / Float(count - 1)
-            let (bm, bv) = (mean.scalars, variance.scalars)
             runningMean = runningMean.detached
             runningVariance = runningVariance.detached
-            runningMean.withUnsafeMutableBufferPointer { r in
-                for i in 0..<c { r[i] = (1 - momentum) * r[i] + momentum * bm[i] }
-            }
-            runningVariance.withUnsafeMutableBufferPointer { r in
-                for i in 0..<c { r[i] = (1 - momentum) * r[i] + momentum * bv[i] * bessel }
-            }
-            invStd = Tensor(shape: [c], scalars: bv.map { 1 / ($0 + epsilon).squareRoot() })
+            backend.runningUpdate(&runningMean, with: mean, momentum: momentum, factor: 1)
+            backend.runningUpdate(&runningVariance, with: variance, momentum: momentum, factor: bessel)
+            invStd = Tensor(shape: [c], scalars: variance.scalars.map { 1 / ($0 + epsilon).squareRoot() })
         } else {
             mean = runningMean.detached
             invStd = Tensor(shape: [c], scalars: runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() })

@@ -8,20 +8,7 @@ extension Tensor {
         let (outer, n, inner) = shape.split(at: a)
         var dims = shape.dims
         dims.remove(at: a)
-        var out = [Int32](repeating: 0, count: outer * inner)
-        withUnsafeBufferPointer { p in
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    var best = 0
-                    var bv = -Float.infinity
-                    for k in 0..<n where p[(o * n + k) * inner + i] > bv || (k == 0) {
-                        bv = p[(o * n + k) * inner + i]
-                        best = k
-                    }
-                    out[o * inner + i] = Int32(best)
-                }
-            }
-        }
+        let out = Tensor.backend.argmax(self, outer: outer, n: n, inner: inner)
         return IntTensor(shape: Shape(dims), scalars: out)
     }
 
@@ -32,32 +19,7 @@ extension Tensor {
         let n = shape[-1]
         require(k >= 0 && k <= n, "topK: k = \(k) out of range for last dimension \(n) of \(shape)")
         let rows = count / Swift.max(n, 1)
-        var vals = [Float](repeating: 0, count: rows * k)
-        var idxs = [Int32](repeating: 0, count: rows * k)
-        if k > 0 && rows > 0 {
-            withUnsafeBufferPointer { p in
-                vals.withUnsafeMutableBufferPointer { v in
-                    idxs.withUnsafeMutableBufferPointer { ix in
-                        let (source, values, indices) = (
-                            SendablePointer(p.baseAddress!), SendablePointer(v.baseAddress!), SendablePointer(ix.baseAddress!)
-                        )
-                        parallelFor(rows, grain: Swift.max(1, 16_384 / n)) { range in
-                            var heap = TopKHeap(capacity: k)
-                            for r in range {
-                                heap.removeAll()
-                                let row = source.base + r * n
-                                for j in 0..<n { heap.offer(row[j], j) }
-                                let ranked = heap.items.sorted { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-                                for (t, (value, j)) in ranked.enumerated() {
-                                    values[r * k + t] = value
-                                    indices[r * k + t] = Int32(j)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (vals, idxs) = k > 0 && rows > 0 ? Tensor.backend.topK(self, rows: rows, n: n, k: k) : ([], [])
         var dims = shape.dims
         if dims.isEmpty { dims = [k] } else { dims[dims.count - 1] = k }
         return (Tensor(shape: Shape(dims), scalars: vals), IntTensor(shape: Shape(dims), scalars: idxs))

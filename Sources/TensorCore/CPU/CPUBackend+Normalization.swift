@@ -140,4 +140,12 @@ extension CPUBackend {
         }
         return (gx, gs, gb)
     }
+
+    /// One loop over the (small) statistic.
+    public func runningUpdate(_ r: inout Tensor, with s: Tensor, momentum: Float, factor: Float) {
+        let values = s.scalars
+        r.withUnsafeMutableBufferPointer { r in
+            for i in 0..<r.count { r[i] = (1 - momentum) * r[i] + momentum * values[i] * factor }
+        }
+    }
 }
