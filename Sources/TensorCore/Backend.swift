@@ -1,17 +1,15 @@
 import Support
 
-/// The kernels TensorCore's ops run on: every op that reaches a compute kernel (matrix products,
-/// convolution, pooling, normalisation, the vectorised elementwise loops, optimizer and EMA updates)
-/// calls it through this protocol, on tensors, and keeps only its shape checks, its tape recording
-/// and its pullback's algebra. Methods take tensors and return new ones (or update the `inout` ones in
-/// place), untraced; shapes are already checked.
+/// The kernels TensorCore's ops run on: every op that computes on tensor data (matrix products,
+/// convolution, pooling, normalisation, elementwise maps as enumerated ops, reductions and softmax, copies and
+/// gathers, host reads, optimizer and EMA updates, and two iterative solvers) calls it through this protocol, on
+/// tensors, and keeps only its shape checks, its tape recording and its pullback's algebra. Methods take tensors
+/// and return new ones (or update the `inout` ones in place), untraced; shapes are already checked.
 ///
-/// `CPUBackend` (OpenBLAS and our SIMD kernels, `Sources/TensorCore/CPU`) is the one implementation; it is
-/// the only part of TensorCore that imports `Kernels`. A CUDA backend would implement the same methods on
-/// device memory (cuBLAS GEMM, cuDNN convolution and normalisation, NVRTC-compiled elementwise and update
-/// kernels) once `TensorStorage` can hold a device buffer and name its backend (docs/architecture.md).
-/// Not yet behind it: the closure-based maps (`Tensor.map`, `zipMap`), reductions, softmax, indexing and
-/// shape copies, which TensorCore still runs as CPU loops of its own.
+/// `CPUBackend` (OpenBLAS, our SIMD kernels and host loops, `Sources/TensorCore/CPU`) is the one implementation;
+/// it is the only part of TensorCore that imports `Kernels`. A CUDA backend would implement the same methods on
+/// device memory (cuBLAS GEMM, cuDNN convolution and normalisation, NVRTC-compiled elementwise, reduction and
+/// update kernels) once `TensorStorage` can hold a device buffer and name its backend (docs/architecture.md).
 public protocol Backend: Sendable {
     /// What runs the kernels, for logs and benchmark lines (e.g. "cpu (OpenBLAS Cooperlake)").
     var name: String { get }
