@@ -10,9 +10,10 @@ Each tool's own "best of --iterations after one warm-up" is one round's number.
 
 Usage: python3 Benchmarks/compare.py [--rounds 5] [--iterations 3] [--threads 2] [--only NAME ...]
        [--bench .build/release/retort-bench] [--json OUT]
-Workloads here: resnet18_cifar_32_b128, resnet50_224_b16, vit_tiny_p4_32_b128 (training and inference), the KD
+Workloads here: resnet18_cifar_32_b128, resnet50_224_b16, vit_tiny_p4_32_b128, vit_small_p16_224_b32 (training
+and inference), the KD
 step (ResNet-18 teacher, x0.25 student, batch 128), the CLIP step (ResNet-18 x0.5 + text tower, batch 256)
-and the SwAV step (batch 256). Not yet: vit_small p16 224 b32 and the BYOL step (no twins on either side).
+and the SwAV step (batch 256). Not yet: the BYOL step (no twins on either side).
 PyTorch is never a build or CI dependency: without torch the script says so and exits.
 """
 import argparse
@@ -31,7 +32,7 @@ def workloads(a):
     py = [sys.executable]
     it = ["--iterations", str(a.iterations), "--threads", str(a.threads)]
     out = []
-    for name in ["resnet18_cifar_32_b128", "resnet50_224_b16", "vit_tiny_p4_32_b128"]:
+    for name in ["resnet18_cifar_32_b128", "resnet50_224_b16", "vit_tiny_p4_32_b128", "vit_small_p16_224_b32"]:
         torch_cmd = py + [os.path.join(HERE, "torch_zoo.py"), "--only", name, "--out", "/dev/null"] + it
         retort_cmd = [a.bench, "zoo", "--only", name] + it
         for phase, column in (("train", 0), ("infer", 1)):

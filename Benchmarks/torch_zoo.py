@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch baseline for `retort-bench zoo`: the same workloads (ResNet-18 cifar stem 32 px batch 128,
-ResNet-50 224 px batch 16, vit_tiny patch 4 32 px batch 128), training step (forward, backward, SGD
+ResNet-50 224 px batch 16, vit_tiny patch 4 32 px batch 128, vit_small patch 16 224 px batch 32), training step (forward, backward, SGD
 momentum 0.9, wd 5e-4) and inference, images/s, best of N after one warm-up, 2 threads.
 
 Usage: python3 Benchmarks/torch_zoo.py [--threads 2] [--iterations 3] [--quick] [--only NAME] [--out .build/torch_zoo.json]
@@ -110,6 +110,7 @@ def main():
         ("resnet18_cifar_32_b128", lambda: ResNet([2, 2, 2, 2], False, 10, True), 128, 32),
         ("resnet50_224_b16", lambda: ResNet([3, 4, 6, 3], True, 1000, False), 16, 224),
         ("vit_tiny_p4_32_b128", lambda: ViT(32, 4, 192, 12, 3, 10), 128, 32),
+        ("vit_small_p16_224_b32", lambda: ViT(224, 16, 384, 12, 6, 1000), 32, 224),
     ]
     results = {}
     print(f"torch {torch.__version__}, threads {a.threads}")

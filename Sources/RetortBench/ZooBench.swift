@@ -75,6 +75,9 @@ enum ZooBench {
             Workload(
                 name: "vit_tiny_p4_32_b128", model: "vit_tiny", options: BackboneOptions(classCount: 10, imageSize: 32, patchSize: 4), batch: 128,
                 image: 32),
+            Workload(
+                name: "vit_small_p16_224_b32", model: "vit_small", options: BackboneOptions(classCount: 1000, imageSize: 224, patchSize: 16),
+                batch: 32, image: 224),
         ]
         var torch: [String: [String: Double]] = [:]
         if let data = FileManager.default.contents(atPath: torchPath),
