@@ -86,10 +86,6 @@ struct TrainCommand: ParsableCommand {
         trainer.communicator = group
         trainer.threads = threads
         trainer.stopAfterSteps = stopAfterSteps
-        if !group.isWriter {
-            trainer.log = { _ in }
-            trainer.interactive = false
-        }
         if failOnRank == group.rank { throw ValidationError("test hook: rank \(group.rank) fails before its first step (--fail-on-rank)") }
         let summary = try trainer.train(resume: resume != nil)
         if group.isWriter { print(summaryLine(summary, run, ranks: group.size)) }

@@ -1,3 +1,5 @@
+import Support
+
 /// Tensors to and from little-endian bytes (safetensors and other file formats).
 extension Tensor {
     /// How a file stores floating-point elements.
@@ -22,7 +24,7 @@ extension Tensor {
                 for i in 0..<out.count {
                     switch format {
                     case .float32: out[i] = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case .float16: out[i] = Tensor.halfToFloat(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                    case .float16: out[i] = Float(Float16(bitPattern: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
                     case .bfloat16:
                         out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
                     }
@@ -41,32 +43,19 @@ extension Tensor {
             #endif
         }
     }
-
-    /// IEEE 754 binary16 → binary32.
-    static func halfToFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h >> 15) << 31
-        let exponent = Int((h >> 10) & 0x1F)
-        let mantissa = UInt32(h & 0x3FF)
-        if exponent == 0 {
-            if mantissa == 0 { return Float(bitPattern: sign) }
-            return Float(mantissa) * Float(sign != 0 ? -1 : 1) / 16_777_216  // 2^-24
-        }
-        if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
-        return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
-    }
 }
 
 extension IntegerTensor where Scalar == Int64 {
     /// A tensor of `shape` from `shape.count` little-endian Int64 elements at `bytes[offset...]`.
     public init(shape: Shape, littleEndian bytes: [UInt8], offset: Int) {
-        let values = bytes.withUnsafeBytes { raw in
-            (0..<shape.count).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8 * $0, as: Int64.self)) }
-        }
-        self.init(shape: shape, scalars: values)
+        self.init(shape: shape, scalars: LittleEndian.values(Int64.self, from: Array(bytes[offset..<(offset + 8 * shape.count)])))
     }
 
     /// The elements as little-endian Int64 bytes, row-major.
     public var littleEndianBytes: [UInt8] {
-        scalars.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v.littleEndian >> (8 * Int64($0))) } }
+        var out: [UInt8] = []
+        out.reserveCapacity(8 * scalars.count)
+        for v in scalars { LittleEndian.append(v, to: &out) }
+        return out
     }
 }

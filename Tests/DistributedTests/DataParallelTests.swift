@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import TestSupport
 import XCTest
@@ -17,10 +18,11 @@ final class DataParallelTests: XCTestCase {
 
     /// Runs `MPIWorkerTests/<test>` on 2 ranks; fails with the job's output unless every rank passes.
     private func runWorker(_ test: String) throws {
-        var arguments = ["mpirun", "-np", "2", "--oversubscribe", "--mca", "btl", "self,vader", "--bind-to", "none"]
-        if getuid() == 0 { arguments.append("--allow-run-as-root") }
+        // The same mpirun command line as `retort train --ranks 2`.
+        let launch = try MPILaunch(
+            ranks: 2, executable: CommandLine.arguments[0], arguments: ["DistributedTests.MPIWorkerTests/\(test)"], asRoot: getuid() == 0)
         let (status, text) = try RetortProcess.launch(
-            URL(fileURLWithPath: "/usr/bin/env"), arguments + [CommandLine.arguments[0], "DistributedTests.MPIWorkerTests/\(test)"],
+            URL(fileURLWithPath: "/usr/bin/env"), ["mpirun"] + launch.mpirunArguments,
             environment: ["RETORT_MPI_WORKER": "1", "OMP_NUM_THREADS": "1"])
         XCTAssertEqual(status, 0, "mpirun -np 2 \(test) failed:\n\(text)")
         XCTAssertTrue(text.contains("Executed 1 test, with 0 failures"), "each rank ran the test:\n\(text)")

@@ -177,13 +177,11 @@ final class MPIWorkerTests: XCTestCase {
         return (gradients[0], weights)
     }
 
-    /// Checks `a` against `b` within `tolerance` × b's largest magnitude; returns the ratio.
+    /// Checks `a` against `b` within `tolerance` × b's largest magnitude (TestSupport's check); returns the ratio.
     @discardableResult
     private func assertClose(_ a: Tensor, _ b: Tensor, _ tolerance: Float, _ what: String) -> Float {
-        XCTAssertEqual(a.shape, b.shape, what)
-        let ratio = relativeError(a, b)
-        XCTAssertLessThanOrEqual(ratio, tolerance, "\(what): max |Δ| / largest |value| = \(ratio)")
-        return ratio
+        TestSupport.assertClose(a, b, rtol: tolerance, relativeToLargest: true, what)
+        return relativeError(a, b)
     }
 
     /// max |a − b| / max |b|.

@@ -36,11 +36,8 @@ public enum CLIPLosses {
         require(
             image.shape == text.shape && image.shape[0] > 0, "CLIPLosses.symmetric: image \(image.shape) vs text \(text.shape), want equal [N, D]")
         if group.isDistributed {
-            let i = image.l2Normalized(alongAxis: 1)
-            let t = text.l2Normalized(alongAxis: 1)
-            let scale = logScale.reshaped(to: []).exp()
-            let perImage = Tensor.matmul(i, t.allGathered(over: group), transposeB: true) * scale
-            let perText = Tensor.matmul(t, i.allGathered(over: group), transposeB: true) * scale
+            let perImage = scaledLogits(image: image, text: text.allGathered(over: group), logScale: logScale)  // [n, R·n]
+            let perText = scaledLogits(image: text, text: image.allGathered(over: group), logScale: logScale)
             let n = image.shape[0]
             let labels = IntTensor((0..<n).map { group.rank * n + $0 })
             return (Tensor.crossEntropy(logits: perImage, labels: labels) + Tensor.crossEntropy(logits: perText, labels: labels)) * 0.5

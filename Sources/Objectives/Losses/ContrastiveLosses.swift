@@ -25,32 +25,18 @@ public enum ContrastiveLosses {
     public static func ntXent(_ z1: Tensor, _ z2: Tensor, temperature t: Float, group: any Communicator = SingleProcess()) -> Tensor {
         require(z1.rank == 2 && z1.shape == z2.shape && z1.shape[0] > 0, "ntXent: z1 \(z1.shape) vs z2 \(z2.shape), want equal [N, D] with N > 0")
         require(t > 0, "ntXent: temperature must be positive, got \(t)")
-        if group.isDistributed { return gatheredNTXent(z1, z2, temperature: t, group: group) }
         let n = z1.shape[0]
-        let m = 2 * n
-        let z = Tensor.concatenate([z1, z2], alongAxis: 0).l2Normalized(alongAxis: 1)
-        let logits = Tensor.matmul(z, z, transposeB: true) / t  // [2N, 2N]
-        var eye = [Float](repeating: 0, count: m * m)
-        for i in 0..<m { eye[i * m + i] = 1 }
-        // An anchor is never its own candidate: exp(−∞) = 0 drops it from the denominator.
-        let logProbabilities = logits.maskedFill(Tensor(shape: [m, m], scalars: eye), with: -.infinity).logSoftmax(alongAxis: 1)
-        let positives = IntTensor((0..<m).map { ($0 + n) % m })
-        return -logProbabilities.gather(alongAxis: 1, positives).mean()
-    }
-
-    /// `ntXent` of this rank's anchors against every rank's projections (see `ntXent`).
-    static func gatheredNTXent(_ z1: Tensor, _ z2: Tensor, temperature t: Float, group: any Communicator) -> Tensor {
-        let n = z1.shape[0]
-        let ranks = group.size
-        let big = ranks * n  // N
+        let big = group.size * n  // N: samples of the global batch
         let a1 = z1.l2Normalized(alongAxis: 1)
         let a2 = z2.l2Normalized(alongAxis: 1)
-        let candidates = Tensor.concatenate([a1.allGathered(over: group), a2.allGathered(over: group)], alongAxis: 0)  // [2N, D]
         let anchors = Tensor.concatenate([a1, a2], alongAxis: 0)  // [2n, D]
+        let candidates =
+            group.isDistributed
+            ? Tensor.concatenate([a1.allGathered(over: group), a2.allGathered(over: group)], alongAxis: 0) : anchors  // [2N, D]
         let logits = Tensor.matmul(anchors, candidates, transposeB: true) / t  // [2n, 2N]
-        let offset = group.rank * n
-        // Local anchor i: view v = i / n, sample j = i % n, global row v·N + offset + j; its positive is the other view's row.
-        let selfRow = (0..<(2 * n)).map { i in (i / n) * big + offset + i % n }
+        // Local anchor i (view i / n, sample i % n) is global row (i / n)·N + rank·n + i % n; it is never its own
+        // candidate (exp(−∞) = 0 drops it from the denominator), and its positive is the other view's row.
+        let selfRow = (0..<(2 * n)).map { i in (i / n) * big + group.rank * n + i % n }
         var mask = [Float](repeating: 0, count: 2 * n * 2 * big)
         for (i, r) in selfRow.enumerated() { mask[i * 2 * big + r] = 1 }
         let logProbabilities = logits.maskedFill(Tensor(shape: [2 * n, 2 * big], scalars: mask), with: -.infinity).logSoftmax(alongAxis: 1)

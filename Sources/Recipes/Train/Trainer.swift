@@ -13,7 +13,7 @@ public struct Trainer {
     public var recipe: Recipe
     /// The run folder.
     public var run: RunDirectory
-    /// Where progress lines go (stderr by default).
+    /// Where progress lines go (stderr by default; nowhere on the ranks other than 0 of a data-parallel run).
     public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Whether to draw an updating progress line (nil: when stderr is a terminal).
     public var interactive: Bool? = nil
@@ -63,8 +63,11 @@ public struct Trainer {
     }
 
     private func train(resume: Bool, _ make: (any Backbone, inout ObjectiveSetup) throws -> any Objective) throws -> RunSummary {
-        let (objective, backbone) = try makeObjective(make)
-        return try start(objective, backbone: backbone, resume: resume)
+        // Ranks other than 0 of a data-parallel run log nothing (rank 0 speaks for the job).
+        var trainer = self
+        if !communicator.isWriter { trainer.log = { _ in } }
+        let (objective, backbone) = try trainer.makeObjective(make)
+        return try trainer.start(objective, backbone: backbone, resume: resume)
     }
 
     /// The initial backbone and the objective around it (with the generic online probe when asked).
