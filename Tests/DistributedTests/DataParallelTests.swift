@@ -9,6 +9,7 @@ import XCTest
 /// SeLa's dataset pass split over the ranks against one process's.
 final class DataParallelTests: XCTestCase {
     func testSyncBatchNormGradientsEqualTheWholeBatchs() throws { try runWorker("testSyncBatchNormNetwork") }
+    func testAllGatherAndSyncBatchNormPassFiniteDifferenceChecks() throws { try runWorker("testAllGatherAndSyncBatchNormMatchFiniteDifferences") }
     func testSeLaDatasetPassSplitOverRanksEqualsOneProcesss() throws { try runWorker("testSeLaSplitDatasetPass") }
     func testHintonKDEqualsTheWholeBatch() throws { try runWorker("testHintonKD") }
     func testSimCLRWithGatheredNegativesEqualsTheWholeBatch() throws { try runWorker("testSimCLRGatheredNegatives") }

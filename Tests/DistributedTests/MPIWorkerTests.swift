@@ -85,6 +85,55 @@ final class MPIWorkerTests: XCTestCase {
         }
     }
 
+    /// The two differentiable collectives against central differences of the job's total loss
+    /// `L = Σ_r f_r` with `f_r = Σ allGathered(x_r) ⊙ A + Σ SyncBN(y_r) ⊙ B_r`: each rank's tape gradient of its
+    /// own `f_r` (whose backward all-reduces) must be `∂L/∂x_r`, `∂L/∂y_r`, where every rank perturbs in turn
+    /// and the ranks sum their `f` for each evaluation (in Float64 steps of 1e-2 on Float32 values).
+    func testAllGatherAndSyncBatchNormMatchFiniteDifferences() throws {
+        try onRanks { group in
+            let x = GradientCheck.random([3, 4], seed: 40 + UInt64(group.rank))
+            let y = GradientCheck.random([4, 2, 3, 3], seed: 50 + UInt64(group.rank))
+            let a = GradientCheck.random([3 * group.size, 4], seed: 60)
+            let b = GradientCheck.random([4, 2, 3, 3], seed: 70 + UInt64(group.rank))
+            let scale = GradientCheck.random([2], in: 0.5, 1.5, seed: 80)
+            let shift = GradientCheck.random([2], seed: 81)
+            func local(_ x: Tensor, _ y: Tensor) -> Tensor {
+                var mean = Tensor(zeros: [2])
+                var variance = Tensor(repeating: 1, shape: [2])
+                let normalized = Tensor.batchNorm(
+                    y, scale: scale, shift: shift, runningMean: &mean, runningVariance: &variance, training: true, group: group)
+                return (x.allGathered(over: group) * a).sum() + (normalized * b).sum()
+            }
+            let tape = Tape()
+            let (xt, yt) = (tape.watch(x), tape.watch(y))
+            let analytic = tape.gradients(of: local(xt, yt), wrt: [xt, yt])
+            func total(_ x: Tensor, _ y: Tensor) -> Double {
+                var f = [Double(local(x, y).scalar)]
+                group.allReduceSum(&f)
+                return f[0]
+            }
+            let h: Float = 1e-2
+            for (input, which) in [(x, 0), (y, 1)] {
+                var numeric = [Float](repeating: 0, count: input.count)
+                for owner in 0..<group.size {
+                    for e in 0..<input.count {
+                        func shifted(_ d: Float) -> Double {
+                            var values = input.scalars
+                            if owner == group.rank { values[e] += d }
+                            let moved = Tensor(shape: input.shape, scalars: values)
+                            return which == 0 ? total(moved, y) : total(x, moved)
+                        }
+                        let slope = Float((shifted(h) - shifted(-h)) / Double(2 * h))
+                        if owner == group.rank { numeric[e] = slope }
+                    }
+                }
+                TestSupport.assertClose(
+                    analytic[which].scalars, numeric, atol: 1e-3, rtol: 1e-2,
+                    which == 0 ? "allGathered on rank \(group.rank)" : "SyncBN on rank \(group.rank)")
+            }
+        }
+    }
+
     /// SeLa's dataset pass split round-robin over the ranks (37 samples in 5 batches: 3 on rank 0, 2 on
     /// rank 1) and gathered: the same label table, ids and metrics as one process's pass, exactly.
     func testSeLaSplitDatasetPass() throws {
