@@ -6,6 +6,9 @@
 #  2. no `@_exported import` anywhere (every file imports what it uses, explicitly);
 #  3. every Swift target's dependency list in Package.swift names exactly the package modules its
 #     files import;
+#  5. library code changes no process-wide setting: `Threading.setCount`, `setenv`/`unsetenv`,
+#     `limitIdleSpinning` and `signal` appear only in the executables (RetortCLI, RetortBench) and in
+#     the Kernels/Support files that define them;
 #  4. the Swift files follow the checked-in .swift-format (house layout, 4-space indentation, 150 columns,
 #     documentation on every public declaration): `swift format lint --strict` (the toolchain's swift-format,
 #     a few seconds). Fix with `swift format format -i -r -p Sources Tests`.
@@ -68,6 +71,13 @@ for dir in Sources/* Tests/*; do
     [ -z "$missing" ] || complain "target $target imports $(echo $missing) but Package.swift does not declare it"
     [ -z "$unused" ] || complain "target $target declares $(echo $unused) in Package.swift but no file of it imports that"
 done
+
+# 5. Process-wide settings belong to applications.
+while IFS= read -r hit; do
+    [ -n "$hit" ] && complain "$hit: library code changes no process-wide setting (threads, environment, signals); the application (RetortCLI, RetortBench, a test) does, once"
+done < <(grep -rnE '(Threading\.setCount|[^A-Za-z_.](setenv|unsetenv|signal)\(|limitIdleSpinning\(\))' --include='*.swift' Sources \
+    | grep -vE '^Sources/(RetortCLI|RetortBench)/|^Sources/Kernels/BLAS\+Threads\.swift:|^Sources/TensorCore/Threading\.swift:' \
+    | grep -vE '^[^:]+:[0-9]+:[[:space:]]*///' || true)
 
 # 4. House style (.swift-format).
 if ! swift format --version >/dev/null 2>&1; then

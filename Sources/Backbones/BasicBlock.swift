@@ -17,20 +17,11 @@ public struct BasicBlock: TensorLayer {
 
     /// A block `inputChannels -> channels` with stride `stride`.
     public init(inputChannels: Int, channels: Int, stride: Int, zeroInitResidual: Bool, rng: inout Philox) {
-        conv1 = Conv2D(
-            inputChannels: inputChannels, outputChannels: channels, kernel: 3, stride: Size2(stride, stride), padding: 1, bias: false,
-            initialization: .kaimingNormalFanOut, rng: &rng)
+        conv1 = .resNet(inputChannels, channels, kernel: 3, stride: stride, rng: &rng)
         bn1 = BatchNorm(featureCount: channels)
-        conv2 = Conv2D(
-            inputChannels: channels, outputChannels: channels, kernel: 3, padding: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        conv2 = .resNet(channels, channels, kernel: 3, rng: &rng)
         bn2 = BatchNorm(featureCount: channels, zeroScale: zeroInitResidual)
-        if stride != 1 || inputChannels != channels {
-            downsample = Downsample(
-                conv: Conv2D(
-                    inputChannels: inputChannels, outputChannels: channels, kernel: 1, stride: Size2(stride, stride), bias: false,
-                    initialization: .kaimingNormalFanOut, rng: &rng),
-                bn: BatchNorm(featureCount: channels))
-        }
+        downsample = .ifNeeded(inputChannels: inputChannels, outputChannels: channels, stride: stride, rng: &rng)
     }
 
     /// Visits conv1, bn1, conv2, bn2, downsample.
@@ -46,8 +37,6 @@ public struct BasicBlock: TensorLayer {
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
         var out = bn1.forward(conv1(input), context: &context).relu()
         out = bn2.forward(conv2(out), context: &context)
-        let identity: Tensor
-        if downsample != nil { identity = downsample!.forward(input, context: &context) } else { identity = input }
-        return (out + identity).relu()
+        return (out + downsample.shortcut(input, context: &context)).relu()
     }
 }

@@ -22,22 +22,13 @@ public struct Bottleneck: TensorLayer {
     /// A block `inputChannels -> 4·channels` with stride `stride`.
     public init(inputChannels: Int, channels: Int, stride: Int, zeroInitResidual: Bool, rng: inout Philox) {
         let out = channels * 4
-        conv1 = Conv2D(
-            inputChannels: inputChannels, outputChannels: channels, kernel: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        conv1 = .resNet(inputChannels, channels, kernel: 1, rng: &rng)
         bn1 = BatchNorm(featureCount: channels)
-        conv2 = Conv2D(
-            inputChannels: channels, outputChannels: channels, kernel: 3, stride: Size2(stride, stride), padding: 1, bias: false,
-            initialization: .kaimingNormalFanOut, rng: &rng)
+        conv2 = .resNet(channels, channels, kernel: 3, stride: stride, rng: &rng)
         bn2 = BatchNorm(featureCount: channels)
-        conv3 = Conv2D(inputChannels: channels, outputChannels: out, kernel: 1, bias: false, initialization: .kaimingNormalFanOut, rng: &rng)
+        conv3 = .resNet(channels, out, kernel: 1, rng: &rng)
         bn3 = BatchNorm(featureCount: out, zeroScale: zeroInitResidual)
-        if stride != 1 || inputChannels != out {
-            downsample = Downsample(
-                conv: Conv2D(
-                    inputChannels: inputChannels, outputChannels: out, kernel: 1, stride: Size2(stride, stride), bias: false,
-                    initialization: .kaimingNormalFanOut, rng: &rng),
-                bn: BatchNorm(featureCount: out))
-        }
+        downsample = .ifNeeded(inputChannels: inputChannels, outputChannels: out, stride: stride, rng: &rng)
     }
 
     /// Visits conv1, bn1, conv2, bn2, conv3, bn3, downsample.
@@ -56,8 +47,6 @@ public struct Bottleneck: TensorLayer {
         var out = bn1.forward(conv1(input), context: &context).relu()
         out = bn2.forward(conv2(out), context: &context).relu()
         out = bn3.forward(conv3(out), context: &context)
-        let identity: Tensor
-        if downsample != nil { identity = downsample!.forward(input, context: &context) } else { identity = input }
-        return (out + identity).relu()
+        return (out + downsample.shortcut(input, context: &context)).relu()
     }
 }

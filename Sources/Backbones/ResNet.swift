@@ -48,13 +48,9 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
         self.stem = stem
         switch stem {
         case .imagenet:
-            conv1 = Conv2D(
-                inputChannels: inputChannels, outputChannels: widths[0], kernel: 7, stride: 2, padding: 3, bias: false,
-                initialization: .kaimingNormalFanOut, rng: &rng)
+            conv1 = .resNet(inputChannels, widths[0], kernel: 7, stride: 2, rng: &rng)
         case .cifar:
-            conv1 = Conv2D(
-                inputChannels: inputChannels, outputChannels: widths[0], kernel: 3, stride: 1, padding: 1, bias: false,
-                initialization: .kaimingNormalFanOut, rng: &rng)
+            conv1 = .resNet(inputChannels, widths[0], kernel: 3, rng: &rng)
         }
         bn1 = BatchNorm(featureCount: widths[0])
         var inChannels = widths[0]

@@ -18,18 +18,9 @@ extension Convolution {
                     for x in 0..<ow {
                         var acc: Double = bias.map { Double($0[o]) } ?? 0
                         for cl in 0..<cg {
-                            let c = grp * cg + cl
-                            for kh in 0..<g.kernelHeight {
-                                let ih = y * g.strideH - g.padH + kh * g.dilationH
-                                if ih < 0 || ih >= g.height { continue }
-                                for kw in 0..<g.kernelWidth {
-                                    let iw = x * g.strideW - g.padW + kw * g.dilationW
-                                    if iw < 0 || iw >= g.width { continue }
-                                    let xv = input[((n * g.inputChannels + c) * g.height + ih) * g.width + iw]
-                                    let wv = weight[((o * cg + cl) * g.kernelHeight + kh) * g.kernelWidth + kw]
-                                    acc += Double(xv) * Double(wv)
-                                }
-                            }
+                            let plane = input + (n * g.inputChannels + grp * cg + cl) * g.height * g.width
+                            let taps = weight + (o * cg + cl) * g.kernelHeight * g.kernelWidth
+                            g.forEachTap(y: y, x: x) { t, i in acc += Double(plane[i]) * Double(taps[t]) }
                         }
                         output[((n * g.outputChannels + o) * oh + y) * ow + x] = Float(acc)
                     }
@@ -59,18 +50,11 @@ extension Convolution {
                         let gy = gradOutput[((n * g.outputChannels + o) * oh + y) * ow + x]
                         gradBias[o] += gy
                         for cl in 0..<cg {
-                            let c = grp * cg + cl
-                            for kh in 0..<g.kernelHeight {
-                                let ih = y * g.strideH - g.padH + kh * g.dilationH
-                                if ih < 0 || ih >= g.height { continue }
-                                for kw in 0..<g.kernelWidth {
-                                    let iw = x * g.strideW - g.padW + kw * g.dilationW
-                                    if iw < 0 || iw >= g.width { continue }
-                                    let xi = ((n * g.inputChannels + c) * g.height + ih) * g.width + iw
-                                    let wi = ((o * cg + cl) * g.kernelHeight + kh) * g.kernelWidth + kw
-                                    gradInput[xi] += gy * weight[wi]
-                                    gradWeight[wi] += gy * input[xi]
-                                }
+                            let plane = (n * g.inputChannels + grp * cg + cl) * g.height * g.width
+                            let taps = (o * cg + cl) * g.kernelHeight * g.kernelWidth
+                            g.forEachTap(y: y, x: x) { t, i in
+                                gradInput[plane + i] += gy * weight[taps + t]
+                                gradWeight[taps + t] += gy * input[plane + i]
                             }
                         }
                     }

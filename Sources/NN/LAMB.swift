@@ -20,14 +20,10 @@ public struct LAMB: Optimizer {
     public var excludedRoles: Set<ParameterRole>
     /// Per-parameter overrides.
     public var groups: [ParameterGroup]
+    /// Moments and step counts.
+    public private(set) var moments = AdamMoments()
     /// Steps taken.
-    public private(set) var stepCount = 0
-    /// First moments by path.
-    public private(set) var firstMoments: [String: Tensor] = [:]
-    /// Second moments by path.
-    public private(set) var secondMoments: [String: Tensor] = [:]
-    /// Per-parameter step counts.
-    public private(set) var parameterSteps: [String: Int] = [:]
+    public var stepCount: Int { moments.stepCount }
 
     /// A LAMB optimizer.
     public init(
@@ -46,35 +42,26 @@ public struct LAMB: Optimizer {
 
     /// One update, in place (`ParameterUpdate.lamb`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
-        stepCount += 1
+        moments.stepCount += 1
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         OptimizerSupport.forEachUpdate(
             of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
             weightDecay: weightDecay
         ) { path, p, g, h in
             let adapt = !excludedRoles.contains(p.role)
-            let t = (parameterSteps[path] ?? 0) + 1
-            parameterSteps[path] = t
+            let t = moments.advance(path)
             let c1 = Float(1 - pow(Double(b1), Double(t)))
             let c2 = Float(1 - pow(Double(b2), Double(t)))
             ParameterUpdate.lamb(
-                &p.value, gradient: g, firstMoment: &firstMoments[path], secondMoment: &secondMoments[path],
+                &p.value, gradient: g, firstMoment: &moments.first[path], secondMoment: &moments.second[path],
                 learningRate: h.learningRate, weightDecay: adapt ? h.weightDecay : 0, adapt: adapt,
                 beta1: b1, beta2: b2, epsilon: eps, correction1: c1, correction2: c2)
         }
     }
 
     /// Moments (`<path>.exp_avg`, `<path>.exp_avg_sq`), per-parameter and global step counts.
-    public var state: SafeTensors {
-        OptimizerSupport.save(["exp_avg": firstMoments, "exp_avg_sq": secondMoments], steps: parameterSteps, step: stepCount, kind: "lamb")
-    }
+    public var state: SafeTensors { moments.state(kind: "lamb") }
 
     /// Restores `state`.
-    public mutating func loadState(_ state: SafeTensors, file: String) throws {
-        let s = try OptimizerSupport.load(state, names: ["exp_avg_sq", "exp_avg"], fileName: file)
-        firstMoments = s.buffers["exp_avg"] ?? [:]
-        secondMoments = s.buffers["exp_avg_sq"] ?? [:]
-        parameterSteps = s.steps
-        stepCount = s.step
-    }
+    public mutating func loadState(_ state: SafeTensors, file: String) throws { try moments.load(state, file: file) }
 }

@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
         }
         guard launchedByMPI else { return try reportingErrors { try train(group: SingleProcess(), threads: nil) } }
         let mpi = try MPICommunicator.start()
-        // Each rank's share of the cores (unless the recipe sets train.threads).
+        // Each rank's share of the cores (unless the recipe sets train.threads; see `train(group:threads:)`).
         let localRanks = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? 1
         let threads = pinRanks ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount / max(localRanks, 1))
         do {
@@ -84,7 +84,7 @@ struct TrainCommand: ParsableCommand {
         }
         var trainer = Trainer(recipe: loaded, run: run)
         trainer.communicator = group
-        trainer.threads = threads
+        setThreads(loaded.train.threads ?? threads ?? loaded.train.threadCount)
         trainer.stopAfterSteps = stopAfterSteps
         if failOnRank == group.rank { throw ValidationError("test hook: rank \(group.rank) fails before its first step (--fail-on-rank)") }
         let summary = try trainer.train(resume: resume != nil)

@@ -2,10 +2,10 @@ import Kernels
 import Support
 
 /// The single owner of thread counts: how many threads our parallel loops (`ParallelLoops`, in
-/// Support) and OpenBLAS (`BLAS`, in Kernels) use. Set once by the application (the CLI, the
-/// trainer, a benchmark), never read from the environment. It lives in TensorCore so that code
-/// above the engine sets threads without importing Kernels; the planned backend interface will own
-/// it.
+/// Support) and OpenBLAS (`BLAS`, in Kernels) use. Both are process-wide, so only an application
+/// sets them (the CLI from `train.threads`, a benchmark, a test), once, before any work; library code
+/// (the trainer, the teacher cache) never does, and nothing reads the environment. It lives in
+/// TensorCore so that code above the engine sets threads without importing Kernels.
 public enum Threading {
     /// The number of threads for parallel loops and for OpenBLAS (1 until `setCount` is called).
     public static var count: Int { ParallelLoops.threadCount }

@@ -74,10 +74,7 @@ public struct DKD<Model: Backbone>: Objective, Distilling {
         context: inout Context
     ) throws -> ObjectiveOutput {
         guard let labels = batch.labels else { throw ObjectiveError.missingLabels(objective: "dkd") }
-        let x = batch.views[0]
-        let f = try DistillationForward(
-            model: &model, studentView: x, teachers: &teachers, teacherView: x,
-            cached: batch.teacherOutputs, objective: "dkd", context: &context)
+        let f = try DistillationForward(model: &model, batch: batch, teachers: &teachers, objective: "dkd", context: &context)
         let warmup = warmupFactor(progress)
         let d = KDLosses.dkd(student: f.student, teacher: f.target, labels: labels, temperature: temperature)
         let terms = [

@@ -39,6 +39,16 @@ public struct DistillationForward {
         }
     }
 
+    /// Teacher and student on the batch's first view (or the cache's target for it): the forward pass
+    /// of the one-view objectives (`kd`, `dkd`, `meal_v2`, `ssld`).
+    public init<M: Backbone>(model: inout M, batch: TrainingBatch, teachers: inout TeacherEnsemble, objective: String, context: inout Context) throws
+    {
+        let x = batch.views[0]
+        try self.init(
+            model: &model, studentView: x, teachers: &teachers, teacherView: x, cached: batch.teacherOutputs, objective: objective,
+            context: &context)
+    }
+
     /// `agreement` (top-1 of the student against the target) and, with `labels`, the student's `accuracy`
     /// and the target's `teacher_accuracy`.
     public func metrics(labels: IntTensor?) -> [String: Float] {

@@ -42,10 +42,7 @@ public struct HintonKD<Model: Backbone>: Objective, Distilling {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        let x = batch.views[0]
-        let f = try DistillationForward(
-            model: &model, studentView: x, teachers: &teachers, teacherView: x,
-            cached: batch.teacherOutputs, objective: "kd", context: &context)
+        let f = try DistillationForward(model: &model, batch: batch, teachers: &teachers, objective: "kd", context: &context)
         var terms = [LossTerm("kd_soft", KDLosses.hinton(student: f.student, teacher: f.target, temperature: temperature), weight: 1 - alpha)]
         if let labels = batch.labels, alpha > 0 {
             terms.append(LossTerm("ce", Tensor.crossEntropy(logits: f.student, labels: labels), weight: alpha))

@@ -46,10 +46,7 @@ public struct MEALV2<Model: Backbone>: Objective, Distilling {
                 reason: "its discriminator takes the teachers' mean raw logits, "
                     + "which a cache holds only when it was made from an ensemble")
         }
-        let x = batch.views[0]
-        let f = try DistillationForward(
-            model: &model, studentView: x, teachers: &teachers, teacherView: x, cached: batch.teacherOutputs,
-            objective: "meal_v2", context: &context)
+        let f = try DistillationForward(model: &model, batch: batch, teachers: &teachers, objective: "meal_v2", context: &context)
         let (s, all) = (f.student, f.teachers)
         let n = s.shape[0]
         let mean = batch.teacherOutputs?.meanLogits ?? TeacherEnsemble.meanLogits(all)

@@ -25,10 +25,7 @@ public struct SSLD<Model: Backbone>: Objective, Distilling {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        let x = batch.views[0]
-        let f = try DistillationForward(
-            model: &model, studentView: x, teachers: &teachers, teacherView: x,
-            cached: batch.teacherOutputs, objective: "ssld", context: &context)
+        let f = try DistillationForward(model: &model, batch: batch, teachers: &teachers, objective: "ssld", context: &context)
         return ObjectiveOutput(
             terms: [LossTerm("dml", KDLosses.dml(student: f.student, teacher: f.target))],
             metrics: f.metrics(labels: batch.labels), features: f.features)

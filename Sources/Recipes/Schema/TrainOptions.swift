@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `train` section: length, logging and checkpoint cadence, seed and threads.
 public struct TrainOptions: Codable, Sendable, Equatable {
     /// Epochs to train.
@@ -12,6 +14,9 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Compute threads (OpenBLAS and our parallel loops); nil uses every core of the machine.
     public var threads: Int?
+    /// `threads`, else the machine's core count: what an application passes to `Threading.setCount`
+    /// before training (library code sets no thread count itself).
+    public var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
     /// Also write every metrics record as TensorBoard scalars (and the recipe as text) to an event
     /// file beside `metrics.jsonl` (`TensorBoardWriter`).
     public var tensorboard: Bool = false

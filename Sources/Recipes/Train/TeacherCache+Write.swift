@@ -31,7 +31,6 @@ extension TeacherCache {
         recipe: Recipe, to path: String, topK: Int?, dtype: ValueType, pool: Int? = nil, segmentSteps: Int = 64,
         log: @escaping (String) -> Void = { _ in }, stopAfterSegments: Int? = nil
     ) throws -> Summary {
-        Threading.setCount(max(1, recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
         let objective = try recipe.objective.options.makeObjective(model: backbone, setup: &setup)

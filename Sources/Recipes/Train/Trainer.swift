@@ -8,6 +8,8 @@ import TensorCore
 /// Runs a recipe: the backbone from the zoo (or `model.init`), the objective from its registry row,
 /// then `RunLoop` (epochs, hooks, metrics, checkpoints, evaluation) around `TrainStep` (one step,
 /// gradients, optimizers). A killed run resumes bit-exactly from its last checkpoint set.
+/// It changes no process-wide setting: the application sets the compute threads first
+/// (`Threading.setCount(recipe.train.threadCount)`, as `retort train` does).
 public struct Trainer {
     /// The resolved recipe.
     public var recipe: Recipe
@@ -25,8 +27,6 @@ public struct Trainer {
     /// every global batch (`data.batch_size` / N), gradients are summed over ranks and divided by N,
     /// and rank 0 alone writes metrics, checkpoints, evaluations and the summary. One process by default.
     public var communicator: any Communicator = SingleProcess()
-    /// Compute threads of this process, overriding `train.threads` (a launcher's share of the cores per rank).
-    public var threads: Int? = nil
 
     /// A trainer for `recipe` writing into `run`.
     public init(recipe: Recipe, run: RunDirectory) {
@@ -72,7 +72,6 @@ public struct Trainer {
 
     /// The initial backbone and the objective around it (with the generic online probe when asked).
     private func makeObjective(_ make: (any Backbone, inout ObjectiveSetup) throws -> any Objective) throws -> (any Objective, any Backbone) {
-        Threading.setCount(max(1, threads ?? recipe.train.threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let backbone = try recipe.trainedModel.makeInitialBackbone(seed: recipe.train.seed)
         var setup = ObjectiveSetup(recipe: recipe)
         var objective = withCachedTeachers(try make(backbone, &setup), setup: setup)

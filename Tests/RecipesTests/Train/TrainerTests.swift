@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Recipes
 import Support
+import TensorCore
 import TestSupport
 import XCTest
 
@@ -99,6 +100,18 @@ final class TrainerTests: XCTestCase {
             // The backbone checkpoint reloads on its own from its embedded recipe.
             _ = try CheckpointModel.load(run.checkpoint(named: "last"))
         }
+    }
+
+    /// Training changes no process-wide setting: the thread count stays what the application set, whatever
+    /// `train.threads` says (the CLI applies it; the library does not).
+    func testTrainingLeavesTheThreadCountAlone() throws {
+        let before = Threading.count
+        defer { Threading.setCount(before) }
+        Threading.setCount(1)
+        let file = Self.recipesFolder.appendingPathComponent("supervised/resnet18-fmnist.yaml")
+        _ = try run(file, extra: ["train.threads=3"], name: "threads", steps: 1)
+        XCTAssertEqual(Threading.count, 1)
+        XCTAssertEqual(try RecipeLoader().load(contentsOf: file, overrides: ["train.threads=3"]).train.threadCount, 3)
     }
 
     func testKilledRunResumesToTheSameWeights() throws {
