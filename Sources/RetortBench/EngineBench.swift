@@ -123,6 +123,7 @@ enum EngineBench {
         print("")
         try bandwidth()
         if args.contains("--layout") { layoutComparison() }
+        if args.contains("--winograd") { winogradComparison(batch: batch, rounds: rounds) }
         if args.contains("--tune") { tuneBlockColumns() }
     }
 
@@ -134,7 +135,7 @@ enum EngineBench {
     }
 
     /// Best-of-2 seconds of one forward and one backward pass (dX only where the layer needs it).
-    static func timeLayer(_ l: Layer, batch: Int) -> (Double, Double) {
+    static func timeLayer(_ l: Layer, batch: Int, winograd: Bool = false) -> (Double, Double) {
         let g = geometry(l, batch: batch)
         let x = randomBuffer(batch * l.c * l.h * l.h, seed: 3)
         let w = randomBuffer(l.o * l.c * l.k * l.k, seed: 4)
@@ -145,15 +146,25 @@ enum EngineBench {
         var gw = [Float](repeating: 0, count: w.count)
         let tf = best(2) {
             y.withUnsafeMutableBufferPointer { py in
-                Convolution.forward(g, input: x, weight: w, bias: nil, output: py.baseAddress!)
+                if winograd {
+                    Convolution.winogradForward(g, input: x, weight: w, bias: nil, output: py.baseAddress!)
+                } else {
+                    Convolution.forward(g, input: x, weight: w, bias: nil, output: py.baseAddress!)
+                }
             }
         }
         let tb = best(2) {
             gx.withUnsafeMutableBufferPointer { px in
                 gw.withUnsafeMutableBufferPointer { pw in
-                    Convolution.backward(
-                        g, input: x, weight: w, gradOutput: gy, gradInput: l.inputGrad ? px.baseAddress! : nil,
-                        gradWeight: pw.baseAddress!, gradBias: nil)
+                    if winograd {
+                        Convolution.winogradBackward(
+                            g, input: x, weight: w, gradOutput: gy, gradInput: l.inputGrad ? px.baseAddress! : nil,
+                            gradWeight: pw.baseAddress!, gradBias: nil)
+                    } else {
+                        Convolution.backward(
+                            g, input: x, weight: w, gradOutput: gy, gradInput: l.inputGrad ? px.baseAddress! : nil,
+                            gradWeight: pw.baseAddress!, gradBias: nil)
+                    }
                 }
             }
         }
@@ -284,6 +295,34 @@ enum EngineBench {
 
     /// NCHW (im2col + sgemm) against NHWC (implicit-im2col over contiguous channels + sgemm) for the
     /// forward 3x3 convolution at two shapes.
+    /// im2col + SGEMM against Winograd F(4, 3) on each 3x3 stride-1 ResNet-18-CIFAR layer: rounds alternate
+    /// the two, each keeps its best time; ratios are im2col time / Winograd time (above 1: Winograd faster).
+    static func winogradComparison(batch: Int, rounds: Int) {
+        print("")
+        print("Winograd F(4x4, 3x3) against im2col + sgemm, batch \(batch), 2 threads, best of \(rounds) alternating rounds")
+        print(
+            pad("layer", 24) + pad("im2col fwd ms", 15) + pad("wino fwd ms", 13) + pad("fwd x", 8) + pad("im2col bwd ms", 15) + pad("wino bwd ms", 13)
+                + "bwd x")
+        let layers = resnet18.filter { Convolution.winogradApplies(geometry($0, batch: batch)) }
+        var im2col = [(Double, Double)](repeating: (.infinity, .infinity), count: layers.count)
+        var wino = im2col
+        for _ in 0..<rounds {
+            for (i, l) in layers.enumerated() {
+                let a = timeLayer(l, batch: batch)
+                let b = timeLayer(l, batch: batch, winograd: true)
+                im2col[i] = (min(im2col[i].0, a.0), min(im2col[i].1, a.1))
+                wino[i] = (min(wino[i].0, b.0), min(wino[i].1, b.1))
+            }
+        }
+        for (i, l) in layers.enumerated() {
+            let (a, b) = (im2col[i], wino[i])
+            print(
+                pad(l.name, 24) + pad(String(format: "%.1f", a.0 * 1e3), 15) + pad(String(format: "%.1f", b.0 * 1e3), 13)
+                    + pad(String(format: "%.2f", a.0 / b.0), 8) + pad(String(format: "%.1f", a.1 * 1e3), 15)
+                    + pad(String(format: "%.1f", b.1 * 1e3), 13) + String(format: "%.2f", a.1 / b.1))
+        }
+    }
+
     static func layoutComparison() {
         print("")
         print("layout comparison, forward 3x3 pad 1, batch 128, 2 threads")

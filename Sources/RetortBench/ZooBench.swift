@@ -38,23 +38,29 @@ enum ZooBench {
         return (0..<max(iterations, 1)).map { _ in seconds(body) }.min()!
     }
 
+    /// `--infer-only`: skip the training step (its column reads 0), e.g. to profile inference alone.
+    nonisolated(unsafe) static var inferOnly = false
+
     static func measure<M: Backbone>(_ model: M, _ w: Workload, batch: Int, iterations: Int) -> (train: Double, infer: Double) {
         var m = model
         var rng = Philox(seed: 7)
         let x = Tensor(shape: [batch, 3, w.image, w.image], scalars: (0..<(batch * 3 * w.image * w.image)).map { _ in rng.nextNormal() })
         let labels = IntTensor((0..<batch).map { $0 % 10 })
         var opt = SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4)
-        let train = best(iterations: iterations) {
-            let grads: [String: Tensor]
-            do {
-                let tape = Tape()
-                var ctx = Context(training: true, rng: Philox(seed: 1))
-                let watched = m.watchParameters(on: tape)
-                let loss = Tensor.crossEntropy(logits: m.forward(x, context: &ctx), labels: labels)
-                grads = tape.gradients(of: loss, wrt: watched)
+        let train =
+            inferOnly
+            ? .infinity
+            : best(iterations: iterations) {
+                let grads: [String: Tensor]
+                do {
+                    let tape = Tape()
+                    var ctx = Context(training: true, rng: Philox(seed: 1))
+                    let watched = m.watchParameters(on: tape)
+                    let loss = Tensor.crossEntropy(logits: m.forward(x, context: &ctx), labels: labels)
+                    grads = tape.gradients(of: loss, wrt: watched)
+                }
+                opt.step(model: &m, gradients: grads)
             }
-            opt.step(model: &m, gradients: grads)
-        }
         let infer = best(iterations: iterations) {
             var ctx = Context.inference
             _ = m.forward(x, context: &ctx)
@@ -66,6 +72,7 @@ enum ZooBench {
         let threads = Int(value(of: "--threads", in: args) ?? "") ?? 2
         let iterations = Int(value(of: "--iterations", in: args) ?? "") ?? 3
         let quick = args.contains("--quick")
+        inferOnly = args.contains("--infer-only")
         let torchPath = value(of: "--torch-json", in: args) ?? ".build/torch_zoo.json"
         Threading.setCount(threads)
         let workloads = [

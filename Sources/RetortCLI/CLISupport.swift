@@ -64,6 +64,13 @@ struct ModelArguments: ParsableArguments {
 /// Sets the one thread count shared by OpenBLAS and our parallel loops.
 func setThreads(_ n: Int) { Threading.setCount(max(1, n)) }
 
+/// Applies a recipe's process-wide settings: `threads` compute threads (default `train.threads`, else every
+/// core) and the convolution algorithm `train.convolution`.
+func applyProcessSettings(_ train: TrainOptions, threads: Int? = nil) {
+    setThreads(threads ?? train.threadCount)
+    Tensor.setBackend(CPUBackend(convolution: train.convolution))
+}
+
 /// Ends this process (as if killed; checkpoint sets are atomic, so the run resumes) within a second
 /// of process `parent` ending: a `retort sweep` child, which Foundation starts in its own session
 /// where the sweep's Ctrl-C or kill does not reach it.

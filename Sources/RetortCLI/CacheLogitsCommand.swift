@@ -31,7 +31,7 @@ struct CacheLogitsCommand: ParsableCommand {
             let loaded = try RecipeLoader().load(
                 contentsOf: URL(fileURLWithPath: recipe),
                 overrides: overrides + (epochs.map { ["train.epochs=\($0)"] } ?? []))
-            setThreads(loaded.train.threadCount)
+            applyProcessSettings(loaded.train)
             let s = try TeacherCache.write(recipe: loaded, to: out, topK: topK, dtype: type, pool: pool) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }

@@ -21,7 +21,7 @@ struct EvaluateCommand: ParsableCommand {
         try reportingErrors {
             let run = try RunDirectory.open(existing: URL(fileURLWithPath: runDir))
             let recipe = try RecipeLoader().load(contentsOf: run.resolvedRecipe)
-            setThreads(recipe.train.threadCount)
+            applyProcessSettings(recipe.train)
             var trainer = Trainer(recipe: recipe, run: run)
             trainer.log = { _ in }
             let metrics = try trainer.evaluate(checkpoint: checkpoint)

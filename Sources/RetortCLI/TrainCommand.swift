@@ -84,7 +84,7 @@ struct TrainCommand: ParsableCommand {
         }
         var trainer = Trainer(recipe: loaded, run: run)
         trainer.communicator = group
-        setThreads(loaded.train.threads ?? threads ?? loaded.train.threadCount)
+        applyProcessSettings(loaded.train, threads: loaded.train.threads ?? threads)
         trainer.stopAfterSteps = stopAfterSteps
         if failOnRank == group.rank { throw ValidationError("test hook: rank \(group.rank) fails before its first step (--fail-on-rank)") }
         let summary = try trainer.train(resume: resume != nil)

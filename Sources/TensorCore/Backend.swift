@@ -263,7 +263,13 @@ public enum Reduction: Sendable {
 }
 
 extension Tensor {
+    nonisolated(unsafe) private static var _backend: any Backend = CPUBackend()
+
     /// The backend every op runs on. One today (`CPUBackend`); with a second, storage would name its
     /// backend and ops would take their inputs' (docs/architecture.md).
-    public static let backend: any Backend = CPUBackend()
+    public static var backend: any Backend { _backend }
+
+    /// Replaces the backend, e.g. `CPUBackend(convolution: .im2col)`. Process-wide, like the thread count:
+    /// only an application calls it, once, before any tensor work (`retort` does from `train.convolution`).
+    public static func setBackend(_ backend: any Backend) { _backend = backend }
 }

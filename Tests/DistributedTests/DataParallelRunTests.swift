@@ -104,7 +104,7 @@ final class DataParallelRunTests: XCTestCase {
             objective: {name: supervised}
             optimizer: {name: sgd, lr: 0.05, momentum: 0.9, weight_decay: 5.0e-4}
             schedule: {name: cosine, warmup_epochs: 0}
-            train: {epochs: 100, max_steps: \(steps), checkpoint_every: 4, log_every: 1, sync_batchnorm: true, threads: 1}
+            train: {epochs: 100, max_steps: \(steps), checkpoint_every: 4, log_every: 1, sync_batchnorm: true, threads: 1, convolution: im2col}
             eval: {knn_every: 0, linear_probe: false}
             """
         let url = folder.appendingPathComponent("dp-\(steps)-\(batch).yaml")

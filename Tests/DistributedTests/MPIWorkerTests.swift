@@ -13,7 +13,9 @@ import XCTest
 /// `RETORT_MPI_WORKER`; alone it is skipped). Every rank computes the single-process reference on the
 /// whole global batch itself, then its share of the data-parallel step (half the batch, collectives
 /// over MPI, gradients averaged), and checks that the two agree: every gradient, and every weight after
-/// one SGD step, within 1e-5 × the tensor's largest magnitude (2 ranks × 64 samples against one process on 128).
+/// one SGD step, within 1e-5 × the tensor's largest magnitude, or 3× the one-process rounding floor where
+/// that is larger (2 ranks × 64 samples against one process on 128). Winograd convolutions (layers of 16
+/// channels and more) put that floor at about 1–1.6e-5: their rounding is larger than im2col's.
 final class MPIWorkerTests: XCTestCase {
     typealias Net = ResNet<BasicBlock>
     static let globalBatch = 128
@@ -59,7 +61,7 @@ final class MPIWorkerTests: XCTestCase {
         try onRanks { group in try compareSwAV(temperature: 0.1, epsilon: 0.05, floorFactor: 3, group: group) }
     }
 
-    private func compareSwAV(temperature: Float, epsilon: Float, floorFactor: Float? = nil, group: any Communicator) throws {
+    private func compareSwAV(temperature: Float, epsilon: Float, floorFactor: Float = 3, group: any Communicator) throws {
         let model = tinyNet(classes: nil)
         var rng = Philox(seed: 2)
         var swav = SwAV(
@@ -185,13 +187,13 @@ final class MPIWorkerTests: XCTestCase {
     /// is larger (the same one-process step on the batch in reverse sample order: the same mathematics,
     /// other rounding; every objective here is invariant to the order of the batch).
     private func compare<O: Objective>(
-        _ objective: O, model: O.Model, group: any Communicator, floorFactor: Float? = nil, batch: (Range<Int>) -> TrainingBatch
+        _ objective: O, model: O.Model, group: any Communicator, floorFactor: Float = 3, batch: (Range<Int>) -> TrainingBatch
     ) throws {
         let n = Self.globalBatch / group.size
         let reference = try step(objective, model: model, batch: batch(0..<Self.globalBatch), group: SingleProcess())
         let reversed = try step(objective, model: model, batch: batch(0..<Self.globalBatch).reversedSamples(), group: SingleProcess())
         let floor = reference.gradients.map { path, g in relativeError(reversed.gradients[path]!, g) }.max() ?? 0
-        let tolerance = max(1e-5, (floorFactor ?? 0) * floor)
+        let tolerance = max(1e-5, floorFactor * floor)
         let mine = try step(objective, model: model, batch: batch((group.rank * n)..<((group.rank + 1) * n)), group: group)
         XCTAssertEqual(reference.gradients.keys.sorted(), mine.gradients.keys.sorted())
         XCTAssertFalse(reference.gradients.isEmpty)

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// The `train` section: length, logging and checkpoint cadence, seed and threads.
 public struct TrainOptions: Codable, Sendable, Equatable {
@@ -17,6 +18,10 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     /// `threads`, else the machine's core count: what an application passes to `Threading.setCount`
     /// before training (library code sets no thread count itself).
     public var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+    /// How convolutions run: `fastest` (Winograd for 3×3 stride-1 layers of 16+ channels, ~1e-5 relative)
+    /// or `im2col` (every layer by im2col + SGEMM: smaller rounding, slower). Like `threads`, the CLI applies
+    /// it to the process (`Tensor.setBackend`) before training.
+    public var convolution: ConvolutionAlgorithm = .fastest
     /// Also write every metrics record as TensorBoard scalars (and the recipe as text) to an event
     /// file beside `metrics.jsonl` (`TensorBoardWriter`).
     public var tensorboard: Bool = false
@@ -29,7 +34,7 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         case maxSteps = "max_steps"
         case logEvery = "log_every"
         case checkpointEvery = "checkpoint_every"
-        case seed, threads, tensorboard
+        case seed, threads, tensorboard, convolution
         case syncBatchNorm = "sync_batchnorm"
     }
 
@@ -46,6 +51,7 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         try c.load(&seed, .seed)
         try c.loadOptional(&threads, .threads, .atLeast(1))
         try c.load(&tensorboard, .tensorboard)
+        try c.load(&convolution, .convolution)
         try c.load(&syncBatchNorm, .syncBatchNorm)
     }
 }

@@ -1,26 +1,29 @@
 import Kernels
 import Support
 
-/// Convolution (im2col + SGEMM, `Kernels/Convolution*.swift`) and pooling on the CPU.
+/// Convolution (Winograd F(4×4, 3×3) for 3×3 stride-1 layers, im2col + SGEMM for the rest:
+/// `Kernels/Convolution*.swift`) and pooling on the CPU.
 extension CPUBackend {
-    /// `Convolution.forward`.
+    /// `Convolution.winogradForward` where `convolution` is `.fastest` and `Convolution.winogradApplies`,
+    /// else `Convolution.forward`.
     public func convolution(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
-        x.withUnsafeBufferPointer { px in
+        let forward =
+            usesWinograd(g) ? Convolution.winogradForward : { Convolution.forward($0, input: $1, weight: $2, bias: $3, output: $4) }
+        return x.withUnsafeBufferPointer { px in
             weight.withUnsafeBufferPointer { pw in
                 Tensor(shape: [g.batch, g.outputChannels, g.outputHeight, g.outputWidth]) { py in
                     if let bias {
-                        bias.withUnsafeBufferPointer { pb in
-                            Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: pb.baseAddress!, output: py.baseAddress!)
-                        }
+                        bias.withUnsafeBufferPointer { pb in forward(g, px.baseAddress!, pw.baseAddress!, pb.baseAddress!, py.baseAddress!) }
                     } else {
-                        Convolution.forward(g, input: px.baseAddress!, weight: pw.baseAddress!, bias: nil, output: py.baseAddress!)
+                        forward(g, px.baseAddress!, pw.baseAddress!, nil, py.baseAddress!)
                     }
                 }
             }
         }
     }
 
-    /// `Convolution.backward` (it overwrites every element of the gradients it computes).
+    /// `Convolution.winogradBackward` or `Convolution.backward`, as the forward pass chose (each overwrites
+    /// every element of the gradients it computes).
     public func convolutionGradients(
         _ gradOutput: Tensor, x: Tensor, weight: Tensor, geometry g: ConvolutionGeometry, input: Bool, weights: Bool, bias: Bool
     ) -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
@@ -33,9 +36,15 @@ extension CPUBackend {
                     withOptionalMutablePointer(&gx) { dx in
                         withOptionalMutablePointer(&gw) { dw in
                             withOptionalMutablePointer(&gb) { db in
-                                Convolution.backward(
-                                    g, input: px.baseAddress!, weight: pw.baseAddress!, gradOutput: pg.baseAddress!,
-                                    gradInput: dx, gradWeight: dw, gradBias: db)
+                                if usesWinograd(g) {
+                                    Convolution.winogradBackward(
+                                        g, input: px.baseAddress!, weight: pw.baseAddress!, gradOutput: pg.baseAddress!,
+                                        gradInput: dx, gradWeight: dw, gradBias: db)
+                                } else {
+                                    Convolution.backward(
+                                        g, input: px.baseAddress!, weight: pw.baseAddress!, gradOutput: pg.baseAddress!,
+                                        gradInput: dx, gradWeight: dw, gradBias: db)
+                                }
                             }
                         }
                     }
@@ -44,6 +53,9 @@ extension CPUBackend {
         }
         return (gx, gw, gb)
     }
+
+    /// Whether geometry `g` runs by Winograd.
+    func usesWinograd(_ g: ConvolutionGeometry) -> Bool { convolution == .fastest && Convolution.winogradApplies(g) }
 
     /// `Pooling.maxForward`.
     public func maxPool(_ x: Tensor, geometry g: ConvolutionGeometry) -> (output: Tensor, argmax: [Int32]) {

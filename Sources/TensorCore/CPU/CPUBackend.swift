@@ -5,8 +5,12 @@ import Support
 /// (`Sources/Kernels`) for everything else, all on host memory. The only part of TensorCore that
 /// imports `Kernels`; its methods take each tensor's buffer once and call one kernel.
 public struct CPUBackend: Backend {
+    /// How 3×3 stride-1 convolutions run: `.fastest` (Winograd F(4×4, 3×3) where
+    /// `Convolution.winogradApplies`) or `.im2col` for every layer.
+    public var convolution: ConvolutionAlgorithm
+
     /// The CPU backend.
-    public init() {}
+    public init(convolution: ConvolutionAlgorithm = .fastest) { self.convolution = convolution }
 
     /// "cpu (OpenBLAS <kernel set>)".
     public var name: String { "cpu (OpenBLAS \(BLAS.coreName))" }

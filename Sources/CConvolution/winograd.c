@@ -1,0 +1,230 @@
+// Winograd F(4x4, 3x3) transforms; see include/winograd.h. Each 2-D transform is two 1-D passes: first
+// down the columns of a whole tile row (contiguous loops the compiler vectorises), then along the rows
+// of each tile. The 1-D transforms are written out (no multiplications by the zeros of Bᵀ, G, Aᵀ).
+#include "winograd.h"
+
+#include <string.h>
+
+#define RTK_INLINE static inline __attribute__((always_inline))
+
+// Bᵀ d (6 -> 6).
+RTK_INLINE void bt6(const float *d, long ds, float *r, long rs) {
+    float d0 = d[0], d1 = d[ds], d2 = d[2 * ds], d3 = d[3 * ds], d4 = d[4 * ds], d5 = d[5 * ds];
+    r[0] = 4 * d0 - 5 * d2 + d4;
+    r[rs] = -4 * d1 - 4 * d2 + d3 + d4;
+    r[2 * rs] = 4 * d1 - 4 * d2 - d3 + d4;
+    r[3 * rs] = -2 * d1 - d2 + 2 * d3 + d4;
+    r[4 * rs] = 2 * d1 - d2 - 2 * d3 + d4;
+    r[5 * rs] = 4 * d1 - 5 * d3 + d5;
+}
+
+// B v (6 -> 6), the adjoint of bt6.
+RTK_INLINE void b6(const float *v, long vs, float *r, long rs) {
+    float v0 = v[0], v1 = v[vs], v2 = v[2 * vs], v3 = v[3 * vs], v4 = v[4 * vs], v5 = v[5 * vs];
+    r[0] = 4 * v0;
+    r[rs] = -4 * v1 + 4 * v2 - 2 * v3 + 2 * v4 + 4 * v5;
+    r[2 * rs] = -5 * v0 - 4 * v1 - 4 * v2 - v3 - v4;
+    r[3 * rs] = v1 - v2 + 2 * v3 - 2 * v4 - 5 * v5;
+    r[4 * rs] = v0 + v1 + v2 + v3 + v4;
+    r[5 * rs] = v5;
+}
+
+// Aᵀ m (6 -> 4).
+RTK_INLINE void at4(const float *m, long ms, float *r, long rs) {
+    float m0 = m[0], m1 = m[ms], m2 = m[2 * ms], m3 = m[3 * ms], m4 = m[4 * ms], m5 = m[5 * ms];
+    r[0] = m0 + m1 + m2 + m3 + m4;
+    r[rs] = m1 - m2 + 2 * m3 - 2 * m4;
+    r[2 * rs] = m1 + m2 + 4 * m3 + 4 * m4;
+    r[3 * rs] = m1 - m2 + 8 * m3 - 8 * m4 + m5;
+}
+
+// A y (4 -> 6), the adjoint of at4.
+RTK_INLINE void a6(const float *y, long ys, float *r, long rs) {
+    float y0 = y[0], y1 = y[ys], y2 = y[2 * ys], y3 = y[3 * ys];
+    r[0] = y0;
+    r[rs] = y0 + y1 + y2 + y3;
+    r[2 * rs] = y0 - y1 + y2 - y3;
+    r[3 * rs] = y0 + 2 * y1 + 4 * y2 + 8 * y3;
+    r[4 * rs] = y0 - 2 * y1 + 4 * y2 - 8 * y3;
+    r[5 * rs] = y3;
+}
+
+// G g (3 -> 6).
+RTK_INLINE void g6(const float *g, long gs, float *r, long rs) {
+    float g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
+    r[0] = g0 / 4;
+    r[rs] = -(g0 + g1 + g2) / 6;
+    r[2 * rs] = -(g0 - g1 + g2) / 6;
+    r[3 * rs] = g0 / 24 + g1 / 12 + g2 / 6;
+    r[4 * rs] = g0 / 24 - g1 / 12 + g2 / 6;
+    r[5 * rs] = g2;
+}
+
+// Gᵀ u (6 -> 3), the adjoint of g6.
+RTK_INLINE void gt3(const float *u, long us, float *r, long rs) {
+    float u0 = u[0], u1 = u[us], u2 = u[2 * us], u3 = u[3 * us], u4 = u[4 * us], u5 = u[5 * us];
+    r[0] = u0 / 4 - u1 / 6 - u2 / 6 + u3 / 24 + u4 / 24;
+    r[rs] = -u1 / 6 + u2 / 6 + u3 / 12 - u4 / 12;
+    r[2 * rs] = -u1 / 6 - u2 / 6 + u3 / 6 + u4 / 6 + u5;
+}
+
+RTK_INLINE void weights_body(const float *w, int outputs, int inputs, float *u) {
+    long oc = (long)outputs * inputs;
+    for (long p = 0; p < oc; p++) {
+        const float *g = w + 9 * p;
+        float t[6][3], r[6][6];
+        for (int l = 0; l < 3; l++) g6(g + l, 3, &t[0][l], 3);
+        for (int i = 0; i < 6; i++) g6(t[i], 1, r[i], 1);
+        for (int e = 0; e < 36; e++) u[e * oc + p] = r[e / 6][e % 6];
+    }
+}
+
+RTK_INLINE void weights_adjoint_body(const float *du, int outputs, int inputs, float *dw) {
+    long oc = (long)outputs * inputs;
+    for (long p = 0; p < oc; p++) {
+        float r[6][6], t[6][3];
+        for (int e = 0; e < 36; e++) r[e / 6][e % 6] = du[e * oc + p];
+        for (int i = 0; i < 6; i++) gt3(r[i], 1, t[i], 1);
+        for (int l = 0; l < 3; l++) gt3(&t[0][l], 3, dw + 9 * p + l, 3);
+    }
+}
+
+RTK_INLINE void input_body(const float *x, int h, int w, int pad, int th, int tw, float *v, long stride) {
+    int xw = 4 * tw + 2;  // columns -pad ..< xw - pad of the input cover every tile of a row
+    int n = w < xw - pad ? w : xw - pad;
+    float d[6][xw], c[6][xw];
+    for (int ty = 0; ty < th; ty++) {
+        for (int k = 0; k < 6; k++) {
+            int r = 4 * ty - pad + k;
+            memset(d[k], 0, sizeof(float) * xw);
+            if (r >= 0 && r < h && n > 0) memcpy(d[k] + pad, x + (long)r * w, sizeof(float) * n);
+        }
+        for (int j = 0; j < xw; j++) bt6(&d[0][j], xw, &c[0][j], xw);
+        float *out = v + (long)ty * tw;
+        for (int i = 0; i < 6; i++) {
+            for (int tx = 0; tx < tw; tx++) bt6(&c[i][4 * tx], 1, out + 6 * i * stride + tx, stride);
+        }
+    }
+}
+
+RTK_INLINE void input_adjoint_body(const float *dv, long stride, int h, int w, int pad, int th, int tw, float *dx) {
+    int xw = 4 * tw + 2;
+    float q[6][tw][6], s[6][xw], r[6][xw];
+    for (int ty = 0; ty < th; ty++) {
+        const float *in = dv + (long)ty * tw;
+        for (int i = 0; i < 6; i++) {
+            for (int tx = 0; tx < tw; tx++) b6(in + 6 * i * stride + tx, stride, &q[i][tx][0], 1);
+            // Tiles overlap by two columns: column 4tx + l gathers tile tx's l and tile tx−1's l + 4.
+            for (int col = 0; col < xw; col++) {
+                int tx = col / 4, l = col % 4;
+                float a = tx < tw ? q[i][tx][l] : 0;
+                if (tx > 0 && l < 2) a += q[i][tx - 1][l + 4];
+                s[i][col] = a;
+            }
+        }
+        for (int col = 0; col < xw; col++) b6(&s[0][col], xw, &r[0][col], xw);
+        for (int k = 0; k < 6; k++) {
+            int row = 4 * ty - pad + k;
+            if (row < 0 || row >= h) continue;
+            float *out = dx + (long)row * w;
+            for (int col = pad > 0 ? pad : 0; col < xw && col - pad < w; col++) out[col - pad] += r[k][col];
+        }
+    }
+}
+
+RTK_INLINE void output_body(const float *m, long stride, int oh, int ow, int th, int tw, float bias, float *y) {
+    int yw = 4 * tw;
+    float s[6][yw], r[4][yw];
+    for (int ty = 0; ty < th; ty++) {
+        const float *in = m + (long)ty * tw;
+        for (int i = 0; i < 6; i++) {
+            for (int tx = 0; tx < tw; tx++) at4(in + 6 * i * stride + tx, stride, &s[i][4 * tx], 1);
+        }
+        for (int col = 0; col < yw; col++) at4(&s[0][col], yw, &r[0][col], yw);
+        for (int k = 0; k < 4; k++) {
+            int row = 4 * ty + k;
+            if (row >= oh) break;
+            float *out = y + (long)row * ow;
+            for (int col = 0; col < ow; col++) out[col] = r[k][col] + bias;
+        }
+    }
+}
+
+RTK_INLINE void output_adjoint_body(const float *dy, int oh, int ow, int th, int tw, float *dm, long stride) {
+    int yw = 4 * tw;
+    float d[4][yw], a[6][yw];
+    for (int ty = 0; ty < th; ty++) {
+        for (int k = 0; k < 4; k++) {
+            int row = 4 * ty + k;
+            memset(d[k], 0, sizeof(float) * yw);
+            if (row < oh) memcpy(d[k], dy + (long)row * ow, sizeof(float) * ow);
+        }
+        for (int col = 0; col < yw; col++) a6(&d[0][col], yw, &a[0][col], yw);
+        float *out = dm + (long)ty * tw;
+        for (int i = 0; i < 6; i++) {
+            for (int tx = 0; tx < tw; tx++) a6(&a[i][4 * tx], 1, out + 6 * i * stride + tx, stride);
+        }
+    }
+}
+
+// One build of each body per instruction set; `level()` picks the best the CPU has, once.
+#define RTK_VARIANTS(suffix, attr)                                                                                         \
+    attr static void weights_##suffix(const float *w, int o, int c, float *u) { weights_body(w, o, c, u); }                \
+    attr static void weights_adjoint_##suffix(const float *du, int o, int c, float *dw) { weights_adjoint_body(du, o, c, dw); } \
+    attr static void input_##suffix(const float *x, int h, int w, int p, int th, int tw, float *v, long s) {                 \
+        input_body(x, h, w, p, th, tw, v, s);                                                                              \
+    }                                                                                                                      \
+    attr static void input_adjoint_##suffix(const float *dv, long s, int h, int w, int p, int th, int tw, float *dx) {       \
+        input_adjoint_body(dv, s, h, w, p, th, tw, dx);                                                                    \
+    }                                                                                                                      \
+    attr static void output_##suffix(const float *m, long s, int oh, int ow, int th, int tw, float b, float *y) {           \
+        output_body(m, s, oh, ow, th, tw, b, y);                                                                           \
+    }                                                                                                                      \
+    attr static void output_adjoint_##suffix(const float *dy, int oh, int ow, int th, int tw, float *dm, long s) {          \
+        output_adjoint_body(dy, oh, ow, th, tw, dm, s);                                                                    \
+    }
+
+RTK_VARIANTS(base, )
+#if defined(__x86_64__)
+RTK_VARIANTS(avx2, __attribute__((target("avx2,fma"))))
+RTK_VARIANTS(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
+
+static int level(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+    return cached;
+}
+#define RTK_DISPATCH(name, ...)                  \
+    switch (level()) {                           \
+    case 2: name##_avx512(__VA_ARGS__); break;   \
+    case 1: name##_avx2(__VA_ARGS__); break;     \
+    default: name##_base(__VA_ARGS__); break;    \
+    }
+#else
+#define RTK_DISPATCH(name, ...) name##_base(__VA_ARGS__)
+#endif
+
+void rtk_winograd_weights(const float *weight, int outputs, int inputs, float *u) { RTK_DISPATCH(weights, weight, outputs, inputs, u); }
+
+void rtk_winograd_weights_adjoint(const float *du, int outputs, int inputs, float *gradWeight) {
+    RTK_DISPATCH(weights_adjoint, du, outputs, inputs, gradWeight);
+}
+
+void rtk_winograd_input(const float *x, int height, int width, int pad, int tilesH, int tilesW, float *v, long stride) {
+    RTK_DISPATCH(input, x, height, width, pad, tilesH, tilesW, v, stride);
+}
+
+void rtk_winograd_input_adjoint(const float *dv, long stride, int height, int width, int pad, int tilesH, int tilesW, float *gradX) {
+    RTK_DISPATCH(input_adjoint, dv, stride, height, width, pad, tilesH, tilesW, gradX);
+}
+
+void rtk_winograd_output(const float *m, long stride, int outHeight, int outWidth, int tilesH, int tilesW, float bias, float *y) {
+    RTK_DISPATCH(output, m, stride, outHeight, outWidth, tilesH, tilesW, bias, y);
+}
+
+void rtk_winograd_output_adjoint(const float *gradY, int outHeight, int outWidth, int tilesH, int tilesW, float *dm, long stride) {
+    RTK_DISPATCH(output_adjoint, gradY, outHeight, outWidth, tilesH, tilesW, dm, stride);
+}
