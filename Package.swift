@@ -37,9 +37,9 @@ let package = Package(
         // Support: `require`, the Philox counter RNG and `parallelFor`; it depends on nothing, so every
         // layer (DataStore included) can use them without importing the kernels.
         .target(name: "Support"),
-        .target(name: "Kernels", dependencies: ["Support", "COpenBLAS", "CConvolution"]),
-        // Winograd F(4x4, 3x3) transforms in C, with AVX2/AVX-512 builds chosen at run time.
-        .target(name: "CConvolution"),
+        .target(name: "Kernels", dependencies: ["Support", "COpenBLAS", "CKernels"]),
+        // C kernels (Winograd transforms, GELU) with AVX2/AVX-512 builds chosen at run time.
+        .target(name: "CKernels"),
         .target(name: "TensorCore", dependencies: ["Support", "Kernels"]),
         .target(name: "NN", dependencies: ["Support", "TensorCore"]),
         .target(name: "Backbones", dependencies: ["Support", "TensorCore", "NN"]),

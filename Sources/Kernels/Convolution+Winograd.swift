@@ -1,4 +1,4 @@
-import CConvolution
+import CKernels
 import Support
 
 /// Winograd F(4×4, 3×3) convolution (Lavin & Gray 2016) for 3×3, stride-1, undilated, ungrouped layers:
@@ -7,7 +7,7 @@ import Support
 /// (T = the block's tiles), and each output tile is `Aᵀ M A`: 36 multiplications per 16 outputs instead of
 /// 144. The backward passes are the exact adjoints of those steps: `dM = A dY Aᵀ`, `dV_e = U_eᵀ·dM_e`
 /// scattered back through `B dV Bᵀ` for the input gradient, `dU_e = dM_e·V_eᵀ` and `dW = Gᵀ dU G` for the
-/// weight gradient. Transforms: `Sources/CConvolution` (AVX-512/AVX2 builds chosen at run time).
+/// weight gradient. Transforms: `Sources/CKernels` (AVX-512/AVX2 builds chosen at run time).
 ///
 /// Error: the transforms scale values by up to ~10² and back, so results differ from the direct
 /// convolution by more than im2col's reordering does, about 1e-6 relative (‖Δ‖/‖y‖) on ResNet layers
@@ -15,12 +15,18 @@ import Support
 /// has the measured figures). Blocks and weight-gradient groups follow `Convolution+Passes.swift`, so results do
 /// not depend on the thread count.
 extension Convolution {
-    /// Whether `winogradForward`/`winogradBackward` take geometry `g`: 3×3, stride 1, dilation 1, one group,
-    /// equal padding 0…2, and at least 16 input and output channels (below that the GEMMs are too thin to gain).
-    public static func winogradApplies(_ g: ConvolutionGeometry) -> Bool {
+    /// Whether `winogradForward`/`winogradBackward` can compute geometry `g`: 3×3, stride 1, dilation 1, one
+    /// group, equal padding 0…2.
+    public static func winogradSupports(_ g: ConvolutionGeometry) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1
-            && g.groups == 1 && g.padH == g.padW && (0...2).contains(g.padH) && g.inputChannels >= 16 && g.outputChannels >= 16
-            && g.outputHeight > 0 && g.outputWidth > 0
+            && g.groups == 1 && g.padH == g.padW && (0...2).contains(g.padH) && g.outputHeight > 0 && g.outputWidth > 0
+    }
+
+    /// Whether Winograd is worth it for `g` (what `CPUBackend` uses it for): supported, at least 16 input and
+    /// output channels (thinner GEMMs gain nothing), and an output map larger than one 4×4 tile (with one
+    /// tile per image it measured no faster than im2col: 0.97–0.99× at 512 channels, 4×4 px; docs/performance.md).
+    public static func winogradApplies(_ g: ConvolutionGeometry) -> Bool {
+        winogradSupports(g) && g.inputChannels >= 16 && g.outputChannels >= 16 && g.outputHeight * g.outputWidth > 16
     }
 
     /// Target tiles (GEMM columns) per block.
@@ -65,12 +71,12 @@ extension Convolution {
     }
 
     /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C, 3, 3]) + bias[O]` by Winograd F(4, 3);
-    /// requires `winogradApplies(g)`.
+    /// requires `winogradSupports(g)`.
     public static func winogradForward(
         _ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
-        require(winogradApplies(g), "winogradForward: geometry \(g) is not 3x3 stride 1")
+        require(winogradSupports(g), "winogradForward: geometry \(g) is not 3x3 stride 1")
         let plan = WinogradPlan(g)
         let (c, o) = (g.inputChannels, g.outputChannels)
         let u = UnsafeMutablePointer<Float>.allocate(capacity: 36 * o * c)
@@ -109,7 +115,7 @@ extension Convolution {
         gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
         gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
     ) {
-        require(winogradApplies(g), "winogradBackward: geometry \(g) is not 3x3 stride 1")
+        require(winogradSupports(g), "winogradBackward: geometry \(g) is not 3x3 stride 1")
         if let gradBias { biasGradient(g, gradOutput: gradOutput, into: gradBias) }
         if gradInput == nil && gradWeight == nil { return }
         let plan = WinogradPlan(g)

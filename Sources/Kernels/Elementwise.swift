@@ -1,3 +1,4 @@
+import CKernels
 import Support
 
 /// Vectorised elementwise loops (sixteen SIMD lanes): memory-bound ops at memory speed. A closure
@@ -32,20 +33,15 @@ public enum Elementwise {
     }
 
     /// out[i] = GELU(x[i]) = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel), erf as in
-    /// `VectorMath.erf`; `out` may alias `x`.
-    @inlinable
+    /// `VectorMath.erf`; `out` may alias `x`. Runs in C (`Sources/CKernels/activation.c`, AVX-512/AVX2 at run
+    /// time) with `VectorMath`'s arithmetic, so the bits are those of the Swift lanes.
     public static func gelu(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count n: Int) {
-        lanes(x, x, out, n) { v, _ in 0.5 * v * (1 + VectorMath.erf(v * 0.707_106_78)) }
+        rtk_gelu(x, out, n)
     }
 
-    /// out[i] = g[i]·(Φ(x[i]) + x[i]·φ(x[i])), the GELU gradient, with φ(x) = e^(−x²/2)/√(2π).
-    @inlinable
+    /// out[i] = g[i]·(Φ(x[i]) + x[i]·φ(x[i])), the GELU gradient, with φ(x) = e^(−x²/2)/√(2π) (in C, as `gelu`).
     public static func geluGradient(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count n: Int) {
-        lanes(g, x, out, n) { g, v in
-            let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_78))
-            let pdf = VectorMath.exp(-0.5 * v * v) * 0.398_942_28
-            return g * (cdf + v * pdf)
-        }
+        rtk_gelu_gradient(g, x, out, n)
     }
 
     /// out = f(a, b) in `VectorMath.Lanes` steps; the last partial step runs through zero-padded

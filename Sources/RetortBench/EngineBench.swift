@@ -303,7 +303,7 @@ enum EngineBench {
         print(
             pad("layer", 24) + pad("im2col fwd ms", 15) + pad("wino fwd ms", 13) + pad("fwd x", 8) + pad("im2col bwd ms", 15) + pad("wino bwd ms", 13)
                 + "bwd x")
-        let layers = resnet18.filter { Convolution.winogradApplies(geometry($0, batch: batch)) }
+        let layers = resnet18.filter { Convolution.winogradSupports(geometry($0, batch: batch)) }
         var im2col = [(Double, Double)](repeating: (.infinity, .infinity), count: layers.count)
         var wino = im2col
         for _ in 0..<rounds {

@@ -38,7 +38,7 @@ final class ConvolutionWinogradTests: XCTestCase {
 
     /// The largest |Winograd − direct| over the largest |direct|, for each of y, dx, dw.
     func errors(_ g: ConvolutionGeometry, file: StaticString = #filePath, line: UInt = #line) -> [Float] {
-        XCTAssertTrue(Convolution.winogradApplies(g), "\(g)", file: file, line: line)
+        XCTAssertTrue(Convolution.winogradSupports(g), "\(g)", file: file, line: line)
         let a = run(g, winograd: true)
         let b = run(g, winograd: false)
         assertClose(a.db, b.db, rtol: 1e-5, relativeToLargest: true, file: file, line: line)
@@ -129,6 +129,9 @@ final class ConvolutionWinogradTests: XCTestCase {
                 ConvolutionGeometry(batch: 1, inputChannels: 64, height: 8, width: 8, outputChannels: 64, kernelHeight: 1, kernelWidth: 1)))
         XCTAssertFalse(Convolution.winogradApplies(geometry(batch: 1, channels: 3, outputs: 64, size: 32)))
         XCTAssertFalse(Convolution.winogradApplies(geometry(batch: 1, channels: 8, outputs: 64, size: 32)))
-        XCTAssertFalse(Convolution.winogradApplies(geometry(batch: 1, channels: 64, size: 32, pad: 3)))
+        XCTAssertFalse(Convolution.winogradSupports(geometry(batch: 1, channels: 64, size: 32, pad: 3)))
+        XCTAssertFalse(Convolution.winogradApplies(geometry(batch: 1, channels: 512, size: 4)))
+        XCTAssertTrue(Convolution.winogradSupports(geometry(batch: 1, channels: 512, size: 4)))
+        XCTAssertTrue(Convolution.winogradApplies(geometry(batch: 1, channels: 512, size: 7)))
     }
 }

@@ -81,4 +81,27 @@ final class ElementwiseTests: XCTestCase {
         }
         XCTAssertEqual(out, (0..<20).map { [3, 5, 6, 18].contains($0) ? 0 : 2 })
     }
+
+    /// The C GELU kernels give the bits of `VectorMath`'s lanes (the arithmetic they mirror), on values across
+    /// the whole range (exp's clamps included), in place too, and with a tail shorter than a vector.
+    func testGELUInCIsBitIdenticalToTheSwiftLanes() {
+        var rng = Philox(seed: 4)
+        var x = (0..<1003).map { _ in rng.nextNormal() * 4 }
+        x += [0, -0.0, 1e-30, -1e-30, 6, -6, 13, -13, 40, -40, 1e6, -1e6, .infinity, -.infinity]
+        let g = x.map { _ in rng.nextNormal() }
+        func lanes(_ f: (VectorMath.Lanes) -> VectorMath.Lanes, _ v: Float) -> Float { f(VectorMath.Lanes(repeating: v))[0] }
+        let forward = x.map { v in lanes({ 0.5 * $0 * (1 + VectorMath.erf($0 * 0.707_106_78)) }, v) }
+        let backward = zip(g, x).map { gi, v in
+            gi * lanes({ 0.5 * (1 + VectorMath.erf($0 * 0.707_106_78)) + $0 * (VectorMath.exp(-0.5 * $0 * $0) * 0.398_942_28) }, v)
+        }
+        var y = [Float](repeating: .nan, count: x.count)
+        var dx = y
+        Elementwise.gelu(x, &y, count: x.count)
+        Elementwise.geluGradient(g, x, &dx, count: x.count)
+        XCTAssertEqual(y.map(\.bitPattern), forward.map(\.bitPattern))
+        XCTAssertEqual(dx.map(\.bitPattern), backward.map(\.bitPattern))
+        var inPlace = x
+        inPlace.withUnsafeMutableBufferPointer { Elementwise.gelu($0.baseAddress!, $0.baseAddress!, count: $0.count) }
+        XCTAssertEqual(inPlace.map(\.bitPattern), forward.map(\.bitPattern))
+    }
 }

@@ -1,0 +1,13 @@
+// GELU forward and gradient over float arrays, the same arithmetic as Sources/Kernels/VectorMath.swift
+// (exp by range reduction and a degree-6 polynomial, erf by Abramowitz & Stegun 7.1.26), without fused
+// multiply-adds, so every value is the bits the Swift lanes give; AVX-512 / AVX2 builds chosen at run time.
+#ifndef RETORT_ACTIVATION_H
+#define RETORT_ACTIVATION_H
+
+/// out[i] = 0.5·x·(1 + erf(x/√2)).
+void rtk_gelu(const float *x, float *out, long count);
+
+/// out[i] = g[i]·(Φ(x[i]) + x[i]·φ(x[i])).
+void rtk_gelu_gradient(const float *g, const float *x, float *out, long count);
+
+#endif
