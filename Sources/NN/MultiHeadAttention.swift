@@ -48,12 +48,17 @@ public struct MultiHeadAttention: TensorLayer {
         let (b, t, d) = (input.shape[0], input.shape[1], input.shape[2])
         let h = headCount
         let hd = d / headCount
+        let bias = maskBias(batch: b, length: t, keyPaddingMask: keyPaddingMask)
+        // The fused op unless attention dropout is active (it drops weights between the softmax and V).
+        if !(context.isTraining && attentionDropout.probability > 0) {
+            return proj(qkv(input).attention(heads: h, bias: bias))
+        }
         let packed = qkv(input).reshaped(to: [b, t, 3, h, hd]).permuted([2, 0, 3, 1, 4])  // [3, B, H, T, hd]
         let q = packed.slice(alongAxis: 0, 0..<1).reshaped(to: [b, h, t, hd])
         let k = packed.slice(alongAxis: 0, 1..<2).reshaped(to: [b, h, t, hd])
         let v = packed.slice(alongAxis: 0, 2..<3).reshaped(to: [b, h, t, hd])
         var scores = Tensor.matmul(q, k, transposeB: true) * (1 / Float(hd).squareRoot())  // [B, H, T, T]
-        if let bias = maskBias(batch: b, length: t, keyPaddingMask: keyPaddingMask) { scores = scores + bias }
+        if let bias { scores = scores + bias }
         var attention = scores.softmax(alongAxis: -1)
         attention = attentionDropout.forward(attention, context: &context)
         let out = Tensor.matmul(attention, v).permuted([0, 2, 1, 3]).reshaped(to: [b, t, d])

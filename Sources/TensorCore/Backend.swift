@@ -14,6 +14,15 @@ public protocol Backend: Sendable {
     /// What runs the kernels, for logs and benchmark lines (e.g. "cpu (OpenBLAS Cooperlake)").
     var name: String { get }
 
+    // MARK: Attention
+
+    /// Multi-head attention from packed `qkv` `[B, T, 3·D]` (`Tensor.attention`): the output `[B, T, D]` and,
+    /// with `keepWeights`, the softmax weights `[B, H, T, T]` the gradient needs. `bias` `[1 or B, 1, T, T]`.
+    func attention(_ qkv: Tensor, heads: Int, bias: Tensor?, keepWeights: Bool) -> (output: Tensor, weights: Tensor?)
+
+    /// The gradient `[B, T, 3·D]` of `attention` with respect to `qkv`, given the output's gradient `[B, T, D]`.
+    func attentionGradient(_ gradOutput: Tensor, qkv: Tensor, weights: Tensor, heads: Int) -> Tensor
+
     // MARK: Matrix products
 
     /// `op(a_i) · op(b_i)` for `batch` matrices (`b` shared by all when `sharedB`): `a` holds `[batch, M, K]`
