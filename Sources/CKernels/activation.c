@@ -1,13 +1,12 @@
 // GELU kernels; see include/activation.h. Each operation mirrors Sources/Kernels/VectorMath.swift one to one
 // (same constants, same order, no contraction), so results are bit-identical to the Swift lanes.
 #include "activation.h"
+#include "dispatch.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #pragma STDC FP_CONTRACT OFF
-
-#define RTK_INLINE static inline __attribute__((always_inline))
 
 RTK_INLINE float lo(float a, float b) { return a < b ? a : b; }
 RTK_INLINE float hi(float a, float b) { return a > b ? a : b; }
@@ -79,28 +78,7 @@ RTK_INLINE void gelu_gradient_body(const float *g, const float *x, float *out, l
         gelu_gradient_body(g, x, out, n);                                                                            \
     }
 
-RTK_VARIANTS(base, )
-#if defined(__x86_64__)
-RTK_VARIANTS(avx2, __attribute__((target("avx2"))))
-RTK_VARIANTS(avx512, __attribute__((target("avx512f,avx512vl,avx2"))))
-
-static int level(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return cached;
-}
-#define RTK_DISPATCH(name, ...)                \
-    switch (level()) {                         \
-    case 2: name##_avx512(__VA_ARGS__); break; \
-    case 1: name##_avx2(__VA_ARGS__); break;   \
-    default: name##_base(__VA_ARGS__); break;  \
-    }
-#else
-#define RTK_DISPATCH(name, ...) name##_base(__VA_ARGS__)
-#endif
+RTK_BUILDS(RTK_VARIANTS)
 
 void rtk_gelu(const float *x, float *out, long count) { RTK_DISPATCH(gelu, x, out, count); }
 

@@ -2,10 +2,10 @@
 // down the columns of a whole tile row (contiguous loops the compiler vectorises), then along the rows
 // of each tile. The 1-D transforms are written out (no multiplications by the zeros of Bᵀ, G, Aᵀ).
 #include "winograd.h"
+#include "dispatch.h"
 
 #include <string.h>
 
-#define RTK_INLINE static inline __attribute__((always_inline))
 
 // Bᵀ d (6 -> 6).
 RTK_INLINE void bt6(const float *d, long ds, float *r, long rs) {
@@ -167,7 +167,7 @@ RTK_INLINE void output_adjoint_body(const float *dy, int oh, int ow, int th, int
     }
 }
 
-// One build of each body per instruction set; `level()` picks the best the CPU has, once.
+// One build of each body per instruction set (dispatch.h), the best the CPU has chosen once.
 #define RTK_VARIANTS(suffix, attr)                                                                                         \
     attr static void weights_##suffix(const float *w, int o, int c, float *u) { weights_body(w, o, c, u); }                \
     attr static void weights_adjoint_##suffix(const float *du, int o, int c, float *dw) { weights_adjoint_body(du, o, c, dw); } \
@@ -184,28 +184,7 @@ RTK_INLINE void output_adjoint_body(const float *dy, int oh, int ow, int th, int
         output_adjoint_body(dy, oh, ow, th, tw, dm, s);                                                                    \
     }
 
-RTK_VARIANTS(base, )
-#if defined(__x86_64__)
-RTK_VARIANTS(avx2, __attribute__((target("avx2,fma"))))
-RTK_VARIANTS(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
-
-static int level(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return cached;
-}
-#define RTK_DISPATCH(name, ...)                  \
-    switch (level()) {                           \
-    case 2: name##_avx512(__VA_ARGS__); break;   \
-    case 1: name##_avx2(__VA_ARGS__); break;     \
-    default: name##_base(__VA_ARGS__); break;    \
-    }
-#else
-#define RTK_DISPATCH(name, ...) name##_base(__VA_ARGS__)
-#endif
+RTK_BUILDS(RTK_VARIANTS)
 
 void rtk_winograd_weights(const float *weight, int outputs, int inputs, float *u) { RTK_DISPATCH(weights, weight, outputs, inputs, u); }
 

@@ -17,15 +17,9 @@ final class ConvolutionPassesTests: XCTestCase {
             ParallelLoops.setThreadCount(before.loops)
             BLAS.setThreadCount(before.blas)
         }
-        var rng = Philox(seed: 11)
-        let x = (0..<(g.batch * g.inputChannels * g.height * g.width)).map { _ in rng.nextNormal() }
-        let w = (0..<(g.outputChannels * g.columnRows)).map { _ in rng.nextNormal() }
-        let bias = (0..<g.outputChannels).map { _ in rng.nextNormal() }
-        let outCount = g.batch * g.outputChannels * g.outputHeight * g.outputWidth
-        let gy = (0..<outCount).map { _ in rng.nextNormal() }
-        var r = Result(
-            y: .init(repeating: .nan, count: outCount), dx: .init(repeating: .nan, count: x.count),
-            dw: .init(repeating: .nan, count: w.count), db: .init(repeating: .nan, count: bias.count))
+        let c = ConvolutionCase(g, seed: 11)
+        let (x, w, bias, gy) = (c.input, c.weight, c.bias, c.gradOutput)
+        var r = Result(y: c.y, dx: c.dx, dw: c.dw, db: c.db)
         if naive {
             Convolution.naiveForward(g, input: x, weight: w, bias: bias, output: &r.y)
             Convolution.naiveBackward(g, input: x, weight: w, gradOutput: gy, gradInput: &r.dx, gradWeight: &r.dw, gradBias: &r.db)

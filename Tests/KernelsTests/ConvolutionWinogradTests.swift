@@ -8,18 +8,11 @@ import XCTest
 /// and ResNet-50, within 1e-4 of the largest reference magnitude per element; odd sizes, padding 0 and 2,
 /// bias and multi-image blocks; the same bits on one and two threads.
 final class ConvolutionWinogradTests: XCTestCase {
-    struct Result { var y, dx, dw, db: [Float] }
+    typealias Result = ConvolutionCase
 
     func run(_ g: ConvolutionGeometry, winograd: Bool, seed: UInt64 = 3) -> Result {
-        var rng = Philox(seed: seed)
-        let x = (0..<(g.batch * g.inputChannels * g.height * g.width)).map { _ in rng.nextNormal() }
-        let w = (0..<(g.outputChannels * g.columnRows)).map { _ in rng.nextNormal() * 0.1 }
-        let bias = (0..<g.outputChannels).map { _ in rng.nextNormal() }
-        let outCount = g.batch * g.outputChannels * g.outputHeight * g.outputWidth
-        let gy = (0..<outCount).map { _ in rng.nextNormal() }
-        var r = Result(
-            y: .init(repeating: .nan, count: outCount), dx: .init(repeating: .nan, count: x.count),
-            dw: .init(repeating: .nan, count: w.count), db: .init(repeating: .nan, count: bias.count))
+        var r = ConvolutionCase(g, seed: seed, weightScale: 0.1)
+        let (x, w, bias, gy) = (r.input, r.weight, r.bias, r.gradOutput)
         if winograd {
             Convolution.winogradForward(g, input: x, weight: w, bias: bias, output: &r.y)
             Convolution.winogradBackward(g, input: x, weight: w, gradOutput: gy, gradInput: &r.dx, gradWeight: &r.dw, gradBias: &r.db)
