@@ -89,20 +89,48 @@ RTK_INLINE void weights_adjoint_body(const float *du, int outputs, int inputs, f
     }
 }
 
+// Tile rows per chunk of the per-tile passes: enough tiles (about 64) for long vector loops over tiles.
+RTK_INLINE int chunk_rows(int th, int tw) {
+    int rows = tw >= 64 ? 1 : 64 / tw;
+    return rows < th ? rows : th;
+}
+
 RTK_INLINE void input_body(const float *x, int h, int w, int pad, int th, int tw, float *v, long stride) {
     int xw = 4 * tw + 2;  // columns -pad ..< xw - pad of the input cover every tile of a row
     int n = w < xw - pad ? w : xw - pad;
+    int rows = chunk_rows(th, tw), cap = rows * tw;
     float d[6][xw], c[6][xw];
-    for (int ty = 0; ty < th; ty++) {
-        for (int k = 0; k < 6; k++) {
-            int r = 4 * ty - pad + k;
-            memset(d[k], 0, sizeof(float) * xw);
-            if (r >= 0 && r < h && n > 0) memcpy(d[k] + pad, x + (long)r * w, sizeof(float) * n);
+    float g[6][6][cap];  // g[i][k][t]: column-transformed value k of the tile row's i-th row, tile t of the chunk
+    for (int ty0 = 0; ty0 < th; ty0 += rows) {
+        int nrows = th - ty0 < rows ? th - ty0 : rows;
+        for (int r = 0; r < nrows; r++) {
+            int ty = ty0 + r;
+            for (int k = 0; k < 6; k++) {
+                int row = 4 * ty - pad + k;
+                memset(d[k], 0, sizeof(float) * xw);
+                if (row >= 0 && row < h && n > 0) memcpy(d[k] + pad, x + (long)row * w, sizeof(float) * n);
+            }
+            for (int j = 0; j < xw; j++) bt6(&d[0][j], xw, &c[0][j], xw);
+            for (int i = 0; i < 6; i++)
+                for (int k = 0; k < 6; k++)
+                    for (int tx = 0; tx < tw; tx++) g[i][k][r * tw + tx] = c[i][4 * tx + k];
         }
-        for (int j = 0; j < xw; j++) bt6(&d[0][j], xw, &c[0][j], xw);
-        float *out = v + (long)ty * tw;
+        // Along the rows of each tile, vectorised over the chunk's tiles (the six outputs are separate matrices).
+        int count = nrows * tw;
         for (int i = 0; i < 6; i++) {
-            for (int tx = 0; tx < tw; tx++) bt6(&c[i][4 * tx], 1, out + 6 * i * stride + tx, stride);
+            float *out = v + (long)ty0 * tw + 6 * i * stride;
+            float *restrict o0 = out, *restrict o1 = out + stride, *restrict o2 = out + 2 * stride;
+            float *restrict o3 = out + 3 * stride, *restrict o4 = out + 4 * stride, *restrict o5 = out + 5 * stride;
+            const float *g0 = g[i][0], *g1 = g[i][1], *g2 = g[i][2], *g3 = g[i][3], *g4 = g[i][4], *g5 = g[i][5];
+            for (int t = 0; t < count; t++) {
+                float d0 = g0[t], d1 = g1[t], d2 = g2[t], d3 = g3[t], d4 = g4[t], d5 = g5[t];
+                o0[t] = 4 * d0 - 5 * d2 + d4;
+                o1[t] = -4 * d1 - 4 * d2 + d3 + d4;
+                o2[t] = 4 * d1 - 4 * d2 - d3 + d4;
+                o3[t] = -2 * d1 - d2 + 2 * d3 + d4;
+                o4[t] = 2 * d1 - d2 - 2 * d3 + d4;
+                o5[t] = 4 * d1 - 5 * d3 + d5;
+            }
         }
     }
 }
@@ -134,18 +162,37 @@ RTK_INLINE void input_adjoint_body(const float *dv, long stride, int h, int w, i
 
 RTK_INLINE void output_body(const float *m, long stride, int oh, int ow, int th, int tw, float bias, float *y) {
     int yw = 4 * tw;
+    int rows = chunk_rows(th, tw), cap = rows * tw;
+    float q[6][4][cap];  // q[i][j'][t]: Aᵀ applied along row i of tile t's M (vectorised over the chunk's tiles)
     float s[6][yw], r[4][yw];
-    for (int ty = 0; ty < th; ty++) {
-        const float *in = m + (long)ty * tw;
+    for (int ty0 = 0; ty0 < th; ty0 += rows) {
+        int nrows = th - ty0 < rows ? th - ty0 : rows;
+        int count = nrows * tw;
         for (int i = 0; i < 6; i++) {
-            for (int tx = 0; tx < tw; tx++) at4(in + 6 * i * stride + tx, stride, &s[i][4 * tx], 1);
+            const float *in = m + (long)ty0 * tw + 6 * i * stride;
+            const float *m0 = in, *m1 = in + stride, *m2 = in + 2 * stride, *m3 = in + 3 * stride, *m4 = in + 4 * stride;
+            const float *m5 = in + 5 * stride;
+            float *restrict q0 = q[i][0], *restrict q1 = q[i][1], *restrict q2 = q[i][2], *restrict q3 = q[i][3];
+            for (int t = 0; t < count; t++) {
+                float a0 = m0[t], a1 = m1[t], a2 = m2[t], a3 = m3[t], a4 = m4[t], a5 = m5[t];
+                q0[t] = a0 + a1 + a2 + a3 + a4;
+                q1[t] = a1 - a2 + 2 * a3 - 2 * a4;
+                q2[t] = a1 + a2 + 4 * a3 + 4 * a4;
+                q3[t] = a1 - a2 + 8 * a3 - 8 * a4 + a5;
+            }
         }
-        for (int col = 0; col < yw; col++) at4(&s[0][col], yw, &r[0][col], yw);
-        for (int k = 0; k < 4; k++) {
-            int row = 4 * ty + k;
-            if (row >= oh) break;
-            float *out = y + (long)row * ow;
-            for (int col = 0; col < ow; col++) out[col] = r[k][col] + bias;
+        for (int rr = 0; rr < nrows; rr++) {
+            int ty = ty0 + rr;
+            for (int i = 0; i < 6; i++)
+                for (int j = 0; j < 4; j++)
+                    for (int tx = 0; tx < tw; tx++) s[i][4 * tx + j] = q[i][j][rr * tw + tx];
+            for (int col = 0; col < yw; col++) at4(&s[0][col], yw, &r[0][col], yw);
+            for (int k = 0; k < 4; k++) {
+                int row = 4 * ty + k;
+                if (row >= oh) break;
+                float *out = y + (long)row * ow;
+                for (int col = 0; col < ow; col++) out[col] = r[k][col] + bias;
+            }
         }
     }
 }
