@@ -95,20 +95,22 @@ RTK_INLINE int chunk_rows(int th, int tw) {
     return rows < th ? rows : th;
 }
 
-RTK_INLINE void input_body(const float *x, int h, int w, int pad, int th, int tw, float *v, long stride) {
+RTK_INLINE void input_body(const float *x, long imageStride, int images, int h, int w, int pad, int th, int tw, float *v, long stride) {
     int xw = 4 * tw + 2;  // columns -pad ..< xw - pad of the input cover every tile of a row
     int n = w < xw - pad ? w : xw - pad;
-    int rows = chunk_rows(th, tw), cap = rows * tw;
+    int total = images * th;  // tile rows of all the images, image after image
+    int rows = chunk_rows(total, tw), cap = rows * tw;
     float d[6][xw], c[6][xw];
     float g[6][6][cap];  // g[i][k][t]: column-transformed value k of the tile row's i-th row, tile t of the chunk
-    for (int ty0 = 0; ty0 < th; ty0 += rows) {
-        int nrows = th - ty0 < rows ? th - ty0 : rows;
+    for (int ty0 = 0; ty0 < total; ty0 += rows) {
+        int nrows = total - ty0 < rows ? total - ty0 : rows;
         for (int r = 0; r < nrows; r++) {
-            int ty = ty0 + r;
+            int ty = (ty0 + r) % th;
+            const float *plane = x + (long)((ty0 + r) / th) * imageStride;
             for (int k = 0; k < 6; k++) {
                 int row = 4 * ty - pad + k;
                 memset(d[k], 0, sizeof(float) * xw);
-                if (row >= 0 && row < h && n > 0) memcpy(d[k] + pad, x + (long)row * w, sizeof(float) * n);
+                if (row >= 0 && row < h && n > 0) memcpy(d[k] + pad, plane + (long)row * w, sizeof(float) * n);
             }
             for (int j = 0; j < xw; j++) bt6(&d[0][j], xw, &c[0][j], xw);
             for (int i = 0; i < 6; i++)
@@ -135,38 +137,63 @@ RTK_INLINE void input_body(const float *x, int h, int w, int pad, int th, int tw
     }
 }
 
-RTK_INLINE void input_adjoint_body(const float *dv, long stride, int h, int w, int pad, int th, int tw, float *dx) {
+RTK_INLINE void input_adjoint_body(const float *dv, long stride, int images, int h, int w, int pad, int th, int tw, float *dx, long imageStride) {
     int xw = 4 * tw + 2;
-    float q[6][tw][6], s[6][xw], r[6][xw];
-    for (int ty = 0; ty < th; ty++) {
-        const float *in = dv + (long)ty * tw;
+    int total = images * th;
+    int rows = chunk_rows(total, tw), cap = rows * tw;
+    float q[6][6][cap];  // q[i][k][t]: B applied along row i of tile t's dV (vectorised over the chunk's tiles)
+    float s[6][xw], r[6][xw];
+    for (int ty0 = 0; ty0 < total; ty0 += rows) {
+        int nrows = total - ty0 < rows ? total - ty0 : rows;
+        int count = nrows * tw;
         for (int i = 0; i < 6; i++) {
-            for (int tx = 0; tx < tw; tx++) b6(in + 6 * i * stride + tx, stride, &q[i][tx][0], 1);
-            // Tiles overlap by two columns: column 4tx + l gathers tile tx's l and tile tx−1's l + 4.
-            for (int col = 0; col < xw; col++) {
-                int tx = col / 4, l = col % 4;
-                float a = tx < tw ? q[i][tx][l] : 0;
-                if (tx > 0 && l < 2) a += q[i][tx - 1][l + 4];
-                s[i][col] = a;
+            const float *in = dv + (long)ty0 * tw + 6 * i * stride;
+            const float *v0 = in, *v1 = in + stride, *v2 = in + 2 * stride, *v3 = in + 3 * stride, *v4 = in + 4 * stride;
+            const float *v5 = in + 5 * stride;
+            float *restrict q0 = q[i][0], *restrict q1 = q[i][1], *restrict q2 = q[i][2];
+            float *restrict q3 = q[i][3], *restrict q4 = q[i][4], *restrict q5 = q[i][5];
+            for (int t = 0; t < count; t++) {
+                float a0 = v0[t], a1 = v1[t], a2 = v2[t], a3 = v3[t], a4 = v4[t], a5 = v5[t];
+                q0[t] = 4 * a0;
+                q1[t] = -4 * a1 + 4 * a2 - 2 * a3 + 2 * a4 + 4 * a5;
+                q2[t] = -5 * a0 - 4 * a1 - 4 * a2 - a3 - a4;
+                q3[t] = a1 - a2 + 2 * a3 - 2 * a4 - 5 * a5;
+                q4[t] = a0 + a1 + a2 + a3 + a4;
+                q5[t] = a5;
             }
         }
-        for (int col = 0; col < xw; col++) b6(&s[0][col], xw, &r[0][col], xw);
-        for (int k = 0; k < 6; k++) {
-            int row = 4 * ty - pad + k;
-            if (row < 0 || row >= h) continue;
-            float *out = dx + (long)row * w;
-            for (int col = pad > 0 ? pad : 0; col < xw && col - pad < w; col++) out[col - pad] += r[k][col];
+        for (int rr = 0; rr < nrows; rr++) {
+            int ty = (ty0 + rr) % th;
+            float *plane = dx + (long)((ty0 + rr) / th) * imageStride;
+            const int base = rr * tw;
+            // Tiles overlap by two columns: column 4tx + l gathers tile tx's l and tile tx−1's l + 4.
+            for (int i = 0; i < 6; i++) {
+                for (int col = 0; col < xw; col++) {
+                    int tx = col / 4, l = col % 4;
+                    float a = tx < tw ? q[i][l][base + tx] : 0;
+                    if (tx > 0 && l < 2) a += q[i][l + 4][base + tx - 1];
+                    s[i][col] = a;
+                }
+            }
+            for (int col = 0; col < xw; col++) b6(&s[0][col], xw, &r[0][col], xw);
+            for (int k = 0; k < 6; k++) {
+                int row = 4 * ty - pad + k;
+                if (row < 0 || row >= h) continue;
+                float *out = plane + (long)row * w;
+                for (int col = pad > 0 ? pad : 0; col < xw && col - pad < w; col++) out[col - pad] += r[k][col];
+            }
         }
     }
 }
 
-RTK_INLINE void output_body(const float *m, long stride, int oh, int ow, int th, int tw, float bias, float *y) {
+RTK_INLINE void output_body(const float *m, long stride, int images, int oh, int ow, int th, int tw, float bias, float *y, long imageStride) {
     int yw = 4 * tw;
-    int rows = chunk_rows(th, tw), cap = rows * tw;
+    int total = images * th;
+    int rows = chunk_rows(total, tw), cap = rows * tw;
     float q[6][4][cap];  // q[i][j'][t]: Aᵀ applied along row i of tile t's M (vectorised over the chunk's tiles)
     float s[6][yw], r[4][yw];
-    for (int ty0 = 0; ty0 < th; ty0 += rows) {
-        int nrows = th - ty0 < rows ? th - ty0 : rows;
+    for (int ty0 = 0; ty0 < total; ty0 += rows) {
+        int nrows = total - ty0 < rows ? total - ty0 : rows;
         int count = nrows * tw;
         for (int i = 0; i < 6; i++) {
             const float *in = m + (long)ty0 * tw + 6 * i * stride;
@@ -182,7 +209,8 @@ RTK_INLINE void output_body(const float *m, long stride, int oh, int ow, int th,
             }
         }
         for (int rr = 0; rr < nrows; rr++) {
-            int ty = ty0 + rr;
+            int ty = (ty0 + rr) % th;
+            float *plane = y + (long)((ty0 + rr) / th) * imageStride;
             for (int i = 0; i < 6; i++)
                 for (int j = 0; j < 4; j++)
                     for (int tx = 0; tx < tw; tx++) s[i][4 * tx + j] = q[i][j][rr * tw + tx];
@@ -190,26 +218,49 @@ RTK_INLINE void output_body(const float *m, long stride, int oh, int ow, int th,
             for (int k = 0; k < 4; k++) {
                 int row = 4 * ty + k;
                 if (row >= oh) break;
-                float *out = y + (long)row * ow;
+                float *out = plane + (long)row * ow;
                 for (int col = 0; col < ow; col++) out[col] = r[k][col] + bias;
             }
         }
     }
 }
 
-RTK_INLINE void output_adjoint_body(const float *dy, int oh, int ow, int th, int tw, float *dm, long stride) {
+RTK_INLINE void output_adjoint_body(const float *dy, long imageStride, int images, int oh, int ow, int th, int tw, float *dm, long stride) {
     int yw = 4 * tw;
+    int total = images * th;
+    int rows = chunk_rows(total, tw), cap = rows * tw;
     float d[4][yw], a[6][yw];
-    for (int ty = 0; ty < th; ty++) {
-        for (int k = 0; k < 4; k++) {
-            int row = 4 * ty + k;
-            memset(d[k], 0, sizeof(float) * yw);
-            if (row < oh) memcpy(d[k], dy + (long)row * ow, sizeof(float) * ow);
+    float g[6][4][cap];  // g[i][j'][t]: column-transformed value j' of the tile row's i-th row, tile t of the chunk
+    for (int ty0 = 0; ty0 < total; ty0 += rows) {
+        int nrows = total - ty0 < rows ? total - ty0 : rows;
+        for (int rr = 0; rr < nrows; rr++) {
+            int ty = (ty0 + rr) % th;
+            const float *plane = dy + (long)((ty0 + rr) / th) * imageStride;
+            for (int k = 0; k < 4; k++) {
+                int row = 4 * ty + k;
+                memset(d[k], 0, sizeof(float) * yw);
+                if (row < oh) memcpy(d[k], plane + (long)row * ow, sizeof(float) * ow);
+            }
+            for (int col = 0; col < yw; col++) a6(&d[0][col], yw, &a[0][col], yw);
+            for (int i = 0; i < 6; i++)
+                for (int j = 0; j < 4; j++)
+                    for (int tx = 0; tx < tw; tx++) g[i][j][rr * tw + tx] = a[i][4 * tx + j];
         }
-        for (int col = 0; col < yw; col++) a6(&d[0][col], yw, &a[0][col], yw);
-        float *out = dm + (long)ty * tw;
+        int count = nrows * tw;
         for (int i = 0; i < 6; i++) {
-            for (int tx = 0; tx < tw; tx++) a6(&a[i][4 * tx], 1, out + 6 * i * stride + tx, stride);
+            float *out = dm + (long)ty0 * tw + 6 * i * stride;
+            float *restrict o0 = out, *restrict o1 = out + stride, *restrict o2 = out + 2 * stride;
+            float *restrict o3 = out + 3 * stride, *restrict o4 = out + 4 * stride, *restrict o5 = out + 5 * stride;
+            const float *g0 = g[i][0], *g1 = g[i][1], *g2 = g[i][2], *g3 = g[i][3];
+            for (int t = 0; t < count; t++) {
+                float y0 = g0[t], y1 = g1[t], y2 = g2[t], y3 = g3[t];
+                o0[t] = y0;
+                o1[t] = y0 + y1 + y2 + y3;
+                o2[t] = y0 - y1 + y2 - y3;
+                o3[t] = y0 + 2 * y1 + 4 * y2 + 8 * y3;
+                o4[t] = y0 - 2 * y1 + 4 * y2 - 8 * y3;
+                o5[t] = y3;
+            }
         }
     }
 }
@@ -218,17 +269,20 @@ RTK_INLINE void output_adjoint_body(const float *dy, int oh, int ow, int th, int
 #define RTK_VARIANTS(suffix, attr)                                                                                         \
     attr static void weights_##suffix(const float *w, int o, int c, float *u) { weights_body(w, o, c, u); }                \
     attr static void weights_adjoint_##suffix(const float *du, int o, int c, float *dw) { weights_adjoint_body(du, o, c, dw); } \
-    attr static void input_##suffix(const float *x, int h, int w, int p, int th, int tw, float *v, long s) {                 \
-        input_body(x, h, w, p, th, tw, v, s);                                                                              \
+    attr static void input_##suffix(const float *x, long xs, int n, int h, int w, int p, int th, int tw, float *v, long s) {  \
+        input_body(x, xs, n, h, w, p, th, tw, v, s);                                                                       \
     }                                                                                                                      \
-    attr static void input_adjoint_##suffix(const float *dv, long s, int h, int w, int p, int th, int tw, float *dx) {       \
-        input_adjoint_body(dv, s, h, w, p, th, tw, dx);                                                                    \
+    attr static void input_adjoint_##suffix(const float *dv, long s, int n, int h, int w, int p, int th, int tw, float *dx,   \
+                                            long xs) {                                                                     \
+        input_adjoint_body(dv, s, n, h, w, p, th, tw, dx, xs);                                                             \
     }                                                                                                                      \
-    attr static void output_##suffix(const float *m, long s, int oh, int ow, int th, int tw, float b, float *y) {           \
-        output_body(m, s, oh, ow, th, tw, b, y);                                                                           \
+    attr static void output_##suffix(const float *m, long s, int n, int oh, int ow, int th, int tw, float b, float *y,        \
+                                     long ys) {                                                                            \
+        output_body(m, s, n, oh, ow, th, tw, b, y, ys);                                                                    \
     }                                                                                                                      \
-    attr static void output_adjoint_##suffix(const float *dy, int oh, int ow, int th, int tw, float *dm, long s) {          \
-        output_adjoint_body(dy, oh, ow, th, tw, dm, s);                                                                    \
+    attr static void output_adjoint_##suffix(const float *dy, long ys, int n, int oh, int ow, int th, int tw, float *dm,      \
+                                             long s) {                                                                     \
+        output_adjoint_body(dy, ys, n, oh, ow, th, tw, dm, s);                                                             \
     }
 
 RTK_BUILDS(RTK_VARIANTS)
@@ -239,18 +293,22 @@ void rtk_winograd_weights_adjoint(const float *du, int outputs, int inputs, floa
     RTK_DISPATCH(weights_adjoint, du, outputs, inputs, gradWeight);
 }
 
-void rtk_winograd_input(const float *x, int height, int width, int pad, int tilesH, int tilesW, float *v, long stride) {
-    RTK_DISPATCH(input, x, height, width, pad, tilesH, tilesW, v, stride);
+void rtk_winograd_input(const float *x, long imageStride, int images, int height, int width, int pad, int tilesH, int tilesW, float *v,
+                        long stride) {
+    RTK_DISPATCH(input, x, imageStride, images, height, width, pad, tilesH, tilesW, v, stride);
 }
 
-void rtk_winograd_input_adjoint(const float *dv, long stride, int height, int width, int pad, int tilesH, int tilesW, float *gradX) {
-    RTK_DISPATCH(input_adjoint, dv, stride, height, width, pad, tilesH, tilesW, gradX);
+void rtk_winograd_input_adjoint(const float *dv, long stride, int images, int height, int width, int pad, int tilesH, int tilesW,
+                                float *gradX, long imageStride) {
+    RTK_DISPATCH(input_adjoint, dv, stride, images, height, width, pad, tilesH, tilesW, gradX, imageStride);
 }
 
-void rtk_winograd_output(const float *m, long stride, int outHeight, int outWidth, int tilesH, int tilesW, float bias, float *y) {
-    RTK_DISPATCH(output, m, stride, outHeight, outWidth, tilesH, tilesW, bias, y);
+void rtk_winograd_output(const float *m, long stride, int images, int outHeight, int outWidth, int tilesH, int tilesW, float bias, float *y,
+                         long imageStride) {
+    RTK_DISPATCH(output, m, stride, images, outHeight, outWidth, tilesH, tilesW, bias, y, imageStride);
 }
 
-void rtk_winograd_output_adjoint(const float *gradY, int outHeight, int outWidth, int tilesH, int tilesW, float *dm, long stride) {
-    RTK_DISPATCH(output_adjoint, gradY, outHeight, outWidth, tilesH, tilesW, dm, stride);
+void rtk_winograd_output_adjoint(const float *gradY, long imageStride, int images, int outHeight, int outWidth, int tilesH, int tilesW,
+                                 float *dm, long stride) {
+    RTK_DISPATCH(output_adjoint, gradY, imageStride, images, outHeight, outWidth, tilesH, tilesW, dm, stride);
 }

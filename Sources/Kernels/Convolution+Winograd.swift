@@ -22,11 +22,10 @@ extension Convolution {
             && g.groups == 1 && g.padH == g.padW && (0...2).contains(g.padH) && g.outputHeight > 0 && g.outputWidth > 0
     }
 
-    /// Whether Winograd is worth it for `g` (what `CPUBackend` uses it for): supported, at least 16 input and
-    /// output channels (thinner GEMMs gain nothing), and an output map larger than one 4×4 tile (with one
-    /// tile per image it measured no faster than im2col: 0.97–0.99× at 512 channels, 4×4 px; docs/performance.md).
+    /// Whether Winograd is worth it for `g` (what `CPUBackend` uses it for): supported, and at least 16 input and
+    /// output channels (thinner GEMMs gain nothing).
     public static func winogradApplies(_ g: ConvolutionGeometry) -> Bool {
-        winogradSupports(g) && g.inputChannels >= 16 && g.outputChannels >= 16 && g.outputHeight * g.outputWidth > 16
+        winogradSupports(g) && g.inputChannels >= 16 && g.outputChannels >= 16
     }
 
     /// Target tiles (GEMM columns) per block.
@@ -65,9 +64,6 @@ extension Convolution {
         /// how many images its block holds (measured: ConvolutionWinogradTests).
         func columns(_ images: Int) -> Int { (images * tilesH * tilesW + 15) / 16 * 16 }
 
-        /// Where image `n` of a block of `tiles` tiles starts in row `row` of one transformed matrix
-        /// (`[channels, tiles]`, the block's images side by side).
-        func column(of n: Int, row: Int, tiles: Int) -> Int { row * tiles + n * tilesH * tilesW }
     }
 
     /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C, 3, 3]) + bias[O]` by Winograd F(4, 3);
@@ -97,12 +93,11 @@ extension Convolution {
                         transA: false, transB: false, m: o, n: t, k: c, a: uw.base + e * o * c, lda: c, b: v + e * c * t, ldb: t,
                         c: m.base + e * o * t, ldc: t)
                 }
-                forPlanes(count * o, parallel: parallel) { p in
-                    let (n, oc) = (p / o, p % o)
+                let ohw = g.outputHeight * g.outputWidth
+                forPlanes(o, parallel: parallel) { oc in
                     rtk_winograd_output(
-                        m.base + plan.column(of: n, row: oc, tiles: t), o * t, Int32(g.outputHeight), Int32(g.outputWidth),
-                        Int32(plan.tilesH), Int32(plan.tilesW), b.map { $0.base[oc] } ?? 0,
-                        y.base + ((n0 + n) * o + oc) * g.outputHeight * g.outputWidth)
+                        m.base + oc * t, o * t, Int32(count), Int32(g.outputHeight), Int32(g.outputWidth), Int32(plan.tilesH),
+                        Int32(plan.tilesW), b.map { $0.base[oc] } ?? 0, y.base + (n0 * o + oc) * ohw, o * ohw)
                 }
             }
         }
@@ -140,10 +135,11 @@ extension Convolution {
                     let v = SendablePointer(scratch)
                     let dm = SendablePointer(scratch + 36 * c * t)
                     zeroPadding(dm.base, rows: 36 * o, used: count * plan.tilesH * plan.tilesW, columns: t)
-                    forPlanes(count * o, parallel: parallel) { p in
+                    let ohw = g.outputHeight * g.outputWidth
+                    forPlanes(o, parallel: parallel) { oc in
                         rtk_winograd_output_adjoint(
-                            dy.base + (n0 * o + p) * g.outputHeight * g.outputWidth, Int32(g.outputHeight), Int32(g.outputWidth),
-                            Int32(plan.tilesH), Int32(plan.tilesW), dm.base + plan.column(of: p / o, row: p % o, tiles: t), o * t)
+                            dy.base + (n0 * o + oc) * ohw, o * ohw, Int32(count), Int32(g.outputHeight), Int32(g.outputWidth),
+                            Int32(plan.tilesH), Int32(plan.tilesW), dm.base + oc * t, o * t)
                     }
                     if wantWeights {
                         transformInputs(g, plan, x.base, firstImage: n0, imageCount: count, into: v.base, columns: t, parallel: parallel)
@@ -161,10 +157,10 @@ extension Convolution {
                         }
                         let hw = g.height * g.width
                         (dx.base + n0 * c * hw).update(repeating: 0, count: count * c * hw)
-                        forPlanes(count * c, parallel: parallel) { p in
+                        forPlanes(c, parallel: parallel) { ch in
                             rtk_winograd_input_adjoint(
-                                v.base + plan.column(of: p / c, row: p % c, tiles: t), c * t, Int32(g.height), Int32(g.width), Int32(g.padH),
-                                Int32(plan.tilesH), Int32(plan.tilesW), dx.base + (n0 * c + p) * hw)
+                                v.base + ch * t, c * t, Int32(count), Int32(g.height), Int32(g.width), Int32(g.padH), Int32(plan.tilesH),
+                                Int32(plan.tilesW), dx.base + (n0 * c + ch) * hw, c * hw)
                         }
                     }
                 }
@@ -177,9 +173,9 @@ extension Convolution {
         }
     }
 
-    /// `V_e[C, T]` (element e at `v + e·C·T`, T = `columns`) of images `n0..<n0+count`: plane (n, c) fills
-    /// columns `(n − n0)·tiles…` of row c, so that row c of V_e holds channel c's tiles of every image of the
-    /// block; the padding columns are zeroed.
+    /// `V_e[C, T]` (element e at `v + e·C·T`, T = `columns`) of images `n0..<n0+count`: one call per channel c
+    /// fills row c with that channel's tiles of every image of the block, image after image; the padding columns
+    /// are zeroed.
     private static func transformInputs(
         _ g: ConvolutionGeometry, _ plan: WinogradPlan, _ input: UnsafePointer<Float>, firstImage n0: Int, imageCount count: Int,
         into v: UnsafeMutablePointer<Float>, columns t: Int, parallel: Bool
@@ -188,11 +184,10 @@ extension Convolution {
         zeroPadding(v, rows: 36 * c, used: count * plan.tilesH * plan.tilesW, columns: t)
         let x = SendablePointer(input)
         let out = SendablePointer(v)
-        forPlanes(count * c, parallel: parallel) { p in
-            let (n, ch) = (p / c, p % c)
+        forPlanes(c, parallel: parallel) { ch in
             rtk_winograd_input(
-                x.base + (n0 * c + p) * hw, Int32(g.height), Int32(g.width), Int32(g.padH), Int32(plan.tilesH), Int32(plan.tilesW),
-                out.base + plan.column(of: n, row: ch, tiles: t), c * t)
+                x.base + (n0 * c + ch) * hw, c * hw, Int32(count), Int32(g.height), Int32(g.width), Int32(g.padH), Int32(plan.tilesH),
+                Int32(plan.tilesW), out.base + ch * t, c * t)
         }
     }
 
@@ -202,7 +197,7 @@ extension Convolution {
         for r in 0..<rows { (matrix + r * columns + used).update(repeating: 0, count: columns - used) }
     }
 
-    /// Runs `body` for planes `0..<count`, under `parallelFor` when `parallel`.
+    /// Runs `body` for channels `0..<count` (each call covers the block's images), under `parallelFor` when `parallel`.
     private static func forPlanes(_ count: Int, parallel: Bool, _ body: @Sendable (Int) -> Void) {
         if parallel {
             parallelFor(count) { range in for p in range { body(p) } }

@@ -15,17 +15,25 @@ void rtk_winograd_weights(const float *weight, int outputs, int inputs, float *u
 /// weight gradient[O, C, 3, 3] (overwritten) = Gᵀ dU G per (o, c), the adjoint of `rtk_winograd_weights`.
 void rtk_winograd_weights_adjoint(const float *du, int outputs, int inputs, float *gradWeight);
 
-/// V[e][t] = (Bᵀ d_t B)[e] for every tile t of one input plane x[H, W]; element e at v + e·stride, tile t at
-/// column t (tiles of the plane contiguous).
-void rtk_winograd_input(const float *x, int height, int width, int pad, int tilesH, int tilesW, float *v, long stride);
+// The plane functions take `images` planes `imageStride` floats apart (one channel of consecutive images);
+// their tiles are numbered image after image (tile t of image n at n·tilesH·tilesW + t), so one call's vector loops
+// run over the tiles of several small images.
+
+/// V[e][t] = (Bᵀ d_t B)[e] for every tile t of the input planes x[H, W]; element e at v + e·stride, tile t at
+/// column t.
+void rtk_winograd_input(const float *x, long imageStride, int images, int height, int width, int pad, int tilesH, int tilesW, float *v,
+                        long stride);
 
 /// The adjoint of `rtk_winograd_input`: gradX[H, W] += Σ_t B dV_t Bᵀ placed at each tile (tiles overlap).
-void rtk_winograd_input_adjoint(const float *dv, long stride, int height, int width, int pad, int tilesH, int tilesW, float *gradX);
+void rtk_winograd_input_adjoint(const float *dv, long stride, int images, int height, int width, int pad, int tilesH, int tilesW,
+                                float *gradX, long imageStride);
 
-/// y[OH, OW] (overwritten) = Aᵀ M_t A for each tile t of one output plane, cropped to the plane, plus `bias`.
-void rtk_winograd_output(const float *m, long stride, int outHeight, int outWidth, int tilesH, int tilesW, float bias, float *y);
+/// y[OH, OW] (overwritten) = Aᵀ M_t A for each tile t of the output planes, cropped to the plane, plus `bias`.
+void rtk_winograd_output(const float *m, long stride, int images, int outHeight, int outWidth, int tilesH, int tilesW, float bias, float *y,
+                         long imageStride);
 
 /// The adjoint of `rtk_winograd_output`: dM[e][t] = (A dY_t Aᵀ)[e] for each tile of gradY[OH, OW] (zero outside).
-void rtk_winograd_output_adjoint(const float *gradY, int outHeight, int outWidth, int tilesH, int tilesW, float *dm, long stride);
+void rtk_winograd_output_adjoint(const float *gradY, long imageStride, int images, int outHeight, int outWidth, int tilesH, int tilesW,
+                                 float *dm, long stride);
 
 #endif
