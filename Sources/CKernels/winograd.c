@@ -68,24 +68,57 @@ RTK_INLINE void gt3(const float *u, long us, float *r, long rs) {
     r[2 * rs] = -u1 / 6 - u2 / 6 + u3 / 6 + u4 / 6 + u5;
 }
 
+// The filter transforms run over chunks of WCHUNK (output, input) channel pairs, vectorised over the chunk: the
+// 3×3 filters are first split into nine planes, the 36 results written as 36 contiguous runs.
+#define WCHUNK 64
+
 RTK_INLINE void weights_body(const float *w, int outputs, int inputs, float *u) {
     long oc = (long)outputs * inputs;
-    for (long p = 0; p < oc; p++) {
-        const float *g = w + 9 * p;
-        float t[6][3], r[6][6];
-        for (int l = 0; l < 3; l++) g6(g + l, 3, &t[0][l], 3);
-        for (int i = 0; i < 6; i++) g6(t[i], 1, r[i], 1);
-        for (int e = 0; e < 36; e++) u[e * oc + p] = r[e / 6][e % 6];
+    float g[9][WCHUNK], t[6][3][WCHUNK];
+    for (long p0 = 0; p0 < oc; p0 += WCHUNK) {
+        int n = oc - p0 < WCHUNK ? (int)(oc - p0) : WCHUNK;
+        for (int q = 0; q < n; q++)
+            for (int k = 0; k < 9; k++) g[k][q] = w[9 * (p0 + q) + k];
+        for (int l = 0; l < 3; l++) {
+            for (int q = 0; q < n; q++) g6(&g[l][q], 3 * WCHUNK, &t[0][l][q], 3 * WCHUNK);
+        }
+        for (int i = 0; i < 6; i++) {
+            float *out = u + 6 * i * oc + p0;
+            float *restrict u0 = out, *restrict u1 = out + oc, *restrict u2 = out + 2 * oc;
+            float *restrict u3 = out + 3 * oc, *restrict u4 = out + 4 * oc, *restrict u5 = out + 5 * oc;
+            for (int q = 0; q < n; q++) {
+                float g0 = t[i][0][q], g1 = t[i][1][q], g2 = t[i][2][q];
+                u0[q] = g0 / 4;
+                u1[q] = -(g0 + g1 + g2) / 6;
+                u2[q] = -(g0 - g1 + g2) / 6;
+                u3[q] = g0 / 24 + g1 / 12 + g2 / 6;
+                u4[q] = g0 / 24 - g1 / 12 + g2 / 6;
+                u5[q] = g2;
+            }
+        }
     }
 }
 
 RTK_INLINE void weights_adjoint_body(const float *du, int outputs, int inputs, float *dw) {
     long oc = (long)outputs * inputs;
-    for (long p = 0; p < oc; p++) {
-        float r[6][6], t[6][3];
-        for (int e = 0; e < 36; e++) r[e / 6][e % 6] = du[e * oc + p];
-        for (int i = 0; i < 6; i++) gt3(r[i], 1, t[i], 1);
-        for (int l = 0; l < 3; l++) gt3(&t[0][l], 3, dw + 9 * p + l, 3);
+    float t[6][3][WCHUNK], r[9][WCHUNK];
+    for (long p0 = 0; p0 < oc; p0 += WCHUNK) {
+        int n = oc - p0 < WCHUNK ? (int)(oc - p0) : WCHUNK;
+        for (int i = 0; i < 6; i++) {
+            const float *in = du + 6 * i * oc + p0;
+            const float *d0 = in, *d1 = in + oc, *d2 = in + 2 * oc, *d3 = in + 3 * oc, *d4 = in + 4 * oc, *d5 = in + 5 * oc;
+            for (int q = 0; q < n; q++) {
+                float u0 = d0[q], u1 = d1[q], u2 = d2[q], u3 = d3[q], u4 = d4[q], u5 = d5[q];
+                t[i][0][q] = u0 / 4 - u1 / 6 - u2 / 6 + u3 / 24 + u4 / 24;
+                t[i][1][q] = -u1 / 6 + u2 / 6 + u3 / 12 - u4 / 12;
+                t[i][2][q] = -u1 / 6 - u2 / 6 + u3 / 6 + u4 / 6 + u5;
+            }
+        }
+        for (int l = 0; l < 3; l++) {
+            for (int q = 0; q < n; q++) gt3(&t[0][l][q], 3 * WCHUNK, &r[l][q], 3 * WCHUNK);
+        }
+        for (int q = 0; q < n; q++)
+            for (int k = 0; k < 9; k++) dw[9 * (p0 + q) + k] = r[k][q];
     }
 }
 
