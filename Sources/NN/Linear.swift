@@ -35,8 +35,7 @@ public struct Linear: TensorLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.shape[-1] == inputCount, "Linear: input \(x.shape) has \(x.shape[-1]) features, expected \(inputCount)")
         let flat = x.rank == 2 ? x : x.reshaped(to: [x.count / inputCount, inputCount])
-        var y = Tensor.matmul(flat, weight.value, transposeB: true)
-        if let bias { y = y + bias.value }
+        let y = Tensor.linear(flat, weight: weight.value, bias: bias?.value)
         return x.rank == 2 ? y : y.reshaped(to: Shape(x.shape.dims.dropLast() + [outputCount]))
     }
 

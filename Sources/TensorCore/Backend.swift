@@ -14,6 +14,9 @@ public protocol Backend: Sendable {
     /// What runs the kernels, for logs and benchmark lines (e.g. "cpu (OpenBLAS Cooperlake)").
     var name: String { get }
 
+    /// `x · weightᵀ + bias` for `x` `[rows, in]`, `weight` `[out, in]`, `bias` `[out]` (or none): `[rows, out]`.
+    func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor
+
     // MARK: Attention
 
     /// Multi-head attention from packed `qkv` `[B, T, 3·D]` (`Tensor.attention`): the output `[B, T, D]` and,

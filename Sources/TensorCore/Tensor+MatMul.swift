@@ -36,4 +36,22 @@ extension Tensor {
 
     /// `self · other` (see `matmul`).
     public func matmul(_ other: Tensor) -> Tensor { Tensor.matmul(self, other) }
+
+    /// A fully connected layer's product, `x · weightᵀ + bias`: `x` `[rows, in]`, `weight` `[out, in]`, `bias`
+    /// `[out]` → `[rows, out]` (PyTorch's `F.linear`). One pass: the output starts as the bias rows and the GEMM adds
+    /// into it (no zeroing pass, no broadcast-add pass). Gradients: `dx = g·W`, `dW = gᵀ·x`, `db = Σ_rows g`.
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        require(
+            x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1],
+            "linear: input \(x.shape) must be [rows, in] and weight \(weight.shape) [out, in] with the same in")
+        if let bias { require(bias.shape == [weight.shape[0]], "linear: bias \(bias.shape) must be [\(weight.shape[0])]") }
+        let out = backend.linear(x.detached, weight: weight.detached, bias: bias?.detached)
+        let (xd, wd) = (x.detached, weight.detached)
+        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+        return traced(out, inputs: inputs) { g in
+            let gx = matmul(g, wd)
+            let gw = matmul(g, xd, transposeA: true)
+            return bias == nil ? [gx, gw] : [gx, gw, g.sum(alongAxes: [0])]
+        }
+    }
 }

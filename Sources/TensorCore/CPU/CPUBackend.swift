@@ -35,6 +35,29 @@ public struct CPUBackend: Backend {
         }
     }
 
+    /// The bias rows, then one `cblas_sgemm` with beta 1 adding `x · weightᵀ` into them.
+    public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let (rows, k, n) = (x.shape[0], x.shape[1], weight.shape[0])
+        return x.withUnsafeBufferPointer { px in
+            weight.withUnsafeBufferPointer { pw in
+                withOptionalPointer(bias) { pb in
+                    Tensor(shape: [rows, n]) { py in
+                        let y = SendablePointer(py.baseAddress!)
+                        if let pb {
+                            let b = SendablePointer(pb)
+                            parallelFor(rows, grain: Swift.max(1, Tensor.elementwiseGrain / Swift.max(n, 1))) { r in
+                                for i in r { (y.base + i * n).update(from: b.base, count: n) }
+                            }
+                        }
+                        BLAS.gemm(
+                            transA: false, transB: true, m: rows, n: n, k: k, a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: k,
+                            beta: pb == nil ? 0 : 1, c: py.baseAddress!, ldc: n)
+                    }
+                }
+            }
+        }
+    }
+
     /// `Elementwise.apply` on parallel chunks.
     public func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) -> Tensor {
         Tensor.chunked(a, b) { Elementwise.apply(op, $0, $1, $2, count: $3) }
