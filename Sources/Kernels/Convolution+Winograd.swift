@@ -10,10 +10,10 @@ import Support
 /// weight gradient. Transforms: `Sources/CKernels` (AVX-512/AVX2 builds chosen at run time).
 ///
 /// Error: the transforms scale values by up to ~10² and back, so results differ from the direct
-/// convolution by more than im2col's reordering does, about 1e-6 relative (‖Δ‖/‖y‖) on ResNet layers
-/// (ConvolutionWinogradTests checks 1e-4 on every ResNet-18 and ResNet-50 3×3 shape; docs/performance.md
-/// has the measured figures). Blocks and weight-gradient groups follow `Convolution+Passes.swift`, so results do
-/// not depend on the thread count.
+/// convolution by more than im2col's rounding does: at most about 1e-5 of the largest magnitude on every
+/// ResNet-18 and ResNet-50 3×3 shape (ConvolutionWinogradTests, bar 1e-4; docs/performance.md has the
+/// figures). Blocks and weight-gradient groups follow `Convolution+Passes.swift`, so results do not depend on
+/// the thread count.
 extension Convolution {
     /// Whether `winogradForward`/`winogradBackward` can compute geometry `g`: 3×3, stride 1, dilation 1, one
     /// group, equal padding 0…2.
@@ -63,7 +63,6 @@ extension Convolution {
         /// is, but a tail of fewer columns another way, so without the padding an image's bits would depend on
         /// how many images its block holds (measured: ConvolutionWinogradTests).
         func columns(_ images: Int) -> Int { (images * tilesH * tilesW + 15) / 16 * 16 }
-
     }
 
     /// `output[N, O, OH, OW] = conv(input[N, C, H, W], weight[O, C, 3, 3]) + bias[O]` by Winograd F(4, 3);
