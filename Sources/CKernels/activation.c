@@ -72,10 +72,40 @@ RTK_INLINE void gelu_gradient_body(const float *g, const float *x, float *out, l
     }
 }
 
+// The row sums may be reassociated (vectorised): these softmax kernels promise no particular summation order.
+RTK_INLINE void softmax_rows_body(float *x, long rows, long n) {
+#pragma clang fp reassociate(on)
+    for (long r = 0; r < rows; r++) {
+        float *row = x + r * n;
+        float m = row[0];
+        for (long i = 1; i < n; i++) m = row[i] > m ? row[i] : m;
+        for (long i = 0; i < n; i++) row[i] = vm_exp(row[i] - m);
+        float sum = 0;
+        for (long i = 0; i < n; i++) sum += row[i];
+        float inv = 1.0f / sum;
+        for (long i = 0; i < n; i++) row[i] *= inv;
+    }
+}
+
+RTK_INLINE void softmax_rows_gradient_body(const float *p, float *g, long rows, long n) {
+#pragma clang fp reassociate(on)
+    for (long r = 0; r < rows; r++) {
+        const float *pr = p + r * n;
+        float *gr = g + r * n;
+        float dot = 0;
+        for (long i = 0; i < n; i++) dot += gr[i] * pr[i];
+        for (long i = 0; i < n; i++) gr[i] = pr[i] * (gr[i] - dot);
+    }
+}
+
 #define RTK_VARIANTS(suffix, attr)                                                                                   \
     attr static void gelu_##suffix(const float *x, float *out, long n) { gelu_body(x, out, n); }                        \
     attr static void gelu_gradient_##suffix(const float *g, const float *x, float *out, long n) {                       \
         gelu_gradient_body(g, x, out, n);                                                                            \
+    }                                                                                                                \
+    attr static void softmax_rows_##suffix(float *x, long r, long n) { softmax_rows_body(x, r, n); }                     \
+    attr static void softmax_rows_gradient_##suffix(const float *p, float *g, long r, long n) {                         \
+        softmax_rows_gradient_body(p, g, r, n);                                                                      \
     }
 
 RTK_BUILDS(RTK_VARIANTS)
@@ -83,3 +113,7 @@ RTK_BUILDS(RTK_VARIANTS)
 void rtk_gelu(const float *x, float *out, long count) { RTK_DISPATCH(gelu, x, out, count); }
 
 void rtk_gelu_gradient(const float *g, const float *x, float *out, long count) { RTK_DISPATCH(gelu_gradient, g, x, out, count); }
+
+void rtk_softmax_rows(float *x, long rows, long n) { RTK_DISPATCH(softmax_rows, x, rows, n); }
+
+void rtk_softmax_rows_gradient(const float *p, float *gradP, long rows, long n) { RTK_DISPATCH(softmax_rows_gradient, p, gradP, rows, n); }

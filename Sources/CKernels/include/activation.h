@@ -10,4 +10,11 @@ void rtk_gelu(const float *x, float *out, long count);
 /// out[i] = g[i]·(Φ(x[i]) + x[i]·φ(x[i])).
 void rtk_gelu_gradient(const float *g, const float *x, float *out, long count);
 
+/// Each of the `rows` rows of `x` (`n` long, in place) becomes softmax(row) = e^(x − max) / Σ e^(x − max), with
+/// `VectorMath`'s exp.
+void rtk_softmax_rows(float *x, long rows, long n);
+
+/// The softmax gradient in place: each row of `gradP` becomes p ⊙ (gradP − Σ gradP ⊙ p), with `p` the softmax rows.
+void rtk_softmax_rows_gradient(const float *p, float *gradP, long rows, long n);
+
 #endif

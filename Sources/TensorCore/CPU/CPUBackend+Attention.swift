@@ -2,8 +2,8 @@ import Kernels
 import Support
 
 /// Multi-head attention on the CPU: per (image, head), strided SGEMMs on the packed `qkv` rows (row stride
-/// 3·D), the scores and weights in a `[T, T]` scratch, the output written in place; (image, head) pairs run in
-/// parallel with single-threaded GEMMs.
+/// 3·D), the scores and weights in a `[T, T]` scratch (softmax rows and their gradient: `SoftmaxRows`), the
+/// output written in place; (image, head) pairs run in parallel with single-threaded GEMMs.
 extension CPUBackend {
     /// `Tensor.attention`: S = Q Kᵀ/√hd (+ bias), P = softmax(S) by rows, O = P V.
     public func attention(_ qkv: Tensor, heads: Int, bias: Tensor?, keepWeights: Bool) -> (output: Tensor, weights: Tensor?) {
@@ -26,7 +26,7 @@ extension CPUBackend {
                                 transA: false, transB: true, m: t, n: t, k: hd, alpha: scale, a: rows, lda: 3 * d, b: rows + d, ldb: 3 * d,
                                 c: p, ldc: t)
                             if let bp { Elementwise.apply(.add, p, bp.base + (biasRows == 1 ? 0 : n) * t * t, p, count: t * t) }
-                            for i in 0..<t { Self.softmaxRow(p + i * t, p + i * t, t, 1) }
+                            SoftmaxRows.apply(p, rows: t, length: t)
                             BLAS.gemm(
                                 transA: false, transB: false, m: t, n: hd, k: t, a: p, lda: t, b: rows + 2 * d, ldb: 3 * d,
                                 c: o.base + n * t * d + h * hd, ldc: d)
@@ -61,12 +61,7 @@ extension CPUBackend {
                             BLAS.gemm(
                                 transA: true, transB: false, m: t, n: hd, k: t, a: p, lda: t, b: dO, ldb: d, c: grads + 2 * d, ldc: 3 * d)
                             BLAS.gemm(transA: false, transB: true, m: t, n: t, k: hd, a: dO, lda: d, b: rows + 2 * d, ldb: 3 * d, c: ds, ldc: t)
-                            for i in 0..<t {
-                                let (pr, dr) = (p + i * t, ds + i * t)
-                                var dot: Float = 0
-                                for j in 0..<t { dot += dr[j] * pr[j] }
-                                for j in 0..<t { dr[j] = pr[j] * (dr[j] - dot) }
-                            }
+                            SoftmaxRows.gradient(p, ds, rows: t, length: t)
                             BLAS.gemm(
                                 transA: false, transB: false, m: t, n: hd, k: t, alpha: scale, a: ds, lda: t, b: rows + d, ldb: 3 * d,
                                 c: grads, ldc: 3 * d)
