@@ -13,7 +13,7 @@ Usage: python3 Benchmarks/compare.py [--rounds 5] [--iterations 3] [--threads 2]
 Workloads here: resnet18_cifar_32_b128, resnet50_224_b16, vit_tiny_p4_32_b128, vit_small_p16_224_b32 (training
 and inference), the KD
 step (ResNet-18 teacher, x0.25 student, batch 128), the CLIP step (ResNet-18 x0.5 + text tower, batch 256)
-and the SwAV step (batch 256). Not yet: the BYOL step (no twins on either side).
+the SwAV step (batch 256) and the BYOL step (batch 256). Not yet: the text tower's step alone.
 PyTorch is never a build or CI dependency: without torch the script says so and exits.
 """
 import argparse
@@ -52,9 +52,14 @@ def workloads(a):
         "retort": [a.bench, "clip"] + it, "retort_re": rf"clip step resnet18 .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
     })
     out.append({
+        "name": "byol step b256", "group": "byol",
+        "torch": py + [os.path.join(HERE, "torch_byol.py"), "--out", "/dev/null"] + it, "torch_re": rf"byol step batch \d+: {FLOAT} s, {FLOAT} img/s", "torch_group": 2,
+        "retort": [a.bench, "ssl", "--skip-sela", "--skip-swav"] + it, "retort_re": rf"byol step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
+    })
+    out.append({
         "name": "swav step b256", "group": "swav",
         "torch": py + [os.path.join(HERE, "torch_swav.py"), "--out", "/dev/null"] + it, "torch_re": rf"swav step batch \d+: {FLOAT} s, {FLOAT} img/s", "torch_group": 2,
-        "retort": [a.bench, "ssl"] + it, "retort_re": rf"swav step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
+        "retort": [a.bench, "ssl", "--skip-byol"] + it, "retort_re": rf"swav step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
     })
     return out
 

@@ -14,8 +14,13 @@ import TensorCore
 ///   Sinkhorn, backward, LARS) in images per second; `Benchmarks/torch_swav.py` runs the same step
 ///   in PyTorch and writes `.build/torch_swav.json`, which this suite reads for a ratio.
 ///
+/// - `byol step`: one BYOL training step (2 × 28 px views of 1 channel, the same backbone, projector and
+///   predictor 2048 → 128 with BN, EMA target forwarded in training mode, the symmetric 2 − 2cos loss, LARS,
+///   then the EMA update) in images per second, against `Benchmarks/torch_byol.py` (`.build/torch_byol.json`).
+///
 /// Options: `--threads N` (2), `--iterations N` (3 timed after one warm-up; the best counts),
-/// `--quick` (batch 32 for the SwAV step), `--skip-sela`, `--skip-swav`, `--torch-json PATH`.
+/// `--quick` (batch 32 for the SwAV and BYOL steps), `--skip-sela`, `--skip-byol`, `--skip-swav`, `--torch-json PATH`
+/// (SwAV's baseline), `--torch-byol-json PATH`.
 enum SSLBench {
     static func run(_ args: [String]) throws {
         let threads = Int(ZooBench.value(of: "--threads", in: args) ?? "2") ?? 2
@@ -41,6 +46,7 @@ enum SSLBench {
                     n, k, lambda, t, result.iterations, Set(result.labels).count))
         }
 
+        if !args.contains("--skip-byol") { try byolStep(args, iterations: iterations) }
         if args.contains("--skip-swav") { return }
         let batch = args.contains("--quick") ? 32 : 256
         let net = ResNet<BasicBlock>(
@@ -69,6 +75,33 @@ enum SSLBench {
             line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
         } else {
             line += " (no PyTorch baseline: python3 Benchmarks/torch_swav.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"
+        }
+        print(line)
+    }
+
+    /// The BYOL step (see the type's comment).
+    static func byolStep(_ args: [String], iterations: Int) throws {
+        let batch = args.contains("--quick") ? 32 : 256
+        var rng = Philox(seed: 12)
+        let net = ResNet<BasicBlock>(
+            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil, zeroInitResidual: false, rng: &rng)
+        let byol = BYOL(model: net, projectorHidden: 2048, projectorOutput: 128, predictorHidden: 2048, rng: &rng)
+        let views = (0..<2).map { _ in Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 28 * 28)).map { _ in rng.nextNormal() }) }
+        let b = TrainingBatch(views: views, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
+        var model = TrainModel(backbone: net, objective: byol)
+        var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
+        var failure: Error?
+        let t = ZooBench.best(iterations: iterations) {
+            do { _ = try model.benchStep(b, optimizer: &optimizer, totalSteps: 1000) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let images = Double(batch) / t
+        var line = String(format: "byol step 2x28, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
+        let path = ZooBench.value(of: "--torch-byol-json", in: args) ?? ".build/torch_byol.json"
+        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
+            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
+        } else {
+            line += " (no PyTorch baseline: python3 Benchmarks/torch_byol.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"
         }
         print(line)
     }
