@@ -1,8 +1,8 @@
 """What the PyTorch baselines of `retort-bench` share (the timing loop and the JSON they write included) (imported by torch_swav.py, torch_clip.py,
 torch_pixpro.py; run them from anywhere, Python puts this folder on the path): torch itself, or a
-clean exit when it is not installed (the baselines are optional), and the ResNet basic block that
+clean exit when it is not installed (the baselines are optional), the ResNet basic block that
 matches Retort's `BasicBlock` (conv3x3-BN-ReLU-conv3x3-BN, a 1x1 conv + BN shortcut when the shape
-changes)."""
+changes) and the CIFAR-stem ResNet-18 built from it."""
 try:
     import torch
     import torch.nn as nn
@@ -24,6 +24,30 @@ class Block(nn.Module):
     def forward(self, x):
         y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
         return F.relu(y + (self.downsample(x) if self.downsample is not None else x))
+
+
+class CifarResNet18(nn.Module):
+    """ResNet-18 as Retort's `ResNet<BasicBlock>(stem: .cifar, inputChannels: 1, width:)`: a 3x3 stride-1 stem without
+    max-pool, two blocks per stage of width x (64, 128, 256, 512) channels, stage strides 1, 2, 2, `last_stride`.
+    `forward` gives the last stage's map [N, C, H', W'], `features` its global average [N, C]; C is `channels`."""
+
+    def __init__(self, width=1.0, last_stride=2):
+        super().__init__()
+        widths = [int(64 * width), int(128 * width), int(256 * width), int(512 * width)]
+        self.conv1, self.bn1 = nn.Conv2d(1, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0])
+        cin, layers = widths[0], []
+        for i, c in enumerate(widths):
+            for j in range(2):
+                layers.append(Block(cin, c, [1, 2, 2, last_stride][i] if j == 0 else 1))
+                cin = c
+        self.layers = nn.Sequential(*layers)
+        self.channels = cin
+
+    def forward(self, x):
+        return self.layers(F.relu(self.bn1(self.conv1(x))))
+
+    def features(self, x):
+        return self.forward(x).mean(dim=(2, 3))
 
 
 def best_seconds(step, iterations):

@@ -14,7 +14,7 @@ Writes {"images_per_second": ..., "seconds": ..., "batch": ...} (read by retort-
 import argparse
 import copy
 
-from torch_blocks import Block, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
+from torch_blocks import CifarResNet18, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
 from torch_swav import lars_step
 
 
@@ -27,19 +27,11 @@ class Encoder(nn.Module):
 
     def __init__(self, width=0.5, hidden=2048, dim=128):
         super().__init__()
-        widths = [int(64 * width), int(128 * width), int(256 * width), int(512 * width)]
-        self.conv1 = nn.Conv2d(1, widths[0], 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(widths[0])
-        cin, layers = widths[0], []
-        for i, c in enumerate(widths):
-            for j in range(2):
-                layers.append(Block(cin, c, (1 if i == 0 else 2) if j == 0 else 1))
-                cin = c
-        self.layers = nn.Sequential(*layers)
-        self.projector = mlp(cin, hidden, dim)
+        self.trunk = CifarResNet18(width)
+        self.projector = mlp(self.trunk.channels, hidden, dim)
 
     def forward(self, x):
-        return self.projector(self.layers(F.relu(self.bn1(self.conv1(x)))).mean(dim=(2, 3)))
+        return self.projector(self.trunk.features(x))
 
 
 def regression(q, z):

@@ -11,7 +11,7 @@ Writes {"images_per_second": ..., "seconds": ..., "batch": ..., "student_seconds
 """
 import argparse
 
-from torch_blocks import Block, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
+from torch_blocks import CifarResNet18, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
 
 
 class ResNet18(nn.Module):
@@ -19,19 +19,11 @@ class ResNet18(nn.Module):
 
     def __init__(self, width=1.0, classes=10):
         super().__init__()
-        widths = [int(64 * width), int(128 * width), int(256 * width), int(512 * width)]
-        self.conv1 = nn.Conv2d(1, widths[0], 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(widths[0])
-        cin, layers = widths[0], []
-        for i, c in enumerate(widths):
-            for j in range(2):
-                layers.append(Block(cin, c, (1 if i == 0 else 2) if j == 0 else 1))
-                cin = c
-        self.layers = nn.Sequential(*layers)
-        self.fc = nn.Linear(cin, classes)
+        self.trunk = CifarResNet18(width)
+        self.fc = nn.Linear(self.trunk.channels, classes)
 
     def forward(self, x):
-        return self.fc(self.layers(F.relu(self.bn1(self.conv1(x)))).mean(dim=(2, 3)))
+        return self.fc(self.trunk.features(x))
 
 
 def main():

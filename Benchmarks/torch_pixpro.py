@@ -17,26 +17,7 @@ import argparse
 import copy
 import math
 
-from torch_blocks import Block, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
-
-
-class Encoder(nn.Module):
-    """ResNet-18, cifar stem, 1 input channel, returning the C5 map (head_type='early_return')."""
-
-    def __init__(self, last_stride):
-        super().__init__()
-        widths = [64, 128, 256, 512]
-        self.conv1, self.bn1 = nn.Conv2d(1, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64)
-        cin, layers = 64, []
-        for i, c in enumerate(widths):
-            first = [1, 2, 2, last_stride][i]
-            for j in range(2):
-                layers.append(Block(cin, c, first if j == 0 else 1))
-                cin = c
-        self.layers = nn.Sequential(*layers)
-
-    def forward(self, x):
-        return self.layers(F.relu(self.bn1(self.conv1(x))))
+from torch_blocks import CifarResNet18, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
 
 
 def mlp2d(cin, inner, out):
@@ -88,7 +69,8 @@ def main():
     batch = a.batch or (16 if a.quick else 128)
     torch.set_num_threads(a.threads)
     torch.manual_seed(13)
-    encoder, projector = Encoder(1 if a.map == 14 else 2), mlp2d(512, a.hidden, 256)
+    # ResNet-18, cifar stem, 1 input channel, returning the C5 map (head_type='early_return').
+    encoder, projector = CifarResNet18(1.0, 1 if a.map == 14 else 2), mlp2d(512, a.hidden, 256)
     value_transform = nn.Conv2d(256, 256, 1)
     encoder_k, projector_k = copy.deepcopy(encoder), copy.deepcopy(projector)
     for m in (encoder_k, projector_k):

@@ -93,7 +93,7 @@ extension Convolution {
                         c: m.base + e * o * t, ldc: t)
                 }
                 let ohw = g.outputHeight * g.outputWidth
-                forPlanes(o, parallel: parallel) { oc in
+                forChannels(o, parallel: parallel) { oc in
                     rtk_winograd_output(
                         m.base + oc * t, o * t, Int32(count), Int32(g.outputHeight), Int32(g.outputWidth), Int32(plan.tilesH),
                         Int32(plan.tilesW), b.map { $0.base[oc] } ?? 0, y.base + (n0 * o + oc) * ohw, o * ohw)
@@ -135,7 +135,7 @@ extension Convolution {
                     let dm = SendablePointer(scratch + 36 * c * t)
                     zeroPadding(dm.base, rows: 36 * o, used: count * plan.tilesH * plan.tilesW, columns: t)
                     let ohw = g.outputHeight * g.outputWidth
-                    forPlanes(o, parallel: parallel) { oc in
+                    forChannels(o, parallel: parallel) { oc in
                         rtk_winograd_output_adjoint(
                             dy.base + (n0 * o + oc) * ohw, o * ohw, Int32(count), Int32(g.outputHeight), Int32(g.outputWidth),
                             Int32(plan.tilesH), Int32(plan.tilesW), dm.base + oc * t, o * t)
@@ -156,7 +156,7 @@ extension Convolution {
                         }
                         let hw = g.height * g.width
                         (dx.base + n0 * c * hw).update(repeating: 0, count: count * c * hw)
-                        forPlanes(c, parallel: parallel) { ch in
+                        forChannels(c, parallel: parallel) { ch in
                             rtk_winograd_input_adjoint(
                                 v.base + ch * t, c * t, Int32(count), Int32(g.height), Int32(g.width), Int32(g.padH), Int32(plan.tilesH),
                                 Int32(plan.tilesW), dx.base + (n0 * c + ch) * hw, c * hw)
@@ -183,7 +183,7 @@ extension Convolution {
         zeroPadding(v, rows: 36 * c, used: count * plan.tilesH * plan.tilesW, columns: t)
         let x = SendablePointer(input)
         let out = SendablePointer(v)
-        forPlanes(c, parallel: parallel) { ch in
+        forChannels(c, parallel: parallel) { ch in
             rtk_winograd_input(
                 x.base + (n0 * c + ch) * hw, c * hw, Int32(count), Int32(g.height), Int32(g.width), Int32(g.padH), Int32(plan.tilesH),
                 Int32(plan.tilesW), out.base + ch * t, c * t)
@@ -197,7 +197,7 @@ extension Convolution {
     }
 
     /// Runs `body` for channels `0..<count` (each call covers the block's images), under `parallelFor` when `parallel`.
-    private static func forPlanes(_ count: Int, parallel: Bool, _ body: @Sendable (Int) -> Void) {
+    private static func forChannels(_ count: Int, parallel: Bool, _ body: @Sendable (Int) -> Void) {
         if parallel {
             parallelFor(count) { range in for p in range { body(p) } }
         } else {

@@ -20,10 +20,28 @@ extension TrainModel {
         objective.afterStep(model: backbone, progress: TrainingProgress(step: step + 1, totalSteps: totalSteps, epoch: 0))
         return value
     }
+
+    /// The best seconds of `iterations` `benchStep`s on `batch` after one warm-up (`ZooBench.best`); the error a
+    /// step throws is rethrown once the timing ends.
+    mutating func bestStepSeconds<P: Optimizer>(_ batch: TrainingBatch, optimizer: inout P, iterations: Int, totalSteps: Int) throws -> Double {
+        var failure: Error?
+        let t = ZooBench.best(iterations: iterations) {
+            do { _ = try benchStep(batch, optimizer: &optimizer, totalSteps: totalSteps) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return t
+    }
 }
 
 /// The PyTorch baselines' JSON (`Benchmarks/torch_*.py`), read for the ratios `retort-bench` prints.
 enum TorchBaseline {
+    /// "; PyTorch P img/s, ratio R" for `imagesPerSecond` against the baseline JSON at `path` (the same workload:
+    /// every `matching` key holds that integer), or " (no PyTorch baseline: python3 Benchmarks/`command`)".
+    static func comparison(_ imagesPerSecond: Double, at path: String, matching: [String: Int], command: String) -> String {
+        guard let torch = Self.imagesPerSecond(at: path, matching: matching) else { return " (no PyTorch baseline: python3 Benchmarks/\(command))" }
+        return String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, imagesPerSecond / torch)
+    }
+
     /// `images_per_second` from the JSON at `path` when every `matching` key holds that integer (the
     /// same workload), else nil.
     static func imagesPerSecond(at path: String, matching: [String: Int]) -> Double? {

@@ -50,20 +50,13 @@ enum CLIPBench {
         var optimizer = AdamW(
             learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
             groups: [ParameterGroup.normAndBiasWithoutDecay()])
-        var failure: Error?
-        let t = ZooBench.best(iterations: iterations) {
-            do { _ = try model.benchStep(b, optimizer: &optimizer, totalSteps: 1) } catch { failure = error }
-        }
-        if let failure { throw failure }
+        let t = try model.bestStepSeconds(b, optimizer: &optimizer, iterations: iterations, totalSteps: 1)
         let rate = Double(batch) / t
-        var line = String(format: "clip step resnet18 cifar w0.5 + text 128x4 ctx 32, batch %d: %.3f s, %.1f img/s", batch, t, rate)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_clip.json"
-        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
-            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, rate / torch)
-        } else {
-            line += " (no PyTorch baseline: python3 Benchmarks/torch_clip.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"
-        }
-        print(line)
+        print(
+            String(format: "clip step resnet18 cifar w0.5 + text 128x4 ctx 32, batch %d: %.3f s, %.1f img/s", batch, t, rate)
+                + TorchBaseline.comparison(
+                    rate, at: path, matching: ["batch": batch], command: "torch_clip.py" + (batch == 256 ? "" : " --batch \(batch)")))
 
         var textTower = tower
         let mask = Tensor(shape: text.ids.shape, scalars: ids.map { $0 == 0 ? 0 : 1 })

@@ -91,13 +91,10 @@ enum KDBench {
             format: "kd step, resnet18 teacher + resnet18 x0.25 student, 28 px, batch %d: %.3f s, %.1f img/s "
                 + "(teacher forward %.3f s; the student alone %.3f s, %.1f img/s)", batch, tKD, images, tTeacher, tAlone, Double(batch) / tAlone)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_kd.json"
-        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
-            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
-            if let torchAlone = TorchBaseline.value("student_seconds", at: path, matching: ["batch": batch]) {
-                line += String(format: " (student alone: ratio %.2f)", torchAlone / tAlone)
-            }
-        } else {
-            line += " (no PyTorch baseline: python3 Benchmarks/torch_kd.py" + (batch == 128 ? "" : " --batch \(batch)") + ")"
+        line += TorchBaseline.comparison(
+            images, at: path, matching: ["batch": batch], command: "torch_kd.py" + (batch == 128 ? "" : " --batch \(batch)"))
+        if let torchAlone = TorchBaseline.value("student_seconds", at: path, matching: ["batch": batch]) {
+            line += String(format: " (student alone: ratio %.2f)", torchAlone / tAlone)
         }
         print(line)
     }

@@ -85,11 +85,8 @@ enum PixProBench {
             format: "pixpro step 2x56 px, resnet18 cifar%@, %dx%d map, hidden %d, batch %d: %.2f s, %.1f img/s, loss %.4f, peak RSS %@",
             net.recomputesBlocks ? " (blocks recomputed)" : "", map, map, hidden, batch, t, images, loss, peak)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_pixpro_\(map).json"
-        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch, "map": map]) {
-            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
-        } else {
-            line += " (no PyTorch baseline: python3 Benchmarks/torch_pixpro.py --map \(map) --batch \(batch))"
-        }
+        line += TorchBaseline.comparison(
+            images, at: path, matching: ["batch": batch, "map": map], command: "torch_pixpro.py --map \(map) --batch \(batch)")
         print(line)
     }
 }

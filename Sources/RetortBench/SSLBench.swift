@@ -63,20 +63,13 @@ enum SSLBench {
         let b = TrainingBatch(views: views, viewInfo: infos, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         var model = TrainModel(backbone: net, objective: swav)
         var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
-        var failure: Error?
-        let t = ZooBench.best(iterations: iterations) {
-            do { _ = try model.benchStep(b, optimizer: &optimizer, totalSteps: 1) } catch { failure = error }
-        }
-        if let failure { throw failure }
+        let t = try model.bestStepSeconds(b, optimizer: &optimizer, iterations: iterations, totalSteps: 1)
         let images = Double(batch) / t
-        var line = String(format: "swav step 2x28 + 4x16, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_swav.json"
-        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
-            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
-        } else {
-            line += " (no PyTorch baseline: python3 Benchmarks/torch_swav.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"
-        }
-        print(line)
+        print(
+            String(format: "swav step 2x28 + 4x16, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
+                + TorchBaseline.comparison(
+                    images, at: path, matching: ["batch": batch], command: "torch_swav.py" + (batch == 256 ? "" : " --batch \(batch)")))
     }
 
     /// The BYOL step (see the type's comment).
@@ -90,19 +83,12 @@ enum SSLBench {
         let b = TrainingBatch(views: views, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         var model = TrainModel(backbone: net, objective: byol)
         var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
-        var failure: Error?
-        let t = ZooBench.best(iterations: iterations) {
-            do { _ = try model.benchStep(b, optimizer: &optimizer, totalSteps: 1000) } catch { failure = error }
-        }
-        if let failure { throw failure }
+        let t = try model.bestStepSeconds(b, optimizer: &optimizer, iterations: iterations, totalSteps: 1000)
         let images = Double(batch) / t
-        var line = String(format: "byol step 2x28, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
         let path = ZooBench.value(of: "--torch-byol-json", in: args) ?? ".build/torch_byol.json"
-        if let torch = TorchBaseline.imagesPerSecond(at: path, matching: ["batch": batch]) {
-            line += String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, images / torch)
-        } else {
-            line += " (no PyTorch baseline: python3 Benchmarks/torch_byol.py" + (batch == 256 ? "" : " --batch \(batch)") + ")"
-        }
-        print(line)
+        print(
+            String(format: "byol step 2x28, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
+                + TorchBaseline.comparison(
+                    images, at: path, matching: ["batch": batch], command: "torch_byol.py" + (batch == 256 ? "" : " --batch \(batch)")))
     }
 }

@@ -10,7 +10,8 @@ import TensorCore
 /// PyTorch, 2 threads) it prints ours/PyTorch ratios.
 ///
 /// Options: `--threads N` (2), `--iterations N` (3 timed after 1 warm-up; the best counts), `--quick` (batches / 8),
-/// `--only NAME` (one workload, e.g. `resnet18_cifar_32_b128`), `--torch-json PATH` (default .build/torch_zoo.json).
+/// `--only NAME` (one workload, e.g. `resnet18_cifar_32_b128`), `--torch-json PATH` (default .build/torch_zoo.json),
+/// `--infer-only` (no training step).
 enum ZooBench {
     struct Workload {
         let name: String
@@ -38,10 +39,9 @@ enum ZooBench {
         return (0..<max(iterations, 1)).map { _ in seconds(body) }.min()!
     }
 
-    /// `--infer-only`: skip the training step (its column reads 0), e.g. to profile inference alone.
-    nonisolated(unsafe) static var inferOnly = false
-
-    static func measure<M: Backbone>(_ model: M, _ w: Workload, batch: Int, iterations: Int) -> (train: Double, infer: Double) {
+    /// Training-step and inference images per second; `inferOnly` (`--infer-only`, e.g. to profile inference
+    /// alone) skips the training step, whose rate then reads 0.
+    static func measure<M: Backbone>(_ model: M, _ w: Workload, batch: Int, iterations: Int, inferOnly: Bool) -> (train: Double, infer: Double) {
         var m = model
         var rng = Philox(seed: 7)
         let x = Tensor(shape: [batch, 3, w.image, w.image], scalars: (0..<(batch * 3 * w.image * w.image)).map { _ in rng.nextNormal() })
@@ -72,7 +72,7 @@ enum ZooBench {
         let threads = Int(value(of: "--threads", in: args) ?? "") ?? 2
         let iterations = Int(value(of: "--iterations", in: args) ?? "") ?? 3
         let quick = args.contains("--quick")
-        inferOnly = args.contains("--infer-only")
+        let inferOnly = args.contains("--infer-only")
         let torchPath = value(of: "--torch-json", in: args) ?? ".build/torch_zoo.json"
         Threading.setCount(threads)
         let workloads = [
@@ -102,7 +102,7 @@ enum ZooBench {
             let batch = quick ? max(2, w.batch / 8) : w.batch
             var rng = Philox(seed: 1)
             let model = try Zoo.make(w.model, options: w.options, rng: &rng)
-            let r = measureAny(model, w, batch: batch, iterations: iterations)
+            let r = measureAny(model, w, batch: batch, iterations: iterations, inferOnly: inferOnly)
             let t = torch[w.name]
             let tt = t?["train"]
             let ti = t?["infer"]
@@ -113,7 +113,7 @@ enum ZooBench {
     }
 
     /// Opens the existential so `measure` runs on the concrete type.
-    static func measureAny(_ model: any Backbone, _ w: Workload, batch: Int, iterations: Int) -> (train: Double, infer: Double) {
-        measure(model, w, batch: batch, iterations: iterations)
+    static func measureAny(_ model: any Backbone, _ w: Workload, batch: Int, iterations: Int, inferOnly: Bool) -> (train: Double, infer: Double) {
+        measure(model, w, batch: batch, iterations: iterations, inferOnly: inferOnly)
     }
 }
