@@ -81,6 +81,8 @@ final class Conv2DTests: XCTestCase {
             ([1, 4, 6, 5], [4, 1, 3, 3], 2, 1, 1, 4),
             ([2, 2, 7, 7], [3, 2, 2, 3], Size2(2, 1), Size2(1, 0), 2, 1),
             ([3, 4, 4, 4], [2, 4, 1, 1], 1, 0, 1, 1),
+            // 16 channels, 3x3, stride 1: the Winograd path of the CPU backend (two images, 5x6 maps: partial tiles).
+            ([2, 16, 5, 6], [16, 16, 3, 3], 1, 1, 1, 1),
         ]
         for (i, (xs, ws, s, p, d, grp)) in configs.enumerated() {
             let x = TestTensors.randn(xs, seed: UInt64(10 + i))
