@@ -6,7 +6,7 @@
 #  2. no `@_exported import` anywhere (every file imports what it uses, explicitly);
 #  3. every Swift target's dependency list in Package.swift names exactly the package modules its
 #     files import;
-#  5. library code changes no process-wide setting: `Threading.setCount`, `Tensor.setBackend`, `setenv`/`unsetenv`,
+#  5. library code changes no process-wide setting: `Threading.setCount`, `Tensor.setBackend`, `InstructionSet.limit`, `setenv`/`unsetenv`,
 #     `limitIdleSpinning` and `signal` appear only in the executables (RetortCLI, RetortBench) and in
 #     the Kernels/Support files that define them;
 #  4. the Swift files follow the checked-in .swift-format (house layout, 4-space indentation, 150 columns,
@@ -75,8 +75,8 @@ done
 # 5. Process-wide settings belong to applications.
 while IFS= read -r hit; do
     [ -n "$hit" ] && complain "$hit: library code changes no process-wide setting (threads, environment, signals); the application (RetortCLI, RetortBench, a test) does, once"
-done < <(grep -rnE '(Threading\.setCount|Tensor\.setBackend|[^A-Za-z_.](setenv|unsetenv|signal)\(|limitIdleSpinning\(\))' --include='*.swift' Sources \
-    | grep -vE '^Sources/(RetortCLI|RetortBench)/|^Sources/Kernels/BLAS\+Threads\.swift:|^Sources/TensorCore/Threading\.swift:|^Sources/TensorCore/Backend\.swift:' \
+done < <(grep -rnE '(Threading\.setCount|Tensor\.setBackend|InstructionSet\.limit|[^A-Za-z_.](setenv|unsetenv|signal)\(|limitIdleSpinning\(\))' --include='*.swift' Sources \
+    | grep -vE '^Sources/(RetortCLI|RetortBench)/|^Sources/Kernels/BLAS\+Threads\.swift:|^Sources/TensorCore/Threading\.swift:|^Sources/TensorCore/Backend\.swift:|^Sources/Kernels/InstructionSet\.swift:' \
     | grep -vE '^[^:]+:[0-9]+:[[:space:]]*///' || true)
 
 # 4. House style (.swift-format).

@@ -9,11 +9,12 @@ wait4's ru_maxrss), and once the CPU model and flags and the OpenBLAS kernel set
 Each tool's own "best of --iterations after one warm-up" is one round's number.
 
 Usage: python3 Benchmarks/compare.py [--rounds 5] [--iterations 3] [--threads 2] [--only NAME ...]
-       [--bench .build/release/retort-bench] [--json OUT]
+       [--bench .build/release/retort-bench] [--json OUT] [--emulate-avx2]
 Workloads here: resnet18_cifar_32_b128, resnet50_224_b16, vit_tiny_p4_32_b128, vit_small_p16_224_b32 (training
 and inference), the KD
 step (ResNet-18 teacher, x0.25 student, batch 128), the CLIP step (ResNet-18 x0.5 + text tower, batch 256)
-the SwAV step (batch 256) and the BYOL step (batch 256). Not yet: the text tower's step alone.
+the text tower's step alone (the CLIP recipe's tower, batch 256, in the same processes as the CLIP step),
+the SwAV step (batch 256) and the BYOL step (batch 256).
 PyTorch is never a build or CI dependency: without torch the script says so and exits.
 """
 import argparse
@@ -31,10 +32,11 @@ FLOAT = r"([0-9]+(?:\.[0-9]+)?)"
 def workloads(a):
     py = [sys.executable]
     it = ["--iterations", str(a.iterations), "--threads", str(a.threads)]
+    isa = ["--isa", "avx2"] if a.emulate_avx2 else []
     out = []
     for name in ["resnet18_cifar_32_b128", "resnet50_224_b16", "vit_tiny_p4_32_b128", "vit_small_p16_224_b32"]:
         torch_cmd = py + [os.path.join(HERE, "torch_zoo.py"), "--only", name, "--out", "/dev/null"] + it
-        retort_cmd = [a.bench, "zoo", "--only", name] + it
+        retort_cmd = [a.bench, "zoo", "--only", name] + it + isa
         for phase, column in (("train", 0), ("infer", 1)):
             out.append({
                 "name": f"{name} {phase}", "group": name,
@@ -44,22 +46,28 @@ def workloads(a):
     out.append({
         "name": "kd step b128", "group": "kd",
         "torch": py + [os.path.join(HERE, "torch_kd.py"), "--out", "/dev/null"] + it, "torch_re": rf"kd step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "torch_group": 2,
-        "retort": [a.bench, "kd"] + it, "retort_re": rf"kd step, resnet18 teacher .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
+        "retort": [a.bench, "kd"] + it + isa, "retort_re": rf"kd step, resnet18 teacher .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
     })
+    clip_torch, clip_retort = py + [os.path.join(HERE, "torch_clip.py"), "--out", "/dev/null"] + it, [a.bench, "clip"] + it + isa
     out.append({
         "name": "clip step b256", "group": "clip",
-        "torch": py + [os.path.join(HERE, "torch_clip.py"), "--out", "/dev/null"] + it, "torch_re": rf"clip step batch \d+: {FLOAT} s, {FLOAT} img/s", "torch_group": 2,
-        "retort": [a.bench, "clip"] + it, "retort_re": rf"clip step resnet18 .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
+        "torch": clip_torch, "torch_re": rf"clip step batch \d+: {FLOAT} s, {FLOAT} img/s", "torch_group": 2,
+        "retort": clip_retort, "retort_re": rf"clip step resnet18 .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
+    })
+    out.append({
+        "name": "text tower step b256", "group": "clip",
+        "torch": clip_torch, "torch_re": rf"text tower step batch \d+: {FLOAT} s, {FLOAT} captions/s", "torch_group": 2,
+        "retort": clip_retort, "retort_re": rf"text tower step .*batch \d+: {FLOAT} s, {FLOAT} captions/s", "retort_group": 2,
     })
     out.append({
         "name": "byol step b256", "group": "byol",
         "torch": py + [os.path.join(HERE, "torch_byol.py"), "--out", "/dev/null"] + it, "torch_re": rf"byol step batch \d+: {FLOAT} s, {FLOAT} img/s", "torch_group": 2,
-        "retort": [a.bench, "ssl", "--skip-sela", "--skip-swav"] + it, "retort_re": rf"byol step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
+        "retort": [a.bench, "ssl", "--skip-sela", "--skip-swav"] + it + isa, "retort_re": rf"byol step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
     })
     out.append({
         "name": "swav step b256", "group": "swav",
         "torch": py + [os.path.join(HERE, "torch_swav.py"), "--out", "/dev/null"] + it, "torch_re": rf"swav step batch \d+: {FLOAT} s, {FLOAT} img/s", "torch_group": 2,
-        "retort": [a.bench, "ssl", "--skip-byol"] + it, "retort_re": rf"swav step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
+        "retort": [a.bench, "ssl", "--skip-byol"] + it + isa, "retort_re": rf"swav step .*batch \d+: {FLOAT} s, {FLOAT} img/s", "retort_group": 2,
     })
     return out
 
@@ -102,7 +110,13 @@ def main():
     ap.add_argument("--only", nargs="*", default=None, help="workload groups: resnet18_cifar_32_b128 ... kd clip swav")
     ap.add_argument("--bench", default=os.path.join(HERE, "..", ".build", "release", "retort-bench"))
     ap.add_argument("--json", default=None)
+    ap.add_argument("--emulate-avx2", action="store_true",
+                    help="run both sides as an AVX2-only machine would: PyTorch with ATen, oneDNN and MKL capped at AVX2; "
+                         "retort-bench with OPENBLAS_CORETYPE=Zen and --isa avx2")
     a = ap.parse_args()
+    if a.emulate_avx2:
+        os.environ.update({"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"})
+        os.environ["OPENBLAS_CORETYPE"] = "Zen"
     try:
         import torch  # noqa: F401
     except ImportError:
@@ -110,6 +124,10 @@ def main():
         return
     model, simd = cpu()
     print(f"CPU: {model}; flags {' '.join(simd)}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset: OpenBLAS chooses)')}")
+    import torch
+    print(f"PyTorch {torch.__version__}, ATen CPU capability {torch.backends.cpu.get_cpu_capability()}"
+          + (" (emulated AVX2-only machine: ATEN_CPU_CAPABILITY, DNNL_MAX_CPU_ISA, MKL_ENABLE_INSTRUCTIONS = AVX2; "
+             "retort-bench --isa avx2, OPENBLAS_CORETYPE=Zen)" if a.emulate_avx2 else ""))
     rows = [w for w in workloads(a) if not a.only or w["group"] in a.only]
     groups = []
     for w in rows:
@@ -124,8 +142,8 @@ def main():
             for side in order:
                 text, rss = run(members[0][side])
                 if side == "retort" and kernel is None:
-                    m = re.search(r"OpenBLAS kernels: (.*)", text)
-                    kernel = m.group(1) if m else "?"
+                    m, c = re.search(r"OpenBLAS kernels: (.*)", text), re.search(r"C kernels: (.*)", text)
+                    kernel = (m.group(1) if m else "?") + f"; C kernels {c.group(1) if c else '?'}"
                 for w in members:
                     results[w["name"]][side].append(number(text, w[f"{side}_re"], w[f"{side}_group"], f"{side} {w['name']}"))
                     results[w["name"]][f"{side}_rss"].append(rss)

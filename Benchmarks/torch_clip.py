@@ -8,9 +8,11 @@ pre-norm transformer (width 128, 4 layers, 4 heads, MLP 4x GELU, LayerNorm eps 1
 the end token, projected to 128; logits exp(s) * normalised image @ normalised text^T, symmetric
 cross-entropy; AdamW (lr 1e-3, betas 0.9/0.98, eps 1e-6, wd 0.2, none on biases, norms and the
 log-scale); the log-scale clamped to [0, ln 100] after the step. Best of N after one warm-up.
+Then the text tower's step alone (`text tower step`, as retort-bench clip's): a fresh tower, loss the mean
+squared projected feature, the same AdamW.
 
 Usage: python3 Benchmarks/torch_clip.py [--threads 2] [--iterations 3] [--batch 256] [--out .build/torch_clip.json] [--quick]
-Writes {"images_per_second": ..., "seconds": ..., "batch": ...} (read by retort-bench clip).
+Writes {"images_per_second": ..., "seconds": ..., "batch": ..., "captions_per_second": ...} (read by retort-bench clip).
 """
 import argparse
 import math
@@ -62,6 +64,14 @@ class TextTower(nn.Module):
         return pooled @ self.text_projection
 
 
+def adamw(params, extra_no_decay=()):
+    """AdamW (lr 1e-3, betas 0.9/0.98, eps 1e-6, wd 0.2), no decay on biases, norms and `extra_no_decay`."""
+    decay = [p for n, p in params if p.ndim >= 2 and "bn" not in n and "ln" not in n]
+    no_decay = [p for n, p in params if not (p.ndim >= 2 and "bn" not in n and "ln" not in n)] + list(extra_no_decay)
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.2}, {"params": no_decay, "weight_decay": 0.0}],
+                             lr=1e-3, betas=(0.9, 0.98), eps=1e-6)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -76,11 +86,7 @@ def main():
     torch.manual_seed(0)
     image, text = ImageTower(), TextTower()
     logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
-    params = list(image.named_parameters()) + list(text.named_parameters())
-    decay = [p for n, p in params if p.ndim >= 2 and "bn" not in n and "ln" not in n]
-    no_decay = [p for n, p in params if not (p.ndim >= 2 and "bn" not in n and "ln" not in n)] + [logit_scale]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.2}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=1e-3, betas=(0.9, 0.98), eps=1e-6)
+    opt = adamw(list(image.named_parameters()) + list(text.named_parameters()), extra_no_decay=[logit_scale])
     images = torch.randn(a.batch, 1, 28, 28)
     ids = torch.zeros(a.batch, 32, dtype=torch.long)
     ids[:, 0] = 1
@@ -102,8 +108,22 @@ def main():
             logit_scale.clamp_(0, math.log(100))
 
     seconds = best_seconds(step, a.iterations)
-    result = {"images_per_second": a.batch / seconds, "seconds": seconds, "batch": a.batch, "threads": a.threads}
     print(f"torch {torch.__version__}, threads {a.threads}: clip step batch {a.batch}: {seconds:.3f} s, {a.batch / seconds:.1f} img/s")
+
+    tower = TextTower()
+    text_opt = adamw(list(tower.named_parameters()))
+
+    def text_step():
+        tower.train()
+        loss = tower(ids).square().mean()
+        text_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        text_opt.step()
+
+    text_seconds = best_seconds(text_step, a.iterations)
+    print(f"text tower step batch {a.batch}: {text_seconds:.3f} s, {a.batch / text_seconds:.1f} captions/s")
+    result = {"images_per_second": a.batch / seconds, "seconds": seconds, "batch": a.batch, "threads": a.threads,
+              "captions_per_second": a.batch / text_seconds, "text_seconds": text_seconds}
     write_result(a.out, result, indent=1)
     print(f"wrote {a.out}")
 

@@ -1,7 +1,7 @@
 // Run-time instruction-set dispatch shared by the CKernels files: each kernel's body is an always-inline
 // function; RTK_BUILDS(VARIANTS) instantiates a file's VARIANTS(suffix, attributes) macro once per instruction set
 // (baseline; on x86-64 also AVX2 and AVX-512), and RTK_DISPATCH(name, args...) calls the best build the CPU has,
-// chosen once per file.
+// chosen once per file, under the ceiling an application may set (isa.h).
 #ifndef RETORT_CKERNELS_DISPATCH_H
 #define RETORT_CKERNELS_DISPATCH_H
 
@@ -13,13 +13,15 @@
     VARIANTS(avx2, __attribute__((target("avx2,fma"))))                      \
     VARIANTS(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
 
-static int rtk_level(void) {
+extern int rtk_isa_ceiling;
+
+static inline int rtk_level(void) {
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();
         cached = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
     }
-    return cached;
+    return cached < rtk_isa_ceiling ? cached : rtk_isa_ceiling;
 }
 
 #define RTK_DISPATCH(name, ...)                \
@@ -31,6 +33,7 @@ static int rtk_level(void) {
 #else
 #define RTK_BUILDS(VARIANTS) VARIANTS(base, )
 #define RTK_DISPATCH(name, ...) name##_base(__VA_ARGS__)
+static inline int rtk_level(void) { return 0; }
 #endif
 
 #endif

@@ -12,7 +12,8 @@ import TensorCore
 ///   captions of 12 words; symmetric InfoNCE over the 256 × 256 logits; AdamW and the log-scale clamp),
 ///   in images per second; `Benchmarks/torch_clip.py` runs the same step in PyTorch and writes
 ///   `.build/torch_clip.json`, which this suite reads for a ratio;
-/// - `text tower step`: forward and backward of the text tower alone on the same captions;
+/// - `text tower step`: one training step of the text tower alone on the same captions (loss: the mean
+///   squared feature, AdamW as above), in captions per second, against `torch_clip.py`'s `text tower step`;
 /// - the size of the `N × N` logits (and of their gradient) at that batch.
 ///
 /// Options: `--threads N` (2), `--iterations N` (3 timed after one warm-up; the best counts),
@@ -59,18 +60,25 @@ enum CLIPBench {
                     rate, at: path, matching: ["batch": batch], command: "torch_clip.py" + (batch == 256 ? "" : " --batch \(batch)")))
 
         var textTower = tower
+        var textOptimizer = AdamW(
+            learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
+            groups: [ParameterGroup.normAndBiasWithoutDecay()])
         let mask = Tensor(shape: text.ids.shape, scalars: ids.map { $0 == 0 ? 0 : 1 })
         let tt = ZooBench.best(iterations: iterations) {
-            let (_, _) = textTower.valueAndGradient { m -> (value: Float, root: Tensor) in
+            let (_, g) = textTower.valueAndGradient { m -> (value: Float, root: Tensor) in
                 var ctx = Context(training: true, rng: Philox(seed: 1))
                 let s = m.features(text.ids, mask: mask, context: &ctx).squared().mean()
                 return (s.scalar, s)
             }
+            textOptimizer.step(model: &textTower, gradients: g)
         }
-        let parameters = textTower.parameterCount
+        let textRate = Double(batch) / tt
+        let torchText = TorchBaseline.value("captions_per_second", at: path, matching: ["batch": batch])
         print(
             String(
-                format: "text tower step (%d parameters), batch %d: %.3f s; logits %d x %d: %d KiB (+ the same for their gradient)",
-                parameters, batch, tt, batch, batch, batch * batch * 4 / 1024))
+                format: "text tower step (%d parameters), batch %d: %.3f s, %.1f captions/s",
+                textTower.parameterCount, batch, tt, textRate)
+                + (torchText.map { String(format: "; PyTorch %.1f captions/s, ratio %.2f", $0, textRate / $0) } ?? ""))
+        print(String(format: "logits %d x %d: %d KiB (+ the same for their gradient)", batch, batch, batch * batch * 4 / 1024))
     }
 }

@@ -25,6 +25,18 @@ print(
     "OpenBLAS kernels: \(BLAS.coreName)"
         + (forcedCore.map { " (forced by OPENBLAS_CORETYPE=\($0); `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` lets OpenBLAS choose)" }
             ?? " (OpenBLAS's own CPU detection)"))
+// --isa avx2|baseline: cap the C kernels' instruction set (with OPENBLAS_CORETYPE=Zen, an AVX2-only machine's
+// choices on an AVX-512 one; Benchmarks/compare.py --emulate-avx2).
+if let i = CommandLine.arguments.firstIndex(of: "--isa") {
+    guard i + 1 < CommandLine.arguments.count,
+        let isa = InstructionSet.allCases.first(where: { $0.description == CommandLine.arguments[i + 1] })
+    else {
+        print("error: --isa takes one of \(InstructionSet.allCases.map(\.description).joined(separator: ", "))")
+        exit(2)
+    }
+    InstructionSet.limit(to: isa)
+}
+print("C kernels: \(InstructionSet.current)")
 if !CommandLine.arguments.contains("--blas-spin") { BLAS.limitIdleSpinning() }  // --blas-spin: OpenBLAS's default, for comparison
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -83,7 +83,8 @@ final class ElementwiseTests: XCTestCase {
     }
 
     /// The C GELU kernels give the bits of `VectorMath`'s lanes (the arithmetic they mirror), on values across
-    /// the whole range (exp's clamps included), in place too, and with a tail shorter than a vector.
+    /// the whole range (exp's clamps included), in place too, and with a tail shorter than a vector; every build
+    /// (baseline, AVX2, AVX-512) this CPU runs.
     func testGELUInCIsBitIdenticalToTheSwiftLanes() {
         var rng = Philox(seed: 4)
         var x = (0..<1003).map { _ in rng.nextNormal() * 4 }
@@ -94,14 +95,16 @@ final class ElementwiseTests: XCTestCase {
         let backward = zip(g, x).map { gi, v in
             gi * lanes({ 0.5 * (1 + VectorMath.erf($0 * 0.707_106_78)) + $0 * (VectorMath.exp(-0.5 * $0 * $0) * 0.398_942_28) }, v)
         }
-        var y = [Float](repeating: .nan, count: x.count)
-        var dx = y
-        Elementwise.gelu(x, &y, count: x.count)
-        Elementwise.geluGradient(g, x, &dx, count: x.count)
-        XCTAssertEqual(y.map(\.bitPattern), forward.map(\.bitPattern))
-        XCTAssertEqual(dx.map(\.bitPattern), backward.map(\.bitPattern))
-        var inPlace = x
-        inPlace.withUnsafeMutableBufferPointer { Elementwise.gelu($0.baseAddress!, $0.baseAddress!, count: $0.count) }
-        XCTAssertEqual(inPlace.map(\.bitPattern), forward.map(\.bitPattern))
+        forEachInstructionSet { isa in
+            var y = [Float](repeating: .nan, count: x.count)
+            var dx = y
+            Elementwise.gelu(x, &y, count: x.count)
+            Elementwise.geluGradient(g, x, &dx, count: x.count)
+            XCTAssertEqual(y.map(\.bitPattern), forward.map(\.bitPattern), "\(isa)")
+            XCTAssertEqual(dx.map(\.bitPattern), backward.map(\.bitPattern), "\(isa)")
+            var inPlace = x
+            inPlace.withUnsafeMutableBufferPointer { Elementwise.gelu($0.baseAddress!, $0.baseAddress!, count: $0.count) }
+            XCTAssertEqual(inPlace.map(\.bitPattern), forward.map(\.bitPattern), "\(isa)")
+        }
     }
 }
