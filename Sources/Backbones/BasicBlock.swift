@@ -35,8 +35,8 @@ public struct BasicBlock: TensorLayer {
 
     /// `[N, C, H, W] -> [N, channels, H/s, W/s]`.
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
-        var out = bn1.forward(conv1(input), context: &context).relu()
-        out = bn2.forward(conv2(out), context: &context)
-        return (out + downsample.shortcut(input, context: &context)).relu()
+        let out = bn1.forward(conv1(input), adding: nil, relu: true, context: &context)
+        let shortcut = downsample.shortcut(input, context: &context)
+        return bn2.forward(conv2(out), adding: shortcut, relu: true, context: &context)
     }
 }

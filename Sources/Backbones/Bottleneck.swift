@@ -44,9 +44,9 @@ public struct Bottleneck: TensorLayer {
 
     /// `[N, C, H, W] -> [N, 4·channels, H/s, W/s]`.
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
-        var out = bn1.forward(conv1(input), context: &context).relu()
-        out = bn2.forward(conv2(out), context: &context).relu()
-        out = bn3.forward(conv3(out), context: &context)
-        return (out + downsample.shortcut(input, context: &context)).relu()
+        var out = bn1.forward(conv1(input), adding: nil, relu: true, context: &context)
+        out = bn2.forward(conv2(out), adding: nil, relu: true, context: &context)
+        let shortcut = downsample.shortcut(input, context: &context)
+        return bn3.forward(conv3(out), adding: shortcut, relu: true, context: &context)
     }
 }

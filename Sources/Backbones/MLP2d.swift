@@ -33,6 +33,6 @@ public struct MLP2d: TensorLayer {
 
     /// `[N, in, H, W] -> [N, out, H, W]`.
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
-        linear2(bn1.forward(linear1(input), context: &context).relu())
+        linear2(bn1.forward(linear1(input), adding: nil, relu: true, context: &context))
     }
 }

@@ -85,7 +85,7 @@ public struct ResNet<Block: ResidualBlock>: Backbone {
     public mutating func extract(_ input: Tensor, context: inout Context) -> BackboneOutput {
         precondition(
             input.rank == 4 && input.shape[1] == conv1.weight.shape[1], "ResNet: input \(input.shape) must be [N, \(conv1.weight.shape[1]), H, W]")
-        var x = bn1.forward(conv1(input), context: &context).relu()
+        var x = bn1.forward(conv1(input), adding: nil, relu: true, context: &context)
         if stem == .imagenet { x = x.maxPool2d(kernel: 3, stride: 2, padding: 1) }
         var stages: [Tensor] = []
         let recompute = recomputesBlocks

@@ -32,11 +32,14 @@ public enum Normalization {
         }
     }
 
-    /// `y = (x − mean[c])·invStd[c]·scale[c] + shift[c]`.
+    /// `y = (x − mean[c])·invStd[c]·scale[c] + shift[c]`, then `+ residual` (same layout) when given, then
+    /// `max(·, 0)` when `relu` (NaN stays NaN, as `Elementwise.relu`): a ResNet block's BN, residual add and
+    /// ReLU in one pass, with the bits of the three passes (each step rounds as they do).
     public static func batchNormForward(
         _ x: UnsafePointer<Float>, outer: Int, channels: Int, inner: Int,
         mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
+        y: UnsafeMutablePointer<Float>
     ) {
         let src = SendablePointer(x)
         let dst = SendablePointer(y)
@@ -44,15 +47,37 @@ public enum Normalization {
         let ip = SendablePointer(invStd)
         let sp = SendablePointer(scale)
         let bp = SendablePointer(shift)
+        let rp = residual.map { SendablePointer($0) }
         parallelFor(outer * channels, grain: max(1, 16384 / max(inner, 1))) { range in
             for p in range {
                 let c = p % channels
                 let a = ip[c] * sp[c]
                 let b = bp[c] - mp[c] * a
-                let i0 = src.base + p * inner
-                let o0 = dst.base + p * inner
-                for i in 0..<inner { o0[i] = i0[i] * a + b }
+                affinePlane(src.base + p * inner, a, b, rp.map { $0.base + p * inner }, relu, dst.base + p * inner, inner)
             }
+        }
+    }
+
+    /// `out[i] = max?((x[i]·a + b) + r[i])` over one plane, sixteen lanes at a time.
+    @inline(__always)
+    static func affinePlane(
+        _ x: UnsafePointer<Float>, _ a: Float, _ b: Float, _ r: UnsafePointer<Float>?, _ relu: Bool,
+        _ out: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        let (va, vb, zero) = (SIMD16<Float>(repeating: a), SIMD16<Float>(repeating: b), SIMD16<Float>(repeating: 0))
+        var i = 0
+        while i + 16 <= n {
+            var v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) * va + vb
+            if let r { v += UnsafeRawPointer(r + i).loadUnaligned(as: SIMD16<Float>.self) }
+            if relu { v.replace(with: zero, where: v .< zero) }
+            UnsafeMutableRawPointer(out + i).storeBytes(of: v, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < n {
+            var v = x[i] * a + b
+            if let r { v += r[i] }
+            out[i] = relu && v < 0 ? 0 : v
+            i += 1
         }
     }
 

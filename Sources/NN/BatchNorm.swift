@@ -50,11 +50,18 @@ public struct BatchNorm: TensorLayer {
 
     /// `[N, C]` or `[N, C, H, W]` -> same shape.
     public mutating func forward(_ input: Tensor, context: inout Context) -> Tensor {
+        forward(input, adding: nil, relu: false, context: &context)
+    }
+
+    /// `relu(bn(input) + residual)` in one pass (`Tensor.batchNorm`'s fused tail; the bits of the separate ops):
+    /// the ends of a ResNet block's branches. `[N, C]` or `[N, C, H, W]` -> same shape; `residual` the same shape.
+    public mutating func forward(_ input: Tensor, adding residual: Tensor?, relu: Bool, context: inout Context) -> Tensor {
         let training = context.isTraining
         let y = Tensor.batchNorm(
             input, scale: weight.value, shift: bias.value, runningMean: &runningMean.value,
             runningVariance: &runningVariance.value, training: training,
-            momentum: momentum, epsilon: epsilon, group: context.syncBatchNorm ? context.trainingGroup : nil)
+            momentum: momentum, epsilon: epsilon, group: context.syncBatchNorm ? context.trainingGroup : nil, adding: residual,
+            relu: relu)
         if training { batchesTracked.value = batchesTracked.value + 1 }
         return y
     }

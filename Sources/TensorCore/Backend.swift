@@ -60,8 +60,12 @@ public protocol Backend: Sendable {
 
     /// Per-channel mean and biased variance.
     func channelStatistics(_ x: Tensor, outer: Int, channels: Int, inner: Int) -> (mean: Tensor, variance: Tensor)
-    /// `y = (x − mean[c])·invStd[c]·scale[c] + shift[c]`.
-    func batchNorm(_ x: Tensor, mean: Tensor, invStd: Tensor, scale: Tensor, shift: Tensor, outer: Int, channels: Int, inner: Int) -> Tensor
+    /// `y = (x − mean[c])·invStd[c]·scale[c] + shift[c]`, plus `residual` (x's shape) when given, then ReLU when
+    /// `relu` (one pass: a ResNet block's BN, residual add and ReLU).
+    func batchNorm(
+        _ x: Tensor, mean: Tensor, invStd: Tensor, scale: Tensor, shift: Tensor, residual: Tensor?, relu: Bool, outer: Int,
+        channels: Int, inner: Int
+    ) -> Tensor
     /// A running statistic updated in place: `r ← (1 − momentum)·r + momentum·s·factor` (batch norm's running
     /// mean with factor 1, running variance with the Bessel factor).
     func runningUpdate(_ r: inout Tensor, with s: Tensor, momentum: Float, factor: Float)

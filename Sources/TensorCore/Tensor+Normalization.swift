@@ -14,10 +14,14 @@ extension Tensor {
     /// (`μ = Σ m_r μ_r / M`, `σ² = Σ m_r (σ²_r + (μ_r − μ)²) / M`, Double, in rank order), the running
     /// variance uses `M / (M − 1)`, and the backward sums `Σ dy` and `Σ dy·x̂` over all ranks for the
     /// input gradient (the scale and shift gradients stay this rank's, to be summed with the others').
+    ///
+    /// `adding residual` (x's shape) and `relu` fuse a ResNet block's tail, `relu(bn(x) + residual)`, into the
+    /// normalisation's pass, with the bits of the separate ops (forward and backward); the residual's gradient
+    /// is the ReLU-masked output gradient.
     public static func batchNorm(
         _ x: Tensor, scale: Tensor, shift: Tensor, runningMean: inout Tensor,
         runningVariance: inout Tensor, training: Bool, momentum: Float = 0.1,
-        epsilon: Float = 1e-5, group: (any Communicator)? = nil
+        epsilon: Float = 1e-5, group: (any Communicator)? = nil, adding residual: Tensor? = nil, relu: Bool = false
     ) -> Tensor {
         require(x.rank == 2 || x.rank == 4, "batchNorm: input \(x.shape) must be [N, C] or [N, C, H, W]")
         let c = x.shape[1]
@@ -26,8 +30,10 @@ extension Tensor {
         for (name, t) in [("scale", scale), ("shift", shift), ("runningMean", runningMean), ("runningVariance", runningVariance)] {
             require(t.shape == [c], "batchNorm: \(name) \(t.shape) must be [\(c)] for input \(x.shape)")
         }
+        if let residual { require(residual.shape == x.shape, "batchNorm: residual \(residual.shape) must be the input's \(x.shape)") }
         let m = outer * inner
-        if x.count == 0 && !training { return emptyResult(x.shape, inputs: [x, scale, shift]) }
+        let inputs = [x, scale, shift] + (residual.map { [$0] } ?? [])
+        if x.count == 0 && !training { return emptyResult(x.shape, inputs: inputs) }
         var mean = Tensor(zeros: [c])
         var invStd = Tensor(zeros: [c])
         if training {
@@ -48,14 +54,19 @@ extension Tensor {
             mean = runningMean.detached
             invStd = Tensor(shape: [c], scalars: runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() })
         }
-        let out = backend.batchNorm(x, mean: mean, invStd: invStd, scale: scale, shift: shift, outer: outer, channels: c, inner: inner)
+        let out = backend.batchNorm(
+            x, mean: mean, invStd: invStd, scale: scale, shift: shift, residual: residual?.detached, relu: relu, outer: outer,
+            channels: c, inner: inner)
         let xd = x.detached
         let sd = scale.detached
         let savedMean = mean
         let savedInvStd = invStd
         let sums = training ? group.flatMap { $0.isDistributed ? $0 : nil } : nil
-        return traced(out, inputs: [x, scale, shift]) { gy in
-            batchNormBackward(gy, x: xd, scale: sd, mean: savedMean, invStd: savedInvStd, training: training, summedOver: sums)
+        let hasResidual = residual != nil
+        return traced(out, inputs: inputs) { gy in
+            let g = relu ? backend.map(.reluGradient, gy, out, name: "batchNorm relu") : gy
+            let grads = batchNormBackward(g, x: xd, scale: sd, mean: savedMean, invStd: savedInvStd, training: training, summedOver: sums)
+            return hasResidual ? grads + [g] : grads
         }
     }
 

@@ -99,4 +99,67 @@ final class BatchNormTests: XCTestCase {
         XCTAssertFalse(rm.isTraced)
         XCTAssertFalse(rv.isTraced)
     }
+
+    /// `batchNorm(adding:relu:)` gives the bits of batch norm, `+ residual` and `relu()` run apart, forward and
+    /// backward (x, scale, shift and the residual), in training and inference, on planes with a vector body and
+    /// a tail (35 values), one value (`[N, C]`), and without the residual.
+    func testFusedResidualReLUHasTheBitsOfTheSeparateOps() {
+        for (i, shape) in ([[4, 3, 5, 7], [6, 5], [3, 2, 4, 4]] as [Shape]).enumerated() {
+            let c = shape[1]
+            for training in [true, false] {
+                for withResidual in [true, false] {
+                    let inputs = [
+                        TestTensors.randn(shape, seed: UInt64(50 + i)), TestTensors.randn([c], seed: UInt64(60 + i)),
+                        TestTensors.randn([c], seed: UInt64(70 + i)), TestTensors.randn(shape, seed: UInt64(80 + i)),
+                    ]
+                    let weights = TestTensors.randn(shape, seed: UInt64(90 + i))
+                    func run(fused: Bool) -> (Tensor, [Tensor]) {
+                        let tape = Tape()
+                        let t = inputs.map { tape.watch($0) }
+                        var rm = Tensor(repeating: 0.1, shape: [c])
+                        var rv = Tensor(repeating: 0.7, shape: [c])
+                        let residual = withResidual ? t[3] : nil
+                        let y: Tensor
+                        if fused {
+                            y = Tensor.batchNorm(
+                                t[0], scale: t[1], shift: t[2], runningMean: &rm, runningVariance: &rv, training: training,
+                                adding: residual, relu: true)
+                        } else {
+                            let z = Tensor.batchNorm(t[0], scale: t[1], shift: t[2], runningMean: &rm, runningVariance: &rv, training: training)
+                            y = (residual.map { z + $0 } ?? z).relu()
+                        }
+                        return (y, tape.gradients(of: (y * weights).sum(), wrt: withResidual ? t : Array(t.prefix(3))))
+                    }
+                    let (y, g) = run(fused: true)
+                    let (y0, g0) = run(fused: false)
+                    let what = "\(shape), training \(training), residual \(withResidual)"
+                    XCTAssertEqual(y.scalars.map(\.bitPattern), y0.scalars.map(\.bitPattern), "output, \(what)")
+                    XCTAssertEqual(g.count, g0.count, what)
+                    for (k, (a, b)) in zip(g, g0).enumerated() {
+                        XCTAssertEqual(a.scalars.map(\.bitPattern), b.scalars.map(\.bitPattern), "gradient \(k), \(what)")
+                    }
+                    XCTAssertTrue(y.scalars.contains(0) && y.scalars.contains { $0 > 0 }, "the ReLU cuts somewhere, \(what)")
+                }
+            }
+        }
+    }
+
+    /// The fused op's gradients (x, scale, shift, residual) by finite differences, in training and inference;
+    /// the residual is moved 0.5 away from the ReLU's kink (|bn(x) + residual| ≥ 0.5), beyond any step's reach.
+    func testFusedGradientsByFiniteDifferences() {
+        let shape: Shape = [3, 2, 3, 2]
+        let (x, scale, shift) = (TestTensors.randn(shape, seed: 101), TestTensors.randn([2], seed: 102), TestTensors.randn([2], seed: 103))
+        for training in [true, false] {
+            var rm = Tensor(repeating: 0.1, shape: [2])
+            var rv = Tensor(repeating: 0.7, shape: [2])
+            var (rm0, rv0) = (rm, rv)
+            let r = TestTensors.randn(shape, seed: 104)
+            let pre = Tensor.batchNorm(x, scale: scale, shift: shift, runningMean: &rm0, runningVariance: &rv0, training: training) + r
+            let residual = Tensor(shape: shape, scalars: zip(r.scalars, pre.scalars).map { $0 + ($1 < 0 ? -0.5 : 0.5) })
+            assertGradients([x, scale, shift, residual], "training \(training)") { t in
+                Tensor.batchNorm(
+                    t[0], scale: t[1], shift: t[2], runningMean: &rm, runningVariance: &rv, training: training, adding: t[3], relu: true)
+            }
+        }
+    }
 }

@@ -20,17 +20,21 @@ extension CPUBackend {
 
     /// `Normalization.batchNormForward`.
     public func batchNorm(
-        _ x: Tensor, mean: Tensor, invStd: Tensor, scale: Tensor, shift: Tensor, outer: Int, channels: Int, inner: Int
+        _ x: Tensor, mean: Tensor, invStd: Tensor, scale: Tensor, shift: Tensor, residual: Tensor?, relu: Bool, outer: Int,
+        channels: Int, inner: Int
     ) -> Tensor {
         x.withUnsafeBufferPointer { px in
             mean.withUnsafeBufferPointer { pm in
                 invStd.withUnsafeBufferPointer { pi in
                     scale.withUnsafeBufferPointer { ps in
                         shift.withUnsafeBufferPointer { pb in
-                            Tensor(shape: x.shape) { py in
-                                Normalization.batchNormForward(
-                                    px.baseAddress!, outer: outer, channels: channels, inner: inner, mean: pm.baseAddress!,
-                                    invStd: pi.baseAddress!, scale: ps.baseAddress!, shift: pb.baseAddress!, y: py.baseAddress!)
+                            withOptionalPointer(residual) { pr in
+                                Tensor(shape: x.shape) { py in
+                                    Normalization.batchNormForward(
+                                        px.baseAddress!, outer: outer, channels: channels, inner: inner, mean: pm.baseAddress!,
+                                        invStd: pi.baseAddress!, scale: ps.baseAddress!, shift: pb.baseAddress!, residual: pr,
+                                        relu: relu, y: py.baseAddress!)
+                                }
                             }
                         }
                     }
