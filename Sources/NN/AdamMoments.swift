@@ -20,6 +20,22 @@ public struct AdamMoments: Sendable {
         return t
     }
 
+    /// One optimizer step of an Adam-family optimizer: counts the step, then for each trainable parameter with a
+    /// gradient (`OptimizerSupport.forEachUpdate`) calls `update(parameter, gradient, m, v, hyperparameters, t)` with
+    /// that parameter's moments (nil before its first step) and its step count `t` (from 1).
+    mutating func step<M: Layer>(
+        of model: inout M, gradients: [String: Tensor], groups: [ParameterGroup], learningRate: Float, weightDecay: Float,
+        _ update: (inout Parameter, Tensor, inout Tensor?, inout Tensor?, ResolvedHyperparameters, Int) -> Void
+    ) {
+        stepCount += 1
+        OptimizerSupport.forEachUpdate(
+            of: &model, gradients: gradients, groups: groups, learningRate: learningRate, weightDecay: weightDecay
+        ) { path, p, g, h in
+            let t = advance(path)
+            update(&p, g, &first[path], &second[path], h, t)
+        }
+    }
+
     /// Moments, per-parameter and global step counts, for optimizer `kind`.
     func state(kind: String) -> SafeTensors {
         OptimizerSupport.save(["exp_avg": first, "exp_avg_sq": second], steps: steps, step: stepCount, kind: kind)

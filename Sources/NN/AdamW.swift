@@ -37,19 +37,13 @@ public struct AdamW: Optimizer {
 
     /// One update, in place (`ParameterUpdate.adamw`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
-        moments.stepCount += 1
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        OptimizerSupport.forEachUpdate(
-            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-            weightDecay: weightDecay
-        ) { path, p, g, h in
-            let t = moments.advance(path)
+        moments.step(of: &model, gradients: gradients, groups: groups, learningRate: learningRate, weightDecay: weightDecay) { p, g, m, v, h, t in
             let stepSize = Float(Double(h.learningRate) / (1 - pow(Double(b1), Double(t))))
             let correction2 = Float((1 - pow(Double(b2), Double(t))).squareRoot())
             ParameterUpdate.adamw(
-                &p.value, gradient: g, firstMoment: &moments.first[path], secondMoment: &moments.second[path],
-                decay: 1 - h.learningRate * h.weightDecay, stepSize: stepSize, correction2: correction2,
-                beta1: b1, beta2: b2, epsilon: eps)
+                &p.value, gradient: g, firstMoment: &m, secondMoment: &v, decay: 1 - h.learningRate * h.weightDecay,
+                stepSize: stepSize, correction2: correction2, beta1: b1, beta2: b2, epsilon: eps)
         }
     }
 

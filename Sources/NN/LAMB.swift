@@ -42,20 +42,15 @@ public struct LAMB: Optimizer {
 
     /// One update, in place (`ParameterUpdate.lamb`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
-        moments.stepCount += 1
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
-        OptimizerSupport.forEachUpdate(
-            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-            weightDecay: weightDecay
-        ) { path, p, g, h in
-            let adapt = !excludedRoles.contains(p.role)
-            let t = moments.advance(path)
+        let (b1, b2, eps, excluded) = (beta1, beta2, epsilon, excludedRoles)
+        moments.step(of: &model, gradients: gradients, groups: groups, learningRate: learningRate, weightDecay: weightDecay) { p, g, m, v, h, t in
+            let adapt = !excluded.contains(p.role)
             let c1 = Float(1 - pow(Double(b1), Double(t)))
             let c2 = Float(1 - pow(Double(b2), Double(t)))
             ParameterUpdate.lamb(
-                &p.value, gradient: g, firstMoment: &moments.first[path], secondMoment: &moments.second[path],
-                learningRate: h.learningRate, weightDecay: adapt ? h.weightDecay : 0, adapt: adapt,
-                beta1: b1, beta2: b2, epsilon: eps, correction1: c1, correction2: c2)
+                &p.value, gradient: g, firstMoment: &m, secondMoment: &v, learningRate: h.learningRate,
+                weightDecay: adapt ? h.weightDecay : 0, adapt: adapt, beta1: b1, beta2: b2, epsilon: eps, correction1: c1,
+                correction2: c2)
         }
     }
 

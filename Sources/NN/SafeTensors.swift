@@ -114,13 +114,14 @@ public struct SafeTensors: Sendable {
         var header = "{"
         var parts: [String] = []
         if !metadata.isEmpty {
-            let m = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }.joined(separator: ",")
+            let m = metadata.keys.sorted().map { "\($0.doubleQuotedLiteral):\(metadata[$0]!.doubleQuotedLiteral)" }.joined(separator: ",")
             parts.append("\"__metadata__\":{\(m)}")
         }
         var offset = 0
         for it in items {
             let dims = it.shape.dims.map(String.init).joined(separator: ",")
-            parts.append("\(jsonString(it.key)):{\"dtype\":\"\(it.dtype)\",\"shape\":[\(dims)],\"data_offsets\":[\(offset),\(offset + it.bytes)]}")
+            parts.append(
+                "\(it.key.doubleQuotedLiteral):{\"dtype\":\"\(it.dtype)\",\"shape\":[\(dims)],\"data_offsets\":[\(offset),\(offset + it.bytes)]}")
             offset += it.bytes
         }
         header += parts.joined(separator: ",") + "}"
@@ -143,21 +144,4 @@ public struct SafeTensors: Sendable {
     public func write(to url: URL, fileSystem: some FileSystem = POSIXFileSystem()) throws {
         try AtomicFile.write(serialized(), to: url, fileSystem: fileSystem)
     }
-}
-
-/// A JSON string literal for `s`.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
 }

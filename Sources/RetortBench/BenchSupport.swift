@@ -33,6 +33,23 @@ extension TrainModel {
     }
 }
 
+extension TrainModel {
+    /// Times the step (`bestStepSeconds`) and prints `"<label>, batch B: T s, R img/s"` with the ratio to the
+    /// PyTorch twin `Benchmarks/<script>.py`'s JSON (at `flag`'s value in `args`, else `.build/<script>.json`).
+    mutating func reportStep<P: Optimizer>(
+        _ label: String, batch: TrainingBatch, optimizer: inout P, iterations: Int, totalSteps: Int, args: [String],
+        script: String, flag: String = "--torch-json"
+    ) throws {
+        let n = batch.sampleIDs.count
+        let t = try bestStepSeconds(batch, optimizer: &optimizer, iterations: iterations, totalSteps: totalSteps)
+        let rate = Double(n) / t
+        let path = ZooBench.value(of: flag, in: args) ?? ".build/\(script).json"
+        print(
+            String(format: "%@, batch %d: %.3f s, %.1f img/s", label, n, t, rate)
+                + TorchBaseline.comparison(rate, at: path, matching: ["batch": n], command: "\(script).py" + (n == 256 ? "" : " --batch \(n)")))
+    }
+}
+
 /// The PyTorch baselines' JSON (`Benchmarks/torch_*.py`), read for the ratios `retort-bench` prints.
 enum TorchBaseline {
     /// "; PyTorch P img/s, ratio R" for `imagesPerSecond` against the baseline JSON at `path` (the same workload:

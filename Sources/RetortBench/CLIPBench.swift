@@ -48,21 +48,17 @@ enum CLIPBench {
         var b = TrainingBatch(views: [images], labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         b.text = text
         var model = TrainModel(backbone: net, objective: clip)
-        var optimizer = AdamW(
+        // open_clip's AdamW: no decay on biases, norms and the log-scale.
+        let adamW = AdamW(
             learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
             groups: [ParameterGroup.normAndBiasWithoutDecay()])
-        let t = try model.bestStepSeconds(b, optimizer: &optimizer, iterations: iterations, totalSteps: 1)
-        let rate = Double(batch) / t
-        let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_clip.json"
-        print(
-            String(format: "clip step resnet18 cifar w0.5 + text 128x4 ctx 32, batch %d: %.3f s, %.1f img/s", batch, t, rate)
-                + TorchBaseline.comparison(
-                    rate, at: path, matching: ["batch": batch], command: "torch_clip.py" + (batch == 256 ? "" : " --batch \(batch)")))
+        var optimizer = adamW
+        try model.reportStep(
+            "clip step resnet18 cifar w0.5 + text 128x4 ctx 32", batch: b, optimizer: &optimizer, iterations: iterations, totalSteps: 1,
+            args: args, script: "torch_clip")
 
         var textTower = tower
-        var textOptimizer = AdamW(
-            learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
-            groups: [ParameterGroup.normAndBiasWithoutDecay()])
+        var textOptimizer = adamW
         let mask = Tensor(shape: text.ids.shape, scalars: ids.map { $0 == 0 ? 0 : 1 })
         let tt = ZooBench.best(iterations: iterations) {
             let (_, g) = textTower.valueAndGradient { m -> (value: Float, root: Tensor) in
@@ -73,6 +69,7 @@ enum CLIPBench {
             textOptimizer.step(model: &textTower, gradients: g)
         }
         let textRate = Double(batch) / tt
+        let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_clip.json"
         let torchText = TorchBaseline.value("captions_per_second", at: path, matching: ["batch": batch])
         print(
             String(

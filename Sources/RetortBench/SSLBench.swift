@@ -63,13 +63,9 @@ enum SSLBench {
         let b = TrainingBatch(views: views, viewInfo: infos, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         var model = TrainModel(backbone: net, objective: swav)
         var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
-        let t = try model.bestStepSeconds(b, optimizer: &optimizer, iterations: iterations, totalSteps: 1)
-        let images = Double(batch) / t
-        let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_swav.json"
-        print(
-            String(format: "swav step 2x28 + 4x16, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
-                + TorchBaseline.comparison(
-                    images, at: path, matching: ["batch": batch], command: "torch_swav.py" + (batch == 256 ? "" : " --batch \(batch)")))
+        try model.reportStep(
+            "swav step 2x28 + 4x16, resnet18 cifar w0.5", batch: b, optimizer: &optimizer, iterations: iterations, totalSteps: 1,
+            args: args, script: "torch_swav")
     }
 
     /// The BYOL step (see the type's comment).
@@ -83,12 +79,8 @@ enum SSLBench {
         let b = TrainingBatch(views: views, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         var model = TrainModel(backbone: net, objective: byol)
         var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
-        let t = try model.bestStepSeconds(b, optimizer: &optimizer, iterations: iterations, totalSteps: 1000)
-        let images = Double(batch) / t
-        let path = ZooBench.value(of: "--torch-byol-json", in: args) ?? ".build/torch_byol.json"
-        print(
-            String(format: "byol step 2x28, resnet18 cifar w0.5, batch %d: %.2f s, %.1f img/s", batch, t, images)
-                + TorchBaseline.comparison(
-                    images, at: path, matching: ["batch": batch], command: "torch_byol.py" + (batch == 256 ? "" : " --batch \(batch)")))
+        try model.reportStep(
+            "byol step 2x28, resnet18 cifar w0.5", batch: b, optimizer: &optimizer, iterations: iterations, totalSteps: 1000,
+            args: args, script: "torch_byol", flag: "--torch-byol-json")
     }
 }

@@ -47,50 +47,19 @@ enum StoreBench {
             let t3 = LoaderBench.cpuTime()
             geo = []
             let base = ViewParams(srcHeight: 32, srcWidth: 32, top: 2, left: 3, height: 20, width: 25, flipped: true, outHeight: 32, outWidth: 32)
-            let variants: [(String, (inout ViewParams) -> Void)] = [
-                ("geometry", { _ in }),
-                (
-                    "brightness",
-                    {
-                        $0.jittered = true
-                        $0.brightness = 1.2
-                    }
-                ),
-                (
-                    "contrast",
-                    {
-                        $0.jittered = true
-                        $0.contrast = 1.2
-                    }
-                ),
-                (
-                    "saturation",
-                    {
-                        $0.jittered = true
-                        $0.saturation = 1.2
-                    }
-                ),
-                (
-                    "hue",
-                    {
-                        $0.jittered = true
-                        $0.hue = 0.05
-                    }
-                ), ("grayscale", { $0.grayscale = true }),
-                (
-                    "all4",
-                    {
-                        $0.jittered = true
-                        $0.brightness = 1.2
-                        $0.contrast = 0.8
-                        $0.saturation = 1.2
-                        $0.hue = 0.05
-                    }
-                ),
-            ]
-            for (name, f) in variants {
+            func jittered(brightness: Float = 1, contrast: Float = 1, saturation: Float = 1, hue: Float = 0) -> ViewParams {
                 var q = base
-                f(&q)
+                (q.jittered, q.brightness, q.contrast, q.saturation, q.hue) = (true, brightness, contrast, saturation, hue)
+                return q
+            }
+            var gray = base
+            gray.grayscale = true
+            let variants: [(String, ViewParams)] = [
+                ("geometry", base), ("brightness", jittered(brightness: 1.2)), ("contrast", jittered(contrast: 1.2)),
+                ("saturation", jittered(saturation: 1.2)), ("hue", jittered(hue: 0.05)), ("grayscale", gray),
+                ("all4", jittered(brightness: 1.2, contrast: 0.8, saturation: 1.2, hue: 0.05)),
+            ]
+            for (name, q) in variants {
                 let a = LoaderBench.cpuTime()
                 try img.withUnsafeBufferPointer { s in
                     for _ in 0..<20000 {

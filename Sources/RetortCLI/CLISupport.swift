@@ -61,6 +61,27 @@ struct ModelArguments: ParsableArguments {
     }
 }
 
+/// What `embed` and `probe` share: the backbone checkpoint, how to rebuild and normalise its model, and the threads.
+struct CheckpointArguments: ParsableArguments {
+    @Argument(help: "A backbone checkpoint (.safetensors).")
+    var checkpoint: String
+    @OptionGroup var modelArguments: ModelArguments
+    @Option(help: "Worker threads.")
+    var threads: Int = 2
+
+    /// The checkpoint's path.
+    var url: URL { URL(fileURLWithPath: checkpoint) }
+
+    /// Sets the threads, then loads the checkpoint (rebuilt from `--model` when given, else from its recipe) and its
+    /// normalisation (`--mean`/`--std`, else the recipe's, else identity).
+    func load() throws -> (model: CheckpointModel, mean: [Float], std: [Float]) {
+        setThreads(threads)
+        let loaded = try CheckpointModel.load(url, model: try modelArguments.modelOptions())
+        let norm = try modelArguments.normalization(fallback: loaded.normalization, channels: loaded.options.inChannels)
+        return (loaded, norm.mean, norm.std)
+    }
+}
+
 /// Sets the one thread count shared by OpenBLAS and our parallel loops.
 func setThreads(_ n: Int) { Threading.setCount(max(1, n)) }
 

@@ -13,8 +13,7 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Write pooled features [N, D] (and classifier logits [N, C]) for every sample, in store order.")
 
-    @Argument(help: "A backbone checkpoint (.safetensors).")
-    var checkpoint: String
+    @OptionGroup var input: CheckpointArguments
     @Option(help: "The store to embed.")
     var store: String
     @Option(help: "The output safetensors file (with --map: the SVG map).")
@@ -29,26 +28,21 @@ struct EmbedCommand: ParsableCommand {
     var iterations: Int = 1000
     @Option(help: "With --map: the seed of the subset and of the t-SNE start.")
     var seed: UInt64 = 0
-    @OptionGroup var modelArguments: ModelArguments
-    @Option(help: "Worker threads.")
-    var threads: Int = 2
 
     func run() throws {
         try reportingErrors {
             if let map, EmbeddingMap.Method(rawValue: map) == nil {
                 throw ValidationError("--map must be one of \(EmbeddingMap.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(map)'")
             }
-            setThreads(threads)
-            let loaded = try CheckpointModel.load(URL(fileURLWithPath: checkpoint), model: try modelArguments.modelOptions())
-            let norm = try modelArguments.normalization(fallback: loaded.normalization, channels: loaded.options.inChannels)
+            let (loaded, mean, std) = try input.load()
             let e = try FeatureExtractor.extract(
-                loaded.backbone, storePath: store, mean: norm.mean, std: norm.std,
+                loaded.backbone, storePath: store, mean: mean, std: std,
                 channels: loaded.options.inChannels, withLogits: true)
             if let map {
                 try drawMap(map, features: e)
                 return
             }
-            try e.safeTensors(checkpoint: checkpoint, store: store).write(to: URL(fileURLWithPath: out))
+            try e.safeTensors(checkpoint: input.checkpoint, store: store).write(to: URL(fileURLWithPath: out))
             print("wrote \(out): features \(e.features.shape)" + (e.logits.map { ", logits \($0.shape)" } ?? ""))
         }
     }
@@ -67,7 +61,7 @@ struct EmbedCommand: ParsableCommand {
         let classNames = try StoreReader(path: store).schema.classNames
         let started = Date()
         let title =
-            "\(method == .tsne ? "t-SNE" : "PCA") of \(URL(fileURLWithPath: checkpoint).lastPathComponent) on \(URL(fileURLWithPath: store).lastPathComponent)"
+            "\(method == .tsne ? "t-SNE" : "PCA") of \(input.url.lastPathComponent) on \(URL(fileURLWithPath: store).lastPathComponent)"
         let drawn = try drawer.draw(features: e.features, labels: e.labels.scalars, classNames: classNames, title: title)
         try AtomicFile.write(drawn.svg, to: URL(fileURLWithPath: out))
         print(

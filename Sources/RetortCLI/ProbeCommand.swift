@@ -18,21 +18,17 @@ struct ProbeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A backbone checkpoint (.safetensors).")
-    var checkpoint: String
+    @OptionGroup var input: CheckpointArguments
     @Option(help: "The train store.")
     var train: String
     @Option(help: "The test store.")
     var test: String
-    @OptionGroup var modelArguments: ModelArguments
     @Option(help: "Write the report as JSON here (default: beside the checkpoint, <name>.probe.json).")
     var json: String?
     @Flag(help: "Skip the linear probe.")
     var noLinear = false
     @Flag(help: "Skip kNN.")
     var noKnn = false
-    @Option(help: "Worker threads.")
-    var threads: Int = 2
     @Flag(help: "Dense probe: per-pixel linear classifier on the last-stage feature maps.")
     var dense = false
     @Option(help: "Dense probe: write input | truth | prediction PNGs of the first test images here.")
@@ -46,16 +42,14 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            setThreads(threads)
-            let url = URL(fileURLWithPath: checkpoint)
-            let loaded = try CheckpointModel.load(url, model: try modelArguments.modelOptions())
-            let norm = try modelArguments.normalization(fallback: loaded.normalization, channels: loaded.options.inChannels)
-            if dense { return try runDense(loaded.backbone, url: url, mean: norm.mean, std: norm.std, channels: loaded.options.inChannels) }
+            let (loaded, mean, std) = try input.load()
+            let url = input.url
+            if dense { return try runDense(loaded.backbone, url: url, mean: mean, std: std, channels: loaded.options.inChannels) }
             let trainF = try FeatureExtractor.extract(
-                loaded.backbone, storePath: train, mean: norm.mean, std: norm.std,
+                loaded.backbone, storePath: train, mean: mean, std: std,
                 channels: loaded.options.inChannels)
             let testF = try FeatureExtractor.extract(
-                loaded.backbone, storePath: test, mean: norm.mean, std: norm.std,
+                loaded.backbone, storePath: test, mean: mean, std: std,
                 channels: loaded.options.inChannels)
             let report = try Probe.run(
                 train: trainF, test: testF, source: url.lastPathComponent, eval: EvalOptions(),

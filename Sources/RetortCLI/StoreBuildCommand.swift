@@ -108,12 +108,11 @@ struct StoreBuildCommand: ParsableCommand {
     struct BuildImageFolder: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "imagefolder", abstract: "One sub-folder per class with JPEG/PNG files.")
         @Argument(help: "The root folder.") var dir: String
-        @Option(help: "keep (store JPEG/PNG bytes) or raw (decode, store zstd pixels).") var images = "keep"
+        @Option(help: "keep (store JPEG/PNG bytes) or raw (decode, store zstd pixels).") var images = Ingest.ImagePolicy.keep
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
-            guard let p = Ingest.ImagePolicy(rawValue: images) else { throw ValidationError("--images must be keep or raw") }
             try options.prepare()
-            options.report(try Ingest.imageFolder(dir: dir, out: options.out, policy: p, shuffleSeed: options.shuffleSeed))
+            options.report(try Ingest.imageFolder(dir: dir, out: options.out, policy: images, shuffleSeed: options.shuffleSeed))
         }
     }
 
@@ -121,15 +120,17 @@ struct StoreBuildCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "captions", abstract: "Image+caption list: TSV (path<TAB>caption) or JSON Lines.")
         @Argument(help: "The list file (.tsv or .jsonl).") var list: String
-        @Option(help: "keep or raw.") var images = "keep"
+        @Option(help: "keep (store JPEG/PNG bytes) or raw (decode, store zstd pixels).") var images = Ingest.ImagePolicy.keep
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
-            guard let p = Ingest.ImagePolicy(rawValue: images) else { throw ValidationError("--images must be keep or raw") }
             try options.prepare()
-            options.report(try Ingest.captions(list: list, out: options.out, policy: p, shuffleSeed: options.shuffleSeed))
+            options.report(try Ingest.captions(list: list, out: options.out, policy: images, shuffleSeed: options.shuffleSeed))
         }
     }
 }
+
+/// `--images keep|raw` (ArgumentParser lists both in its message for any other value).
+extension Ingest.ImagePolicy: ExpressibleByArgument {}
 
 /// One row of the `store build` table for the dataset families that share an ingest function: the
 /// subcommand's name and abstract, its default source folder, and which member of the family it is.

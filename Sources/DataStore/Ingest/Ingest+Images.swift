@@ -2,7 +2,7 @@ import Foundation
 
 extension Ingest {
     /// How encoded source images are stored.
-    public enum ImagePolicy: String, Sendable {
+    public enum ImagePolicy: String, Sendable, CaseIterable {
         /// Keep the JPEG/PNG bytes as they are (validated by a full decode at ingest).
         case keep
         /// Decode and store raw uint8 pixels (zstd).

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Writes a tree back to block-style YAML that `RecipeNode.parse` reads back to the same values.
 extension RecipeNode {
@@ -60,7 +61,7 @@ extension RecipeNode {
     /// The node as one line (scalars, flow lists, empty collections).
     private var inlineText: String {
         switch self {
-        case .scalar(let s, let quoted, _): return quoted ? RecipeNode.doubleQuoted(s) : RecipeNode.quotedIfNeeded(s)
+        case .scalar(let s, let quoted, _): return quoted ? s.doubleQuotedLiteral : RecipeNode.quotedIfNeeded(s)
         case .mapping(let entries, _):
             return "{" + entries.map { "\(RecipeNode.quotedIfNeeded($0.key)): \($0.value.inlineText)" }.joined(separator: ", ") + "}"
         case .sequence(let items, _): return "[" + items.map(\.inlineText).joined(separator: ", ") + "]"
@@ -75,25 +76,8 @@ extension RecipeNode {
             || s.first == "-" && s.count > 1 && s.dropFirst().first == " "
             || s.first == "?" || s.first == "-" && s.count == 1
         {
-            return doubleQuoted(s)
+            return s.doubleQuotedLiteral
         }
         return s
-    }
-
-    /// A double-quoted YAML string with escapes.
-    static func doubleQuoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if ch.value < 0x20 { out += String(format: "\\x%02X", ch.value) } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out + "\""
     }
 }

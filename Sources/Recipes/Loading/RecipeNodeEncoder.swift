@@ -140,7 +140,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-private struct UnkeyedContainer: UnkeyedEncodingContainer {
+private struct UnkeyedContainer: UnkeyedEncodingContainer, ScalarEncoding {
     let node: MutableNode
     var codingPath: [any CodingKey]
     var count: Int {
@@ -148,21 +148,9 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         return 0
     }
 
-    mutating func encodeNil() throws { node.append(MutableNode(scalar: "null")) }
-    mutating func encode(_ value: Bool) throws { node.append(MutableNode(scalar: value ? "true" : "false")) }
-    mutating func encode(_ value: String) throws { node.append(MutableNode(string: value)) }
-    mutating func encode(_ value: Double) throws { node.append(MutableNode(double: value)) }
-    mutating func encode(_ value: Float) throws { node.append(MutableNode(double: Double(value))) }
-    mutating func encode(_ value: Int) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int8) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int16) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int32) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int64) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt8) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt16) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt32) throws { node.append(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt64) throws { node.append(MutableNode(scalar: String(value))) }
+    /// A list item.
+    mutating func put(_ scalar: MutableNode) { node.append(scalar) }
+
     mutating func encode<T: Encodable>(_ value: T) throws {
         let child = MutableNode()
         try value.encode(to: RecipeNodeEncoder(node: child, codingPath: codingPath + [IndexKey(count)]))
@@ -190,26 +178,38 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     }
 }
 
-private struct SingleContainer: SingleValueEncodingContainer {
+private struct SingleContainer: SingleValueEncodingContainer, ScalarEncoding {
     let node: MutableNode
     var codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { node.assign(MutableNode(scalar: "null")) }
-    mutating func encode(_ value: Bool) throws { node.assign(MutableNode(scalar: value ? "true" : "false")) }
-    mutating func encode(_ value: String) throws { node.assign(MutableNode(string: value)) }
-    mutating func encode(_ value: Double) throws { node.assign(MutableNode(double: value)) }
-    mutating func encode(_ value: Float) throws { node.assign(MutableNode(double: Double(value))) }
-    mutating func encode(_ value: Int) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int8) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int16) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int32) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: Int64) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt8) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt16) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt32) throws { node.assign(MutableNode(scalar: String(value))) }
-    mutating func encode(_ value: UInt64) throws { node.assign(MutableNode(scalar: String(value))) }
+    /// The node itself.
+    mutating func put(_ scalar: MutableNode) { node.assign(scalar) }
+
     mutating func encode<T: Encodable>(_ value: T) throws {
         try value.encode(to: RecipeNodeEncoder(node: node, codingPath: codingPath))
     }
+}
+
+/// The scalar encodes of the list and single-value containers, written once: each value becomes one scalar
+/// node, which the container `put`s (appends as a list item, or assigns to its node).
+private protocol ScalarEncoding {
+    mutating func put(_ scalar: MutableNode)
+}
+
+extension ScalarEncoding {
+    mutating func encodeNil() throws { put(MutableNode(scalar: "null")) }
+    mutating func encode(_ value: Bool) throws { put(MutableNode(scalar: value ? "true" : "false")) }
+    mutating func encode(_ value: String) throws { put(MutableNode(string: value)) }
+    mutating func encode(_ value: Double) throws { put(MutableNode(double: value)) }
+    mutating func encode(_ value: Float) throws { put(MutableNode(double: Double(value))) }
+    mutating func encode(_ value: Int) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: Int8) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: Int16) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: Int32) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: Int64) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: UInt) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: UInt8) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: UInt16) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: UInt32) throws { put(MutableNode(scalar: String(value))) }
+    mutating func encode(_ value: UInt64) throws { put(MutableNode(scalar: String(value))) }
 }

@@ -3,7 +3,7 @@ import Objectives
 
 /// Options of BYOL: projector and predictor MLPs and the EMA target's cosine tau schedule
 /// `tau = 1 - (1 - tau_base) (cos(pi k / K) + 1) / 2`.
-public struct BYOLOptions: Codable, Sendable, Equatable {
+public struct BYOLOptions: RecipeSection, Sendable, Equatable {
     /// Projector hidden width.
     public var projectorHidden: Int = 4096
     /// Projector output width.
@@ -15,26 +15,20 @@ public struct BYOLOptions: Codable, Sendable, Equatable {
     /// Batch normalisation in the projector and predictor hidden layers.
     public var headBatchNorm: Bool = true
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden"
-        case projectorOut = "projector_out"
-        case predictorHidden = "predictor_hidden"
-        case tauBase = "tau_base"
-        case headBatchNorm = "head_batch_norm"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("projector_hidden", \.projectorHidden, .atLeast(1)),
+            .init("projector_out", \.projectorOut, .atLeast(1)),
+            .init("predictor_hidden", \.predictorHidden, .atLeast(1)),
+            .init("tau_base", \.tauBase, .halfOpen(0, 1)),
+            .init("head_batch_norm", \.headBatchNorm),
+        ]
     }
 
     /// BYOL paper defaults.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&projectorHidden, .projectorHidden, .atLeast(1))
-        try c.load(&projectorOut, .projectorOut, .atLeast(1))
-        try c.load(&predictorHidden, .predictorHidden, .atLeast(1))
-        try c.load(&tauBase, .tauBase, .halfOpen(0, 1))
-        try c.load(&headBatchNorm, .headBatchNorm)
-    }
 }
 
 extension BYOLOptions: ObjectiveConfiguration {

@@ -19,7 +19,7 @@ public enum CaptionTokenizerName: String, RecipeName {
 /// 128, 4 layers, 4 heads, context 32, about 0.9M parameters), the joint embedding width and the
 /// tokenizer. The image tower is `model`; the log-scale starts at log(1/0.07) and is clamped to
 /// [0, ln 100] after each step.
-public struct CLIPOptions: Codable, Sendable, Equatable {
+public struct CLIPOptions: RecipeSection, Sendable, Equatable {
     /// Joint embedding width E (both projections' output).
     public var embedDim: Int = 128
     /// Text tower token width D.
@@ -33,29 +33,25 @@ public struct CLIPOptions: Codable, Sendable, Equatable {
     /// The tokenizer.
     public var tokenizer: CaptionTokenizerName = .words
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case embedDim = "embed_dim"
-        case textWidth = "text_width"
-        case textLayers = "text_layers"
-        case textHeads = "text_heads"
-        case contextLength = "context_length"
-        case tokenizer
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("embed_dim", \.embedDim, .atLeast(1)),
+            .init("text_width", \.textWidth, .atLeast(1)),
+            .init("text_layers", \.textLayers, .atLeast(1)),
+            .init("text_heads", \.textHeads, .atLeast(1)),
+            .init("context_length", \.contextLength, .atLeast(3)),
+            .init("tokenizer", \.tokenizer),
+        ]
     }
 
     /// The defaults above.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&embedDim, .embedDim, .atLeast(1))
-        try c.load(&textWidth, .textWidth, .atLeast(1))
-        try c.load(&textLayers, .textLayers, .atLeast(1))
-        try c.load(&textHeads, .textHeads, .atLeast(1))
-        try c.load(&contextLength, .contextLength, .atLeast(3))
-        try c.load(&tokenizer, .tokenizer)
+    /// `text_heads` divides `text_width`.
+    public func validate(_ c: KeyedDecodingContainer<RecipeKey<Self>>) throws {
         if textWidth % textHeads != 0 {
-            throw c.invalid(.textHeads, "text_heads \(textHeads) must divide text_width \(textWidth)")
+            throw c.invalid(RecipeKey("text_heads"), "text_heads \(textHeads) must divide text_width \(textWidth)")
         }
     }
 

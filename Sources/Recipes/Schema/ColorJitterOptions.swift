@@ -1,5 +1,5 @@
 /// Colour jitter (SimCLR/BYOL): random brightness, contrast, saturation and hue, applied with `probability`.
-public struct ColorJitterOptions: Codable, Sendable, Equatable {
+public struct ColorJitterOptions: RecipeSection, Sendable, Equatable {
     /// Brightness factor drawn from [1 - b, 1 + b].
     public var brightness: Double = 0.4
     /// Contrast factor drawn from [1 - c, 1 + c].
@@ -11,18 +11,18 @@ public struct ColorJitterOptions: Codable, Sendable, Equatable {
     /// Probability of applying the jitter at all.
     public var probability: Double = 0.8
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case brightness, contrast, saturation, hue, probability }
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("brightness", \.brightness, .nonNegative),
+            .init("contrast", \.contrast, .nonNegative),
+            .init("saturation", \.saturation, .nonNegative),
+            .init("hue", \.hue, .within(0...0.5)),
+            .init("probability", \.probability, .probability),
+        ]
+    }
 
     /// BYOL's defaults.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&brightness, .brightness, .nonNegative)
-        try c.load(&contrast, .contrast, .nonNegative)
-        try c.load(&saturation, .saturation, .nonNegative)
-        try c.load(&hue, .hue, .within(0...0.5))
-        try c.load(&probability, .probability, .probability)
-    }
 }

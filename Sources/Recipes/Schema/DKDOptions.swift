@@ -4,7 +4,7 @@ import Objectives
 /// Options of DKD (mdistiller `cfg.DKD` in brackets; defaults from `mdistiller/engine/cfg.py`):
 /// `loss = ce_weight * CE + min(epoch / W, 1) * T^2 * (alpha * TCKD + beta * NCKD)`, W = `warmup_fraction`
 /// of the run's epochs.
-public struct DKDOptions: Codable, Sendable, Equatable {
+public struct DKDOptions: RecipeSection, Sendable, Equatable {
     /// The teachers (required; several form an ensemble, see `TeacherOptions`).
     public var teachers: [TeacherOptions] = []
     /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`).
@@ -20,45 +20,20 @@ public struct DKDOptions: Codable, Sendable, Equatable {
     /// The warm-up length as a fraction of the run's epochs (`WARMUP` 20 of mdistiller's 240 CIFAR epochs).
     public var warmupFraction: Double = 20.0 / 240.0
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers
-        case teacherCache = "teacher_cache"
-        case cacheTargets = "cache_targets"
-        case alpha, beta, temperature
-        case ceWeight = "ce_weight"
-        case warmupFraction = "warmup_fraction"
-        /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher
-        case teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .alpha, .beta, .temperature, .ceWeight, .warmupFraction] }
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .teacherSource(\.teachers, cache: \.teacherCache, objective: "dkd"),
+            .init("alpha", \.alpha, .nonNegative),
+            .init("beta", \.beta, .nonNegative),
+            .init("temperature", \.temperature, .positive),
+            .init("ce_weight", \.ceWeight, .nonNegative),
+            .init("warmup_fraction", \.warmupFraction, .within(0...1)),
+        ]
     }
 
     /// Defaults (the teachers must still be set).
     public init() {}
-
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(
-            .teachers, cache: .teacherCache, targets: .cacheTargets,
-            oldKeys: [.teacher, .teacherModel], objective: "dkd")
-        try c.load(&alpha, .alpha, .nonNegative)
-        try c.load(&beta, .beta, .nonNegative)
-        try c.load(&temperature, .temperature, .positive)
-        try c.load(&ceWeight, .ceWeight, .nonNegative)
-        try c.load(&warmupFraction, .warmupFraction, .within(0...1))
-    }
-
-    /// Encodes the current keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
-        try c.encode(alpha, forKey: .alpha)
-        try c.encode(beta, forKey: .beta)
-        try c.encode(temperature, forKey: .temperature)
-        try c.encode(ceWeight, forKey: .ceWeight)
-        try c.encode(warmupFraction, forKey: .warmupFraction)
-    }
 }
 
 extension DKDOptions: ObjectiveConfiguration, DistillationOptions {

@@ -63,7 +63,7 @@ public struct DataOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        train = try c.require(.train, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
+        train = try c.require(.train, .nonEmpty)
         try c.loadOptional(&test, .test)
         try c.load(&batchSize, .batchSize, .atLeast(1))
         try c.load(&workers, .workers, .atLeast(0))

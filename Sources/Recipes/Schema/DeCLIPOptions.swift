@@ -7,7 +7,7 @@ import Objectives
 /// 88M R50 configs: clip 0.4, nns 0.2, simsiam 0.2, mlm 0.2). The reference's heads are
 /// 1024-1024-1024 with a 512 predictor bottleneck and a 2^16 queue; the defaults here are sized
 /// for Fashion-MNIST on CPUs.
-public struct DeCLIPOptions: Codable, Sendable, Equatable {
+public struct DeCLIPOptions: RecipeSection, Sendable, Equatable {
     /// The CLIP part (text tower, embedding width, tokenizer).
     public var clip = CLIPOptions()
     /// SimSiam projector hidden width.
@@ -31,38 +31,26 @@ public struct DeCLIPOptions: Codable, Sendable, Equatable {
     /// Weight of the MLM term.
     public var mlmWeight: Double = 0.2
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case clip
-        case projectorHidden = "projector_hidden"
-        case projectorOut = "projector_out"
-        case predictorHidden = "predictor_hidden"
-        case queueLength = "queue_length"
-        case edaAlpha = "eda_alpha"
-        case maskProbability = "mask_probability"
-        case clipWeight = "clip_weight"
-        case nnsWeight = "nns_weight"
-        case simsiamWeight = "simsiam_weight"
-        case mlmWeight = "mlm_weight"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("projector_hidden", \.projectorHidden, .atLeast(1)),
+            .init("projector_out", \.projectorOut, .atLeast(1)),
+            .init("predictor_hidden", \.predictorHidden, .atLeast(1)),
+            .init("queue_length", \.queueLength, .atLeast(1)),
+            .init("eda_alpha", \.edaAlpha, .within(0...1)),
+            .init("mask_probability", \.maskProbability, .within(0...1)),
+            .init("clip_weight", \.clipWeight, .nonNegative),
+            .init("nns_weight", \.nnsWeight, .nonNegative),
+            .init("simsiam_weight", \.simsiamWeight, .nonNegative),
+            .init("mlm_weight", \.mlmWeight, .nonNegative),
+            .init("clip", \.clip),
+        ]
     }
 
     /// The defaults above.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&clip, .clip)
-        try c.load(&projectorHidden, .projectorHidden, .atLeast(1))
-        try c.load(&projectorOut, .projectorOut, .atLeast(1))
-        try c.load(&predictorHidden, .predictorHidden, .atLeast(1))
-        try c.load(&queueLength, .queueLength, .atLeast(1))
-        try c.load(&edaAlpha, .edaAlpha, .within(0...1))
-        try c.load(&maskProbability, .maskProbability, .within(0...1))
-        try c.load(&clipWeight, .clipWeight, .nonNegative)
-        try c.load(&nnsWeight, .nnsWeight, .nonNegative)
-        try c.load(&simsiamWeight, .simsiamWeight, .nonNegative)
-        try c.load(&mlmWeight, .mlmWeight, .nonNegative)
-    }
 }
 
 extension DeCLIPOptions: ObjectiveConfiguration {

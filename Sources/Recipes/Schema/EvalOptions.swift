@@ -1,5 +1,5 @@
 /// The `eval` section: online probe during training, periodic kNN, and the final linear probe.
-public struct EvalOptions: Codable, Sendable, Equatable {
+public struct EvalOptions: RecipeSection, Sendable, Equatable {
     /// Train a detached linear head on the backbone features during training (any objective; term
     /// `probe`, metric `probe_accuracy`) with its own optimizer group if `optimizer.groups` names `objective.probe.*`.
     public var onlineProbe: Bool = false
@@ -20,34 +20,23 @@ public struct EvalOptions: Codable, Sendable, Equatable {
     /// else of the training store, unaugmented.
     public var rankMeSamples: Int = 512
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case onlineProbe = "online_probe"
-        case knnEvery = "knn_every"
-        case knnK = "knn_k"
-        case knnTemperature = "knn_temperature"
-        case linearProbe = "linear_probe"
-        case probeWeightDecays = "probe_weight_decays"
-        case rankMeEvery = "rankme_every"
-        case rankMeSamples = "rankme_samples"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("online_probe", \.onlineProbe),
+            .init("knn_every", \.knnEvery, .atLeast(0)),
+            .init("knn_k", \.knnK, .atLeast(1)),
+            .init("knn_temperature", \.knnTemperature, .positive),
+            .init("linear_probe", \.linearProbe),
+            .init(
+                "probe_weight_decays", \.probeWeightDecays,
+                ValueCheck { w in !w.isEmpty && w.allSatisfy { $0 >= 0 && $0.isFinite } ? nil : "must be a non-empty list of values >= 0, got \(w)" }),
+            .init("rankme_every", \.rankMeEvery, .atLeast(0)),
+            .init("rankme_samples", \.rankMeSamples, .atLeast(2)),
+        ]
     }
 
     /// Defaults (everything off).
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&onlineProbe, .onlineProbe)
-        try c.load(&knnEvery, .knnEvery, .atLeast(0))
-        try c.load(&knnK, .knnK, .atLeast(1))
-        try c.load(&knnTemperature, .knnTemperature, .positive)
-        try c.load(&linearProbe, .linearProbe)
-        try c.load(
-            &probeWeightDecays, .probeWeightDecays,
-            ValueCheck { w in
-                !w.isEmpty && w.allSatisfy { $0 >= 0 && $0.isFinite } ? nil : "must be a non-empty list of values >= 0, got \(w)"
-            })
-        try c.load(&rankMeEvery, .rankMeEvery, .atLeast(0))
-        try c.load(&rankMeSamples, .rankMeSamples, .atLeast(2))
-    }
 }

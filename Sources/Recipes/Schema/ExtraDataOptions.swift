@@ -25,7 +25,7 @@ public struct ExtraDataOptions: Codable, Sendable, Equatable {
     /// Decodes with checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        store = try c.require(.store, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
+        store = try c.require(.store, .nonEmpty)
         try c.load(&fraction, .fraction, ValueCheck { $0 > 0 && $0 < 1 ? nil : "must be in (0, 1), got \($0)" })
     }
 

@@ -10,7 +10,7 @@ extension TeacherViewSetting: RecipeName {
 /// that picks the paper's setting. `fixed` and `independent` take the teachers' view from `data.views[1]`
 /// (a centre crop for `fixed`); `function_matching` needs `data.mix` (mixup or cutmix), which the loader
 /// applies to the shared view before either network sees it.
-public struct FunctionMatchingOptions: Codable, Sendable, Equatable {
+public struct FunctionMatchingOptions: RecipeSection, Sendable, Equatable {
     /// The teachers (several: their mean softmax).
     public var teachers: [TeacherOptions] = []
     /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`).
@@ -18,35 +18,16 @@ public struct FunctionMatchingOptions: Codable, Sendable, Equatable {
     /// `fixed`, `independent`, `consistent` or `function_matching`.
     public var setting: TeacherViewSetting = .functionMatching
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers
-        case teacherCache = "teacher_cache"
-        case cacheTargets = "cache_targets"
-        case setting
-        /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher
-        case teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .setting] }
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .teacherSource(\.teachers, cache: \.teacherCache, objective: "function_matching"),
+            .init("setting", \.setting),
+        ]
     }
 
     /// Defaults (the teachers must still be set).
     public init() {}
-
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(
-            .teachers, cache: .teacherCache, targets: .cacheTargets,
-            oldKeys: [.teacher, .teacherModel], objective: "function_matching")
-        try c.load(&setting, .setting)
-    }
-
-    /// Encodes the current keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
-        try c.encode(setting, forKey: .setting)
-    }
 }
 
 extension FunctionMatchingOptions: ObjectiveConfiguration, DistillationOptions {

@@ -2,7 +2,7 @@ import Backbones
 import Objectives
 
 /// Options of Hinton KD: `loss = alpha * CE(student, labels) + (1 - alpha) * T^2 * KL(teacher_T || student_T)`.
-public struct KDOptions: Codable, Sendable, Equatable {
+public struct KDOptions: RecipeSection, Sendable, Equatable {
     /// The teachers (required; several form an ensemble, see `TeacherOptions`).
     public var teachers: [TeacherOptions] = []
     /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`).
@@ -12,15 +12,13 @@ public struct KDOptions: Codable, Sendable, Equatable {
     /// Weight of the hard-label cross-entropy term; the KD term gets `1 - alpha`.
     public var alpha: Double = 0.5
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers
-        case teacherCache = "teacher_cache"
-        case cacheTargets = "cache_targets"
-        case temperature, alpha
-        /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher
-        case teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .temperature, .alpha] }
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .teacherSource(\.teachers, cache: \.teacherCache, objective: "kd"),
+            .init("temperature", \.temperature, .positive),
+            .init("alpha", \.alpha, .probability),
+        ]
     }
 
     /// Defaults (the teachers must still be set).
@@ -31,24 +29,6 @@ public struct KDOptions: Codable, Sendable, Equatable {
         self.teachers = teachers
         self.temperature = temperature
         self.alpha = alpha
-    }
-
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(
-            .teachers, cache: .teacherCache, targets: .cacheTargets,
-            oldKeys: [.teacher, .teacherModel], objective: "kd")
-        try c.load(&temperature, .temperature, .positive)
-        try c.load(&alpha, .alpha, .probability)
-    }
-
-    /// Encodes the current keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
-        try c.encode(temperature, forKey: .temperature)
-        try c.encode(alpha, forKey: .alpha)
     }
 }
 

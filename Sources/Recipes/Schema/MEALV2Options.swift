@@ -6,7 +6,7 @@ import Objectives
 /// over `objective.discriminator.*` (the reference's `d_lr` 1e-4; note that its `_set_learning_rate`
 /// overwrites every group's rate each epoch, so its runs actually train the discriminator at the
 /// student's rate); the student starts from `model.init`, as the reference starts from a trained model.
-public struct MEALV2Options: Codable, Sendable, Equatable {
+public struct MEALV2Options: RecipeSection, Sendable, Equatable {
     /// The teachers (at least two; their softmaxes are averaged at T = 1).
     public var teachers: [TeacherOptions] = []
     /// A teacher-logit cache read instead of running `teachers` (`teacher_cache`, `cache_targets`; made from at least two teachers).
@@ -14,35 +14,16 @@ public struct MEALV2Options: Codable, Sendable, Equatable {
     /// Width reduction k of the discriminator: C → C/k → C/k² → 2 (the reference: 8 for 1000 classes).
     public var discriminatorReduction: Int = 8
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case teachers
-        case teacherCache = "teacher_cache"
-        case cacheTargets = "cache_targets"
-        case discriminatorReduction = "discriminator_reduction"
-        /// The single-teacher keys of earlier recipes: recognised only to say how to write `teachers`.
-        case teacher
-        case teacherModel = "teacher_model"
-        static var allCases: [CodingKeys] { [.teachers, .teacherCache, .cacheTargets, .discriminatorReduction] }
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .teacherSource(\.teachers, cache: \.teacherCache, objective: "meal_v2", minimum: 2),
+            .init("discriminator_reduction", \.discriminatorReduction, .atLeast(1)),
+        ]
     }
 
     /// Defaults (the teachers must still be set).
     public init() {}
-
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        (teachers, teacherCache) = try c.loadTeacherSource(
-            .teachers, cache: .teacherCache, targets: .cacheTargets,
-            oldKeys: [.teacher, .teacherModel], objective: "meal_v2", minimum: 2)
-        try c.load(&discriminatorReduction, .discriminatorReduction, .atLeast(1))
-    }
-
-    /// Encodes the current keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeTeacherSource(teachers, cache: teacherCache, teachersKey: .teachers, cacheKey: .teacherCache, targetsKey: .cacheTargets)
-        try c.encode(discriminatorReduction, forKey: .discriminatorReduction)
-    }
 }
 
 extension MEALV2Options: ObjectiveConfiguration, DistillationOptions {

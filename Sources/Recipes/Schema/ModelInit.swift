@@ -22,7 +22,7 @@ public struct ModelInit: Codable, Sendable, Equatable {
             return
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        path = try c.require(.path, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
+        path = try c.require(.path, .nonEmpty)
         try c.load(&ignore, .ignore)
     }
 }

@@ -60,7 +60,7 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     /// Decodes with defaults and checks.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        backbone = try c.require(.backbone, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
+        backbone = try c.require(.backbone, .nonEmpty)
         try c.load(&stem, .stem)
         try c.load(&width, .width, .positive)
         try c.load(&inChannels, .inChannels, .atLeast(1))

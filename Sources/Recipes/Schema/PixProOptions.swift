@@ -5,7 +5,7 @@ import Objectives
 /// `option.py`): the MLP2d projector, the pixel propagation module (`transform_layers`, `gamma`,
 /// `clamp`), the positive-pair `threshold` (`pixpro_pos_ratio`), the momentum branch's cosine
 /// schedule `tau = 1 - (1 - tau_base) (cos(pi k / K) + 1) / 2` and the optional instance branch.
-public struct PixProOptions: Codable, Sendable, Equatable {
+public struct PixProOptions: RecipeSection, Sendable, Equatable {
     /// Projector (MLP2d) hidden width (the reference's inner_dim).
     public var projectorHidden: Int = 4096
     /// Projector output width (the propagation module's C).
@@ -25,32 +25,24 @@ public struct PixProOptions: Codable, Sendable, Equatable {
     /// Instance predictor (MLP2d) hidden width.
     public var predictorHidden: Int = 4096
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden"
-        case projectorOut = "projector_out"
-        case transformLayers = "transform_layers"
-        case gamma, clamp, threshold
-        case tauBase = "tau_base"
-        case instanceWeight = "instance_weight"
-        case predictorHidden = "predictor_hidden"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("projector_hidden", \.projectorHidden, .atLeast(1)),
+            .init("projector_out", \.projectorOut, .atLeast(1)),
+            .init("transform_layers", \.transformLayers, ValueCheck { (0...2).contains($0) ? nil : "must be 0, 1 or 2, got \($0)" }),
+            .init("gamma", \.gamma, .positive),
+            .init("clamp", \.clamp, .within(-1...1)),
+            .init("threshold", \.threshold, .positive),
+            .init("tau_base", \.tauBase, .halfOpen(0, 1)),
+            .init("instance_weight", \.instanceWeight, .nonNegative),
+            .init("predictor_hidden", \.predictorHidden, .atLeast(1)),
+        ]
     }
 
     /// The reference script's defaults.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&projectorHidden, .projectorHidden, .atLeast(1))
-        try c.load(&projectorOut, .projectorOut, .atLeast(1))
-        try c.load(&transformLayers, .transformLayers, ValueCheck { (0...2).contains($0) ? nil : "must be 0, 1 or 2, got \($0)" })
-        try c.load(&gamma, .gamma, .positive)
-        try c.load(&clamp, .clamp, .within(-1...1))
-        try c.load(&threshold, .threshold, .positive)
-        try c.load(&tauBase, .tauBase, .halfOpen(0, 1))
-        try c.load(&instanceWeight, .instanceWeight, .nonNegative)
-        try c.load(&predictorHidden, .predictorHidden, .atLeast(1))
-    }
 }
 
 extension PixProOptions: ObjectiveConfiguration {

@@ -61,6 +61,11 @@ extension ValueCheck where T == Int {
     static func atLeast(_ n: Int) -> ValueCheck { ValueCheck { $0 >= n ? nil : "must be >= \(n), got \($0)" } }
 }
 
+extension ValueCheck where T == String {
+    /// Not the empty string (paths, names).
+    static var nonEmpty: ValueCheck { ValueCheck { $0.isEmpty ? "must not be empty" : nil } }
+}
+
 extension ValueCheck where T == [Double] {
     /// Every element strictly positive.
     static var allPositive: ValueCheck {

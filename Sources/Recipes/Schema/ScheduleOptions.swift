@@ -11,7 +11,7 @@ public enum ScheduleName: String, RecipeName {
 }
 
 /// The `schedule` section: linear warmup from 0, then cosine decay to `min_lr`, step decay, or constant.
-public struct ScheduleOptions: Codable, Sendable, Equatable {
+public struct ScheduleOptions: RecipeSection, Sendable, Equatable {
     /// Which schedule.
     public var name: ScheduleName = .cosine
     /// Warmup length in epochs (fractions allowed); exclusive with `warmup_steps`.
@@ -25,33 +25,30 @@ public struct ScheduleOptions: Codable, Sendable, Equatable {
     /// Step schedule factor.
     public var gamma: Double = 0.1
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case name
-        case warmupEpochs = "warmup_epochs"
-        case warmupSteps = "warmup_steps"
-        case minLR = "min_lr"
-        case milestones, gamma
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("name", \.name),
+            .optional("warmup_epochs", \.warmupEpochs, .nonNegative),
+            .optional("warmup_steps", \.warmupSteps, .atLeast(0)),
+            .init("min_lr", \.minLR, .nonNegative),
+            .init(
+                "milestones", \.milestones,
+                ValueCheck { m in
+                    zip(m, m.dropFirst()).allSatisfy { $0 < $1 } && m.allSatisfy { $0 > 0 } ? nil : "must be positive and increasing, got \(m)"
+                }),
+            .init("gamma", \.gamma, .within(0...1)),
+        ]
     }
 
     /// Cosine without warmup.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&name, .name)
-        try c.loadOptional(&warmupEpochs, .warmupEpochs, .nonNegative)
-        try c.loadOptional(&warmupSteps, .warmupSteps, .atLeast(0))
-        try c.load(&minLR, .minLR, .nonNegative)
-        try c.load(
-            &milestones, .milestones,
-            ValueCheck { m in
-                zip(m, m.dropFirst()).allSatisfy { $0 < $1 } && m.allSatisfy { $0 > 0 } ? nil : "must be positive and increasing, got \(m)"
-            })
-        try c.load(&gamma, .gamma, .within(0...1))
+    /// `warmup_epochs` and `warmup_steps` exclude each other; the step schedule needs milestones.
+    public func validate(_ c: KeyedDecodingContainer<RecipeKey<Self>>) throws {
         if warmupEpochs != nil && warmupSteps != nil {
-            throw c.invalid(.warmupSteps, "give warmup_epochs or warmup_steps, not both")
+            throw c.invalid(RecipeKey("warmup_steps"), "give warmup_epochs or warmup_steps, not both")
         }
-        if name == .step && milestones.isEmpty { throw c.invalid(.milestones, "the step schedule needs milestones") }
+        if name == .step && milestones.isEmpty { throw c.invalid(RecipeKey("milestones"), "the step schedule needs milestones") }
     }
 }

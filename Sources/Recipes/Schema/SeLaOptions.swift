@@ -3,7 +3,7 @@ import Objectives
 
 /// Options of SeLa (yukimasano/self-label `main.py` flags in brackets): the heads, Sinkhorn-Knopp's
 /// λ and how many times the pseudo-labels are recomputed.
-public struct SeLaOptions: Codable, Sendable, Equatable {
+public struct SeLaOptions: RecipeSection, Sendable, Equatable {
     /// Classification heads (`hc`).
     public var heads: Int = 1
     /// Clusters per head K (`ncl`).
@@ -15,22 +15,19 @@ public struct SeLaOptions: Codable, Sendable, Equatable {
     /// per epoch (`SeLa.labelSteps`; those past the end are dropped, as the reference's last one is).
     public var labelUpdates: Int = 100
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case heads, clusters, lambda
-        case labelUpdates = "label_updates"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("heads", \.heads, .atLeast(1)),
+            .init("clusters", \.clusters, .atLeast(2)),
+            .init("lambda", \.lambda, .positive),
+            .init("label_updates", \.labelUpdates, .atLeast(1)),
+        ]
     }
 
     /// The reference defaults (ImageNet: one head of 3000 clusters, λ 25, 100 updates).
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&heads, .heads, .atLeast(1))
-        try c.load(&clusters, .clusters, .atLeast(2))
-        try c.load(&lambda, .lambda, .positive)
-        try c.load(&labelUpdates, .labelUpdates, .atLeast(1))
-    }
 }
 
 extension SeLaOptions: ObjectiveConfiguration {

@@ -2,7 +2,7 @@ import Backbones
 import Objectives
 
 /// Options of SimCLR: the projector MLP and the NT-Xent temperature.
-public struct SimCLROptions: Codable, Sendable, Equatable {
+public struct SimCLROptions: RecipeSection, Sendable, Equatable {
     /// Projector hidden width.
     public var projectorHidden: Int = 2048
     /// Projector output width.
@@ -10,22 +10,18 @@ public struct SimCLROptions: Codable, Sendable, Equatable {
     /// NT-Xent temperature τ (0.1 in `retort loss simclr`; solo-learn uses 0.2 on CIFAR).
     public var temperature: Double = 0.1
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden"
-        case projectorOut = "projector_out"
-        case temperature
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("projector_hidden", \.projectorHidden, .atLeast(1)),
+            .init("projector_out", \.projectorOut, .atLeast(1)),
+            .init("temperature", \.temperature, .positive),
+        ]
     }
 
     /// Defaults: projector 2048 → 128, τ = 0.1.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&projectorHidden, .projectorHidden, .atLeast(1))
-        try c.load(&projectorOut, .projectorOut, .atLeast(1))
-        try c.load(&temperature, .temperature, .positive)
-    }
 }
 
 extension SimCLROptions: ObjectiveConfiguration {

@@ -2,7 +2,7 @@ import Backbones
 import Objectives
 
 /// Options of SimSiam: the projector and predictor MLPs.
-public struct SimSiamOptions: Codable, Sendable, Equatable {
+public struct SimSiamOptions: RecipeSection, Sendable, Equatable {
     /// Projector hidden width.
     public var projectorHidden: Int = 2048
     /// Projector output width (the predictor's input and output).
@@ -10,22 +10,18 @@ public struct SimSiamOptions: Codable, Sendable, Equatable {
     /// Predictor bottleneck width.
     public var predictorHidden: Int = 512
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden"
-        case projectorOut = "projector_out"
-        case predictorHidden = "predictor_hidden"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("projector_hidden", \.projectorHidden, .atLeast(1)),
+            .init("projector_out", \.projectorOut, .atLeast(1)),
+            .init("predictor_hidden", \.predictorHidden, .atLeast(1)),
+        ]
     }
 
     /// Paper defaults: 2048 → 2048, bottleneck 512.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&projectorHidden, .projectorHidden, .atLeast(1))
-        try c.load(&projectorOut, .projectorOut, .atLeast(1))
-        try c.load(&predictorHidden, .predictorHidden, .atLeast(1))
-    }
 }
 
 extension SimSiamOptions: ObjectiveConfiguration {

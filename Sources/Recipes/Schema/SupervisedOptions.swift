@@ -2,11 +2,16 @@ import Backbones
 import Objectives
 
 /// Options of the supervised objective.
-public struct SupervisedOptions: Codable, Sendable, Equatable {
+public struct SupervisedOptions: RecipeSection, Sendable, Equatable {
     /// Label smoothing epsilon in [0, 1).
     public var labelSmoothing: Double = 0
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case labelSmoothing = "label_smoothing" }
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("label_smoothing", \.labelSmoothing, .halfOpen(0, 1))
+        ]
+    }
 
     /// No smoothing.
     public init() {}
@@ -14,11 +19,6 @@ public struct SupervisedOptions: Codable, Sendable, Equatable {
     /// Smoothing `labelSmoothing`.
     public init(labelSmoothing: Double) { self.labelSmoothing = labelSmoothing }
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&labelSmoothing, .labelSmoothing, .halfOpen(0, 1))
-    }
 }
 
 extension SupervisedOptions: ObjectiveConfiguration {

@@ -5,7 +5,7 @@ import Objectives
 /// the prototypes, the swapped prediction, Sinkhorn-Knopp and the queue. Freezing the prototypes
 /// for the first iterations (`freeze_prototypes_niters`) is an `optimizer.groups` entry over
 /// `objective.prototypes.*` with `freeze_steps`.
-public struct SwAVOptions: Codable, Sendable, Equatable {
+public struct SwAVOptions: RecipeSection, Sendable, Equatable {
     /// Projection head hidden width (`hidden_mlp`).
     public var projectorHidden: Int = 2048
     /// Embedding width D (`feat_dim`).
@@ -26,37 +26,29 @@ public struct SwAVOptions: Codable, Sendable, Equatable {
     /// The epoch from which the queue is filled (`epoch_queue_starts`).
     public var queueStartEpoch: Int = 15
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case projectorHidden = "projector_hidden"
-        case projectorOut = "projector_out"
-        case prototypes, temperature, epsilon, iterations
-        case assign
-        case queueLength = "queue_length"
-        case queueStartEpoch = "queue_start_epoch"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("projector_hidden", \.projectorHidden, .atLeast(1)),
+            .init("projector_out", \.projectorOut, .atLeast(1)),
+            .init("prototypes", \.prototypes, .atLeast(1)),
+            .init("temperature", \.temperature, .positive),
+            .init("epsilon", \.epsilon, .positive),
+            .init("iterations", \.iterations, .atLeast(1)),
+            .init(
+                "assign", \.assign,
+                ValueCheck { a in
+                    if a.isEmpty { return "must list at least one view" }
+                    if let bad = a.first(where: { $0 < 0 }) { return "must list view indices >= 0, got \(bad)" }
+                    return Set(a).count == a.count ? nil : "must not list a view twice, got \(a)"
+                }),
+            .init("queue_length", \.queueLength, .atLeast(0)),
+            .init("queue_start_epoch", \.queueStartEpoch, .atLeast(0)),
+        ]
     }
 
     /// The reference defaults (ImageNet: 3000 prototypes, τ 0.1, ε 0.05, 3 iterations, no queue).
     public init() {}
-
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&projectorHidden, .projectorHidden, .atLeast(1))
-        try c.load(&projectorOut, .projectorOut, .atLeast(1))
-        try c.load(&prototypes, .prototypes, .atLeast(1))
-        try c.load(&temperature, .temperature, .positive)
-        try c.load(&epsilon, .epsilon, .positive)
-        try c.load(&iterations, .iterations, .atLeast(1))
-        try c.load(
-            &assign, .assign,
-            ValueCheck { a in
-                if a.isEmpty { return "must list at least one view" }
-                if let bad = a.first(where: { $0 < 0 }) { return "must list view indices >= 0, got \(bad)" }
-                return Set(a).count == a.count ? nil : "must not list a view twice, got \(a)"
-            })
-        try c.load(&queueLength, .queueLength, .atLeast(0))
-        try c.load(&queueStartEpoch, .queueStartEpoch, .atLeast(0))
-    }
 
     /// The queue length the objective uses: rounded down to a multiple of the batch size.
     func effectiveQueueLength(batchSize: Int) -> Int { queueLength - queueLength % max(batchSize, 1) }

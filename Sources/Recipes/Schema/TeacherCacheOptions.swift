@@ -46,7 +46,7 @@ extension KeyedDecodingContainer {
             return (try loadTeachers(teachersKey, oldKeys: oldKeys, objective: objective, minimum: minimum), nil)
         }
         if hasTeachers { throw invalid(cacheKey, "give teachers or teacher_cache, not both") }
-        var cache = TeacherCacheOptions(path: try require(cacheKey, ValueCheck<String> { $0.isEmpty ? "must not be empty" : nil }))
+        var cache = TeacherCacheOptions(path: try require(cacheKey, .nonEmpty))
         try load(&cache.targets, targetsKey)
         return ([], cache)
     }

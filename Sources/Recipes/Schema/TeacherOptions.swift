@@ -33,7 +33,7 @@ public struct TeacherOptions: Codable, Sendable, Equatable {
     /// Decodes with checks (checkpoint and model required).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        checkpoint = try c.require(.checkpoint, ValueCheck { $0.isEmpty ? "must not be empty" : nil })
+        checkpoint = try c.require(.checkpoint, .nonEmpty)
         model = try c.require(.model)
         try c.loadOptional(&normalize, .normalize)
         if let n = normalize, n.mean.count != model.inChannels {

@@ -2,7 +2,7 @@ import Foundation
 import TensorCore
 
 /// The `train` section: length, logging and checkpoint cadence, seed and threads.
-public struct TrainOptions: Codable, Sendable, Equatable {
+public struct TrainOptions: RecipeSection, Sendable, Equatable {
     /// Epochs to train.
     public var epochs: Int = 100
     /// Stop after this many optimizer steps even if epochs remain (smoke runs).
@@ -29,29 +29,22 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     /// statistics over the whole global batch (PyTorch's SyncBatchNorm); off: each rank's share.
     public var syncBatchNorm: Bool = false
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case epochs
-        case maxSteps = "max_steps"
-        case logEvery = "log_every"
-        case checkpointEvery = "checkpoint_every"
-        case seed, threads, tensorboard, convolution
-        case syncBatchNorm = "sync_batchnorm"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("epochs", \.epochs, .atLeast(1)),
+            .optional("max_steps", \.maxSteps, .atLeast(1)),
+            .init("log_every", \.logEvery, .atLeast(1)),
+            .optional("checkpoint_every", \.checkpointEvery, .atLeast(1)),
+            .init("seed", \.seed),
+            .optional("threads", \.threads, .atLeast(1)),
+            .init("convolution", \.convolution),
+            .init("tensorboard", \.tensorboard),
+            .init("sync_batchnorm", \.syncBatchNorm),
+        ]
     }
 
     /// Defaults.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&epochs, .epochs, .atLeast(1))
-        try c.loadOptional(&maxSteps, .maxSteps, .atLeast(1))
-        try c.load(&logEvery, .logEvery, .atLeast(1))
-        try c.loadOptional(&checkpointEvery, .checkpointEvery, .atLeast(1))
-        try c.load(&seed, .seed)
-        try c.loadOptional(&threads, .threads, .atLeast(1))
-        try c.load(&tensorboard, .tensorboard)
-        try c.load(&convolution, .convolution)
-        try c.load(&syncBatchNorm, .syncBatchNorm)
-    }
 }

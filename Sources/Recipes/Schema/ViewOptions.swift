@@ -1,5 +1,5 @@
 /// One kind of augmented view of a sample (`count` copies of it per sample), as the loader draws it.
-public struct ViewOptions: Codable, Sendable, Equatable {
+public struct ViewOptions: RecipeSection, Sendable, Equatable {
     /// How many views of this kind per sample (multi-crop: 2 large + 6 small is two specs).
     public var count: Int = 1
     /// Random resized crop; nil keeps the whole image at its size.
@@ -19,31 +19,28 @@ public struct ViewOptions: Codable, Sendable, Equatable {
     /// Normalisation for this view; nil uses `data.normalize`.
     public var normalize: NormalizeOptions?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case count, crop
-        case padCrop = "pad_crop"
-        case flip
-        case colorJitter = "color_jitter"
-        case grayscale, blur, solarize, normalize
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .init("count", \.count, .atLeast(1)),
+            .optional("crop", \.crop),
+            .optional("pad_crop", \.padCrop, .atLeast(1)),
+            .init("flip", \.flip, .probability),
+            .optional("color_jitter", \.colorJitter),
+            .init("grayscale", \.grayscale, .probability),
+            .optional("blur", \.blur),
+            .init("solarize", \.solarize, .probability),
+            .optional("normalize", \.normalize),
+        ]
     }
 
     /// A view with no augmentation.
     public init() {}
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.load(&count, .count, .atLeast(1))
-        try c.loadOptional(&crop, .crop)
-        try c.loadOptional(&padCrop, .padCrop, .atLeast(1))
+    /// `pad_crop` and `crop` exclude each other.
+    public func validate(_ c: KeyedDecodingContainer<RecipeKey<Self>>) throws {
         if crop != nil && padCrop != nil {
-            throw c.invalid(.padCrop, "pad_crop and crop are two ways to crop; give one of them")
+            throw c.invalid(RecipeKey("pad_crop"), "pad_crop and crop are two ways to crop; give one of them")
         }
-        try c.load(&flip, .flip, .probability)
-        try c.loadOptional(&colorJitter, .colorJitter)
-        try c.load(&grayscale, .grayscale, .probability)
-        try c.loadOptional(&blur, .blur)
-        try c.load(&solarize, .solarize, .probability)
-        try c.loadOptional(&normalize, .normalize)
     }
 }
