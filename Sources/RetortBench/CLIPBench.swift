@@ -17,7 +17,7 @@ import TensorCore
 /// - the size of the `N × N` logits (and of their gradient) at that batch.
 ///
 /// Options: `--threads N` (2), `--iterations N` (3 timed after one warm-up; the best counts),
-/// `--quick` (batch 32), `--torch-json PATH`.
+/// `--quick` (batch 32), `--torch-json PATH`, `--text-only` (the text tower's step alone, e.g. to profile it).
 enum CLIPBench {
     static func run(_ args: [String]) throws {
         let threads = Int(ZooBench.value(of: "--threads", in: args) ?? "2") ?? 2
@@ -53,9 +53,11 @@ enum CLIPBench {
             learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.2,
             groups: [ParameterGroup.normAndBiasWithoutDecay()])
         var optimizer = adamW
-        try model.reportStep(
-            "clip step resnet18 cifar w0.5 + text 128x4 ctx 32", batch: b, optimizer: &optimizer, iterations: iterations, totalSteps: 1,
-            args: args, script: "torch_clip")
+        if !args.contains("--text-only") {
+            try model.reportStep(
+                "clip step resnet18 cifar w0.5 + text 128x4 ctx 32", batch: b, optimizer: &optimizer, iterations: iterations,
+                totalSteps: 1, args: args, script: "torch_clip")
+        }
 
         var textTower = tower
         var textOptimizer = adamW
