@@ -37,10 +37,12 @@ consumer: deps
 bench: build
 	.build/$(CONFIG)/retort-bench
 
-## bench-compare: Retort against PyTorch CPU, alternating per workload (needs `pip install torch`; ROUNDS=5).
+## bench-compare: Retort against PyTorch CPU, alternating per workload (needs `pip install torch`; ROUNDS=5;
+## COMPARE_FLAGS=--emulate-avx2 runs both as an AVX2-only machine would).
 ROUNDS ?= 5
+COMPARE_FLAGS ?=
 bench-compare: build
-	python3 Benchmarks/compare.py --rounds $(ROUNDS)
+	python3 Benchmarks/compare.py --rounds $(ROUNDS) $(COMPARE_FLAGS)
 
 clean:
 	rm -rf .build
