@@ -1,7 +1,7 @@
 import Kernels
 import Support
 
-/// The CPU backend: OpenBLAS for matrix products (and the convolutions' GEMMs), our SIMD kernels
+/// The CPU backend: OpenBLAS for matrix products (and the convolutions' GEMMs; `PackedGEMM` for tall, short-K ones), our SIMD kernels
 /// (`Sources/Kernels`) for everything else, all on host memory. The only part of TensorCore that
 /// imports `Kernels`; its methods take each tensor's buffer once and call one kernel.
 public struct CPUBackend: Backend {
@@ -15,7 +15,7 @@ public struct CPUBackend: Backend {
     /// "cpu (OpenBLAS <kernel set>)".
     public var name: String { "cpu (OpenBLAS \(BLAS.coreName))" }
 
-    /// One `cblas_sgemm` per matrix of the batch.
+    /// One product per matrix of the batch: `PackedGEMM` for tall ones with a short inner dimension, else `cblas_sgemm`.
     public func matmul(
         _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, batch: Int, m: Int, n: Int, k: Int, sharedB: Bool,
         shape: Shape
@@ -24,18 +24,24 @@ public struct CPUBackend: Backend {
             b.withUnsafeBufferPointer { pb in
                 Tensor(shape: shape) { pc in
                     for i in 0..<batch {
-                        BLAS.gemm(
-                            transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                            a: pa.baseAddress! + i * m * k, lda: a.shape[-1],
-                            b: pb.baseAddress! + (sharedB ? 0 : i * k * n), ldb: b.shape[-1],
-                            c: pc.baseAddress! + i * m * n, ldc: n)
+                        let (ai, bi, ci) = (pa.baseAddress! + i * m * k, pb.baseAddress! + (sharedB ? 0 : i * k * n), pc.baseAddress! + i * m * n)
+                        if !transposeA && PackedGEMM.suits(m: m, n: n, k: k) {
+                            PackedGEMM.multiply(
+                                a: ai, lda: a.shape[-1], b: bi, ldb: b.shape[-1], transposeB: transposeB, m: m, n: n, k: k, c: ci, ldc: n,
+                                accumulate: false)
+                        } else {
+                            BLAS.gemm(
+                                transA: transposeA, transB: transposeB, m: m, n: n, k: k, a: ai, lda: a.shape[-1], b: bi,
+                                ldb: b.shape[-1], c: ci, ldc: n)
+                        }
                     }
                 }
             }
         }
     }
 
-    /// The bias rows, then one `cblas_sgemm` with beta 1 adding `x · weightᵀ` into them.
+    /// The bias rows, then `x · weightᵀ` added into them: `PackedGEMM` for tall inputs with a short inner
+    /// dimension, else one `cblas_sgemm` with beta 1.
     public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         let (rows, k, n) = (x.shape[0], x.shape[1], weight.shape[0])
         return x.withUnsafeBufferPointer { px in
@@ -49,9 +55,15 @@ public struct CPUBackend: Backend {
                                 for i in r { (y.base + i * n).update(from: b.base, count: n) }
                             }
                         }
-                        BLAS.gemm(
-                            transA: false, transB: true, m: rows, n: n, k: k, a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: k,
-                            beta: pb == nil ? 0 : 1, c: py.baseAddress!, ldc: n)
+                        if PackedGEMM.suits(m: rows, n: n, k: k) {
+                            PackedGEMM.multiply(
+                                a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: k, transposeB: true, m: rows, n: n, k: k,
+                                c: py.baseAddress!, ldc: n, accumulate: pb != nil)
+                        } else {
+                            BLAS.gemm(
+                                transA: false, transB: true, m: rows, n: n, k: k, a: px.baseAddress!, lda: k, b: pw.baseAddress!,
+                                ldb: k, beta: pb == nil ? 0 : 1, c: py.baseAddress!, ldc: n)
+                        }
                     }
                 }
             }
