@@ -17,10 +17,12 @@ public struct LARS: Optimizer {
     public var excludedRoles: Set<ParameterRole>
     /// Per-parameter overrides (learning-rate scale, weight decay).
     public var groups: [ParameterGroup]
+    /// Momentum buffers and the step count.
+    public private(set) var buffers = MomentumBuffers(name: "mu")
     /// Steps taken.
-    public private(set) var stepCount = 0
+    public var stepCount: Int { buffers.stepCount }
     /// Momentum buffers by path.
-    public private(set) var momentumBuffers: [String: Tensor] = [:]
+    public var momentumBuffers: [String: Tensor] { buffers.buffers }
 
     /// A LARS optimizer; by default biases and norm parameters are excluded.
     public init(
@@ -37,28 +39,18 @@ public struct LARS: Optimizer {
 
     /// One update, in place (`ParameterUpdate.lars`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
-        stepCount += 1
-        let (mu, eta) = (momentum, trustCoefficient)
-        OptimizerSupport.forEachUpdate(
-            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-            weightDecay: weightDecay
-        ) { path, p, g, h in
-            let adapt = !excludedRoles.contains(p.role)
+        let (mu, eta, excluded) = (momentum, trustCoefficient, excludedRoles)
+        buffers.step(of: &model, gradients: gradients, groups: groups, learningRate: learningRate, weightDecay: weightDecay) { p, g, buffer, h in
+            let adapt = !excluded.contains(p.role)
             ParameterUpdate.lars(
-                &p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
+                &p.value, gradient: g, momentumBuffer: &buffer, learningRate: h.learningRate,
                 weightDecay: adapt ? h.weightDecay : 0, momentum: mu, trustCoefficient: eta, adapt: adapt)
         }
     }
 
     /// Momentum buffers (`<path>.mu`) and the step count.
-    public var state: SafeTensors {
-        OptimizerSupport.save(["mu": momentumBuffers], steps: [:], step: stepCount, kind: "lars")
-    }
+    public var state: SafeTensors { buffers.state(kind: "lars") }
 
     /// Restores `state`.
-    public mutating func loadState(_ state: SafeTensors, file: String) throws {
-        let s = try OptimizerSupport.load(state, names: ["mu"], fileName: file)
-        momentumBuffers = s.buffers["mu"] ?? [:]
-        stepCount = s.step
-    }
+    public mutating func loadState(_ state: SafeTensors, file: String) throws { try buffers.load(state, file: file) }
 }

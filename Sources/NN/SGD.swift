@@ -16,10 +16,12 @@ public struct SGD: Optimizer {
     public var weightDecay: Float
     /// Per-parameter overrides.
     public var groups: [ParameterGroup]
+    /// Momentum buffers and the step count.
+    public private(set) var buffers = MomentumBuffers(name: "momentum_buffer")
     /// Steps taken.
-    public private(set) var stepCount = 0
+    public var stepCount: Int { buffers.stepCount }
     /// Momentum buffers by path.
-    public private(set) var momentumBuffers: [String: Tensor] = [:]
+    public var momentumBuffers: [String: Tensor] { buffers.buffers }
 
     /// An SGD optimizer.
     public init(
@@ -37,27 +39,17 @@ public struct SGD: Optimizer {
 
     /// One update, in place (`ParameterUpdate.sgd`).
     public mutating func step<M: Layer>(model: inout M, gradients: [String: Tensor]) {
-        stepCount += 1
         let (mu, damp, nest) = (momentum, dampening, nesterov)
-        OptimizerSupport.forEachUpdate(
-            of: &model, gradients: gradients, groups: groups, learningRate: learningRate,
-            weightDecay: weightDecay
-        ) { path, p, g, h in
+        buffers.step(of: &model, gradients: gradients, groups: groups, learningRate: learningRate, weightDecay: weightDecay) { p, g, buffer, h in
             ParameterUpdate.sgd(
-                &p.value, gradient: g, momentumBuffer: &momentumBuffers[path], learningRate: h.learningRate,
+                &p.value, gradient: g, momentumBuffer: &buffer, learningRate: h.learningRate,
                 weightDecay: h.weightDecay, momentum: mu, dampening: damp, nesterov: nest)
         }
     }
 
     /// Momentum buffers (`<path>.momentum_buffer`) and the step count.
-    public var state: SafeTensors {
-        OptimizerSupport.save(["momentum_buffer": momentumBuffers], steps: [:], step: stepCount, kind: "sgd")
-    }
+    public var state: SafeTensors { buffers.state(kind: "sgd") }
 
     /// Restores `state`.
-    public mutating func loadState(_ state: SafeTensors, file: String) throws {
-        let s = try OptimizerSupport.load(state, names: ["momentum_buffer"], fileName: file)
-        momentumBuffers = s.buffers["momentum_buffer"] ?? [:]
-        stepCount = s.step
-    }
+    public mutating func loadState(_ state: SafeTensors, file: String) throws { try buffers.load(state, file: file) }
 }
