@@ -48,13 +48,18 @@ public enum Normalization {
         let sp = SendablePointer(scale)
         let bp = SendablePointer(shift)
         let rp = residual.map { SendablePointer($0) }
+        forEachPlane(outer: outer, channels: channels, inner: inner) { p, c in
+            let a = ip[c] * sp[c]
+            let b = bp[c] - mp[c] * a
+            affinePlane(src.base + p * inner, a, b, rp.map { $0.base + p * inner }, relu, dst.base + p * inner, inner)
+        }
+    }
+
+    /// `body(p, c)` for every `[inner]` plane `p` of the `outer · channels` (its channel `c`), planes in parallel
+    /// (about 16 K values a task).
+    static func forEachPlane(outer: Int, channels: Int, inner: Int, _ body: @Sendable (Int, Int) -> Void) {
         parallelFor(outer * channels, grain: max(1, 16384 / max(inner, 1))) { range in
-            for p in range {
-                let c = p % channels
-                let a = ip[c] * sp[c]
-                let b = bp[c] - mp[c] * a
-                affinePlane(src.base + p * inner, a, b, rp.map { $0.base + p * inner }, relu, dst.base + p * inner, inner)
-            }
+            for p in range { body(p, p % channels) }
         }
     }
 
@@ -133,23 +138,20 @@ public enum Normalization {
         let gsp = SendablePointer(sumScale)
         let gbp = SendablePointer(sumShift)
         let m = Float(count)
-        parallelFor(outer * channels, grain: max(1, 16384 / max(inner, 1))) { range in
-            for p in range {
-                let c = p % channels
-                let off = p * inner
-                let xp = xs.base + off
-                let gp = gy.base + off
-                let op = gx.base + off
-                let k = sp[c] * ip[c]
-                if training {
-                    // dx = k·(dy − dShift/M − (x − μ)·invStd·dScale/M)
-                    let a = gbp[c] / m
-                    let b = ip[c] * gsp[c] / m
-                    let mu = mp[c]
-                    for i in 0..<inner { op[i] = k * (gp[i] - a - (xp[i] - mu) * b) }
-                } else {
-                    for i in 0..<inner { op[i] = k * gp[i] }
-                }
+        forEachPlane(outer: outer, channels: channels, inner: inner) { p, c in
+            let off = p * inner
+            let xp = xs.base + off
+            let gp = gy.base + off
+            let op = gx.base + off
+            let k = sp[c] * ip[c]
+            if training {
+                // dx = k·(dy − dShift/M − (x − μ)·invStd·dScale/M)
+                let a = gbp[c] / m
+                let b = ip[c] * gsp[c] / m
+                let mu = mp[c]
+                for i in 0..<inner { op[i] = k * (gp[i] - a - (xp[i] - mu) * b) }
+            } else {
+                for i in 0..<inner { op[i] = k * gp[i] }
             }
         }
     }
