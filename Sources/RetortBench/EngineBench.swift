@@ -62,6 +62,10 @@ enum EngineBench {
             MemoryPolicy.raiseMmapAndTrimThresholds(to: 1 << 30)
             print("malloc: mmap and trim thresholds raised to 1 GiB (--keep-heap)")
         }
+        if args.contains("--packed-gemm") {  // this comparison alone
+            packedGEMMComparison(rounds: args.contains("--quick") ? 1 : 3)
+            return
+        }
         let batch = 128
         let peak1 = gemmPeak(2048, threads: 1)
         let peak2 = gemmPeak(2048, threads: 2)
