@@ -1,6 +1,6 @@
-"""What the PyTorch baselines of `retort-bench` share (the timing loop and the JSON they write included) (imported by torch_swav.py, torch_clip.py,
-torch_pixpro.py; run them from anywhere, Python puts this folder on the path): torch itself, or a
-clean exit when it is not installed (the baselines are optional), the ResNet basic block that
+"""What the PyTorch baselines of `retort-bench` share (the timing loop and the JSON they write included) (imported by the step twins:
+torch_kd.py, torch_clip.py, torch_swav.py, torch_byol.py, torch_pixpro.py; run them from anywhere, Python puts this folder on the path): torch itself, or a
+clean exit when it is not installed (the baselines are optional), their command line (`step_arguments`), the ResNet basic block that
 matches Retort's `BasicBlock` (conv3x3-BN-ReLU-conv3x3-BN, a 1x1 conv + BN shortcut when the shape
 changes) and the CIFAR-stem ResNet-18 built from it."""
 try:
@@ -48,6 +48,24 @@ class CifarResNet18(nn.Module):
 
     def features(self, x):
         return self.forward(x).mean(dim=(2, 3))
+
+
+def step_arguments(name, batch, extra=None):
+    """The twins' common command line, `--threads` (2), `--iterations` (3), `--batch` (`batch`) and `--out`
+    (`.build/torch_<name>.json`), plus what `extra(parser)` adds; sets torch's thread count and seed 0 and returns
+    the parsed arguments."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--iterations", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=batch)
+    ap.add_argument("--out", default=f".build/torch_{name}.json")
+    if extra:
+        extra(ap)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    return a
 
 
 def best_seconds(step, iterations):

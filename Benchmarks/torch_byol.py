@@ -11,10 +11,9 @@ update. Best of N after one warm-up.
 Usage: python3 Benchmarks/torch_byol.py [--threads 2] [--iterations 3] [--batch 256] [--out .build/torch_byol.json]
 Writes {"images_per_second": ..., "seconds": ..., "batch": ...} (read by retort-bench ssl).
 """
-import argparse
 import copy
 
-from torch_blocks import CifarResNet18, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
+from torch_blocks import CifarResNet18, F, best_seconds, nn, step_arguments, torch, write_result  # torch, or a clean exit without it
 from torch_swav import lars_step
 
 
@@ -39,14 +38,7 @@ def regression(q, z):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iterations", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=256)
-    ap.add_argument("--out", default=".build/torch_byol.json")
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = step_arguments("byol", batch=256)
     online = Encoder()
     predictor = mlp(128, 2048, 128)
     target = copy.deepcopy(online)

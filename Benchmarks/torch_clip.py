@@ -14,10 +14,9 @@ squared projected feature, the same AdamW.
 Usage: python3 Benchmarks/torch_clip.py [--threads 2] [--iterations 3] [--batch 256] [--out .build/torch_clip.json] [--quick]
 Writes {"images_per_second": ..., "seconds": ..., "batch": ..., "captions_per_second": ...} (read by retort-bench clip).
 """
-import argparse
 import math
 
-from torch_blocks import CifarResNet18, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
+from torch_blocks import CifarResNet18, F, best_seconds, nn, step_arguments, torch, write_result  # torch, or a clean exit without it
 
 
 class ImageTower(nn.Module):
@@ -73,17 +72,9 @@ def adamw(params, extra_no_decay=()):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iterations", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=256)
-    ap.add_argument("--quick", action="store_true", help="batch 32 (as retort-bench clip --quick)")
-    ap.add_argument("--out", default=".build/torch_clip.json")
-    a = ap.parse_args()
+    a = step_arguments("clip", batch=256, extra=lambda ap: ap.add_argument("--quick", action="store_true", help="batch 32 (as retort-bench clip --quick)"))
     if a.quick:
         a.batch = 32
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
     image, text = ImageTower(), TextTower()
     logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
     opt = adamw(list(image.named_parameters()) + list(text.named_parameters()), extra_no_decay=[logit_scale])

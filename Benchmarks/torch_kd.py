@@ -9,9 +9,8 @@ Usage: python3 Benchmarks/torch_kd.py [--threads 2] [--iterations 3] [--batch 12
 Writes {"images_per_second": ..., "seconds": ..., "batch": ..., "student_seconds": ...} (read by retort-bench kd);
 `student_seconds` is the same student's supervised step without the teacher.
 """
-import argparse
 
-from torch_blocks import CifarResNet18, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
+from torch_blocks import CifarResNet18, F, best_seconds, nn, step_arguments, torch, write_result  # torch, or a clean exit without it
 
 
 class ResNet18(nn.Module):
@@ -27,14 +26,7 @@ class ResNet18(nn.Module):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iterations", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--out", default=".build/torch_kd.json")
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = step_arguments("kd", batch=128)
     teacher, student = ResNet18(1.0).eval(), ResNet18(0.25)
     for p in teacher.parameters():
         p.requires_grad_(False)

@@ -10,9 +10,8 @@ wrapped in LARC-style adaptive scaling (trust 0.001, no clipping). Best of N aft
 Usage: python3 Benchmarks/torch_swav.py [--threads 2] [--iterations 3] [--batch 256] [--out .build/torch_swav.json]
 Writes {"images_per_second": ..., "seconds": ..., "batch": ...} (read by retort-bench ssl).
 """
-import argparse
 
-from torch_blocks import CifarResNet18, F, best_seconds, nn, torch, write_result  # torch, or a clean exit without it
+from torch_blocks import CifarResNet18, F, best_seconds, nn, step_arguments, torch, write_result  # torch, or a clean exit without it
 
 
 class SwAVNet(nn.Module):
@@ -73,14 +72,7 @@ def lars_step(model, opt, trust=0.001, eps=1e-8):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iterations", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=256)
-    ap.add_argument("--out", default=".build/torch_swav.json")
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = step_arguments("swav", batch=256)
     model = SwAVNet()
     opt = torch.optim.SGD(model.parameters(), lr=0.6, momentum=0.9, weight_decay=1e-6)
     sizes = [28, 28, 16, 16, 16, 16]
