@@ -52,17 +52,15 @@ extension TrainModel {
 
 /// The PyTorch baselines' JSON (`Benchmarks/torch_*.py`), read for the ratios `retort-bench` prints.
 enum TorchBaseline {
-    /// "; PyTorch P img/s, ratio R" for `imagesPerSecond` against the baseline JSON at `path` (the same workload:
-    /// every `matching` key holds that integer), or " (no PyTorch baseline: python3 Benchmarks/`command`)".
-    static func comparison(_ imagesPerSecond: Double, at path: String, matching: [String: Int], command: String) -> String {
-        guard let torch = Self.imagesPerSecond(at: path, matching: matching) else { return " (no PyTorch baseline: python3 Benchmarks/\(command))" }
-        return String(format: "; PyTorch %.1f img/s, ratio %.2f", torch, imagesPerSecond / torch)
-    }
-
-    /// `images_per_second` from the JSON at `path` when every `matching` key holds that integer (the
-    /// same workload), else nil.
-    static func imagesPerSecond(at path: String, matching: [String: Int]) -> Double? {
-        value("images_per_second", at: path, matching: matching)
+    /// "; PyTorch P img/s, ratio R" for `rate` against the baseline JSON's `key` at `path` (the same workload:
+    /// every `matching` key holds that integer), or " (no PyTorch baseline: python3 Benchmarks/`command`)"; `unit`
+    /// names the rate (`captions/s` for the text tower's `captions_per_second`).
+    static func comparison(
+        _ rate: Double, at path: String, matching: [String: Int], command: String, key: String = "images_per_second",
+        unit: String = "img/s"
+    ) -> String {
+        guard let torch = value(key, at: path, matching: matching) else { return " (no PyTorch baseline: python3 Benchmarks/\(command))" }
+        return String(format: "; PyTorch %.1f %@, ratio %.2f", torch, unit, rate / torch)
     }
 
     /// The number `key` from the JSON at `path` when every `matching` key holds that integer, else nil.

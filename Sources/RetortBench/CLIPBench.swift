@@ -72,12 +72,13 @@ enum CLIPBench {
         }
         let textRate = Double(batch) / tt
         let path = ZooBench.value(of: "--torch-json", in: args) ?? ".build/torch_clip.json"
-        let torchText = TorchBaseline.value("captions_per_second", at: path, matching: ["batch": batch])
         print(
             String(
                 format: "text tower step (%d parameters), batch %d: %.3f s, %.1f captions/s",
                 textTower.parameterCount, batch, tt, textRate)
-                + (torchText.map { String(format: "; PyTorch %.1f captions/s, ratio %.2f", $0, textRate / $0) } ?? ""))
+                + TorchBaseline.comparison(
+                    textRate, at: path, matching: ["batch": batch], command: "torch_clip.py" + (batch == 256 ? "" : " --batch \(batch)"),
+                    key: "captions_per_second", unit: "captions/s"))
         print(String(format: "logits %d x %d: %d KiB (+ the same for their gradient)", batch, batch, batch * batch * 4 / 1024))
     }
 }
