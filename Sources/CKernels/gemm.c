@@ -57,20 +57,17 @@ RTK_ROWS(6)
 RTK_ROWS(2)
 RTK_ROWS(1)
 
-// Rows in blocks of MR (the build's register budget: 12 × 1 zmm, 6 × 2 ymm, 2 × 4 xmm), the rest one at a time.
-#define RTK_BLOCKED(MR)                                                                                              \
-    for (; i + MR <= m; i += MR) rows_##MR(a + i * lda, lda, packed, k, n, c + i * ldc, ldc, accumulate);
+// Rows in blocks of the build's register budget (12 × 1 zmm, 6 × 2 ymm, 2 × 4 xmm), the rest one at a time.
+#define RTK_MR_base 2
+#define RTK_MR_avx2 6
+#define RTK_MR_avx512 12
+#define RTK_ROWS_CALL(MR) rows_##MR(a + i * lda, lda, packed, k, n, c + i * ldc, ldc, accumulate)
+#define RTK_BLOCKED(MR) for (; i + MR <= m; i += MR) RTK_ROWS_CALL(MR);
 #define RTK_VARIANTS(suffix, attr)                                                                                   \
     attr static void gemm_rows_##suffix(const float *a, long lda, const float *packed, long k, long n, float *c,      \
-                                        long ldc, long m, int accumulate, int mr) {                                  \
+                                        long ldc, long m, int accumulate) {                                          \
         long i = 0;                                                                                                  \
-        if (mr == 12) {                                                                                              \
-            RTK_BLOCKED(12)                                                                                          \
-        } else if (mr == 6) {                                                                                        \
-            RTK_BLOCKED(6)                                                                                           \
-        } else {                                                                                                     \
-            RTK_BLOCKED(2)                                                                                           \
-        }                                                                                                            \
+        RTK_BLOCKED(RTK_MR_##suffix)                                                                                 \
         RTK_BLOCKED(1)                                                                                               \
     }
 
@@ -78,6 +75,5 @@ RTK_BUILDS(RTK_VARIANTS)
 
 void rtk_gemm_rows(const float *a, long lda, const float *packed, long k, long n, float *c, long ldc, long m,
                    int accumulate) {
-    int level = rtk_level();
-    RTK_DISPATCH(gemm_rows, a, lda, packed, k, n, c, ldc, m, accumulate, level == 2 ? 12 : level == 1 ? 6 : 2);
+    RTK_DISPATCH(gemm_rows, a, lda, packed, k, n, c, ldc, m, accumulate);
 }

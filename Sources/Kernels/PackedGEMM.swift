@@ -10,9 +10,12 @@ public enum PackedGEMM {
     /// Rows a task takes (a multiple of every build's row block).
     static let rowsPerTask = 96
 
-    /// Whether an `m × k` by `k × n` product is of the shape this serves better than OpenBLAS: tall (`m ≥ 256`),
-    /// a short inner dimension (`k ≤ 1024`) and at least one panel of columns.
-    public static func suits(m: Int, n: Int, k: Int) -> Bool { m >= 256 && (1...1024).contains(k) && n >= 16 }
+    /// Whether an `m × k` by `k × n` product is one this serves better than OpenBLAS: tall (`m ≥ 256`), a short
+    /// inner dimension (`k ≤ 1024`), at least one panel of columns, and a vector build to run it (AVX2 or AVX-512;
+    /// the baseline build runs at about 0.4× OpenBLAS, `retort-bench engine --packed-gemm --isa baseline`).
+    public static func suits(m: Int, n: Int, k: Int) -> Bool {
+        m >= 256 && (1...1024).contains(k) && n >= 16 && InstructionSet.current != .baseline
+    }
 
     /// C[m, n] = A[m, k]·B[k, n] (`accumulate`: C + A·B); A's rows `lda` apart, C's `ldc` apart; B's rows `ldb` apart,
     /// or B given as its transpose `[n, k]` (`transposeB`, a linear layer's weight).

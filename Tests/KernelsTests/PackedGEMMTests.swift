@@ -57,4 +57,15 @@ final class PackedGEMMTests: XCTestCase {
             XCTAssertEqual(part.map(\.bitPattern), whole[(start * n)..<((start + count) * n)].map(\.bitPattern), "rows \(start)..<\(start + count)")
         }
     }
+
+    /// It takes tall, short-K products with a panel of columns, and only with a vector build.
+    func testSuitsTallShortProductsOnVectorBuilds() {
+        forEachInstructionSet { isa in
+            XCTAssertEqual(PackedGEMM.suits(m: 8192, n: 384, k: 128), isa != .baseline, "\(isa)")
+            XCTAssertFalse(PackedGEMM.suits(m: 128, n: 384, k: 128), "short, \(isa)")
+            XCTAssertFalse(PackedGEMM.suits(m: 8192, n: 384, k: 2048), "long k, \(isa)")
+            XCTAssertFalse(PackedGEMM.suits(m: 8192, n: 8, k: 128), "narrow, \(isa)")
+            XCTAssertFalse(PackedGEMM.suits(m: 8192, n: 384, k: 0), "empty k, \(isa)")
+        }
+    }
 }

@@ -15,7 +15,7 @@ public struct CPUBackend: Backend {
     /// "cpu (OpenBLAS <kernel set>)".
     public var name: String { "cpu (OpenBLAS \(BLAS.coreName))" }
 
-    /// One product per matrix of the batch: `PackedGEMM` for tall ones with a short inner dimension, else `cblas_sgemm`.
+    /// One `product` per matrix of the batch.
     public func matmul(
         _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, batch: Int, m: Int, n: Int, k: Int, sharedB: Bool,
         shape: Shape
@@ -25,23 +25,16 @@ public struct CPUBackend: Backend {
                 Tensor(shape: shape) { pc in
                     for i in 0..<batch {
                         let (ai, bi, ci) = (pa.baseAddress! + i * m * k, pb.baseAddress! + (sharedB ? 0 : i * k * n), pc.baseAddress! + i * m * n)
-                        if !transposeA && PackedGEMM.suits(m: m, n: n, k: k) {
-                            PackedGEMM.multiply(
-                                a: ai, lda: a.shape[-1], b: bi, ldb: b.shape[-1], transposeB: transposeB, m: m, n: n, k: k, c: ci, ldc: n,
-                                accumulate: false)
-                        } else {
-                            BLAS.gemm(
-                                transA: transposeA, transB: transposeB, m: m, n: n, k: k, a: ai, lda: a.shape[-1], b: bi,
-                                ldb: b.shape[-1], c: ci, ldc: n)
-                        }
+                        Self.product(
+                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: ai, lda: a.shape[-1], b: bi,
+                            ldb: b.shape[-1], c: ci, ldc: n, accumulate: false)
                     }
                 }
             }
         }
     }
 
-    /// The bias rows, then `x · weightᵀ` added into them: `PackedGEMM` for tall inputs with a short inner
-    /// dimension, else one `cblas_sgemm` with beta 1.
+    /// The bias rows, then `x · weightᵀ` added into them (`product`).
     public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         let (rows, k, n) = (x.shape[0], x.shape[1], weight.shape[0])
         return x.withUnsafeBufferPointer { px in
@@ -55,18 +48,28 @@ public struct CPUBackend: Backend {
                                 for i in r { (y.base + i * n).update(from: b.base, count: n) }
                             }
                         }
-                        if PackedGEMM.suits(m: rows, n: n, k: k) {
-                            PackedGEMM.multiply(
-                                a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: k, transposeB: true, m: rows, n: n, k: k,
-                                c: py.baseAddress!, ldc: n, accumulate: pb != nil)
-                        } else {
-                            BLAS.gemm(
-                                transA: false, transB: true, m: rows, n: n, k: k, a: px.baseAddress!, lda: k, b: pw.baseAddress!,
-                                ldb: k, beta: pb == nil ? 0 : 1, c: py.baseAddress!, ldc: n)
-                        }
+                        Self.product(
+                            transposeA: false, transposeB: true, m: rows, n: n, k: k, a: px.baseAddress!, lda: k, b: pw.baseAddress!,
+                            ldb: k, c: py.baseAddress!, ldc: n, accumulate: pb != nil)
                     }
                 }
             }
+        }
+    }
+
+    /// C[m, n] = op(A)·op(B) (`accumulate`: C + op(A)·op(B)), row-major: `PackedGEMM` for tall untransposed-A
+    /// products with a short inner dimension (`PackedGEMM.suits`), else `cblas_sgemm` (beta 1 when accumulating).
+    static func product(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+        ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        if !transposeA && PackedGEMM.suits(m: m, n: n, k: k) {
+            PackedGEMM.multiply(
+                a: a, lda: lda, b: b, ldb: ldb, transposeB: transposeB, m: m, n: n, k: k, c: c, ldc: ldc, accumulate: accumulate)
+        } else {
+            BLAS.gemm(
+                transA: transposeA, transB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: c,
+                ldc: ldc)
         }
     }
 
