@@ -1,4 +1,4 @@
-// GELU kernels; see include/activation.h. Each operation mirrors Sources/Kernels/VectorMath.swift one to one
+// GELU kernels; see include/activation.h. Each operation mirrors Tests/KernelsTests/VectorMath.swift (the reference the tests hold it to) one to one
 // (same constants, same order, no contraction), so results are bit-identical to the Swift lanes.
 #include "activation.h"
 #include "dispatch.h"

@@ -32,9 +32,9 @@ public enum Elementwise {
         }
     }
 
-    /// out[i] = GELU(x[i]) = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel), erf as in
-    /// `VectorMath.erf`; `out` may alias `x`. Runs in C (`Sources/CKernels/activation.c`, AVX-512/AVX2 at run
-    /// time) with `VectorMath`'s arithmetic, so the bits are those of the Swift lanes.
+    /// out[i] = GELU(x[i]) = x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel), erf by Abramowitz & Stegun 7.1.26
+    /// (PyTorch's vectorised CPU erf); `out` may alias `x`. Runs in C (`Sources/CKernels/activation.c`, AVX-512/AVX2 at run
+    /// time), the bits of the reference lanes in Tests/KernelsTests/VectorMath.swift.
     public static func gelu(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count n: Int) {
         rtk_gelu(x, out, n)
     }
@@ -42,33 +42,6 @@ public enum Elementwise {
     /// out[i] = g[i]·(Φ(x[i]) + x[i]·φ(x[i])), the GELU gradient, with φ(x) = e^(−x²/2)/√(2π) (in C, as `gelu`).
     public static func geluGradient(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count n: Int) {
         rtk_gelu_gradient(g, x, out, n)
-    }
-
-    /// out = f(a, b) in `VectorMath.Lanes` steps; the last partial step runs through zero-padded
-    /// lanes, so every element gets the same arithmetic wherever it sits.
-    @inline(__always) @usableFromInline
-    static func lanes(
-        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
-        _ f: (VectorMath.Lanes, VectorMath.Lanes) -> VectorMath.Lanes
-    ) {
-        typealias V = VectorMath.Lanes
-        var i = 0
-        while i + V.scalarCount <= n {
-            let va = UnsafeRawPointer(a + i).loadUnaligned(as: V.self)
-            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: V.self)
-            UnsafeMutableRawPointer(out + i).storeBytes(of: f(va, vb), as: V.self)
-            i += V.scalarCount
-        }
-        if i < n {
-            var va = V(repeating: 0)
-            var vb = V(repeating: 0)
-            for j in 0..<(n - i) {
-                va[j] = a[i + j]
-                vb[j] = b[i + j]
-            }
-            let r = f(va, vb)
-            for j in 0..<(n - i) { out[i + j] = r[j] }
-        }
     }
 
     @inline(__always) @usableFromInline

@@ -68,7 +68,7 @@ extension Tensor {
         let x = detached
         switch form {
         case .erf:
-            // Vectorised, with PyTorch's CPU erf approximation (Kernels/VectorMath.swift on the CPU).
+            // Vectorised, with PyTorch's CPU erf approximation (CKernels/activation.c on the CPU).
             let out = Tensor.backend.gelu(x)
             return Tensor.traced(out, inputs: [self]) { g in [Tensor.backend.geluGradient(g, x: x)] }
         case .tanh:

@@ -1,4 +1,4 @@
-// GELU forward and gradient over float arrays, the same arithmetic as Sources/Kernels/VectorMath.swift
+// GELU forward and gradient over float arrays, the same arithmetic as Tests/KernelsTests/VectorMath.swift
 // (exp by range reduction and a degree-6 polynomial, erf by Abramowitz & Stegun 7.1.26), without fused
 // multiply-adds, so every value is the bits the Swift lanes give; AVX-512 / AVX2 builds chosen at run time.
 #ifndef RETORT_ACTIVATION_H

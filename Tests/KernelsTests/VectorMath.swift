@@ -1,18 +1,19 @@
-/// Vectorised transcendental functions on four lanes, for elementwise kernels (Swift's SIMD
-/// types have no `exp`; calling libm per lane costs more than the rest of a GELU). Four lanes =
-/// one SSE register of the baseline x86-64 target: wider types spill their temporaries here.
-public enum VectorMath {
+/// The reference arithmetic of the C kernels' exp and erf (`Sources/CKernels/activation.c` mirrors it one to one,
+/// and the tests hold its GELU and softmax to these bits): transcendental functions on four lanes, as the Swift
+/// elementwise kernels computed them before GELU moved to C. Four lanes = one SSE register of the baseline x86-64
+/// target.
+enum VectorMath {
     /// The lane vector of these functions.
-    public typealias Lanes = SIMD4<Float>
+    typealias Lanes = SIMD4<Float>
     /// Integer lanes of the same width.
-    public typealias IntLanes = SIMD4<Int32>
+    typealias IntLanes = SIMD4<Int32>
     /// Bit-pattern lanes of the same width.
-    public typealias BitLanes = SIMD4<UInt32>
+    typealias BitLanes = SIMD4<UInt32>
 
     /// e^x: Cephes `expf` (range reduction by ln 2 split in two, degree-6 polynomial, 2^n from the
     /// exponent bits); within 2 ulp of libm on [-87, 88]. Inputs are clamped to [-87.3, 88.7].
-    @inlinable @inline(__always)
-    public static func exp(_ x: Lanes) -> Lanes {
+    @inline(__always)
+    static func exp(_ x: Lanes) -> Lanes {
         let x = x.clamped(lowerBound: Lanes(repeating: -87.3), upperBound: Lanes(repeating: 88.7))
         let magic = Lanes(repeating: 12_582_912)  // 1.5·2^23: adding it rounds to an integer
         let t = x * 1.442_695_04 + magic
@@ -31,8 +32,8 @@ public enum VectorMath {
 
     /// erf(x) by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7), the approximation PyTorch's
     /// vectorised CPU `erf` (and so its exact GELU) uses.
-    @inlinable @inline(__always)
-    public static func erf(_ x: Lanes) -> Lanes {
+    @inline(__always)
+    static func erf(_ x: Lanes) -> Lanes {
         let a = abs(x)
         let t = 1 / (a * 0.327_591_1 + 1)
         var r = t * 1.061_405_429 - 1.453_152_027
@@ -44,7 +45,7 @@ public enum VectorMath {
     }
 
     /// |x| per lane.
-    @inlinable @inline(__always)
+    @inline(__always)
     static func abs(_ x: Lanes) -> Lanes {
         unsafeBitCast(unsafeBitCast(x, to: BitLanes.self) & 0x7FFF_FFFF, to: Lanes.self)
     }
