@@ -1,3 +1,4 @@
+import Backbones
 import Foundation
 import NN
 import Objectives
@@ -47,6 +48,14 @@ extension TrainModel {
         print(
             String(format: "%@, batch %d: %.3f s, %.1f img/s", label, n, t, rate)
                 + TorchBaseline.comparison(rate, at: path, matching: ["batch": n], command: "\(script).py" + (n == 256 ? "" : " --batch \(n)")))
+    }
+}
+
+extension ResNet where Block == BasicBlock {
+    /// The benchmarks' ResNet-18: CIFAR stem, 1-channel 28 px images, channels × `width` (the twin of
+    /// `Benchmarks/torch_blocks.py`'s `CifarResNet18`); `classCount` nil for features only.
+    static func cifar18(width: Float, classCount: Int? = nil, rng: inout Philox) -> Self {
+        Self(blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: width, classCount: classCount, zeroInitResidual: false, rng: &rng)
     }
 }
 

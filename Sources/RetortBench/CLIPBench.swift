@@ -29,9 +29,7 @@ enum CLIPBench {
         var rng = Philox(seed: 12)
         let options = CLIPOptions()
         let tokenizer = try options.makeTokenizer()
-        let net = ResNet<BasicBlock>(
-            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
-            zeroInitResidual: false, rng: &rng)
+        let net = ResNet<BasicBlock>.cifar18(width: 0.5, rng: &rng)
         let tower = TextTransformer(
             contextLength: options.contextLength, vocabularySize: tokenizer.vocabularySize, width: options.textWidth,
             depth: options.textLayers, headCount: options.textHeads, featureCount: options.embedDim,

@@ -29,12 +29,8 @@ enum KDBench {
         print("threads \(threads), best of \(iterations) after one warm-up")
 
         var rng = Philox(seed: 17)
-        func resnet18(width: Float) -> ResNet<BasicBlock> {
-            ResNet<BasicBlock>(
-                blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: width, classCount: 10, zeroInitResidual: false, rng: &rng)
-        }
-        let teacher = resnet18(width: 1)
-        let student = resnet18(width: 0.25)
+        let teacher = ResNet<BasicBlock>.cifar18(width: 1, classCount: 10, rng: &rng)
+        let student = ResNet<BasicBlock>.cifar18(width: 0.25, classCount: 10, rng: &rng)
         let x = Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 28 * 28)).map { _ in rng.nextNormal() })
         let b = TrainingBatch(views: [x], labels: IntTensor((0..<batch).map { $0 % 10 }), sampleIDs: (0..<batch).map(UInt64.init))
         func sgd() -> SGD { SGD(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4) }

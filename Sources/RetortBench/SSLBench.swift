@@ -49,9 +49,7 @@ enum SSLBench {
         if !args.contains("--skip-byol") { try byolStep(args, iterations: iterations) }
         if args.contains("--skip-swav") { return }
         let batch = args.contains("--quick") ? 32 : 256
-        let net = ResNet<BasicBlock>(
-            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil,
-            zeroInitResidual: false, rng: &rng)
+        let net = ResNet<BasicBlock>.cifar18(width: 0.5, rng: &rng)
         let swav = SwAV(model: net, projectorHidden: 2048, projectorOutput: 128, prototypeCount: 300, rng: &rng)
         let sizes = [28, 28, 16, 16, 16, 16]
         let views = sizes.map { s in Tensor(shape: [batch, 1, s, s], scalars: (0..<(batch * s * s)).map { _ in rng.nextNormal() }) }
@@ -62,23 +60,26 @@ enum SSLBench {
         }
         let b = TrainingBatch(views: views, viewInfo: infos, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         var model = TrainModel(backbone: net, objective: swav)
-        var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
+        var optimizer = lars
         try model.reportStep(
             "swav step 2x28 + 4x16, resnet18 cifar w0.5", batch: b, optimizer: &optimizer, iterations: iterations, totalSteps: 1,
             args: args, script: "torch_swav")
     }
 
+    /// The SwAV and BYOL steps' optimizer, as their twins': LARS at 0.6, momentum 0.9, weight decay 1e-6, trust 0.001,
+    /// nothing excluded.
+    static var lars: LARS { LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: []) }
+
     /// The BYOL step (see the type's comment).
     static func byolStep(_ args: [String], iterations: Int) throws {
         let batch = args.contains("--quick") ? 32 : 256
         var rng = Philox(seed: 12)
-        let net = ResNet<BasicBlock>(
-            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 0.5, classCount: nil, zeroInitResidual: false, rng: &rng)
+        let net = ResNet<BasicBlock>.cifar18(width: 0.5, rng: &rng)
         let byol = BYOL(model: net, projectorHidden: 2048, projectorOutput: 128, predictorHidden: 2048, rng: &rng)
         let views = (0..<2).map { _ in Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 28 * 28)).map { _ in rng.nextNormal() }) }
         let b = TrainingBatch(views: views, labels: nil, sampleIDs: (0..<batch).map(UInt64.init))
         var model = TrainModel(backbone: net, objective: byol)
-        var optimizer = LARS(learningRate: 0.6, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, excludedRoles: [])
+        var optimizer = lars
         try model.reportStep(
             "byol step 2x28, resnet18 cifar w0.5", batch: b, optimizer: &optimizer, iterations: iterations, totalSteps: 1000,
             args: args, script: "torch_byol", flag: "--torch-byol-json")

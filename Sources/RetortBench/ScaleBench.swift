@@ -77,8 +77,7 @@ enum ScaleBench {
         if args.contains("--allreduce") { return allReduceSweep(mpi) }
         let steps = Int(ZooBench.value(of: "--steps", in: args) ?? "3") ?? 3
         var rng = Philox(seed: 17)
-        let model = ResNet<BasicBlock>(
-            blocks: [2, 2, 2, 2], stem: .cifar, inputChannels: 1, width: 1, classCount: 10, zeroInitResidual: false, rng: &rng)
+        let model = ResNet<BasicBlock>.cifar18(width: 1, classCount: 10, rng: &rng)
         let batch = 64
         let x = Tensor(shape: [batch, 1, 28, 28], scalars: (0..<(batch * 28 * 28)).map { _ in rng.nextNormal() })
         let b = TrainingBatch(views: [x], labels: IntTensor((0..<batch).map { $0 % 10 }), sampleIDs: (0..<batch).map(UInt64.init))
