@@ -31,15 +31,19 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if let map, EmbeddingMap.Method(rawValue: map) == nil {
-                throw ValidationError("--map must be one of \(EmbeddingMap.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(map)'")
+            let method = try map.map { name in
+                guard let method = EmbeddingMap.Method(rawValue: name) else {
+                    throw ValidationError(
+                        "--map must be one of \(EmbeddingMap.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+                }
+                return method
             }
             let (loaded, mean, std) = try input.load()
             let e = try FeatureExtractor.extract(
                 loaded.backbone, storePath: store, mean: mean, std: std,
                 channels: loaded.options.inChannels, withLogits: true)
-            if let map {
-                try drawMap(map, features: e)
+            if let method {
+                try drawMap(method, features: e)
                 return
             }
             try e.safeTensors(checkpoint: input.checkpoint, store: store).write(to: URL(fileURLWithPath: out))
@@ -47,10 +51,7 @@ struct EmbedCommand: ParsableCommand {
         }
     }
 
-    private func drawMap(_ name: String, features e: ExtractedFeatures) throws {
-        guard let method = EmbeddingMap.Method(rawValue: name) else {
-            throw ValidationError("--map must be one of \(EmbeddingMap.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
-        }
+    private func drawMap(_ method: EmbeddingMap.Method, features e: ExtractedFeatures) throws {
         guard perplexity > 0, iterations >= 1 else { throw ValidationError("--perplexity must be > 0 and --iterations >= 1") }
         var drawer = EmbeddingMap(method: method)
         drawer.maxPoints = maxPoints
