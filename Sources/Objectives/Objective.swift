@@ -176,6 +176,8 @@ public protocol Objective<Model>: Layer {
 }
 
 extension Objective {
+    /// One view unless an objective says otherwise.
+    public var viewCount: Int { 1 }
     /// No labels needed unless an objective says so.
     public var needsLabels: Bool { false }
     /// One gradient of the sum of all terms unless an objective says otherwise.

@@ -13,8 +13,6 @@ public struct Supervised<Model: Backbone>: Objective {
     /// A supervised objective with label smoothing `labelSmoothing`.
     public init(labelSmoothing: Float = 0) { self.labelSmoothing = labelSmoothing }
 
-    /// One view.
-    public var viewCount: Int { 1 }
     /// Labels are required.
     public var needsLabels: Bool { true }
     /// No parameters of its own (the classifier belongs to the backbone).

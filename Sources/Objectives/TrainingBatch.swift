@@ -41,6 +41,14 @@ public struct TrainingBatch {
     /// The number of samples N.
     public var count: Int { sampleIDs.count }
 
+    /// The first `count` views; an objective's check that the batch has the views it needs (throws
+    /// `ObjectiveError.tooFewViews` naming `objective`).
+    @discardableResult
+    public func views(_ count: Int, for objective: String) throws -> ArraySlice<Tensor> {
+        guard views.count >= count else { throw ObjectiveError.tooFewViews(objective: objective, needed: count, got: views.count) }
+        return views.prefix(count)
+    }
+
     /// View indices grouped by resolution group, groups in order of first appearance (SwAV forwards
     /// the 2 global crops together and the small crops together, so BatchNorm statistics are per group).
     public var viewGroups: [[Int]] {

@@ -13,17 +13,30 @@ struct StoreBuildOptions: ParsableArguments {
 
     var shuffleSeed: UInt64? { noShuffle ? nil : seed }
 
-    /// Creates the output's folder if needed.
-    func prepare() throws {
+    /// Creates the output's folder if needed, runs `ingest` with `out` and the shuffle seed, and prints
+    /// the summary of the store it wrote.
+    func build(_ ingest: (_ out: String, _ shuffleSeed: UInt64?) throws -> StoreSummary) throws {
         let dir = (out as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        report(try ingest(out, shuffleSeed))
     }
 
-    func report(_ s: StoreSummary) {
+    private func report(_ s: StoreSummary) {
         print(
             String(
                 format: "wrote %@: %d samples, %d chunks, %d bytes (raw payload %d, ratio %.3f), fingerprint %016llx",
                 s.path, s.samples, s.chunks, s.fileBytes, s.rawBytes, Double(s.rawBytes) / Double(max(s.fileBytes, 1)), s.fingerprint))
+    }
+}
+
+/// The options of the `store build` subcommands that read JPEG/PNG files: `--images` and the shared ones.
+struct ImageFileBuildOptions: ParsableArguments {
+    @Option(help: "keep (store JPEG/PNG bytes) or raw (decode, store zstd pixels).") var images = Ingest.ImagePolicy.keep
+    @OptionGroup var store: StoreBuildOptions
+
+    /// `StoreBuildOptions.build`, passing the image policy to `ingest` too.
+    func build(_ ingest: (_ out: String, _ policy: Ingest.ImagePolicy, _ shuffleSeed: UInt64?) throws -> StoreSummary) throws {
+        try store.build { try ingest($0, images, $1) }
     }
 }
 
@@ -45,8 +58,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Option(help: "Folder with the idx files.") var dir = Kind.defaultDirectory
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
-            try options.prepare()
-            options.report(try Ingest.mnist(dir: dir, split: split, fashion: Kind.variant, out: options.out, shuffleSeed: options.shuffleSeed))
+            try options.build { try Ingest.mnist(dir: dir, split: split, fashion: Kind.variant, out: $0, shuffleSeed: $1) }
         }
     }
 
@@ -56,8 +68,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Argument(help: "Batch files.") var batches: [String]
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
-            try options.prepare()
-            options.report(try Ingest.cifar(batches: batches, hundred: Kind.variant, out: options.out, shuffleSeed: options.shuffleSeed))
+            try options.build { try Ingest.cifar(batches: batches, hundred: Kind.variant, out: $0, shuffleSeed: $1) }
         }
     }
 
@@ -70,11 +81,7 @@ struct StoreBuildCommand: ParsableCommand {
         @Option(help: "Use these captions instead: one line per image, in the idx file's order.") var captions: String?
         @OptionGroup var options: StoreBuildOptions
         func run() throws {
-            try options.prepare()
-            options.report(
-                try Ingest.fashionMNISTCaptions(
-                    dir: dir, split: split, out: options.out, captionsFile: captions,
-                    shuffleSeed: options.shuffleSeed))
+            try options.build { try Ingest.fashionMNISTCaptions(dir: dir, split: split, out: $0, captionsFile: captions, shuffleSeed: $1) }
         }
     }
 
@@ -96,8 +103,7 @@ struct StoreBuildCommand: ParsableCommand {
             m.seed = mosaicSeed
             guard (0...254).contains(threshold) else { throw ValidationError("--threshold must be in 0...254, got \(threshold)") }
             m.threshold = UInt8(threshold)
-            try options.prepare()
-            options.report(try Ingest.fashionMNISTMosaic(dir: dir, split: split, options: m, out: options.out, shuffleSeed: options.shuffleSeed))
+            try options.build { try Ingest.fashionMNISTMosaic(dir: dir, split: split, options: m, out: $0, shuffleSeed: $1) }
             if let preview {
                 try AtomicFile.write(Data(try MaskPicture.mosaicPreview(dir: dir, split: split, options: m)), to: URL(fileURLWithPath: preview))
                 print("preview: \(preview)")
@@ -108,11 +114,9 @@ struct StoreBuildCommand: ParsableCommand {
     struct BuildImageFolder: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "imagefolder", abstract: "One sub-folder per class with JPEG/PNG files.")
         @Argument(help: "The root folder.") var dir: String
-        @Option(help: "keep (store JPEG/PNG bytes) or raw (decode, store zstd pixels).") var images = Ingest.ImagePolicy.keep
-        @OptionGroup var options: StoreBuildOptions
+        @OptionGroup var options: ImageFileBuildOptions
         func run() throws {
-            try options.prepare()
-            options.report(try Ingest.imageFolder(dir: dir, out: options.out, policy: images, shuffleSeed: options.shuffleSeed))
+            try options.build { try Ingest.imageFolder(dir: dir, out: $0, policy: $1, shuffleSeed: $2) }
         }
     }
 
@@ -120,11 +124,9 @@ struct StoreBuildCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "captions", abstract: "Image+caption list: TSV (path<TAB>caption) or JSON Lines.")
         @Argument(help: "The list file (.tsv or .jsonl).") var list: String
-        @Option(help: "keep (store JPEG/PNG bytes) or raw (decode, store zstd pixels).") var images = Ingest.ImagePolicy.keep
-        @OptionGroup var options: StoreBuildOptions
+        @OptionGroup var options: ImageFileBuildOptions
         func run() throws {
-            try options.prepare()
-            options.report(try Ingest.captions(list: list, out: options.out, policy: images, shuffleSeed: options.shuffleSeed))
+            try options.build { try Ingest.captions(list: list, out: $0, policy: $1, shuffleSeed: $2) }
         }
     }
 }

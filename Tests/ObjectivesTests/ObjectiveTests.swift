@@ -76,6 +76,27 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertGreaterThan(g["objective.probe.layers.0.weight"]!.abs().sum().scalar, 0)
     }
 
+    /// An objective given fewer views than it needs throws `tooFewViews` naming itself (no index trap), and
+    /// one-view objectives say 1 through the protocol's default.
+    func testTooFewViewsIsATypedError() throws {
+        var model = tinyNet(classes: nil, seed: 1)
+        var rng = Philox(seed: 2)
+        var byol = BYOL(model: model, projectorHidden: 16, projectorOutput: 8, predictorHidden: 16, rng: &rng)
+        var simclr = SimCLR(model: model, projectorHidden: 16, projectorOutput: 8, rng: &rng)
+        var context = Context(training: true, rng: Philox(seed: 3))
+        let progress = TrainingProgress(step: 0, totalSteps: 1, epoch: 0)
+        XCTAssertThrowsError(try byol.losses(model: &model, batch: batch(views: 1), progress: progress, context: &context)) {
+            XCTAssertEqual($0 as? ObjectiveError, .tooFewViews(objective: "byol", needed: 2, got: 1))
+        }
+        XCTAssertThrowsError(try simclr.losses(model: &model, batch: batch(views: 1), progress: progress, context: &context)) {
+            XCTAssertEqual($0 as? ObjectiveError, .tooFewViews(objective: "simclr", needed: 2, got: 1))
+        }
+        XCTAssertEqual(try batch(views: 3).views(2, for: "x").count, 2)
+        let teacher = tinyNet(classes: 3, seed: 4)
+        XCTAssertEqual(HintonKD<Net>(teacher: teacher).viewCount, 1)
+        XCTAssertEqual(byol.viewCount, 2)
+    }
+
     /// View 1's term is differentiated before view 2's forward pass (`backpropagateAhead`): the
     /// gradients equal one sweep of the symmetric loss of the same forward passes.
     func testBYOLGradientsWithTheFirstViewSweptAheadEqualOneSweep() throws {

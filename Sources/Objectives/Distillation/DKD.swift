@@ -51,15 +51,10 @@ public struct DKD<Model: Backbone>: Objective, Distilling {
         self.warmupFraction = warmupFraction
     }
 
-    /// One view, seen identically by teacher and student.
-    public var viewCount: Int { 1 }
     /// The target class splits the distribution.
     public var needsLabels: Bool { true }
     /// `task` = the cross-entropy, `kd` = the two DKD terms (DOT's two momenta).
     public var gradientGroups: [GradientGroup] { [GradientGroup("task", terms: ["ce"]), GradientGroup("kd", terms: ["tckd", "nckd"])] }
-
-    /// The teachers are loaded from their own checkpoints, so they are not part of this objective's state.
-    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
     /// min(e / W, 1) at `progress`, with e the 1-based epoch and W = `warmupFraction` × the run's epochs.
     public func warmupFactor(_ progress: TrainingProgress) -> Float {

@@ -24,6 +24,10 @@ extension Distilling {
 }
 
 extension Objective where Self: Distilling {
+    /// No parameters of its own unless an objective says so (MEAL V2's discriminator): the teachers are
+    /// loaded from their own checkpoints, so they are not part of the objective's state.
+    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
+
     /// `agreement`, `teacher_kl` and `teacher_accuracy` over `data` (see `Distilling`); none without
     /// live teachers (a run from a teacher cache).
     public mutating func validationMetrics(model: inout Model, data: DatasetPass) throws -> [String: Float] {

@@ -28,9 +28,6 @@ public struct FunctionMatching<Model: Backbone>: Objective, Distilling {
     /// `fixed` and `independent` need a second view for the teachers.
     public var viewCount: Int { setting == .fixed || setting == .independent ? 2 : 1 }
 
-    /// The teachers come from their own checkpoints.
-    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
-
     /// The teachers see view 1 in the `fixed` and `independent` settings, else the student's view 0.
     public var teacherViewIndex: Int { setting == .fixed || setting == .independent ? 1 : 0 }
 
@@ -48,9 +45,7 @@ public struct FunctionMatching<Model: Backbone>: Objective, Distilling {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        guard batch.views.count >= viewCount else {
-            throw ObjectiveError.tooFewViews(objective: "function_matching", needed: viewCount, got: batch.views.count)
-        }
+        try batch.views(viewCount, for: "function_matching")
         let (studentView, teacherView) = views(batch)
         let f = try DistillationForward(
             model: &model, studentView: studentView, teachers: &teachers, teacherView: teacherView,

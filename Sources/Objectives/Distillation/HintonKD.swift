@@ -27,15 +27,10 @@ public struct HintonKD<Model: Backbone>: Objective, Distilling {
         self.init(teachers: TeacherEnsemble(teacher: teacher), temperature: temperature, alpha: alpha)
     }
 
-    /// One view, seen identically by teacher and student.
-    public var viewCount: Int { 1 }
     /// Labels are used when α > 0.
     public var needsLabels: Bool { alpha > 0 }
     /// `task` = the cross-entropy, `kd` = the soft-target term (DOT's two momenta).
     public var gradientGroups: [GradientGroup] { [GradientGroup("task", terms: ["ce"]), GradientGroup("kd", terms: ["kd_soft"])] }
-
-    /// The teachers are loaded from their own checkpoints, so they are not part of this objective's state.
-    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
 
     /// `kd_soft` and, when α > 0, `ce`. Metrics: `accuracy` (student), `teacher_accuracy`, `agreement`.
     public mutating func losses(

@@ -27,9 +27,6 @@ public struct MEALV2<Model: Backbone>: Objective, Distilling {
         discriminator = MEALV2Discriminator(classCount: classCount, reduction: discriminatorReduction, rng: &rng)
     }
 
-    /// One view, seen identically by the teachers and the student.
-    public var viewCount: Int { 1 }
-
     /// The discriminator (the teachers come from their own checkpoints).
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
         visitor.visit("discriminator", &discriminator)

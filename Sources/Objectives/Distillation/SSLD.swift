@@ -14,12 +14,6 @@ public struct SSLD<Model: Backbone>: Objective, Distilling {
     /// SSLD from `teachers`.
     public init(teachers: TeacherEnsemble) { self.teachers = teachers }
 
-    /// One view, shared.
-    public var viewCount: Int { 1 }
-
-    /// The teachers come from their own checkpoints.
-    public mutating func visitParameters(_ visitor: inout ParameterVisitor) {}
-
     /// `dml`.
     public mutating func losses(
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,

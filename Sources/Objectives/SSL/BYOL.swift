@@ -69,7 +69,7 @@ public struct BYOL<Model: Backbone>: Objective {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "byol", needed: 2, got: batch.views.count) }
+        let views = try batch.views(2, for: "byol")
         // Targets first (no gradient): the loss is then ℓ(q1, z2′) + ℓ(q2, z1′) with constant targets, and
         // view 1's term is differentiated (`backpropagateAhead`) before view 2's forward pass, so only one
         // view's activations are alive at a time (the same gradients up to summation order).
@@ -77,11 +77,11 @@ public struct BYOL<Model: Backbone>: Objective {
         var directions: [Tensor] = []
         var features: [Tensor] = []
         var targetContext = Context(training: context.isTraining, rng: context.rng)
-        for v in batch.views.prefix(2) {
+        for v in views {
             let f = target.backbone.features(v.detached, context: &targetContext)
             z.append(target.projector.forward(f, context: &targetContext).detached)
         }
-        for (i, v) in batch.views.prefix(2).enumerated() {
+        for (i, v) in views.enumerated() {
             let f = model.features(v, context: &context)
             features.append(f.detached)
             let q = predictor.forward(projector.forward(f, context: &context), context: &context)

@@ -111,8 +111,7 @@ public struct PixPro<Model: Backbone>: Objective {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "pixpro", needed: 2, got: batch.views.count) }
-        let views = Array(batch.views.prefix(2))
+        let views = try batch.views(2, for: "pixpro")
         var keys: [Tensor] = []
         var instanceKeys: [Tensor] = []
         var targetContext = Context(training: context.isTraining, rng: context.rng)

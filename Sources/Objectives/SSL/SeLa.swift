@@ -68,9 +68,6 @@ public struct SeLa<Model: Backbone>: Objective {
         return out.sorted()
     }
 
-    /// One view.
-    public var viewCount: Int { 1 }
-
     /// Visits `heads.<h>.*` and `probe.*`.
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
         visitor.visit("heads", &heads)

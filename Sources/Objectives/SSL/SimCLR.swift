@@ -44,10 +44,10 @@ public struct SimCLR<Model: Backbone>: Objective {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "simclr", needed: 2, got: batch.views.count) }
+        let views = try batch.views(2, for: "simclr")
         var z: [Tensor] = []
         var features: [Tensor] = []
-        for v in batch.views.prefix(2) {
+        for v in views {
             let f = model.features(v, context: &context)
             features.append(f)
             z.append(projector.forward(f, context: &context))

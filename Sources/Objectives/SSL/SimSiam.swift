@@ -49,11 +49,11 @@ public struct SimSiam<Model: Backbone>: Objective {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "simsiam", needed: 2, got: batch.views.count) }
+        let views = try batch.views(2, for: "simsiam")
         var p: [Tensor] = []
         var z: [Tensor] = []
         var features: [Tensor] = []
-        for v in batch.views.prefix(2) {
+        for v in views {
             let f = model.features(v, context: &context)
             features.append(f)
             let zi = projector.forward(f, context: &context)

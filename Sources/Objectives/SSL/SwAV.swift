@@ -95,9 +95,7 @@ public struct SwAV<Model: Backbone>: Objective {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        guard batch.views.count >= viewCount else {
-            throw ObjectiveError.tooFewViews(objective: "swav", needed: viewCount, got: batch.views.count)
-        }
+        try batch.views(viewCount, for: "swav")
         let views = batch.views.count
         let n = batch.count
         let features = model.multiCropFeatures(batch, context: &context)

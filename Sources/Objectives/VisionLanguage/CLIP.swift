@@ -42,9 +42,6 @@ public struct CLIP<Model: Backbone>: Objective {
         self.vocabulary = vocabulary
     }
 
-    /// One image view.
-    public var viewCount: Int { 1 }
-
     /// Visits `image_projection`, `text.*`, `logit_scale` and `probe.*`.
     public mutating func visitParameters(_ visitor: inout ParameterVisitor) {
         visitor.visit("image_projection", &imageProjection)

@@ -67,7 +67,7 @@ public struct DeCLIP<Model: Backbone>: Objective {
         model: inout Model, batch: TrainingBatch, progress: TrainingProgress,
         context: inout Context
     ) throws -> ObjectiveOutput {
-        guard batch.views.count >= 2 else { throw ObjectiveError.tooFewViews(objective: "declip", needed: 2, got: batch.views.count) }
+        let views = try batch.views(2, for: "declip")
         let text = try CLIP<Model>.text(of: batch, contextLength: clip.textTower.contextLength, objective: "declip")
         guard let augmented = text.augmentedIDs, let masked = text.maskedIDs, let targets = text.maskTargets else {
             throw ObjectiveError.shapeMismatch(
@@ -76,7 +76,7 @@ public struct DeCLIP<Model: Backbone>: Objective {
         let s = clip.logScale.value
         var images: [Tensor] = []
         var features: [Tensor] = []
-        for v in batch.views.prefix(2) {
+        for v in views {
             let (z, f) = clip.embedImages(model: &model, v, context: &context)
             images.append(z)
             features.append(f)

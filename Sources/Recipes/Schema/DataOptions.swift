@@ -1,5 +1,5 @@
 /// The `data` section: stores, batching, loader workers and the augmented views.
-public struct DataOptions: Codable, Sendable, Equatable {
+public struct DataOptions: RecipeSection, Sendable, Equatable {
     /// Sample order of the training loader.
     public enum Order: String, RecipeName {
         /// A fresh permutation each epoch.
@@ -12,8 +12,8 @@ public struct DataOptions: Codable, Sendable, Equatable {
         public static let kindName = "order"
     }
 
-    /// Training store path (relative to the working directory).
-    public var train: String
+    /// Training store path (relative to the working directory); required.
+    public var train = ""
     /// Test store path for probes and kNN; nil when there is none.
     public var test: String?
     /// Samples per batch (per rank).
@@ -38,15 +38,26 @@ public struct DataOptions: Codable, Sendable, Equatable {
     /// A second store filling a share of every batch (SSLD's unlabelled images); nil: off.
     public var extra: ExtraDataOptions?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case train, test
-        case batchSize = "batch_size"
-        case workers, prefetch, order
-        case dropLast = "drop_last"
-        case normalize, views
-        case valFraction = "val_fraction"
-        case mix, extra
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .required("train", \.train, .nonEmpty),
+            .optional("test", \.test),
+            .init("batch_size", \.batchSize, .atLeast(1)),
+            .init("workers", \.workers, .atLeast(0)),
+            .init("prefetch", \.prefetch, .atLeast(1)),
+            .init("order", \.order),
+            .init("drop_last", \.dropLast),
+            .optional("normalize", \.normalize),
+            .init("views", \.views, ValueCheck { $0.isEmpty ? "must list at least one view" : nil }),
+            .init("val_fraction", \.valFraction, .halfOpen(0, 1)),
+            .optional("mix", \.mix),
+            .optional("extra", \.extra),
+        ]
     }
+
+    /// No training store yet (a recipe must name one).
+    public init() {}
 
     /// Creates data options with defaults.
     public init(train: String, test: String? = nil) {
@@ -60,31 +71,17 @@ public struct DataOptions: Codable, Sendable, Equatable {
     /// Total views per sample (sum of the specs' counts).
     public var viewCount: Int { views.reduce(0) { $0 + $1.count } }
 
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        train = try c.require(.train, .nonEmpty)
-        try c.loadOptional(&test, .test)
-        try c.load(&batchSize, .batchSize, .atLeast(1))
-        try c.load(&workers, .workers, .atLeast(0))
-        try c.load(&prefetch, .prefetch, .atLeast(1))
-        try c.load(&order, .order)
-        try c.load(&dropLast, .dropLast)
-        try c.loadOptional(&normalize, .normalize)
-        try c.load(&views, .views, ValueCheck { $0.isEmpty ? "must list at least one view" : nil })
-        try c.load(&valFraction, .valFraction, .halfOpen(0, 1))
-        try c.loadOptional(&mix, .mix)
-        try c.loadOptional(&extra, .extra)
-        if let extra {
-            let k = extra.count(ofBatch: batchSize)
-            guard k >= 1 && k < batchSize else {
-                throw c.invalid(
-                    .extra, "fraction \(extra.fraction) of batch_size \(batchSize) gives \(k) extra samples; it must leave at least one of each store"
-                )
-            }
-            if mix != nil {
-                throw c.invalid(.extra, "cannot be combined with data.mix: a mix pairs samples within one loader's batch")
-            }
+    /// The extra store leaves at least one sample of each store per batch and is not combined with `mix`.
+    public func validate(_ c: KeyedDecodingContainer<RecipeKey<Self>>) throws {
+        guard let extra else { return }
+        let k = extra.count(ofBatch: batchSize)
+        guard k >= 1 && k < batchSize else {
+            throw c.invalid(
+                RecipeKey("extra"),
+                "fraction \(extra.fraction) of batch_size \(batchSize) gives \(k) extra samples; it must leave at least one of each store")
+        }
+        if mix != nil {
+            throw c.invalid(RecipeKey("extra"), "cannot be combined with data.mix: a mix pairs samples within one loader's batch")
         }
     }
 

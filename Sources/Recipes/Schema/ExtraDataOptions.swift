@@ -6,27 +6,27 @@
 /// (none when the store has none) join the batch, so an objective that needs labels needs a
 /// labelled extra store. The two stores must not share sample ids (split one store with
 /// `retort store subset --complement`) and must hold images of the same size.
-public struct ExtraDataOptions: Codable, Sendable, Equatable {
+public struct ExtraDataOptions: RecipeSection, Sendable, Equatable {
     /// The extra store's path.
-    public var store: String
+    public var store = ""
     /// The share of each batch taken from it, in (0, 1).
     public var fraction: Double = 0.5
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case store, fraction
+    /// The recipe keys (`store` required).
+    public static var fields: [RecipeField<Self>] {
+        [
+            .required("store", \.store, .nonEmpty),
+            .init("fraction", \.fraction, ValueCheck { $0 > 0 && $0 < 1 ? nil : "must be in (0, 1), got \($0)" }),
+        ]
     }
+
+    /// No store yet (a recipe must name one).
+    public init() {}
 
     /// Half of every batch from `store`.
     public init(store: String, fraction: Double = 0.5) {
         self.store = store
         self.fraction = fraction
-    }
-
-    /// Decodes with checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        store = try c.require(.store, .nonEmpty)
-        try c.load(&fraction, .fraction, ValueCheck { $0 > 0 && $0 < 1 ? nil : "must be in (0, 1), got \($0)" })
     }
 
     /// k: the samples of a batch of `batchSize` taken from the extra store.

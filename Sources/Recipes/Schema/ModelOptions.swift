@@ -1,5 +1,5 @@
 /// The `model` section: which backbone of the zoo and its options (also used for a KD teacher).
-public struct ModelOptions: Codable, Sendable, Equatable {
+public struct ModelOptions: RecipeSection, Sendable, Equatable {
     /// Stem of ResNet-style backbones.
     public enum Stem: String, RecipeName {
         /// 7x7 stride-2 conv + max-pool (ImageNet-sized inputs).
@@ -10,8 +10,8 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         public static let kindName = "stem"
     }
 
-    /// Zoo name, timm-style (`resnet18`, `vit_tiny`).
-    public var backbone: String
+    /// Zoo name, timm-style (`resnet18`, `vit_tiny`); required.
+    public var backbone = ""
     /// Stem variant.
     public var stem: Stem = .imagenet
     /// Channel width multiplier.
@@ -36,17 +36,25 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     /// Start from a checkpoint instead of random weights (fine-tuning, MEAL V2 students).
     public var initFrom: ModelInit?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case backbone, stem, width
-        case inChannels = "in_channels"
-        case classes
-        case imageSize = "image_size"
-        case patchSize = "patch_size"
-        case zeroInitResidual = "zero_init_residual"
-        case lastStride = "last_stride"
-        case recomputeActivations = "recompute_activations"
-        case initFrom = "init"
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [
+            .required("backbone", \.backbone, .nonEmpty),
+            .init("stem", \.stem),
+            .init("width", \.width, .positive),
+            .init("in_channels", \.inChannels, .atLeast(1)),
+            .init("classes", \.classes, .atLeast(2)),
+            .optional("image_size", \.imageSize, .atLeast(1)),
+            .optional("patch_size", \.patchSize, .atLeast(1)),
+            .init("zero_init_residual", \.zeroInitResidual),
+            .init("last_stride", \.lastStride, ValueCheck { $0 == 1 || $0 == 2 ? nil : "must be 1 or 2, got \($0)" }),
+            .init("recompute_activations", \.recomputeActivations),
+            .optional("init", \.initFrom),
+        ]
     }
+
+    /// No backbone yet (a recipe must name one).
+    public init() {}
 
     /// Creates model options with defaults.
     public init(backbone: String, stem: Stem = .imagenet, width: Double = 1, inChannels: Int = 3, classes: Int = 10) {
@@ -55,21 +63,5 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         self.width = width
         self.inChannels = inChannels
         self.classes = classes
-    }
-
-    /// Decodes with defaults and checks.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        backbone = try c.require(.backbone, .nonEmpty)
-        try c.load(&stem, .stem)
-        try c.load(&width, .width, .positive)
-        try c.load(&inChannels, .inChannels, .atLeast(1))
-        try c.load(&classes, .classes, .atLeast(2))
-        try c.loadOptional(&imageSize, .imageSize, .atLeast(1))
-        try c.loadOptional(&patchSize, .patchSize, .atLeast(1))
-        try c.load(&zeroInitResidual, .zeroInitResidual)
-        try c.load(&lastStride, .lastStride, ValueCheck { $0 == 1 || $0 == 2 ? nil : "must be 1 or 2, got \($0)" })
-        try c.load(&recomputeActivations, .recomputeActivations)
-        try c.loadOptional(&initFrom, .initFrom)
     }
 }

@@ -1,11 +1,15 @@
 /// Per-channel normalisation `(x - mean) / std` on [0, 1] pixels.
-public struct NormalizeOptions: Codable, Sendable, Equatable {
+public struct NormalizeOptions: RecipeSection, Sendable, Equatable {
     /// Channel means (one per input channel).
-    public var mean: [Double]
+    public var mean: [Double] = []
     /// Channel standard deviations (> 0).
-    public var std: [Double]
+    public var std: [Double] = []
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case mean, std }
+    /// The recipe keys (both required).
+    public static var fields: [RecipeField<Self>] { [.required("mean", \.mean), .required("std", \.std, .allPositive)] }
+
+    /// No channels yet (a recipe must give both lists).
+    public init() {}
 
     /// Creates a normalisation.
     public init(mean: [Double], std: [Double]) {
@@ -13,13 +17,10 @@ public struct NormalizeOptions: Codable, Sendable, Equatable {
         self.std = std
     }
 
-    /// Decodes and checks that mean and std have the same channel count.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        mean = try c.require(.mean)
-        std = try c.require(.std, .allPositive)
+    /// Mean and std have the same, nonzero channel count.
+    public func validate(_ c: KeyedDecodingContainer<RecipeKey<Self>>) throws {
         guard mean.count == std.count, !mean.isEmpty else {
-            throw c.invalid(.std, "std has \(std.count) channels but mean has \(mean.count)")
+            throw c.invalid(RecipeKey("std"), "std has \(std.count) channels but mean has \(mean.count)")
         }
     }
 }

@@ -2,15 +2,15 @@ import Foundation
 
 /// A resolved training recipe (design.md section 7): typed sections decoded from YAML by `RecipeLoader`,
 /// with `base:` inheritance and `--set` overrides already applied. Keys are snake_case in YAML.
-public struct Recipe: Codable, Sendable, Equatable {
+public struct Recipe: RecipeSection, Sendable, Equatable {
     /// Free text shown by `retort recipes list`.
     public var description: String?
     /// Stores, batching and views.
-    public var data: DataOptions
+    public var data = DataOptions()
     /// Backbone and its options.
-    public var model: ModelOptions
+    public var model = ModelOptions()
     /// Objective and its options.
-    public var objective: ObjectiveChoice
+    public var objective = ObjectiveChoice(SupervisedOptions())
     /// Optimizer hyperparameters.
     public var optimizer = OptimizerOptions()
     /// Learning-rate schedule.
@@ -20,9 +20,22 @@ public struct Recipe: Codable, Sendable, Equatable {
     /// Evaluation during and after training.
     public var eval = EvalOptions()
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case description, data, model, objective, optimizer, schedule, train, eval
+    /// The sections, in the order resolved recipes list them (`data`, `model` and `objective` required).
+    public static var fields: [RecipeField<Self>] {
+        [
+            .optional("description", \.description),
+            .required("data", \.data),
+            .required("model", \.model),
+            .required("objective", \.objective),
+            .init("optimizer", \.optimizer),
+            .init("schedule", \.schedule),
+            .init("train", \.train),
+            .init("eval", \.eval),
+        ]
     }
+
+    /// Placeholders for the required sections (decoding always replaces them).
+    public init() {}
 
     /// Creates a recipe with default optimizer, schedule, train and eval sections.
     public init(data: DataOptions, model: ModelOptions, objective: ObjectiveChoice) {
@@ -31,17 +44,8 @@ public struct Recipe: Codable, Sendable, Equatable {
         self.objective = objective
     }
 
-    /// Decodes every section and checks the rules that span sections.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.loadOptional(&description, .description)
-        data = try c.require(.data)
-        model = try c.require(.model)
-        objective = try c.require(.objective)
-        try c.load(&optimizer, .optimizer)
-        try c.load(&schedule, .schedule)
-        try c.load(&train, .train)
-        try c.load(&eval, .eval)
+    /// The rules that span sections.
+    public func validate(_ c: KeyedDecodingContainer<RecipeKey<Self>>) throws {
         if let problem = crossSectionProblem() { throw problem }
     }
 

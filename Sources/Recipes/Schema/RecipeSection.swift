@@ -1,10 +1,10 @@
 /// A recipe section whose keys are listed once, in `fields`: each key's name, the property it sets and the
-/// check its value must pass. Decoding starts from `init()`'s defaults and replaces what the recipe gives
+/// check its value must pass (`.required` keys have no default). Decoding starts from `init()`'s defaults and replaces what the recipe gives
 /// (null keeps a default, `loadOptional` semantics for optional properties), rejects unknown keys with a
 /// suggestion (`RecipeKey` knows only the listed names) and runs `validate` for checks across keys;
 /// encoding writes the keys in listing order (absent optionals left out), as the resolved recipe shows them.
 public protocol RecipeSection: Codable {
-    /// The section with every default.
+    /// The section with every default (placeholders for `.required` keys, which decoding always sets).
     init()
     /// The keys, in the order resolved recipes list them.
     static var fields: [RecipeField<Self>] { get }
@@ -78,6 +78,16 @@ public struct RecipeField<Section: RecipeSection> {
             try c.load(&section[keyPath: property], key, check)
         } encode: { section, c in
             try c.encode(section[keyPath: property], forKey: key)
+        }
+    }
+
+    /// A required key: absent or null is a `missingKey` error; then `check` runs. `init()` holds a placeholder
+    /// for it that decoding always replaces.
+    static func required<T: Codable>(_ name: String, _ property: WritableKeyPath<Section, T>, _ check: ValueCheck<T>? = nil) -> Self {
+        Self(names: [name]) { section, c in
+            section[keyPath: property] = try c.require(RecipeKey(name), check)
+        } encode: { section, c in
+            try c.encode(section[keyPath: property], forKey: RecipeKey(name))
         }
     }
 

@@ -13,15 +13,21 @@ import Objectives
 /// Each teacher is loaded strictly from its checkpoint, frozen, and run in inference mode on the
 /// batch's view renormalised to its own statistics; several entries form an ensemble
 /// (`TeacherEnsemble`: softmaxes averaged at T = 1).
-public struct TeacherOptions: Codable, Sendable, Equatable {
+public struct TeacherOptions: RecipeSection, Sendable, Equatable {
     /// The checkpoint (safetensors) path, relative to the working directory.
-    public var checkpoint: String
+    public var checkpoint = ""
     /// The teacher's architecture (a `model` section).
-    public var model: ModelOptions
+    public var model = ModelOptions()
     /// The normalisation the teacher was trained with; nil: the run's `data.normalize`.
     public var normalize: NormalizeOptions?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case checkpoint, model, normalize }
+    /// The recipe keys, in the order resolved recipes list them.
+    public static var fields: [RecipeField<Self>] {
+        [.required("checkpoint", \.checkpoint, .nonEmpty), .required("model", \.model), .optional("normalize", \.normalize)]
+    }
+
+    /// No checkpoint yet (an entry must give one).
+    public init() {}
 
     /// A teacher entry.
     public init(checkpoint: String, model: ModelOptions, normalize: NormalizeOptions? = nil) {
@@ -30,14 +36,10 @@ public struct TeacherOptions: Codable, Sendable, Equatable {
         self.normalize = normalize
     }
 
-    /// Decodes with checks (checkpoint and model required).
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        checkpoint = try c.require(.checkpoint, .nonEmpty)
-        model = try c.require(.model)
-        try c.loadOptional(&normalize, .normalize)
+    /// The teacher's own normalisation has as many channels as its model takes.
+    public func validate(_ c: KeyedDecodingContainer<RecipeKey<Self>>) throws {
         if let n = normalize, n.mean.count != model.inChannels {
-            throw c.invalid(.normalize, "has \(n.mean.count) channels but the teacher takes \(model.inChannels) (model.in_channels)")
+            throw c.invalid(RecipeKey("normalize"), "has \(n.mean.count) channels but the teacher takes \(model.inChannels) (model.in_channels)")
         }
     }
 

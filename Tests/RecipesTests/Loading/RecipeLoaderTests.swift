@@ -114,6 +114,24 @@ final class RecipeLoaderTests: XCTestCase {
         let e = error("data:\n  train: t\nobjective:\n  name: supervised\n")
         XCTAssertEqual(e?.kind, .missingKey)
         XCTAssertEqual(e?.keyPath, "model")
+        // Every section's required keys: absent or null is a missing key at its path, not a default.
+        let cases = [
+            ("backbone: resnet18", "stem: cifar", "model.backbone"),
+            ("backbone: resnet18", "backbone: null", "model.backbone"),
+            ("train: data/train.rstore", "batch_size: 8", "data.train"),
+            ("train: data/train.rstore", "train: t\n  views: [{crop: {scale: [0.5, 1]}}]", "data.views.0.crop.size"),
+            ("train: data/train.rstore", "train: t\n  normalize: {mean: [0.5]}", "data.normalize.std"),
+            ("train: data/train.rstore", "train: t\n  extra: {fraction: 0.5}", "data.extra.store"),
+        ]
+        for (old, new, path) in cases {
+            let missing = error(minimal.replacingOccurrences(of: old, with: new))
+            XCTAssertEqual(missing?.kind, .missingKey, path)
+            XCTAssertEqual(missing?.keyPath, path)
+        }
+        let teacher = error(
+            minimal.replacingOccurrences(of: "name: supervised", with: "name: kd\n  kd:\n    teachers: [{model: {backbone: resnet18}}]"))
+        XCTAssertEqual(teacher?.kind, .missingKey)
+        XCTAssertEqual(teacher?.keyPath, "objective.kd.teachers.0.checkpoint")
     }
 
     func testDuplicateKeyIsAnError() {
