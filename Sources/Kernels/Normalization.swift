@@ -1,3 +1,4 @@
+import CKernels
 import Support
 
 /// Batch and layer normalisation on raw buffers, forward and fused backward.
@@ -156,99 +157,57 @@ public enum Normalization {
         }
     }
 
-    /// Layer norm over rows of length `d`: `y = (x − μ_row)·invStd_row·scale + shift` (scale, shift
-    /// `[d]`, optional); writes each row's mean and 1/√(var + ε) (biased variance).
+    /// Rows per task of the layer-norm passes: the parameter gradients sum each block's rows in order, then the
+    /// blocks in order, so they do not depend on the thread count.
+    static let layerNormBlock = 64
+
+    /// Layer norm over rows of length `d` (`CKernels/layernorm.c`): `y = (x − μ_row)·invStd_row·scale + shift`
+    /// (scale, shift `[d]`, optional); writes each row's mean and 1/√(var + ε) (biased variance, two passes).
     public static func layerNormForward(
         _ x: UnsafePointer<Float>, rows: Int, d: Int, epsilon: Float,
         scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
         mean: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>
     ) {
-        let src = SendablePointer(x)
-        let dst = SendablePointer(y)
-        let mp = SendablePointer(mean)
-        let ip = SendablePointer(invStd)
-        let sp = scale.map { SendablePointer($0) }
-        let bp = shift.map { SendablePointer($0) }
+        let (src, dst, mp, ip) = (SendablePointer(x), SendablePointer(y), SendablePointer(mean), SendablePointer(invStd))
+        let (sp, bp) = (scale.map { SendablePointer($0) }, shift.map { SendablePointer($0) })
         parallelFor(rows, grain: max(1, 8192 / max(d, 1))) { range in
-            for r in range {
-                let row = src.base + r * d
-                let out = dst.base + r * d
-                let k = row[0]
-                let (s, ss) = VectorSums.shiftedMoments(row, d, shift: k)
-                let ms = s / Float(d)
-                let mu = k + ms
-                let inv = 1 / (max(ss / Float(d) - ms * ms, 0) + epsilon).squareRoot()
-                mp[r] = mu
-                ip[r] = inv
-                for j in 0..<d {
-                    var t = (row[j] - mu) * inv
-                    if let sp { t *= sp[j] }
-                    if let bp { t += bp[j] }
-                    out[j] = t
-                }
-            }
+            let r = range.lowerBound
+            rtk_layer_norm_rows(src.base + r * d, range.count, d, epsilon, sp?.base, bp?.base, dst.base + r * d, mp.base + r, ip.base + r)
         }
     }
 
-    /// Fused layer-norm backward: `dx = invStd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))` with `ĝ = dy·scale`;
-    /// `dScale = Σ_rows dy·x̂`, `dShift = Σ_rows dy` (each optional). Outputs are overwritten.
+    /// Fused layer-norm backward (`CKernels/layernorm.c`): `dx = invStd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))` with
+    /// `ĝ = dy·scale`; `dScale = Σ_rows dy·x̂`, `dShift = Σ_rows dy` (each optional), summed per block of
+    /// `layerNormBlock` rows and then over blocks, in order. Outputs are overwritten.
     public static func layerNormBackward(
         _ x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, rows: Int, d: Int,
         scale: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
         gradInput: UnsafeMutablePointer<Float>?, gradScale: UnsafeMutablePointer<Float>?,
         gradShift: UnsafeMutablePointer<Float>?
     ) {
-        let xs = SendablePointer(x)
-        let gy = SendablePointer(gradOutput)
-        let mp = SendablePointer(mean)
-        let ip = SendablePointer(invStd)
-        let sp = scale.map { SendablePointer($0) }
-        if let gradInput {
-            let gx = SendablePointer(gradInput)
-            parallelFor(rows, grain: max(1, 8192 / max(d, 1))) { range in
-                for r in range {
-                    let xr = xs.base + r * d
-                    let gr = gy.base + r * d
-                    let out = gx.base + r * d
-                    let mu = mp[r]
-                    let inv = ip[r]
-                    var a: Float = 0
-                    var b: Float = 0
-                    for j in 0..<d {
-                        let gh = sp.map { gr[j] * $0[j] } ?? gr[j]
-                        a += gh
-                        b += gh * (xr[j] - mu) * inv
-                    }
-                    a /= Float(d)
-                    b /= Float(d)
-                    for j in 0..<d {
-                        let gh = sp.map { gr[j] * $0[j] } ?? gr[j]
-                        out[j] = inv * (gh - a - (xr[j] - mu) * inv * b)
-                    }
-                }
+        let (xs, gy, mp, ip) = (SendablePointer(x), SendablePointer(gradOutput), SendablePointer(mean), SendablePointer(invStd))
+        let (sp, gx) = (scale.map { SendablePointer($0) }, gradInput.map { SendablePointer($0) })
+        let blocks = (rows + layerNormBlock - 1) / layerNormBlock
+        // Per block: its dScale partial, then its dShift partial (zero-filled; absent ones are not written).
+        let capacity = max(1, max(blocks, 1) * 2 * d)  // no rows: zero gradients
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+        defer { partials.deallocate() }
+        partials.initialize(repeating: 0, count: capacity)
+        let pp = SendablePointer(partials)
+        let (wantScale, wantShift) = (gradScale != nil, gradShift != nil)
+        parallelFor(blocks) { range in
+            for block in range {
+                let r = block * layerNormBlock
+                let part = pp.base + block * 2 * d
+                rtk_layer_norm_backward_rows(
+                    xs.base + r * d, gy.base + r * d, min(layerNormBlock, rows - r), d, sp?.base, mp.base + r, ip.base + r,
+                    gx.map { $0.base + r * d }, wantScale ? part : nil, wantShift ? part + d : nil)
             }
         }
-        if gradScale == nil && gradShift == nil { return }
-        let gs = gradScale.map { SendablePointer($0) }
-        let gb = gradShift.map { SendablePointer($0) }
-        let chunk = 256
-        parallelFor((d + chunk - 1) / chunk) { range in
-            for blk in range {
-                let lo = blk * chunk
-                let hi = min(d, lo + chunk)
-                for j in lo..<hi {
-                    gs?[j] = 0
-                    gb?[j] = 0
-                }
-                for r in 0..<rows {
-                    let xr = xs.base + r * d
-                    let gr = gy.base + r * d
-                    let mu = mp[r]
-                    let inv = ip[r]
-                    if let gs { for j in lo..<hi { gs[j] += gr[j] * (xr[j] - mu) * inv } }
-                    if let gb { for j in lo..<hi { gb[j] += gr[j] } }
-                }
-            }
+        for (output, offset) in [(gradScale, 0), (gradShift, d)] {
+            guard let output else { continue }
+            output.update(from: partials + offset, count: d)
+            for block in 1..<max(blocks, 1) { Elementwise.apply(.add, output, partials + block * 2 * d + offset, output, count: d) }
         }
     }
 }

@@ -72,6 +72,15 @@ enum TorchBaseline {
         return String(format: "; PyTorch %.1f %@, ratio %.2f", torch, unit, rate / torch)
     }
 
+    /// The JSON at `path`'s `ops` table (op name → its numbers by key), empty when there is none.
+    static func rows(at path: String) -> [String: [String: Double]] {
+        guard let data = FileManager.default.contents(atPath: path),
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let ops = json["ops"] as? [String: [String: NSNumber]]
+        else { return [:] }
+        return ops.mapValues { $0.mapValues(\.doubleValue) }
+    }
+
     /// The number `key` from the JSON at `path` when every `matching` key holds that integer, else nil.
     static func value(_ key: String, at path: String, matching: [String: Int]) -> Double? {
         guard let data = FileManager.default.contents(atPath: path),

@@ -10,6 +10,7 @@ let suites: [(name: String, run: ([String]) throws -> Void)] = [
     ("store", StoreBench.run),
     ("ssl", SSLBench.run),
     ("clip", CLIPBench.run),
+    ("text-ops", TextOpsBench.run),
     ("pixpro", PixProBench.run),
     ("kd", KDBench.run),
     ("mpi", ScaleBench.run),
