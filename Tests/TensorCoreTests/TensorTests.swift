@@ -1,3 +1,4 @@
+import Support
 import TensorCore
 import TestSupport
 import XCTest
@@ -41,6 +42,29 @@ final class TensorTests: XCTestCase {
             }
         }
         assertGradients([a, b, c]) { ($0[0] + $0[1]) * $0[2] }
+    }
+
+    /// Sums over a middle axis longer than one block of rows (`CPUBackend.columnSumBlock`) against Double, with the
+    /// same bits on 1 and 2 threads.
+    func testMiddleAxisSumsOverManyRows() {
+        var rng = Philox(seed: 4)
+        let (outer, n, inner) = (2, 300, 19)
+        let x = Tensor(shape: [outer, n, inner], scalars: (0..<(outer * n * inner)).map { _ in rng.nextNormal() })
+        let before = Threading.count
+        defer { Threading.setCount(before) }
+        var results: [[Float]] = []
+        for threads in [1, 2] {
+            Threading.setCount(threads)
+            results.append(x.sum(alongAxes: [1]).scalars)
+        }
+        XCTAssertEqual(results[0], results[1])
+        let xs = x.scalars
+        for o in 0..<outer {
+            for c in 0..<inner {
+                let want = (0..<n).reduce(0.0) { $0 + Double(xs[(o * n + $1) * inner + c]) }
+                XCTAssertEqual(Double(results[0][o * inner + c]), want, accuracy: 1e-4)
+            }
+        }
     }
 
     func testReductionsForward() {

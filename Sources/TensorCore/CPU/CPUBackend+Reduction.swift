@@ -32,26 +32,41 @@ extension CPUBackend {
         }
     }
 
-    /// Sums over the middle axis of `[outer, n, inner]` (e.g. a bias gradient over `[B·T, D]` rows): rows are
-    /// added into the output in order (`out[c] += row_k[c]`, k = 0..<n), contiguous and vectorised, columns split
-    /// over threads; each sum runs in the same order as `sumRow`, so the bits are the same as a strided walk's.
+    /// Rows a task of `columnSums` adds: a sum over more rows is the in-order sum of its blocks' in-order sums, so
+    /// its bits depend on the shape only, not on the thread count.
+    static let columnSumBlock = 128
+
+    /// Sums over the middle axis of `[outer, n, inner]` (e.g. a bias gradient over `[B·T, D]` rows): each block of
+    /// `columnSumBlock` rows is added row by row into a partial `[inner]` (contiguous, vectorised, blocks in
+    /// parallel), then the partials in block order.
     func columnSums(_ x: Tensor, outer: Int, n: Int, inner: Int, shape: Shape) -> Tensor {
+        let blocks = Swift.max(1, (n + Self.columnSumBlock - 1) / Self.columnSumBlock)
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: outer * blocks * inner)
+        defer { partials.deallocate() }
+        let p = SendablePointer(partials)
         x.withUnsafeBufferPointer { src in
             let s = SendablePointer(src.baseAddress!)
-            return Tensor(shape: shape) { dst in
-                let d = SendablePointer(dst.baseAddress!)
-                parallelFor(outer * inner, grain: Swift.max(16, 65536 / Swift.max(n, 1))) { r in
-                    var j = r.lowerBound
-                    while j < r.upperBound {
-                        let (o, c0) = (j / inner, j % inner)
-                        let c1 = Swift.min(inner, c0 + r.upperBound - j)
-                        let out = d.base + o * inner
-                        for c in c0..<c1 { out[c] = 0 }
-                        for k in 0..<n {
-                            let row = s.base + (o * n + k) * inner
-                            for c in c0..<c1 { out[c] += row[c] }
-                        }
-                        j += c1 - c0
+            parallelFor(outer * blocks) { tasks in
+                for task in tasks {
+                    let (o, k0) = (task / blocks, task % blocks * Self.columnSumBlock)
+                    let out = p.base + task * inner
+                    out.initialize(repeating: 0, count: inner)
+                    for k in k0..<Swift.min(n, k0 + Self.columnSumBlock) {
+                        let row = s.base + (o * n + k) * inner
+                        for c in 0..<inner { out[c] += row[c] }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: shape) { dst in
+            let d = SendablePointer(dst.baseAddress!)
+            parallelFor(outer) { range in
+                for o in range {
+                    let out = d.base + o * inner
+                    out.update(from: p.base + o * blocks * inner, count: inner)
+                    for b in 1..<blocks {
+                        let part = p.base + (o * blocks + b) * inner
+                        for c in 0..<inner { out[c] += part[c] }
                     }
                 }
             }
