@@ -1,21 +1,27 @@
-"""The text tower's step taken apart, in PyTorch: the twin of `retort-bench text-ops`.
+"""A transformer step taken apart, in PyTorch: the twin of `retort-bench text-ops`.
 
-Each op of one block of the CLIP recipe's tower (width 128, 4 heads, MLP 512, context 32, batch 256: 8192 token
-rows) alone, forward and forward + backward (the gradient of sum(y * dy) for a fixed dy with respect to every
-input), best of --iterations after a warm-up, in milliseconds. Attention is F.scaled_dot_product_attention on
-[B, H, T, hd] views of one packed qkv tensor with the causal mask (what nn.MultiheadAttention runs). Writes
-.build/torch_text_ops.json ({"ops": {name: {"forward_ms", "both_ms"}}}), which retort-bench reads for ratios.
+Each op of one block alone, forward and forward + backward (the gradient of sum(y * dy) for a fixed dy with
+respect to every input), best of --iterations after a warm-up, in milliseconds: the CLIP recipe's text tower
+(width 128, 4 heads, MLP 512, context 32 with the causal mask, batch 256: 8192 token rows), or with --vit vit_tiny
+p4 at 32 px (width 192, 3 heads, MLP 768, 65 tokens, no mask, batch 128). Attention is
+F.scaled_dot_product_attention on [B, H, T, hd] views of one packed qkv tensor (what nn.MultiheadAttention and
+timm's Attention run). Writes .build/torch_text_ops.json (torch_vit_ops.json with --vit; {"ops": {name:
+{"forward_ms", "both_ms"}}}), which retort-bench reads for ratios.
 
-Usage: python3 Benchmarks/torch_text_ops.py [--threads 2] [--iterations 10]
+Usage: python3 Benchmarks/torch_text_ops.py [--vit] [--threads 2] [--iterations 10]
 """
 from torch_blocks import F, best_seconds, step_arguments, torch, write_result  # torch, or a clean exit without it
 
 
 def main():
-    a = step_arguments("text_ops", 256)
-    a.iterations = max(a.iterations, 10) if a.iterations == 3 else a.iterations
-    rows, width, heads, context = a.batch * 32, 128, 4, 32
-    causal = torch.full((context, context), float("-inf")).triu_(1)
+    a = step_arguments("text_ops", 256, lambda ap: ap.add_argument("--vit", action="store_true"))
+    if a.vit:
+        a.batch, width, heads, context, causal = 128, 192, 3, 65, None
+        a.out = a.out.replace("torch_text_ops", "torch_vit_ops")
+    else:
+        width, heads, context = 128, 4, 32
+        causal = torch.full((context, context), float("-inf")).triu_(1)
+    rows = a.batch * context
 
     def attention(qkv):
         b = qkv.shape[0]
@@ -23,11 +29,11 @@ def main():
         return F.scaled_dot_product_attention(q, k, v, attn_mask=causal).transpose(1, 2).reshape(b, context, width)
 
     ops = [
-        ("linear 128->384", [torch.randn(rows, width), torch.randn(3 * width, width) * 0.1, torch.randn(3 * width)], F.linear),
-        ("linear 512->128", [torch.randn(rows, 4 * width), torch.randn(width, 4 * width) * 0.05, torch.randn(width)], F.linear),
-        ("attention 4 heads", [torch.randn(rows // context, context, 3 * width)], attention),
-        ("gelu [8192, 512]", [torch.randn(rows, 4 * width)], F.gelu),
-        ("layer norm [8192, 128]", [torch.randn(rows, width), torch.randn(width), torch.randn(width)],
+        ("linear qkv", [torch.randn(rows, width), torch.randn(3 * width, width) * 0.1, torch.randn(3 * width)], F.linear),
+        ("linear mlp out", [torch.randn(rows, 4 * width), torch.randn(width, 4 * width) * 0.05, torch.randn(width)], F.linear),
+        ("attention", [torch.randn(rows // context, context, 3 * width)], attention),
+        ("gelu", [torch.randn(rows, 4 * width)], F.gelu),
+        ("layer norm", [torch.randn(rows, width), torch.randn(width), torch.randn(width)],
          lambda x, w, b: F.layer_norm(x, (width,), w, b)),
     ]
     result = {"threads": a.threads, "batch": a.batch, "ops": {}}
