@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Support
 
 /// Reductions and softmax rows on the CPU: rows in parallel, each row's loop scalar (Float, in order).
@@ -52,8 +53,7 @@ extension CPUBackend {
                     let out = p.base + task * inner
                     out.initialize(repeating: 0, count: inner)
                     for k in k0..<Swift.min(n, k0 + Self.columnSumBlock) {
-                        let row = s.base + (o * n + k) * inner
-                        for c in 0..<inner { out[c] += row[c] }
+                        Elementwise.apply(.add, out, s.base + (o * n + k) * inner, out, count: inner)
                     }
                 }
             }
@@ -64,10 +64,7 @@ extension CPUBackend {
                 for o in range {
                     let out = d.base + o * inner
                     out.update(from: p.base + o * blocks * inner, count: inner)
-                    for b in 1..<blocks {
-                        let part = p.base + (o * blocks + b) * inner
-                        for c in 0..<inner { out[c] += part[c] }
-                    }
+                    for b in 1..<blocks { Elementwise.apply(.add, out, p.base + (o * blocks + b) * inner, out, count: inner) }
                 }
             }
         }
