@@ -74,19 +74,18 @@ enum TorchBaseline {
 
     /// The JSON at `path`'s `ops` table (op name → its numbers by key), empty when there is none.
     static func rows(at path: String) -> [String: [String: Double]] {
-        guard let data = FileManager.default.contents(atPath: path),
-            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let ops = json["ops"] as? [String: [String: NSNumber]]
-        else { return [:] }
+        guard let ops = object(at: path)?["ops"] as? [String: [String: NSNumber]] else { return [:] }
         return ops.mapValues { $0.mapValues(\.doubleValue) }
     }
 
     /// The number `key` from the JSON at `path` when every `matching` key holds that integer, else nil.
     static func value(_ key: String, at path: String, matching: [String: Int]) -> Double? {
-        guard let data = FileManager.default.contents(atPath: path),
-            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            matching.allSatisfy({ (json[$0.key] as? NSNumber)?.intValue == $0.value })
-        else { return nil }
+        guard let json = object(at: path), matching.allSatisfy({ (json[$0.key] as? NSNumber)?.intValue == $0.value }) else { return nil }
         return (json[key] as? NSNumber)?.doubleValue
+    }
+
+    /// The JSON object at `path`, nil when the file is absent or not an object.
+    private static func object(at path: String) -> [String: Any]? {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
     }
 }
