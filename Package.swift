@@ -38,7 +38,8 @@ let package = Package(
         // layer (DataStore included) can use them without importing the kernels.
         .target(name: "Support"),
         .target(name: "Kernels", dependencies: ["Support", "COpenBLAS", "CKernels"]),
-        // C kernels (Winograd transforms, GELU) with AVX2/AVX-512 builds chosen at run time.
+        // C kernels (Winograd transforms, the row-panel and small GEMMs, GELU, layer norm) with AVX2/AVX-512 builds chosen
+        // at run time.
         .target(name: "CKernels"),
         .target(name: "TensorCore", dependencies: ["Support", "Kernels"]),
         .target(name: "NN", dependencies: ["Support", "TensorCore"]),

@@ -1,9 +1,9 @@
 import Kernels
 import Support
 
-/// Multi-head attention on the CPU: per (image, head), strided SGEMMs on the packed `qkv` rows (row stride
-/// 3·D), the scores and weights in a `[T, T]` scratch (softmax rows and their gradient: `SoftmaxRows`), the
-/// output written in place; (image, head) pairs run in parallel with single-threaded GEMMs.
+/// Multi-head attention on the CPU: per (image, head), small strided products (`SmallGEMM`) on the packed `qkv`
+/// rows (row stride 3·D), the scores and weights in a `[T, T]` scratch (softmax rows and their gradient:
+/// `SoftmaxRows`), the output written in place; (image, head) pairs run in parallel.
 extension CPUBackend {
     /// `Tensor.attention`: S = Q Kᵀ/√hd (+ bias), P = softmax(S) by rows, O = P V.
     public func attention(_ qkv: Tensor, heads: Int, bias: Tensor?, keepWeights: Bool) -> (output: Tensor, weights: Tensor?) {
@@ -18,18 +18,19 @@ extension CPUBackend {
                         let (q, o) = (SendablePointer(pq.baseAddress!), SendablePointer(po.baseAddress!))
                         let (bp, wp) = (pb.map { SendablePointer($0) }, pw.map { SendablePointer($0) })
                         let biasRows = bias?.shape[0] ?? 0
-                        Self.forEachHead(b * heads, scratch: t * t) { pair, scratch in
+                        Self.forEachHead(b * heads, scratch: t * t + Self.productScratch(t: t, hd: hd)) { pair, scratch in
                             let (n, h) = (pair / heads, pair % heads)
                             let rows = q.base + n * t * 3 * d + h * hd
                             let p = wp.map { $0.base + pair * t * t } ?? scratch
-                            BLAS.gemm(
-                                transA: false, transB: true, m: t, n: t, k: hd, alpha: scale, a: rows, lda: 3 * d, b: rows + d, ldb: 3 * d,
-                                c: p, ldc: t)
+                            let copies = scratch + t * t
+                            SmallGEMM.multiply(
+                                transposeA: false, transposeB: true, m: t, n: t, k: hd, alpha: scale, a: rows, lda: 3 * d, b: rows + d,
+                                ldb: 3 * d, c: p, ldc: t, scratch: copies)
                             if let bp { Elementwise.apply(.add, p, bp.base + (biasRows == 1 ? 0 : n) * t * t, p, count: t * t) }
                             SoftmaxRows.apply(p, rows: t, length: t)
-                            BLAS.gemm(
-                                transA: false, transB: false, m: t, n: hd, k: t, a: p, lda: t, b: rows + 2 * d, ldb: 3 * d,
-                                c: o.base + n * t * d + h * hd, ldc: d)
+                            SmallGEMM.multiply(
+                                transposeA: false, transposeB: false, m: t, n: hd, k: t, a: p, lda: t, b: rows + 2 * d, ldb: 3 * d,
+                                c: o.base + n * t * d + h * hd, ldc: d, scratch: copies)
                         }
                     }
                 }
@@ -52,22 +53,26 @@ extension CPUBackend {
                             SendablePointer(pq.baseAddress!), SendablePointer(pg.baseAddress!), SendablePointer(pw.baseAddress!),
                             SendablePointer(pd.baseAddress!)
                         )
-                        Self.forEachHead(b * heads, scratch: t * t) { pair, ds in
+                        Self.forEachHead(b * heads, scratch: t * t + Self.productScratch(t: t, hd: hd)) { pair, ds in
                             let (n, h) = (pair / heads, pair % heads)
                             let rows = q.base + n * t * 3 * d + h * hd
                             let grads = dq.base + n * t * 3 * d + h * hd
                             let dO = g.base + n * t * d + h * hd
                             let p = w.base + pair * t * t
-                            BLAS.gemm(
-                                transA: true, transB: false, m: t, n: hd, k: t, a: p, lda: t, b: dO, ldb: d, c: grads + 2 * d, ldc: 3 * d)
-                            BLAS.gemm(transA: false, transB: true, m: t, n: t, k: hd, a: dO, lda: d, b: rows + 2 * d, ldb: 3 * d, c: ds, ldc: t)
+                            let copies = ds + t * t
+                            SmallGEMM.multiply(
+                                transposeA: true, transposeB: false, m: t, n: hd, k: t, a: p, lda: t, b: dO, ldb: d, c: grads + 2 * d,
+                                ldc: 3 * d, scratch: copies)
+                            SmallGEMM.multiply(
+                                transposeA: false, transposeB: true, m: t, n: t, k: hd, a: dO, lda: d, b: rows + 2 * d, ldb: 3 * d, c: ds,
+                                ldc: t, scratch: copies)
                             SoftmaxRows.gradient(p, ds, rows: t, length: t)
-                            BLAS.gemm(
-                                transA: false, transB: false, m: t, n: hd, k: t, alpha: scale, a: ds, lda: t, b: rows + d, ldb: 3 * d,
-                                c: grads, ldc: 3 * d)
-                            BLAS.gemm(
-                                transA: true, transB: false, m: t, n: hd, k: t, alpha: scale, a: ds, lda: t, b: rows, ldb: 3 * d,
-                                c: grads + d, ldc: 3 * d)
+                            SmallGEMM.multiply(
+                                transposeA: false, transposeB: false, m: t, n: hd, k: t, alpha: scale, a: ds, lda: t, b: rows + d,
+                                ldb: 3 * d, c: grads, ldc: 3 * d, scratch: copies)
+                            SmallGEMM.multiply(
+                                transposeA: true, transposeB: false, m: t, n: hd, k: t, alpha: scale, a: ds, lda: t, b: rows, ldb: 3 * d,
+                                c: grads + d, ldc: 3 * d, scratch: copies)
                         }
                     }
                 }
@@ -75,21 +80,17 @@ extension CPUBackend {
         }
     }
 
-    /// Runs `body(pair, scratch)` for pairs `0..<count`, split over threads with OpenBLAS on one thread each (a
-    /// `[scratch]` buffer per thread), or in order with OpenBLAS's threads when there are fewer pairs than threads.
+    /// Floats `SmallGEMM` needs for the copies of op(B) in a head's four product shapes (`[hd, T]` and `[T, hd]`).
+    static func productScratch(t: Int, hd: Int) -> Int {
+        Swift.max(SmallGEMM.scratchCount(transposeB: true, n: t, k: hd), SmallGEMM.scratchCount(transposeB: false, n: hd, k: t))
+    }
+
+    /// Runs `body(pair, scratch)` for pairs `0..<count` split over threads, a `[scratch]` buffer per task.
     static func forEachHead(_ count: Int, scratch: Int, _ body: @Sendable (Int, UnsafeMutablePointer<Float>) -> Void) {
-        if ParallelLoops.threadCount > 1 && count >= ParallelLoops.threadCount {
-            BLAS.withSingleThread {
-                parallelFor(count) { range in
-                    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, scratch))
-                    defer { buffer.deallocate() }
-                    for pair in range { body(pair, buffer) }
-                }
-            }
-        } else {
+        parallelFor(count) { range in
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, scratch))
             defer { buffer.deallocate() }
-            for pair in 0..<count { body(pair, buffer) }
+            for pair in range { body(pair, buffer) }
         }
     }
 }
