@@ -1,6 +1,7 @@
 // GELU forward and gradient over float arrays, the same arithmetic as Tests/KernelsTests/VectorMath.swift
-// (exp by range reduction and a degree-6 polynomial, erf by Abramowitz & Stegun 7.1.26), without fused
-// multiply-adds, so every value is the bits the Swift lanes give; AVX-512 / AVX2 builds chosen at run time.
+// (exp by range reduction and a degree-6 polynomial, erf by Abramowitz & Stegun 7.1.26); AVX-512 / AVX2 builds chosen
+// at run time fuse multiply-adds (the same bits on both, within a few ulp of the Swift lanes), the baseline build
+// gives the Swift lanes' bits.
 #ifndef RETORT_ACTIVATION_H
 #define RETORT_ACTIVATION_H
 
