@@ -3,7 +3,8 @@
 // zeroing pass and the packing of both operands on every such call (its `Zen` / `Haswell` builds have no
 // small-matrix kernels); here op(B) is read in place when it is B with whole 16-column panels and copied
 // (transposed) into the caller's scratch otherwise, A's elements are broadcast where they lie, and each block of
-// C's rows (12 on AVX-512, 6 on AVX2, 2 on the baseline build) keeps its accumulators in registers over all of k.
+// C (6 rows × 32 columns on AVX-512, 6 × 16 on AVX2, 2 × 16 on the baseline build) keeps its accumulators in registers
+// over all of k.
 // Each element of C is the same sequence of multiply-adds whatever the build's block size.
 #ifndef RETORT_SMALLGEMM_H
 #define RETORT_SMALLGEMM_H
