@@ -7,6 +7,10 @@
 
 #define RTK_INLINE static inline __attribute__((always_inline))
 
+// 16 floats as one value (a zmm register on AVX-512, two ymm on AVX2, four xmm on the baseline build), loaded and
+// stored with memcpy at any alignment: the GEMM kernels' row of a 16-column panel.
+typedef float rtk_v16 __attribute__((vector_size(64), aligned(4)));
+
 #if defined(__x86_64__)
 #define RTK_BUILDS(VARIANTS)                                                 \
     VARIANTS(base, )                                                         \

@@ -6,8 +6,6 @@
 // The multiply-adds fuse (FMA builds): one rounding per step, as OpenBLAS's kernels.
 #pragma STDC FP_CONTRACT ON
 
-typedef float rtk_v16 __attribute__((vector_size(64), aligned(4)));
-
 long rtk_gemm_packed_count(long k, long n) { return (n + 15) / 16 * 16 * k; }
 
 void rtk_gemm_pack(const float *b, long ldb, int transposed, long k, long n, float *packed) {

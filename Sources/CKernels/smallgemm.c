@@ -6,8 +6,6 @@
 // The multiply-adds fuse (FMA builds): one rounding per step, as OpenBLAS's kernels.
 #pragma STDC FP_CONTRACT ON
 
-typedef float rtk_v16 __attribute__((vector_size(64), aligned(4)));
-
 static long panel_width(long n) { return (n + 15) / 16 * 16; }
 
 long rtk_small_gemm_scratch_count(int transposeB, long n, long k) {
